@@ -1,0 +1,182 @@
+"""The derbes recognizer model: a Presidio ``PatternRecognizer`` that owns its context logic.
+
+A derbes recognizer is data plus a checksum, as in Presidio's country recognizers:
+
+* ``PATTERNS``: Presidio ``Pattern`` objects with low base scores. Boundaries are written as
+  lookarounds, every quantifier is bounded, so matching stays linear in the input.
+* ``PREFILTERS``: byte regexes in the syntax Hyperscan, RE2 and ``re`` share (no lookarounds)
+  that match *at least* wherever a pattern matches. The compiled fast path
+  (``derbes.scanner.fastpath``) runs them over large chunks to find the few lines worth running
+  the patterns on; a differential test holds them to that promise.
+* ``CONTEXT`` and ``NEGATIVE_CONTEXT``: words in Russian, Kazakh and English. The nearest one
+  before a match on the same line, or in the field name (column, JSON key) the caller passes
+  as Presidio's ``context``, decides: a positive word raises the score, a negative one
+  (``request_id`` before a UUID) does not.
+* ``validate_result()``: the checksum. ``True`` makes a match certain, ``False`` kills it.
+
+Presidio's own context enhancer reads NLP tokens, which a blank engine does not have and which
+would make the result depend on the NLP model. So context is scored here, in
+``enhance_using_context``, and results are marked as already enhanced. The result is the same
+whether the recognizer runs inside any Presidio ``AnalyzerEngine`` or inside derbes' fast path,
+which calls :meth:`DerbesRecognizer.find` on candidate lines only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+
+# Letters of the Kazakh and Russian alphabets and Latin, for word boundaries of context words.
+_WORD_CHARS = "0-9a-zа-яёәғқңөұүһі"
+_CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
+
+Span = tuple[int, int, float]
+
+
+class DerbesRecognizer(PatternRecognizer):
+    """Base class of every derbes recognizer. Subclasses set the class constants."""
+
+    ENTITY: ClassVar[str] = ""
+    PATTERNS: ClassVar[Sequence[Pattern]] = ()
+    PREFILTERS: ClassVar[Sequence[bytes]] = ()
+    CONTEXT: ClassVar[Sequence[str]] = ()
+    NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
+    #: Names of patterns whose matches are dropped unless context supports them.
+    CONTEXT_REQUIRED: ClassVar[frozenset[str]] = frozenset()
+    #: How many characters before a match, on the same line, are searched for context.
+    CONTEXT_WINDOW: ClassVar[int] = 48
+    CONTEXT_BOOST: ClassVar[float] = 0.35
+    CONTEXT_FLOOR: ClassVar[float] = 0.4
+    VALIDATED_SCORE: ClassVar[float] = 1.0
+    FLAGS: ClassVar[int] = 0
+
+    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
+        # Own copies: Presidio caches compiled regexes on the Pattern objects.
+        patterns = [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS]
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=name or type(self).__name__,
+            supported_language=supported_language,
+            patterns=patterns,
+            context=list(self.CONTEXT),
+            global_regex_flags=self.FLAGS,
+        )
+        self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score) for p in patterns]
+        self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
+
+    # -- the lean path, shared by Presidio's hooks below and by the fast path -------------------
+
+    def candidates(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Pattern matches that survive validation: ``(start, end, base score, pattern name)``."""
+        out = []
+        for pattern_name, rx, score in self._compiled:
+            for m in rx.finditer(text):
+                start, end = m.span()
+                if start == end:
+                    continue
+                value = text[start:end]
+                valid = self.validate_result(value)
+                if valid is False or self.invalidate_result(value):
+                    continue
+                out.append((start, end, self.VALIDATED_SCORE if valid else score, pattern_name))
+        return out
+
+    def context_score(
+        self,
+        text: str,
+        start: int,
+        score: float,
+        pattern_name: str,
+        field_context: Sequence[str] | None = None,
+    ) -> float:
+        """The score after context: raised by a supporting word, 0 when context is required."""
+        if self.has_context(text, start, field_context):
+            return min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
+        return 0.0 if pattern_name in self.CONTEXT_REQUIRED else score
+
+    def has_context(
+        self, text: str, start: int, field_context: Sequence[str] | None = None
+    ) -> bool:
+        """Whether the nearest context word before ``start`` (or in the field name) supports us."""
+        if self._context_rx is None:
+            return False
+        lo = max(0, start - self.CONTEXT_WINDOW)
+        lo = text.rfind("\n", lo, start) + 1 or lo
+        verdict = _nearest_verdict(self._context_rx, text[lo:start])
+        if verdict is not None:
+            return verdict
+        return any(_nearest_verdict(self._context_rx, c) for c in field_context or ())
+
+    def find(self, text: str, field_context: Sequence[str] | None = None) -> list[Span]:
+        """All matches in ``text`` with their final scores, as Presidio's engine would return."""
+        found = []
+        for start, end, score, pattern_name in self.candidates(text):
+            final = self.context_score(text, start, score, pattern_name, field_context)
+            if final > 0:
+                found.append((start, end, final))
+        if len(found) > 1:
+            found = _remove_contained(found)
+        return found
+
+    # -- Presidio's hooks -------------------------------------------------------------------
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        return [
+            RecognizerResult(
+                self.ENTITY,
+                start,
+                end,
+                score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    "pattern_name": pattern_name,
+                },
+            )
+            for start, end, score, pattern_name in self.candidates(text)
+        ]
+
+    def enhance_using_context(
+        self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
+        context=None,
+    ):
+        for result in raw_recognizer_results:
+            meta = result.recognition_metadata
+            result.score = self.context_score(
+                text, result.start, result.score, meta.get("pattern_name", ""), context
+            )
+            meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+        return raw_recognizer_results
+
+
+def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Pattern | None:
+    if not positive:
+        return None
+
+    def alternation(words: Sequence[str]) -> str:
+        unique = sorted({w.casefold() for w in words}, key=len, reverse=True)
+        return "|".join(re.escape(w) for w in unique)
+
+    groups = [f"(?P<pos>{alternation(positive)})"]
+    if negative:
+        groups.insert(0, f"(?P<neg>{alternation(negative)})")
+    return re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
+
+
+def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:
+    """True or False for the last context word in ``text``, None when there is none."""
+    if not text:
+        return None
+    last = None
+    for last in rx.finditer(_CAMEL.sub("_", text).casefold()):  # noqa: B007
+        pass
+    return None if last is None else last.lastgroup == "pos"
+
+
+def _remove_contained(spans: list[Span]) -> list[Span]:
+    """Presidio's ``remove_duplicates`` for one entity, on plain tuples."""
+    results = [RecognizerResult("X", s, e, score) for s, e, score in spans]
+    return [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(results)]

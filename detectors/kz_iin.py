@@ -1,0 +1,89 @@
+"""ИИН / ЖСН: the Kazakh individual identification number.
+
+Twelve digits: the birth date as YYMMDD, a digit for century and sex (1-6), a five-digit
+serial and a check digit. The check digit is the weighted sum of the first eleven digits
+with weights 1..11, modulo 11; when that is 10, the weights 3..11, 1, 2 are used instead;
+when that is 10 again, the number is never issued.
+
+Reference: Правила присвоения ИИН (приказ Министра юстиции РК), and the description in
+«Национальные реестры идентификационных номеров» (Law of the RK No. 223-II, 2007).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+_CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+
+
+def kz_check_digit(digits: str) -> int | None:
+    """The check digit of an IIN or BIN from its first 11 digits, or None if never issued."""
+    values = [ord(c) - 48 for c in digits[:11]]
+    check = sum(w * d for w, d in zip(_W1, values, strict=True)) % 11
+    if check == 10:
+        check = sum(w * d for w, d in zip(_W2, values, strict=True)) % 11
+    return None if check == 10 else check
+
+
+def kz_checksum_ok(number: str) -> bool:
+    """Whether a 12-digit IIN or BIN carries the right check digit."""
+    if len(number) != 12 or not number.isdigit():
+        return False
+    check = kz_check_digit(number)
+    return check is not None and check == ord(number[11]) - 48
+
+
+@dataclass(frozen=True, slots=True)
+class IinInfo:
+    """What an IIN reveals about its holder."""
+
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    century: int  # 1800, 1900 or 2000
+
+
+def decode_iin(iin: str) -> IinInfo | None:
+    """The birth date, sex and century an IIN encodes, or None if it is not a valid IIN."""
+    if len(iin) != 12 or not iin.isdigit():
+        return None
+    kind = int(iin[6])
+    if kind not in _CENTURY:
+        return None
+    try:
+        born = dt.date(_CENTURY[kind] + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
+    except ValueError:
+        return None
+    return IinInfo(born, "M" if kind % 2 else "F", _CENTURY[kind])
+
+
+class KzIinRecognizer(DerbesRecognizer):
+    """Kazakh IIN (ИИН, ЖСН): date-shaped 12 digits with the IIN check digit."""
+
+    ENTITY = "KZ_IIN"
+    PATTERNS = (
+        Pattern(
+            "iin",
+            r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-6][0-9]{5}"
+            r"(?![0-9A-Za-z])",
+            0.3,
+        ),
+    )
+    PREFILTERS = (
+        rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][0-3][0-9][1-6][0-9]{5}(?:[^0-9A-Za-z]|$)",
+    )
+    CONTEXT = (
+        "иин", "жсн", "iin", "индивидуальный идентификационный", "жеке сәйкестендіру",
+        "идентификационный номер", "сәйкестендіру нөмірі", "individual identification",
+        "national id", "tax id", "инн", "iin_", "client_iin",
+    )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when the date exists and the check digit is right."""
+        return decode_iin(pattern_text) is not None and kz_checksum_ok(pattern_text)

@@ -1,0 +1,1 @@
+"""derbes' report writers: one module per format, each a pure function of a scan result."""

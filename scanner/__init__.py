@@ -1,0 +1,1 @@
+"""derbes' scanner: sources, sampling, the scan engine, policy mapping and the CLI."""

@@ -1,0 +1,26 @@
+"""The exceptions the library raises. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class DerbesError(Exception):
+    """Base of every error derbes raises on purpose."""
+
+
+class SourceError(DerbesError):
+    """A source, or one container in it, could not be read. The message names the source."""
+
+    def __init__(self, source: str, reason: str, container: str | None = None) -> None:
+        self.source = source
+        self.container = container
+        self.reason = reason
+        where = f"{source}: {container}" if container else source
+        super().__init__(f"{where}: {reason}")
+
+
+class ConfigError(DerbesError):
+    """A scan configuration or option is wrong. The message names the file and line."""
+
+
+class PolicyError(DerbesError):
+    """A policy file is wrong. The message names the file and line."""

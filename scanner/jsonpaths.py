@@ -1,0 +1,141 @@
+"""JSON values by key path: ``payload.contact.email``, ``items[].phone``.
+
+Two views of the same thing. :func:`flatten` walks a parsed document (a JSON/JSONB column).
+:func:`value_spans` maps the string and number tokens of a raw JSON line to their key paths
+without building the document, so that log lines are scanned as raw text and parsed only
+where a hit needs a field name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+#: Deeper structures are not walked further; their remaining text is reported under the
+#: deepest path reached, so nothing is lost and recursion stays bounded.
+MAX_DEPTH = 64
+
+
+def flatten(doc: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """``(key path, text)`` for every scalar in ``doc``; list items add ``[]`` to the path."""
+    if isinstance(doc, dict):
+        if depth >= MAX_DEPTH:
+            yield prefix, str(doc)
+            return
+        for key, value in doc.items():
+            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key), depth + 1)
+    elif isinstance(doc, list):
+        if depth >= MAX_DEPTH:
+            yield prefix, str(doc)
+            return
+        for value in doc:
+            yield from flatten(value, f"{prefix}[]", depth + 1)
+    elif doc is None or isinstance(doc, bool):
+        return
+    else:
+        yield prefix, str(doc)
+
+
+def value_spans(line: str) -> list[tuple[int, int, str]]:
+    """``(start, end, key path)`` of each scalar token in a raw JSON line.
+
+    Offsets are those of the token's content in ``line`` (inside the quotes for strings).
+    A line that is not a JSON object, or is malformed, yields the spans read before the fault.
+    """
+    spans: list[tuple[int, int, str]] = []
+    stack: list[str] = []  # path components
+    kinds: list[str] = []  # "{" or "[" per open container
+    expecting_key = False
+    key: str | None = None
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c in " \t\r\n,:":
+            if c == "," and kinds and kinds[-1] == "{":
+                expecting_key = True
+            i += 1
+            continue
+        if c in "{[":
+            if kinds:
+                stack.append(_component(kinds[-1], key))
+            kinds.append(c)
+            expecting_key = c == "{"
+            key = None
+            i += 1
+            continue
+        if c in "}]":
+            if kinds:
+                kinds.pop()
+            if stack and len(stack) > len(kinds) - 1 >= 0:
+                stack.pop()
+            key = None
+            expecting_key = False
+            i += 1
+            continue
+        if c == '"':
+            j = _string_end(line, i + 1)
+            if expecting_key:
+                key = _unescape(line[i + 1 : j])
+                expecting_key = False
+            else:
+                spans.append((i + 1, j, _path(stack, kinds, key)))
+            i = j + 1
+            continue
+        j = i
+        while j < n and line[j] not in " \t\r\n,:]}":
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        token = line[i:j]
+        if token not in ("true", "false", "null"):
+            spans.append((i, j, _path(stack, kinds, key)))
+        i = j
+    return spans
+
+
+def field_at(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[str, int] | None:
+    """The key path of the token containing ``[start, end)`` and the token's start offset."""
+    for s, e, path in spans:
+        if s <= start and end <= e:
+            return path, s
+    return None
+
+
+def _component(kind: str, key: str | None) -> str:
+    return "[]" if kind == "[" else (key or "")
+
+
+def _path(stack: list[str], kinds: list[str], key: str | None) -> str:
+    parts = [*stack, _component(kinds[-1], key)] if kinds else [*stack]
+    out = ""
+    for part in parts:
+        if part == "[]":
+            out += "[]"
+        elif part:
+            out = f"{out}.{part}" if out else part
+    return out
+
+
+def _string_end(line: str, i: int) -> int:
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == '"':
+            return i
+        i += 1
+    return n
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    import json
+
+    try:
+        return json.loads(f'"{raw}"')
+    except ValueError:
+        return raw

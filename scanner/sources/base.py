@@ -1,0 +1,100 @@
+"""The one small protocol every source implements.
+
+A source lists its containers (tables, views, files) and reads each as batches of text with
+their coordinates. It knows nothing of detectors or reports. Database sources yield
+:class:`ValueBatch` (one field, many rows: the engine scans column-wise); log sources yield
+:class:`LineBatch` (whole lines as UTF-8 bytes, so the fast path can scan large chunks).
+Each container's reading ends with one :class:`ContainerDone`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a table: scannable, or skipped with the reason (``binary``)."""
+
+    name: str
+    type: str
+    scannable: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """A table, view or file of a source."""
+
+    name: str
+    kind: str  # "table", "view" or "file"
+    columns: tuple[Column, ...] = ()
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(slots=True)
+class ValueBatch:
+    """Values of one field (a column, or a JSON key path inside one) for some rows.
+
+    ``rows`` are 1-based ordinals of the rows in the sample; ``values`` the text of each.
+    """
+
+    field: str
+    rows: list[int]
+    values: list[str]
+
+
+@dataclass(slots=True)
+class LineBatch:
+    """Whole lines of a text file as UTF-8 bytes separated by ``\\n``.
+
+    ``first_line`` is the 1-based number of the first line in the decoded file. Lines longer
+    than the reader's limit arrive in pieces, each piece in its own batch with
+    ``continued=True`` after the first, keeping the line's number.
+    """
+
+    data: bytes
+    first_line: int
+    continued: bool = False
+    #: Character offset of this piece within its line (for pieces of long lines).
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class ContainerDone:
+    """The end of one container's reading, with what the source learnt."""
+
+    rows_scanned: int = 0
+    bytes_scanned: int = 0
+    sampled: bool = False
+    skipped_fields: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: Modification time of a file (ISO 8601), used when lines carry no timestamps.
+    mtime: str | None = None
+
+
+Batch = ValueBatch | LineBatch | ContainerDone
+
+
+@runtime_checkable
+class Source(Protocol):
+    """What the engine needs of a source."""
+
+    #: Display name; for databases the URL with its password masked.
+    name: str
+    #: "database", "log" or "file" (Parquet/CSV).
+    kind: str
+
+    def containers(self) -> Iterator[Container]:
+        """The containers to scan, after include/exclude filters. Raises ``SourceError``."""
+        ...
+
+    def read(self, container: Container) -> Iterator[Batch]:
+        """Batches of one container, ending with ``ContainerDone``. Raises ``SourceError``."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...
