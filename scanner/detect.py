@@ -1,0 +1,118 @@
+"""The detector the engine calls: derbes' recognizers over batches of lines or values.
+
+Two interchangeable paths give the same entities and spans:
+
+* the reference path, :meth:`Detector.scan_text`, runs every recognizer over one unit of text
+  (a log line, a cell) exactly as a Presidio ``AnalyzerEngine`` with the same registry would;
+* the fast path (``derbes.scanner.fastpath``) first finds, in one pass over a large chunk,
+  the units where some recognizer's prefilter matches, and runs only those recognizers on
+  only those units.
+
+Recognizers that are not derbes recognizers (a user's Presidio YAML or NER recognizer) run
+through a Presidio ``AnalyzerEngine`` of their own, on every unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+
+from derbes.detectors import DerbesRecognizer, all_recognizers, blank_nlp_engine
+
+#: One detected span in a unit: (entity, start, end, score).
+Match = tuple[str, int, int, float]
+
+
+class Detector:
+    """Finds personal data in lines and values with a fixed set of recognizers."""
+
+    def __init__(
+        self,
+        recognizers: Sequence[EntityRecognizer] | None = None,
+        *,
+        language: str = "en",
+        fast: bool = True,
+    ) -> None:
+        recognizers = list(recognizers) if recognizers is not None else all_recognizers(language)
+        self.language = language
+        self.recognizers = recognizers
+        self.derbes = [r for r in recognizers if isinstance(r, DerbesRecognizer)]
+        self.others = [r for r in recognizers if not isinstance(r, DerbesRecognizer)]
+        self._others_engine: AnalyzerEngine | None = None
+        if self.others:
+            self._others_engine = AnalyzerEngine(
+                registry=RecognizerRegistry(self.others, supported_languages=[language]),
+                nlp_engine=blank_nlp_engine([language]),
+                supported_languages=[language],
+            )
+        self._fast = None
+        if fast:
+            from derbes.scanner.fastpath import compile_scanner
+
+            self._fast = compile_scanner(self.derbes)
+
+    @property
+    def entities(self) -> list[str]:
+        """Every entity some recognizer can find."""
+        return sorted({e for r in self.recognizers for e in r.supported_entities})
+
+    @property
+    def engine_name(self) -> str:
+        """Which candidate finder the fast path uses (``hyperscan``, ``re``) or ``reference``."""
+        return self._fast.engine if self._fast is not None else "reference"
+
+    # -- reference path ---------------------------------------------------------------------
+
+    def scan_text(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
+        """Every match in one unit of text, as Presidio's engine would return it."""
+        return self._run(self.derbes, text, field_context)
+
+    def _run(
+        self, recognizers: Sequence[DerbesRecognizer], text: str, field_context: Sequence[str]
+    ) -> list[Match]:
+        out: list[Match] = []
+        for r in recognizers:
+            entity = r.ENTITY
+            out.extend((entity, s, e, score) for s, e, score in r.find(text, field_context))
+        if self._others_engine is not None:
+            results = self._others_engine.analyze(
+                text, self.language, context=list(field_context) or None
+            )
+            out.extend((x.entity_type, x.start, x.end, x.score) for x in results)
+        return out
+
+    # -- batches ----------------------------------------------------------------------------
+
+    def scan_values(
+        self, values: Sequence[str], field_context: Sequence[str] = ()
+    ) -> Iterator[tuple[int, list[Match]]]:
+        """``(index, matches)`` for every value of a column batch that holds something."""
+        if self._fast is not None and not self.others:
+            for index, recognizers in self._fast.candidate_values(values):
+                found = self._run(recognizers, values[index], field_context)
+                if found:
+                    yield index, found
+            return
+        for index, value in enumerate(values):
+            found = self._run(self.derbes, value, field_context)
+            if found:
+                yield index, found
+
+    def scan_lines(self, data: bytes) -> Iterator[tuple[int, str, list[Match]]]:
+        """``(line index, decoded line, matches)`` for every line of ``data`` that holds something.
+
+        ``data`` is UTF-8 text of whole lines separated by ``\\n``; undecodable bytes are
+        replaced, never dropped.
+        """
+        if self._fast is not None and not self.others:
+            for index, line, recognizers in self._fast.candidate_lines(data):
+                found = self._run(recognizers, line, ())
+                if found:
+                    yield index, line, found
+            return
+        for index, raw in enumerate(data.split(b"\n")):
+            line = raw.decode("utf-8", "replace")
+            found = self._run(self.derbes, line, ())
+            if found:
+                yield index, line, found

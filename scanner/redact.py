@@ -1,0 +1,72 @@
+"""What a report may say about a value: a masked preview and a keyed hash, never the value.
+
+IINs are 12 digits and phone numbers fewer: a plain hash of one could be reversed by hashing
+every possible number. The hash is an HMAC with a key from the configuration or the
+environment (``DERBES_HASH_KEY``), or a random key per scan, so reports cannot be reversed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+
+HASH_KEY_ENV = "DERBES_HASH_KEY"
+
+_DIGIT_ENTITIES = frozenset({"KZ_IIN", "KZ_BIN", "PHONE_NUMBER", "IMEI", "CREDIT_CARD"})
+
+
+def hash_key_from_env() -> bytes | None:
+    """The configured hash key, if the environment sets one."""
+    value = os.environ.get(HASH_KEY_ENV)
+    return value.encode() if value else None
+
+
+def new_hash_key() -> bytes:
+    """A random key for one scan: hashes then compare only within that scan."""
+    return secrets.token_bytes(32)
+
+
+def normalize(entity: str, value: str) -> str:
+    """The form of a value that is hashed, so that ``+7 701 123-45-67`` equals ``87011234567``."""
+    if entity in _DIGIT_ENTITIES:
+        digits = "".join(c for c in value if c.isdigit())
+        if entity == "PHONE_NUMBER" and len(digits) == 11 and digits[0] == "8":
+            digits = "7" + digits[1:]
+        return digits
+    if entity in ("EMAIL_ADDRESS", "MAC_ADDRESS", "DEVICE_ID", "IP_ADDRESS", "IBAN_CODE"):
+        return "".join(value.split()).lower().replace("-", ":" if entity == "MAC_ADDRESS" else "-")
+    return value.strip()
+
+
+def value_hash(key: bytes, entity: str, value: str) -> str:
+    """HMAC-SHA256 of the normalized value, hex, 32 characters."""
+    return hmac.new(key, normalize(entity, value).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def mask(entity: str, value: str) -> str:
+    """A preview that shows the shape of a value but not the value: ``8710******27``."""
+    if entity == "EMAIL_ADDRESS" and "@" in value:
+        local, _, domain = value.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    if entity == "IP_ADDRESS":
+        if ":" in value:
+            head = value.split(":")
+            return ":".join([*head[:2], "*", "*"])
+        parts = value.split(".")
+        return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else _middle(value)
+    return _middle(value)
+
+
+def _middle(value: str) -> str:
+    n = len(value)
+    if n <= 4:
+        return "*" * n
+    keep_head = 4 if n >= 10 else 1
+    keep_tail = 2 if n >= 8 else 1
+    out = []
+    for i, c in enumerate(value):
+        hidden = keep_head <= i < n - keep_tail
+        out.append("*" if hidden and c.isalnum() else c)
+    return "".join(out)

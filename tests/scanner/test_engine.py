@@ -1,0 +1,195 @@
+"""The scan engine over in-memory sources: aggregation, coordinates, failures, evidence rules."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from presidio_analyzer import Pattern
+
+from derbes.detectors import DerbesRecognizer
+from derbes.detectors.kz_iin import KzIinRecognizer
+from derbes.scanner.detect import Detector
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.errors import SourceError
+from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch, ValueBatch
+
+# Valid IINs from the issue's independent vectors; 123456789123 fails the checksum.
+IIN_A, IIN_B, IIN_C = "871008401427", "760212350620", "800416300257"
+
+
+class FakeSource:
+    """A source whose containers and batches are given up front; a container may fail."""
+
+    def __init__(self, name, kind, tables, fail=(), fail_listing=False):
+        self.name, self.kind = name, kind
+        self.tables = tables
+        self.fail = set(fail)
+        self.fail_listing = fail_listing
+        self.closed = False
+
+    def containers(self):
+        if self.fail_listing:
+            raise SourceError(self.name, "connection refused")
+        for name, (columns, _) in self.tables.items():
+            yield Container(name, "table" if self.kind == "database" else "file",
+                            tuple(Column(c, "TEXT") for c in columns))
+
+    def read(self, container):
+        _, batches = self.tables[container.name]
+        yield from batches
+        if container.name in self.fail:
+            raise SourceError(self.name, "permission denied", container.name)
+        if not any(isinstance(b, ContainerDone) for b in batches):
+            yield ContainerDone(rows_scanned=10)
+
+    def close(self):
+        self.closed = True
+
+
+def _detector():
+    return Detector([KzIinRecognizer()])
+
+
+def _table_source(**kw):
+    return FakeSource("db", "database", {
+        "public.clients": (["iin", "order_no", "note"], [
+            ValueBatch("iin", [1, 2, 3], [IIN_A, IIN_B, IIN_C]),
+            ValueBatch("order_no", [1, 2, 3], ["123456789123", "868795643215", "821214240092"]),
+            ValueBatch("note", [1, 2, 3], ["", "позвонить", "ok"]),
+        ]),
+        "public.audit": (["payload.user.iin"], [
+            ValueBatch("payload.user.iin", [4], [f"iin={IIN_A}"]),
+        ]),
+    }, **kw)
+
+
+def test_table_findings_are_exact():
+    result = scan([_table_source()], ScanOptions(), detector=_detector())
+    got = {(f.container, f.field, f.entity, f.match_type, f.hits, f.distinct_values)
+           for f in result.findings}
+    assert got == {
+        ("public.clients", "iin", "KZ_IIN", "value+name", 3, 3),
+        ("public.audit", "payload.user.iin", "KZ_IIN", "value+name", 1, 1),
+    }
+    clients = next(f for f in result.findings if f.container == "public.clients")
+    assert clients.rows_scanned == 10 and clients.rows_with_hits == 3
+    assert clients.category == "iin"
+    assert set(clients.examples) == {"8710******27", "7602******20", "8004******57"}
+    assert result.sources[0].status == "ok"
+
+
+def test_name_evidence_without_values():
+    source = FakeSource("db", "database", {
+        "public.people": (["full_name", "birth_date", "status"], [
+            ValueBatch("full_name", [1], ["Айгерим Нурланова"]),
+        ]),
+    })
+    result = scan([source], ScanOptions(), detector=_detector())
+    got = {(f.field, f.entity, f.match_type, f.hits) for f in result.findings}
+    assert got == {("full_name", "PERSON", "name", 0), ("birth_date", "DATE_OF_BIRTH", "name", 0)}
+
+
+def test_log_lines_coordinates_and_json_paths():
+    lines = [
+        "2026-01-02 10:00:00 INFO login ok",
+        f"2026-01-02 10:00:01 INFO ИИН {IIN_A} вошёл",
+        '{"ts":"2021-05-01T00:00:00","user":{"iin":"' + IIN_B + '"}}',
+    ]
+    source = FakeSource("logs", "log", {
+        "app.log": ([], [LineBatch("\n".join(lines).encode(), first_line=7)]),
+    })
+    result = scan([source], ScanOptions(hits=True), detector=_detector())
+    hits = sorted((h.row, h.field, h.start, h.end, h.masked) for h in result.hits)
+    assert hits == [
+        (8, None, lines[1].index(IIN_A), lines[1].index(IIN_A) + 12, "8710******27"),
+        (9, "user.iin", 0, 12, "7602******20"),
+    ]
+    assert all(h.value is None for h in result.hits)
+    by_field = {f.field: f for f in result.findings}
+    assert by_field["user.iin"].oldest_seen == "2021-05-01T00:00:00"
+    assert by_field[None].rows_scanned == 10  # from ContainerDone
+
+
+def test_pieces_of_a_long_line_keep_line_and_offset():
+    source = FakeSource("logs", "log", {
+        "big.log": ([], [
+            LineBatch(b"x" * 10, first_line=1),
+            LineBatch(f"yy {IIN_A}".encode(), first_line=1, continued=True, offset=1000),
+            LineBatch(f"next {IIN_C}".encode(), first_line=2),
+        ]),
+    })
+    result = scan([source], ScanOptions(hits=True), detector=_detector())
+    assert sorted((h.row, h.start, h.end) for h in result.hits) == [(1, 1003, 1015), (2, 5, 17)]
+
+
+def test_show_values_carries_raw_values_only_when_asked():
+    source = _table_source()
+    result = scan([source], ScanOptions(hits=True, show_values=True), detector=_detector())
+    assert {h.value for h in result.hits} >= {IIN_A, IIN_B, IIN_C}
+    assert IIN_A in next(f for f in result.findings if f.field == "iin").examples
+
+
+def test_hash_is_keyed():
+    a = scan([_table_source()], ScanOptions(hits=True, hash_key=b"k1"), detector=_detector())
+    b = scan([_table_source()], ScanOptions(hits=True, hash_key=b"k2"), detector=_detector())
+    ha = {h.value_hash for h in a.hits}
+    hb = {h.value_hash for h in b.hits}
+    assert ha and hb and not ha & hb
+    import hashlib
+
+    assert hashlib.sha256(IIN_A.encode()).hexdigest()[:32] not in ha
+
+
+def test_failing_container_keeps_the_rest_and_what_was_read():
+    source = _table_source(fail={"public.clients"})
+    result = scan([source], ScanOptions(), detector=_detector())
+    summary = result.sources[0]
+    assert summary.status == "partial"
+    assert summary.errors == ("public.clients: permission denied",)
+    # What was read before the failure is kept; the other table is fully reported.
+    assert {f.container for f in result.findings if f.match_type != "name"} == {
+        "public.clients", "public.audit"}
+    assert result.incomplete
+
+
+def test_failing_source_never_hides_the_others():
+    bad = _table_source(fail_listing=True)
+    unopened = SourceError("postgresql://u:***@h/db", "could not connect: timeout")
+    good = _table_source()
+    result = scan([bad, unopened, good], ScanOptions(), detector=_detector())
+    assert [s.status for s in result.sources] == ["failed", "failed", "ok"]
+    assert result.sources[0].errors == ("connection refused",)
+    assert len([f for f in result.findings if f.source == "db"]) == 2 + 0
+    assert bad.closed and good.closed
+
+
+class _WeakRecognizer(DerbesRecognizer):
+    """A made-up weak detector: 'ZZ' + 6 digits, score 0.6, no validation."""
+
+    ENTITY = "TEST_WEAK"
+    PATTERNS = (Pattern("zz", r"ZZ[0-9]{6}", 0.6),)
+    PREFILTERS = (rb"ZZ[0-9]{6}",)
+
+
+@pytest.mark.parametrize(
+    ("values", "reported"),
+    [
+        (["ZZ123456"] + ["x"] * 99, False),  # one stray weak hit in 100 rows
+        (["ZZ123456", "ZZ654321"] + ["x"] * 98, True),  # two rows
+        (["ZZ123456"] + ["x"] * 9, True),  # 10% of rows
+    ],
+)
+def test_weak_evidence_needs_rows(values, reported):
+    rows = list(range(1, len(values) + 1))
+    source = FakeSource("db", "database", {"t.free": (["comment"], [
+        ValueBatch("comment", rows, values), ContainerDone(rows_scanned=len(values))])})
+    result = scan([source], ScanOptions(), detector=Detector([_WeakRecognizer()]))
+    assert any(f.entity == "TEST_WEAK" for f in result.findings) is reported
+
+
+def test_stop_event_marks_interrupted():
+    stop = threading.Event()
+    stop.set()
+    result = scan([_table_source()], ScanOptions(), detector=_detector(), stop=stop)
+    assert result.interrupted and result.incomplete
