@@ -1,0 +1,303 @@
+"""The scan configuration file, ``derbes.yaml``: what to scan, against which policy, and how.
+
+Loaded strictly (unknown keys are errors) and completely before a scan starts; every error
+names the file and line. ``${NAME}`` in a source's ``url`` or ``path`` is replaced by the
+environment variable ``NAME``; its value never appears in a message. Relative paths are
+relative to the directory of the configuration file. See ``docs/policy.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.mapping import FLAGS
+from derbes.scanner.policy import Category, Country, YamlDoc, load_yaml, pydantic_messages
+
+#: Report formats the ``output.formats`` list accepts (``derbes.reports.FORMATS``).
+REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit")
+#: URL schemes of the database sources.
+DB_SCHEMES = (
+    "postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2",
+    "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
+)
+#: Severities ``options.fail_on`` accepts besides flag ids; each stands for its flags.
+FAIL_ON_SEVERITIES = ("error", "warning", "info")
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ``***``."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    if not password:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostport}"))
+
+
+def _check_url(url: str) -> str:
+    if "://" not in url:
+        # Not echoed: without '://' there is no telling where a password would be.
+        raise ValueError("this is not a database URL (expected "
+                         "scheme://user:password@host:port/database)")
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise ValueError(f"'{shown}' is a malformed URL: {e}") from e
+    scheme = parts.scheme.lower()
+    if scheme not in DB_SCHEMES:
+        raise ValueError(f"unsupported URL scheme '{parts.scheme}' in '{shown}'; use one of "
+                         f"{', '.join(DB_SCHEMES)} (files and logs go under path:)")
+    if scheme == "sqlite":
+        if parts.netloc:
+            raise ValueError(f"'{shown}': an SQLite URL has no host (sqlite:///relative.db or "
+                             "sqlite:////absolute.db)")
+        return url
+    if port == 0:
+        raise ValueError(f"'{shown}': port 0 is not a port")
+    if "@" in parts.netloc and not parts.hostname:
+        raise ValueError(f"'{shown}': no host after '@'")
+    return url
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SourceConfig(_Strict):
+    """One database (``url``) or set of files (``path``, a glob allowed) to scan."""
+
+    name: str = Field(pattern=_NAME)
+    #: With credentials filled in from the environment; shown only through :attr:`display`.
+    url: str | None = Field(default=None, repr=False)
+    path: Path | None = None
+    location: Country | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_columns: tuple[str, ...] = ()
+    exclude_columns: tuple[str, ...] = ()
+    sample_rows: PositiveInt | None = None
+    seed: int | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SourceConfig:
+        if (self.url is None) == (self.path is None):
+            raise ValueError("give exactly one of url (a database) or path (files)")
+        return self
+
+    @property
+    def display(self) -> str:
+        """The URL with its password masked, or the path."""
+        return mask_url(self.url) if self.url else str(self.path)
+
+    @property
+    def host(self) -> str | None:
+        """The database host, or ``None`` for files, SQLite and local sockets."""
+        if not self.url:
+            return None
+        try:
+            return urlsplit(self.url).hostname or None
+        except ValueError:
+            return None
+
+
+class OutputConfig(_Strict):
+    """Where reports go, in which formats and language."""
+
+    dir: Path = Path("derbes-out")
+    formats: tuple[Literal[REPORT_FORMATS], ...] = ("html", "json")  # type: ignore[valid-type]
+    lang: Literal["ru", "kk", "en"] = "ru"
+
+
+class OptionsConfig(_Strict):
+    """Scan options; the command line overrides them."""
+
+    sample_rows: PositiveInt | None = None
+    connections: PositiveInt | None = Field(default=None, le=64)
+    hits: bool = False
+    min_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    fail_on: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+
+    @field_validator("fail_on")
+    @classmethod
+    def _fail_on(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Flag ids, with a severity word expanded to the flags of that severity."""
+        flags: list[str] = []
+        for value in values:
+            word = value.strip()
+            if word.lower() in FAIL_ON_SEVERITIES:
+                flags += [f for f, info in FLAGS.items() if info.severity == word.lower()]
+            elif word.upper() in FLAGS:
+                flags.append(word.upper())
+            else:
+                raise ValueError(f"'{value}' is neither a flag ({', '.join(FLAGS)}) nor a "
+                                 f"severity ({', '.join(FAIL_ON_SEVERITIES)})")
+        return tuple(dict.fromkeys(flags))
+
+
+class ScanConfig(_Strict):
+    """A scan configuration, checked at load time."""
+
+    version: Literal[1] = 1
+    sources: tuple[SourceConfig, ...] = Field(min_length=1)
+    policy: Path | None = None
+    output: OutputConfig = OutputConfig()
+    options: OptionsConfig = OptionsConfig()
+
+    def locations(self) -> dict[str, str]:
+        """``{source name: country}`` for sources whose location is configured."""
+        return {s.name: s.location for s in self.sources if s.location}
+
+    def source(self, name: str) -> SourceConfig:
+        """The source called ``name``; ``KeyError`` if there is none."""
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def _expand(value: str, loc: tuple, doc: YamlDoc, errors: list[str], secrets: set[str], *,
+            url: bool) -> str:
+    """``${NAME}`` replaced by the environment; a value inside a URL's user:password is
+    percent-encoded so that characters like ``@`` or ``/`` in a password stay in it."""
+    userinfo_end = -1
+    if url and "://" in value:
+        start = value.index("://") + 3
+        authority_end = next((i for i in range(start, len(value)) if value[i] in "/?#"),
+                             len(value))
+        userinfo_end = value.rfind("@", start, authority_end)
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in os.environ:
+            errors.append(doc.message(loc, f"environment variable {name} is not set"))
+            return ""
+        text = os.environ[name]
+        if m.start() < userinfo_end:
+            text = quote(text, safe="")
+        secrets.add(text)
+        return text
+
+    return _ENV.sub(sub, value)
+
+
+def _prepare(doc: YamlDoc, base: Path, errors: list[str], secrets: set[str]) -> Any:
+    """Raw data with variables expanded and relative paths made absolute."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+
+    def absolute(text: str) -> str:
+        p = Path(text).expanduser()
+        return str(p if p.is_absolute() else base / p)
+
+    if isinstance(data.get("sources"), list):
+        sources = []
+        for i, raw in enumerate(data["sources"]):
+            if isinstance(raw, dict):
+                raw = dict(raw)
+                if isinstance(raw.get("url"), str):
+                    url = _expand(raw["url"], ("sources", i, "url"), doc, errors, secrets,
+                                  url=True)
+                    raw["url"] = _sqlite_absolute(url, base)
+                if isinstance(raw.get("path"), str):
+                    path = _expand(raw["path"], ("sources", i, "path"), doc, errors, secrets,
+                                   url=False)
+                    raw["path"] = absolute(path)
+            sources.append(raw)
+        data["sources"] = sources
+    if isinstance(data.get("policy"), str):
+        data["policy"] = absolute(data["policy"])
+    if isinstance(data.get("output"), dict) and isinstance(data["output"].get("dir"), str):
+        data["output"] = data["output"] | {"dir": absolute(data["output"]["dir"])}
+    return data
+
+
+def _sqlite_absolute(url: str, base: Path) -> str:
+    # sqlite:///rel.db is relative to the working directory in SQLAlchemy; here it is
+    # relative to the configuration file, like every other path in it.
+    if not url.lower().startswith("sqlite:///") or url.lower().startswith("sqlite:////"):
+        return url
+    rest = url[len("sqlite:///"):]
+    if not rest or rest.startswith(":memory:"):
+        return url
+    return f"sqlite:///{base / rest}"
+
+
+def _load(path: str | Path) -> tuple[ScanConfig | None, list[str]]:
+    doc = load_yaml(path, ConfigError)
+    errors = list(doc.problems)
+    if not isinstance(doc.data, dict):
+        what = "a scan configuration is a mapping of keys (sources, policy, output, options)"
+        return None, [*errors, doc.message((), what)]
+    base = Path(path).resolve().parent
+    secrets: set[str] = set()
+    data = _prepare(doc, base, errors, secrets)
+    try:
+        config = ScanConfig.model_validate(data)
+    except ValidationError as e:
+        return None, _scrub(errors + pydantic_messages(doc, e, ScanConfig), secrets)
+    seen: dict[str, int] = {}
+    for i, source in enumerate(config.sources):
+        if source.name in seen:
+            first = doc.line(("sources", seen[source.name]))
+            errors.append(doc.message(("sources", i, "name"),
+                                      f"source name '{source.name}' is used twice (first at "
+                                      f"line {first})"))
+        seen.setdefault(source.name, i)
+    return (None if errors else config), _scrub(errors, secrets)
+
+
+def _scrub(errors: list[str], secrets: set[str]) -> list[str]:
+    # A second guard after masking: no value read from the environment is ever shown.
+    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
+        errors = [e.replace(secret, "***") for e in errors]
+    return errors
+
+
+def validate_config_file(path: str | Path) -> list[str]:
+    """Every error in a scan configuration, each as ``FILE:LINE: where: what``."""
+    try:
+        return _load(path)[1]
+    except ConfigError as e:
+        return [str(e)]
+
+
+def load_config(path: str | Path) -> ScanConfig:
+    """Load and check ``derbes.yaml``; raises ``ConfigError`` listing every error with its line."""
+    config, errors = _load(path)
+    if config is None:
+        err = ConfigError("\n".join(errors))
+        err.errors = errors  # type: ignore[attr-defined]
+        raise err
+    return config

@@ -1,0 +1,708 @@
+"""The operator's personal-data policy as a strict YAML file, and the YAML loading it shares.
+
+A policy says what the operator's published privacy policy says, in a form a scan can be
+checked against: which categories are collected, for what, for how long, where they are
+stored and where they are sent. The format is documented in ``docs/policy.md``; a commented
+template comes from :func:`policy_template`. Errors name the file, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+import textwrap
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from derbes.detectors.categories import CATEGORIES, resolve_category
+from derbes.detectors.kz_iin import kz_checksum_ok
+from derbes.scanner.errors import DerbesError, PolicyError
+from derbes.scanner.location import normalize_country
+
+WILDCARD = "*"
+#: Retention values that name an event rather than a period; they cannot be checked by age.
+OPEN_RETENTION = ("until_consent_withdrawn", "until_purpose_achieved")
+ART_12_2 = "Art. 12(2) of Law 94-V requires personal databases on Kazakh territory"
+
+# --------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: ``NO`` stays Norway, ``on``/``yes`` stay strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file with the line of every mapping key and sequence item."""
+
+    path: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+    #: The source text of every scalar, for values YAML would mangle (a BIN with a leading 0).
+    raw: dict[Loc, str] = field(default_factory=dict)
+    #: Errors found while parsing (duplicate keys), already formatted with their line.
+    problems: list[str] = field(default_factory=list)
+
+    def line(self, loc: Loc) -> int:
+        """The line of ``loc``, or of its nearest enclosing key when it is absent."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def message(self, loc: Loc, text: str, line: int | None = None) -> str:
+        """``FILE:LINE: dotted.loc: text``."""
+        where = dotted(loc)
+        return f"{self.path}:{line or self.line(loc)}: {where + ': ' if where else ''}{text}"
+
+
+def dotted(loc: Loc) -> str:
+    """``("categories", 2, "retention")`` -> ``categories[2].retention``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_yaml(path: str | Path, error: type[DerbesError]) -> YamlDoc:
+    """Parse a YAML file keeping line numbers; raises ``error`` for unreadable or bad YAML."""
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise error(f"{shown}: cannot read: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise error(f"{shown}: not UTF-8 text (byte {e.start})") from e
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        what = e.problem or e.context or "malformed YAML"
+        if e.context and e.context_mark and e.problem_mark and e.context_mark.line != mark.line:
+            what += f" ({e.context} at line {e.context_mark.line + 1})"
+        raise error(f"{shown}:{line}: malformed YAML: {what}") from e
+    except yaml.YAMLError as e:
+        raise error(f"{shown}: malformed YAML: {e}") from e
+    finally:
+        loader.dispose()
+    doc = YamlDoc(shown, data)
+    if node is not None:
+        doc.lines[()] = node.start_mark.line + 1
+        _walk(node, (), doc, set())
+    return doc
+
+
+def _walk(node: yaml.Node, loc: Loc, doc: YamlDoc, active: set[int]) -> None:
+    if id(node) in active:  # an alias cycle
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                continue
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in seen:
+                doc.problems.append(doc.message(
+                    (*loc, key), f"duplicate key (first at line {seen[key]})", line))
+                continue
+            seen[key] = line
+            doc.lines[(*loc, key)] = line
+            _walk(value_node, (*loc, key), doc, active)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            doc.lines[(*loc, i)] = item.start_mark.line + 1
+            _walk(item, (*loc, i), doc, active)
+    elif isinstance(node, yaml.ScalarNode):
+        doc.raw[loc] = node.value
+    active.discard(id(node))
+
+
+def pydantic_messages(doc: YamlDoc, exc: ValidationError, model: type[BaseModel]) -> list[str]:
+    """Pydantic's errors as ``FILE:LINE: loc: what`` lines."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+            text = f"unknown key ({hint})"
+        elif kind == "missing":
+            text = "required key is missing"
+        elif kind in ("value_error", "assertion_error"):
+            text = str(err["ctx"]["error"])
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            text = f"expected a mapping of keys, found {_what(err['input'])}"
+        else:
+            text = err["msg"]
+        out.append(doc.message(loc, text))
+    return out
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {str: "text", int: "a number", float: "a number", bool: "true/false",
+            list: "a list"}.get(type(value), type(value).__name__)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys the model at ``loc`` (a path of keys and indexes) accepts."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside ``X | None``, ``tuple[X, ...]``, ``list[X]``, ``dict[str, X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _inner_model(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, tuple, list, dict):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Value types
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An ISO 8601 period of whole days or longer (``P3Y``, ``P6M``, ``P2W``, ``P1Y6M``)."""
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+
+    def before(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` minus this period, in calendar terms (29 Feb minus P1Y is 28 Feb)."""
+        months = moment.year * 12 + moment.month - 1 - (self.years * 12 + self.months)
+        year, month = divmod(months, 12)
+        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+        shifted = moment.replace(year=year, month=month + 1, day=day)
+        return shifted - dt.timedelta(weeks=self.weeks, days=self.days)
+
+
+_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+
+def parse_duration(text: str) -> Duration:
+    """``"P3Y"`` -> ``Duration(years=3)``; ``ValueError`` with a hint when malformed."""
+    value = text.strip().upper()
+    m = _DURATION.fullmatch(value)
+    if not m or value == "P":
+        if "T" in value and value.startswith("P"):
+            raise ValueError(f"'{text}': derbes checks retention in days or longer; use Y, M, W "
+                             "or D (e.g. P30D)")
+        raise ValueError(f"'{text}' is not an ISO 8601 duration; write e.g. P3Y, P6M, P30D, "
+                         f"or one of {', '.join(OPEN_RETENTION)}")
+    duration = Duration(*(int(g or 0) for g in m.groups()))
+    if duration == Duration():
+        raise ValueError(f"'{text}' is a zero duration")
+    return duration
+
+
+def _retention(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{_what(value)} is not a duration; write it as ISO 8601 text, e.g. P3Y")
+    if value.strip().lower() in OPEN_RETENTION:
+        return value.strip().lower()
+    parse_duration(value)
+    return value.strip().upper()
+
+
+def _country(value: Any) -> str:
+    return normalize_country(value)
+
+
+def _category(value: Any, *, wildcard: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{_what(value)} is not a category name")
+    if wildcard and value.strip() == WILDCARD:
+        return WILDCARD
+    found = resolve_category(value)
+    if found is None:
+        close = difflib.get_close_matches(value.strip().lower(), list(CATEGORIES), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ValueError(f"unknown category '{value}'; {hint}known: {', '.join(CATEGORIES)} "
+                         "(or a Russian/Kazakh/English name such as 'ФИО')")
+    return found
+
+
+def _bin(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{_what(value)} is not a BIN")
+    number = value.replace(" ", "")
+    if len(number) != 12 or not number.isdigit():
+        raise ValueError(f"'{value}': a BIN is 12 digits")
+    if not 1 <= int(number[2:4]) <= 12:
+        raise ValueError(f"'{value}': digits 3-4 of a BIN are the month of registration (01-12)")
+    if number[4] not in "456":
+        raise ValueError(f"'{value}': the 5th digit of a BIN is 4 (resident legal entity), 5 "
+                         "(non-resident) or 6 (joint entrepreneurship); an IIN is not a BIN")
+    if number[5] not in "0123":
+        raise ValueError(f"'{value}': the 6th digit of a BIN is 0-3 (head office, branch, "
+                         "representative office, peasant farm)")
+    if not kz_checksum_ok(number):
+        raise ValueError(f"'{value}': the check digit of this BIN is wrong")
+    return number
+
+
+Country = Annotated[str, BeforeValidator(_country)]
+Category = Annotated[str, BeforeValidator(_category)]
+Retention = Annotated[str, BeforeValidator(_retention)]
+Bin = Annotated[str, BeforeValidator(_bin)]
+
+
+# --------------------------------------------------------------------------------------------
+# The policy model
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Operator(_Strict):
+    """Who processes the data: the legal entity the published policy names."""
+
+    name: str = Field(min_length=1)
+    bin: Bin
+    website: str | None = None
+    address: str | None = None
+    email: str | None = None
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^\s/]+\.[^\s]+$", value):
+            raise ValueError(f"'{value}' is not a web address (https://...)")
+        return value
+
+
+class CategoryEntry(_Strict):
+    """A declared category; ``category: "*"`` declares every category not named elsewhere."""
+
+    category: str
+    purposes: tuple[str, ...] = ()
+    retention: Retention | None = None
+    transfer_to: tuple[Country, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        # A bare string item is shorthand for {category: <it>}.
+        return {"category": value} if isinstance(value, str) else value
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _resolve(cls, value: Any) -> str:
+        return _category(value, wildcard=True)
+
+    @field_validator("transfer_to")
+    @classmethod
+    def _not_kz(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "KZ" in value:
+            raise ValueError("KZ is not a cross-border transfer; list foreign countries only")
+        return value
+
+    @property
+    def checkable_retention(self) -> Duration | None:
+        """The retention as a period, or ``None`` when absent or tied to an event."""
+        if self.retention is None or self.retention in OPEN_RETENTION:
+            return None
+        return parse_duration(self.retention)
+
+
+class Storage(_Strict):
+    """Where the operator keeps its databases of personal data."""
+
+    countries: tuple[Country, ...] = Field(min_length=1)
+
+    @field_validator("countries")
+    @classmethod
+    def _kz(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "KZ" not in value:
+            raise ValueError(f"KZ must be listed ({ART_12_2})")
+        return value
+
+
+class Transfer(_Strict):
+    """A cross-border transfer (Art. 16): to whom, of which categories (none = all declared)."""
+
+    country: Country
+    categories: tuple[Category, ...] = ()
+    purpose: str | None = None
+    recipient: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _foreign(cls, value: str) -> str:
+        if value == "KZ":
+            raise ValueError("KZ is not a cross-border transfer; list foreign countries only")
+        return value
+
+
+class Logs(_Strict):
+    """How long log files keep personal data (IP addresses, identifiers in requests)."""
+
+    retention: Retention
+
+    @field_validator("retention")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        if value in OPEN_RETENTION:
+            raise ValueError("logs need a period (e.g. P3Y), not an event")
+        return value
+
+
+class Policy(_Strict):
+    """A personal-data policy, checked at load time. See ``docs/policy.md``."""
+
+    version: Literal[1] = 1
+    operator: Operator
+    categories: tuple[CategoryEntry, ...] = Field(min_length=1)
+    not_collected: tuple[Category, ...] = ()
+    storage: Storage
+    cross_border: tuple[Transfer, ...] = ()
+    logs: Logs | None = None
+    _path: str | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> str | None:
+        """The file the policy was loaded from, as given to :func:`load_policy`."""
+        return self._path
+
+    @property
+    def wildcard(self) -> CategoryEntry | None:
+        """The ``category: "*"`` entry, if the policy allows any other personal data."""
+        return next((e for e in self.categories if e.category == WILDCARD), None)
+
+    def entry(self, category: str) -> CategoryEntry | None:
+        """The entry that declares ``category`` (its own, else the wildcard), or ``None``."""
+        if category in self.not_collected:
+            return None
+        own = next((e for e in self.categories if e.category == category), None)
+        return own or self.wildcard
+
+    def declares(self, category: str) -> bool:
+        """Whether the policy allows collecting ``category``."""
+        return self.entry(category) is not None
+
+    def transfer_countries(self, category: str) -> frozenset[str]:
+        """Foreign countries the policy declares ``category`` may be sent to."""
+        entry = self.entry(category)
+        countries = set(entry.transfer_to) if entry else set()
+        countries.update(t.country for t in self.cross_border
+                         if not t.categories or category in t.categories)
+        return frozenset(countries)
+
+    def retention_for(self, category: str, source_kind: str) -> tuple[Duration, str] | None:
+        """The period ``category`` may be kept in a source of ``source_kind``, and its origin.
+
+        The category's own period wins; log sources fall back to ``logs.retention``.
+        """
+        entry = self.entry(category)
+        if entry is not None and entry.checkable_retention is not None:
+            where = "categories[*]" if entry.category == WILDCARD else f"categories[{category}]"
+            return entry.checkable_retention, f"{where}.retention {entry.retention}"
+        if source_kind == "log" and self.logs is not None:
+            return parse_duration(self.logs.retention), f"logs.retention {self.logs.retention}"
+        return None
+
+    def summary(self) -> dict:
+        """The policy as plain data, for reports."""
+        def labels(cid: str) -> dict[str, str] | None:
+            c = CATEGORIES.get(cid)
+            return {lang: c.label(lang) for lang in ("ru", "kk", "en")} if c else None
+
+        return {
+            "version": self.version,
+            "path": self.path,
+            "operator": self.operator.model_dump(exclude_none=True),
+            "categories": [
+                {"category": e.category, "labels": labels(e.category),
+                 "purposes": list(e.purposes), "retention": e.retention,
+                 "transfer_to": list(e.transfer_to)}
+                for e in self.categories
+            ],
+            "all_other_allowed": self.wildcard is not None,
+            "not_collected": [{"category": c, "labels": labels(c)} for c in self.not_collected],
+            "storage_countries": list(self.storage.countries),
+            "cross_border": [t.model_dump(exclude_none=True) | {"categories": list(t.categories)}
+                             for t in self.cross_border],
+            "logs_retention": self.logs.retention if self.logs else None,
+        }
+
+
+def _semantic(policy: Policy, doc: YamlDoc) -> list[str]:
+    """Errors across entries, which field validators cannot see."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(policy.categories):
+        if entry.category in seen:
+            first = doc.line(("categories", seen[entry.category]))
+            what = "the wildcard '*'" if entry.category == WILDCARD else f"'{entry.category}'"
+            out.append(doc.message(("categories", i, "category"),
+                                   f"{what} is declared twice (first at line {first})"))
+        else:
+            seen[entry.category] = i
+    for i, cid in enumerate(policy.not_collected):
+        if cid in seen:
+            first = doc.line(("categories", seen[cid]))
+            out.append(doc.message(("not_collected", i), f"'{cid}' is declared at line {first} "
+                                   "and listed as not collected; keep one"))
+    for i, transfer in enumerate(policy.cross_border):
+        for j, cid in enumerate(transfer.categories):
+            if not policy.declares(cid):
+                out.append(doc.message(("cross_border", i, "categories", j),
+                                       f"'{cid}' is transferred but not declared in categories"))
+    return out
+
+
+def _prepare(doc: YamlDoc) -> Any:
+    """The raw data with YAML's integer reading of a BIN undone (it drops leading zeros)."""
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("operator"), dict):
+        number = data["operator"].get("bin")
+        if isinstance(number, int) and not isinstance(number, bool):
+            raw = doc.raw.get(("operator", "bin"))
+            data = data | {"operator": data["operator"] | {"bin": raw or str(number)}}
+    return data
+
+
+def _load(path: str | Path) -> tuple[Policy | None, list[str]]:
+    doc = load_yaml(path, PolicyError)
+    errors = list(doc.problems)
+    if not isinstance(doc.data, dict):
+        what = "a policy is a mapping of keys (operator, categories, storage, ...)"
+        return None, [*errors, doc.message((), what)]
+    try:
+        policy = Policy.model_validate(_prepare(doc))
+    except ValidationError as e:
+        return None, errors + pydantic_messages(doc, e, Policy)
+    errors += _semantic(policy, doc)
+    policy._path = doc.path
+    return (None if errors else policy), errors
+
+
+def validate_policy_file(path: str | Path) -> list[str]:
+    """Every error in a policy file, each as ``FILE:LINE: where: what``; empty when valid."""
+    try:
+        return _load(path)[1]
+    except PolicyError as e:
+        return [str(e)]
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load and check a policy file; raises ``PolicyError`` listing every error with its line."""
+    policy, errors = _load(path)
+    if policy is None:
+        err = PolicyError("\n".join(errors))
+        err.errors = errors  # type: ignore[attr-defined]
+        raise err
+    return policy
+
+
+# --------------------------------------------------------------------------------------------
+# Template
+
+# The BIN below is a made-up number with a valid check digit, so the template validates as is.
+_TEMPLATE_BIN = "250140000013"
+
+_T = {
+    "ru": {
+        "title": "Политика обработки персональных данных для derbes (Закон РК № 94-V)",
+        "how": "Перенесите сюда то, что написано в вашей опубликованной политике. Проверка: "
+               "derbes policy validate policy.yaml",
+        "operator": "Оператор: юридическое лицо из политики",
+        "bin": "БИН: 12 цифр, в кавычках",
+        "categories": "Какие данные собираются. Категории: iin, bin, phone, email, ip_address, "
+                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
+                      "address, identity_document (или названия: «ФИО», «ИИН», ...)",
+        "retention": "Срок хранения: P3Y = 3 года, P6M = 6 месяцев, P30D = 30 дней, или "
+                     "until_consent_withdrawn (до отзыва согласия)",
+        "transfer_to": "Страны, куда эти данные передаются (ISO-коды)",
+        "bare": "Можно просто название категории",
+        "wildcard": "«Иные персональные данные»: разрешить всё остальное",
+        "not_collected": "Что политика прямо НЕ собирает (напр. «не хранит данные карты»)",
+        "storage": "Где хранятся базы; KZ обязателен (ст. 12 п. 2)",
+        "cross_border": "Трансграничная передача (ст. 16)",
+        "logs": "Сколько хранятся журналы (логи) сервера",
+        "p_reg": "регистрация на сайте", "p_service": "оказание услуг",
+        "p_news": "рассылка новостей", "p_stats": "статистика посещений",
+        "p_mail": "почтовый сервис", "name": "ТОО «Пример»",
+        "address": "Республика Казахстан, г. Астана, ул. Примерная, 1",
+    },
+    "kk": {
+        "title": "derbes үшін дербес деректерді өңдеу саясаты (ҚР № 94-V Заңы)",
+        "how": "Жарияланған саясатыңызда жазылғанды осында көшіріңіз. Тексеру: "
+               "derbes policy validate policy.yaml",
+        "operator": "Оператор: саясатта көрсетілген заңды тұлға",
+        "bin": "БСН: 12 цифр, тырнақшаға алыңыз",
+        "categories": "Қандай деректер жиналады. Санаттар: iin, bin, phone, email, ip_address, "
+                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
+                      "address, identity_document (немесе атаулары: «ЖСН», ...)",
+        "retention": "Сақтау мерзімі: P3Y = 3 жыл, P6M = 6 ай, P30D = 30 күн, немесе "
+                     "until_consent_withdrawn (келісім кері қайтарылғанға дейін)",
+        "transfer_to": "Деректер берілетін елдер (ISO кодтары)",
+        "bare": "Санаттың атауын ғана жазуға болады",
+        "wildcard": "«Өзге дербес деректер»: қалғанның бәріне рұқсат",
+        "not_collected": "Саясат бойынша жиналмайтын деректер (мыс. «карта деректерін "
+                         "сақтамайды»)",
+        "storage": "Дерекқорлар қай елде; KZ міндетті (12-баптың 2-тармағы)",
+        "cross_border": "Трансшекаралық беру (16-бап)",
+        "logs": "Сервер журналдары қанша уақыт сақталады",
+        "p_reg": "сайтта тіркелу", "p_service": "қызмет көрсету",
+        "p_news": "жаңалықтар жіберу", "p_stats": "сайтқа кіру статистикасы",
+        "p_mail": "пошта қызметі", "name": "«Мысал» ЖШС",
+        "address": "Қазақстан Республикасы, Астана қ., Мысал к-сі, 1",
+    },
+    "en": {
+        "title": "Personal-data policy for derbes (Law of the RK No. 94-V)",
+        "how": "Copy here what your published privacy policy says. Check it with: "
+               "derbes policy validate policy.yaml",
+        "operator": "Operator: the legal entity the policy names",
+        "bin": "BIN: 12 digits, quoted",
+        "categories": "What is collected. Categories: iin, bin, phone, email, ip_address, "
+                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
+                      "address, identity_document (or names such as 'full name')",
+        "retention": "Retention: P3Y = 3 years, P6M = 6 months, P30D = 30 days, or "
+                     "until_consent_withdrawn",
+        "transfer_to": "Countries this data is sent to (ISO codes)",
+        "bare": "A bare category name is enough",
+        "wildcard": "'Other personal data': allow everything else",
+        "not_collected": "What the policy says is NOT collected (e.g. card data)",
+        "storage": "Where the databases are; KZ is required (Art. 12(2))",
+        "cross_border": "Cross-border transfers (Art. 16)",
+        "logs": "How long server logs are kept",
+        "p_reg": "registration on the site", "p_service": "providing the service",
+        "p_news": "newsletters", "p_stats": "visit statistics",
+        "p_mail": "mail service", "name": "Example LLP",
+        "address": "Republic of Kazakhstan, Astana, 1 Example street",
+    },
+}
+# Hints in the other languages after section comments, so a Russian template still helps a
+# reader who looks for the Kazakh or English word.
+_HINT = {"categories": "kk: санаттар · en: categories",
+         "not_collected": "kk: жиналмайды · en: not collected",
+         "storage": "kk: сақтау · en: storage",
+         "cross_border": "kk: трансшекаралық беру · en: cross-border transfer",
+         "logs": "kk: журналдар · en: logs"}
+
+
+def policy_template(lang: str = "ru") -> str:
+    """A commented policy template in ``ru`` (default, with kk/en hints), ``kk`` or ``en``."""
+    if lang not in _T:
+        raise PolicyError(f"no policy template in '{lang}'; choose ru, kk or en")
+    t = _T[lang]
+
+    def c(key: str) -> str:
+        hint = f"  ({_HINT[key]})" if lang == "ru" and key in _HINT else ""
+        return "\n".join(f"# {line}" for line in textwrap.wrap(t[key] + hint, 96))
+
+    return "\n".join([
+        f"# {t['title']}",
+        f"# {t['how']}",
+        "version: 1",
+        "",
+        c("operator"),
+        "operator:",
+        f"  name: \"{t['name']}\"",
+        f"  bin: \"{_TEMPLATE_BIN}\"   {c('bin')}",
+        "  website: https://www.example.com",
+        f"  address: \"{t['address']}\"",
+        "  email: privacy@example.com",
+        "",
+        c("categories"),
+        "categories:",
+        "  - category: full_name",
+        f"    purposes: [\"{t['p_reg']}\", \"{t['p_service']}\"]",
+        f"    retention: P3Y   {c('retention')}",
+        "  - category: email",
+        f"    purposes: [\"{t['p_reg']}\", \"{t['p_news']}\"]",
+        "    retention: until_consent_withdrawn",
+        f"    transfer_to: [US]   {c('transfer_to')}",
+        "  - category: phone",
+        f"    purposes: [\"{t['p_service']}\"]",
+        "    retention: P3Y",
+        f"  - ip_address   {c('bare')}",
+        f"  # - \"*\"   {c('wildcard')}",
+        "",
+        c("not_collected"),
+        "not_collected:",
+        "  - payment_card",
+        "",
+        c("storage"),
+        "storage:",
+        "  countries: [KZ]",
+        "",
+        c("cross_border"),
+        "cross_border:",
+        "  - country: US",
+        "    categories: [email]",
+        f"    purpose: \"{t['p_mail']}\"",
+        "",
+        c("logs"),
+        "logs:",
+        "  retention: P3Y",
+        "",
+    ])
