@@ -60,20 +60,17 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _parse_locations(values: list[str] | None) -> dict[str, str]:
-    out = {}
-    for item in values or []:
-        name, sep, cc = item.rpartition("=")
-        if not sep or not name or len(cc.strip()) != 2:
-            raise ConfigError(f"--location {item!r}: expected SOURCE=CC, e.g. main-db=KZ")
-        out[name.strip()] = cc.strip().upper()
-    return out
+    from derbes.scanner.location import parse_location_option
+
+    return dict(parse_location_option(item) for item in values or [])
 
 
 @app.command()
 def scan(
     sources: Annotated[list[str] | None, typer.Argument(
         help="SQLAlchemy URLs, files, directories, globs, or - for standard input.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("derbes-out"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output folder [default: derbes-out].")] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", "-c", help="Scan config (derbes.yaml).")] = None,
     policy: Annotated[Path | None, typer.Option(help="Policy file to compare with.")] = None,
@@ -96,9 +93,11 @@ def scan(
     location: Annotated[list[str] | None, typer.Option(
         help="Where a source rests: SOURCE=CC (ISO 3166); repeatable.")] = None,
     min_score: Annotated[float, typer.Option(help="Lowest score that counts.")] = 0.5,
-    fmt: Annotated[str, typer.Option(
-        "--format", help="Comma-separated: parquet,html,json,sarif,junit.")] = "parquet,html",
-    lang: Annotated[str, typer.Option(help="Report language: ru, kk or en.")] = "ru",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="Comma-separated: parquet,html,json,sarif,junit "
+        "[default: parquet,html].")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="Report language: ru, kk or en [default: ru].")] = None,
     fail_on: Annotated[str, typer.Option(
         help="Flags that fail the run (exit 1).")] = DEFAULT_FAIL_ON,
     baseline: Annotated[Path | None, typer.Option(
@@ -138,7 +137,7 @@ def scan(
         max_rows_per_second=max_rows_per_second,
         locations=_parse_locations(location),
         min_score=min_score,
-        formats=_split([fmt]),
+        formats=_split([fmt]) if fmt else None,
         lang=lang,
         fail_on=_split([fail_on]),
         baseline=baseline,
@@ -250,7 +249,7 @@ def policy_validate(
 
     Example:
 
-        derbes policy validate examples/policy-ru.yaml
+        derbes policy validate examples/policy-online-school.ru.yaml
     """
     from derbes.scanner.policy import validate_policy_file
 

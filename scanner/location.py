@@ -127,7 +127,7 @@ def normalize_country(code: object) -> str:
 
 def parse_location_option(text: str) -> tuple[str, str]:
     """``"SOURCE=CC"`` (the ``--location`` option) -> ``(source, CC)``; raises ``ConfigError``."""
-    name, sep, code = text.partition("=")
+    name, sep, code = text.rpartition("=")
     if not sep or not name.strip() or not code.strip():
         raise ConfigError(f"--location {text}: expected SOURCE=CC, e.g. crm=KZ")
     try:

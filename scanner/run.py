@@ -23,7 +23,8 @@ class RunSpec:
     """Everything a scan run needs; the CLI fills it from its options."""
 
     sources: list[str] = field(default_factory=list)
-    out: Path = Path("derbes-out")
+    #: None: from the config file, else ``derbes-out``.
+    out: Path | None = None
     config: Path | None = None
     policy: Path | None = None
     hits: bool = False
@@ -39,14 +40,18 @@ class RunSpec:
     max_rows_per_second: float | None = None
     locations: dict[str, str] = field(default_factory=dict)
     min_score: float = 0.5
-    formats: list[str] = field(default_factory=lambda: ["parquet", "html"])
-    lang: str = "ru"
+    #: None: from the config file, else parquet and html.
+    formats: list[str] | None = None
+    #: None: from the config file, else Russian.
+    lang: str | None = None
     fail_on: list[str] = field(default_factory=lambda: [
         "UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ"])
     baseline: Path | None = None
     show_values: bool = False
     recognizers: Path | None = None
     quiet: bool = False
+    #: Look only for these categories (empty: all).
+    categories: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,9 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
     result = scan(opened, options, detector=detector, progress=progress, stop=stop)
     if progress is not None:
         sys.stderr.write("\n")
+    if spec.categories:
+        kept = tuple(f for f in result.findings if f.category in spec.categories)
+        result = replace(result, findings=kept)
     result = _apply_policy(result, policy, opened, source_specs, spec)
     suppressed = 0
     if baseline is not None:
@@ -127,7 +135,7 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
 def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
     sources = [_SourceSpec(s) for s in spec.sources]
     if spec.config is None:
-        return spec, sources
+        return _defaults(spec), sources
     from derbes.scanner.config import load_config
 
     cfg = load_config(spec.config)
@@ -147,16 +155,36 @@ def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
             value = getattr(options, key, None)
             if value is not None and getattr(spec, key) == getattr(RunSpec, key, None):
                 updates[key] = value
-        if getattr(options, "fail_on", None):
+        if options.fail_on:
             updates["fail_on"] = list(options.fail_on)
-    return replace(spec, **updates), sources
+        if options.categories and not spec.categories:
+            updates["categories"] = list(options.categories)
+    output = cfg.output
+    if spec.out is None:
+        updates["out"] = output.dir
+    if spec.formats is None:
+        updates["formats"] = list(output.formats)
+    if spec.lang is None:
+        updates["lang"] = output.lang
+    return _defaults(replace(spec, **updates)), sources
+
+
+def _defaults(spec: RunSpec) -> RunSpec:
+    return replace(
+        spec,
+        out=spec.out or Path("derbes-out"),
+        formats=spec.formats or ["parquet", "html"],
+        lang=spec.lang or "ru",
+    )
 
 
 def _detector(spec: RunSpec):
-    from derbes.detectors import all_recognizers, load_custom_recognizers
+    from derbes.detectors import all_recognizers, category_of, load_custom_recognizers
     from derbes.scanner.detect import Detector
 
     recognizers = all_recognizers("en")
+    if spec.categories:
+        recognizers = [r for r in recognizers if category_of(r.ENTITY) in spec.categories]
     if spec.recognizers is not None:
         try:
             extra = load_custom_recognizers(spec.recognizers, ["en"])
