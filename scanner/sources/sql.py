@@ -470,7 +470,11 @@ class SqlSource:
 
     def _expr(self, plan: _ColumnPlan) -> ColumnElement:
         column = sa.column(quoted_name(plan.name, True))
-        return sa.cast(column, sa.Text) if plan.mode == "text" else column
+        # PostgreSQL JSON comes as text too: psycopg's own loader raises RecursionError on a
+        # deeply nested document (PostgreSQL accepts thousands of levels), which no
+        # SQLAlchemy error wraps; _texts parses it with a guard.
+        as_text = plan.mode == "text" or (plan.mode == "json" and self._family == "postgresql")
+        return sa.cast(column, sa.Text) if as_text else column
 
     def _sample(
         self, conn: Connection, spec: _TableSpec, plans: list[_ColumnPlan]
@@ -619,8 +623,9 @@ def _texts(plan: _ColumnPlan, value: Any, stats: _Stats) -> Iterator[tuple[str, 
         if isinstance(doc, str):
             try:
                 doc = json.loads(doc)
-            except ValueError:
-                yield from _value_texts(plan.name, value, stats, 0)
+            except (ValueError, RecursionError):
+                # Not JSON, or nested deeper than the parser goes: scanned as plain text.
+                yield from _value_texts(plan.name, doc, stats, 0)
                 return
         yield from _json_texts(plan.name, doc)
         return
@@ -677,7 +682,7 @@ def _json_texts(name: str, doc: Any) -> Iterator[tuple[str, str]]:
 def _json_or_none(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep to parse: the caller scans it as text
         return None
 
 

@@ -1,0 +1,134 @@
+"""Peak memory and speed of LogSource on a large generated log (default 1 GiB).
+
+Writes the log in a temporary directory (Russian/Kazakh/English lines with personal-looking
+values, and a few multi-megabyte lines), reads it once with plain 4 MiB ``read()`` calls
+(through ``gzip.open`` with ``--gzip``) as the reference, then streams it through
+:class:`LogSource`. Prints the throughput of both, their ratio, and the peak RSS of the
+process, which must stay under ``--max-rss-mb`` (exit 1 if not).
+
+Usage: ``python benchmarks/log_memory.py [--size-mb 1024] [--gzip] [--dir /tmp]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from derbes.scanner.sources.base import LineBatch  # noqa: E402
+from derbes.scanner.sources.logs import LogSource  # noqa: E402
+
+_LINES = (
+    "2024-05-01T10:00:{s:02d}Z INFO  [http-{i}] Пользователь Айгерим Нурланова вошла, "
+    "ИИН 900101300456, тел. +7 701 123 45 67, req={i:08x}",
+    "2024-05-01T10:00:{s:02d}Z DEBUG [worker-{i}] Тапсырыс {i} қабылданды: Ақжол Сәрсенбаев, "
+    "aqzhol.s@example.kz",
+    '{{"ts":"2024-05-01T10:00:{s:02d}Z","level":"info","user":{{"iin":"040506600123",'
+    '"phone":"+77051234567","name":"Dias"}},"order":{i}}}',
+    '10.0.{s}.{j} - - [01/May/2024:10:00:{s:02d} +0600] "GET /api/v1/clients/{i}?email='
+    'b.kim%40mail.kz HTTP/1.1" 200 {i}',
+)
+
+
+def hwm_kib() -> int:
+    """Peak RSS of this process (VmHWM) in KiB; falls back to ru_maxrss off Linux."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def generate(path: Path, size: int, compress: bool) -> int:
+    """Write about ``size`` bytes of log in 1 MiB blocks; return the line count."""
+    lines = [_LINES[i % 4].format(i=i, j=i % 250, s=i % 60) for i in range(6000)]
+    block = ("\n".join(lines) + "\n").encode()
+    long_line = b"payload=" + b"k=v " * ((3 << 20) // 4) + b"iin=900101300456\n"
+    every = max(1, (256 << 20) // len(block))  # a 3 MB line every 256 MiB
+    written, count, n = 0, 0, 0
+    with gzip.open(path, "wb", compresslevel=1) if compress else open(path, "wb") as f:
+        while written < size:
+            f.write(block)
+            written += len(block)
+            count += len(lines)
+            n += 1
+            if n % every == 0:
+                f.write(long_line)
+                written += len(long_line)
+                count += 1
+    return count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--gzip", action="store_true", help="gzip the generated log")
+    parser.add_argument("--dir", default=None, help="where to write the log (default: tmp)")
+    parser.add_argument("--max-rss-mb", type=int, default=300)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="derbes-logmem-", dir=args.dir))
+    try:
+        path = workdir / ("big.log.gz" if args.gzip else "big.log")
+        t0 = time.perf_counter()
+        lines = generate(path, args.size_mb << 20, args.gzip)
+        print(
+            f"generated {path.stat().st_size / 2**20:.0f} MiB on disk, {lines} lines "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+
+        t0 = time.perf_counter()
+        raw = 0
+        with gzip.open(path, "rb") if args.gzip else open(path, "rb") as f:
+            while block := f.read(4 << 20):
+                raw += len(block)
+        ref_s = time.perf_counter() - t0
+
+        base = hwm_kib()
+        src = LogSource(str(path))
+        container = next(src.containers())
+        t0 = time.perf_counter()
+        batches = text = 0
+        for batch in src.read(container):
+            if isinstance(batch, LineBatch):
+                batches += 1
+                text += len(batch.data)
+            else:
+                done = batch
+        read_s = time.perf_counter() - t0
+        peak = hwm_kib()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    mib = done.bytes_scanned / 2**20
+    print(
+        f"reference: plain read of {raw / 2**20:.0f} MiB in {ref_s:.2f} s "
+        f"({raw / 2**20 / ref_s:.0f} MiB/s)"
+    )
+    print(
+        f"LogSource: {mib:.0f} MiB of text, {done.rows_scanned} lines, {batches} batches "
+        f"in {read_s:.2f} s ({mib / read_s:.0f} MiB/s), ratio to reference {read_s / ref_s:.1f}x"
+    )
+    print(f"rows match generated lines: {done.rows_scanned == lines}")
+    print(
+        f"peak RSS: {peak / 1024:.0f} MiB (before reading {base / 1024:.0f} MiB, "
+        f"growth {(peak - base) / 1024:.0f} MiB); ru_maxrss "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+        f"limit {args.max_rss_mb} MiB"
+    )
+    ok = peak / 1024 < args.max_rss_mb and done.rows_scanned == lines
+    print("OK" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

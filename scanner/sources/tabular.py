@@ -1,0 +1,496 @@
+"""Parquet and CSV files scanned like tables: a uniform random sample of rows, column by column.
+
+Each file is a container whose columns carry their Arrow types; binary columns are listed but
+not scanned. :meth:`TabularSource.read` yields one :class:`ValueBatch` per field: a flat
+column by its name, nested data walked like JSON (``col.key``, ``col[]``, map entries as
+``col.<key>``). ``ValueBatch.rows`` are 1-based row numbers in the file (for CSV, of the well-formed
+data rows: the header and malformed rows, which are skipped and counted in a note, are not
+numbered), so a finding can be found again.
+
+Sampling never loads a whole file. Parquet knows its row count: ``sample_rows`` row numbers are
+drawn at random and only the row groups holding them are read, batch by batch. CSV does not:
+it is streamed once through a reservoir (Li's algorithm L, a few random draws per kept row).
+CSV columns are read as text, whatever their look: type inference would turn an IIN such as
+``010203400500`` into the number 10203400500. The encoding (UTF-8, UTF-16, cp1251, KZ-1048,
+latin-1) and the delimiter (``,``, ``;``, tab or ``|``) are guessed from the first 64 KiB.
+"""
+
+from __future__ import annotations
+
+import bz2
+import fnmatch
+import gzip
+import math
+import os
+import random
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from derbes.scanner.errors import SourceError
+from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
+from derbes.scanner.sources.logs import detect_encoding, find_files
+
+#: File name endings read as Parquet / as CSV (compressed CSV is decompressed by Arrow).
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
+
+_HEAD = 64 << 10
+_BATCH_ROWS = 65_536
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def is_tabular(path: str) -> bool:
+    """True for a file name this source reads (by its ending)."""
+    return _format(path) is not None
+
+
+def _format(path: str) -> str | None:
+    lower = path.lower()
+    if lower.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if lower.endswith(CSV_SUFFIXES):
+        return "csv"
+    return None
+
+
+class TabularSource:
+    """Parquet and CSV files (a file, a directory or a glob) scanned on a sample of rows."""
+
+    kind = "file"
+
+    def __init__(
+        self,
+        spec: str,
+        *,
+        name: str | None = None,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        include_columns: Iterable[str] = (),
+        exclude_columns: Iterable[str] = (),
+        sample_rows: int = 1000,
+        seed: int | None = None,
+    ) -> None:
+        if sample_rows < 0:
+            raise ValueError("sample_rows must be 0 (all rows) or positive")
+        self.spec = spec
+        self.name = name or spec
+        self.include = tuple(include)
+        self.exclude = tuple(exclude)
+        self.include_columns = tuple(c.lower() for c in include_columns)
+        self.exclude_columns = tuple(c.lower() for c in exclude_columns)
+        self.sample_rows = sample_rows
+        self.seed = seed
+        #: What could not be listed (unreadable directories, files of other kinds); not fatal.
+        self.warnings: list[str] = []
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def containers(self) -> Iterator[Container]:
+        """One container per Parquet/CSV file, with its columns. Raises ``SourceError``.
+
+        A file whose schema cannot be read is still listed, with ``meta["error"]``; reading it
+        raises ``SourceError``, so one bad file makes the source partial, not failed.
+        """
+        try:
+            paths, self.warnings = find_files(self.spec, self.include, self.exclude)
+        except SourceError as e:
+            raise SourceError(self.name, e.reason) from e
+        tabular = [p for p in paths if is_tabular(p)]
+        self.warnings += [
+            f"{p}: not a Parquet or CSV file, skipped" for p in paths if p not in tabular
+        ]
+        if not tabular:
+            raise SourceError(self.name, f"no Parquet or CSV files match {self.spec!r}")
+        for path in tabular:
+            yield self._describe(path)
+
+    def _describe(self, path: str) -> Container:
+        fmt = _format(path)
+        meta: dict[str, Any] = {"format": fmt}
+        try:
+            st = os.stat(path)
+            meta.update(size=st.st_size, mtime=_iso(st.st_mtime))
+            if fmt == "parquet":
+                with pq.ParquetFile(path) as pf:
+                    schema = pf.schema_arrow
+                    meta["rows"] = pf.metadata.num_rows
+            elif st.st_size == 0:
+                return Container(name=path, kind="file", meta=meta)
+            else:
+                options = _csv_options(path)
+                meta.update(encoding=options["encoding"], delimiter=options["delimiter"])
+                schema = _csv_schema(path, options)
+        except (OSError, pa.ArrowException) as e:
+            meta["error"] = str(e)
+            return Container(name=path, kind="file", meta=meta)
+        if fmt == "csv":  # read as text whatever Arrow would infer (see the module docstring)
+            schema = pa.schema([pa.field(n, pa.string()) for n in schema.names])
+        columns = tuple(_column(f) for f in schema if self._wanted(f.name))
+        return Container(name=path, kind="file", columns=columns, meta=meta)
+
+    def _wanted(self, column: str) -> bool:
+        name = column.lower()
+        if self.include_columns and not any(
+            fnmatch.fnmatchcase(name, p) for p in self.include_columns
+        ):
+            return False
+        return not any(fnmatch.fnmatchcase(name, p) for p in self.exclude_columns)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, container: Container) -> Iterator[ValueBatch | ContainerDone]:
+        """Values of the sampled rows, field by field, then ``ContainerDone``."""
+        path = container.name
+        if "error" in container.meta:
+            raise SourceError(self.name, container.meta["error"], path)
+        mtime = container.meta.get("mtime")
+        scannable = [c.name for c in container.columns if c.scannable]
+        skipped = [c.name for c in container.columns if not c.scannable]
+        if container.meta.get("size") == 0 and not container.columns:
+            yield ContainerDone(notes=("empty file",), mtime=mtime)
+            return
+        if not scannable:
+            yield ContainerDone(skipped_fields=tuple(skipped), notes=("no column to scan",))
+            return
+        emitter = _Emitter()
+        notes: list[str] = []
+        try:
+            if container.meta.get("format") == "parquet":
+                rows, total = yield from self._read_parquet(path, scannable, emitter)
+            else:
+                rows, total, bad = yield from self._read_csv(path, scannable, emitter)
+                if bad:
+                    notes.append(f"{bad} malformed CSV rows skipped")
+        except (OSError, pa.ArrowException) as e:
+            raise SourceError(self.name, f"cannot read: {e}", path) from e
+        sampled = rows < total
+        if sampled:
+            notes.append(f"sampled {rows} of {total} rows")
+        yield ContainerDone(
+            rows_scanned=rows,
+            bytes_scanned=emitter.bytes,
+            sampled=sampled,
+            skipped_fields=tuple(skipped + sorted(emitter.skipped - set(skipped))),
+            notes=tuple(notes),
+            mtime=mtime,
+        )
+
+    def _read_parquet(self, path: str, columns: list[str], emitter: _Emitter):
+        with pq.ParquetFile(path) as pf:
+            return (yield from self._sample_parquet(pf, columns, emitter))
+
+    def _sample_parquet(self, pf: pq.ParquetFile, columns: list[str], emitter: _Emitter):
+        meta = pf.metadata
+        total = meta.num_rows
+        if not self.sample_rows or total <= self.sample_rows:
+            first = 1
+            for batch in pf.iter_batches(batch_size=_BATCH_ROWS, columns=columns):
+                yield from emitter.emit(batch, range(first, first + batch.num_rows))
+                first += batch.num_rows
+            return total, total
+        rng = random.Random(self.seed)
+        wanted = sorted(rng.sample(range(total), self.sample_rows))
+        taken: list[pa.RecordBatch] = []
+        rows: list[int] = []
+        start, i = 0, 0
+        for group in range(meta.num_row_groups):
+            size = meta.row_group(group).num_rows
+            stop = start + size
+            local: list[int] = []
+            while i < len(wanted) and wanted[i] < stop:
+                local.append(wanted[i] - start)
+                i += 1
+            if local:
+                # Read only the row groups that hold sampled rows, a batch at a time.
+                offset = 0
+                for batch in pf.iter_batches(
+                    batch_size=_BATCH_ROWS, row_groups=[group], columns=columns
+                ):
+                    end = offset + batch.num_rows
+                    picks = [x - offset for x in local if offset <= x < end]
+                    if picks:
+                        taken.append(batch.take(pa.array(picks)))
+                    offset = end
+                rows.extend(start + x + 1 for x in local)
+            start = stop
+        yield from emitter.emit_table(pa.Table.from_batches(taken).combine_chunks(), rows)
+        return len(rows), total
+
+    def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
+        bad = [0]
+        batches = _csv_batches(path, _csv_options(path), columns, bad)
+        if not self.sample_rows:
+            first = 1
+            for batch in batches:
+                yield from emitter.emit(batch, range(first, first + batch.num_rows))
+                first += batch.num_rows
+            return first - 1, first - 1, bad[0]
+        table, rows, total = _reservoir(batches, self.sample_rows, random.Random(self.seed))
+        if table is not None:
+            yield from emitter.emit_table(table, rows)
+        return len(rows), total, bad[0]
+
+    def close(self) -> None:
+        """Nothing to release: each file is closed when its reading ends."""
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+class _Emitter:
+    """Turns record batches into ValueBatches, walking nested types like JSON."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.skipped: set[str] = set()
+
+    def emit_table(self, table: pa.Table, rows: list[int]) -> Iterator[ValueBatch]:
+        """A table of sampled rows; ``rows`` are their row numbers, in order."""
+        first = 0
+        for batch in table.to_batches():
+            yield from self.emit(batch, rows[first : first + batch.num_rows])
+            first += batch.num_rows
+
+    def emit(self, batch: pa.RecordBatch, rows: Iterable[int]) -> Iterator[ValueBatch]:
+        """One ValueBatch per field of ``batch``, whose rows are numbered ``rows``."""
+        rows = list(rows)
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            fields: dict[str, tuple[list[int], list[str]]] = {}
+            typ = column.type
+            for row, value in zip(rows, column.to_pylist(), strict=True):
+                for path, text in self._walk(value, typ, name):
+                    entry = fields.get(path)
+                    if entry is None:
+                        entry = fields[path] = ([], [])
+                    entry[0].append(row)
+                    entry[1].append(text)
+            for path, (field_rows, values) in fields.items():
+                self.bytes += sum(len(v.encode("utf-8", "surrogatepass")) for v in values)
+                yield ValueBatch(field=path, rows=field_rows, values=values)
+
+    def _walk(self, value: Any, typ: pa.DataType, path: str) -> Iterator[tuple[str, str]]:
+        if value is None:
+            return
+        if pa.types.is_dictionary(typ):
+            typ = typ.value_type
+        if pa.types.is_struct(typ):
+            for i in range(typ.num_fields):
+                f = typ.field(i)
+                yield from self._walk(value.get(f.name), f.type, f"{path}.{f.name}")
+        elif pa.types.is_map(typ):
+            for key, item in value:
+                yield from self._walk(item, typ.item_type, f"{path}.{key}")
+        elif _is_list(typ):
+            for item in value:
+                yield from self._walk(item, typ.value_type, f"{path}[]")
+        elif _is_binary(typ):
+            self.skipped.add(path)
+        else:
+            text = _text(value)
+            if text is not None:
+                yield path, text
+
+
+def _text(value: Any) -> str | None:
+    """Text of a scalar: integers as integer text, booleans not at all (they hold nothing)."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool | bytes | bytearray):
+        return None
+    if isinstance(value, float):
+        # A phone or IIN stored as a double reads 77011234567.0; its digits are what matters.
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_list(typ: pa.DataType) -> bool:
+    return (
+        pa.types.is_list(typ)
+        or pa.types.is_large_list(typ)
+        or pa.types.is_fixed_size_list(typ)
+        or (hasattr(pa.types, "is_list_view") and pa.types.is_list_view(typ))
+        or (hasattr(pa.types, "is_large_list_view") and pa.types.is_large_list_view(typ))
+    )
+
+
+def _is_binary(typ: pa.DataType) -> bool:
+    return (
+        pa.types.is_binary(typ)
+        or pa.types.is_large_binary(typ)
+        or pa.types.is_fixed_size_binary(typ)
+        or (hasattr(pa.types, "is_binary_view") and pa.types.is_binary_view(typ))
+    )
+
+
+def _column(f: pa.Field) -> Column:
+    typ = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+    if _is_binary(typ):
+        return Column(f.name, str(f.type), scannable=False, reason="binary")
+    return Column(f.name, str(f.type))
+
+
+# -- sampling ------------------------------------------------------------------------------
+
+
+def _reservoir(
+    batches: Iterable[pa.RecordBatch], k: int, rng: random.Random
+) -> tuple[pa.Table | None, list[int], int]:
+    """A uniform sample of ``k`` rows of a stream, with their 1-based row numbers, sorted.
+
+    Li's algorithm L: after the reservoir fills, the gap to the next kept row is drawn
+    directly, so the cost is in the rows kept, not the rows seen.
+    """
+    table: pa.Table | None = None
+    rows: list[int] = []
+    w = math.exp(math.log(1.0 - rng.random()) / k)
+    nxt = k - 1 + _gap(w, rng) + 1  # 0-based index of the next row to keep after filling
+    seen = 0
+    for batch in batches:
+        n = batch.num_rows
+        local: list[int] = []
+        slots: list[int | None] = []
+        i = 0
+        while seen + i < k and i < n:
+            local.append(i)
+            slots.append(None)
+            i += 1
+        while nxt < seen + n:
+            local.append(nxt - seen)
+            slots.append(rng.randrange(k))
+            w *= math.exp(math.log(1.0 - rng.random()) / k)
+            nxt += _gap(w, rng) + 1
+        if local:
+            fresh = pa.Table.from_batches([batch.take(pa.array(local))])
+            base = 0 if table is None else table.num_rows
+            order = list(range(base))
+            for j, slot in enumerate(slots):
+                number = seen + local[j] + 1
+                if slot is None:
+                    order.append(base + j)
+                    rows.append(number)
+                else:
+                    order[slot] = base + j
+                    rows[slot] = number
+            joined = fresh if table is None else pa.concat_tables([table, fresh])
+            table = joined.take(pa.array(order, type=pa.int64())).combine_chunks()
+        seen += n
+    if table is None:
+        return None, [], seen
+    order = sorted(range(len(rows)), key=rows.__getitem__)
+    return table.take(pa.array(order, type=pa.int64())), [rows[i] for i in order], seen
+
+
+def _gap(w: float, rng: random.Random) -> int:
+    if w >= 1.0:
+        return 1 << 62  # no further row will be kept
+    return math.floor(math.log(1.0 - rng.random()) / math.log1p(-w))
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+
+def _csv_options(path: str) -> dict[str, str]:
+    """Encoding and delimiter guessed from the first 64 KiB."""
+    lower = path.lower()
+    opener = gzip.open if lower.endswith(".gz") else bz2.open if lower.endswith(".bz2") else open
+    with opener(path, "rb") as f:
+        head = f.read(_HEAD)
+    codec, _ = detect_encoding(head, at_eof=len(head) < _HEAD)
+    if codec == "binary":
+        raise OSError("binary data, not a CSV file")
+    text = head.decode(codec, "replace")
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if ".tsv" in lower:
+        delimiter = "\t"
+    else:
+        counts = [header.count(d) for d in _DELIMITERS]
+        delimiter = _DELIMITERS[counts.index(max(counts))] if max(counts) else ","
+    encoding = "utf8" if codec in ("utf-8", "utf-8-sig") else codec
+    return {"encoding": encoding, "delimiter": delimiter}
+
+
+#: Arrow's streaming CSV reader reads dozens of blocks ahead of its consumer: small blocks keep
+#: that near 10 MiB. A row longer than a block is an error, so such a file is read again with
+#: bigger blocks.
+_CSV_BLOCKS = (256 << 10, 8 << 20, 128 << 20)
+
+
+def _csv_reader(
+    path: str, options: dict[str, str], block_size: int, columns=None, bad=None
+) -> pacsv.CSVStreamingReader:
+    """A streaming CSV reader, every column as text; counts malformed rows in ``bad``."""
+
+    def invalid(row) -> str:
+        if bad is not None:
+            bad[0] += 1
+        return "skip"
+
+    parse = pacsv.ParseOptions(
+        delimiter=options["delimiter"], newlines_in_values=True, invalid_row_handler=invalid
+    )
+    if columns is None:
+        convert = pacsv.ConvertOptions()
+    else:
+        convert = pacsv.ConvertOptions(
+            include_columns=columns,
+            column_types={c: pa.string() for c in columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+    read = pacsv.ReadOptions(encoding=options["encoding"], block_size=block_size)
+    return pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+
+
+def _straddles(e: pa.ArrowInvalid) -> bool:
+    return "straddl" in str(e) or "block size" in str(e)
+
+
+def _csv_schema(path: str, options: dict[str, str]) -> pa.Schema:
+    for size in _CSV_BLOCKS:
+        try:
+            reader = _csv_reader(path, options, size)
+        except pa.ArrowInvalid as e:
+            if size == _CSV_BLOCKS[-1] or not _straddles(e):
+                raise
+            continue
+        with reader:
+            return reader.schema
+    raise AssertionError("unreachable")
+
+
+def _csv_batches(
+    path: str, options: dict[str, str], columns: list[str], bad: list[int]
+) -> Iterator[pa.RecordBatch]:
+    """Record batches of a CSV file, read again with bigger blocks if a row needs them."""
+    done = 0  # rows already yielded: skipped when the file is read again
+    for size in _CSV_BLOCKS:
+        bad[0] = 0
+        seen = 0
+        try:
+            with _csv_reader(path, options, size, columns, bad) as reader:
+                for batch in reader:
+                    start = seen
+                    seen += batch.num_rows
+                    if seen <= done:
+                        continue
+                    if start < done:
+                        batch = batch.slice(done - start)
+                    done = seen
+                    yield batch
+            return
+        except pa.ArrowInvalid as e:
+            if size == _CSV_BLOCKS[-1] or not _straddles(e):
+                raise
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")

@@ -1,0 +1,654 @@
+"""LogSource: files, compression, encodings, long lines, odd files, listing, ranges."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import itertools
+import lzma
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from derbes.scanner.errors import SourceError
+from derbes.scanner.sources import logs as logs_module
+from derbes.scanner.sources.base import ContainerDone, LineBatch
+from derbes.scanner.sources.logs import LogSource, detect_encoding
+
+LINES = [f"2024-05-0{i % 9 + 1} INFO user={i} iin=9001011234{i % 10}{i % 7}" for i in range(5000)]
+TEXT = "\n".join(LINES) + "\n"
+
+
+def read_all(src: LogSource, container=None):
+    """The batches of one container and its ContainerDone."""
+    if container is None:
+        (container,) = list(src.containers())
+    batches = list(src.read(container))
+    assert isinstance(batches[-1], ContainerDone)
+    assert all(isinstance(b, LineBatch) for b in batches[:-1])
+    return batches[:-1], batches[-1]
+
+
+def lines_of(batches) -> dict[int, str]:
+    """Rebuild ``{line number: text}`` from batches, joining long-line pieces."""
+    out: dict[int, str] = {}
+    for b in batches:
+        text = b.data.decode("utf-8")  # strict: a batch never splits a character
+        if b.continued:
+            assert b.first_line in out
+            assert b.offset == len(out[b.first_line])
+            out[b.first_line] += text
+            continue
+        for i, line in enumerate(text.split("\n")):
+            assert b.first_line + i not in out
+            out[b.first_line + i] = line
+    return out
+
+
+def expected(text: str) -> dict[int, str]:
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return {i + 1: line for i, line in enumerate(lines)}
+
+
+# -- plain files ---------------------------------------------------------------------------
+
+
+def test_plain_file_lines_numbers_and_done(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    path.write_text(TEXT, encoding="utf-8")
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    src = LogSource(str(path), batch_bytes=10_000, max_line_bytes=1 << 14)
+    (container,) = list(src.containers())
+    assert container.name == str(path) and container.kind == "file"
+    assert container.meta["size"] == len(TEXT.encode())
+    batches, done = read_all(src, container)
+    assert len(batches) > 5  # small batches really cut the file
+    assert all(len(b.data) <= 10_000 for b in batches)
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)
+    assert done.bytes_scanned == len(TEXT.encode())
+    assert done.mtime == datetime.fromtimestamp(1_700_000_000, UTC).isoformat(timespec="seconds")
+    assert datetime.fromisoformat(done.mtime).timestamp() == 1_700_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [("a\nb", 2), ("a\nb\n", 2), ("a\n\nb\n", 3), ("\n", 1), ("x", 1), ("a\r\nb\r\n", 2)],
+)
+def test_line_counting(tmp_path: Path, text: str, rows: int) -> None:
+    path = tmp_path / "f.log"
+    path.write_bytes(text.encode())
+    batches, done = read_all(LogSource(str(path)))
+    assert done.rows_scanned == rows
+    got = lines_of(batches)
+    assert all(got.get(n, "") == line for n, line in expected(text).items())
+
+
+def test_utf8_is_passed_through_untouched_and_never_split(tmp_path: Path) -> None:
+    text = "".join(
+        f"Пользователь №{i}: Ақжол Сәрсенбаев, тел. +7 701 {i:07d}\n" for i in range(3000)
+    )
+    path = tmp_path / "ru.log"
+    path.write_bytes(text.encode())
+    batches, done = read_all(LogSource(str(path), batch_bytes=4099, max_line_bytes=8192))
+    assert b"\n".join(b.data for b in batches) + b"\n" == text.encode()
+    assert lines_of(batches) == expected(text)
+    assert done.notes == ()
+
+
+# -- compression ---------------------------------------------------------------------------
+
+COMPRESSORS = {
+    "gzip": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lambda data: lzma.compress(data, preset=0),
+    "zstd": lambda data: zstandard.ZstdCompressor().compress(data),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESSORS))
+def test_compressed_by_magic_not_extension(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "app.log.1"  # no telling extension
+    path.write_bytes(COMPRESSORS[kind](TEXT.encode()))
+    batches, done = read_all(LogSource(str(path), batch_bytes=8192, max_line_bytes=8192))
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)
+    assert done.bytes_scanned == len(TEXT.encode())
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESSORS))
+def test_concatenated_members(tmp_path: Path, kind: str) -> None:
+    half = len(TEXT) // 2
+    cut = TEXT.index("\n", half) + 1
+    data = COMPRESSORS[kind](TEXT[:cut].encode()) + COMPRESSORS[kind](TEXT[cut:].encode())
+    path = tmp_path / "joined"
+    path.write_bytes(data)
+    batches, done = read_all(LogSource(str(path)))
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESSORS))
+def test_truncated_stream_keeps_the_good_part_then_raises(tmp_path: Path, kind: str) -> None:
+    big = "".join(f"{i:08d} {os.urandom(24).hex()}\n" for i in range(60_000))
+    whole = COMPRESSORS[kind](big.encode())
+    path = tmp_path / "cut.log"
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    src = LogSource(str(path), batch_bytes=1 << 16, max_line_bytes=1 << 14)
+    (container,) = list(src.containers())
+    batches = []
+    with pytest.raises(SourceError) as err:
+        for batch in src.read(container):
+            batches.append(batch)
+    assert err.value.container == str(path)
+    assert f"truncated {kind} stream after" in err.value.reason
+    assert not any(isinstance(b, ContainerDone) for b in batches)
+    got = lines_of(batches)
+    want = expected(big)
+    # Everything decoded before the fault arrived: well over half the lines, all correct
+    # but the last one, which may be cut short.
+    assert len(got) > len(want) // 2
+    last = max(got)
+    assert all(got[n] == want[n] for n in range(1, last))
+    assert want[last].startswith(got[last])
+    assert f"after {last} lines" in err.value.reason
+
+
+def test_corrupt_gzip_raises_after_the_good_part(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(TEXT.encode() * 20))
+    middle = len(data) // 2
+    data[middle : middle + 64] = b"\xff" * 64
+    path = tmp_path / "bad.gz"
+    path.write_bytes(bytes(data))
+    src = LogSource(str(path))
+    batches = []
+    with pytest.raises(SourceError, match="corrupt gzip stream"):
+        batches.extend(src.read(next(src.containers())))
+    assert batches and lines_of(batches)[1] == LINES[0]
+
+
+# -- encodings -----------------------------------------------------------------------------
+
+RU = "".join(
+    f"{i}: Иванов Пётр Сергеевич, проживает: г. Алматы, ул. Абая {i}\n" for i in range(200)
+)
+KK = "".join(f"{i}: Сәлем, менің атым Ақжол, телефоным +7 701 000 {i:04d}\n" for i in range(200))
+FR = "".join(f"{i}: Müller, café crème, straße, élève\n" for i in range(200))
+
+
+@pytest.mark.parametrize(
+    ("codec", "text", "detected"),
+    [
+        ("cp1251", RU, "cp1251"),
+        ("kz1048", KK, "kz1048"),
+        ("latin-1", FR, "latin-1"),
+        ("utf-16", RU, "utf-16"),  # with BOM (Python writes the native-order BOM)
+        ("utf-16-be-bom", RU, "utf-16"),
+        ("utf-8-sig", RU, "utf-8-sig"),
+        ("utf-16-le", RU + TEXT, "utf-16-le"),  # no BOM: found by the NUL pattern
+        ("utf-32", RU, "utf-32"),
+    ],
+)
+def test_encodings_are_transcoded_to_utf8(
+    tmp_path: Path, codec: str, text: str, detected: str
+) -> None:
+    if codec == "utf-16-be-bom":
+        raw = codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    else:
+        raw = text.encode(codec)
+    assert detect_encoding(raw[: 64 << 10], at_eof=True)[0] == detected
+    path = tmp_path / f"{codec}.log"
+    path.write_bytes(raw)
+    # Small batches: the incremental decoders must carry characters across blocks.
+    batches, done = read_all(LogSource(str(path), batch_bytes=1000, max_line_bytes=8192))
+    assert lines_of(batches) == expected(text)
+    assert done.rows_scanned == text.count("\n")
+    assert done.bytes_scanned == len(text.encode("utf-8"))
+
+
+def test_guessed_encoding_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "w.log"
+    path.write_bytes(RU.encode("cp1251"))
+    _, done = read_all(LogSource(str(path)))
+    assert any("cp1251" in n for n in done.notes)
+
+
+def test_invalid_utf8_later_is_passed_through_and_noted(tmp_path: Path) -> None:
+    good = "".join(f"строка {i} ok\n" for i in range(20_000))  # > 64 KiB of valid UTF-8
+    bad = b"broken \xff\xfe value 900101123456\n"
+    raw = good.encode() + bad + b"after\n"
+    path = tmp_path / "mixed.log"
+    path.write_bytes(raw)
+    src = LogSource(str(path))
+    batches, done = read_all(src)
+    assert b"\n".join(b.data for b in batches) + b"\n" == raw  # bytes untouched
+    assert done.rows_scanned == 20_002
+    assert any("invalid UTF-8 from line 20001" in n for n in done.notes)
+
+
+def test_mostly_utf8_head_with_a_broken_line_stays_utf8(tmp_path: Path) -> None:
+    raw = "Ақжол Сәрсенбаев\n".encode() * 50 + b"bad \xc0 byte\n" + "Иван\n".encode() * 50
+    assert detect_encoding(raw, at_eof=True)[0] == "utf-8"
+    path = tmp_path / "m.log"
+    path.write_bytes(raw)
+    batches, done = read_all(LogSource(str(path)))
+    assert b"\n".join(b.data for b in batches) + b"\n" == raw
+    assert any("invalid UTF-8" in n for n in done.notes)
+
+
+# -- long lines ----------------------------------------------------------------------------
+
+
+def test_three_megabyte_line_in_pieces_keeps_values_and_numbers(tmp_path: Path) -> None:
+    filler = " ".join(f"k{i}=v{i}" for i in range(115_000))  # ~1.5 MB of separators
+    value = "email=aigerim.nurlanovna@example.kz iin=900101300456"
+    long = filler + " " + value + " " + filler
+    # Shorter than a batch (4 MiB), longer than a line may be: found inside a batch.
+    assert 3_000_000 < len(long) < 4 << 20
+    text = "first 870412300415\n" + long + "\nafter-1 iin=040506600123\nafter-2 +77011234567\n"
+    path = tmp_path / "long.log"
+    path.write_text(text)
+    limit = 1 << 20
+    batches, done = read_all(LogSource(str(path), max_line_bytes=limit))
+    pieces = [b for b in batches if b.first_line == 2]
+    assert len(pieces) >= 3
+    assert not pieces[0].continued and all(p.continued for p in pieces[1:])
+    assert all(len(p.data) <= limit for p in pieces)
+    assert any(value in p.data.decode() for p in pieces)  # the value was not cut
+    got = lines_of(batches)
+    assert got == expected(text)
+    assert got[3] == "after-1 iin=040506600123" and got[4] == "after-2 +77011234567"
+    assert done.rows_scanned == 4
+
+
+def test_long_line_without_separators_is_cut_between_characters(tmp_path: Path) -> None:
+    line = "ж" * 40_000 + "конец"  # 2-byte characters, no separator anywhere
+    text = "a\n" + line + "\nb"
+    path = tmp_path / "cyr.log"
+    path.write_text(text)
+    batches, done = read_all(LogSource(str(path), max_line_bytes=10_001, batch_bytes=4096))
+    pieces = [b for b in batches if b.first_line == 2]
+    assert len(pieces) >= 8
+    for p in pieces:
+        p.data.decode("utf-8")  # strict
+        assert len(p.data) <= 10_001
+    assert lines_of(batches) == expected(text)
+    assert done.rows_scanned == 3
+
+
+def test_long_lines_among_short_ones_in_one_batch(tmp_path: Path) -> None:
+    parts = []
+    for i in range(30):
+        parts.append(f"short {i} +77011234567")
+        if i % 7 == 3:
+            parts.append(" ".join(f"w{i}x{j}" for j in range(4000)))  # ~30 KB lines
+    text = "\n".join(parts) + "\n"
+    path = tmp_path / "mixed-long.log"
+    path.write_text(text)
+    src = LogSource(str(path), max_line_bytes=10_000, batch_bytes=1 << 20)
+    batches, done = read_all(src)
+    long_numbers = [n for n, line in expected(text).items() if len(line) > 10_000]
+    assert len(long_numbers) == 4
+    for n in long_numbers:
+        pieces = [b for b in batches if b.first_line == n]
+        assert len(pieces) >= 3 and not pieces[0].continued
+        assert all(len(p.data) <= 10_000 for p in pieces)
+    assert lines_of(batches) == expected(text)
+    assert done.rows_scanned == len(parts)
+
+
+@pytest.mark.parametrize("tail", ["", "\n"])
+def test_long_last_line(tmp_path: Path, tail: str) -> None:
+    text = "x\n" + "y" * 50_000 + tail
+    path = tmp_path / "end.log"
+    path.write_text(text)
+    batches, done = read_all(LogSource(str(path), max_line_bytes=16_384))
+    assert lines_of(batches) == expected(text)
+    assert done.rows_scanned == 2
+
+
+def test_line_of_exactly_the_limit_is_whole(tmp_path: Path) -> None:
+    limit = 16_384
+    text = "z" * limit + "\n" + "w" * (limit + 1) + "\n"
+    path = tmp_path / "edge.log"
+    path.write_text(text)
+    batches, _ = read_all(LogSource(str(path), max_line_bytes=limit, batch_bytes=1000))
+    assert [b for b in batches if b.first_line == 1] == [LineBatch(b"z" * limit, 1)]
+    assert len([b for b in batches if b.first_line == 2]) == 2
+    assert lines_of(batches) == expected(text)
+
+
+# -- odd files -----------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    batches, done = read_all(LogSource(str(path)))
+    assert batches == []
+    assert done.rows_scanned == 0 and done.bytes_scanned == 0
+
+
+def test_binary_file_is_skipped_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "core.bin"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + os.urandom(20_000) + b"\n900101300456\n")
+    batches, done = read_all(LogSource(str(path)))
+    assert batches == []
+    assert done.notes == ("binary file, skipped",)
+    assert done.rows_scanned == 0
+
+
+def test_compressed_binary_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "blob.gz"
+    path.write_bytes(gzip.compress(b"\x00\x01\x02" * 1000))
+    batches, done = read_all(LogSource(str(path)))
+    assert batches == [] and "binary file, skipped" in done.notes
+
+
+def test_vanished_file(tmp_path: Path) -> None:
+    path = tmp_path / "gone.log"
+    path.write_text("x\n")
+    src = LogSource(str(path))
+    (container,) = list(src.containers())
+    path.unlink()
+    with pytest.raises(SourceError, match="vanished") as err:
+        list(src.read(container))
+    assert err.value.container == str(path)
+
+
+def test_permission_denied(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        path = tmp_path / "secret.log"
+        path.write_text("900101300456\n")
+        path.chmod(0o000)
+        src = LogSource(str(path))
+        with pytest.raises(SourceError, match="permission denied"):
+            list(src.read(next(src.containers())))
+        return
+    # Root reads through any file mode, so the read runs as "nobody" in a child process, on a
+    # copy of the modules in a world-readable place (the venv lives under /root, mode 0700).
+    python = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if _usable(p)), None)
+    if python is None:
+        pytest.skip("no interpreter that the nobody user can run")
+    root = Path(tempfile.mkdtemp(prefix="derbes-perm-"))
+    try:
+        root.chmod(0o755)
+        package = root / "pkg" / "derbes" / "scanner" / "sources"
+        package.mkdir(parents=True)
+        scanner = Path(logs_module.__file__).parents[1]
+        for rel in ["errors.py", "sources/base.py", "sources/logs.py"]:
+            shutil.copy(scanner / rel, package.parent / rel)
+        for init in [package.parents[1], package.parent, package]:
+            (init / "__init__.py").write_text("")
+        for d in [root / "pkg", *package.parents[:3], package]:
+            d.chmod(0o755)
+        secret = root / "secret.log"
+        secret.write_text("900101300456\n")
+        secret.chmod(0o600)
+        script = textwrap.dedent(
+            f"""
+            from derbes.scanner.errors import SourceError
+            from derbes.scanner.sources.base import Container
+            from derbes.scanner.sources.logs import LogSource
+            try:
+                list(LogSource({str(secret)!r}).read(Container({str(secret)!r}, "file")))
+            except SourceError as e:
+                print("ERR", e.container, e.reason)
+            else:
+                print("READ")
+            """
+        )
+        proc = subprocess.run(
+            [python, "-c", script],
+            user=65534,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=root,
+            env={"PYTHONPATH": str(root / "pkg")},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip() == f"ERR {secret} permission denied"
+    finally:
+        shutil.rmtree(root)
+
+
+def _usable(python: str) -> bool:
+    return (
+        os.path.exists(python)
+        and os.stat(python).st_mode & 0o001 != 0
+        and (
+            sys.version_info[:2]
+            == tuple(
+                int(x)
+                for x in subprocess.run(
+                    [python, "-c", "import sys; print(*sys.version_info[:2])"],
+                    capture_output=True,
+                    text=True,
+                ).stdout.split()
+            )
+        )
+    )
+
+
+def test_file_growing_during_the_scan_is_read_to_its_size_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "live.log"
+    path.write_text(TEXT)
+    src = LogSource(str(path), batch_bytes=4096, max_line_bytes=8192)
+    gen = src.read(next(src.containers()))
+    batches = [next(gen)]
+    with path.open("a") as f:
+        f.write("appended 900101300456\n" * 1000)
+    rest = list(gen)
+    batches += rest[:-1]
+    done = rest[-1]
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)
+    assert any("grew" in n for n in done.notes)
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode())))
+    src = LogSource("-")
+    (container,) = list(src.containers())
+    assert container.name == "<stdin>" and src.name == "<stdin>"
+    batches, done = read_all(src, container)
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES) and done.mtime is None
+
+
+def test_gzipped_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(TEXT.encode()))))
+    batches, done = read_all(LogSource("-"))
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)
+
+
+# -- listing -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for rel in ["a.log", "b.log.gz", "sub/c.log", "sub/deep/d.log", "sub/deep/e.txt", "z.json"]:
+        p = tmp_path / "logs" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"{rel}\n")
+    return tmp_path / "logs"
+
+
+def names(src: LogSource, root: Path) -> list[str]:
+    return [os.path.relpath(c.name, root) for c in src.containers()]
+
+
+def test_directory_is_walked_recursively_and_sorted(tree: Path) -> None:
+    got = names(LogSource(str(tree)), tree)
+    assert got == ["a.log", "b.log.gz", "sub/c.log", "sub/deep/d.log", "sub/deep/e.txt", "z.json"]
+
+
+def test_globs(tree: Path) -> None:
+    assert names(LogSource(str(tree / "*.log")), tree) == ["a.log"]
+    assert names(LogSource(str(tree / "**/*.log")), tree) == [
+        "a.log",
+        "sub/c.log",
+        "sub/deep/d.log",
+    ]
+    assert names(LogSource(str(tree / "su?")), tree) == [
+        "sub/c.log",
+        "sub/deep/d.log",
+        "sub/deep/e.txt",
+    ]
+
+
+def test_include_and_exclude(tree: Path) -> None:
+    src = LogSource(str(tree), include=["*.log", "*.gz"], exclude=["*/deep/*"])
+    assert names(src, tree) == ["a.log", "b.log.gz", "sub/c.log"]
+    assert names(LogSource(str(tree), exclude=["*.log*"]), tree) == ["sub/deep/e.txt", "z.json"]
+
+
+def test_nothing_matches(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file"):
+        list(LogSource(str(tmp_path / "missing.log")).containers())
+    with pytest.raises(SourceError, match="no files match"):
+        list(LogSource(str(tmp_path / "*.log")).containers())
+    (tmp_path / "x.txt").write_text("x")
+    with pytest.raises(SourceError, match="no files match"):
+        list(LogSource(str(tmp_path), include=["*.log"]).containers())
+
+
+def test_symlink_loops_end(tree: Path) -> None:
+    (tree / "sub" / "loop").symlink_to(tree)  # a directory pointing at an ancestor
+    (tree / "sub" / "deep" / "self").symlink_to(tree / "sub" / "deep")
+    (tree / "p").symlink_to(tree / "q")  # file symlinks pointing at each other
+    (tree / "q").symlink_to(tree / "p")
+    (tree / "dangling").symlink_to(tree / "nowhere")
+    (tree / "alias.log").symlink_to(tree / "a.log")  # the same file twice
+    src = LogSource(str(tree))
+    got = names(src, tree)
+    assert sorted(got) == sorted(
+        ["a.log", "b.log.gz", "sub/c.log", "sub/deep/d.log", "sub/deep/e.txt", "z.json"]
+    ) or sorted(got) == sorted(
+        ["alias.log", "b.log.gz", "sub/c.log", "sub/deep/d.log", "sub/deep/e.txt", "z.json"]
+    )
+    assert any("dangling" in w for w in src.warnings)
+    assert any(w.startswith(str(tree / "p")) for w in src.warnings)
+
+
+def test_symlinked_directory_outside_is_followed(tree: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "x.log").write_text("x\n")
+    (tree / "linked").symlink_to(other)
+    assert "linked/x.log" in names(LogSource(str(tree)), tree)
+
+
+def test_unreadable_subdirectory_is_noted(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod does not stop root; make the directory listing itself fail instead.
+    real = os.scandir
+    blocked = str(tree / "sub" / "deep")
+
+    def scandir(path="."):
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", blocked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    src = LogSource(str(tree))
+    assert names(src, tree) == ["a.log", "b.log.gz", "sub/c.log", "z.json"]
+    assert src.warnings == [f"{blocked}: Permission denied"]
+
+
+# -- byte ranges ---------------------------------------------------------------------------
+
+
+def test_split_and_read_range_match_read(tmp_path: Path) -> None:
+    text = "".join(f"{i} Иван +7 701 {i:07d}\n" for i in range(30_000))
+    path = tmp_path / "big.log"
+    path.write_text(text)
+    src = LogSource(str(path), batch_bytes=20_000, max_line_bytes=16_384)
+    (container,) = list(src.containers())
+    ranges = src.split(container, 4, min_part_bytes=1)
+    size = path.stat().st_size
+    assert len(ranges) == 4
+    assert ranges[0][0] == 0 and ranges[-1][1] == size
+    raw = path.read_bytes()
+    for (_, b), (c, _) in itertools.pairwise(ranges):
+        assert b == c and raw[b - 1 : b] == b"\n"
+    whole, done = read_all(src, container)
+    parts, rows = [], 0
+    for a, b in ranges:
+        out = list(src.read_range(container, a, b))
+        assert isinstance(out[-1], ContainerDone)
+        rows += out[-1].rows_scanned
+        parts += out[:-1]
+    assert lines_of(parts) == lines_of(whole) == expected(text)
+    assert rows == done.rows_scanned == 30_000
+    # A known first line is used as given.
+    a, b = ranges[1]
+    first = next(iter(src.read_range(container, a, b, first_line=1000)))
+    assert first.first_line == 1000
+
+
+def test_split_small_or_unsplittable(tmp_path: Path) -> None:
+    plain = tmp_path / "small.log"
+    plain.write_text(TEXT)
+    src = LogSource(str(tmp_path))
+    containers = {Path(c.name).name: c for c in src.containers()}
+    assert src.split(containers["small.log"], 8) == [(0, plain.stat().st_size)]
+    (tmp_path / "c.log.gz").write_bytes(gzip.compress(TEXT.encode()))
+    (tmp_path / "w.log").write_bytes(TEXT.encode("utf-16"))
+    containers = {Path(c.name).name: c for c in src.containers()}
+    assert src.split(containers["c.log.gz"], 8, min_part_bytes=1) == []
+    assert src.split(containers["w.log"], 8, min_part_bytes=1) == []
+    with pytest.raises(SourceError, match="compressed"):
+        list(src.read_range(containers["c.log.gz"], 0, 10))
+
+
+def test_split_with_utf8_bom_and_cp1251(tmp_path: Path) -> None:
+    for name, raw in [
+        ("bom.log", codecs.BOM_UTF8 + RU.encode()),
+        ("win.log", RU.encode("cp1251")),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(raw)
+        src = LogSource(str(path))
+        (container,) = list(src.containers())
+        ranges = src.split(container, 3, min_part_bytes=1)
+        assert len(ranges) == 3
+        batches = [b for a, z in ranges for b in src.read_range(container, a, z)]
+        assert lines_of([b for b in batches if isinstance(b, LineBatch)]) == expected(RU)
+
+
+def test_named_pipe_given_by_name_is_read_but_skipped_in_a_directory(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "real.log").write_text("x\n")
+    src = LogSource(str(tmp_path))
+    assert [Path(c.name).name for c in src.containers()] == ["real.log"]  # would block
+    assert any("not a regular file" in w for w in src.warnings)
+
+    def feed() -> None:
+        with fifo.open("w") as f:
+            f.write(TEXT)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        batches, done = read_all(LogSource(str(fifo)))
+    finally:
+        writer.join(timeout=10)
+    assert lines_of(batches) == expected(TEXT)
+    assert done.rows_scanned == len(LINES)

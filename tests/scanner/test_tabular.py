@@ -1,0 +1,341 @@
+"""TabularSource: Parquet and CSV files, column types, nested fields, sampling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import random
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from derbes.scanner.errors import SourceError
+from derbes.scanner.sources.base import ContainerDone, ValueBatch
+from derbes.scanner.sources.tabular import TabularSource, _reservoir
+
+
+def read_all(src: TabularSource):
+    """``{container name: (fields, done)}`` with fields ``{field: {row: value}}``."""
+    out = {}
+    for container in src.containers():
+        batches = list(src.read(container))
+        done = batches[-1]
+        assert isinstance(done, ContainerDone)
+        fields: dict[str, dict[int, list[str]]] = {}
+        for b in batches[:-1]:
+            assert isinstance(b, ValueBatch) and len(b.rows) == len(b.values)
+            for row, value in zip(b.rows, b.values, strict=True):
+                fields.setdefault(b.field, {}).setdefault(row, []).append(value)
+        out[container.name] = (fields, done)
+    return out
+
+
+def only(src: TabularSource):
+    (result,) = read_all(src).values()
+    return result
+
+
+# -- Parquet -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_parquet(tmp_path: Path) -> Path:
+    table = pa.table(
+        {
+            "id": pa.array([1, 2, 3], pa.int64()),
+            "iin": ["900101300456", None, "040506600123"],
+            "phone": [77011234567.0, None, 1.5],
+            "contact": [
+                {"email": "a.n@example.kz", "photo": b"\x89PNG"},
+                None,
+                {"email": None, "photo": None},
+            ],
+            "tags": [["+77051234567", "x"], [], None],
+            "attrs": pa.array(
+                [[("passport", "N12345678")], None, []], pa.map_(pa.string(), pa.string())
+            ),
+            "city": pa.array(["Алматы", "Астана", "Алматы"]).dictionary_encode(),
+            "born": pa.array([dt.date(1990, 1, 1), None, dt.date(2004, 5, 6)]),
+            "active": [True, False, None],
+            "blob": [b"\x00\x01", None, b"x"],
+        }
+    )
+    path = tmp_path / "people.parquet"
+    pq.write_table(table, path, row_group_size=2)
+    return path
+
+
+def test_parquet_columns_and_types(mixed_parquet: Path) -> None:
+    (container,) = list(TabularSource(str(mixed_parquet)).containers())
+    assert container.kind == "file" and container.meta["rows"] == 3
+    assert container.meta["format"] == "parquet"
+    cols = {c.name: c for c in container.columns}
+    assert list(cols) == [
+        "id", "iin", "phone", "contact", "tags", "attrs", "city", "born", "active", "blob",
+    ]  # fmt: skip
+    assert cols["id"].type == "int64" and cols["iin"].type == "string"
+    assert cols["blob"].scannable is False and cols["blob"].reason == "binary"
+    assert all(c.scannable for name, c in cols.items() if name != "blob")
+
+
+def test_parquet_all_rows_walked_like_json(mixed_parquet: Path) -> None:
+    fields, done = only(TabularSource(str(mixed_parquet), sample_rows=0))
+    assert fields == {
+        "id": {1: ["1"], 2: ["2"], 3: ["3"]},
+        "iin": {1: ["900101300456"], 3: ["040506600123"]},
+        "phone": {1: ["77011234567"], 3: ["1.5"]},
+        "contact.email": {1: ["a.n@example.kz"]},
+        "tags[]": {1: ["+77051234567", "x"]},
+        "attrs.passport": {1: ["N12345678"]},
+        "city": {1: ["Алматы"], 2: ["Астана"], 3: ["Алматы"]},
+        "born": {1: ["1990-01-01"], 3: ["2004-05-06"]},
+    }
+    assert done.rows_scanned == 3 and done.sampled is False
+    assert set(done.skipped_fields) == {"blob", "contact.photo"}
+    assert done.mtime is not None
+
+
+@pytest.fixture
+def big_parquet(tmp_path: Path) -> Path:
+    n = 100_000
+    table = pa.table({"n": pa.array(range(1, n + 1)), "v": [f"v{i}" for i in range(1, n + 1)]})
+    path = tmp_path / "big.parquet"
+    pq.write_table(table, path, row_group_size=1000)
+    return path
+
+
+def test_parquet_sample_is_random_repeatable_and_rows_are_file_rows(big_parquet: Path) -> None:
+    fields, done = only(TabularSource(str(big_parquet), sample_rows=1000, seed=7))
+    rows = sorted(fields["n"])
+    assert len(rows) == 1000
+    # Row numbers are the rows of the file: the value of column n is the row number.
+    assert all(fields["n"][r] == [str(r)] and fields["v"][r] == [f"v{r}"] for r in rows)
+    assert done.rows_scanned == 1000 and done.sampled is True
+    assert "sampled 1000 of 100000 rows" in done.notes
+    # Spread over the file, not its head.
+    assert rows[0] < 2000 and rows[-1] > 98_000
+    assert sum(r > 50_000 for r in rows) in range(400, 600)
+    again, _ = only(TabularSource(str(big_parquet), sample_rows=1000, seed=7))
+    other, _ = only(TabularSource(str(big_parquet), sample_rows=1000, seed=8))
+    assert again == fields and other != fields
+
+
+def test_parquet_sample_reads_only_the_row_groups_it_needs(
+    big_parquet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    groups: list[int] = []
+    real = pq.ParquetFile.iter_batches
+
+    def spy(self, *args, **kwargs):
+        groups.extend(kwargs.get("row_groups") or range(self.metadata.num_row_groups))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    fields, done = only(TabularSource(str(big_parquet), sample_rows=5, seed=1))
+    assert done.rows_scanned == 5
+    assert 1 <= len(groups) <= 5  # of 100 row groups
+    assert {(r - 1) // 1000 for r in fields["n"]} == set(groups)
+
+
+def test_small_parquet_is_read_whole(mixed_parquet: Path) -> None:
+    _, done = only(TabularSource(str(mixed_parquet), sample_rows=1000))
+    assert done.rows_scanned == 3 and done.sampled is False and done.notes == ()
+
+
+def test_column_filters(mixed_parquet: Path) -> None:
+    src = TabularSource(
+        str(mixed_parquet), include_columns=["I*", "contact"], exclude_columns=["id"]
+    )
+    (container,) = list(src.containers())
+    assert [c.name for c in container.columns] == ["iin", "contact"]
+    fields, _ = only(src)
+    assert set(fields) == {"iin", "contact.email"}
+    nothing = TabularSource(str(mixed_parquet), include_columns=["blob"])
+    fields, done = only(nothing)
+    assert fields == {} and done.skipped_fields == ("blob",)
+
+
+def test_corrupt_parquet_fails_alone(tmp_path: Path, mixed_parquet: Path) -> None:
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 this is not parquet PAR1")
+    src = TabularSource(str(tmp_path))
+    containers = {Path(c.name).name: c for c in src.containers()}
+    assert "error" in containers["broken.parquet"].meta
+    with pytest.raises(SourceError) as err:
+        list(src.read(containers["broken.parquet"]))
+    assert err.value.container == str(tmp_path / "broken.parquet")
+    assert isinstance(list(src.read(containers["people.parquet"]))[-1], ContainerDone)
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+
+def test_csv_is_read_as_text_keeping_leading_zeros(tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text("iin;name;amount\n010203400500;Иван;10\n900101300456;Ақжол;20.5\n")
+    src = TabularSource(str(path), sample_rows=0)
+    (container,) = list(src.containers())
+    assert container.meta["delimiter"] == ";" and container.meta["encoding"] == "utf8"
+    assert [(c.name, c.type) for c in container.columns] == [
+        ("iin", "string"),
+        ("name", "string"),
+        ("amount", "string"),
+    ]
+    fields, done = only(src)
+    assert fields["iin"] == {1: ["010203400500"], 2: ["900101300456"]}
+    assert fields["name"] == {1: ["Иван"], 2: ["Ақжол"]}
+    assert done.rows_scanned == 2 and not done.sampled
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("win.csv", lambda t: t.encode("cp1251")),
+        ("u16.csv", lambda t: t.encode("utf-16")),
+        ("bom.csv", lambda t: b"\xef\xbb\xbf" + t.encode()),
+        ("packed.csv.gz", lambda t: gzip.compress(t.encode())),
+        ("tabs.tsv", lambda t: t.replace(",", "\t").encode()),
+    ],
+)
+def test_csv_encodings_and_compression(tmp_path: Path, name: str, encode) -> None:
+    text = "фио,телефон\n" + "".join(f"Иванов Иван {i},+7701{i:07d}\n" for i in range(50))
+    (tmp_path / name).write_bytes(encode(text))
+    fields, done = only(TabularSource(str(tmp_path / name), sample_rows=0))
+    assert fields["фио"][1] == ["Иванов Иван 0"]
+    assert fields["телефон"][50] == ["+77010000049"]
+    assert done.rows_scanned == 50
+
+
+def test_csv_malformed_rows_are_skipped_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text('a,b\n1,2\n3,4,5\n"multi\nline",6\n7,8\n')
+    fields, done = only(TabularSource(str(path), sample_rows=0))
+    assert fields["a"] == {1: ["1"], 2: ["multi\nline"], 3: ["7"]}
+    assert done.rows_scanned == 3
+    assert "1 malformed CSV rows skipped" in done.notes
+
+
+def test_empty_and_header_only_csv(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "header.csv").write_text("iin,name\n")
+    result = read_all(TabularSource(str(tmp_path)))
+    fields, done = result[str(tmp_path / "empty.csv")]
+    assert fields == {} and done.rows_scanned == 0 and done.notes == ("empty file",)
+    fields, done = result[str(tmp_path / "header.csv")]
+    assert fields == {} and done.rows_scanned == 0
+
+
+def test_csv_sample(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    with path.open("w") as f:
+        f.write("row,iin\n")
+        for i in range(1, 50_001):
+            f.write(f"{i},{i:012d}\n")
+    fields, done = only(TabularSource(str(path), sample_rows=300, seed=3))
+    rows = sorted(fields["row"])
+    assert len(rows) == 300 and done.rows_scanned == 300 and done.sampled
+    assert all(fields["row"][r] == [str(r)] and fields["iin"][r] == [f"{r:012d}"] for r in rows)
+    assert "sampled 300 of 50000 rows" in done.notes
+    assert only(TabularSource(str(path), sample_rows=300, seed=3))[0] == fields
+
+
+def test_reservoir_is_uniform() -> None:
+    # 600 samples of 20 rows out of 1000, fed in batches of 64: each tenth of the stream
+    # should get a tenth of the picks (1200 each; sd ~ 33).
+    table = pa.table({"n": pa.array(range(1000))})
+    batches = table.to_batches(max_chunksize=64)
+    deciles: Counter[int] = Counter()
+    for seed in range(600):
+        sample, rows, total = _reservoir(batches, 20, random.Random(seed))
+        assert total == 1000 and len(set(rows)) == 20 and rows == sorted(rows)
+        assert sample.column("n").to_pylist() == [r - 1 for r in rows]
+        deciles.update((r - 1) // 100 for r in rows)
+    assert all(1050 < deciles[d] < 1350 for d in range(10)), deciles
+
+
+def test_reservoir_smaller_stream_keeps_everything() -> None:
+    table = pa.table({"n": pa.array(range(7))})
+    sample, rows, total = _reservoir(table.to_batches(max_chunksize=3), 10, random.Random(0))
+    assert rows == list(range(1, 8)) and total == 7
+    assert sample.column("n").to_pylist() == list(range(7))
+
+
+# -- listing and memory --------------------------------------------------------------------
+
+
+def test_directory_lists_only_tables(tmp_path: Path, mixed_parquet: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "notes.txt").write_text("hello")
+    src = TabularSource(str(tmp_path))
+    assert [Path(c.name).name for c in src.containers()] == ["a.csv", "people.parquet"]
+    assert any("notes.txt" in w for w in src.warnings)
+    with pytest.raises(SourceError, match="no Parquet or CSV"):
+        list(TabularSource(str(tmp_path / "notes.txt")).containers())
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    import pyarrow as pa
+    from derbes.scanner.sources.tabular import TabularSource
+
+    src = TabularSource(sys.argv[1], sample_rows=1000, seed=1)
+    for container in src.containers():
+        for batch in src.read(container):
+            pass
+    print(batch.rows_scanned, pa.default_memory_pool().max_memory() >> 20)
+    """
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_sampling_a_large_file_does_not_load_it(tmp_path: Path, fmt: str) -> None:
+    n = 1_000_000
+    table = pa.table(
+        {
+            "n": pa.array(range(n)),
+            "iin": pa.array([f"{i:012d}" for i in range(n)]),
+            "note": pa.array([f"client {i} Алматы, ул. Абая {i % 500}" for i in range(n)]),
+        }
+    )
+    path = tmp_path / f"big.{fmt}"
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, path)
+    else:
+        pq.write_table(table, path, row_group_size=20_000)
+    size_mib = path.stat().st_size >> 20
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows, peak_mib = map(int, proc.stdout.split())
+    assert rows == 1000
+    # Arrow's own allocations peak far below the data's size (60+ MiB as CSV; Parquet
+    # compresses it to ~20 MiB, but reading it all would allocate the 60 MiB).
+    assert size_mib >= (40 if fmt == "csv" else 10)
+    assert peak_mib < 16, f"Arrow allocated up to {peak_mib} MiB for a {size_mib} MiB file"
+
+
+@pytest.mark.parametrize("sample_rows", [0, 5])
+def test_csv_row_longer_than_a_block(tmp_path: Path, sample_rows: int) -> None:
+    path = tmp_path / "wide.csv"
+    blob = "z" * (600 << 10) + " 900101300456"
+    with path.open("w") as f:
+        f.write("n,payload\n")
+        for i in range(1, 3001):
+            f.write(f"{i},{blob if i == 2500 else 'p' + str(i)}\n")
+    fields, done = only(TabularSource(str(path), sample_rows=sample_rows, seed=0))
+    if sample_rows:
+        assert done.rows_scanned == 5 and len(fields["n"]) == 5
+    else:
+        assert done.rows_scanned == 3000
+        assert fields["payload"][2500] == [blob]
+        assert fields["n"] == {i: [str(i)] for i in range(1, 3001)}  # no row twice
+    assert all(fields["n"][r] == [str(r)] for r in fields["n"])
