@@ -338,6 +338,7 @@ def scan(
                 rows_scanned=rows,
                 bytes_scanned=bytes_,
                 seconds=round(time.perf_counter() - t0, 3),
+                warnings=tuple(getattr(source, "warnings", ())),
             )
         )
         if interrupted:

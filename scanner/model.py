@@ -94,6 +94,8 @@ class SourceSummary:
     seconds: float = 0.0
     location: str | None = None
     location_evidence: str | None = None
+    #: Problems that lost nothing (a symlink loop cut, a broken link skipped).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
