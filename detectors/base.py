@@ -46,12 +46,17 @@ class DerbesRecognizer(PatternRecognizer):
     NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
     #: Names of patterns whose matches are dropped unless context supports them.
     CONTEXT_REQUIRED: ClassVar[frozenset[str]] = frozenset()
+    #: Whether a negative word nearest to a match drops it even where context is optional
+    #: (``version 1.2.3.4`` is no IP address, ``order 4111...`` no card).
+    NEGATIVE_CONTEXT_KILLS: ClassVar[bool] = False
     #: How many characters before a match, on the same line, are searched for context.
     CONTEXT_WINDOW: ClassVar[int] = 48
     CONTEXT_BOOST: ClassVar[float] = 0.35
     CONTEXT_FLOOR: ClassVar[float] = 0.4
     VALIDATED_SCORE: ClassVar[float] = 1.0
     FLAGS: ClassVar[int] = 0
+    #: What validates a match, in ``en``, ``ru`` and ``kk``, for ``derbes detectors``.
+    VALIDATION: ClassVar[dict[str, str]] = {}
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         # Own copies: Presidio caches compiled regexes on the Pattern objects.
@@ -93,22 +98,34 @@ class DerbesRecognizer(PatternRecognizer):
         field_context: Sequence[str] | None = None,
     ) -> float:
         """The score after context: raised by a supporting word, 0 when context is required."""
-        if self.has_context(text, start, field_context):
+        verdict = self.context_verdict(text, start, field_context)
+        if verdict:
             return min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
+        if verdict is False and self.NEGATIVE_CONTEXT_KILLS:
+            return 0.0
         return 0.0 if pattern_name in self.CONTEXT_REQUIRED else score
 
     def has_context(
         self, text: str, start: int, field_context: Sequence[str] | None = None
     ) -> bool:
         """Whether the nearest context word before ``start`` (or in the field name) supports us."""
+        return self.context_verdict(text, start, field_context) is True
+
+    def context_verdict(
+        self, text: str, start: int, field_context: Sequence[str] | None = None
+    ) -> bool | None:
+        """True (supporting word), False (negative word) or None (no context word at all)."""
         if self._context_rx is None:
-            return False
+            return None
         lo = max(0, start - self.CONTEXT_WINDOW)
         lo = text.rfind("\n", lo, start) + 1 or lo
         verdict = _nearest_verdict(self._context_rx, text[lo:start])
         if verdict is not None:
             return verdict
-        return any(_nearest_verdict(self._context_rx, c) for c in field_context or ())
+        fields = [_nearest_verdict(self._context_rx, c) for c in field_context or ()]
+        if True in fields:
+            return True
+        return False if False in fields else None
 
     def find(self, text: str, field_context: Sequence[str] | None = None) -> list[Span]:
         """All matches in ``text`` with their final scores, as Presidio's engine would return."""

@@ -20,6 +20,8 @@ class Category:
     kk: str
     entities: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    #: Categories a value of this one discloses by itself (an IIN encodes birth date and sex).
+    reveals: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
         """The category's name in ``lang`` (``ru``, ``kk`` or ``en``)."""
@@ -31,7 +33,8 @@ _ALL = (
              "Индивидуальный идентификационный номер (ИИН)",
              "Жеке сәйкестендіру нөмірі (ЖСН)", ("KZ_IIN",),
              ("ИИН", "ЖСН", "IIN", "индивидуальный идентификационный номер",
-              "жеке сәйкестендіру нөмірі")),
+              "жеке сәйкестендіру нөмірі"),
+             reveals=("date_of_birth", "sex")),
     Category("bin", "Business identification number (BIN)",
              "Бизнес-идентификационный номер (БИН)",
              "Бизнес-сәйкестендіру нөмірі (БСН)", ("KZ_BIN",),
@@ -67,6 +70,9 @@ _ALL = (
              ("DATE_OF_BIRTH",),
              ("дата рождения", "туған күні", "туған күні мен жылы", "birth date",
               "date of birth")),
+    # No detector finds sex by itself; it is declared by policies and revealed by the IIN.
+    Category("sex", "Sex", "Пол", "Жынысы", (),
+             ("пол", "жынысы", "sex", "gender")),
     Category("address", "Postal address", "Адрес", "Мекенжай", ("ADDRESS",),
              ("адрес", "адрес проживания", "почтовый адрес", "адрес доставки",
               "мекенжай", "тұрғылықты мекенжайы", "address", "postal address")),

@@ -9,17 +9,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+import yaml
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine
 
 from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.credit_card import CreditCardRecognizer
+from derbes.detectors.device_id import DeviceIdRecognizer
+from derbes.detectors.email import EmailRecognizer
+from derbes.detectors.iban import IbanRecognizer
+from derbes.detectors.imei import ImeiRecognizer
+from derbes.detectors.ip_address import IpAddressRecognizer
+from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
+from derbes.detectors.mac_address import MacAddressRecognizer
+from derbes.detectors.phone import PhoneRecognizer
 
 #: Languages derbes speaks: Russian, Kazakh, English.
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 
 RECOGNIZER_CLASSES: tuple[type[DerbesRecognizer], ...] = (
     KzIinRecognizer,
+    KzBinRecognizer,
+    PhoneRecognizer,
+    EmailRecognizer,
+    IpAddressRecognizer,
+    MacAddressRecognizer,
+    ImeiRecognizer,
+    DeviceIdRecognizer,
+    CreditCardRecognizer,
+    IbanRecognizer,
 )
 
 
@@ -35,13 +59,34 @@ def all_recognizers(language: str = "en") -> list[DerbesRecognizer]:
 def load_custom_recognizers(path: str | Path, languages: Sequence[str] = LANGUAGES) -> list[
     EntityRecognizer
 ]:
-    """Recognizers from a Presidio recognizer YAML file (``recognizers:`` list)."""
-    registry = RecognizerRegistry(supported_languages=list(languages))
+    """Recognizers from a Presidio recognizer YAML file (``recognizers:`` list).
+
+    An entry with ``supported_language: ru`` gives one recognizer; an entry with
+    ``supported_languages: [ru, kk]``, or with neither, gives one per language, so a user's
+    recognizer runs whatever language derbes analyses in.
+    """
     try:
-        registry.add_recognizers_from_yaml(Path(path))
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise CustomRecognizerError(f"{path}: cannot load recognizers: {e}") from e
-    return list(registry.recognizers)
+        with open(path, encoding="utf-8") as stream:
+            document = yaml.safe_load(stream)
+        entries = document["recognizers"]
+        recognizers: list[EntityRecognizer] = []
+        for entry in entries:
+            if entry.get("enabled", True) is False:
+                continue
+            conf = {k: v for k, v in entry.items() if k not in ("enabled", "type")}
+            if conf.get("supported_language"):
+                conf.pop("supported_languages", None)
+                recognizers.append(PatternRecognizer.from_dict(conf))
+                continue
+            for language in conf.pop("supported_languages", None) or languages:
+                recognizers.append(
+                    PatternRecognizer.from_dict({**conf, "supported_language": language})
+                )
+    except (OSError, yaml.YAMLError) as e:
+        raise CustomRecognizerError(f"{path}: cannot read recognizers: {e}") from e
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise CustomRecognizerError(f"{path}: invalid recognizer definition: {e!r}") from e
+    return recognizers
 
 
 def build_registry(

@@ -1,0 +1,92 @@
+"""Email addresses, including ``+tag`` local parts and Kazakh/Russian (also Cyrillic) domains.
+
+The shape follows RFC 5322's dot-atom as mail providers allow it in practice (letters,
+digits, ``. _ % + -`` in the local part; LDH labels in the domain), extended with Cyrillic
+and Kazakh letters for internationalised addresses (``пользователь@почта.рф``, RFC 6531).
+The top-level domain must be a delegated one in IANA's root zone list, bundled in
+``data/tlds-alpha-by-domain.txt`` so nothing is fetched at run time. That rejects file
+names that look like addresses: ``logo@2x.png`` (``.png`` is no TLD), ``user@localhost``;
+``.zip`` and ``.mov``, delegated but in practice file extensions, are rejected too.
+
+Reference: RFC 5322 section 3.4.1, RFC 6531, https://data.iana.org/TLD/tlds-alpha-by-domain.txt.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
+_LOCAL = f"0-9A-Za-z{_CYR}_%+-"
+_LABEL = f"0-9A-Za-z{_CYR}"
+_EMAIL = (
+    rf"(?<![{_LOCAL}.])[{_LOCAL}][{_LOCAL}.]{{0,63}}@"
+    rf"(?:[{_LABEL}](?:[{_LABEL}-]{{0,61}}[{_LABEL}])?\.){{1,8}}"
+    rf"(?:[A-Za-z{_CYR}]{{2,24}}|xn--[0-9A-Za-z-]{{1,59}})"
+    rf"(?![{_LABEL}-]|\.[{_LABEL}])"
+)
+# Delegated TLDs that are, in logs, nearly always file extensions (``backup@2024.zip``).
+_FILE_EXTENSION_TLDS = frozenset({"zip", "mov"})
+# A pixel-density suffix: logo@2x.png, icon@1.5x.webp.
+_RETINA = re.compile(r"[0-9]{1,2}(?:\.[0-9])?x\.", re.IGNORECASE)
+
+
+@cache
+def iana_tlds() -> frozenset[str]:
+    """The delegated top-level domains (ASCII, punycode for IDN), lower-cased."""
+    text = resources.files("derbes.detectors").joinpath("data/tlds-alpha-by-domain.txt")
+    lines = text.read_text(encoding="ascii").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def _ascii_label(label: str) -> str | None:
+    try:
+        return label.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+
+
+def email_is_valid(value: str) -> bool:
+    """Whether an address has a sane local part and a domain under a delegated TLD."""
+    local, _, domain = value.rpartition("@")
+    if not local or ".." in local or local.endswith(".") or len(local) > 64:
+        return False
+    if _RETINA.match(domain) or len(domain) > 253:
+        return False
+    tld = _ascii_label(domain.rsplit(".", 1)[-1])
+    return tld is not None and tld in iana_tlds() and tld not in _FILE_EXTENSION_TLDS
+
+
+class EmailRecognizer(DerbesRecognizer):
+    """Email addresses whose top-level domain is delegated in the IANA root zone."""
+
+    ENTITY = "EMAIL_ADDRESS"
+    PATTERNS = (Pattern("email", _EMAIL, 0.4),)
+    # Raw bytes: Cyrillic letters are 0x80-0xff in UTF-8 and in cp1251.
+    PREFILTERS = (
+        rb"[0-9A-Za-z_%+.\x80-\xff-]@(?:[0-9A-Za-z\x80-\xff](?:[0-9A-Za-z\x80-\xff-]{0,122}"
+        rb"[0-9A-Za-z\x80-\xff])?\.){1,8}(?:[A-Za-z]{2}|[\x80-\xff]{2})",
+    )
+    CONTEXT = (
+        "email", "e-mail", "mail", "почта", "пошта", "эл. почта", "электронн", "электрондық",
+        "адрес", "мекенжай", "contact", "контакт", "login", "логин", "user", "recipient",
+        "получател", "from", "to",
+    )
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Address shape (RFC 5322/6531, Cyrillic allowed) with a top-level domain "
+              "delegated in IANA's root zone list (bundled, offline).",
+        "ru": "Вид адреса (RFC 5322/6531, кириллица допускается) и домен верхнего уровня "
+              "из списка корневой зоны IANA (встроенного, без сети).",
+        "kk": "Мекенжай пішіні (RFC 5322/6531, кирилл әріптері рұқсат) және IANA түбір "
+              "аймағы тізіміндегі жоғарғы деңгейлі домен (кіріктірілген, желісіз).",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when the local part is sane and the TLD is delegated."""
+        return email_is_valid(pattern_text)

@@ -1,0 +1,58 @@
+"""IBAN: international bank account numbers, Kazakh ones first.
+
+A Kazakh IBAN has 20 characters: ``KZ``, two check digits, a three-digit bank code and a
+13-character account (``KZ86125KZT5004100100``); on paper it is printed in groups of four
+(``KZ86 125K ZT50 0410 0100``). IBANs of other countries are recognised in the same two
+forms. The check digits must satisfy ISO 7064 mod 97-10, and the length and layout must
+match the country's entry in SWIFT's IBAN registry (both via python-stdnum).
+
+Reference: ISO 13616-1:2020; SWIFT IBAN Registry (KZ: ``KZ2!n3!n13!c``); Нацбанк РК,
+Правила использования IBAN; python-stdnum ``stdnum.iban``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+from stdnum import iban as std_iban
+
+from derbes.detectors.base import DerbesRecognizer
+
+_L = r"(?<![0-9A-Za-z])"
+_R = r"(?![0-9A-Za-z])"
+
+
+class IbanRecognizer(DerbesRecognizer):
+    """IBANs (KZ and other countries), compact or in groups of four, mod-97 checked."""
+
+    ENTITY = "IBAN_CODE"
+    PATTERNS = (
+        Pattern("kz", rf"{_L}KZ[0-9]{{2}}(?: ?[0-9A-Z]{{4}}){{4}}{_R}", 0.4),
+        Pattern(
+            "other",
+            rf"{_L}(?!KZ)[A-Z]{{2}}[0-9]{{2}}(?:[0-9A-Z]{{11,30}}"
+            rf"|(?: [0-9A-Z]{{4}}){{2,7}}(?: [0-9A-Z]{{1,3}})?){_R}",
+            0.2,
+        ),
+    )
+    PREFILTERS = (
+        rb"(?:^|[^0-9A-Za-z])KZ[0-9]{2} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4}",
+        rb"(?:^|[^0-9A-Za-z])[A-Z]{2}[0-9]{2}(?:[0-9A-Z]{11}| [0-9A-Z]{4} [0-9A-Z]{4})",
+    )
+    CONTEXT = (
+        "iban", "иик", "иик/iban", "жск", "счет", "счёт", "шот", "account", "реквизит",
+        "деректеме", "банк", "bank", "р/с", "расчетный", "расчётный", "есепшот",
+    )
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Country code, two check digits and the account in the country's registered "
+              "length and layout (KZ: 20 characters); ISO 7064 mod 97 check.",
+        "ru": "Код страны, две контрольные цифры и счёт по формату страны из реестра SWIFT "
+              "(KZ: 20 знаков); проверка ISO 7064 mod 97.",
+        "kk": "Ел коды, екі бақылау цифры және SWIFT тізіліміндегі ел форматындағы шот "
+              "(KZ: 20 таңба); ISO 7064 mod 97 тексерісі.",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when mod 97 holds and the layout matches the country's registry entry."""
+        return std_iban.is_valid(pattern_text)

@@ -1,0 +1,61 @@
+"""IMEI: the International Mobile Equipment Identity of a phone or modem.
+
+Fifteen digits: an eight-digit Type Allocation Code (TAC, whose first two digits name the
+reporting body: 01, 35, 86, 99...), a six-digit serial and a Luhn check digit. Printed as
+``35-417803-685978-9`` (AA-BBBBBB-CCCCCC-D) on boxes and in settings screens, which is a
+strong shape; as bare 15 digits it is counted only next to a context word, because one in
+ten random 15-digit numbers passes the Luhn check.
+
+Reference: 3GPP TS 23.003 section 6.2; GSMA TS.06 (IMEI Allocation and Approval Process);
+python-stdnum ``stdnum.imei``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+from stdnum import imei as std_imei
+
+from derbes.detectors.base import DerbesRecognizer
+
+
+class ImeiRecognizer(DerbesRecognizer):
+    """IMEI numbers: Luhn-valid 15 digits, grouped or next to a context word."""
+
+    ENTITY = "IMEI"
+    PATTERNS = (
+        Pattern(
+            "grouped",
+            r"(?<![0-9A-Za-z-])[0-9]{2}([ -])[0-9]{6}\1[0-9]{6}\1[0-9](?![0-9A-Za-z]|-[0-9])",
+            0.4,
+        ),
+        Pattern("bare", r"(?<![0-9A-Za-z-])[0-9]{15}(?![0-9A-Za-z])", 0.05),
+    )
+    PREFILTERS = (
+        rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[ -][0-9]{6}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
+        rb"(?:^|[^0-9A-Za-z-])[0-9]{15}(?:[^0-9A-Za-z]|$)",
+    )
+    CONTEXT_REQUIRED = frozenset({"bare"})
+    CONTEXT = (
+        "imei", "имей", "device", "устройств", "құрылғы", "handset", "serial", "серийн",
+        "сериялық", "equipment", "аппарат", "телефон аппарат", "modem", "модем", "tac",
+    )
+    NEGATIVE_CONTEXT = (
+        "imsi", "iccid", "order", "заказ", "тапсырыс", "transaction", "транзакц", "txn",
+        "card", "карт", "invoice", "счет", "счёт", "шот", "payment", "платеж", "төлем",
+        "ts", "timestamp", "epoch",
+    )
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "15 digits with a valid Luhn check digit (python-stdnum); bare digits only next "
+              "to a context word such as IMEI or device.",
+        "ru": "15 цифр с верной контрольной цифрой Луна (python-stdnum); слитные цифры — "
+              "только рядом со словом-контекстом (IMEI, устройство).",
+        "kk": "Луна бақылау цифры дұрыс 15 цифр (python-stdnum); бөлгішсіз цифрлар — тек "
+              "контекст сөзінің жанында (IMEI, құрылғы).",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when the 15 digits pass the Luhn check."""
+        digits = pattern_text.replace(" ", "").replace("-", "")
+        return len(digits) == 15 and std_imei.is_valid(digits)

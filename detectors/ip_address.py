@@ -1,0 +1,96 @@
+"""IP addresses: IPv4 in dotted-quad form and IPv6 in its full and compressed forms.
+
+Candidates are checked by Python's ``ipaddress`` (no octet above 255, no leading zeros,
+at most one ``::``). Addresses that never name a host are dropped: unspecified
+(``0.0.0.0``, ``::``), loopback, multicast and the reserved/broadcast block 240.0.0.0/4.
+An IPv6 candidate without a single decimal digit (``a::b``) is C++/Rust scope syntax.
+Private addresses are kept: inside a network they still single out a device.
+
+Version strings are not addresses. A dotted quad glued to letters or to a product token
+(``v1.2.3.4``, ``Chrome/120.0.0.0``), one part of a longer dotted number (``1.2.3.4.5``),
+or following a word like ``version``, ``build``, ``версия``, ``нұсқа`` is rejected.
+
+Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Python
+``ipaddress``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_O = r"[0-9]{1,3}"
+_H = r"[0-9A-Fa-f]{1,4}"
+_V4 = rf"{_O}\.{_O}\.{_O}\.{_O}"
+_V6 = (
+    rf"(?:(?:{_H}:){{6}}{_V4}"
+    rf"|(?:{_H}(?::{_H}){{0,5}})?::(?:{_H}:){{0,4}}{_V4}"
+    rf"|(?:{_H}:){{7}}{_H}"
+    rf"|(?:{_H}(?::{_H}){{0,6}})?::(?:{_H}(?::{_H}){{0,6}})?)"
+)
+_PH = rb"[0-9A-Fa-f]{1,4}"
+
+
+class IpAddressRecognizer(DerbesRecognizer):
+    """IPv4 and IPv6 addresses that can name a host."""
+
+    ENTITY = "IP_ADDRESS"
+    PATTERNS = (
+        Pattern("ipv4", rf"(?<![0-9A-Za-z.])(?<![A-Za-z]/){_V4}(?![0-9A-Za-z]|\.[0-9])", 0.4),
+        Pattern("ipv6", rf"(?<![0-9A-Za-z:.]){_V6}(?![0-9A-Za-z:]|\.[0-9A-Za-z])", 0.3),
+    )
+    PREFILTERS = (
+        rb"(?:^|[^0-9A-Za-z.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        # IPv6: six groups and an IPv4 tail, eight groups, or a "::".
+        rb"(?:" + _PH + rb":){6}[0-9A-Fa-f]",
+        rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",
+    )
+    CONTEXT = (
+        "ip", "ip-адрес", "ip адрес", "ip-мекенжай", "client_ip", "remote_addr", "remote_ip",
+        "x-forwarded-for", "x-real-ip", "src", "dst", "source", "адрес", "мекенжай", "host",
+        "addr", "peer",
+    )
+    NEGATIVE_CONTEXT = (
+        "version", "build", "release", "firmware", "версия", "сборка", "релиз",
+        "нұсқа", "құрастыру", "app_version", "os_version", "sdk",
+    )
+    NEGATIVE_CONTEXT_KILLS = True
+    # A version word must sit right before the number to kill it, not anywhere on the line
+    # (a validated address needs no supporting word, so the window only serves the negative).
+    CONTEXT_WINDOW = 14
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Parsed by Python's ipaddress (octets 0-255, valid IPv6 groups); unspecified, "
+              "loopback, multicast and reserved addresses and version strings are dropped.",
+        "ru": "Разбирается модулем ipaddress (октеты 0-255, корректные группы IPv6); "
+              "нулевые, loopback, multicast, зарезервированные адреса и версии отбрасываются.",
+        "kk": "Python ipaddress модулімен талданады (октеттер 0-255, дұрыс IPv6 топтары); "
+              "нөлдік, loopback, multicast, резервтелген мекенжайлар мен нұсқа жолдары "
+              "алынып тасталады.",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when ``ipaddress`` parses it and the address can name a host."""
+        return ip_is_host_address(pattern_text)
+
+
+def ip_is_host_address(value: str) -> bool:
+    """Whether ``value`` is an IPv4/IPv6 address that can belong to a host."""
+    if ":" in value and not any(c.isdigit() for c in value):
+        return False  # "a::b", "dead::beef": scope operators in code, not hosts
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (
+        address.is_unspecified
+        or address.is_loopback
+        or address.is_multicast
+        or (address.version == 4 and address.is_reserved)
+        or (address.version == 4 and address.packed[0] == 0)
+    )

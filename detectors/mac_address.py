@@ -1,0 +1,80 @@
+"""MAC addresses (EUI-48) of network interfaces: a device identifier under Law 94-V.
+
+Written forms: six colon- or hyphen-separated octets (``3C:5A:B4:1F:22:9E``,
+``3c-5a-b4-1f-22-9e``, IEEE 802 canonical form), Cisco's three dotted groups
+(``3c5a.b41f.229e``) and, next to a context word such as ``mac``, twelve bare hex digits.
+The all-zero and broadcast addresses name no device and are rejected, as are strings of
+one repeated digit.
+
+Reference: IEEE Std 802-2014 section 8.1 (EUI-48 and its hexadecimal representation).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_X = "[0-9A-Fa-f]"
+_NON_HEX = re.compile(r"[^0-9A-Fa-f]")
+
+
+class MacAddressRecognizer(DerbesRecognizer):
+    """MAC addresses in colon, hyphen, Cisco dotted or (with context) bare form."""
+
+    ENTITY = "MAC_ADDRESS"
+    PATTERNS = (
+        Pattern(
+            "separated",
+            rf"(?<![0-9A-Za-z:.-]){_X}{{2}}([:-]){_X}{{2}}(?:\1{_X}{{2}}){{4}}"
+            rf"(?![0-9A-Za-z]|[:.-][0-9A-Za-z])",
+            0.4,
+        ),
+        Pattern(
+            "cisco",
+            rf"(?<![0-9A-Za-z:.-]){_X}{{4}}\.{_X}{{4}}\.{_X}{{4}}(?![0-9A-Za-z]|[:.-][0-9A-Za-z])",
+            0.3,
+        ),
+        Pattern("bare", rf"(?<![0-9A-Za-z:.-]){_X}{{12}}(?![0-9A-Za-z])", 0.05),
+    )
+    PREFILTERS = (
+        rb"[0-9A-Fa-f]{2}[:-](?:[0-9A-Fa-f]{2}[:-]){4}[0-9A-Fa-f]{2}",
+        rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
+        rb"(?:^|[^0-9A-Za-z:.-])[0-9A-Fa-f]{12}(?:[^0-9A-Za-z]|$)",
+    )
+    CONTEXT_REQUIRED = frozenset({"bare"})
+    CONTEXT = (
+        "mac", "мак-адрес", "mac-адрес", "mac-мекенжай", "bssid", "hwaddr", "hw_addr",
+        "hardware address", "ether", "lladdr", "wifi_mac", "wlan", "физический адрес",
+        "физический", "физикалық",
+    )
+    # Only the bare form needs context, and its word sits right before it ("mac: ...");
+    # a "bssid" further back belongs to an earlier value on the line.
+    CONTEXT_WINDOW = 24
+    NEGATIVE_CONTEXT = (
+        "ref", "rrn", "order", "заказ", "тапсырыс", "txn", "transaction", "invoice", "iin",
+        "иин", "жсн", "bin", "бин", "бсн", "phone", "тел", "imei", "serial", "hash", "sha",
+        "md5", "commit", "trace", "span", "request", "session",
+    )
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Six hex octets (colon, hyphen or Cisco dotted form; bare only with context); "
+              "all-zero and broadcast addresses are rejected.",
+        "ru": "Шесть шестнадцатеричных октетов (через двоеточие, дефис или точки Cisco; "
+              "слитно — только с контекстом); нулевой и широковещательный адреса отбрасываются.",
+        "kk": "Алты он алтылық октет (қос нүкте, дефис немесе Cisco нүктелері арқылы; "
+              "бөлгішсіз — тек контекстпен); нөлдік және кең таратылымды мекенжайлар "
+              "алынып тасталады.",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid unless all-zero, broadcast or a single repeated digit."""
+        return mac_is_valid(pattern_text)
+
+
+def mac_is_valid(value: str) -> bool:
+    """Whether a MAC address can name an interface (not zero, broadcast or one digit)."""
+    digits = _NON_HEX.sub("", value).lower()
+    return len(digits) == 12 and len(set(digits)) > 1

@@ -1,0 +1,168 @@
+"""Phone numbers: Kazakh mobile and landline numbers in their written forms, and international.
+
+Kazakhstan shares country code +7 with Russia; national numbers have ten digits, mobile
+ones start with 70x/747/77x, landlines with a three- to five-digit area code (727 Almaty,
+7172 Astana). Inside the country they are dialled with the trunk prefix 8. Written forms
+seen in forms, CRMs and logs: ``+7 701 123 45 67``, ``+7 (701) 123-45-67``,
+``8 701 123 4567``, ``87011234567``, ``+77011234567``, ``8 (7172) 55-12-34``. Other
+countries are recognised in E.164-like form with a leading ``+``.
+
+Validity is decided by Google's libphonenumber metadata (``phonenumbers.is_valid_number``):
+the number must belong to an allocated range of its country. A bare run of 10-11 digits has
+no phone shape, so it counts only next to a context word (``тел``, ``msisdn``...).
+
+Reference: ITU-T E.164; the national numbering plan of the Republic of Kazakhstan
+(приказ МЦРИАП РК); https://github.com/google/libphonenumber.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_L = r"(?<![0-9A-Za-z+])"
+# A phone may be followed by a space and more text, but not glued to more digits.
+_R = r"(?![0-9A-Za-z]|-[0-9])"
+_S = r"[ -]?"
+# Not the tail of a longer grouped number (the Amex "3782 822463 10005").
+_NOT_IN_GROUPS = r"(?<![0-9][ -])"
+# Area code of 3, 4 or 5 digits, optionally in parentheses, and the rest of the ten digits.
+_NATIONAL = (
+    rf"(?:(?:\([0-9]{{3}}\)|[0-9]{{3}}){_S}(?:[0-9]{{3}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+    rf"|[0-9]{{3}}{_S}[0-9]{{4}})"
+    rf"|(?:\([0-9]{{4}}\)|[0-9]{{4}}){_S}(?:[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+    rf"|[0-9]{{3}}{_S}[0-9]{{3}})"
+    rf"|(?:\([0-9]{{5}}\)|[0-9]{{5}}){_S}(?:[0-9]{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+    rf"|[0-9]{{2}}{_S}[0-9]{{3}}))"
+)
+# Groups of an international number; a date or a clock time after it is not one of them.
+_INTL_GROUPS = (
+    r"(?:(?![ -][0-9]{4}-[0-9]{2}-[0-9]{2}|[ -][0-9]{1,2}:[0-9]{2})"
+    r"[ -](?:\([0-9]{1,5}\)|[0-9]{1,8})){1,6}"
+)
+
+_PF_L = rb"(?:^|[^0-9A-Za-z+])"
+_PF_R = rb"(?:[^0-9A-Za-z]|$)"
+
+
+
+class PhoneRecognizer(DerbesRecognizer):
+    """Phone numbers (Kazakh and international), checked against libphonenumber's metadata."""
+
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = (
+        # +7 701 123 45 67, +7 (7172) 55-12-34, +77011234567
+        Pattern("plus7", rf"{_L}\+7{_S}{_NATIONAL}{_R}", 0.4),
+        # 8 701 123 4567, 8 (7172) 55-12-34: the 8 or 7 prefix counts only with separators,
+        # which the lookahead demands somewhere in the next ten characters.
+        Pattern(
+            "trunk", rf"{_L}{_NOT_IN_GROUPS}[78](?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}", 0.3
+        ),
+        # +44 20 7946 0958, +49 30 901820, +4930901820 (not +7: that is the patterns above)
+        Pattern("intl", rf"{_L}\+[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}", 0.3),
+        # 87011234567, 77011234567, 7011234567: bare digits, phones only next to context.
+        Pattern(
+            "bare",
+            r"(?<![0-9A-Za-z+])(?:[78]?7[0-9]{9}|[78]9[0-9]{9})(?![0-9A-Za-z])",
+            0.05,
+        ),
+        # (701) 123-45-67, 701 123 45 67, (7172) 55-12-34: no trunk prefix, context needed.
+        Pattern(
+            "local",
+            rf"(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}(?:\(7[0-9]{{2}}\)|7[0-9]{{2}}){_S}[0-9]{{3}}"
+            rf"{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}"
+            rf"|(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}\(7[0-9]{{3}}\){_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+            rf"{_S}[0-9]{{2}}{_R}",
+            0.05,
+        ),
+    )
+    PREFILTERS = (
+        _PF_L + rb"\+7[ -]?" + _NATIONAL.encode() + _PF_R,
+        _PF_L + rb"[78][ -]?" + _NATIONAL.encode() + _PF_R,
+        _PF_L + rb"\+[1-689](?:[0-9]{0,2}[ -](?:\([0-9]{1,5}\)|[0-9]{1,8})|[0-9]{6,14})",
+        _PF_L + rb"(?:[78]?7[0-9]{9}|[78]9[0-9]{9})" + _PF_R,
+        rb"(?:^|[^0-9A-Za-z+(])(?:\(7[0-9]{2}\)|7[0-9]{2})[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}"
+        + _PF_R,
+        rb"(?:^|[^0-9A-Za-z+(])\(7[0-9]{3}\)[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}" + _PF_R,
+    )
+    CONTEXT_REQUIRED = frozenset({"bare", "local"})
+    CONTEXT = (
+        "тел", "телефон", "моб", "сот", "ұялы", "phone", "tel", "msisdn", "mobile", "cell",
+        "номер", "нөмір", "contact", "контакт", "байланыс", "whatsapp", "ватсап", "sms", "смс",
+        "call", "звон", "қоңырау", "абонент", "recipient", "получател",
+    )
+    NEGATIVE_CONTEXT = (
+        "заказ", "order", "тапсырыс", "invoice", "счет", "счёт", "шот", "чек", "receipt",
+        "транзакц", "transaction", "txn", "платеж", "платёж", "payment", "төлем", "iin", "иин",
+        "жсн", "bin", "бин", "бсн", "account", "договор", "contract", "келісім", "ticket",
+        "trace", "request", "ts", "timestamp", "epoch", "time", "время", "уақыт",
+    )
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Phone-shaped number (+7/8 prefix with separators, or +country code) that "
+              "libphonenumber confirms as an allocated number; bare digits only with context.",
+        "ru": "Номер в телефонном виде (+7/8 с разделителями или +код страны), который "
+              "libphonenumber признаёт выделенным номером; голые цифры — только с контекстом.",
+        "kk": "Телефон пішініндегі нөмір (+7/8 бөлгіштермен немесе +ел коды), оны "
+              "libphonenumber бөлінген нөмір деп таниды; жай цифрлар — тек контекстпен.",
+    }
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Valid when libphonenumber knows the number as allocated in its country."""
+        return phone_is_valid(pattern_text)
+
+    def candidates(self, text: str) -> list[tuple[int, int, float, str]]:
+        """As the base class, but an international number that swallowed the next number
+        (``+49 30 901820 2026``) is cut back group by group to the valid phone."""
+        out = []
+        for pattern_name, rx, _score in self._compiled:
+            for m in rx.finditer(text):
+                start, end = m.span()
+                if phone_is_valid(text[start:end]):
+                    out.append((start, end, self.VALIDATED_SCORE, pattern_name))
+                elif pattern_name == "intl":
+                    end = _shorten_to_valid(text, start, end)
+                    if end:
+                        out.append((start, end, self.VALIDATED_SCORE, pattern_name))
+        return out
+
+
+_SEP_GROUP = re.compile(r"[ -]\(?[0-9]{1,8}\)?$")
+_NON_DIGITS = re.compile(r"[^0-9]")
+
+
+def _shorten_to_valid(text: str, start: int, end: int) -> int | None:
+    value = text[start:end]
+    for _ in range(5):
+        cut = _SEP_GROUP.search(value)
+        if cut is None:
+            return None
+        value = value[: cut.start()]
+        if phone_is_valid(value):
+            return start + len(value)
+    return None
+
+
+def phone_is_valid(value: str) -> bool:
+    """Whether a written phone number is an allocated number (Kazakh numbers without ``+``)."""
+    digits = _NON_DIGITS.sub("", value)
+    if not 7 <= len(digits) <= 15:
+        return False
+    if value.startswith("+"):
+        candidate, region = "+" + digits, None
+    elif len(digits) == 11 and digits[0] == "7":
+        # 7 701 123 45 67 and 77011234567: the country code written without its plus.
+        candidate, region = "+" + digits, None
+    elif len(digits) in (10, 11):
+        candidate, region = digits, "KZ"
+    else:
+        return False
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)

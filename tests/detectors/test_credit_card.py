@@ -1,0 +1,61 @@
+"""CREDIT_CARD: Luhn, scheme prefixes and lengths, grouped forms, order numbers rejected."""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import assert_finds
+
+from derbes.detectors.credit_card import CreditCardRecognizer, card_is_valid
+
+# Independent vectors: published test card numbers.
+# Stripe docs "Testing" (https://docs.stripe.com/testing): 4242424242424242 (Visa),
+# 5555555555554444 (Mastercard), 2223003122003222 (Mastercard 2-series),
+# 378282246310005 (Amex), 6200000000000005 (UnionPay), 3566002020360505 (JCB),
+# 36227206271667 (Diners 14 digits), 6011111111111117 (Discover).
+# PayPal/Braintree sandbox docs: 4111111111111111 (Visa), 371449635398431 (Amex).
+VECTORS = [
+    ("4242424242424242", True),
+    ("4111111111111111", True),
+    ("5555555555554444", True),
+    ("2223003122003222", True),
+    ("378282246310005", True),
+    ("371449635398431", True),
+    ("6200000000000005", True),
+    ("3566002020360505", True),
+    ("36227206271667", True),
+    ("6011111111111117", True),
+    ("4111 1111 1111 1111", True),
+    ("3782 822463 10005", True),
+    ("4111111111111112", False),  # Luhn fails
+    ("5555555555554440", False),  # Luhn fails
+    ("1234567812345670", False),  # Luhn passes, no scheme starts with 1
+    ("378282246310005 0", False),
+    ("4242424242424", False),  # Luhn fails at 13 digits
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert card_is_valid(value) is is_valid
+
+
+CASES = [
+    ("Оплата картой 4111 1111 1111 1111 прошла", ["4111 1111 1111 1111"]),
+    ("Банк картасы: 5555-5555-5555-4444", ["5555-5555-5555-4444"]),
+    ("card=378282246310005 exp=12/29", ["378282246310005"]),
+    ("pan 3782 822463 10005", ["3782 822463 10005"]),
+    ('{"card_number":"2223003122003222"}', ["2223003122003222"]),
+    # hard negatives
+    ("card 4111111111111112", []),  # Luhn-invalid
+    ("order 4111111111111111", []),  # an order number, whatever its digits
+    ("номер заказа: 4242424242424242", []),
+    ("ts=1732180012345 micros=1732180012345678 nanos=1732180012345678901", []),
+    ("IBAN KZ68 6010 6157 8516 6711", []),  # the account part of an IBAN
+    ("IMEI 354178036859789", []),
+    ("amount 4 111 111,11 тг", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(CreditCardRecognizer, text, expected)

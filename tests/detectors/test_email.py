@@ -1,0 +1,53 @@
+"""EMAIL_ADDRESS: shape, delegated TLDs (offline list), file names that look like emails."""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import assert_finds
+
+from derbes.detectors.email import EmailRecognizer, email_is_valid, iana_tlds
+
+# Validity: RFC 5322 shape and IANA's root zone list (data/tlds-alpha-by-domain.txt).
+VECTORS = [
+    ("user@mail.kz", True),
+    ("aigul.nurlanova+promo@gmail.com", True),
+    ("иван@почта.рф", True),  # IDN TLD .рф = xn--p1ai
+    ("info@сайт.қаз", True),  # IDN TLD .қаз = xn--80ao21a
+    ("support@kaspi.kz", True),
+    ("logo@2x.png", False),  # .png is a file extension, not a TLD
+    ("image@3x.jpg", False),
+    ("a..b@mail.kz", False),
+    ("user@mail.notatld", False),
+    ("backup@2024.zip", False),  # delegated, but a file name in practice
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert email_is_valid(value) is is_valid
+
+
+def test_tld_list_is_bundled() -> None:
+    tlds = iana_tlds()
+    assert {"kz", "ru", "com", "xn--p1ai", "xn--80ao21a"} <= tlds
+    assert "png" not in tlds and "jpg" not in tlds
+
+
+CASES = [
+    ("Электронная почта: user+tag@mail.kz.", ["user+tag@mail.kz"]),
+    ("Пошта: Aigul.Nurlanova@Yandex.KZ, көшірме ivanov66@inbox.ru",
+     ["Aigul.Nurlanova@Yandex.KZ", "ivanov66@inbox.ru"]),
+    ('{"email":"a.sergeev@halykbank.kz"}', ["a.sergeev@halykbank.kz"]),
+    ("Письмо для иван@почта.рф доставлено", ["иван@почта.рф"]),
+    ("mailto:support@kazakhtelecom.kz?subject=x", ["support@kazakhtelecom.kz"]),
+    # hard negatives
+    ('<img src="/static/logo@2x.png"> <img src="image@3x.jpg">', []),
+    ("ssh user@localhost -p 22", []),
+    ("npm i @types/node@18.11.9 left-pad@1.3.0", []),
+    ("2026-11-21 09:47:28 request_id=6d92078a-8246-4ba4-ae5b-76104861e7dc", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(EmailRecognizer, text, expected)

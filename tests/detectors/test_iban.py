@@ -1,0 +1,45 @@
+"""IBAN_CODE: Kazakh IBANs compact and grouped, mod 97, other countries' IBANs."""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import assert_finds
+
+from derbes.detectors.iban import IbanRecognizer
+
+# Independent vectors: KZ86125KZT5004100100 is the Kazakh example of SWIFT's IBAN
+# Registry (and of the issue); GR16 0110 1050 0000 1054 7023 795 and BE31435411161155
+# are python-stdnum's doctests (stdnum/iban.py); GB82 WEST 1234 5698 7654 32 is the
+# ECBS/SWIFT registry's UK example.
+VECTORS = [
+    ("KZ86125KZT5004100100", True),
+    ("KZ86 125K ZT50 0410 0100", True),
+    ("GR16 0110 1050 0000 1054 7023 795", True),
+    ("BE31435411161155", True),
+    ("GB82 WEST 1234 5698 7654 32", True),
+    ("KZ87125KZT5004100100", False),  # check digits off by one
+    ("KZ86125KZT500410010", False),  # 19 characters
+    ("BE31435411161156", False),
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert bool(IbanRecognizer().validate_result(value)) is is_valid
+
+
+CASES = [
+    ("ИИК KZ86125KZT5004100100 в АО «Банк»", ["KZ86125KZT5004100100"]),
+    ("Шот: KZ86 125K ZT50 0410 0100, БСК", ["KZ86 125K ZT50 0410 0100"]),
+    ("IBAN GB82 WEST 1234 5698 7654 32 EUR", ["GB82 WEST 1234 5698 7654 32"]),
+    ('{"iban":"BE31435411161155"}', ["BE31435411161155"]),
+    # hard negatives
+    ("счет KZ87125KZT5004100100", []),
+    ("sku KZ86125KZT50041001001", []),  # one character too many
+    ("build AB12CDEF34567890XYZ", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(IbanRecognizer, text, expected)

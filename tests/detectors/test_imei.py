@@ -1,0 +1,49 @@
+"""IMEI: Luhn via python-stdnum, the dashed form is strong, bare digits need context."""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import assert_finds, found_alone
+
+from derbes.detectors.imei import ImeiRecognizer
+
+# Independent vectors: the issue's IMEI pair; python-stdnum's doctests in stdnum/imei.py
+# (format('354178036859789') == '35-417803-685978-9', '35-417803-685978-1' fails the
+# checksum, format('35686800-004141', add_check_digit=True) == '35-686800-004141-8').
+VECTORS = [
+    ("354178036859789", True),
+    ("35-417803-685978-9", True),
+    ("356868000041418", True),
+    ("354178036859781", False),  # wrong Luhn digit (issue)
+    ("35-417803-685978-1", False),  # stdnum doctest
+    ("35417803685978", False),  # 14 digits: no check digit
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert bool(ImeiRecognizer().validate_result(value)) is is_valid
+
+
+CASES = [
+    ("IMEI: 354178036859789", ["354178036859789"]),
+    ("Устройство 35-417803-685978-9 привязано", ["35-417803-685978-9"]),
+    ("Құрылғы IMEI коды 354178036859789", ["354178036859789"]),
+    ('{"device": {"imei": "354178036859789"}}', ["354178036859789"]),
+    ("printed 35 417803 685978 9 on the box", ["35 417803 685978 9"]),
+    # hard negatives
+    ("354178036859789", []),  # bare 15 digits without context
+    ("imei 354178036859781", []),  # Luhn fails
+    ("imei=354178036859789 imsi=401011234567897", ["354178036859789"]),
+    ("order 354178036859789", []),
+    ("ts=1732180012345 id=1732180012345678", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(ImeiRecognizer, text, expected)
+
+
+def test_column_name_is_context() -> None:
+    assert found_alone(ImeiRecognizer, "354178036859789", ["device_imei"]) == ["354178036859789"]

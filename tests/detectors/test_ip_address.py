@@ -1,0 +1,68 @@
+"""IP_ADDRESS: IPv4/IPv6 via ipaddress, version strings and non-host addresses rejected."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from recognizer_cases import assert_finds
+
+from derbes.detectors.ip_address import IpAddressRecognizer, ip_is_host_address
+
+# Validity per Python's ipaddress module and the special-purpose registries (RFC 6890);
+# 2001:db8::/32 is the documentation prefix (RFC 3849), 192.0.2.0/24 TEST-NET-1 (RFC 5737).
+VECTORS = [
+    ("192.0.2.15", True),
+    ("10.4.25.1", True),  # private addresses still single out a device
+    ("2001:db8::1", True),
+    ("2001:0db8:0000:0000:0000:ff00:0042:8329", True),
+    ("::ffff:192.0.2.128", True),
+    ("10.4.256.1", False),  # octet above 255
+    ("01.2.3.4", False),  # leading zero
+    ("0.0.0.0", False),
+    ("127.0.0.1", False),
+    ("255.255.255.255", False),
+    ("224.0.0.1", False),
+    ("::1", False),
+    ("::", False),
+    ("2001:db8::1::2", False),
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert ip_is_host_address(value) is is_valid
+
+
+CASES = [
+    ("Клиент IP 192.0.2.15 вошёл", ["192.0.2.15"]),
+    ('192.0.2.15 - - [21/Nov/2026:09:47:28 +0500] "GET / HTTP/1.1" 200', ["192.0.2.15"]),
+    ("IP-мекенжайы: 10.4.25.1, шлюз 10.4.0.1", ["10.4.25.1", "10.4.0.1"]),
+    ("X-Forwarded-For: 2001:db8::1, [2001:db8:85a3::8a2e:370:7334]:443",
+     ["2001:db8::1", "2001:db8:85a3::8a2e:370:7334"]),
+    ("range 10.0.0.1-10.0.0.254", ["10.0.0.1", "10.0.0.254"]),
+    ("http://192.0.2.44/login", ["192.0.2.44"]),
+    # hard negatives: invalid octets, user agents, longer dotted numbers, versions
+    ("bad 10.4.256.1", []),
+    ("Mozilla/5.0 Chrome/120.0.6099.109 Safari/537.36 Chrome/120.0.0.0", []),
+    ("oid 1.2.3.4.5 and 1.3.6.1.4.1", []),
+    ("app v1.2.3.4 / version 4.2.1.0 / версия 2.1.0.15 / нұсқа 3.2.1.1", []),
+    ("upstream 127.0.0.1:8080 listen 0.0.0.0:80", []),
+    ("2026-11-21 09:47:28 std::vector<int> a::b", []),
+    ("mac 3C:5A:B4:1F:22:9E", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(IpAddressRecognizer, text, expected)
+
+
+def test_ipv6_pattern_is_linear() -> None:
+    """A long run of hex groups and colons must not make the pattern backtrack badly."""
+    rx = re.compile(IpAddressRecognizer.PATTERNS[1].regex)
+    text = ("ab:" * 20000) + "!"
+    started = time.perf_counter()
+    list(rx.finditer(text))
+    assert time.perf_counter() - started < 2.0

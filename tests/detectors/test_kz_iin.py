@@ -1,0 +1,67 @@
+"""KZ_IIN: the check digit, the date, and where IINs are found in text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from recognizer_cases import assert_finds, found_alone
+
+from derbes.detectors.categories import CATEGORIES
+from derbes.detectors.kz_iin import KzIinRecognizer, decode_iin
+
+# Independent vectors: the IINs listed in the issue "Foundation and detectors", taken there
+# from public registries (stat.gov.kz extracts, published court decisions).
+VECTORS = [
+    ("871008401427", True),
+    ("760212350620", True),
+    ("800416300257", True),
+    ("680503450037", True),
+    ("061211600012", True),  # first pass gives 10, the second pass decides
+    ("811201401188", True),
+    ("791028302728", True),
+    ("821214240092", False),  # both passes give 10: never issued
+    ("868795643215", False),  # month 87 and wrong check digit
+    ("123456789123", False),
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert bool(KzIinRecognizer().validate_result(value)) is is_valid
+
+
+def test_decode_reveals_birth_date_and_sex() -> None:
+    info = decode_iin("871008401427")
+    assert info is not None
+    assert (info.birth_date, info.sex) == (dt.date(1987, 10, 8), "F")
+    info = decode_iin("061211600012")
+    assert info is not None and (info.birth_date, info.sex) == (dt.date(2006, 12, 11), "F")
+    assert decode_iin("760212350620").sex == "M"
+
+
+def test_category_says_iin_reveals_birth_date_and_sex() -> None:
+    assert CATEGORIES["iin"].reveals == ("date_of_birth", "sex")
+
+
+CASES = [
+    ("ИИН клиента: 871008401427", ["871008401427"]),
+    ("Клиенттің ЖСН 760212350620 тексерілді", ["760212350620"]),
+    ('{"iin": "800416300257", "name": "x"}', ["800416300257"]),
+    ("iin=680503450037;iin=811201401188", ["680503450037", "811201401188"]),
+    # hard negatives: checksum-failing 12-digit numbers, longer runs, references
+    ("ИИН 821214240092 не выдаётся", []),
+    ("ref 868795643215 / 123456789123", []),
+    ("epoch 1732180012345 and 8710084014271", []),
+    ("order-871008401427", []),
+    ("rrn=871008401427", []),  # a payment reference that happens to pass the check
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(KzIinRecognizer, text, expected)
+
+
+def test_field_context_still_finds_validated_value() -> None:
+    assert found_alone(KzIinRecognizer, "871008401427", ["client_iin"]) == ["871008401427"]

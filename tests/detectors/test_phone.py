@@ -1,0 +1,61 @@
+"""PHONE_NUMBER: Kazakh written forms, international numbers, bare digits need context."""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import assert_finds, found_alone
+
+from derbes.detectors.phone import PhoneRecognizer, phone_is_valid
+
+# Validity per libphonenumber's metadata (not our code). The written forms and the two
+# international numbers are the examples of the issue "Foundation and detectors"; the UK
+# number lies in Ofcom's range reserved for drama (020 7946 0000-0999).
+VECTORS = [
+    ("+7 701 123 45 67", True),
+    ("+7 (701) 123-45-67", True),
+    ("8 701 123 4567", True),
+    ("87011234567", True),
+    ("+77011234567", True),
+    ("8 (7172) 55-12-34", True),
+    ("+44 20 7946 0958", True),
+    ("+49 30 901820", True),
+    ("+7 600 123 45 67", False),  # +7 6xx: no range in libphonenumber's metadata
+    ("8 (0172) 55-12-34", False),
+    ("+44 20 7946", False),  # too short
+]
+
+
+@pytest.mark.parametrize(("value", "is_valid"), VECTORS)
+def test_vectors(value: str, is_valid: bool) -> None:
+    assert phone_is_valid(value) is is_valid
+
+
+CASES = [
+    ("Тел.: +7 701 123 45 67", ["+7 701 123 45 67"]),
+    ("звоните +7 (701) 123-45-67 или 8 701 123 4567", ["+7 (701) 123-45-67", "8 701 123 4567"]),
+    ("Ұялы телефон: 87011234567", ["87011234567"]),
+    ("contact +77011234567, office 8 (7172) 55-12-34", ["+77011234567", "8 (7172) 55-12-34"]),
+    ("London office +44 20 7946 0958, Berlin +49 30 901820", ["+44 20 7946 0958", "+49 30 901820"]),
+    ("msisdn=77011234567 status=DELIVRD", ["77011234567"]),
+    ("phone: +49 30 901820 2026-11-21 09:47:28", ["+49 30 901820"]),
+    ("моб. (701) 123-45-67", ["(701) 123-45-67"]),
+    # hard negatives
+    ("2026-11-21 09:47:28,123 INFO started", []),
+    ("ts=1732180012345 took 87011234567ns", []),
+    ("87011234567", []),  # bare digits, no context
+    ("номер заказа 87011234567", []),  # the nearest word is "заказа"
+    ("Оплата картой 3782 822463 10005 на сумму 878 422 ₸", []),
+    ("amount 1 234 567,89 тг, qty 7 701 шт", []),
+    ("+7 600 123 45 67", []),
+    ("version 8.701.123.4567", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_spans(text: str, expected: list[str]) -> None:
+    assert_finds(PhoneRecognizer, text, expected)
+
+
+def test_bare_digits_count_with_a_phone_column_name() -> None:
+    assert found_alone(PhoneRecognizer, "87011234567", ["phone_number"]) == ["87011234567"]
+    assert found_alone(PhoneRecognizer, "87011234567", ["order_id"]) == []

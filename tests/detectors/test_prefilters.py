@@ -1,0 +1,92 @@
+"""PREFILTERS: Hyperscan compiles them, they cover every pattern match, and they are tight."""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from derbes.detectors.registry import RECOGNIZER_CLASSES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.corpus import labelled_lines
+
+hyperscan = pytest.importorskip("hyperscan")
+
+# Texts beyond the corpus: every written form the recognizer tests use, in odd company.
+EXTRA = [
+    "8701123 45 67", "8 7011234567", "+7(701)1234567", "7 701 123 45 67", "+7-701-123-45-67",
+    "8 (72138) 5-12-34", "(7172) 55-12-34", "+1 (202) 555-0123", "+4930901820",
+    "иван@почта.рф", "a.@mail.kz", "::ffff:192.0.2.128", "2001:db8:85a3::8a2e:370:7334",
+    "fe80:0:0:0:3c5a:b4ff:fe1f:229e", "3c5a.b41f.229e", "35 417803 685978 9",
+    "3782 822463 10005", "4111-1111-1111-1111", "GB82 WEST 1234 5698 7654 32",
+    "KZ86 125K ZT50 0410 0100", "A0000000002329",
+]
+
+
+@pytest.mark.parametrize("cls", RECOGNIZER_CLASSES, ids=lambda c: c.ENTITY)
+def test_prefilters_compile_in_hyperscan(cls) -> None:
+    expressions = list(cls.PREFILTERS)
+    n = len(expressions)
+    assert n, cls.__name__
+    db = hyperscan.Database()
+    db.compile(
+        expressions=expressions,
+        ids=list(range(n)),
+        elements=n,
+        flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SOM_LEFTMOST] * n,
+    )
+
+
+@cache
+def _texts() -> list[str]:
+    return [line for line, _ in labelled_lines(3000, seed=5)] + EXTRA
+
+
+@pytest.mark.parametrize("cls", RECOGNIZER_CLASSES, ids=lambda c: c.ENTITY)
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_prefilters_cover_every_pattern_match(cls, encoding: str) -> None:
+    """Wherever a pattern matches, a prefilter matches the match and one character around it."""
+    prefilters = [re.compile(p, re.MULTILINE) for p in cls.PREFILTERS]
+    recognizer = cls()
+    checked = 0
+    for text in _texts():
+        for _, rx, _ in recognizer._compiled:
+            for m in rx.finditer(text):
+                window = text[max(0, m.start() - 1) : m.end() + 1]
+                try:
+                    raw = window.encode(encoding)
+                except UnicodeEncodeError:
+                    continue  # Kazakh letters do not exist in cp1251
+                assert any(p.search(raw) for p in prefilters), (m.group(), window)
+                checked += 1
+    assert checked > 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"2026-11-21 09:47:28,123 INFO took 1732180012345 ms",
+        b'{"ts": 1732180012345, "at": "2026-11-21T09:47:28.123Z"}',
+        b"price 878 422 KZT, qty 7 701",
+        b"2026-11-21 09:47:28 1732180012",
+    ],
+)
+def test_phone_prefilter_skips_timestamps_and_epochs(line: bytes) -> None:
+    phone = next(c for c in RECOGNIZER_CLASSES if c.ENTITY == "PHONE_NUMBER")
+    assert not any(re.search(p, line, re.MULTILINE) for p in phone.PREFILTERS)
+
+
+def test_prefilters_are_tight_on_noise() -> None:
+    """Lines without personal data rarely reach the patterns (the fast path's promise)."""
+    noise = [line for line, spans in labelled_lines(3000, seed=6) if not spans]
+    strong = ("PHONE_NUMBER", "EMAIL_ADDRESS", "IMEI", "IBAN_CODE")
+    for cls in RECOGNIZER_CLASSES:
+        if cls.ENTITY not in strong:
+            continue
+        prefilters = [re.compile(p, re.MULTILINE) for p in cls.PREFILTERS]
+        hit = sum(any(p.search(line.encode()) for p in prefilters) for line in noise)
+        assert hit / len(noise) < 0.02, (cls.ENTITY, hit, len(noise))
