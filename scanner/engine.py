@@ -383,6 +383,9 @@ def _scan_source(
             return scanner.run(container, source.read(container), stop)
         except SourceError as e:
             return ContainerOutcome(container, error=e.reason)
+        except Exception as e:  # a bug in one container must not lose the scan
+            # Only the type: an exception's text may quote the data it choked on.
+            return ContainerOutcome(container, error=f"internal error ({type(e).__name__})")
 
     if source.kind == "log" and options.jobs > 1 and total:
         from derbes.scanner import parallel
