@@ -1,1 +1,81 @@
-"""derbes' report writers: one module per format, each a pure function of a scan result."""
+"""derbes' report writers: one module per format, each a pure function of a scan result.
+
+:func:`write_reports` writes several formats into one directory; :func:`exit_code` tells a
+CI job how the scan went. Every file is written atomically with mode 0600 and holds no raw
+value unless ``show_values=True``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from derbes.reports.ci import DEFAULT_FAIL_ON, exit_code
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.model import ScanResult
+
+__all__ = ["DEFAULT_FAIL_ON", "FORMATS", "exit_code", "parse_formats", "write_reports"]
+
+#: Format name -> file name in the output directory.
+FORMATS: dict[str, str] = {
+    "parquet": "findings.parquet",
+    "html": "report.html",
+    "json": "report.json",
+    "sarif": "report.sarif",
+    "junit": "junit.xml",
+}
+HITS_FILE = "hits.parquet"
+SUMMARY_FILE = "summary.json"
+DEFAULT_FORMATS = ("parquet", "html", "json", "sarif", "junit")
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"html,sarif"`` as ``("html", "sarif")``; raises ``ConfigError`` for unknown names."""
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    names = tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise ConfigError(f"unknown report format {', '.join(unknown)}; "
+                          f"choose from {', '.join(FORMATS)}")
+    return names
+
+
+def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
+                  formats: str | Iterable[str] = DEFAULT_FORMATS, lang: str = "ru",
+                  show_values: bool = False, hits: bool = False,
+                  fail_on: str | Iterable[str] | None = None) -> list[Path]:
+    """Write the chosen reports and ``summary.json`` into ``out_dir``; return their paths.
+
+    ``hits=True`` also writes ``hits.parquet`` (with ``parquet``) and lists hits in
+    ``report.json``. ``lang`` applies to the HTML page, SARIF and JUnit messages.
+    """
+    from derbes.reports.html import write_html
+    from derbes.reports.jsonout import write_json
+    from derbes.reports.junit import write_junit
+    from derbes.reports.parquet import write_findings, write_hits
+    from derbes.reports.sarif import write_sarif
+    from derbes.reports.summary import write_summary
+
+    chosen = parse_formats(formats)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written: list[Path] = []
+    for name in chosen:
+        path = out / FORMATS[name]
+        if name == "parquet":
+            written.append(write_findings(result, path))
+            if hits:
+                written.append(write_hits(result, out / HITS_FILE, show_values=show_values))
+        elif name == "html":
+            written.append(write_html(result, path, lang=lang, show_values=show_values,
+                                      fail_on=fail_on))
+        elif name == "json":
+            written.append(write_json(result, path, show_values=show_values, hits=hits,
+                                      fail_on=fail_on))
+        elif name == "sarif":
+            written.append(write_sarif(result, path, lang=lang, fail_on=fail_on))
+        elif name == "junit":
+            written.append(write_junit(result, path, lang=lang, fail_on=fail_on))
+    written.append(write_summary(result, out / SUMMARY_FILE, fail_on=fail_on))
+    return written

@@ -112,7 +112,6 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
         from derbes.reports.baseline import apply_baseline
 
         result, suppressed = apply_baseline(result, baseline)
-    spec.out.mkdir(parents=True, exist_ok=True)
     write_reports(
         result,
         spec.out,

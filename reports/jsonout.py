@@ -1,0 +1,100 @@
+"""``report.json``: the whole scan result as one JSON document.
+
+Same content as the HTML report, for programs: scan metadata, sources, containers, findings
+(with their value-free fingerprints), the policy's violations and, if asked, hits. Raw values
+appear only with ``show_values=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from derbes.reports._common import safe_options, violations
+from derbes.reports._io import write_text
+from derbes.reports.baseline import fingerprint
+from derbes.reports.summary import build_summary, source_dict
+from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult
+
+REPORT_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict:
+    """One finding as JSON, with its fingerprint."""
+    return {
+        "fingerprint": fingerprint(f),
+        "source": f.source,
+        "source_kind": f.source_kind,
+        "container": f.container,
+        "field": f.field,
+        "entity": f.entity,
+        "category": f.category,
+        "match_type": f.match_type,
+        "hits": f.hits,
+        "rows_scanned": f.rows_scanned,
+        "rows_with_hits": f.rows_with_hits,
+        "distinct_values": f.distinct_values,
+        "score_max": f.score_max,
+        "score_mean": f.score_mean,
+        "examples": list(f.examples),
+        "location": f.location,
+        "declared": f.declared,
+        "flags": list(f.flags),
+        "oldest_seen": f.oldest_seen,
+    }
+
+
+def container_dict(c: ContainerInfo) -> dict:
+    """One scanned container as JSON."""
+    return {
+        "source": c.source, "container": c.container, "kind": c.kind,
+        "rows_scanned": c.rows_scanned, "bytes_scanned": c.bytes_scanned, "sampled": c.sampled,
+        "skipped_fields": list(c.skipped_fields), "notes": list(c.notes),
+        "oldest_timestamp": c.oldest_timestamp, "newest_timestamp": c.newest_timestamp,
+    }
+
+
+def hit_dict(h: Hit, show_values: bool) -> dict:
+    """One hit as JSON; ``value`` only with ``show_values``."""
+    d = {
+        "source": h.source, "container": h.container, "field": h.field, "row": h.row,
+        "start": h.start, "end": h.end, "entity": h.entity, "score": h.score,
+        "masked": h.masked, "value_hash": h.value_hash,
+    }
+    if show_values:
+        d["value"] = h.value
+    return d
+
+
+def build_report(result: ScanResult, show_values: bool = False, hits: bool = True,
+                 fail_on: str | Iterable[str] | None = None) -> dict:
+    """The report document as a dict (see ``docs/reports.md``)."""
+    summary = build_summary(result, fail_on)
+    policy = result.policy if isinstance(result.policy, dict) else None
+    doc = {
+        "derbes_report": REPORT_VERSION,
+        "schema_version": summary["schema_version"],
+        "derbes_version": summary["derbes_version"],
+        "scan": {k: summary[k] for k in ("scan_id", "started_at", "finished_at", "seconds",
+                                          "incomplete", "interrupted", "fail_on", "exit_code")},
+        "options": safe_options(result.options),
+        "totals": summary["totals"],
+        "sources": [source_dict(s) for s in result.sources],
+        "containers": [container_dict(c) for c in result.containers],
+        "findings": [finding_dict(f) for f in result.findings],
+        # Violations are listed once, normalised, below.
+        "policy": {k: v for k, v in policy.items() if k != "violations"} if policy else None,
+        "violations": violations(result),
+    }
+    if hits:
+        doc["hits"] = [hit_dict(h, show_values) for h in result.hits]
+    return doc
+
+
+def write_json(result: ScanResult, path: str | os.PathLike[str], show_values: bool = False,
+               hits: bool = True, fail_on: str | Iterable[str] | None = None) -> Path:
+    """Write ``report.json`` atomically, mode 0600."""
+    doc = build_report(result, show_values=show_values, hits=hits, fail_on=fail_on)
+    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -1,0 +1,137 @@
+"""``junit.xml``: findings as test results, for CI systems that show JUnit (GitLab, Jenkins).
+
+One ``<testsuite>`` per source; one ``<testcase>`` per finding (container, field, entity),
+failing when it carries a flag in ``fail_on``; a source that failed, or the containers of a
+partly failed one, appear as ``<error>``. Policy violations tied to no finding (a whole source
+abroad) get their own test case.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from derbes.detectors.categories import CATEGORIES
+from derbes.reports import i18n
+from derbes.reports._common import LANGS, covers, mask_url_password, text_in, violations
+from derbes.reports._io import write_bytes
+from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.model import ScanResult
+
+# Characters XML 1.0 cannot carry at all; a column name with one would make the file invalid.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
+
+
+def _label(category: str, lang: str) -> str:
+    cat = CATEGORIES.get(category)
+    return cat.label(lang) if cat else category
+
+
+def build_junit(result: ScanResult, lang: str = "en",
+                fail_on: str | Iterable[str] | None = None) -> ET.Element:
+    """The JUnit document as an ElementTree element (``<testsuites>``)."""
+    if lang not in LANGS:
+        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    L = i18n.labels(lang)
+    wanted = resolve_fail_on(result, fail_on)
+    vs = violations(result)
+    used: set[int] = set()
+    by_source = defaultdict(list)
+    for f in result.findings:
+        by_source[f.source].append(f)
+    names = [s.name for s in result.sources]
+    names += sorted(set(by_source) - set(names))
+    summaries = {s.name: s for s in result.sources}
+
+    root = ET.Element("testsuites", name="derbes")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    # Violations about no known source (a policy-wide finding) go in a suite of their own.
+    orphans = any(v["source"] not in names for v in vs)
+    for name in [*names, None] if orphans else names:
+        s = summaries.get(name) if name is not None else None
+        suite = ET.SubElement(root, "testsuite",
+                              name=_x(mask_url_password(name) if name is not None else "policy"))
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        if s is not None and s.status != "ok":
+            errors = s.errors or (s.status,)
+            for err in errors:
+                case = ET.SubElement(suite, "testcase", classname=_x(mask_url_password(name)),
+                                     name=_x(f"scan {mask_url_password(name)}"))
+                ET.SubElement(case, "error", message=_x(mask_url_password(err)),
+                              type=_x(s.status)).text = _x(mask_url_password(err))
+                counts["tests"] += 1
+                counts["errors"] += 1
+        for f in sorted(by_source.get(name, []),
+                        key=lambda f: (f.container, f.field or "", f.entity)):
+            case = ET.SubElement(
+                suite, "testcase", classname=_x(f"{mask_url_password(name)}.{f.container}"),
+                name=_x(f"{f.field or '—'} [{f.entity}]"))
+            counts["tests"] += 1
+            lines = []
+            failing = []
+            for flag in f.flags:
+                detail = ""
+                for i, v in enumerate(vs):
+                    if covers(v, flag, f):
+                        used.add(i)
+                        detail = detail or text_in(v["explanation"], lang)
+                        if v["article"]:
+                            detail = f"{detail} ({text_in(v['article'], lang)})".strip()
+                line = f"{flag}: {i18n.flag_title(flag, lang)}"
+                lines.append(f"{line}. {detail}" if detail else line)
+                if flag_fails(result, flag, wanted):
+                    failing.append(flag)
+            message = L["finding_message"].format(
+                field=f.field or "—", container=f.container, source=mask_url_password(name),
+                category=_label(f.category, lang), entity=f.entity, hits=f.hits,
+                rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned)
+            if failing:
+                ET.SubElement(case, "failure", message=_x(", ".join(failing)),
+                              type=_x(failing[0])).text = _x("\n".join([message, *lines]))
+                counts["failures"] += 1
+            else:
+                ET.SubElement(case, "system-out").text = _x("\n".join([message, *lines]))
+        for i, v in enumerate(vs):
+            if i in used or (v["source"] != name and not (name is None
+                                                          and v["source"] not in names)):
+                continue
+            used.add(i)
+            label = mask_url_password(v["source"] or "policy")
+            where = "/".join(p for p in (v["container"], v["field"]) if p) or label
+            case = ET.SubElement(suite, "testcase", classname=_x(label),
+                                 name=_x(f"{v['flag']} {where}"))
+            counts["tests"] += 1
+            text = text_in(v["explanation"], lang) or i18n.flag_title(v["flag"], lang)
+            if is_failing(v, wanted):
+                ET.SubElement(case, "failure", message=_x(v["flag"]),
+                              type=_x(v["flag"])).text = _x(text)
+                counts["failures"] += 1
+            else:
+                ET.SubElement(case, "system-out").text = _x(text)
+        for k, n in counts.items():
+            suite.set(k, str(n))
+            totals[k] += n
+        suite.set("skipped", "0")
+        if s is not None:
+            suite.set("time", f"{s.seconds:.3f}")
+    for k, n in totals.items():
+        root.set(k, str(n))
+    return root
+
+
+def write_junit(result: ScanResult, path: str | os.PathLike[str], lang: str = "en",
+                fail_on: str | Iterable[str] | None = None) -> Path:
+    """Write ``junit.xml`` atomically, mode 0600."""
+    root = build_junit(result, lang, fail_on)
+    ET.indent(root)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return write_bytes(path, data + b"\n")

@@ -1,0 +1,138 @@
+"""``findings.parquet`` and ``hits.parquet``: the inventory as columnar files.
+
+The schemas are explicit (not inferred) so that an empty scan and a large one produce the
+same columns and types, and so that scans appended over months can be read together with
+``read_parquet('scans/*/findings.parquet')``. The file metadata carries ``schema_version``
+(:data:`derbes.scanner.model.SCHEMA_VERSION`) and ``derbes_version``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from derbes.reports._common import derbes_version
+from derbes.reports._io import atomic_open
+from derbes.scanner.model import SCHEMA_VERSION, ScanResult
+
+FINDINGS_SCHEMA = pa.schema([
+    pa.field("scan_id", pa.string(), nullable=False),
+    pa.field("scanned_at", pa.string(), nullable=False),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("source_kind", pa.string(), nullable=False),
+    pa.field("container", pa.string(), nullable=False),
+    pa.field("field", pa.string()),
+    pa.field("entity", pa.string(), nullable=False),
+    pa.field("category", pa.string(), nullable=False),
+    pa.field("match_type", pa.string(), nullable=False),
+    pa.field("hits", pa.int64(), nullable=False),
+    pa.field("rows_scanned", pa.int64(), nullable=False),
+    pa.field("rows_with_hits", pa.int64(), nullable=False),
+    pa.field("distinct_values", pa.int64(), nullable=False),
+    pa.field("score_max", pa.float64(), nullable=False),
+    pa.field("score_mean", pa.float64(), nullable=False),
+    pa.field("examples", pa.list_(pa.string()), nullable=False),
+    pa.field("location", pa.string()),
+    pa.field("declared", pa.bool_()),
+    pa.field("flags", pa.list_(pa.string()), nullable=False),
+    pa.field("oldest_seen", pa.string()),
+])
+
+HITS_SCHEMA = pa.schema([
+    pa.field("scan_id", pa.string(), nullable=False),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("container", pa.string(), nullable=False),
+    pa.field("field", pa.string()),
+    pa.field("row", pa.int64(), nullable=False),
+    pa.field("start", pa.int64(), nullable=False),
+    pa.field("end", pa.int64(), nullable=False),
+    pa.field("entity", pa.string(), nullable=False),
+    pa.field("score", pa.float64(), nullable=False),
+    pa.field("masked", pa.string(), nullable=False),
+    pa.field("value_hash", pa.string(), nullable=False),
+])
+
+#: Added to :data:`HITS_SCHEMA` only when the user asked for raw values.
+VALUE_FIELD = pa.field("value", pa.string())
+
+
+def _metadata(result: ScanResult) -> dict[bytes, bytes]:
+    return {
+        b"schema_version": SCHEMA_VERSION.encode(),
+        b"derbes_version": derbes_version().encode(),
+        b"scan_id": result.scan_id.encode(),
+    }
+
+
+def _write(table: pa.Table, path: str | os.PathLike[str]) -> Path:
+    with atomic_open(path) as f:
+        pq.write_table(table, f, compression="zstd")
+    return Path(path)
+
+
+def findings_table(result: ScanResult) -> pa.Table:
+    """The findings of ``result`` as an Arrow table with :data:`FINDINGS_SCHEMA`."""
+    fs = result.findings
+    columns = {
+        "scan_id": [f.scan_id for f in fs],
+        "scanned_at": [result.started_at] * len(fs),
+        "source": [f.source for f in fs],
+        "source_kind": [f.source_kind for f in fs],
+        "container": [f.container for f in fs],
+        "field": [f.field for f in fs],
+        "entity": [f.entity for f in fs],
+        "category": [f.category for f in fs],
+        "match_type": [f.match_type for f in fs],
+        "hits": [f.hits for f in fs],
+        "rows_scanned": [f.rows_scanned for f in fs],
+        "rows_with_hits": [f.rows_with_hits for f in fs],
+        "distinct_values": [f.distinct_values for f in fs],
+        "score_max": [float(f.score_max) for f in fs],
+        "score_mean": [float(f.score_mean) for f in fs],
+        "examples": [list(f.examples) for f in fs],
+        "location": [f.location for f in fs],
+        "declared": [f.declared for f in fs],
+        "flags": [list(f.flags) for f in fs],
+        "oldest_seen": [f.oldest_seen for f in fs],
+    }
+    schema = FINDINGS_SCHEMA.with_metadata(_metadata(result))
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def hits_table(result: ScanResult, show_values: bool = False) -> pa.Table:
+    """The hits of ``result`` as an Arrow table; a ``value`` column only with ``show_values``."""
+    hs = result.hits
+    columns = {
+        "scan_id": [result.scan_id] * len(hs),
+        "source": [h.source for h in hs],
+        "container": [h.container for h in hs],
+        "field": [h.field for h in hs],
+        "row": [h.row for h in hs],
+        "start": [h.start for h in hs],
+        "end": [h.end for h in hs],
+        "entity": [h.entity for h in hs],
+        "score": [float(h.score) for h in hs],
+        "masked": [h.masked for h in hs],
+        "value_hash": [h.value_hash for h in hs],
+    }
+    schema = HITS_SCHEMA
+    if show_values:
+        columns["value"] = [h.value for h in hs]
+        schema = schema.append(VALUE_FIELD)
+    return pa.Table.from_pydict(columns, schema=schema.with_metadata(_metadata(result)))
+
+
+def write_findings(result: ScanResult, path: str | os.PathLike[str]) -> Path:
+    """Write ``findings.parquet`` (one row per finding) atomically, mode 0600."""
+    return _write(findings_table(result), path)
+
+
+def write_hits(result: ScanResult, path: str | os.PathLike[str], show_values: bool = False) -> Path:
+    """Write ``hits.parquet`` (one row per hit) atomically, mode 0600.
+
+    Raw values are written only with ``show_values=True`` (and only if the scan kept them).
+    """
+    return _write(hits_table(result, show_values), path)

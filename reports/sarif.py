@@ -1,0 +1,256 @@
+"""``report.sarif``: SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+
+Rules: one per personal-data category (``personal-data/<category>``, level ``note``: the
+inventory) and one per policy flag (``UNDECLARED_CATEGORY`` …: ``error`` when the flag is in
+``fail_on``, else ``warning``). A finding without flags gives one note; a finding with flags
+gives one result per flag; a policy violation about no particular field (say, a whole
+database abroad) gives its own result. Locations are logical (``source/container/field``);
+log files also get a physical location, with the first hit's line when hits were kept.
+``partialFingerprints`` hold value-free hashes, so alerts survive re-scans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from derbes.detectors.categories import CATEGORIES
+from derbes.reports import i18n
+from derbes.reports._common import (
+    LANGS,
+    covers,
+    derbes_version,
+    first_hit_rows,
+    flag_info,
+    mask_url_password,
+    notices,
+    text_in,
+    violations,
+)
+from derbes.reports._io import write_text
+from derbes.reports.baseline import fingerprint
+from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.model import Finding, ScanResult
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_FILE_KINDS = ("log", "file")
+
+
+def _category_rule_id(category: str) -> str:
+    return f"personal-data/{category}"
+
+
+def _label(category: str, lang: str) -> str:
+    cat = CATEGORIES.get(category)
+    return cat.label(lang) if cat else category
+
+
+def artifact_uri(path: str) -> str:
+    """A file path as a SARIF ``uri``: ``file://`` for absolute paths, else relative."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri()
+    return quote(PurePosixPath(*p.parts).as_posix(), safe="/")
+
+
+def _locations(source: str, kind: str, container: str | None, field: str | None,
+               line: int | None) -> list[dict]:
+    parts = [mask_url_password(source)]
+    logical = {"kind": "database", "name": parts[0]}
+    if container:
+        parts.append(container)
+        logical = {"kind": "table" if kind == "database" else "resource", "name": container}
+    if field:
+        parts.append(field)
+        logical = {"kind": "member", "name": field}
+    logical["fullyQualifiedName"] = "/".join(parts)
+    loc: dict = {"logicalLocations": [logical]}
+    if kind in _FILE_KINDS and container:
+        physical: dict = {"artifactLocation": {"uri": artifact_uri(container)}}
+        # Only a log's row is a line number; a CSV or Parquet row is not.
+        if kind == "log" and line is not None and line >= 1:
+            physical["region"] = {"startLine": line}
+        loc["physicalLocation"] = physical
+    return [loc]
+
+
+def _finding_text(f: Finding, lang: str) -> str:
+    return i18n.labels(lang)["finding_message"].format(
+        field=f.field or "—", container=f.container, source=mask_url_password(f.source),
+        category=_label(f.category, lang), entity=f.entity, hits=f.hits,
+        rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned,
+    )
+
+
+def _utc(iso: str) -> str | None:
+    """An ISO 8601 time as SARIF wants it (UTC, ``Z``); naive times are taken as UTC."""
+    try:
+        dt = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _hash(*parts: object) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_sarif(result: ScanResult, lang: str = "en",
+                fail_on: str | Iterable[str] | None = None) -> dict:
+    """The SARIF log as a dict."""
+    if lang not in LANGS:
+        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    wanted = resolve_fail_on(result, fail_on)
+    vs = violations(result) + notices(result)
+
+    def level(flag: str) -> str:
+        if flag_fails(result, flag, wanted):
+            return "error"
+        severity = str(flag_info(result, flag).get("severity") or "").lower()
+        return "note" if severity == "info" else "warning"
+
+    kinds = {s.name: s.kind for s in result.sources}
+    kinds.update({f.source: f.source_kind for f in result.findings})
+    lines = first_hit_rows(result)
+
+    rules: list[dict] = []
+    rule_index: dict[str, int] = {}
+
+    def rule(rule_id: str, make) -> int:
+        if rule_id not in rule_index:
+            rule_index[rule_id] = len(rules)
+            rules.append(make())
+        return rule_index[rule_id]
+
+    def category_rule(category: str) -> dict:
+        name = _label(category, lang)
+        return {
+            "id": _category_rule_id(category),
+            "name": "PersonalData" + "".join(w.capitalize() for w in category.split("_")),
+            "shortDescription": {"text": name},
+            "fullDescription": {"text": f"{name} ({_label(category, 'en')})"},
+            "defaultConfiguration": {"level": "note"},
+            "properties": {"category": category, "tags": ["personal-data", category]},
+        }
+
+    def flag_rule(flag: str) -> dict:
+        info = flag_info(result, flag)
+        title = i18n.flag_title(flag, lang, info.get("title"))
+        r: dict = {
+            "id": flag,
+            "name": "".join(w.capitalize() for w in flag.lower().split("_")),
+            "shortDescription": {"text": title},
+            "defaultConfiguration": {"level": level(flag)},
+            "properties": {"tags": ["personal-data", "policy", "law-94-V"]},
+        }
+        article = text_in(info.get("article"), lang)
+        if article:
+            r["help"] = {"text": f"{title}. {article}"}
+            r["properties"]["article"] = article
+        return r
+
+    results: list[dict] = []
+    matched: set[int] = set()
+    for f in result.findings:
+        kind = kinds.get(f.source, f.source_kind)
+        line = lines.get((f.source, f.container, f.field, f.entity))
+        locations = _locations(f.source, kind, f.container, f.field, line)
+        fp = fingerprint(f)
+        props = {"entity": f.entity, "category": f.category, "hits": f.hits,
+                 "rowsScanned": f.rows_scanned, "rowsWithHits": f.rows_with_hits,
+                 "distinctValues": f.distinct_values, "scoreMax": f.score_max,
+                 "matchType": f.match_type, "examples": list(f.examples)}
+        if not f.flags:
+            results.append({
+                "ruleId": _category_rule_id(f.category),
+                "ruleIndex": rule(_category_rule_id(f.category),
+                                  lambda c=f.category: category_rule(c)),
+                "level": "note",
+                "message": {"text": _finding_text(f, lang)},
+                "locations": locations,
+                "partialFingerprints": {"derbesFinding/v1": fp},
+                "properties": props,
+            })
+        for flag in f.flags:
+            detail = None
+            for i, v in enumerate(vs):
+                if covers(v, flag, f):
+                    matched.add(i)
+                    detail = detail or v
+            text = _finding_text(f, lang)
+            if detail and text_in(detail["explanation"], lang):
+                text = f"{text_in(detail['explanation'], lang)} {text}"
+            results.append({
+                "ruleId": flag,
+                "ruleIndex": rule(flag, lambda fl=flag: flag_rule(fl)),
+                "level": level(flag),
+                "message": {"text": text},
+                "locations": locations,
+                "partialFingerprints": {"derbesViolation/v1": _hash(flag, fp)},
+                "properties": props,
+            })
+    # Violations that no finding's flags carry (a whole source abroad, say).
+    for i, v in enumerate(vs):
+        if i in matched:
+            continue
+        source = v["source"] or ""
+        text = text_in(v["explanation"], lang) or i18n.flag_title(
+            v["flag"], lang, flag_info(result, v["flag"]).get("title"))
+        results.append({
+            "ruleId": v["flag"],
+            "ruleIndex": rule(v["flag"], lambda fl=v["flag"]: flag_rule(fl)),
+            "level": "error" if is_failing(v, wanted) else level(v["flag"]),
+            "message": {"text": text},
+            "locations": _locations(source, kinds.get(source, ""), v["container"], v["field"],
+                                    None),
+            "partialFingerprints": {"derbesViolation/v1": _hash(
+                v["flag"], source, v["container"], v["field"], v["category"])},
+            "properties": {"category": v["category"], "severity": v["severity"]},
+        })
+
+    notifications = [
+        {"level": "error", "message": {"text": i18n.labels(lang)["source_failed"].format(
+            errors="; ".join(mask_url_password(e) for e in s.errors) or s.status)},
+         "locations": _locations(s.name, s.kind, None, None, None)}
+        for s in result.sources if s.status != "ok"
+    ]
+    invocation: dict = {"executionSuccessful": not result.incomplete}
+    for key, value in (("startTimeUtc", result.started_at), ("endTimeUtc", result.finished_at)):
+        utc = _utc(value)
+        if utc:
+            invocation[key] = utc
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "derbes",
+                "version": derbes_version(),
+                "language": lang,
+                "rules": rules,
+            }},
+            "invocations": [invocation],
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+            "properties": {"scanId": result.scan_id, "incomplete": result.incomplete,
+                           "failOn": list(wanted)},
+        }],
+    }
+
+
+def write_sarif(result: ScanResult, path: str | os.PathLike[str], lang: str = "en",
+                fail_on: str | Iterable[str] | None = None) -> Path:
+    """Write ``report.sarif`` atomically, mode 0600."""
+    doc = build_sarif(result, lang, fail_on)
+    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,190 @@
+"""Hand-built scan results for the report tests (the engine is tested elsewhere).
+
+``RAW`` holds the raw personal values behind the fixture's hits. They must never appear in a
+report unless ``show_values=True``; the masked examples are built so that none contains a
+raw value as a substring.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from derbes.scanner.model import (
+    MATCH_BOTH,
+    MATCH_NAME,
+    MATCH_VALUE,
+    ContainerInfo,
+    Finding,
+    Hit,
+    ScanResult,
+    SourceSummary,
+)
+
+SCAN_ID = "20250301T101500Z-7f3a"
+PG = "postgresql://app:***@db.internal:5432/crm"
+MY = "mysql://reporting@analytics.eu-central-1.rds.amazonaws.com/bi"
+LOG = "/var/log/nginx/access.log"
+BROKEN = "postgresql://backup@10.1.2.3/archive"
+XSS = "<script>alert(1)</script>"
+
+#: entity -> raw values (fake people; IINs of the shape of the law's examples, not real ones).
+RAW = {
+    "KZ_IIN": ["870412350125", "910203450778"],
+    "EMAIL_ADDRESS": ["aigerim.nurlanova@mail.kz", "d.sadykov@example.com"],
+    "PHONE_NUMBER": ["+77015551234", "+77472223344"],
+    "CREDIT_CARD": ["4400430180300003"],
+    "IP_ADDRESS": ["95.56.14.201"],
+    "PERSON": ["Нурланова Айгерим Сериковна"],
+}
+MASK = {
+    "KZ_IIN": "8704******25",
+    "EMAIL_ADDRESS": "a***@***.kz",
+    "PHONE_NUMBER": "+7701***1234",
+    "CREDIT_CARD": "4400 **** **** 0003",
+    "IP_ADDRESS": "95.56.*.*",
+    "PERSON": "Н******* А******",
+}
+
+
+def _hash(value: str) -> str:
+    return "hmac-sha256:" + hashlib.sha256(b"test-key" + value.encode()).hexdigest()[:32]
+
+
+def all_raw_values() -> list[str]:
+    return [v for vs in RAW.values() for v in vs]
+
+
+def finding(source: str, kind: str, container: str, field: str | None, entity: str,
+            category: str, *, hits: int = 10, rows: int = 1000, with_hits: int = 10,
+            declared: bool | None = True, flags: tuple[str, ...] = (), score: float = 0.95,
+            match: str = MATCH_VALUE, location: str | None = "KZ") -> Finding:
+    return Finding(
+        scan_id=SCAN_ID, source=source, source_kind=kind, container=container, field=field,
+        entity=entity, category=category, match_type=match, hits=hits, rows_scanned=rows,
+        rows_with_hits=with_hits, distinct_values=min(hits, with_hits), score_max=score,
+        score_mean=round(score - 0.1, 2), examples=(MASK[entity],) if entity in MASK else (),
+        location=location, declared=declared, flags=flags, oldest_seen="2019-04-01T00:00:00Z",
+    )
+
+
+def make_result(with_values: bool = False) -> ScanResult:
+    """A scan of four sources: Kazakh CRM, a BI database abroad, a log, one that failed."""
+    findings = (
+        finding(PG, "database", "public.customers", "iin", "KZ_IIN", "iin", hits=980,
+                with_hits=980, match=MATCH_BOTH),
+        finding(PG, "database", "public.customers", "email", "EMAIL_ADDRESS", "email", hits=940,
+                with_hits=940),
+        finding(PG, "database", "public.customers", "phone", "PHONE_NUMBER", "phone", hits=700,
+                with_hits=690, score=0.75),
+        finding(PG, "database", "public.customers", "full_name", "PERSON", "full_name",
+                hits=0, with_hits=0, score=0.6, match=MATCH_NAME),
+        finding(PG, "database", "public.payments", "card_number", "CREDIT_CARD", "payment_card",
+                hits=412, rows=500, with_hits=412, declared=False,
+                flags=("UNDECLARED_CATEGORY",)),
+        finding(PG, "database", "public.audit", XSS, "EMAIL_ADDRESS", "email", hits=3, rows=200,
+                with_hits=3, score=0.4),
+        finding(MY, "database", "bi.customers", "email", "EMAIL_ADDRESS", "email", hits=5000,
+                rows=5000, with_hits=5000, location="DE", flags=("STORAGE_OUTSIDE_KZ",)),
+        finding(LOG, "log", LOG, None, "IP_ADDRESS", "ip_address", hits=18000, rows=20000,
+                with_hits=18000, declared=False,
+                flags=("UNDECLARED_CATEGORY", "RETENTION_EXCEEDED")),
+        finding(LOG, "log", LOG, None, "PHONE_NUMBER", "phone", hits=12, rows=20000,
+                with_hits=12, score=0.55, flags=("RETENTION_EXCEEDED",)),
+    )
+    hits = []
+    for f in findings:
+        for i, value in enumerate(RAW.get(f.entity, [])[:2]):
+            hits.append(Hit(
+                source=f.source, container=f.container, field=f.field,
+                row=17 + i * 40 if f.source_kind == "log" else i + 1, start=0, end=len(value),
+                entity=f.entity, score=f.score_max, masked=MASK[f.entity],
+                value_hash=_hash(value), value=value if with_values else None))
+    sources = (
+        SourceSummary(PG, "database", "ok", containers=3, rows_scanned=1700,
+                      bytes_scanned=2_400_000, seconds=3.2, location="KZ",
+                      location_evidence="host db.internal resolves to 10.20.0.5 (Kazakhtelecom "
+                                        "data centre, Astana), declared in policy"),
+        SourceSummary(MY, "database", "ok", containers=1, rows_scanned=5000,
+                      bytes_scanned=900_000, seconds=1.4, location="DE",
+                      location_evidence="AWS RDS endpoint region eu-central-1 (Frankfurt)"),
+        SourceSummary(LOG, "log", "ok", containers=1, rows_scanned=20000,
+                      bytes_scanned=5_100_000, seconds=0.8, location="KZ",
+                      location_evidence="local file on the scanning host"),
+        SourceSummary(BROKEN, "database", "failed",
+                      errors=("connection refused (10.1.2.3:5432)",), location=None),
+    )
+    containers = (
+        ContainerInfo(PG, "public.customers", "table", rows_scanned=1000, sampled=True),
+        ContainerInfo(PG, "public.payments", "table", rows_scanned=500),
+        ContainerInfo(PG, "public.audit", "table", rows_scanned=200),
+        ContainerInfo(MY, "bi.customers", "table", rows_scanned=5000),
+        ContainerInfo(LOG, LOG, "file", rows_scanned=20000, bytes_scanned=5_100_000),
+    )
+    policy = {
+        "path": "policy.yaml",
+        "operator": {"name": "ТОО «Пример Маркет»", "bin": "180340021234"},
+        "declared_categories": ["iin", "email", "phone", "full_name", "address"],
+        # The shape of derbes.scanner.mapping's FLAGS[...].as_dict(), abridged.
+        "flags": {
+            "UNDECLARED_CATEGORY": {
+                "severity": "error", "article": "Law 94-V, Art. 7; Art. 12(1)",
+                "title": {"ru": "Категория не заявлена в политике",
+                          "kk": "Санат саясатта көрсетілмеген",
+                          "en": "Category not declared in the policy"},
+                "explanation": {"ru": "Категория не заявлена.", "kk": "Санат мәлімделмеген.",
+                                "en": "The category is not declared."}},
+            "STORAGE_OUTSIDE_KZ": {
+                "severity": "error", "article": "Law 94-V, Art. 12(2); Art. 16",
+                "title": {"ru": "Хранение за пределами РК", "kk": "ҚР-дан тыс сақтау",
+                          "en": "Stored outside Kazakhstan"}},
+            "RETENTION_EXCEEDED": {
+                "severity": "warning", "article": "Law 94-V, Art. 12",
+                "title": {"ru": "Превышен срок хранения", "kk": "Сақтау мерзімі асып кеткен",
+                          "en": "Retention period exceeded"},
+                "explanation": {"ru": "Данные хранятся дольше срока.",
+                                "kk": "Деректер мерзімнен ұзақ сақталады.",
+                                "en": "Data is kept longer than the retention period."}},
+            "CROSS_BORDER_DECLARED": {
+                "severity": "info", "article": "Law 94-V, Art. 16; Art. 12(2)",
+                "title": {"ru": "Заявленная трансграничная передача",
+                          "kk": "Мәлімделген трансшекаралық беру",
+                          "en": "Declared cross-border transfer"}},
+        },
+        "violations": [
+            {"flag": "UNDECLARED_CATEGORY", "severity": "error", "source": PG,
+             "container": "public.payments", "field": "card_number", "category": "payment_card",
+             "explanation": {"ru": "Номера платёжных карт не заявлены в политике.",
+                             "kk": "Төлем картасының нөмірлері саясатта мәлімделмеген.",
+                             "en": "Payment card numbers are not declared in the policy."},
+             "article": "Law 94-V, Art. 7; Art. 12(1)"},
+            {"flag": "STORAGE_OUTSIDE_KZ", "severity": "error", "source": MY, "container": None,
+             "field": None, "category": None,
+             "explanation": {"ru": "База данных размещена в Германии.",
+                             "kk": "Дерекқор Германияда орналасқан.",
+                             "en": "The database is hosted in Germany."},
+             "article": "Law 94-V, Art. 12(2); Art. 16"},
+            {"flag": "UNDECLARED_CATEGORY", "severity": "error", "source": LOG,
+             "container": LOG, "field": None, "category": "ip_address",
+             "explanation": {"ru": "IP-адреса не заявлены в политике.",
+                             "kk": "IP-мекенжайлар саясатта мәлімделмеген.",
+                             "en": "IP addresses are not declared in the policy."},
+             "article": "Law 94-V, Art. 7; Art. 12(1)"},
+        ],
+    }
+    return ScanResult(
+        scan_id=SCAN_ID, started_at="2025-03-01T10:15:00+00:00",
+        finished_at="2025-03-01T10:15:07.400000+00:00", sources=sources, findings=findings,
+        containers=containers, hits=tuple(hits),
+        options={"sample_rows": 1000, "hmac_key": "super-secret-key",
+                 "urls": ["postgresql://app:hunter2@db.internal/crm"]},
+        policy=policy,
+    )
+
+
+def clean_result() -> ScanResult:
+    """A complete scan with findings but no violation."""
+    r = make_result()
+    findings = tuple(f for f in r.findings if not f.flags)
+    return dataclasses.replace(r, findings=findings, sources=r.sources[:1],
+                               policy={**r.policy, "violations": []})

@@ -1,0 +1,169 @@
+"""report.html: self-contained, escaped, translated, with the sections officers need."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+from reports_fixtures import BROKEN, XSS, make_result
+
+from derbes.detectors.categories import CATEGORIES
+from derbes.reports.html import build_context, json_for_script, render_html
+from derbes.reports.i18n import LABELS
+from derbes.scanner.errors import ConfigError
+
+
+def _data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="derbes-data">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+def test_self_contained_no_external_resources():
+    html = render_html(make_result())
+    assert not re.search(r"<link\b", html)
+    assert not re.search(r"\bsrc\s*=", html)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert "@import" not in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_hostile_names_are_escaped_everywhere():
+    html = render_html(make_result())
+    # The only <script> tags are our two.
+    assert len(re.findall(r"<script\b", html)) == 2
+    assert "alert(1)" in html  # it is there, as data
+    assert "<script>alert(1)" not in html
+    assert "\\u003cscript\\u003ealert(1)" in html
+    data = _data(html)
+    fields = [row[1] for t in data["tables"] for row in t["rows"]]
+    assert XSS in fields
+
+
+def test_json_for_script_cannot_close_the_element():
+    text = str(json_for_script({"x": "</script><!-- & >"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"x": "</script><!-- & >"}
+
+
+def test_server_side_sections_escape_hostile_text():
+    r = make_result()
+    policy = {**r.policy, "operator": "<b>Evil</b>", "violations": [
+        {"flag": "UNDECLARED_CATEGORY", "source": "<img src=x onerror=alert(1)>",
+         "explanation": {"en": "<script>alert(2)</script>"}, "article": "<i>art</i>"}]}
+    html = render_html(dataclasses.replace(r, policy=policy), lang="en")
+    assert "<b>Evil</b>" not in html and "&lt;b&gt;Evil&lt;/b&gt;" in html
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)" in html
+    assert "<i>art</i>" not in html
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_every_language_renders_its_labels(lang):
+    html = render_html(make_result(), lang=lang)
+    assert f'<html lang="{lang}">' in html
+    assert LABELS[lang]["title"] in html
+    assert LABELS[lang]["matrix"] in html
+    assert CATEGORIES["payment_card"].label(lang) in html
+    other = {"ru": "en", "kk": "ru", "en": "ru"}[lang]
+    assert LABELS[other]["matrix"] not in html
+
+
+def test_languages_have_the_same_labels():
+    keys = [set(v) for v in LABELS.values()]
+    assert keys[0] == keys[1] == keys[2]
+    for lang, labels in LABELS.items():
+        assert all(text.strip() for text in labels.values()), lang
+
+
+def test_unknown_language_is_a_config_error():
+    with pytest.raises(ConfigError, match="de"):
+        render_html(make_result(), lang="de")
+
+
+def test_context_cards_matrix_locations_and_violations():
+    ctx = build_context(make_result(), lang="en")
+    assert ctx["operator"] == "ТОО «Пример Маркет» · BIN 180340021234"
+    assert ctx["policy"] == "policy.yaml"
+    cards = ctx["cards"]
+    assert (cards["sources"], cards["sources_failed"], cards["containers"]) == (4, 1, 5)
+    assert cards["pd_fields"] == 8
+    assert {f["flag"]: f["count"] for f in cards["by_flag"]} == {
+        "UNDECLARED_CATEGORY": 2, "STORAGE_OUTSIDE_KZ": 1, "RETENTION_EXCEEDED": 2}
+
+    m = ctx["matrix"]
+    cats = [c["id"] for c in m["categories"]]
+    state = {(row["source"], cats[i]): cell["state"]
+             for row in m["rows"] for i, cell in enumerate(row["cells"])}
+    pg = make_result().sources[0].name
+    assert state[(pg, "iin")] == "declared"
+    assert state[(pg, "payment_card")] == "undeclared"
+    # A policy-wide declaration: a source without the category is just "not found"...
+    assert state[(pg, "address")] == "not_found"
+    assert state[(pg, "ip_address")] == "not_found"
+    assert state[(BROKEN, "iin")] == "not_scanned"
+    assert {c["id"] for c in m["categories"] if c["declared"]} == {
+        "iin", "email", "phone", "full_name", "address"}
+
+    abroad = [s for s in ctx["sources"] if s["outside"]]
+    assert [s["country"] for s in abroad] == ["Germany"]
+    assert "eu-central-1" in abroad[0]["evidence"]
+
+    first = ctx["violations"][0]
+    assert first["failing"] and first["severity"] == "error"
+    assert {v["article"] for v in ctx["violations"]} == {
+        "Law 94-V, Art. 7; Art. 12(1)", "Law 94-V, Art. 12(2); Art. 16", "Law 94-V, Art. 12"}
+    assert ctx["notices"] == []
+    # ...and the declared-but-missing list names what was found nowhere.
+    assert [(m["id"], m["sources"]) for m in ctx["declared_missing"]] == [("address", [])]
+    assert ctx["failed"][0]["errors"] == ["connection refused (10.1.2.3:5432)"]
+
+
+def test_per_source_declarations():
+    r = make_result()
+    pg, log = r.sources[0].name, r.sources[2].name
+    policy = {**r.policy, "declared_categories": {"*": ["email"], pg: ["iin", "address"],
+                                                  log: ["ip_address"]}}
+    ctx = build_context(dataclasses.replace(r, policy=policy), lang="en")
+    m = ctx["matrix"]
+    cats = [c["id"] for c in m["categories"]]
+    state = {(row["source"], cats[i]): cell["state"]
+             for row in m["rows"] for i, cell in enumerate(row["cells"])}
+    assert state[(pg, "address")] == "declared_not_found"
+    assert state[(log, "email")] == "declared_not_found"
+    assert state[(log, "iin")] == "not_found"
+    assert not any(c["declared"] for c in m["categories"])
+    missing = {m["id"]: m["sources"] for m in ctx["declared_missing"]}
+    # The BI database holds emails; the failed source is not counted.
+    assert missing == {"email": [log], "address": [pg]}
+
+
+def test_without_policy_cells_are_just_found():
+    r = dataclasses.replace(make_result(), policy=None)
+    r = dataclasses.replace(r, findings=tuple(dataclasses.replace(f, declared=None, flags=())
+                                              for f in r.findings))
+    ctx = build_context(r, lang="ru")
+    states = {c["state"] for row in ctx["matrix"]["rows"] for c in row["cells"]}
+    assert "found" in states and "declared" not in states and "undeclared" not in states
+    assert ctx["violations"] == [] and ctx["declared_missing"] == []
+    assert ctx["policy"] is None and ctx["operator"] is None
+
+
+def test_inventory_rows_embed_no_raw_values_but_masked_examples():
+    html = render_html(make_result(with_values=True))
+    data = _data(html)
+    rows = [row for t in data["tables"] for row in t["rows"]]
+    assert len(rows) == len(make_result().findings)
+    assert any("8704******25" in row[7] for row in rows)
+    assert "870412350125" not in html
+
+
+def test_incomplete_banner_and_empty_scan():
+    r = make_result()
+    assert LABELS["ru"]["incomplete"] in render_html(r)
+    empty = dataclasses.replace(r, findings=(), hits=(), sources=r.sources[:1], policy=None)
+    html = render_html(empty, lang="en")
+    assert LABELS["en"]["incomplete"] not in html
+    assert LABELS["en"]["no_findings"] in html
+    assert _data(html)["tables"] == []

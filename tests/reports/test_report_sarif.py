@@ -1,0 +1,104 @@
+"""SARIF 2.1.0 output, validated against the official schema.
+
+``data/sarif-schema-2.1.0.json`` is the OASIS SARIF 2.1.0 JSON schema (the final
+"2.1.0-rtm.5" text) as shipped in the npm package ``@microsoft/jest-sarif`` 1.0.0-beta.0
+(file ``lib/schemas/sarif-2.1.0-rtm.5.json``, MIT licence, microsoft/sarif-js-sdk),
+sha256 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from reports_fixtures import LOG, MY, PG, XSS, all_raw_values, make_result
+
+from derbes.reports.baseline import fingerprint
+from derbes.reports.sarif import artifact_uri, build_sarif, write_sarif
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+def _validate(doc: dict) -> None:
+    jsonschema.Draft4Validator(SCHEMA).validate(doc)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_sarif_validates_against_the_schema(tmp_path, lang):
+    path = write_sarif(make_result(), tmp_path / "report.sarif", lang=lang)
+    _validate(json.loads(path.read_text()))
+
+
+def test_the_schema_check_can_fail():
+    doc = build_sarif(make_result())
+    doc["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(doc)
+
+
+def test_levels_rules_and_locations():
+    doc = build_sarif(make_result())
+    run = doc["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert "personal-data/iin" in rules and "UNDECLARED_CATEGORY" in rules
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]] == res["ruleId"]
+
+    def find(rule_id, fqn):
+        return [r for r in run["results"] if r["ruleId"] == rule_id and
+                r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == fqn]
+
+    iin, = find("personal-data/iin", f"{PG}/public.customers/iin")
+    assert iin["level"] == "note"
+    assert iin["locations"][0]["logicalLocations"][0]["kind"] == "member"
+    assert "physicalLocation" not in iin["locations"][0]
+    assert iin["partialFingerprints"]["derbesFinding/v1"] == fingerprint(make_result().findings[0])
+
+    card, = find("UNDECLARED_CATEGORY", f"{PG}/public.payments/card_number")
+    assert card["level"] == "error"
+    assert "not declared" in card["message"]["text"]  # the policy's explanation
+
+    # A log: physical location with the first hit's line; RETENTION_EXCEEDED is not in fail_on.
+    logs = find("RETENTION_EXCEEDED", f"{LOG}/{LOG}")
+    assert {r["level"] for r in logs} == {"warning"}
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+               == "file:///var/log/nginx/access.log" for r in logs)
+    assert {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in logs} == {17}
+
+    # The BI database abroad: the per-field result carries the source-level explanation.
+    abroad, = find("STORAGE_OUTSIDE_KZ", f"{MY}/bi.customers/email")
+    assert abroad["level"] == "error"
+    assert "Germany" in abroad["message"]["text"]
+
+    # The failed source is a tool notification, and the run is not successful.
+    inv = run["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    assert "connection refused" in inv["toolExecutionNotifications"][0]["message"]["text"]
+    assert inv["startTimeUtc"] == "2025-03-01T10:15:00Z"
+
+
+def test_log_without_hits_has_no_region():
+    r = dataclasses.replace(make_result(), hits=())
+    doc = build_sarif(r)
+    for res in doc["runs"][0]["results"]:
+        for loc in res["locations"]:
+            assert "region" not in loc.get("physicalLocation", {})
+
+
+def test_fingerprints_hold_no_value_and_are_stable():
+    a = build_sarif(make_result())
+    b = build_sarif(make_result(with_values=True))
+    fa = [r["partialFingerprints"] for r in a["runs"][0]["results"]]
+    fb = [r["partialFingerprints"] for r in b["runs"][0]["results"]]
+    assert fa == fb
+    text = json.dumps(a, ensure_ascii=False)
+    assert not any(v in text for v in all_raw_values())
+    assert XSS in text  # a column name is data, kept verbatim in JSON
+
+
+def test_artifact_uri():
+    assert artifact_uri("/var/log/app log.txt") == "file:///var/log/app%20log.txt"
+    assert artifact_uri("logs/app.log") == "logs/app.log"
