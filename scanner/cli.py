@@ -216,8 +216,8 @@ def demo(
         seed=42,
     )
     code = run_scan(spec)
-    typer.echo(f"reports in {out / 'report'} (exit code {code}: the demo policy is violated "
-               "on purpose)")
+    typer.echo(f"open {out / 'report' / 'report.html'} in a browser; exit code {code} "
+               "(the demo violates its policy on purpose)")
 
 
 @policy_app.command("init")

@@ -44,6 +44,8 @@ from derbes.scanner.sources.base import (
 
 #: Distinct values are counted exactly up to this many per field, then reported as this many.
 DISTINCT_CAP = 100_000
+#: Values whose hash and mask are remembered per container scanner.
+_MEMO_SIZE = 50_000
 
 #: Progress callback: (source name, container name, containers done, containers total).
 Progress = Callable[[str, str, int, int], None]
@@ -157,6 +159,8 @@ class ContainerScanner:
         self.detector = detector
         self.options = options
         self.key = key
+        # Values repeat (the same client IP on every line): hash and mask each once.
+        self._memo: dict[tuple[str, str], tuple[str, str]] = {}
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -231,8 +235,13 @@ class ContainerScanner:
         value: str,
         ts: str | None,
     ) -> None:
-        digest = value_hash(self.key, entity, value)
-        masked = mask(entity, value)
+        memo = self._memo.get((entity, value))
+        if memo is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            memo = self._memo[(entity, value)] = (
+                value_hash(self.key, entity, value), mask(entity, value))
+        digest, masked = memo
         key = (field_name, entity)
         agg = out.aggs.get(key)
         if agg is None:

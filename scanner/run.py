@@ -253,21 +253,36 @@ def _progress_printer():
 
 
 def _print_summary(result: ScanResult, spec: RunSpec, suppressed: int, code: int) -> None:
+    import shutil
+
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=False, highlight=False)
-    table = Table("source", "container", "field", "category", "hits", "rows", "match",
-                  "flags", title=f"derbes scan {result.scan_id}")
-    for f in result.findings:
-        table.add_row(f.source, f.container, f.field or "", f.category, str(f.hits),
-                      f"{f.rows_with_hits}/{f.rows_scanned}", f.match_type, ",".join(f.flags))
-    console.print(table)
+    width = max(shutil.get_terminal_size((120, 24)).columns, 110)
+    console = Console(highlight=False, width=width)
     for s in result.sources:
-        status = s.status + (f" ({s.location})" if s.location else "")
-        console.print(f"{s.name}: {status}, {s.containers} containers, {s.rows_scanned} rows")
+        rows = [f for f in result.findings if f.source == s.name]
+        status = s.status + (f", {s.location}" if s.location else "")
+        table = Table("where", "category", "hits", "rows", "match", "flags",
+                      title=f"{s.name} ({status})", title_justify="left")
+        for f in rows:
+            where = _short(f.container) + (f" → {f.field}" if f.field else "")
+            table.add_row(where, f.category, str(f.hits), f"{f.rows_with_hits}/{f.rows_scanned}",
+                          f.match_type, " ".join(f.flags))
+        if rows:
+            console.print(table)
+        console.print(f"{s.name}: {s.status}, {s.containers} containers, "
+                      f"{s.rows_scanned} rows, {s.seconds:.1f} s")
         for e in s.errors:
             console.print(f"  [red]error[/red] {e}")
     if suppressed:
         console.print(f"{suppressed} findings accepted by the baseline")
     console.print(f"reports in {spec.out} (exit code {code})")
+
+
+def _short(container: str) -> str:
+    """A file's name relative to the working directory when it is below it."""
+    try:
+        return str(Path(container).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return container
