@@ -399,7 +399,9 @@ def _scan_source(
     if source.kind == "log" and options.jobs > 1 and total:
         from derbes.scanner import parallel
 
-        return parallel.scan_log_containers(source, containers, options, key, progress, stop)
+        return parallel.scan_log_containers(
+            source, containers, options, key, progress, stop, detector=detector
+        )
 
     workers = options.connections if source.kind == "database" else 1
     outcomes: list[ContainerOutcome] = []

@@ -1,0 +1,580 @@
+"""The compiled fast path: one pass over a chunk finds the units worth scanning.
+
+Every derbes recognizer declares ``PREFILTERS``: byte regexes without lookarounds that match
+wherever its patterns could. They are compiled together into one Hyperscan database and run
+over a whole chunk of lines (or a column batch joined by ``\\n``) in one call. Each match
+reports its end offset; the byte before it lies in the unit (line or value) the match belongs
+to, so the unit and the recognizer are recorded. Only those units are decoded, and only those
+recognizers' Python patterns run on them (:class:`derbes.scanner.detect.Detector`).
+
+Why the end offset is enough: Hyperscan reports *every* end offset at which a pattern matches,
+and ``^``/``$`` are multi-line, so a prefilter that matches a line on its own matches at the
+same place inside the chunk. A match may also straddle a newline (``[^0-9]`` matches ``\\n``);
+that only adds a candidate, never loses one.
+
+Linear time on hostile input: a line where prefilters match at every byte (a megabyte of
+digits or ``@``) would cost one Python callback per byte. After :data:`FLOOD` matches on one
+line the scan stops, that line alone is rescanned with a database that reports each prefilter
+at most once, and the chunk scan resumes at the next line.
+
+Context gates: on a log line there is no field name to give context, so a recognizer whose
+every pattern needs context reports nothing on a line without one of its positive context
+words. For such recognizers a generated expression (:func:`context_gate`) must also match
+the line, else the recognizer is not run there. Values are never gated.
+
+Without Hyperscan (or for a prefilter it cannot compile), the prefilters of each recognizer are
+joined into one alternation and run with ``re2`` if installed, else Python's ``re``, searching
+from line to line: same candidates, slower.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from typing import Any
+
+from derbes.detectors import DerbesRecognizer
+
+try:  # Hyperscan ships for x86-64 Linux only; elsewhere the fallback takes over.
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
+try:  # RE2 is optional: linear-time like Hyperscan, faster than ``re`` on long alternations.
+    import re2
+except ImportError:
+    re2 = None
+
+#: Matches on one line after which its remaining matches are counted once per prefilter.
+FLOOD = 64
+
+Recognizers = tuple[DerbesRecognizer, ...]
+#: A candidate unit found by a scan: (unit index, start byte, end byte, recognizer bit mask).
+Mark = tuple[int, int, int, int]
+
+
+class CandidateScanner:
+    """Finds, for each unit of a batch, the recognizers whose prefilter matches it.
+
+    ``engine`` names the matcher: ``hyperscan``, ``re2`` or ``re``; ``hyperscan+re2`` or
+    ``hyperscan+re`` when some prefilters had to fall back.
+    """
+
+    def __init__(
+        self, recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None
+    ) -> None:
+        if engine not in (None, "hyperscan", "re2", "re"):
+            raise ValueError(f"unknown candidate engine {engine!r}")
+        self.recognizers = list(recognizers)
+        # Recognizers without prefilters are candidates everywhere.
+        self._always = 0
+        prefilters: list[tuple[int, bytes]] = []
+        for rid, recognizer in enumerate(self.recognizers):
+            if recognizer.PREFILTERS:
+                prefilters.extend((rid, _as_bytes(p)) for p in recognizer.PREFILTERS)
+            else:
+                self._always |= 1 << rid
+        # Lines carry no field context, so a recognizer that only reports matches a context
+        # word supports needs such a word somewhere on the line: one more expression per
+        # recognizer, with its own id, gates it (see context_gate()).
+        self._gates: list[tuple[int, int]] = []  # (recognizer bit, gate bit)
+        self._bypass = 0
+        next_id = len(self.recognizers)
+        for rid, recognizer in enumerate(self.recognizers):
+            gate = context_gate(recognizer) if recognizer.PREFILTERS else None
+            if gate is None:
+                continue
+            if gate:
+                prefilters.append((next_id, gate))
+            self._gates.append((1 << rid, 1 << next_id))
+            next_id += 1
+        if self._gates:
+            prefilters.append((next_id, _fold_bypass()))
+            self._bypass = 1 << next_id
+        self._hs: _HyperscanMatcher | None = None
+        fallback = prefilters
+        if engine is None:
+            engine = "hyperscan" if hyperscan is not None else "re2" if re2 is not None else "re"
+        if engine == "hyperscan" and prefilters:
+            if hyperscan is None:
+                raise ValueError("hyperscan is not installed")
+            self._hs, fallback = _compile_hyperscan(prefilters)
+        if engine == "re2" and re2 is None:
+            raise ValueError("re2 is not installed")
+        self._fallback = _RegexMatcher(fallback, use_re2=engine != "re") if fallback else None
+        names = []
+        if self._hs is not None:
+            names.append("hyperscan")
+        if self._fallback is not None:
+            names.append(self._fallback.engine)
+        self.engine = "+".join(names) or engine
+        self._sets: dict[int, Recognizers] = {}
+
+    # -- public -----------------------------------------------------------------------------
+
+    def candidate_lines(self, data: bytes) -> Iterator[tuple[int, str, Recognizers]]:
+        """``(line index, decoded line, recognizers to run)`` for candidate lines.
+
+        ``data`` is whole lines separated by ``\\n``; line indexes count as
+        ``data.split(b"\\n")`` does, and lines decode as UTF-8 with replacement.
+        """
+        marks = self._line_marks(data)
+        recognizers_for = self._recognizers_for
+        if self._always:
+            # Every line is a candidate for some recognizer: walk them all.
+            always = self._always
+            by_index = {index: mask for index, _, _, mask in marks}
+            for index, raw in enumerate(data.split(b"\n")):
+                mask = by_index.get(index, 0) | always
+                yield index, raw.decode("utf-8", "replace"), recognizers_for(mask)
+            return
+        for index, lo, hi, mask in marks:
+            yield index, data[lo:hi].decode("utf-8", "replace"), recognizers_for(mask)
+
+    def candidate_values(self, values: Sequence[str]) -> Iterator[tuple[int, Recognizers]]:
+        """``(value index, recognizers to run)`` for candidate values of a column batch."""
+        if not values:
+            return
+        encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+        data = b"\n".join(encoded)
+        # starts[i] is where value i begins; its separator belongs to it.
+        starts = [0, *accumulate(len(e) + 1 for e in encoded)]
+        starts.pop()
+        marks = self._unit_marks(data, starts)
+        recognizers_for = self._recognizers_for
+        if self._always:
+            always = self._always
+            by_index = dict(marks)
+            for index in range(len(values)):
+                yield index, recognizers_for(by_index.get(index, 0) | always)
+            return
+        for index, mask in marks:
+            yield index, recognizers_for(mask)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _recognizers_for(self, mask: int) -> Recognizers:
+        found = self._sets.get(mask)
+        if found is None:
+            found = tuple(r for rid, r in enumerate(self.recognizers) if mask >> rid & 1)
+            self._sets[mask] = found
+        return found
+
+    def _line_marks(self, data: bytes) -> list[Mark]:
+        """Candidate lines in order, each once, with the union of its recognizers."""
+        if not data:
+            return []
+        marks = self._hs.line_marks(data) if self._hs is not None else []
+        if self._fallback is not None:
+            extra = self._fallback.line_marks(data)
+            marks = _merge_marks(marks, extra) if marks else extra
+        if self._gates:
+            marks = self._apply_gates(marks)
+        return marks
+
+    def _apply_gates(self, marks: list[Mark]) -> list[Mark]:
+        """Drop context-gated recognizers from lines without their context words."""
+        gates = self._gates
+        bypass = self._bypass
+        keep = (1 << len(self.recognizers)) - 1
+        out = []
+        for index, lo, hi, mask in marks:
+            if not mask & bypass:
+                for bit, gate in gates:
+                    if mask & bit and not mask & gate:
+                        mask ^= bit
+            mask &= keep
+            if mask:
+                out.append((index, lo, hi, mask))
+        return out
+
+    def _unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
+        """``(value index, mask)`` in order for candidate values.
+
+        Values are not gated by context: the field name can supply it.
+        """
+        marks = self._hs.unit_marks(data, starts) if self._hs is not None else []
+        if self._fallback is not None:
+            extra = self._fallback.unit_marks(data, starts)
+            if marks:
+                merged: dict[int, int] = dict(marks)
+                for index, mask in extra:
+                    merged[index] = merged.get(index, 0) | mask
+                marks = sorted(merged.items())
+            else:
+                marks = extra
+        if self._gates:
+            keep = (1 << len(self.recognizers)) - 1
+            marks = [(index, mask & keep) for index, mask in marks if mask & keep]
+        return marks
+
+
+def compile_scanner(
+    recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None
+) -> CandidateScanner:
+    """The best candidate scanner this machine has for ``recognizers``.
+
+    ``engine`` forces one (``hyperscan``, ``re2``, ``re``), for tests and benchmarks.
+    """
+    return CandidateScanner(recognizers, engine=engine)
+
+
+# -- context gates ----------------------------------------------------------------------------
+
+
+def context_gate(recognizer: DerbesRecognizer) -> bytes | None:
+    """A byte regex a line must match for ``recognizer`` to report anything on it, or None.
+
+    Only for recognizers whose every pattern needs context (``CONTEXT_REQUIRED``) and which
+    score context the standard way (:meth:`DerbesRecognizer.context_score`): then a match
+    counts only after a positive context word on its line, found in the line after
+    ``_CAMEL.sub("_", ...)`` and ``casefold()``. The gate matches every spelling of every
+    positive word that could fold into it: each letter in all its cases (``В``, ``в`` and
+    ``ᲀ`` fold to ``в``), and ``_`` also where a camelCase boundary would insert it. Letters
+    that fold into several letters (``ß``) are handled by :func:`_fold_bypass`. Returns
+    ``b""`` when no line can qualify (no positive words).
+    """
+    cls = type(recognizer)
+    for name in ("find", "context_score", "context_verdict", "has_context"):
+        if getattr(cls, name, None) is not getattr(DerbesRecognizer, name, None):
+            return None  # scores context its own way: no gate
+    names = {p.name for p in recognizer.patterns}
+    if not names or not names <= set(recognizer.CONTEXT_REQUIRED):
+        return None
+    words = sorted({w.casefold() for w in recognizer.CONTEXT})
+    if not words:
+        return b""
+    if any(ord(c) > 0xFFFF for w in words for c in w):
+        return None
+    sources = _fold_sources()
+    alternatives = []
+    for word in words:
+        parts = []
+        for c in word:
+            if c == "_":
+                parts.append(b"_?")
+                continue
+            spellings = sorted({c, *sources.get(c, ())})
+            encoded = [_hex_bytes(x.encode("utf-8")) for x in spellings]
+            parts.append(encoded[0] if len(encoded) == 1 else b"(?:" + b"|".join(encoded) + b")")
+        alternatives.append(b"".join(parts))
+    return b"|".join(alternatives)
+
+
+_FOLDS: dict[str, tuple[str, ...]] | None = None
+
+
+def _fold_sources() -> dict[str, tuple[str, ...]]:
+    """For each character, the other BMP characters whose ``casefold()`` is exactly it."""
+    global _FOLDS
+    if _FOLDS is None:
+        found: dict[str, list[str]] = {}
+        for x in range(0x10000):
+            if 0xD800 <= x < 0xE000:
+                continue
+            ch = chr(x)
+            folded = ch.casefold()
+            if len(folded) == 1 and folded != ch:
+                found.setdefault(folded, []).append(ch)
+        _FOLDS = {k: tuple(v) for k, v in found.items()}
+    return _FOLDS
+
+
+def _fold_bypass() -> bytes:
+    """Characters that fold into more than one character, and any beyond the BMP.
+
+    On a line holding one, gates are not applied: the line stays a candidate.
+    """
+    multi = [chr(x) for x in range(0x80, 0x10000)
+             if not 0xD800 <= x < 0xE000 and len(chr(x).casefold()) > 1]
+    return b"|".join([_hex_bytes(c.encode("utf-8")) for c in multi] + [rb"[\xf0-\xf4]"])
+
+
+def _hex_bytes(raw: bytes) -> bytes:
+    return b"".join(b"\\x%02x" % b for b in raw)
+
+
+# -- Hyperscan --------------------------------------------------------------------------------
+
+
+class _HyperscanMatcher:
+    """All prefilters in one block-mode database; expression ids are recognizer indexes."""
+
+    def __init__(self, prefilters: list[tuple[int, bytes]]) -> None:
+        self._prefilters = prefilters
+        self._db = _hs_database(prefilters, hyperscan.HS_FLAG_MULTILINE)
+        self._single: Any = None  # the once-per-prefilter database, built on first flood
+        # A Hyperscan scratch serves one scan at a time: the engine scans the tables of a
+        # database in several threads, so each thread has its own (ScratchInUseError).
+        self._local = threading.local()
+        self._bits = [0] * (max(rid for rid, _ in prefilters) + 1)
+        for rid, _ in prefilters:
+            self._bits[rid] = 1 << rid
+
+    def single_mask(self, view: memoryview) -> int:
+        """The recognizers whose prefilters match ``view``, with one callback per prefilter."""
+        if self._single is None:
+            self._single = _hs_database(
+                self._prefilters, hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
+            )
+        found = [0]
+        bits = self._bits
+
+        def on_match(rid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
+            found[0] |= bits[rid]
+
+        self._single.scan(view, match_event_handler=on_match, scratch=self._scratch("single"))
+        return found[0]
+
+    def _scratch(self, which: str) -> Any:
+        """This thread's scratch space for the database ``which`` ("db" or "single")."""
+        scratch = getattr(self._local, which, None)
+        if scratch is None:
+            scratch = hyperscan.Scratch(self._db if which == "db" else self._single)
+            setattr(self._local, which, scratch)
+        return scratch
+
+    def line_marks(self, data: bytes) -> list[Mark]:
+        marks: list[Mark] = []
+        append = marks.append
+        bits = self._bits
+        size = len(data)
+        find = data.find
+        rfind = data.rfind
+        count = data.count
+        # The current line: index, [lo, hi) without its newline, end = hi + 1, its mask.
+        index = lo = hi = mask = hits = base = 0
+        end = -1
+
+        def on_match(rid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
+            nonlocal index, lo, hi, end, mask, hits
+            to += base
+            if to > end:
+                # The match ends on a later line (at or past the newline it ends with).
+                if mask:
+                    append((index, lo, hi, mask))
+                last = to - 1
+                start = rfind(b"\n", 0, last) + 1
+                index += count(b"\n", lo, start)
+                lo = start
+                hi = find(b"\n", last)
+                if hi < 0:
+                    hi = size
+                end = hi + 1
+                mask = bits[rid]
+                hits = 1
+                return None
+            mask |= bits[rid]
+            hits += 1
+            if hits > FLOOD:
+                return True  # stop: this line is rescanned once per prefilter below
+            return None
+
+        view = memoryview(data)
+        scan = self._db.scan
+        scratch = self._scratch("db")
+        while True:
+            try:
+                scan(view[base:] if base else data, match_event_handler=on_match,
+                     scratch=scratch)
+                break
+            except hyperscan.ScanTerminated:
+                mask |= self.single_mask(view[lo:end])
+                hits = 0
+                base = end
+                if base >= size:
+                    break
+        if mask:
+            append((index, lo, hi, mask))
+        return marks
+
+    def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
+        marks: list[tuple[int, int]] = []
+        append = marks.append
+        bits = self._bits
+        last_unit = len(starts) - 1
+        size = len(data)
+        index = mask = hits = base = 0
+        lo = 0
+        end = -1
+
+        def on_match(rid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
+            nonlocal index, lo, end, mask, hits
+            to += base
+            if to > end:
+                if mask:
+                    append((index, mask))
+                index = bisect_right(starts, to - 1) - 1
+                lo = starts[index]
+                end = starts[index + 1] if index < last_unit else size
+                mask = bits[rid]
+                hits = 1
+                return None
+            mask |= bits[rid]
+            hits += 1
+            if hits > FLOOD:
+                return True
+            return None
+
+        view = memoryview(data)
+        scan = self._db.scan
+        scratch = self._scratch("db")
+        while True:
+            try:
+                scan(view[base:] if base else data, match_event_handler=on_match,
+                     scratch=scratch)
+                break
+            except hyperscan.ScanTerminated:
+                mask |= self.single_mask(view[lo:end])
+                hits = 0
+                base = end
+                if base >= size:
+                    break
+        if mask:
+            append((index, mask))
+        return marks
+
+
+def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p for _, p in prefilters],
+        ids=[rid for rid, _ in prefilters],
+        elements=len(prefilters),
+        flags=flags,
+    )
+    return db
+
+
+def _compile_hyperscan(
+    prefilters: list[tuple[int, bytes]],
+) -> tuple[_HyperscanMatcher | None, list[tuple[int, bytes]]]:
+    """A Hyperscan matcher for the prefilters it accepts, and the ones it rejects."""
+    try:
+        return _HyperscanMatcher(prefilters), []
+    except hyperscan.error:
+        pass
+    # Find the culprits one by one; their whole recognizer falls back, so that each
+    # recognizer's candidates come from a single engine.
+    rejected = set()
+    for rid, p in prefilters:
+        try:
+            _hs_database([(rid, p)], hyperscan.HS_FLAG_MULTILINE)
+        except hyperscan.error:
+            rejected.add(rid)
+    accepted = [(rid, p) for rid, p in prefilters if rid not in rejected]
+    fallback = [(rid, p) for rid, p in prefilters if rid in rejected]
+    try:
+        matcher = _HyperscanMatcher(accepted) if accepted else None
+    except hyperscan.error:
+        return None, prefilters
+    return matcher, fallback
+
+
+# -- re2 / re fallback ------------------------------------------------------------------------
+
+
+class _RegexMatcher:
+    """One alternation per recognizer, searched from line to line."""
+
+    def __init__(self, prefilters: list[tuple[int, bytes]], *, use_re2: bool = True) -> None:
+        self._use_re2 = use_re2 and re2 is not None
+        grouped: dict[int, list[bytes]] = {}
+        for rid, p in prefilters:
+            grouped.setdefault(rid, []).append(p)
+        self.engine = "re"
+        self._searchers: list[tuple[int, Any]] = []
+        for rid, patterns in grouped.items():
+            alternation = b"|".join(b"(?:" + p + b")" for p in patterns)
+            self._searchers.append((1 << rid, self._compile(alternation)))
+
+    def _compile(self, alternation: bytes) -> Any:
+        if self._use_re2:
+            options = re2.Options()
+            # Bytes, not UTF-8: \xd0 is the byte 0xd0, as in Hyperscan and ``re``.
+            options.encoding = re2.Options.Encoding.LATIN1
+            try:
+                rx = re2.compile(b"(?m)" + alternation, options)
+            except re2.error:
+                pass  # a construct RE2 lacks: this recognizer uses ``re``
+            else:
+                self.engine = "re2"
+                return rx.search
+        return re.compile(alternation, re.MULTILINE).search
+
+    def line_marks(self, data: bytes) -> list[Mark]:
+        found: dict[int, list[int]] = {}
+        size = len(data)
+        for bit, search in self._searchers:
+            pos = 0
+            index = 0  # line index of position ``counted``
+            counted = 0
+            while pos <= size:
+                m = search(data, pos)
+                if m is None:
+                    break
+                start, stop = m.span()
+                last = max(start, stop - 1)
+                if start < last and data[start] == 10:
+                    start += 1  # a match that begins with a newline belongs to what follows
+                first_lo = data.rfind(b"\n", 0, start) + 1
+                index += data.count(b"\n", counted, first_lo)
+                counted = first_lo
+                lo = first_lo
+                # Mark every line the match touches: usually one.
+                while True:
+                    hi = data.find(b"\n", lo)
+                    if hi < 0:
+                        hi = size
+                    entry = found.get(index)
+                    if entry is None:
+                        found[index] = [lo, hi, bit]
+                    else:
+                        entry[2] |= bit
+                    if hi >= last or hi >= size:
+                        break
+                    lo = hi + 1
+                    index += 1
+                counted = lo
+                pos = hi + 1
+        return [(i, e[0], e[1], e[2]) for i, e in sorted(found.items())]
+
+    def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
+        found: dict[int, int] = {}
+        size = len(data)
+        last_unit = len(starts) - 1
+        for bit, search in self._searchers:
+            pos = 0
+            while pos <= size:
+                m = search(data, pos)
+                if m is None:
+                    break
+                start, stop = m.span()
+                if start < stop - 1 and data[start] == 10:
+                    start += 1  # a match that begins with a separator belongs to what follows
+                first = bisect_right(starts, start) - 1
+                last = bisect_right(starts, max(start, stop - 1)) - 1
+                for index in range(first, last + 1):
+                    found[index] = found.get(index, 0) | bit
+                if last >= last_unit:
+                    break
+                pos = starts[last + 1]
+        return sorted(found.items())
+
+
+def _merge_marks(a: list[Mark], b: list[Mark]) -> list[Mark]:
+    merged: dict[int, list[int]] = {i: [lo, hi, mask] for i, lo, hi, mask in a}
+    for i, lo, hi, mask in b:
+        entry = merged.get(i)
+        if entry is None:
+            merged[i] = [lo, hi, mask]
+        else:
+            entry[2] |= mask
+    return [(i, e[0], e[1], e[2]) for i, e in sorted(merged.items())]
+
+
+def _as_bytes(pattern: bytes | str) -> bytes:
+    return pattern if isinstance(pattern, bytes) else pattern.encode("utf-8")

@@ -1,0 +1,288 @@
+"""Log files in worker processes: many files, or one large file cut into byte ranges.
+
+Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
+tasks: a whole file, or for a large plain file a byte range starting at a line start
+(:meth:`LogSource.split`). Each worker process runs the engine's own
+:class:`~derbes.scanner.engine.ContainerScanner` on its task and returns the
+:class:`~derbes.scanner.engine.ContainerOutcome`; the ranges of one file are merged back in
+file order. Findings are therefore the same as with one process.
+
+Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
+databases do not pickle) and start in milliseconds. Elsewhere they are spawned and rebuild the
+detector from its recognizers. Workers ignore SIGINT; the parent handles Ctrl-C and ``stop``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from derbes.scanner.detect import Detector
+from derbes.scanner.engine import ContainerOutcome, ContainerScanner, Progress, ScanOptions
+from derbes.scanner.errors import SourceError
+from derbes.scanner.sources.base import Container, ContainerDone, Source
+
+#: Ranges shorter than this are not worth a task of their own.
+MIN_RANGE_BYTES = 2 << 20
+#: Tasks per worker when a file is cut: a few, so a slow range does not leave cores idle.
+RANGES_PER_JOB = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A whole container (``start is None``), or bytes ``[start, end)`` of it."""
+
+    index: int  # of the container in the caller's list
+    container: Container
+    start: int | None = None
+    end: int | None = None
+    first_line: int | None = None
+
+    @property
+    def size(self) -> int:
+        if self.start is not None and self.end is not None:
+            return self.end - self.start
+        return int(self.container.meta.get("size", 0) or 0)
+
+
+def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> list[Task]:
+    """Tasks for ``containers``: large plain files cut at line starts, the rest whole.
+
+    A file is cut only when it is larger than its share of the total work, so many small files
+    run one per task and one large file runs in ``jobs * RANGES_PER_JOB`` ranges.
+    """
+    sizes = [int(c.meta.get("size", 0) or 0) for c in containers]
+    share = max(MIN_RANGE_BYTES, sum(sizes) // max(1, jobs * RANGES_PER_JOB))
+    split = getattr(source, "split", None)
+    tasks: list[Task] = []
+    for index, (container, size) in enumerate(zip(containers, sizes, strict=True)):
+        ranges: list[tuple[int, int]] = []
+        if split is not None and size >= 2 * share:
+            ranges = split(container, -(-size // share), MIN_RANGE_BYTES)
+        if len(ranges) <= 1:
+            tasks.append(Task(index, container))
+            continue
+        first_lines = _first_lines(container.name, [start for start, _ in ranges])
+        tasks.extend(
+            Task(index, container, start, end, line)
+            for (start, end), line in zip(ranges, first_lines, strict=True)
+        )
+    return tasks
+
+
+def scan_log_containers(
+    source: Source,
+    containers: Sequence[Container],
+    options: ScanOptions,
+    key: bytes,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    *,
+    detector: Detector | None = None,
+) -> list[ContainerOutcome]:
+    """Scan log ``containers`` with ``options.jobs`` worker processes; outcomes in order.
+
+    ``detector`` is the one the engine uses (its recognizers are reused by the workers);
+    without it, workers use the default recognizers.
+    """
+    detector = detector or Detector()
+    stop = stop or threading.Event()
+    tasks = plan_tasks(source, containers, options.jobs)
+    # Standard input cannot be read from another process.
+    local = [t for t in tasks if not _portable(source, t)]
+    remote = [t for t in tasks if _portable(source, t)]
+    parts: dict[int, list[tuple[Task, ContainerOutcome]]] = {}
+    pending_parts = {}
+    for t in tasks:
+        pending_parts[t.index] = pending_parts.get(t.index, 0) + 1
+    finished: list[int] = []
+
+    def collect(task: Task, outcome: ContainerOutcome) -> None:
+        parts.setdefault(task.index, []).append((task, outcome))
+        pending_parts[task.index] -= 1
+        if pending_parts[task.index] == 0:
+            finished.append(task.index)
+            if progress:
+                progress(source.name, task.container.name, len(finished), len(containers))
+
+    scanner = ContainerScanner(source, detector, options, key)
+    for task in local:
+        collect(task, _run_task(scanner, source, task, stop))
+    if remote:
+        for task, outcome in run_tasks(
+            remote, options.jobs, source, detector, options, key, stop
+        ):
+            collect(task, outcome)
+    outcomes = []
+    for index, container in enumerate(containers):
+        got = parts.get(index)
+        if not got:  # never ran: the scan was stopped first
+            outcomes.append(ContainerOutcome(container, error="interrupted"))
+            continue
+        outcomes.append(merge_outcomes(got, options.max_examples))
+    return outcomes
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    jobs: int,
+    source: Source,
+    detector: Detector,
+    options: ScanOptions,
+    key: bytes,
+    stop: threading.Event,
+) -> Iterator[tuple[Task, ContainerOutcome]]:
+    """``(task, outcome)`` as workers finish them; biggest tasks are handed out first.
+
+    A worker that dies (killed, out of memory) fails its task with an error outcome, not the
+    scan. When ``stop`` is set, tasks not yet started are dropped.
+    """
+    context = _mp_context()
+    shared_stop = context.Event()
+    if context.get_start_method() == "fork":
+        init_args: tuple[Any, ...] = (detector, None, source, options, key, shared_stop)
+    else:
+        init_args = (None, _detector_recipe(detector), source, options, key, shared_stop)
+    order = sorted(tasks, key=lambda t: -t.size)
+    workers = max(1, min(jobs, len(order)))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=init_args
+    )
+    futures: dict[Future, Task] = {}
+    try:
+        futures = {pool.submit(_work, task): task for task in order}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            if stop.is_set():
+                shared_stop.set()
+                for future in pending:
+                    future.cancel()
+            for future in done:
+                task = futures[future]
+                if future.cancelled():
+                    continue
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    outcome = ContainerOutcome(task.container, error="worker process died")
+                yield task, outcome
+    except BaseException:
+        shared_stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def merge_outcomes(
+    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int
+) -> ContainerOutcome:
+    """One outcome for a container from the outcomes of its ranges, in file order."""
+    ordered = sorted(parts, key=lambda p: p[0].start or 0)
+    first_task, merged = ordered[0]
+    if len(ordered) == 1:
+        return merged
+    dones = [merged.done]
+    for _, outcome in ordered[1:]:
+        merged.merge(outcome, max_examples)
+        dones.append(outcome.done)
+    merged.container = first_task.container
+    if all(d is not None for d in dones):
+        notes: list[str] = []
+        for d in dones:
+            notes.extend(n for n in d.notes if n not in notes)
+        merged.done = ContainerDone(
+            rows_scanned=sum(d.rows_scanned for d in dones),
+            bytes_scanned=sum(d.bytes_scanned for d in dones),
+            sampled=any(d.sampled for d in dones),
+            skipped_fields=tuple(sorted({f for d in dones for f in d.skipped_fields})),
+            notes=tuple(notes),
+            mtime=dones[0].mtime,
+        )
+    else:  # a range failed: no ContainerDone, as for a file read in part
+        merged.done = None
+    return merged
+
+
+# -- worker side ------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(
+    detector: Detector | None,
+    recipe: tuple[list, str, bool] | None,
+    source: Source,
+    options: ScanOptions,
+    key: bytes,
+    stop: Any,
+) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if detector is None:
+        recognizers, language, fast = recipe
+        detector = Detector(recognizers, language=language, fast=fast)
+    _worker["scanner"] = ContainerScanner(source, detector, options, key)
+    _worker["source"] = source
+    _worker["stop"] = stop
+
+
+def _work(task: Task) -> ContainerOutcome:
+    return _run_task(_worker["scanner"], _worker["source"], task, _worker["stop"])
+
+
+def _run_task(
+    scanner: ContainerScanner, source: Source, task: Task, stop: Any
+) -> ContainerOutcome:
+    try:
+        if task.start is None:
+            batches = source.read(task.container)
+        else:
+            batches = source.read_range(task.container, task.start, task.end, task.first_line)
+        return scanner.run(task.container, batches, stop)
+    except SourceError as e:
+        return ContainerOutcome(task.container, error=e.reason)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _portable(source: Source, task: Task) -> bool:
+    from derbes.scanner.sources.logs import STDIN
+
+    return task.container.name != STDIN
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _detector_recipe(detector: Detector) -> tuple[list, str, bool]:
+    return list(detector.recognizers), detector.language, detector.engine_name != "reference"
+
+
+def _first_lines(path: str, starts: list[int]) -> list[int | None]:
+    """1-based line numbers at each byte offset of ``starts`` (sorted), in one read."""
+    out: list[int | None] = []
+    line, pos = 1, 0
+    try:
+        with open(path, "rb") as f:
+            for start in starts:
+                while pos < start:
+                    block = f.read(min(4 << 20, start - pos))
+                    if not block:
+                        break
+                    line += block.count(b"\n")
+                    pos += len(block)
+                out.append(line)
+    except OSError:
+        return [None] * len(starts)  # the ranges count for themselves (or fail and say why)
+    return out

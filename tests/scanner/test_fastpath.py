@@ -1,0 +1,207 @@
+"""The candidate scanner: line and value coordinates, floods, gates, fallbacks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from presidio_analyzer import Pattern
+
+from derbes.detectors import DerbesRecognizer
+from derbes.detectors.device_id import DeviceIdRecognizer
+from derbes.detectors.kz_iin import KzIinRecognizer
+from derbes.scanner import fastpath
+from derbes.scanner.detect import Detector
+
+ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
+# A valid IIN from the issue's independent vectors (see tests/scanner/test_engine.py).
+IIN = "871008401427"
+UUID = "46271d27-d582-4559-a859-778a6db61079"
+
+
+class AtRecognizer(DerbesRecognizer):
+    """A toy recognizer: ``@`` followed by letters; prefilter ``@``."""
+
+    ENTITY = "AT"
+    PATTERNS = (Pattern("at", r"@[a-z]{1,10}", 0.5),)
+    PREFILTERS = (rb"@",)
+
+
+class NoPrefilterRecognizer(DerbesRecognizer):
+    """A toy recognizer without prefilters: every unit is its candidate."""
+
+    ENTITY = "HASH_TAG"
+    PATTERNS = (Pattern("tag", r"#[a-z]{1,10}", 0.5),)
+
+
+class BackrefRecognizer(DerbesRecognizer):
+    """A prefilter Hyperscan cannot compile (a back-reference): it falls back to ``re``."""
+
+    ENTITY = "DOUBLE"
+    PATTERNS = (Pattern("double", r"([a-z])\1{3}", 0.5),)
+    PREFILTERS = (rb"([a-z])\1{3}",)
+
+
+def _names(recognizers) -> list[str]:
+    return sorted(type(r).__name__ for r in recognizers)
+
+
+def _lines(scanner, data: bytes) -> list[tuple[int, str, list[str]]]:
+    return [(i, line, _names(rs)) for i, line, rs in scanner.candidate_lines(data)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_lines_are_numbered_as_split_numbers_them(engine):
+    scanner = fastpath.compile_scanner([KzIinRecognizer(), AtRecognizer()], engine=engine)
+    data = f"{IIN}\n\nnothing\nx @ y {IIN}\n@\n\n{IIN}".encode()
+    assert _lines(scanner, data) == [
+        (0, IIN, ["KzIinRecognizer"]),
+        (3, f"x @ y {IIN}", ["AtRecognizer", "KzIinRecognizer"]),
+        (4, "@", ["AtRecognizer"]),
+        (6, IIN, ["KzIinRecognizer"]),
+    ]
+    # A trailing newline makes an empty last line, as split does.
+    assert _lines(scanner, b"@\n")[-1][0] == 0
+    assert _lines(scanner, b"") == []
+    assert _lines(scanner, b"\n\n\n@") == [(3, "@", ["AtRecognizer"])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_match_ending_in_the_newline_belongs_to_the_line_it_ends(engine):
+    # The IIN prefilter's right boundary matches the newline itself.
+    scanner = fastpath.compile_scanner([KzIinRecognizer()], engine=engine)
+    data = f"a {IIN}\nb\nc {IIN}\r\nd".encode()
+    assert [i for i, _, _ in scanner.candidate_lines(data)] == [0, 2]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_undecodable_bytes_are_replaced_not_dropped(engine):
+    scanner = fastpath.compile_scanner([AtRecognizer()], engine=engine)
+    assert _lines(scanner, b"ok\n\xff@\xd0\nok") == [(1, "\ufffd@\ufffd", ["AtRecognizer"])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_values_map_to_their_index_even_with_newlines_inside(engine):
+    scanner = fastpath.compile_scanner([KzIinRecognizer(), AtRecognizer()], engine=engine)
+    values = ["", "x", f"a\nb\n{IIN}", "\n", "@", "\n\n", f"{IIN}\n", "ИИН: ", "z@"]
+    got = [(i, _names(rs)) for i, rs in scanner.candidate_values(values)]
+    assert got == [
+        (2, ["KzIinRecognizer"]),
+        (4, ["AtRecognizer"]),
+        (6, ["KzIinRecognizer"]),
+        (8, ["AtRecognizer"]),
+    ]
+    assert list(scanner.candidate_values([])) == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_recognizer_without_prefilters_sees_every_unit(engine):
+    scanner = fastpath.compile_scanner([AtRecognizer(), NoPrefilterRecognizer()], engine=engine)
+    got = _lines(scanner, b"a\n@b\n#c")
+    assert got == [
+        (0, "a", ["NoPrefilterRecognizer"]),
+        (1, "@b", ["AtRecognizer", "NoPrefilterRecognizer"]),
+        (2, "#c", ["NoPrefilterRecognizer"]),
+    ]
+    values = [(i, _names(rs)) for i, rs in scanner.candidate_values(["a", "@"])]
+    assert values == [
+        (0, ["NoPrefilterRecognizer"]),
+        (1, ["AtRecognizer", "NoPrefilterRecognizer"]),
+    ]
+
+
+def test_flooded_line_keeps_all_its_recognizers_and_the_lines_after_it():
+    scanner = fastpath.compile_scanner([AtRecognizer(), KzIinRecognizer()], engine="hyperscan")
+    flood = "@" * (fastpath.FLOOD * 50) + f" {IIN}"
+    data = f"{IIN}\n{flood}\n@\nnone\n{'@' * 1000}\n{IIN}".encode()
+    assert [(i, names) for i, _, names in _lines(scanner, data)] == [
+        (0, ["KzIinRecognizer"]),
+        (1, ["AtRecognizer", "KzIinRecognizer"]),
+        (2, ["AtRecognizer"]),
+        (4, ["AtRecognizer"]),
+        (5, ["KzIinRecognizer"]),
+    ]
+    values = ["@" * 1000 + IIN, "x", "@" * 500, IIN]
+    got = [(i, _names(rs)) for i, rs in scanner.candidate_values(values)]
+    # The first value: "@" then digits glued to it; the IIN prefilter wants a boundary ("@"
+    # is one), so both recognizers are listed.
+    assert got == [
+        (0, ["AtRecognizer", "KzIinRecognizer"]),
+        (2, ["AtRecognizer"]),
+        (3, ["KzIinRecognizer"]),
+    ]
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs hyperscan")
+def test_prefilter_hyperscan_rejects_falls_back_to_re_for_that_recognizer():
+    detector = Detector([BackrefRecognizer(), KzIinRecognizer()])
+    assert detector.engine_name == "hyperscan+re"
+    data = f"aaaa {IIN}\nabab\nxbbbb".encode()
+    got = [(i, [m[0] for m in ms]) for i, _, ms in detector.scan_lines(data)]
+    assert got == [(0, ["DOUBLE", "KZ_IIN"]), (2, ["DOUBLE"])]
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError):
+        fastpath.compile_scanner([AtRecognizer()], engine="pcre")
+
+
+# -- context gates ---------------------------------------------------------------------------
+
+
+def test_gate_only_for_recognizers_that_need_context_everywhere():
+    assert fastpath.context_gate(KzIinRecognizer()) is None
+    assert fastpath.context_gate(AtRecognizer()) is None
+    assert fastpath.context_gate(DeviceIdRecognizer())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deviceId",
+        "DEVICE_ID",
+        "device_id",
+        "DeviceID",
+        "ИДЕНТИФИКАТОР УСТРОЙСТВА",
+        "Идентификатор Устройства",
+        "ИДЕНТИФИКАТОР УСТРОЙСТᲀА",
+        "ҚҰРЫЛҒЫ ID",
+        "IDFA",
+        "Ad-Id",
+    ],
+)
+def test_gate_matches_every_spelling_that_folds_into_a_context_word(text):
+    gate = re.compile(fastpath.context_gate(DeviceIdRecognizer()))
+    recognizer = DeviceIdRecognizer()
+    folded_hit = recognizer._context_rx.search(text.casefold()) or recognizer._context_rx.search(
+        re.sub(r"(?<=[a-zа-я])(?=[A-ZА-Я])", "_", text).casefold()
+    )
+    assert folded_hit and folded_hit.lastgroup == "pos"  # the recognizer sees context here
+    assert gate.search(text.encode()), text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_gate_drops_lines_without_context_and_keeps_those_with_it(engine):
+    scanner = fastpath.compile_scanner([DeviceIdRecognizer(), KzIinRecognizer()], engine=engine)
+    lines = [
+        f"request_id={UUID}",  # no device word: dropped
+        f"deviceId={UUID}",
+        f"ИДЕНТИФИКАТОР УСТРОЙСТВА {UUID}",
+        f"STRAẞE {UUID}",  # folds to several letters: never gated
+        f"{UUID} {IIN}",
+        f"ADVERTISING {UUID}",
+    ]
+    got = _lines(scanner, "\n".join(lines).encode())
+    assert [(i, names) for i, _, names in got] == [
+        (1, ["DeviceIdRecognizer"]),
+        (2, ["DeviceIdRecognizer"]),
+        (3, ["DeviceIdRecognizer"]),
+        (4, ["KzIinRecognizer"]),
+        (5, ["DeviceIdRecognizer"]),
+    ]
+    # Values are never gated: the column name can be the context.
+    values = [(i, _names(rs)) for i, rs in scanner.candidate_values([UUID])]
+    assert values == [(0, ["DeviceIdRecognizer"])]
+    detector = Detector([DeviceIdRecognizer()])
+    assert list(detector.scan_values([UUID], ("advertising_id",)))
+    assert not list(detector.scan_lines(f"request_id={UUID}".encode()))

@@ -1,0 +1,256 @@
+"""The fast path against Presidio's own engine: the same findings, line by line, value by value.
+
+The reference is a Presidio ``AnalyzerEngine`` built by ``derbes.detectors.build_analyzer()``
+and called once per line (``engine.analyze(line, language="en")``), or once per value with the
+column as Presidio's ``context``. The fast path scans whole chunks with the compiled
+prefilters and runs recognizers on candidate units only. Both must return exactly the same
+``(unit, entity, start, end, score)``. The recognizers are whatever ``all_recognizers()``
+returns now, so a recognizer added later is held to the same promise.
+
+A second set of tests checks each recognizer's ``PREFILTERS`` promise directly on
+hypothesis-generated lines: a pattern match without a prefilter match on the same line is a
+bug in the recognizer.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derbes.detectors import all_recognizers, build_analyzer
+from derbes.scanner import fastpath
+from derbes.scanner.detect import Detector
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_logs
+
+ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
+
+# Lines written to break things: boundaries, floods, encodings, look-alikes glued together.
+ADVERSARIAL = [
+    "",
+    " ",
+    "880714300123",
+    "880714300123\t",
+    "ИИН880714300123",
+    "iin:880714300123x",
+    "-880714300123",
+    "a" * 300 + " 880714300123",
+    "1" * 5000,
+    "1 " * 2000,
+    "@" * 3000,
+    "a@b" * 500,
+    ".@." * 500,
+    "user@mail.kz" * 50,
+    "пользователь@почта.рф, e-mail: ivan.petrov+tag@mail.kz.",
+    "logo@2x.png icon@3x.jpg user@localhost",
+    "+7 701 123 45 67+7 701 123 45 67",
+    "тел.87011234567;87011234567,87011234567",
+    "(701) 123-45-67 (7172) 55-12-34",
+    "4400 4301 2345 6789 4400430123456789 4400-4301-2345-6789",
+    "KZ86125KZT5004100100 KZ86 125K ZT50 0410 0100",
+    "192.168.0.1 10.0.0.256 1.2.3.4.5 version 1.2.3.4 ::1 fe80::1%eth0",
+    "00:1A:2B:3C:4D:5E 001A.2B3C.4D5E 001a2b3c4d5e",
+    "IMEI 35-209900-176148-1 352099001761481",
+    "deviceId=46271d27-d582-4559-a859-778a6db61079 request_id=46271d27-d582-4559-a859-778a6db6",
+    "ADVERTISING_ID 46271D27-D582-4559-A859-778A6DB61079",
+    "STRAẞE idfa 46271d27-d582-4559-a859-778a6db61079",
+    "идентификатор устройства: 46271d27d5824559",
+    '{"a":' * 200 + '"880714300123"' + "}" * 200,
+    '{"client":{"iin":"880714300123","phone":"+77011234567","email":"a@b.kz"}}',
+    "\x00\x01\x02 880714300123 \x7f",
+    "١٢٣٤٥٦٧٨٩٠١٢ ０１２３４５６７８９０１",
+    "\r880714300123\r",
+    "a\u2028b 880714300123",
+]
+
+FIELDS = [
+    "client_iin",
+    "iin",
+    "phone",
+    "email",
+    "notes",
+    "order_id",
+    "device_id",
+    "card",
+    "ip",
+    "comment",
+    "ИИН клиента",
+    "payload.client.idfa",
+]
+
+
+def _corpus_lines() -> list[str]:
+    lines = gen_logs.lines(1200, seed=7)
+    try:
+        import corpus  # the detectors' labelled corpus, when present
+    except ImportError:
+        pass
+    else:
+        lines += [text for text, _ in corpus.labelled_lines(1200, seed=7)]
+    return lines + ADVERSARIAL
+
+
+@cache
+def _analyzer():
+    return build_analyzer()
+
+
+def _presidio(text: str, context: list[str] | None = None) -> list[tuple]:
+    results = _analyzer().analyze(text, language="en", context=context)
+    return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results)
+
+
+def _line_findings(detector: Detector, data: bytes) -> dict[int, list[tuple]]:
+    out = {}
+    for index, _line, matches in detector.scan_lines(data):
+        out[index] = sorted((e, s, t, round(score, 6)) for e, s, t, score in matches)
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_lines_match_presidio(engine):
+    lines = _corpus_lines()
+    # Raw bytes too: invalid UTF-8 and CRLF line ends, as logs have them.
+    data = "\n".join(lines).encode("utf-8") + b"\nbad \xff\xfe 880714300123 \xd0\nend\r\n"
+    detector = Detector()
+    detector._fast = fastpath.compile_scanner(detector.derbes, engine=engine)
+    got = _line_findings(detector, data)
+    expected = {}
+    for index, raw in enumerate(data.split(b"\n")):
+        found = _presidio(raw.decode("utf-8", "replace"))
+        if found:
+            expected[index] = found
+    assert len(expected) > 300, "the corpus should hold plenty of personal data"
+    assert got == expected
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_values_match_presidio_with_field_context(engine):
+    lines = _corpus_lines()
+    # Values as a table would hold them: tokens of the corpus, and multi-line notes.
+    values = []
+    for line in lines[:1500]:
+        values.extend(t for t in re.split(r"[ =,;\"]+", line) if t)
+    values += ["\n".join(lines[i : i + 3]) for i in range(0, 300, 3)]
+    values += ["", "\n", "880714300123\n", "\n880714300123", "a\n\n880714300123\n\nb"]
+    detector = Detector()
+    detector._fast = fastpath.compile_scanner(detector.derbes, engine=engine)
+    checked = 0
+    for k, field in enumerate(FIELDS):
+        batch = values[k :: len(FIELDS)][:600]
+        got = {
+            i: sorted((e, s, t, round(score, 6)) for e, s, t, score in matches)
+            for i, matches in detector.scan_values(batch, (field,))
+        }
+        expected = {}
+        for i, value in enumerate(batch):
+            found = _presidio(value, [field])
+            if found:
+                expected[i] = found
+        assert got == expected, field
+        checked += len(expected)
+    assert checked > 100
+
+
+def test_fast_and_reference_detector_agree_on_generated_corpus():
+    # A larger run without Presidio in the loop: fast path vs the detector's reference path.
+    data = "\n".join(gen_logs.lines(6000, seed=11)).encode()
+    fast = _line_findings(Detector(), data)
+    slow = _line_findings(Detector(fast=False), data)
+    assert fast == slow
+    assert len(fast) > 500
+
+
+# -- the PREFILTERS promise, recognizer by recognizer ------------------------------------------
+
+
+def _real_values() -> list[str]:
+    gen = gen_logs.LogGenerator(seed=3)
+    values = [gen.pii()[1] for _ in range(300)]
+    values += [gen.noise().partition("=")[2] for _ in range(100)]
+    values += [gen.uuid() for _ in range(20)] + [gen.ip() for _ in range(20)]
+    values += [
+        "00:1a:2b:3c:4d:5e",
+        "001A.2B3C.4D5E",
+        "352099001761481",
+        "35-209900-176148-1",
+        "fe80::1",
+        "2001:db8::8a2e:370:7334",
+        "::ffff:192.0.2.1",
+        "46271d27d5824559",
+        "+44 20 7946 0958",
+        "+4930901820",
+        "(7172) 55-12-34",
+        "8 (701) 123-45-67",
+        "пользователь@почта.рф",
+        "KZ86 125K ZT50 0410 0100",
+        "DE89370400440532013000",
+    ]
+    return values
+
+
+_FILLER = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789abcdefxyzABCDEFKZ @.:-+_()/=,;\"'\t#%") + list("иинтелІіҚқ٣０ß")
+    ),
+    max_size=12,
+)
+_LINE = st.builds(
+    lambda a, v, b, w, c: a + v + b + w + c,
+    _FILLER,
+    st.sampled_from(_real_values()),
+    _FILLER,
+    st.sampled_from(_real_values()),
+    _FILLER,
+)
+
+
+@cache
+def _prefilter_res():
+    return {
+        type(r).__name__: [re.compile(p, re.MULTILINE) for p in r.PREFILTERS]
+        for r in all_recognizers()
+        if r.PREFILTERS
+    }
+
+
+@cache
+def _scanner():
+    return fastpath.compile_scanner(all_recognizers())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=_LINE)
+def test_every_pattern_match_has_a_prefilter_match(line):
+    raw = line.encode("utf-8")
+    for recognizer in all_recognizers():
+        prefilters = _prefilter_res().get(type(recognizer).__name__)
+        if prefilters is None:
+            continue
+        for name, rx, _ in recognizer._compiled:
+            if any(m.end() > m.start() for m in rx.finditer(line)):
+                assert any(p.search(raw) for p in prefilters), (
+                    f"{type(recognizer).__name__} pattern {name!r} matches {line!r} "
+                    "but none of its PREFILTERS do"
+                )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=_LINE)
+def test_scanner_lists_every_recognizer_that_finds_something(line):
+    scanner = _scanner()
+    listed = {
+        type(r).__name__
+        for _, _, recognizers in scanner.candidate_lines(line.encode("utf-8"))
+        for r in recognizers
+    }
+    for recognizer in scanner.recognizers:
+        if recognizer.find(line):
+            assert type(recognizer).__name__ in listed, (type(recognizer).__name__, line)

@@ -1,0 +1,109 @@
+"""Worker processes give the same inventory as one process: many files, or one file in ranges."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from derbes.scanner import parallel
+from derbes.scanner.detect import Detector
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.sources.logs import LogSource
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_logs
+
+KEY = b"parallel-test-key-0123456789abcdef"
+
+
+def _inventory(result) -> list[tuple]:
+    return sorted(
+        (f.container, f.field or "", f.entity, f.match_type, f.hits, f.rows_scanned,
+         f.rows_with_hits, f.distinct_values, f.score_max, f.score_mean, f.oldest_seen)
+        for f in result.findings
+    )
+
+
+def _containers(result) -> list[tuple]:
+    return sorted(
+        (c.container, c.rows_scanned, c.bytes_scanned, c.oldest_timestamp, c.newest_timestamp)
+        for c in result.containers
+    )
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("logs")
+    lines = gen_logs.lines(12000, seed=21)
+    (root / "big.log").write_text("\n".join(lines[:9000]) + "\n", encoding="utf-8")
+    for k in range(3):
+        part = lines[9000 + k * 1000 : 10000 + k * 1000]
+        (root / f"small-{k}.log").write_text("\n".join(part), encoding="utf-8")
+    return root
+
+
+def test_jobs_give_the_same_inventory_as_one_process(logs, monkeypatch):
+    # Small ranges, so that the big file is really cut into several.
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    detector = Detector()
+    source = LogSource(str(logs))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    big = [t for t in tasks if t.container.name.endswith("big.log")]
+    assert len(big) > 2 and all(t.first_line for t in big)
+    one = scan([LogSource(str(logs))], ScanOptions(jobs=1, hash_key=KEY), detector=detector)
+    two = scan([LogSource(str(logs))], ScanOptions(jobs=2, hash_key=KEY), detector=detector)
+    assert two.sources[0].status == "ok"
+    assert _inventory(one) == _inventory(two)
+    assert _containers(one) == _containers(two)
+    assert len(one.findings) >= 5
+
+
+def test_hits_keep_their_line_numbers_across_ranges(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    detector = Detector()
+    options = ScanOptions(hash_key=KEY, hits=True)
+    one = scan([LogSource(str(logs / "big.log"))], options, detector=detector)
+    two = scan(
+        [LogSource(str(logs / "big.log"))],
+        ScanOptions(hash_key=KEY, hits=True, jobs=2),
+        detector=detector,
+    )
+
+    def rows(result):
+        return sorted((h.row, h.start, h.end, h.entity, h.value_hash) for h in result.hits)
+
+    assert rows(one) == rows(two)
+    assert rows(one)
+
+
+def test_merge_sums_ranges_and_keeps_file_order(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    source = LogSource(str(logs / "big.log"))
+    container = next(source.containers())
+    tasks = parallel.plan_tasks(source, [container], jobs=2)
+    assert len(tasks) > 1
+    from derbes.scanner.engine import ContainerScanner
+
+    scanner = ContainerScanner(source, Detector(), ScanOptions(hash_key=KEY), KEY)
+    parts = [(t, parallel._run_task(scanner, source, t, None)) for t in reversed(tasks)]
+    merged = parallel.merge_outcomes(parts, max_examples=5)
+    assert merged.done is not None
+    assert merged.done.rows_scanned == 9000
+    assert merged.done.bytes_scanned == (logs / "big.log").stat().st_size
+
+
+def test_a_missing_file_fails_alone(logs, tmp_path):
+    source = LogSource(str(logs))
+    containers = list(source.containers())
+    (tmp_path / "gone.log").write_text("x\n")
+    ghost = LogSource(str(tmp_path / "gone.log"))
+    ghost_container = next(ghost.containers())
+    (tmp_path / "gone.log").unlink()
+    outcomes = parallel.scan_log_containers(
+        source, [*containers, ghost_container], ScanOptions(jobs=2, hash_key=KEY), KEY,
+        detector=Detector(),
+    )
+    assert [o.error is not None for o in outcomes] == [False] * len(containers) + [True]
+    assert all(o.done is not None for o in outcomes[:-1])
