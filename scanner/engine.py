@@ -186,6 +186,9 @@ class ContainerScanner:
 
     def _values(self, out: ContainerOutcome, batch: ValueBatch) -> None:
         out.fields.add(batch.field)
+        if batch.rows:
+            # Counted here too, so rows read before a failure midway are not lost.
+            out.rows = max(out.rows, batch.rows[-1])
         context = _field_context(batch.field)
         values = batch.values
         for index, matches in self.detector.scan_values(values, context):

@@ -104,7 +104,9 @@ def test_lists_the_urls_database(mydata: ServerDatabase) -> None:
         found = {c.name: c for c in src.containers()}
         assert src.dialect == "mariadb"
         assert src.host == "127.0.0.1"
-    assert set(found) == {
+    # Only the URL's database is listed; other test modules may add tables to it.
+    assert all(name.startswith(f"{db}.") for name in found)
+    assert set(found) >= {
         f"{db}.customers",
         f"{db}.v_customers",
         f"{db}.big",

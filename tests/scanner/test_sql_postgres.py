@@ -112,7 +112,9 @@ def test_lists_non_system_schemas_tables_and_views(pgdata: ServerDatabase) -> No
         found = {c.name: c for c in src.containers()}
         assert src.host == "127.0.0.1"
         assert src.dialect == "postgresql"
-    assert set(found) == {
+    # Other test modules may add schemas to the same database; system schemas never appear.
+    assert not {n.split(".")[0] for n in found} & {"pg_catalog", "information_schema", "pg_toast"}
+    assert set(found) >= {
         "audit.log",
         "crm.big",
         "crm.customers",
