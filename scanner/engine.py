@@ -322,6 +322,8 @@ def scan(
                 source.close()
             except SourceError as e:
                 errors.append(e.reason)
+        # Listing problems that lost data (an unreadable directory) are errors of the source.
+        errors.extend(str(e) for e in getattr(source, "errors", ()))
         if stop.is_set():
             interrupted = True
         rows = bytes_ = 0

@@ -128,11 +128,17 @@ def _selected(path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> 
     return (not include or hit(include)) and not hit(exclude)
 
 
+class Unreadable(str):
+    """A listing problem that loses data (a directory that cannot be read): an error."""
+
+    __slots__ = ()
+
+
 def _walk(top: str, warnings: list[str]) -> list[str]:
     """Regular files under ``top``. Each directory is entered once, so symlink loops end."""
 
     def onerror(e: OSError) -> None:
-        warnings.append(f"{e.filename}: {e.strerror or e}")
+        warnings.append(Unreadable(f"{e.filename}: {e.strerror or e}"))
 
     try:
         top_st = os.stat(top)
@@ -440,6 +446,7 @@ class LogSource:
         self.batch_bytes = batch_bytes
         #: What could not be listed (unreadable directories, broken symlinks); not fatal.
         self.warnings: list[str] = []
+        self.errors: list[str] = []
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -449,9 +456,11 @@ class LogSource:
             yield Container(name=STDIN, kind="file")
             return
         try:
-            paths, self.warnings = find_files(self.spec, self.include, self.exclude)
+            paths, listed = find_files(self.spec, self.include, self.exclude)
         except SourceError as e:
             raise SourceError(self.name, e.reason) from e
+        self.errors = [w for w in listed if isinstance(w, Unreadable)]
+        self.warnings = [w for w in listed if not isinstance(w, Unreadable)]
         for path in paths:
             meta = {}
             try:

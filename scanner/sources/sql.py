@@ -193,7 +193,8 @@ class SqlSource:
         """Tables and views of every non-system schema (or the URL's database), filtered."""
         try:
             conn = self._engine.connect()
-        except sa_exc.SQLAlchemyError as e:
+        except (sa_exc.SQLAlchemyError, TypeError) as e:
+            # TypeError: the driver refuses an argument of the URL's query (?sslmode= to MySQL).
             raise SourceError(self.name, f"cannot connect: {self._reason(e)}") from e
         try:
             with conn, warnings.catch_warnings():
@@ -725,7 +726,7 @@ def _value_notes(stats: _Stats) -> list[str]:
 def _parse_url(url: str) -> URL:
     try:
         return make_url(url)
-    except sa_exc.ArgumentError as e:
+    except (sa_exc.ArgumentError, ValueError) as e:  # ValueError: a port that is not a number
         shown = _URL_PASSWORD.sub(r"\1***@", url)
         raise ConfigError(f"not a database URL: {shown}") from e
 

@@ -566,7 +566,8 @@ def test_unreadable_subdirectory_is_noted(tree: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(os, "scandir", scandir)
     src = LogSource(str(tree))
     assert names(src, tree) == ["a.log", "b.log.gz", "sub/c.log", "z.json"]
-    assert src.warnings == [f"{blocked}: Permission denied"]
+    assert src.errors == [f"{blocked}: Permission denied"]
+    assert src.warnings == []
 
 
 # -- byte ranges ---------------------------------------------------------------------------
