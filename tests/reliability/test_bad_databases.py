@@ -8,7 +8,6 @@ Runs against the PostgreSQL and MariaDB servers of ``tests/conftest.py`` (marker
 from __future__ import annotations
 
 import contextlib
-
 import gc
 import socket
 import threading
