@@ -8,6 +8,7 @@ where a hit needs a field name.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,13 +38,16 @@ def flatten(doc: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, s
 
 
 def value_spans(line: str) -> list[tuple[int, int, str]]:
-    """``(start, end, key path)`` of each scalar token in a raw JSON line.
+    """``(start, end, key path)`` of each scalar token in a raw JSON line, in line order.
 
     Offsets are those of the token's content in ``line`` (inside the quotes for strings).
     A line that is not a JSON object, or is malformed, yields the spans read before the fault.
+    Like :func:`flatten`, paths stop growing at ``MAX_DEPTH`` levels; each path is built from
+    its parent's, so the cost is linear in the line however deep its nesting.
     """
     spans: list[tuple[int, int, str]] = []
-    stack: list[str] = []  # path components
+    paths: list[str] = []  # rendered path of each enclosing level that has a component
+    dropped = 0  # enclosing levels past MAX_DEPTH, not in ``paths``
     kinds: list[str] = []  # "{" or "[" per open container
     expecting_key = False
     key: str | None = None
@@ -57,7 +61,10 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
             continue
         if c in "{[":
             if kinds:
-                stack.append(_component(kinds[-1], key))
+                if len(paths) < MAX_DEPTH:
+                    paths.append(_join(paths[-1] if paths else "", _component(kinds[-1], key)))
+                else:
+                    dropped += 1
             kinds.append(c)
             expecting_key = c == "{"
             key = None
@@ -66,8 +73,11 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
         if c in "}]":
             if kinds:
                 kinds.pop()
-            if stack and len(stack) > len(kinds) - 1 >= 0:
-                stack.pop()
+            if len(paths) + dropped > max(len(kinds) - 1, 0):
+                if dropped:
+                    dropped -= 1
+                else:
+                    paths.pop()
             key = None
             expecting_key = False
             i += 1
@@ -78,7 +88,7 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
                 key = _unescape(line[i + 1 : j])
                 expecting_key = False
             else:
-                spans.append((i + 1, j, _path(stack, kinds, key)))
+                spans.append((i + 1, j, _path(paths, dropped, kinds, key)))
             i = j + 1
             continue
         j = i
@@ -89,32 +99,46 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
             continue
         token = line[i:j]
         if token not in ("true", "false", "null"):
-            spans.append((i, j, _path(stack, kinds, key)))
+            spans.append((i, j, _path(paths, dropped, kinds, key)))
         i = j
     return spans
 
 
 def field_at(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[str, int] | None:
-    """The key path of the token containing ``[start, end)`` and the token's start offset."""
-    for s, e, path in spans:
+    """The key path of the token containing ``[start, end)`` and the token's start offset.
+
+    ``spans`` are in line order and do not overlap (as :func:`value_spans` returns them), so
+    the token is found by bisection: a line with many hits stays linear.
+    """
+    at = bisect_right(spans, start, key=_span_start) - 1
+    if at >= 0:
+        s, e, path = spans[at]
         if s <= start and end <= e:
             return path, s
     return None
+
+
+def _span_start(span: tuple[int, int, str]) -> int:
+    return span[0]
 
 
 def _component(kind: str, key: str | None) -> str:
     return "[]" if kind == "[" else (key or "")
 
 
-def _path(stack: list[str], kinds: list[str], key: str | None) -> str:
-    parts = [*stack, _component(kinds[-1], key)] if kinds else [*stack]
-    out = ""
-    for part in parts:
-        if part == "[]":
-            out += "[]"
-        elif part:
-            out = f"{out}.{part}" if out else part
-    return out
+def _join(parent: str, part: str) -> str:
+    if part == "[]":
+        return parent + "[]"
+    if part:
+        return f"{parent}.{part}" if parent else part
+    return parent
+
+
+def _path(paths: list[str], dropped: int, kinds: list[str], key: str | None) -> str:
+    parent = paths[-1] if paths else ""
+    if not kinds or dropped or len(paths) >= MAX_DEPTH:
+        return parent
+    return _join(parent, _component(kinds[-1], key))
 
 
 def _string_end(line: str, i: int) -> int:

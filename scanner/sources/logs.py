@@ -254,7 +254,9 @@ def detect_encoding(head: bytes, at_eof: bool = False) -> tuple[str, str | None]
     if probe.isascii() and head.isascii():
         return "utf-8", None
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=at_eof)
-    bad = text.count("\ufffd")
+    # A U+FFFD written in the file (a log of already-replaced bytes) is valid UTF-8: only the
+    # ones the decoder put in count as errors.
+    bad = text.count("\ufffd") - head.count("\ufffd".encode())
     if not bad:
         return "utf-8", None
     multibyte = sum(1 for c in text if c > "\x7f") - bad

@@ -420,3 +420,28 @@ def test_hundred_megabyte_single_line(derbes_scan, tmp_path: Path) -> None:
     assert starts == [4, 4 + 13 + middle + 4, path.stat().st_size - 12]
     assert all(h["row"] == 1 for h in hits if h["source"] == str(path))
     assert run.code == 0
+
+
+def test_replacement_characters_in_a_utf8_file(derbes_scan, tmp_path: Path) -> None:
+    """Regression (found by the property test of the reader): a UTF-8 log whose first 64 KiB
+    hold a U+FFFD written by an earlier program was read as KZ-1048, and its Cyrillic (the
+    context words) turned to mojibake."""
+    control = write_control(tmp_path)
+    path = tmp_path / "replaced.log"
+    path.write_text(
+        "2026-03-01T10:00:00 GET / UA=Mozilla/5.0 \ufffd\ufffd ok\n"
+        + "2026-03-01T10:00:01 GET /x ok\n" * 3000  # past the 64 KiB that decide
+        + f"2026-03-01T10:00:02 клиент Айгуль, ИИН {IINS[3]}\n",
+        encoding="utf-8",
+    )
+    run = derbes_scan([control, path], hits=True)
+    run.assert_control_complete(control)
+    (info,) = run.containers_of(str(path))
+    assert not any("not UTF-8" in n or "invalid UTF-8" in n for n in info["notes"]), info
+    import pyarrow.parquet as pq
+
+    (hit,) = [h for h in pq.read_table(run.out / "hits.parquet").to_pylist()
+              if h["source"] == str(path)]
+    # The offset counts characters of the line as written: mojibake would shift it.
+    assert hit["start"] == len("2026-03-01T10:00:02 клиент Айгуль, ИИН ")
+    assert run.code == 0
