@@ -3,7 +3,7 @@
 Each command's docstring is its ``--help`` and shows an example. Library exceptions become
 clean messages and the documented exit codes: 0 nothing to report, 1 violations matching
 ``--fail-on``, 2 usage, configuration or policy errors, 3 the scan was incomplete and no
-violation was found.
+violation was found, 4 an internal error (a bug; ``DERBES_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import typer
 
 from derbes.scanner.errors import ConfigError, DerbesError, PolicyError, SourceError
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 DEFAULT_FAIL_ON = "UNDECLARED_CATEGORY,STORAGE_OUTSIDE_KZ"
 
 app = typer.Typer(
@@ -325,3 +325,8 @@ def main() -> None:
     except DerbesError as e:
         _err(str(e))
         sys.exit(EXIT_USAGE)
+    except Exception as e:  # a bug: say so without a traceback that may quote data
+        if os.environ.get("DERBES_DEBUG") == "1":
+            raise
+        _err(f"internal error ({type(e).__name__}); run with DERBES_DEBUG=1 for the traceback")
+        sys.exit(EXIT_INTERNAL)

@@ -180,6 +180,11 @@ class ContainerScanner:
                     out.done = batch
         except SourceError as e:
             out.error = e.reason
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM midway: keep what this container gave so far.
+            if stop is not None:
+                stop.set()
+            out.error = "interrupted"
         return out
 
     # -- values of a table column -----------------------------------------------------------

@@ -159,7 +159,13 @@ def run_tasks(
         futures = {pool.submit(_work, task): task for task in order}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            try:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                # Workers see the shared stop, end their range early and return what they
+                # read; keep collecting those instead of throwing them away.
+                stop.set()
+                continue
             if stop.is_set():
                 shared_stop.set()
                 for future in pending:

@@ -86,6 +86,8 @@ class _TableSpec:
     view: bool
     keys: tuple[str, ...]
     plans: tuple[_ColumnPlan, ...]
+    #: MySQL lists a relation the account may not read with no columns at all.
+    hidden: bool = False
 
 
 @dataclass(slots=True)
@@ -209,6 +211,11 @@ class SqlSource:
         """The sampled rows of ``container``, one :class:`ValueBatch` per field and per
         ``BATCH_ROWS`` rows, then a :class:`ContainerDone`."""
         spec = self._spec_of(container)
+        if spec.hidden:
+            raise SourceError(
+                self.name, "no privilege to read its columns (SELECT or SHOW VIEW)",
+                container.name,
+            )
         plans = [p for p in spec.plans if p.mode != "skip"]
         skipped = [p.name for p in spec.plans if p.mode == "skip" and p.reason != "boolean"]
         notes = _skip_notes(spec.plans)
@@ -343,7 +350,9 @@ class SqlSource:
                     for c in columns.get(table, [])
                     if self._column_wanted(schema, table, c["name"])
                 )
-                spec = _TableSpec(schema, table, view, keys.get(table, ()), plans)
+                # Every MySQL table has a column: none listed means no privilege to see them.
+                hidden = self._family == "mysql" and not columns.get(table)
+                spec = _TableSpec(schema, table, view, keys.get(table, ()), plans, hidden)
                 name = f"{schema}.{table}" if schema else table
                 with self._lock:
                     self._specs[name] = spec

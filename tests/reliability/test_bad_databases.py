@@ -480,12 +480,6 @@ def test_mysql_select_revoked_during_scan(
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG (sql.py): MySQL lists a table the user may not read (another privilege, here "
-    "SHOW VIEW) with no columns; it is reported as 'no readable columns', status ok, exit 0",
-)
 def test_mysql_view_without_select(
     derbes_scan, tmp_path: Path, my_admin: Any, myrel: ServerDatabase,
     my_user: tuple[str, str],

@@ -108,13 +108,6 @@ main()
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="cli.main lets an unexpected exception escape: Python prints its traceback and "
-    "message (which may quote a URL, a password or a value) and exits 1, the code for "
-    "'violations found'",
-)
 def test_unexpected_error_prints_no_secret_and_no_exit_1(tmp_path: Path) -> None:
     secret = "Tb" + secrets.token_hex(8)
     control = write_control(tmp_path)
