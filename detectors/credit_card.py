@@ -90,6 +90,9 @@ class CreditCardRecognizer(DerbesRecognizer):
         rb"(?:^|[^0-9A-Za-z.,-])[2-689][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]",
         rb"(?:^|[^0-9A-Za-z.,-])3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4}",
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "contiguous": (0,), "grouped": (1,), "amex": (2,),
+    }
     CONTEXT = (
         "card", "карт", "pan", "cc_", "ccnum", "credit", "debit", "visa", "mastercard",
         "maestro", "мир", "unionpay", "amex", "кредит", "дебет", "банк картасы", "төлем",

@@ -48,6 +48,9 @@ class DeviceIdRecognizer(DerbesRecognizer):
         rb"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
         rb"(?:^|[^0-9A-Za-z-])(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{14})(?:[^0-9A-Za-z-]|-[^0-9A-Za-z]|$)",
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "uuid": (0,), "android_id": (1,), "meid": (1,),
+    }
     CONTEXT_REQUIRED = frozenset({"uuid", "android_id", "meid"})
     CONTEXT = (
         "idfa", "idfv", "gaid", "aaid", "adid", "ad_id", "ad-id", "advertising", "advertiser",

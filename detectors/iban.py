@@ -40,6 +40,7 @@ class IbanRecognizer(DerbesRecognizer):
         rb"(?:^|[^0-9A-Za-z])KZ[0-9]{2} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4}",
         rb"(?:^|[^0-9A-Za-z])[A-Z]{2}[0-9]{2}(?:[0-9A-Z]{11}| [0-9A-Z]{4} [0-9A-Z]{4})",
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {"kz": (0,), "other": (1,)}
     CONTEXT = (
         "iban", "иик", "иик/iban", "жск", "счет", "счёт", "шот", "account", "реквизит",
         "деректеме", "банк", "bank", "р/с", "расчетный", "расчётный", "есепшот",

@@ -36,6 +36,7 @@ class ImeiRecognizer(DerbesRecognizer):
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[ -][0-9]{6}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
         rb"(?:^|[^0-9A-Za-z-])[0-9]{15}(?:[^0-9A-Za-z]|$)",
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {"grouped": (0,), "bare": (1,)}
     CONTEXT_REQUIRED = frozenset({"bare"})
     CONTEXT = (
         "imei", "имей", "device", "устройств", "құрылғы", "handset", "serial", "серийн",

@@ -16,7 +16,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from derbes.detectors.base import DerbesRecognizer
-from derbes.detectors.kz_iin import kz_checksum_ok
+from derbes.detectors.kz_iin import REFERENCE_WORDS, kz_checksum_ok
 
 
 class KzBinRecognizer(DerbesRecognizer):
@@ -37,12 +37,7 @@ class KzBinRecognizer(DerbesRecognizer):
         "company_bin", "org_bin", "бин/иин", "иин/бин", "жсн/бсн", "bin/iin", "iin/bin",
         "контрагент", "counterparty", "организаци", "ұйым", "тоо", "жшс",
     )
-    # Payment and order references of 12 digits (an RRN) pass the check one time in a few
-    # hundred; such a word right before the number outweighs the checksum.
-    NEGATIVE_CONTEXT = (
-        "rrn", "ref", "reference", "order", "заказ", "тапсырыс", "txn", "transaction",
-        "транзакц", "stan", "auth_code", "tracking", "трек", "invoice_no", "ticket",
-    )
+    NEGATIVE_CONTEXT = REFERENCE_WORDS
     NEGATIVE_CONTEXT_KILLS = True
     CONTEXT_WINDOW = 20
     VALIDATION: ClassVar[dict[str, str]] = {

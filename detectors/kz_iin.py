@@ -23,6 +23,13 @@ _W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
+#: Words of payment and order references. A 12-digit reference (an RRN) passes the IIN/BIN
+#: check one time in a few hundred; such a word right before the number outweighs the checksum.
+REFERENCE_WORDS = (
+    "rrn", "ref", "reference", "order", "заказ", "тапсырыс", "txn", "transaction",
+    "транзакц", "stan", "auth_code", "tracking", "трек", "invoice_no", "ticket",
+)
+
 
 def kz_check_digit(digits: str) -> int | None:
     """The check digit of an IIN or BIN from its first 11 digits, or None if never issued."""
@@ -84,12 +91,7 @@ class KzIinRecognizer(DerbesRecognizer):
         "идентификационный номер", "сәйкестендіру нөмірі", "individual identification",
         "national id", "tax id", "инн", "iin_", "client_iin",
     )
-    # Payment and order references of 12 digits (an RRN) pass the check one time in a few
-    # hundred; such a word right before the number outweighs the checksum.
-    NEGATIVE_CONTEXT = (
-        "rrn", "ref", "reference", "order", "заказ", "тапсырыс", "txn", "transaction",
-        "транзакц", "stan", "auth_code", "tracking", "трек", "invoice_no", "ticket",
-    )
+    NEGATIVE_CONTEXT = REFERENCE_WORDS
     NEGATIVE_CONTEXT_KILLS = True
     CONTEXT_WINDOW = 20
     VALIDATION: ClassVar[dict[str, str]] = {

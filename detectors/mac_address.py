@@ -45,6 +45,9 @@ class MacAddressRecognizer(DerbesRecognizer):
         rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
         rb"(?:^|[^0-9A-Za-z:.-])[0-9A-Fa-f]{12}(?:[^0-9A-Za-z]|$)",
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "separated": (0,), "cisco": (1,), "bare": (2,),
+    }
     CONTEXT_REQUIRED = frozenset({"bare"})
     CONTEXT = (
         "mac", "мак-адрес", "mac-адрес", "mac-мекенжай", "bssid", "hwaddr", "hw_addr",

@@ -90,6 +90,9 @@ class PhoneRecognizer(DerbesRecognizer):
         + _PF_R,
         rb"(?:^|[^0-9A-Za-z+(])\(7[0-9]{3}\)[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}" + _PF_R,
     )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "plus7": (0,), "trunk": (1,), "intl": (2,), "bare": (3,), "local": (4, 5),
+    }
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     CONTEXT = (
         "тел", "телефон", "моб", "сот", "ұялы", "phone", "tel", "msisdn", "mobile", "cell",
@@ -115,11 +118,15 @@ class PhoneRecognizer(DerbesRecognizer):
         """Valid when libphonenumber knows the number as allocated in its country."""
         return phone_is_valid(pattern_text)
 
-    def candidates(self, text: str) -> list[tuple[int, int, float, str]]:
+    def candidates(
+        self, text: str, patterns: frozenset[str] | None = None
+    ) -> list[tuple[int, int, float, str]]:
         """As the base class, but an international number that swallowed the next number
         (``+49 30 901820 2026``) is cut back group by group to the valid phone."""
         out = []
         for pattern_name, rx, _score in self._compiled:
+            if patterns is not None and pattern_name not in patterns:
+                continue
             for m in rx.finditer(text):
                 start, end = m.span()
                 if phone_is_valid(text[start:end]):

@@ -34,7 +34,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from derbes.detectors import DerbesRecognizer
 
@@ -51,7 +51,14 @@ except ImportError:
 #: Matches on one line after which its remaining matches are counted once per prefilter.
 FLOOD = 64
 
-Recognizers = tuple[DerbesRecognizer, ...]
+class Candidate(NamedTuple):
+    """A recognizer to run on a unit, and which of its patterns (None: all of them)."""
+
+    recognizer: DerbesRecognizer
+    patterns: frozenset[str] | None
+
+
+Candidates = tuple[Candidate, ...]
 #: A candidate unit found by a scan: (unit index, start byte, end byte, recognizer bit mask).
 Mark = tuple[int, int, int, int]
 
@@ -69,27 +76,39 @@ class CandidateScanner:
         if engine not in (None, "hyperscan", "re2", "re"):
             raise ValueError(f"unknown candidate engine {engine!r}")
         self.recognizers = list(recognizers)
-        # Recognizers without prefilters are candidates everywhere.
+        # Every prefilter has its own expression id (a bit of the masks), so that a line
+        # runs only the patterns whose prefilters matched it (PATTERN_PREFILTERS).
+        # Recognizers without prefilters get a bit too, set on every unit (``_always``).
         self._always = 0
+        self._owner: list[tuple[int, str | None]] = []  # id -> (recognizer index, pattern)
+        self._rec_bits: list[int] = []  # recognizer index -> its prefilter bits
         prefilters: list[tuple[int, bytes]] = []
         for rid, recognizer in enumerate(self.recognizers):
-            if recognizer.PREFILTERS:
-                prefilters.extend((rid, _as_bytes(p)) for p in recognizer.PREFILTERS)
-            else:
-                self._always |= 1 << rid
+            covers = _covers(recognizer)
+            bits = 0
+            for k, p in enumerate(recognizer.PREFILTERS or (None,)):
+                pid = len(self._owner)
+                self._owner.append((rid, covers[k] if covers else None))
+                bits |= 1 << pid
+                if p is None:
+                    self._always |= 1 << pid
+                else:
+                    prefilters.append((pid, _as_bytes(p)))
+            self._rec_bits.append(bits)
+        self._keep = (1 << len(self._owner)) - 1
         # Lines carry no field context, so a recognizer that only reports matches a context
         # word supports needs such a word somewhere on the line: one more expression per
         # recognizer, with its own id, gates it (see context_gate()).
-        self._gates: list[tuple[int, int]] = []  # (recognizer bit, gate bit)
+        self._gates: list[tuple[int, int]] = []  # (recognizer's prefilter bits, gate bit)
         self._bypass = 0
-        next_id = len(self.recognizers)
+        next_id = len(self._owner)
         for rid, recognizer in enumerate(self.recognizers):
             gate = context_gate(recognizer) if recognizer.PREFILTERS else None
             if gate is None:
                 continue
             if gate:
                 prefilters.append((next_id, gate))
-            self._gates.append((1 << rid, 1 << next_id))
+            self._gates.append((self._rec_bits[rid], 1 << next_id))
             next_id += 1
         if self._gates:
             prefilters.append((next_id, _fold_bypass()))
@@ -111,12 +130,12 @@ class CandidateScanner:
         if self._fallback is not None:
             names.append(self._fallback.engine)
         self.engine = "+".join(names) or engine
-        self._sets: dict[int, Recognizers] = {}
+        self._sets: dict[int, Candidates] = {}
 
     # -- public -----------------------------------------------------------------------------
 
-    def candidate_lines(self, data: bytes) -> Iterator[tuple[int, str, Recognizers]]:
-        """``(line index, decoded line, recognizers to run)`` for candidate lines.
+    def candidate_lines(self, data: bytes) -> Iterator[tuple[int, str, Candidates]]:
+        """``(line index, decoded line, candidates to run)`` for candidate lines.
 
         ``data`` is whole lines separated by ``\\n``; line indexes count as
         ``data.split(b"\\n")`` does, and lines decode as UTF-8 with replacement.
@@ -134,8 +153,8 @@ class CandidateScanner:
         for index, lo, hi, mask in marks:
             yield index, data[lo:hi].decode("utf-8", "replace"), recognizers_for(mask)
 
-    def candidate_values(self, values: Sequence[str]) -> Iterator[tuple[int, Recognizers]]:
-        """``(value index, recognizers to run)`` for candidate values of a column batch."""
+    def candidate_values(self, values: Sequence[str]) -> Iterator[tuple[int, Candidates]]:
+        """``(value index, candidates to run)`` for candidate values of a column batch."""
         if not values:
             return
         encoded = [v.encode("utf-8", "surrogatepass") for v in values]
@@ -156,10 +175,23 @@ class CandidateScanner:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _recognizers_for(self, mask: int) -> Recognizers:
+    def _recognizers_for(self, mask: int) -> Candidates:
         found = self._sets.get(mask)
         if found is None:
-            found = tuple(r for rid, r in enumerate(self.recognizers) if mask >> rid & 1)
+            patterns: dict[int, set[str] | None] = {}
+            for pid, (rid, covered) in enumerate(self._owner):
+                if not mask >> pid & 1:
+                    continue
+                if covered is None:
+                    patterns[rid] = None
+                elif rid not in patterns:
+                    patterns[rid] = set(covered)
+                elif patterns[rid] is not None:
+                    patterns[rid] |= covered
+            found = tuple(
+                Candidate(self.recognizers[rid], None if names is None else frozenset(names))
+                for rid, names in sorted(patterns.items())
+            )
             self._sets[mask] = found
         return found
 
@@ -179,13 +211,13 @@ class CandidateScanner:
         """Drop context-gated recognizers from lines without their context words."""
         gates = self._gates
         bypass = self._bypass
-        keep = (1 << len(self.recognizers)) - 1
+        keep = self._keep
         out = []
         for index, lo, hi, mask in marks:
             if not mask & bypass:
-                for bit, gate in gates:
-                    if mask & bit and not mask & gate:
-                        mask ^= bit
+                for bits, gate in gates:
+                    if mask & bits and not mask & gate:
+                        mask &= ~bits
             mask &= keep
             if mask:
                 out.append((index, lo, hi, mask))
@@ -207,7 +239,7 @@ class CandidateScanner:
             else:
                 marks = extra
         if self._gates:
-            keep = (1 << len(self.recognizers)) - 1
+            keep = self._keep
             marks = [(index, mask & keep) for index, mask in marks if mask & keep]
         return marks
 
@@ -220,6 +252,27 @@ def compile_scanner(
     ``engine`` forces one (``hyperscan``, ``re2``, ``re``), for tests and benchmarks.
     """
     return CandidateScanner(recognizers, engine=engine)
+
+
+def _covers(recognizer: DerbesRecognizer) -> list[frozenset[str]] | None:
+    """For each prefilter, the patterns it stands for, from ``PATTERN_PREFILTERS``.
+
+    None when the recognizer does not say: every prefilter then stands for every pattern.
+    """
+    mapping = getattr(recognizer, "PATTERN_PREFILTERS", None)
+    if not mapping:
+        return None
+    covers: list[set[str]] = [set() for _ in recognizer.PREFILTERS]
+    for name, indexes in mapping.items():
+        for k in indexes:
+            covers[k].add(name)
+    names = {p.name for p in recognizer.patterns}
+    if set(mapping) != names:
+        raise ValueError(
+            f"{type(recognizer).__name__}.PATTERN_PREFILTERS must name every pattern: "
+            f"{sorted(names)}"
+        )
+    return [frozenset(c) for c in covers]
 
 
 # -- context gates ----------------------------------------------------------------------------

@@ -90,3 +90,27 @@ def test_prefilters_are_tight_on_noise() -> None:
         prefilters = [re.compile(p, re.MULTILINE) for p in cls.PREFILTERS]
         hit = sum(any(p.search(line.encode()) for p in prefilters) for line in noise)
         assert hit / len(noise) < 0.02, (cls.ENTITY, hit, len(noise))
+
+
+@pytest.mark.parametrize(
+    "cls", [c for c in RECOGNIZER_CLASSES if c.PATTERN_PREFILTERS], ids=lambda c: c.ENTITY
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_pattern_prefilters_cover_their_pattern(cls, encoding: str) -> None:
+    """The fast path runs a pattern only where one of its own prefilters matched: each must
+    cover every match of its pattern, like the whole set covers the recognizer's."""
+    recognizer = cls()
+    assert set(cls.PATTERN_PREFILTERS) == {p.name for p in cls.PATTERNS}
+    checked = 0
+    for name, rx, _ in recognizer._compiled:
+        own = [re.compile(cls.PREFILTERS[k], re.MULTILINE) for k in cls.PATTERN_PREFILTERS[name]]
+        for text in _texts():
+            for m in rx.finditer(text):
+                window = text[max(0, m.start() - 1) : m.end() + 1]
+                try:
+                    raw = window.encode(encoding)
+                except UnicodeEncodeError:
+                    continue
+                assert any(p.search(raw) for p in own), (name, m.group(), window)
+                checked += 1
+    assert checked > 0

@@ -42,8 +42,8 @@ class BackrefRecognizer(DerbesRecognizer):
     PREFILTERS = (rb"([a-z])\1{3}",)
 
 
-def _names(recognizers) -> list[str]:
-    return sorted(type(r).__name__ for r in recognizers)
+def _names(candidates) -> list[str]:
+    return sorted(type(c.recognizer).__name__ for c in candidates)
 
 
 def _lines(scanner, data: bytes) -> list[tuple[int, str, list[str]]]:

@@ -247,9 +247,9 @@ def test_every_pattern_match_has_a_prefilter_match(line):
 def test_scanner_lists_every_recognizer_that_finds_something(line):
     scanner = _scanner()
     listed = {
-        type(r).__name__
-        for _, _, recognizers in scanner.candidate_lines(line.encode("utf-8"))
-        for r in recognizers
+        type(c.recognizer).__name__
+        for _, _, candidates in scanner.candidate_lines(line.encode("utf-8"))
+        for c in candidates
     }
     for recognizer in scanner.recognizers:
         if recognizer.find(line):
