@@ -17,6 +17,7 @@ Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Pyt
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
@@ -78,9 +79,12 @@ class IpAddressRecognizer(DerbesRecognizer):
         return ip_is_host_address(pattern_text)
 
 
+@lru_cache(maxsize=1 << 16)  # the same client addresses fill a log
 def ip_is_host_address(value: str) -> bool:
     """Whether ``value`` is an IPv4/IPv6 address that can belong to a host."""
-    if ":" in value and not any(c.isdigit() for c in value):
+    if ":" not in value:
+        return _ipv4_is_host(value)
+    if not any(c.isdigit() for c in value):
         return False  # "a::b", "dead::beef": scope operators in code, not hosts
     try:
         address = ipaddress.ip_address(value)
@@ -95,3 +99,22 @@ def ip_is_host_address(value: str) -> bool:
         or (address.version == 4 and address.is_reserved)
         or (address.version == 4 and address.packed[0] == 0)
     )
+
+
+def _ipv4_is_host(value: str) -> bool:
+    """``ip_is_host_address`` for dotted quads without building ``ipaddress`` objects.
+
+    Octets are decimal 0-255 without leading zeros (as ``ipaddress`` requires); 0/8
+    (unspecified and "this network"), 127/8 (loopback), 224/4 (multicast) and 240/4
+    (reserved, with the broadcast address) cannot name a host.
+    """
+    parts = value.split(".")
+    if len(parts) != 4:
+        return False
+    for part in parts:
+        if not part.isdigit() or not part.isascii() or len(part) > 3:
+            return False
+        if (len(part) > 1 and part[0] == "0") or int(part) > 255:
+            return False
+    first = int(parts[0])
+    return first not in (0, 127) and first < 224

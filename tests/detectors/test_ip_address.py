@@ -66,3 +66,29 @@ def test_ipv6_pattern_is_linear() -> None:
     started = time.perf_counter()
     list(rx.finditer(text))
     assert time.perf_counter() - started < 2.0
+
+
+def test_fast_ipv4_check_agrees_with_ipaddress() -> None:
+    """The dotted-quad shortcut gives ``ipaddress``'s verdict (the reference) on every input."""
+    import ipaddress
+    import random
+
+    from derbes.detectors.ip_address import _ipv4_is_host
+
+    def reference(value: str) -> bool:
+        try:
+            a = ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return not (a.is_unspecified or a.is_loopback or a.is_multicast or a.is_reserved
+                    or a.packed[0] == 0)
+
+    rng = random.Random(7)
+    values = [
+        ".".join(rng.choice([str(rng.randint(0, 300)), f"0{rng.randint(0, 99)}",
+                             str(rng.randint(0, 255))]) for _ in range(4))
+        for _ in range(20_000)
+    ]
+    values += ["0.0.0.0", "127.0.0.1", "224.0.0.1", "239.255.255.255", "240.0.0.1",
+               "255.255.255.255", "223.255.255.255", "1.2.3.4", "10.4.256.1", "01.2.3.4"]
+    assert [v for v in values if _ipv4_is_host(v) != reference(v)] == []
