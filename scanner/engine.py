@@ -548,7 +548,8 @@ _DMY_TS = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})")
 def _timestamp(line: str) -> str | None:
     """The first timestamp near the start of a log line, as ISO 8601, or None."""
     head = line[:200]
-    m = _ISO_TS.search(head)
+    # Most lines start with their timestamp: try that before searching.
+    m = _ISO_TS.match(head) or _ISO_TS.search(head)
     if m:
         y, mo, d, h, mi, s = (int(x) for x in m.groups())
     elif m := _CLF_TS.search(head):

@@ -142,16 +142,18 @@ def _path(paths: list[str], dropped: int, kinds: list[str], key: str | None) -> 
 
 
 def _string_end(line: str, i: int) -> int:
-    n = len(line)
-    while i < n:
-        c = line[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == '"':
-            return i
-        i += 1
-    return n
+    """The index of the quote that closes the string whose content starts at ``i``."""
+    find = line.find
+    while True:
+        j = find('"', i)
+        if j < 0:
+            return len(line)
+        k = j - 1
+        while line[k] == "\\":  # stops at the opening quote at the latest
+            k -= 1
+        if (j - 1 - k) % 2 == 0:  # an even run of backslashes: the quote is not escaped
+            return j
+        i = j + 1
 
 
 def _unescape(raw: str) -> str:

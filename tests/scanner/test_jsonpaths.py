@@ -1,0 +1,43 @@
+"""JSON key paths over raw lines agree with the parsed document."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derbes.scanner.jsonpaths import field_at, flatten, value_spans
+
+_TEXT = st.text(alphabet=st.sampled_from('ab"\\/ ИИН\n\t{}[]:,'), max_size=12)
+_DOC = st.recursive(
+    _TEXT | st.integers(-10**12, 10**12),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(alphabet="abк_.", min_size=1, max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), _DOC, max_size=5),
+       ascii_only=st.booleans())
+def test_spans_give_the_documents_values_and_paths(doc, ascii_only):
+    line = json.dumps(doc, ensure_ascii=ascii_only)
+    from_raw = []
+    for start, end, path in value_spans(line):
+        raw = line[start:end]
+        quoted = line[start - 1] == '"'
+        from_raw.append((path, json.loads(f'"{raw}"') if quoted else raw))
+    assert from_raw == list(flatten(doc))
+
+
+def test_escaped_quotes_and_backslash_runs():
+    line = r'{"a":"x\"y","b":"c\\","d":{"e":"\\\"f"},"g":12}'
+    got = [(p, line[s:e]) for s, e, p in value_spans(line)]
+    assert got == [("a", r"x\"y"), ("b", "c\\\\"), ("d.e", r"\\\"f"), ("g", "12")]
+    s = line.index("12")
+    assert field_at(value_spans(line), s, s + 2) == ("g", s)
+
+
+def test_unterminated_string_ends_the_line():
+    assert value_spans('{"a":"abc') == [(6, 9, "a")]
