@@ -45,7 +45,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         Pattern("ipv6", rf"(?<![0-9A-Za-z:.]){_V6}(?![0-9A-Za-z:]|\.[0-9A-Za-z])", 0.3),
     )
     PREFILTERS = (
-        rb"(?:^|[^0-9A-Za-z.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        rb"(?:^|[^0-9A-Za-z.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:[^0-9A-Za-z]|$)",
         # IPv6: six groups and an IPv4 tail, eight groups, or a "::".
         rb"(?:" + _PH + rb":){6}[0-9A-Fa-f]",
         rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",

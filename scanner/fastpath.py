@@ -17,10 +17,11 @@ digits or ``@``) would cost one Python callback per byte. After :data:`FLOOD` ma
 line the scan stops, that line alone is rescanned with a database that reports each prefilter
 at most once, and the chunk scan resumes at the next line.
 
-Context gates: on a log line there is no field name to give context, so a recognizer whose
-every pattern needs context reports nothing on a line without one of its positive context
-words. For such recognizers a generated expression (:func:`context_gate`) must also match
-the line, else the recognizer is not run there. Values are never gated.
+Context gates: on a log line there is no field name to give context, so a pattern that needs
+context reports nothing on a line without one of its recognizer's positive context words. A
+generated expression per recognizer (:func:`context_gate`) must also match the line for the
+prefilters that stand only for such patterns (``PATTERN_PREFILTERS``; without it, only when
+every pattern needs context), else they do not count there. Values are never gated.
 
 Without Hyperscan (or for a prefilter it cannot compile), the prefilters of each recognizer are
 joined into one alternation and run with ``re2`` if installed, else Python's ``re``, searching
@@ -99,16 +100,17 @@ class CandidateScanner:
         # Lines carry no field context, so a recognizer that only reports matches a context
         # word supports needs such a word somewhere on the line: one more expression per
         # recognizer, with its own id, gates it (see context_gate()).
-        self._gates: list[tuple[int, int]] = []  # (recognizer's prefilter bits, gate bit)
+        self._gates: list[tuple[int, int]] = []  # (gated prefilter bits, gate bit)
         self._bypass = 0
         next_id = len(self._owner)
         for rid, recognizer in enumerate(self.recognizers):
             gate = context_gate(recognizer) if recognizer.PREFILTERS else None
-            if gate is None:
+            gated = self._context_only_bits(rid, recognizer) if gate is not None else 0
+            if not gated:
                 continue
             if gate:
                 prefilters.append((next_id, gate))
-            self._gates.append((self._rec_bits[rid], 1 << next_id))
+            self._gates.append((gated, 1 << next_id))
             next_id += 1
         if self._gates:
             prefilters.append((next_id, _fold_bypass()))
@@ -131,6 +133,16 @@ class CandidateScanner:
             names.append(self._fallback.engine)
         self.engine = "+".join(names) or engine
         self._sets: dict[int, Candidates] = {}
+
+    def _context_only_bits(self, rid: int, recognizer: DerbesRecognizer) -> int:
+        """The bits of the prefilters that stand only for patterns needing context."""
+        required = set(recognizer.CONTEXT_REQUIRED)
+        every = {p.name for p in recognizer.patterns} <= required
+        bits = 0
+        for pid, (owner, covered) in enumerate(self._owner):
+            if owner == rid and (every if covered is None else covered <= required):
+                bits |= 1 << pid
+        return bits
 
     # -- public -----------------------------------------------------------------------------
 
@@ -279,9 +291,10 @@ def _covers(recognizer: DerbesRecognizer) -> list[frozenset[str]] | None:
 
 
 def context_gate(recognizer: DerbesRecognizer) -> bytes | None:
-    """A byte regex a line must match for ``recognizer`` to report anything on it, or None.
+    """A byte regex a line must match for the context-only patterns of ``recognizer`` to
+    report anything on it, or None.
 
-    Only for recognizers whose every pattern needs context (``CONTEXT_REQUIRED``) and which
+    Only for recognizers with patterns that need context (``CONTEXT_REQUIRED``) and which
     score context the standard way (:meth:`DerbesRecognizer.context_score`): then a match
     counts only after a positive context word on its line, found in the line after
     ``_CAMEL.sub("_", ...)`` and ``casefold()``. The gate matches every spelling of every
@@ -295,7 +308,7 @@ def context_gate(recognizer: DerbesRecognizer) -> bytes | None:
         if getattr(cls, name, None) is not getattr(DerbesRecognizer, name, None):
             return None  # scores context its own way: no gate
     names = {p.name for p in recognizer.patterns}
-    if not names or not names <= set(recognizer.CONTEXT_REQUIRED):
+    if not names & set(recognizer.CONTEXT_REQUIRED):
         return None
     words = sorted({w.casefold() for w in recognizer.CONTEXT})
     if not words:

@@ -149,10 +149,29 @@ def test_unknown_engine_is_refused():
 # -- context gates ---------------------------------------------------------------------------
 
 
-def test_gate_only_for_recognizers_that_need_context_everywhere():
+def test_gate_only_for_recognizers_with_patterns_that_need_context():
+    from derbes.detectors.mac_address import MacAddressRecognizer
+
     assert fastpath.context_gate(KzIinRecognizer()) is None
     assert fastpath.context_gate(AtRecognizer()) is None
     assert fastpath.context_gate(DeviceIdRecognizer())
+    assert fastpath.context_gate(MacAddressRecognizer())  # its bare 12-hex pattern
+
+
+def test_gate_drops_only_the_context_only_patterns():
+    """A bare 12-hex number (an order number) is a MAC only with context; a separated MAC
+    needs none: on a line without a MAC word, only the bare pattern is gated away."""
+    from derbes.detectors.mac_address import MacAddressRecognizer
+
+    scanner = fastpath.compile_scanner([MacAddressRecognizer()])
+    bare = b"order_id=230124457186 ok"
+    separated = b"router 3C:5A:B4:1F:22:9E up"
+    worded = b"mac=3c5ab41f229e"
+    assert list(scanner.candidate_lines(bare)) == []
+    ((_, _, (candidate,)),) = scanner.candidate_lines(separated)
+    assert candidate.patterns == frozenset({"separated"})
+    ((_, _, (candidate,)),) = scanner.candidate_lines(worded)
+    assert candidate.patterns == frozenset({"bare"})
 
 
 @pytest.mark.parametrize(
