@@ -44,7 +44,7 @@ from derbes.scanner.sources.base import (
 
 #: Distinct values are counted exactly up to this many per field, then reported as this many.
 DISTINCT_CAP = 100_000
-#: Values whose hash and mask are remembered per container scanner.
+#: Values whose hash is remembered per container scanner.
 _MEMO_SIZE = 50_000
 
 #: Progress callback: (source name, container name, containers done, containers total).
@@ -91,7 +91,8 @@ class _Agg:
     examples: list[str] = field(default_factory=list)
     oldest: str | None = None
 
-    def add(self, row: int, score: float, digest: str, example: str, max_examples: int) -> None:
+    def add(self, row: int, score: float, digest: str, max_examples: int) -> bool:
+        """Count one hit; True when its value is new and an example is still wanted."""
         self.hits += 1
         if row != self.last_row:
             self.rows_with_hits += 1
@@ -99,11 +100,11 @@ class _Agg:
         if score > self.score_max:
             self.score_max = score
         self.score_sum += score
-        if digest not in self.hashes:
-            if len(self.hashes) < DISTINCT_CAP:
-                self.hashes.add(digest)
-            if len(self.examples) < max_examples and example not in self.examples:
-                self.examples.append(example)
+        if digest in self.hashes:
+            return False
+        if len(self.hashes) < DISTINCT_CAP:
+            self.hashes.add(digest)
+        return len(self.examples) < max_examples
 
     def merge(self, other: _Agg, max_examples: int) -> None:
         """Fold another part of the same container (a byte range) into this one."""
@@ -159,8 +160,8 @@ class ContainerScanner:
         self.detector = detector
         self.options = options
         self.key = key
-        # Values repeat (the same client IP on every line): hash and mask each once.
-        self._memo: dict[tuple[str, str], tuple[str, str]] = {}
+        # Values repeat (the same client IP on every line): hash each once.
+        self._memo: dict[tuple[str, str], str] = {}
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -243,22 +244,25 @@ class ContainerScanner:
         value: str,
         ts: str | None,
     ) -> None:
-        memo = self._memo.get((entity, value))
-        if memo is None:
+        digest = self._memo.get((entity, value))
+        if digest is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            memo = self._memo[(entity, value)] = (
-                value_hash(self.key, entity, value), mask(entity, value))
-        digest, masked = memo
+            digest = self._memo[(entity, value)] = value_hash(self.key, entity, value)
         key = (field_name, entity)
         agg = out.aggs.get(key)
         if agg is None:
             agg = out.aggs[key] = _Agg()
-        example = value if self.options.show_values else masked
-        agg.add(row, score, digest, example, self.options.max_examples)
-        if ts is not None:
-            agg.oldest = _min_ts(agg.oldest, ts)
-        if self.options.hits:
+        options = self.options
+        if agg.add(row, score, digest, options.max_examples):
+            # Masked only when shown: most values never become an example.
+            example = value if options.show_values else mask(entity, value)
+            if example not in agg.examples:
+                agg.examples.append(example)
+        if ts is not None and (agg.oldest is None or ts < agg.oldest):
+            agg.oldest = ts
+        if options.hits:
+            masked = mask(entity, value)
             out.hits.append(
                 Hit(
                     source=self.source.name,
