@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
+from derbes.detectors.categories import CATEGORIES
+from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import Finding, ScanResult
 
 LANGS = ("ru", "kk", "en")
@@ -29,6 +31,18 @@ def derbes_version() -> str:
         return metadata.version("derbes")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def category_label(category: str, lang: str) -> str:
+    """A category's name in ``lang``; unknown ids are shown as they are."""
+    cat = CATEGORIES.get(category)
+    return cat.label(lang) if cat else category
+
+
+def check_lang(lang: str) -> None:
+    """Raise ConfigError unless ``lang`` is a report language (one of :data:`LANGS`)."""
+    if lang not in LANGS:
+        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
 
 
 def text_in(value: Any, lang: str) -> str:

@@ -22,7 +22,8 @@ from markupsafe import Markup
 from derbes.detectors.categories import CATEGORIES
 from derbes.reports import i18n
 from derbes.reports._common import (
-    LANGS,
+    category_label,
+    check_lang,
     declared_categories,
     declared_per_source,
     derbes_version,
@@ -37,7 +38,6 @@ from derbes.reports._common import (
 from derbes.reports._io import write_text
 from derbes.reports.ci import FailOn, flag_fails, is_failing, resolve_fail_on
 from derbes.reports.svg import bar_chart
-from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import MATCH_BOTH, MATCH_NAME, MATCH_VALUE, Finding, ScanResult
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -78,12 +78,6 @@ def json_for_script(data: object) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def category_label(category: str, lang: str) -> str:
-    """A category's name in ``lang``; unknown ids are shown as they are."""
-    cat = CATEGORIES.get(category)
-    return cat.label(lang) if cat else category
 
 
 def _category_order(ids: set[str]) -> list[str]:
@@ -284,8 +278,7 @@ def _inventory(result: ScanResult, lang: str, show_values: bool) -> list[dict]:
 def build_context(result: ScanResult, lang: str = "ru", show_values: bool = False,
                   fail_on: FailOn = None) -> dict:
     """Everything the template shows, computed from ``result`` (exposed for tests)."""
-    if lang not in LANGS:
-        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    check_lang(lang)
     L = i18n.labels(lang)
     fail_on = resolve_fail_on(result, fail_on)
     vs = _violations(result, lang, fail_on, violations(result))

@@ -15,12 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from derbes.detectors.categories import CATEGORIES
 from derbes.reports import i18n
-from derbes.reports._common import LANGS, covers, mask_url_password, text_in, violations
+from derbes.reports._common import (
+    category_label,
+    check_lang,
+    covers,
+    mask_url_password,
+    text_in,
+    violations,
+)
 from derbes.reports._io import write_bytes
 from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
-from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import ScanResult
 
 # Characters XML 1.0 cannot carry at all; a column name with one would make the file invalid.
@@ -31,16 +36,10 @@ def _x(text: object) -> str:
     return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
 
 
-def _label(category: str, lang: str) -> str:
-    cat = CATEGORIES.get(category)
-    return cat.label(lang) if cat else category
-
-
 def build_junit(result: ScanResult, lang: str = "en",
                 fail_on: str | Iterable[str] | None = None) -> ET.Element:
     """The JUnit document as an ElementTree element (``<testsuites>``)."""
-    if lang not in LANGS:
-        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    check_lang(lang)
     L = i18n.labels(lang)
     wanted = resolve_fail_on(result, fail_on)
     vs = violations(result)
@@ -92,7 +91,7 @@ def build_junit(result: ScanResult, lang: str = "en",
                     failing.append(flag)
             message = L["finding_message"].format(
                 field=f.field or "—", container=f.container, source=mask_url_password(name),
-                category=_label(f.category, lang), entity=f.entity, hits=f.hits,
+                category=category_label(f.category, lang), entity=f.entity, hits=f.hits,
                 rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned)
             if failing:
                 ET.SubElement(case, "failure", message=_x(", ".join(failing)),

@@ -9,6 +9,7 @@ same columns and types, and so that scans appended over months can be read toget
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -73,31 +74,19 @@ def _write(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def _columns(schema: pa.Schema, records: Sequence[object], **given: list) -> dict[str, list]:
+    """One list per field of ``schema``: ``given`` as is, else each record's attribute of that
+    name (the schemas name their columns after the model's fields)."""
+    return {
+        name: given[name] if name in given else [getattr(r, name) for r in records]
+        for name in schema.names
+    }
+
+
 def findings_table(result: ScanResult) -> pa.Table:
     """The findings of ``result`` as an Arrow table with :data:`FINDINGS_SCHEMA`."""
     fs = result.findings
-    columns = {
-        "scan_id": [f.scan_id for f in fs],
-        "scanned_at": [result.started_at] * len(fs),
-        "source": [f.source for f in fs],
-        "source_kind": [f.source_kind for f in fs],
-        "container": [f.container for f in fs],
-        "field": [f.field for f in fs],
-        "entity": [f.entity for f in fs],
-        "category": [f.category for f in fs],
-        "match_type": [f.match_type for f in fs],
-        "hits": [f.hits for f in fs],
-        "rows_scanned": [f.rows_scanned for f in fs],
-        "rows_with_hits": [f.rows_with_hits for f in fs],
-        "distinct_values": [f.distinct_values for f in fs],
-        "score_max": [float(f.score_max) for f in fs],
-        "score_mean": [float(f.score_mean) for f in fs],
-        "examples": [list(f.examples) for f in fs],
-        "location": [f.location for f in fs],
-        "declared": [f.declared for f in fs],
-        "flags": [list(f.flags) for f in fs],
-        "oldest_seen": [f.oldest_seen for f in fs],
-    }
+    columns = _columns(FINDINGS_SCHEMA, fs, scanned_at=[result.started_at] * len(fs))
     schema = FINDINGS_SCHEMA.with_metadata(_metadata(result))
     return pa.Table.from_pydict(columns, schema=schema)
 
@@ -105,23 +94,8 @@ def findings_table(result: ScanResult) -> pa.Table:
 def hits_table(result: ScanResult, show_values: bool = False) -> pa.Table:
     """The hits of ``result`` as an Arrow table; a ``value`` column only with ``show_values``."""
     hs = result.hits
-    columns = {
-        "scan_id": [result.scan_id] * len(hs),
-        "source": [h.source for h in hs],
-        "container": [h.container for h in hs],
-        "field": [h.field for h in hs],
-        "row": [h.row for h in hs],
-        "start": [h.start for h in hs],
-        "end": [h.end for h in hs],
-        "entity": [h.entity for h in hs],
-        "score": [float(h.score) for h in hs],
-        "masked": [h.masked for h in hs],
-        "value_hash": [h.value_hash for h in hs],
-    }
-    schema = HITS_SCHEMA
-    if show_values:
-        columns["value"] = [h.value for h in hs]
-        schema = schema.append(VALUE_FIELD)
+    schema = HITS_SCHEMA.append(VALUE_FIELD) if show_values else HITS_SCHEMA
+    columns = _columns(schema, hs, scan_id=[result.scan_id] * len(hs))
     return pa.Table.from_pydict(columns, schema=schema.with_metadata(_metadata(result)))
 
 

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from derbes.detectors.categories import CATEGORIES
 from derbes.reports import i18n
 from derbes.reports._common import (
-    LANGS,
+    category_label,
+    check_lang,
     covers,
     derbes_version,
     first_hit_rows,
@@ -35,7 +35,6 @@ from derbes.reports._common import (
 from derbes.reports._io import write_text
 from derbes.reports.baseline import fingerprint
 from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
-from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import Finding, ScanResult
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,11 +43,6 @@ _FILE_KINDS = ("log", "file")
 
 def _category_rule_id(category: str) -> str:
     return f"personal-data/{category}"
-
-
-def _label(category: str, lang: str) -> str:
-    cat = CATEGORIES.get(category)
-    return cat.label(lang) if cat else category
 
 
 def artifact_uri(path: str) -> str:
@@ -83,7 +77,7 @@ def _locations(source: str, kind: str, container: str | None, field: str | None,
 def _finding_text(f: Finding, lang: str) -> str:
     return i18n.labels(lang)["finding_message"].format(
         field=f.field or "—", container=f.container, source=mask_url_password(f.source),
-        category=_label(f.category, lang), entity=f.entity, hits=f.hits,
+        category=category_label(f.category, lang), entity=f.entity, hits=f.hits,
         rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned,
     )
 
@@ -107,8 +101,7 @@ def _hash(*parts: object) -> str:
 def build_sarif(result: ScanResult, lang: str = "en",
                 fail_on: str | Iterable[str] | None = None) -> dict:
     """The SARIF log as a dict."""
-    if lang not in LANGS:
-        raise ConfigError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    check_lang(lang)
     wanted = resolve_fail_on(result, fail_on)
     vs = violations(result) + notices(result)
 
@@ -132,12 +125,12 @@ def build_sarif(result: ScanResult, lang: str = "en",
         return rule_index[rule_id]
 
     def category_rule(category: str) -> dict:
-        name = _label(category, lang)
+        name = category_label(category, lang)
         return {
             "id": _category_rule_id(category),
             "name": "PersonalData" + "".join(w.capitalize() for w in category.split("_")),
             "shortDescription": {"text": name},
-            "fullDescription": {"text": f"{name} ({_label(category, 'en')})"},
+            "fullDescription": {"text": f"{name} ({category_label(category, 'en')})"},
             "defaultConfiguration": {"level": "note"},
             "properties": {"category": category, "tags": ["personal-data", category]},
         }

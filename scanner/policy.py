@@ -306,6 +306,8 @@ def _bin(value: Any) -> str:
     return number
 
 
+_NOT_FOREIGN = "KZ is not a cross-border transfer; list foreign countries only"
+
 Country = Annotated[str, BeforeValidator(_country)]
 Category = Annotated[str, BeforeValidator(_category)]
 Retention = Annotated[str, BeforeValidator(_retention)]
@@ -361,7 +363,7 @@ class CategoryEntry(_Strict):
     @classmethod
     def _not_kz(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if "KZ" in value:
-            raise ValueError("KZ is not a cross-border transfer; list foreign countries only")
+            raise ValueError(_NOT_FOREIGN)
         return value
 
     @property
@@ -397,7 +399,7 @@ class Transfer(_Strict):
     @classmethod
     def _foreign(cls, value: str) -> str:
         if value == "KZ":
-            raise ValueError("KZ is not a cross-border transfer; list foreign countries only")
+            raise ValueError(_NOT_FOREIGN)
         return value
 
 

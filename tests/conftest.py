@@ -9,12 +9,12 @@ skips its tests, unless ``DERBES_REQUIRE_SERVICES=1``, which makes that a failur
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import pytest
+from sql_helpers import unique_name
 
 PG_HOST = os.environ.get("DERBES_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("DERBES_PG_PORT", "5432"))
@@ -23,11 +23,6 @@ MYSQL_HOST = os.environ.get("DERBES_MYSQL_HOST", "127.0.0.1")
 MYSQL_PORT = int(os.environ.get("DERBES_MYSQL_PORT", "3306"))
 MYSQL_USER = os.environ.get("DERBES_MYSQL_USER", "root")
 MYSQL_PASSWORD = os.environ.get("DERBES_MYSQL_PASSWORD", "")
-
-
-def unique_name(prefix: str) -> str:
-    """A name no other test run uses at the same time: ``prefix_<pid>_<random>``."""
-    return f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
 
 
 def _unavailable(what: str, error: BaseException) -> NoReturn:

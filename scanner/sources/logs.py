@@ -517,22 +517,29 @@ class LogSource:
         if codec == "binary":
             yield ContainerDone(notes=(*state.notes, "binary file, skipped"), mtime=mtime)
             return
-        if note:
-            state.notes.append(note)
         chunks = _text_chunks(_prepend(text_head, blocks), codec, strip_bom=True, state=state)
-        state.check_utf8 = codec in ("utf-8", "utf-8-sig") and note is None
-        try:
-            yield from _batches(chunks, 1, self.max_line_bytes, self.batch_bytes, state)
-        except _Fault as e:
-            raise SourceError(self.name, f"{e} after {state.lines} lines", path) from e
+        yield from self._lines(chunks, codec, note, 1, state, path)
         if limit is not None and st is not None:
             state.notes.extend(_growth_notes(f, raw.consumed, st.st_size))
-        yield ContainerDone(
-            rows_scanned=state.lines,
-            bytes_scanned=state.bytes,
-            notes=tuple(state.notes),
-            mtime=mtime,
-        )
+        yield state.done(mtime)
+
+    def _lines(
+        self,
+        chunks: Iterator[bytes],
+        codec: str,
+        note: str | None,
+        first_line: int,
+        state: _State,
+        path: str,
+    ) -> Iterator[LineBatch]:
+        """The line batches of decoded ``chunks``; a fault midway becomes a SourceError."""
+        if note:
+            state.notes.append(note)
+        state.check_utf8 = codec in ("utf-8", "utf-8-sig") and note is None
+        try:
+            yield from _batches(chunks, first_line, self.max_line_bytes, self.batch_bytes, state)
+        except _Fault as e:
+            raise SourceError(self.name, f"{e} after {state.lines} lines", path) from e
 
     # -- byte ranges, for parallel scans of one large file ----------------------------------
 
@@ -589,24 +596,11 @@ class LogSource:
                 first_line = _count_newlines(f, start) + 1
             f.seek(start)
             state = _State()
-            if note:
-                state.notes.append(note)
-            state.check_utf8 = codec in ("utf-8", "utf-8-sig") and note is None
             raw = _Prefixed(b"", f, max(0, end - start))
             blocks = _chunks(raw, None)
             chunks = _text_chunks(blocks, codec, strip_bom=start == 0, state=state)
-            try:
-                yield from _batches(
-                    chunks, first_line, self.max_line_bytes, self.batch_bytes, state
-                )
-            except _Fault as e:
-                raise SourceError(self.name, f"{e} after {state.lines} lines", path) from e
-        yield ContainerDone(
-            rows_scanned=state.lines,
-            bytes_scanned=state.bytes,
-            notes=tuple(state.notes),
-            mtime=_iso(st.st_mtime),
-        )
+            yield from self._lines(chunks, codec, note, first_line, state, path)
+        yield state.done(_iso(st.st_mtime))
 
     def close(self) -> None:
         """Nothing to release: each file is closed when its reading ends."""
@@ -625,6 +619,15 @@ class _State:
         self.bytes = 0
         self.notes: list[str] = []
         self.check_utf8 = False
+
+    def done(self, mtime: str | None) -> ContainerDone:
+        """The ``ContainerDone`` that ends this reading."""
+        return ContainerDone(
+            rows_scanned=self.lines,
+            bytes_scanned=self.bytes,
+            notes=tuple(self.notes),
+            mtime=mtime,
+        )
 
 
 def _peek(blocks: Iterator[bytes], size: int) -> tuple[bytes, Iterator[bytes]]:

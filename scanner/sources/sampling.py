@@ -90,12 +90,9 @@ def take(
         rows = _all(conn, sa.select(*columns).select_from(table))
         return Sample(_chunks(rows, chunk_rows), False)
     small = count <= SMALL_FACTOR * n
-    rng = random.Random(seed)
     if family == "postgresql":
         return _postgresql(conn, target, columns, n, seed, small, count, chunk_rows, system_rows)
-    if family == "mysql":
-        return _mysql(conn, target, columns, n, seed, small, count, rng, chunk_rows)
-    return _sqlite(conn, target, columns, n, seed, small, count, rng, chunk_rows)
+    return _by_key(conn, family, target, columns, n, seed, small, count, chunk_rows)
 
 
 def _postgresql(
@@ -114,13 +111,10 @@ def _postgresql(
         # random() in ORDER BY follows the session seed: same seed, same table, same rows.
         conn.execute(sa.select(sa.func.setseed(_unit(seed))))
     if small:
-        rows = _all(
-            conn, sa.select(*columns).select_from(table).order_by(sa.func.random()).limit(n)
-        )
-        return _sample(rows, n, chunk_rows, [f"random {n} of {count} rows (ORDER BY random())"])
+        order = sa.func.random()
+        return _shuffled(conn, target, columns, n, count, order, "ORDER BY random()", chunk_rows)
     if target.view:
-        rows = _all(conn, sa.select(*columns).select_from(table).limit(n))
-        return _sample(rows, n, chunk_rows, [f"view: first {n} rows, not a random sample"])
+        return _first_rows(conn, target, columns, n, "view", chunk_rows)
 
     est, pages = _pg_estimate(conn, target, n)
     if system_rows and seed is None:
@@ -199,64 +193,62 @@ def _pg_estimate(conn: Connection, target: Target, n: int) -> tuple[int, int]:
     return max(int(pages * density), floor), pages
 
 
-def _mysql(
+def _by_key(
     conn: Connection,
+    family: str,
     target: Target,
     columns: Sequence[ColumnElement],
     n: int,
     seed: int | None,
     small: bool,
     count: int,
-    rng: random.Random,
     chunk_rows: int,
 ) -> Sample:
-    table = target.table
-    if small:
+    """MySQL/MariaDB and SQLite: shuffle a small table, read random key ranges of a large one."""
+    rng = random.Random(seed)
+    if not small:
+        if target.view or not target.keys:
+            why = "view" if target.view else "no integer primary key"
+            return _first_rows(conn, target, columns, n, why, chunk_rows)
+        rows, ranges = _key_ranges(conn, target, columns, n, rng)
+        return _sample(rows, n, chunk_rows, [f"{len(rows)} rows from {ranges} random key ranges"])
+    if family == "mysql":
         rand = sa.func.rand(seed) if seed is not None else sa.func.rand()
-        rows = _all(conn, sa.select(*columns).select_from(table).order_by(rand).limit(n))
-        return _sample(rows, n, chunk_rows, [f"random {n} of {count} rows (ORDER BY RAND())"])
-    return _large_by_key(conn, target, columns, n, rng, chunk_rows)
+        return _shuffled(conn, target, columns, n, count, rand, "ORDER BY RAND()", chunk_rows)
+    if seed is not None and target.keys:
+        # SQLite's random() takes no seed: choose the keys here, with the seeded generator.
+        rows = _by_chosen_keys(conn, target, columns, n, rng)
+        return _sample(rows, n, chunk_rows, [f"random {n} of {count} rows (seeded keys)"])
+    order = sa.func.random()
+    return _shuffled(conn, target, columns, n, count, order, "ORDER BY RANDOM()", chunk_rows)
 
 
-def _sqlite(
+def _shuffled(
     conn: Connection,
     target: Target,
     columns: Sequence[ColumnElement],
     n: int,
-    seed: int | None,
-    small: bool,
     count: int,
-    rng: random.Random,
+    order: ColumnElement,
+    how: str,
     chunk_rows: int,
 ) -> Sample:
-    table = target.table
-    if small:
-        if seed is not None and target.keys:
-            # SQLite's random() takes no seed: choose the keys here, with the seeded generator.
-            rows = _by_chosen_keys(conn, target, columns, n, rng)
-            return _sample(rows, n, chunk_rows, [f"random {n} of {count} rows (seeded keys)"])
-        rows = _all(
-            conn, sa.select(*columns).select_from(table).order_by(sa.func.random()).limit(n)
-        )
-        return _sample(rows, n, chunk_rows, [f"random {n} of {count} rows (ORDER BY RANDOM())"])
-    return _large_by_key(conn, target, columns, n, rng, chunk_rows)
+    """``n`` rows of a small table (``count`` rows) in the database's random ``order``."""
+    query = sa.select(*columns).select_from(target.table).order_by(order).limit(n)
+    return _sample(_all(conn, query), n, chunk_rows, [f"random {n} of {count} rows ({how})"])
 
 
-def _large_by_key(
+def _first_rows(
     conn: Connection,
     target: Target,
     columns: Sequence[ColumnElement],
     n: int,
-    rng: random.Random,
+    why: str,
     chunk_rows: int,
 ) -> Sample:
-    table = target.table
-    if target.view or not target.keys:
-        why = "view" if target.view else "no integer primary key"
-        rows = _all(conn, sa.select(*columns).select_from(table).limit(n))
-        return _sample(rows, n, chunk_rows, [f"{why}: first {n} rows, not a random sample"])
-    rows, ranges = _key_ranges(conn, target, columns, n, rng)
-    return _sample(rows, n, chunk_rows, [f"{len(rows)} rows from {ranges} random key ranges"])
+    """The first ``n`` rows, where there is no cheap random sample; the note says ``why``."""
+    rows = _all(conn, sa.select(*columns).select_from(target.table).limit(n))
+    return _sample(rows, n, chunk_rows, [f"{why}: first {n} rows, not a random sample"])
 
 
 def _key_ranges(

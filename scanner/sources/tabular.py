@@ -23,7 +23,7 @@ import gzip
 import math
 import os
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -188,10 +188,7 @@ class TabularSource:
         meta = pf.metadata
         total = meta.num_rows
         if not self.sample_rows or total <= self.sample_rows:
-            first = 1
-            for batch in pf.iter_batches(batch_size=_BATCH_ROWS, columns=columns):
-                yield from emitter.emit(batch, range(first, first + batch.num_rows))
-                first += batch.num_rows
+            yield from emitter.emit_all(pf.iter_batches(batch_size=_BATCH_ROWS, columns=columns))
             return total, total
         rng = random.Random(self.seed)
         wanted = sorted(rng.sample(range(total), self.sample_rows))
@@ -225,11 +222,8 @@ class TabularSource:
         bad = [0]
         batches = _csv_batches(path, _csv_options(path), columns, bad)
         if not self.sample_rows:
-            first = 1
-            for batch in batches:
-                yield from emitter.emit(batch, range(first, first + batch.num_rows))
-                first += batch.num_rows
-            return first - 1, first - 1, bad[0]
+            count = yield from emitter.emit_all(batches)
+            return count, count, bad[0]
         table, rows, total = _reservoir(batches, self.sample_rows, random.Random(self.seed))
         if table is not None:
             yield from emitter.emit_table(table, rows)
@@ -248,6 +242,14 @@ class _Emitter:
     def __init__(self) -> None:
         self.bytes = 0
         self.skipped: set[str] = set()
+
+    def emit_all(self, batches: Iterable[pa.RecordBatch]) -> Generator[ValueBatch, None, int]:
+        """Every row of ``batches``, numbered from 1; returns how many rows there were."""
+        count = 0
+        for batch in batches:
+            yield from self.emit(batch, range(count + 1, count + 1 + batch.num_rows))
+            count += batch.num_rows
+        return count
 
     def emit_table(self, table: pa.Table, rows: list[int]) -> Iterator[ValueBatch]:
         """A table of sampled rows; ``rows`` are their row numbers, in order."""

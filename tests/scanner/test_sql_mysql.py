@@ -6,18 +6,15 @@ each test that makes one gives it a unique name and drops it.
 
 from __future__ import annotations
 
-import os
 import secrets
-import traceback
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sql_helpers import assert_no_secret, read_table, unique_name
 
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.base import ContainerDone, ValueBatch
 from derbes.scanner.sources.sql import SqlSource
 
 pytestmark = pytest.mark.mysql
@@ -51,10 +48,6 @@ SETUP = [
 ]
 
 
-def unique_name(prefix: str) -> str:
-    return f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
-
-
 @pytest.fixture(scope="module")
 def mydata(mysql_db: ServerDatabase) -> ServerDatabase:
     import pymysql
@@ -85,17 +78,6 @@ def user(mysql: Any, mydata: ServerDatabase) -> Iterator[tuple[str, str]]:
     finally:
         with mysql.cursor() as cur:
             cur.execute(f"DROP USER '{name}'@'%'")
-
-
-def read_table(src: SqlSource, name: str) -> tuple[dict[str, list[tuple[int, str]]], ContainerDone]:
-    container = next(c for c in src.containers() if c.name == name)
-    fields: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    batches = list(src.read(container))
-    for batch in batches[:-1]:
-        assert isinstance(batch, ValueBatch)
-        fields[batch.field].extend(zip(batch.rows, batch.values, strict=True))
-    assert isinstance(batches[-1], ContainerDone)
-    return dict(fields), batches[-1]
 
 
 def test_lists_the_urls_database(mydata: ServerDatabase) -> None:
@@ -245,12 +227,6 @@ def test_select_only_user_reads_and_revoked_table_fails(
     assert password not in str(error) and "***" in error.source
 
 
-def _assert_no_secret(error: BaseException, secret: str) -> None:
-    assert secret not in str(error)
-    assert secret not in repr(error)
-    assert secret not in "".join(traceback.format_exception_only(error))
-
-
 def test_wrong_password(mydata: ServerDatabase, user: tuple[str, str]) -> None:
     name, _ = user
     src = SqlSource(mydata.url(user=name, password="Wr0ngHunter2"))
@@ -258,7 +234,7 @@ def test_wrong_password(mydata: ServerDatabase, user: tuple[str, str]) -> None:
         list(src.containers())
     assert info.value.source == f"mysql://{name}:***@127.0.0.1:{mydata.port}/{mydata.name}"
     assert "cannot connect" in info.value.reason and "Access denied" in info.value.reason
-    _assert_no_secret(info.value, "Wr0ngHunter2")
+    assert_no_secret(info.value, "Wr0ngHunter2")
 
 
 def test_unknown_database_and_unreachable_port(mydata: ServerDatabase) -> None:
@@ -269,7 +245,7 @@ def test_unknown_database_and_unreachable_port(mydata: ServerDatabase) -> None:
     with pytest.raises(SourceError) as info:
         list(src.containers())
     assert "cannot connect" in info.value.reason
-    _assert_no_secret(info.value, "Sup3rS3cret")
+    assert_no_secret(info.value, "Sup3rS3cret")
 
 
 def test_statement_timeout_is_a_container_error(mysql: Any, mydata: ServerDatabase) -> None:

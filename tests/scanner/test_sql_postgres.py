@@ -6,28 +6,19 @@ test that makes one gives it a unique name and drops it.
 
 from __future__ import annotations
 
-import os
-import secrets
-import threading
-import traceback
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sql_helpers import assert_no_secret, read_ids, read_in_threads, read_table, unique_name
 
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.base import ContainerDone, ValueBatch
 from derbes.scanner.sources.sql import SqlSource
 
 pytestmark = pytest.mark.postgres
 
 ServerDatabase = Any  # conftest.ServerDatabase (conftest modules are not imported by name)
-
-
-def unique_name(prefix: str) -> str:
-    return f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
 
 
 IIN = "870412300123"
@@ -89,22 +80,6 @@ def role(pg: Any, pgdata: ServerDatabase) -> Iterator[str]:
     finally:
         pg.execute(f'DROP OWNED BY "{name}"')
         pg.execute(f'DROP ROLE "{name}"')
-
-
-def read_table(src: SqlSource, name: str) -> tuple[dict[str, list[tuple[int, str]]], ContainerDone]:
-    container = next(c for c in src.containers() if c.name == name)
-    fields: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    batches = list(src.read(container))
-    for batch in batches[:-1]:
-        assert isinstance(batch, ValueBatch)
-        fields[batch.field].extend(zip(batch.rows, batch.values, strict=True))
-    assert isinstance(batches[-1], ContainerDone)
-    return dict(fields), batches[-1]
-
-
-def ids(src: SqlSource, name: str) -> list[int]:
-    fields, _ = read_table(src, name)
-    return [int(v) for _, v in fields["id"]]
 
 
 def test_lists_non_system_schemas_tables_and_views(pgdata: ServerDatabase) -> None:
@@ -213,7 +188,7 @@ def test_never_analysed_table_still_sampled(pg: Any, pgdata: ServerDatabase) -> 
     pg.execute(f"CREATE TABLE crm.{table} AS SELECT g AS id FROM generate_series(1, 30000) g")
     try:
         with SqlSource(pgdata.url(), include=[f"crm.{table}"], sample_rows=500) as src:
-            got = ids(src, f"crm.{table}")
+            got = read_ids(src, f"crm.{table}")
         assert len(got) == 500 and len(set(got)) == 500
     finally:
         pg.execute(f"DROP TABLE crm.{table}")
@@ -324,19 +299,13 @@ def test_statement_timeout_is_a_container_error(pg: Any, pgdata: ServerDatabase)
         pg.execute("DROP SCHEMA slow CASCADE")
 
 
-def _assert_no_secret(error: BaseException, secret: str) -> None:
-    assert secret not in str(error)
-    assert secret not in repr(error)
-    assert secret not in "".join(traceback.format_exception_only(error))
-
-
 def test_unreachable_port(pgdata: ServerDatabase) -> None:
     src = SqlSource("postgresql://postgres:Sup3rS3cret@127.0.0.1:1/x")
     with pytest.raises(SourceError) as info:
         list(src.containers())
     assert info.value.source == "postgresql://postgres:***@127.0.0.1:1/x"
     assert "cannot connect" in info.value.reason and "refused" in info.value.reason
-    _assert_no_secret(info.value, "Sup3rS3cret")
+    assert_no_secret(info.value, "Sup3rS3cret")
 
 
 def test_unknown_database(pgdata: ServerDatabase) -> None:
@@ -348,7 +317,7 @@ def test_unknown_database(pgdata: ServerDatabase) -> None:
         list(src.containers())
     assert info.value.source == src.name and "***" in src.name
     assert 'database "no_such_db_derbes" does not exist' in info.value.reason
-    _assert_no_secret(info.value, "Sup3rS3cret")
+    assert_no_secret(info.value, "Sup3rS3cret")
 
 
 def test_weird_identifiers(pg: Any, pgdata: ServerDatabase) -> None:
@@ -361,22 +330,7 @@ def test_weird_identifiers(pg: Any, pgdata: ServerDatabase) -> None:
 
 def test_concurrent_reads(pgdata: ServerDatabase) -> None:
     names = ["crm.big", "crm.medium", "crm.customers", "audit.log"] * 2
-    results: dict[str, int] = {}
-    errors: list[BaseException] = []
     with SqlSource(pgdata.url(), sample_rows=500, connections=2) as src:
-        containers = {c.name: c for c in src.containers()}
-
-        def work(name: str) -> None:
-            try:
-                results[name] = list(src.read(containers[name]))[-1].rows_scanned
-            except BaseException as e:  # collected and re-raised in the main thread
-                errors.append(e)
-
-        threads = [threading.Thread(target=work, args=(n,)) for n in names]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = read_in_threads(src, names)
         assert src._engine.pool.checkedout() == 0
-    assert not errors
     assert results == {"crm.big": 500, "crm.medium": 500, "crm.customers": 2, "audit.log": 1}

@@ -12,39 +12,19 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sql_helpers import read_ids, read_in_threads, read_table
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import sql as sqlmod
-from derbes.scanner.sources.base import ContainerDone, Source, ValueBatch
+from derbes.scanner.sources.base import Source, ValueBatch
 from derbes.scanner.sources.sql import SqlSource, display_name
 
 IIN = "870412300123"  # a well-formed IIN (the value itself only needs to round-trip here)
-
-
-def read_table(src: SqlSource, name: str) -> tuple[dict[str, list[tuple[int, str]]], ContainerDone]:
-    """Every (row, value) per field of one container, and its ContainerDone."""
-    container = next(c for c in src.containers() if c.name == name)
-    fields: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    done = None
-    batches = list(src.read(container))
-    for batch in batches[:-1]:
-        assert isinstance(batch, ValueBatch)
-        assert len(batch.rows) == len(batch.values)
-        fields[batch.field].extend(zip(batch.rows, batch.values, strict=True))
-    done = batches[-1]
-    assert isinstance(done, ContainerDone)
-    return dict(fields), done
-
-
-def sample_ids(src: SqlSource, name: str) -> list[int]:
-    fields, _ = read_table(src, name)
-    return [int(v) for _, v in fields["id"]]
 
 
 @pytest.fixture
@@ -214,9 +194,9 @@ def test_same_seed_same_rows(db: Path, table: str) -> None:
         SqlSource(url(db), sample_rows=100, seed=42) as a,
         SqlSource(url(db), sample_rows=100, seed=42) as b,
     ):
-        first, second = sample_ids(a, table), sample_ids(b, table)
+        first, second = read_ids(a, table), read_ids(b, table)
     with SqlSource(url(db), sample_rows=100, seed=43) as c:
-        other = sample_ids(c, table)
+        other = read_ids(c, table)
     assert first == second
     assert set(first) != set(other)
 
@@ -306,24 +286,9 @@ def test_statement_timeout_interrupts_sqlite(tmp_path: Path) -> None:
 
 def test_concurrent_reads_share_a_bounded_pool(db: Path) -> None:
     names = ["main.big", "main.medium", "main.tiny", "main.customers"]
-    results: dict[str, int] = {}
-    errors: list[BaseException] = []
     with SqlSource(url(db), sample_rows=0, connections=2) as src:
-        containers = {c.name: c for c in src.containers()}
-
-        def work(name: str) -> None:
-            try:
-                results[name] = list(src.read(containers[name]))[-1].rows_scanned
-            except BaseException as e:  # collected and re-raised in the main thread
-                errors.append(e)
-
-        threads = [threading.Thread(target=work, args=(n,)) for n in names * 2]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = read_in_threads(src, names * 2)
         assert src._engine.pool.size() == 2
-    assert not errors
     assert results == {"main.big": 20000, "main.medium": 300, "main.tiny": 10, "main.customers": 2}
 
 
