@@ -41,3 +41,8 @@ def test_escaped_quotes_and_backslash_runs():
 
 def test_unterminated_string_ends_the_line():
     assert value_spans('{"a":"abc') == [(6, 9, "a")]
+
+
+def test_cut_line_ending_in_an_escaped_quote_keeps_it():
+    line = '{"a":"x\\"'
+    assert value_spans(line) == [(6, len(line), "a")]
