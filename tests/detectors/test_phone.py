@@ -59,3 +59,25 @@ def test_spans(text: str, expected: list[str]) -> None:
 def test_bare_digits_count_with_a_phone_column_name() -> None:
     assert found_alone(PhoneRecognizer, "87011234567", ["phone_number"]) == ["87011234567"]
     assert found_alone(PhoneRecognizer, "87011234567", ["order_id"]) == []
+
+
+def test_kazakh_shortcut_agrees_with_libphonenumber_parsing() -> None:
+    """``phone_is_valid`` skips ``phonenumbers.parse`` for +7/7/8 followed by 7xx; on random
+    numbers in every written form its verdict is the parsing reference's."""
+    import random
+
+    from derbes.detectors.phone import _NON_DIGITS, _valid_by_parsing, phone_is_valid
+
+    rng = random.Random(11)
+    forms = ["+7 {a} {b} {c} {d}", "8 {a} {b} {c}{d}", "8{a}{b}{c}{d}", "+7{a}{b}{c}{d}",
+             "7{a}{b}{c}{d}", "8 ({a}) {b}-{c}-{d}", "+8{a}{b}{c}{d}", "7 {a} {b} {c} {d}"]
+    values = []
+    for _ in range(20_000):
+        nat = "".join(rng.choice("0123456789") for _ in range(10))
+        if rng.random() < 0.7:
+            nat = "7" + nat[1:]
+        values.append(rng.choice(forms).format(a=nat[:3], b=nat[3:6], c=nat[6:8], d=nat[8:]))
+    assert any(phone_is_valid(v) for v in values)
+    wrong = [v for v in values
+             if phone_is_valid.__wrapped__(v) != _valid_by_parsing(v, _NON_DIGITS.sub("", v))]
+    assert wrong == []
