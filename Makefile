@@ -24,6 +24,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/sql_sampling.py
+	$(PY) benchmarks/db_tables.py
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache

@@ -7,8 +7,8 @@ connection, no detection. The ratio says what detection, sampling and aggregatio
     .venv/bin/python benchmarks/db_tables.py [--tables 1000] [--rows 1000] [--connections 4]
 
 Every table holds a valid IIN (five values repeat) and a phone number (distinct across all
-tables) in every row. The tables live in a schema of their own, dropped at the end. Exit status 1 if the scan takes
-longer than ``--max-seconds``.
+tables) in every row. The tables live in a schema of their own, dropped at the end. Exit
+status 1 if the scan takes longer than ``--max-seconds``.
 """
 
 from __future__ import annotations
