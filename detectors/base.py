@@ -57,6 +57,9 @@ class DerbesRecognizer(PatternRecognizer):
     CONTEXT_BOOST: ClassVar[float] = 0.35
     CONTEXT_FLOOR: ClassVar[float] = 0.4
     VALIDATED_SCORE: ClassVar[float] = 1.0
+    #: For numbers of a fixed width that may begin with zeros (IIN, BIN): the width, so that
+    #: a value read from an integer column, which lost them, is also tried padded back.
+    INTEGER_WIDTH: ClassVar[int | None] = None
     FLAGS: ClassVar[int] = 0
     #: What validates a match, in ``en``, ``ru`` and ``kk``, for ``derbes detectors``.
     VALIDATION: ClassVar[dict[str, str]] = {}

@@ -30,6 +30,7 @@ class KzBinRecognizer(DerbesRecognizer):
             0.3,
         ),
     )
+    INTEGER_WIDTH = 12
     PREFILTERS = (rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][4-6][0-3][0-9]{6}(?:[^0-9A-Za-z]|$)",)
     CONTEXT = (
         "бин", "бсн", "bin", "бизнес-идентификационный", "бизнес идентификационный",

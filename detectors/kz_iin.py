@@ -83,6 +83,7 @@ class KzIinRecognizer(DerbesRecognizer):
             0.3,
         ),
     )
+    INTEGER_WIDTH = 12
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][0-3][0-9][1-6][0-9]{5}(?:[^0-9A-Za-z]|$)",
     )

@@ -46,6 +46,9 @@ class Detector:
                 nlp_engine=blank_nlp_engine([language]),
                 supported_languages=[language],
             )
+        self._padded = [
+            (r, r.INTEGER_WIDTH) for r in self.derbes if getattr(r, "INTEGER_WIDTH", None)
+        ]
         self._fast = None
         if fast:
             from derbes.scanner.fastpath import compile_scanner
@@ -97,9 +100,43 @@ class Detector:
     # -- batches ----------------------------------------------------------------------------
 
     def scan_values(
-        self, values: Sequence[str], field_context: Sequence[str] = ()
+        self, values: Sequence[str], field_context: Sequence[str] = (), *, integer: bool = False
     ) -> Iterator[tuple[int, list[Match]]]:
-        """``(index, matches)`` for every value of a column batch that holds something."""
+        """``(index, matches)`` for every value of a column batch that holds something.
+
+        ``integer``: the column stores numbers, which drop leading zeros. An IIN of someone
+        born in 2000-2009 (``061211600012``) then reads ``61211600012``: recognizers of
+        fixed-width numbers (``INTEGER_WIDTH``) also see such values padded back.
+        """
+        if integer and self._padded:
+            found = dict(self._scan_values(values, field_context))
+            for index, matches in self._scan_padded(values, field_context):
+                found[index] = [*found.get(index, ()), *matches]
+            yield from sorted(found.items())
+            return
+        yield from self._scan_values(values, field_context)
+
+    def _scan_padded(
+        self, values: Sequence[str], field_context: Sequence[str]
+    ) -> Iterator[tuple[int, list[Match]]]:
+        for index, value in enumerate(values):
+            if not value.isdigit() or not value.isascii():
+                continue
+            out: list[Match] = []
+            for recognizer, width in self._padded:
+                if width - 3 <= len(value) < width:
+                    padded = value.zfill(width)
+                    out.extend(
+                        (recognizer.ENTITY, 0, len(value), score)
+                        for s, e, score in recognizer.find(padded, field_context)
+                        if s == 0 and e == width
+                    )
+            if out:
+                yield index, out
+
+    def _scan_values(
+        self, values: Sequence[str], field_context: Sequence[str]
+    ) -> Iterator[tuple[int, list[Match]]]:
         if self._fast is not None and not self.others:
             # Cells repeat (a status, the same IIN in many rows): one verdict per distinct
             # value and candidate set in this batch, whose field context is the same.

@@ -202,7 +202,8 @@ class ContainerScanner:
             out.rows = max(out.rows, batch.rows[-1])
         context = _field_context(batch.field)
         values = batch.values
-        for index, matches in self.detector.scan_values(values, context):
+        integer = _is_integer_type(out.container, batch.field)
+        for index, matches in self.detector.scan_values(values, context, integer=integer):
             value = values[index]
             row = batch.rows[index]
             for entity, start, end, score in matches:
@@ -537,6 +538,21 @@ def _replace_match(finding: Finding, match_type: str) -> Finding:
     from dataclasses import replace
 
     return replace(finding, match_type=match_type)
+
+
+_INTEGER_TYPE = re.compile(
+    r"(?:tiny|small|medium|big)?int(?:eger)?\b.*|u?int\d+|(?:numeric|decimal|number)"
+    r"\(\s*\d+\s*(?:,\s*0\s*)?\)",
+    re.IGNORECASE,
+)
+
+
+def _is_integer_type(container: Container, field_name: str) -> bool:
+    """Whether ``field_name`` is a column of ``container`` that stores whole numbers."""
+    for column in container.columns:
+        if column.name == field_name:
+            return _INTEGER_TYPE.fullmatch(column.type.strip()) is not None
+    return False
 
 
 def _field_context(field_name: str) -> tuple[str, ...]:

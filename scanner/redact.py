@@ -15,6 +15,7 @@ import secrets
 HASH_KEY_ENV = "DERBES_HASH_KEY"
 
 _DIGIT_ENTITIES = frozenset({"KZ_IIN", "KZ_BIN", "PHONE_NUMBER", "IMEI", "CREDIT_CARD"})
+_TWELVE_DIGITS = frozenset({"KZ_IIN", "KZ_BIN"})
 
 
 def hash_key_from_env() -> bytes | None:
@@ -34,6 +35,8 @@ def normalize(entity: str, value: str) -> str:
         digits = "".join(c for c in value if c.isdigit())
         if entity == "PHONE_NUMBER" and len(digits) == 11 and digits[0] == "8":
             digits = "7" + digits[1:]
+        elif entity in _TWELVE_DIGITS:
+            digits = digits.zfill(12)  # an IIN read from an integer column lost its zeros
         return digits
     if entity in ("EMAIL_ADDRESS", "MAC_ADDRESS", "DEVICE_ID", "IP_ADDRESS", "IBAN_CODE"):
         return "".join(value.split()).lower().replace("-", ":" if entity == "MAC_ADDRESS" else "-")
@@ -48,6 +51,8 @@ def value_hash(key: bytes, entity: str, value: str) -> str:
 
 def mask(entity: str, value: str) -> str:
     """A preview that shows the shape of a value but not the value: ``8710******27``."""
+    if entity in _TWELVE_DIGITS and value.isdigit() and len(value) < 12:
+        value = value.zfill(12)
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
         return f"{local[:1]}***@{domain}"

@@ -193,3 +193,36 @@ def test_stop_event_marks_interrupted():
     stop.set()
     result = scan([_table_source()], ScanOptions(), detector=_detector(), stop=stop)
     assert result.interrupted and result.incomplete
+
+
+def test_integer_columns_get_their_leading_zeros_back():
+    """061211600012 (an IIN, second pass) and 070941024691 (a BIN) from the issue's vectors,
+    stored in integer columns, read back without their leading zero; in a text column the
+    same 11 digits are just 11 digits."""
+    from derbes.detectors.kz_bin import KzBinRecognizer
+
+    def source(kind):
+        container = Container("public.people", "table", (
+            Column("person_no", kind), Column("company_no", kind)))
+
+        class One(FakeSource):
+            def containers(self):
+                yield container
+
+        return One("db", "database", {"public.people": (["person_no", "company_no"], [
+            ValueBatch("person_no", [1, 2], ["61211600012", "61211600012"]),
+            ValueBatch("company_no", [1, 2], ["70941024691", "70941024691"]),
+        ])})
+
+    detector = Detector([KzIinRecognizer(), KzBinRecognizer()])
+    result = scan([source("BIGINT")], ScanOptions(hits=True, hash_key=b"k"), detector=detector)
+    got = {(f.field, f.entity, f.examples) for f in result.findings}
+    assert got == {("person_no", "KZ_IIN", ("0612******12",)),
+                   ("company_no", "KZ_BIN", ("0709******91",))}
+    # The same IIN written in full hashes the same: distinct values compare across columns.
+    from derbes.scanner.redact import value_hash
+
+    assert {h.value_hash for h in result.hits if h.entity == "KZ_IIN"} == {
+        value_hash(b"k", "KZ_IIN", "061211600012")}
+    text = scan([source("TEXT")], ScanOptions(), detector=detector)
+    assert text.findings == ()
