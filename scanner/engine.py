@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from derbes.detectors import category_of
 from derbes.scanner import jsonpaths
@@ -479,6 +479,21 @@ def _findings(
     options: ScanOptions,
 ) -> list[Finding]:
     rows = max(info.rows_scanned, 1)
+
+    def finding(field_name: str | None, entity: str, match_type: str, **counts) -> Finding:
+        return Finding(
+            scan_id=scan_id,
+            source=source.name,
+            source_kind=source.kind,
+            container=outcome.container.name,
+            field=field_name,
+            entity=entity,
+            category=category_of(entity),
+            match_type=match_type,
+            rows_scanned=info.rows_scanned,
+            **counts,
+        )
+
     by_value: dict[tuple[str | None, str], Finding] = {}
     for (field_name, entity), agg in outcome.aggs.items():
         strong = agg.score_max >= options.strong_score
@@ -487,17 +502,9 @@ def _findings(
         )
         if agg.score_max < options.min_score or not (strong or enough):
             continue
-        by_value[(field_name, entity)] = Finding(
-            scan_id=scan_id,
-            source=source.name,
-            source_kind=source.kind,
-            container=outcome.container.name,
-            field=field_name,
-            entity=entity,
-            category=category_of(entity),
-            match_type=MATCH_VALUE,
+        by_value[(field_name, entity)] = finding(
+            field_name, entity, MATCH_VALUE,
             hits=agg.hits,
-            rows_scanned=info.rows_scanned,
             rows_with_hits=agg.rows_with_hits,
             distinct_values=len(agg.hashes),
             score_max=round(agg.score_max, 4),
@@ -512,32 +519,12 @@ def _findings(
             if entity is None:
                 continue
             found = by_value.get((name, entity))
-            if found is not None:
-                by_value[(name, entity)] = _replace_match(found, MATCH_BOTH)
-                continue
-            by_value[(name, entity)] = Finding(
-                scan_id=scan_id,
-                source=source.name,
-                source_kind=source.kind,
-                container=outcome.container.name,
-                field=name,
-                entity=entity,
-                category=category_of(entity),
-                match_type=MATCH_NAME,
-                hits=0,
-                rows_scanned=info.rows_scanned,
-                rows_with_hits=0,
-                distinct_values=0,
-                score_max=0.0,
-                score_mean=0.0,
+            by_value[(name, entity)] = (
+                replace(found, match_type=MATCH_BOTH) if found is not None else finding(
+                    name, entity, MATCH_NAME, hits=0, rows_with_hits=0, distinct_values=0,
+                    score_max=0.0, score_mean=0.0)
             )
     return sorted(by_value.values(), key=lambda f: (f.container, f.field or "", f.entity))
-
-
-def _replace_match(finding: Finding, match_type: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, match_type=match_type)
 
 
 _INTEGER_TYPE = re.compile(
