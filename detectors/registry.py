@@ -18,16 +18,20 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine
 
+from derbes.detectors.address_by_key import AddressByKeyRecognizer
 from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
 from derbes.detectors.credit_card import CreditCardRecognizer
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.email import EmailRecognizer
 from derbes.detectors.iban import IbanRecognizer
+from derbes.detectors.identity_document_by_key import IdentityDocumentByKeyRecognizer
 from derbes.detectors.imei import ImeiRecognizer
 from derbes.detectors.ip_address import IpAddressRecognizer
 from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.detectors.mac_address import MacAddressRecognizer
+from derbes.detectors.person_by_key import PersonByKeyRecognizer
 from derbes.detectors.phone import PhoneRecognizer
 
 #: Languages derbes speaks: Russian, Kazakh, English.
@@ -44,6 +48,10 @@ RECOGNIZER_CLASSES: tuple[type[DerbesRecognizer], ...] = (
     DeviceIdRecognizer,
     CreditCardRecognizer,
     IbanRecognizer,
+    PersonByKeyRecognizer,
+    BirthDateByKeyRecognizer,
+    AddressByKeyRecognizer,
+    IdentityDocumentByKeyRecognizer,
 )
 
 

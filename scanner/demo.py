@@ -234,7 +234,7 @@ def _json_log(path: Path, people: list[dict], rng: random.Random) -> Path:
                 "level": "info",
                 "event": rng.choice(["app_open", "login", "purchase"]),
                 "trace_id": str(uuid.UUID(int=rng.getrandbits(128))),
-                "user": {"phone": p["phone"], "email": p["email"]},
+                "user": {"fio": p["name"], "phone": p["phone"], "email": p["email"]},
                 "device": {"idfa": p["idfa"], "imei": p["imei"]},
                 "app_version": f"4.{rng.randint(0, 20)}.{rng.randint(0, 99)}",
             }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 # Each rule matches whole tokens of a name split at _, -, ., spaces and camelCase.
+# The first rule that matches wins: identity documents come before cards (``id_card``).
 NAME_RULES: tuple[tuple[str, str], ...] = (
     ("KZ_IIN", r"iin|иин|жсн|client_iin|iin_number"),
     ("KZ_BIN", r"bin|бин|бсн|company_bin|bin_number"),
@@ -22,6 +23,9 @@ NAME_RULES: tuple[tuple[str, str], ...] = (
     ("IMEI", r"imei"),
     ("DEVICE_ID", r"device_id|idfa|gaid|idfv|android_id|advertising_id|ad_id|"
                   r"идентификатор_устройства|құрылғы_идентификаторы"),
+    ("IDENTITY_DOCUMENT", r"passport|passport_number|passport_no|id_card|udl|"
+                          r"document_number|doc_number|паспорт|удостоверение|удл|"
+                          r"жеке_куәлік|құжат_нөмірі"),
     ("CREDIT_CARD", r"card|card_number|card_no|pan|cc_number|номер_карты|карта"),
     ("IBAN_CODE", r"iban|account_iban|счет|банковский_счет|шот"),
     ("PERSON", r"fio|full_name|fullname|first_name|firstname|last_name|lastname|surname|"
@@ -31,9 +35,6 @@ NAME_RULES: tuple[tuple[str, str], ...] = (
                       r"др|туған_күні|туылған_күні"),
     ("ADDRESS", r"address|addr|street|home_address|postal_address|адрес|улица|мекенжай|"
                 r"мекен_жай|delivery_address"),
-    ("IDENTITY_DOCUMENT", r"passport|passport_number|passport_no|id_card|udl|"
-                          r"document_number|doc_number|паспорт|удостоверение|удл|"
-                          r"жеке_куәлік|құжат_нөмірі"),
 )
 
 _CAMEL = re.compile(r"(?<=[a-zа-я0-9])(?=[A-ZА-Я])")

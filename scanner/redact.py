@@ -56,6 +56,13 @@ def mask(entity: str, value: str) -> str:
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
         return f"{local[:1]}***@{domain}"
+    if entity == "PERSON":
+        # Initials only: a name's letters are the name.
+        return " ".join(w[:1] + "***" for w in value.split())
+    if entity in ("DATE_OF_BIRTH", "ADDRESS"):
+        # The decade or the town's first letters; day, month, street and number stay hidden.
+        keep = 3 if entity == "DATE_OF_BIRTH" else 4
+        return value[:keep] + "*" * max(len(value) - keep, 3)
     if entity == "IP_ADDRESS":
         if ":" in value:
             head = value.split(":")

@@ -24,6 +24,9 @@ EXTRA = [
     "fe80:0:0:0:3c5a:b4ff:fe1f:229e", "3c5a.b41f.229e", "35 417803 685978 9",
     "3782 822463 10005", "4111-1111-1111-1111", "GB82 WEST 1234 5698 7654 32",
     "KZ86 125K ZT50 0410 0100", "A0000000002329",
+    '{"fio":"Нурланова Айгерим","dob":"1987-10-08"}', '{"user": {"fullName": "Ivan Petrov"}}',
+    '{"birth_date" : "08.10.1987", "address": "г. Алматы, ул. Абая, 10"}',
+    '{"passport":"N12345678","id_card": "045112233"}', '{"ФИО": "Иванов Иван"}',
 ]
 
 
@@ -56,7 +59,9 @@ def test_prefilters_cover_every_pattern_match(cls, encoding: str) -> None:
     for text in _texts():
         for _, rx, _ in recognizer._compiled:
             for m in rx.finditer(text):
-                window = text[max(0, m.start() - 1) : m.end() + 1]
+                # What the fast path needs: a prefilter match on the line, ending by the
+                # match's end (a keyed value's prefilter matches its key, before it).
+                window = text[: m.end() + 1]
                 try:
                     raw = window.encode(encoding)
                 except UnicodeEncodeError:
@@ -106,7 +111,9 @@ def test_pattern_prefilters_cover_their_pattern(cls, encoding: str) -> None:
         own = [re.compile(cls.PREFILTERS[k], re.MULTILINE) for k in cls.PATTERN_PREFILTERS[name]]
         for text in _texts():
             for m in rx.finditer(text):
-                window = text[max(0, m.start() - 1) : m.end() + 1]
+                # What the fast path needs: a prefilter match on the line, ending by the
+                # match's end (a keyed value's prefilter matches its key, before it).
+                window = text[: m.end() + 1]
                 try:
                     raw = window.encode(encoding)
                 except UnicodeEncodeError:

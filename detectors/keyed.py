@@ -1,0 +1,64 @@
+"""Values that only their JSON key tells apart: a name, a birth date, an address.
+
+No checksum says that ``"Айгерим Нурланова"`` is a person's name, but ``"fio": "..."`` does.
+A keyed recognizer reports the string value of a JSON member whose key is one of ``KEYS``,
+in a log line or in a text column holding JSON. In a table, the column name is evidence of
+its own (``scanner/names.py``); these recognizers add what JSON logs hold under such keys.
+
+The key is matched by fixed-width lookbehinds, one per key and spacing (``"fio":"`` and
+``"fio": "``), so the pattern stays linear; the value is a JSON string body of at most
+``MAX_LENGTH`` characters, escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+MAX_LENGTH = 200
+_SPACINGS = ('":"', '": "', '" : "')
+QUOTE = '"'
+
+
+class KeyedValueRecognizer(DerbesRecognizer):
+    """Base: the string value of a JSON member named by one of ``KEYS``."""
+
+    #: JSON keys, as written (case matters in JSON; list the spellings in use).
+    KEYS: ClassVar[tuple[str, ...]] = ()
+    SCORE: ClassVar[float] = 0.6
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.KEYS:
+            return
+        behind = "|".join(
+            f"(?<={re.escape(QUOTE + key + spacing)})"
+            for key in cls.KEYS
+            for spacing in _SPACINGS
+        )
+        body = '(?:[^"\\\\]|\\\\.){1,' + str(MAX_LENGTH) + "}"  # a JSON string body
+        cls.PATTERNS = (Pattern("keyed", rf"(?:{behind}){body}(?=\")", cls.SCORE),)
+        # The keys are context too: a column named ``fio`` holding JSON strings, say.
+        cls.CONTEXT = tuple(dict.fromkeys(k.casefold() for k in cls.KEYS))
+        keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)}, key=len, reverse=True)
+        cls.PREFILTERS = (b'"(?:' + b"|".join(keys) + b')" ?: ?"',)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Not an empty or placeholder value; subclasses check the shape."""
+        text = pattern_text.strip()
+        if not text or text.lower() in ("null", "none", "-", "n/a", "***", "hidden"):
+            return False
+        return None
+
+
+def _byte_forms(key: str) -> set[bytes]:
+    """The key's bytes in UTF-8 and, for Cyrillic keys, in cp1251 (legacy logs)."""
+    forms = {re.escape(key).encode("utf-8")}
+    with contextlib.suppress(UnicodeEncodeError):
+        forms.add(re.escape(key).encode("cp1251"))
+    return forms

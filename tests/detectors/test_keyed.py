@@ -1,0 +1,68 @@
+"""Values known by their JSON key: names, birth dates, addresses, document numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from derbes.detectors.address_by_key import AddressByKeyRecognizer
+from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
+from derbes.detectors.identity_document_by_key import IdentityDocumentByKeyRecognizer
+from derbes.detectors.person_by_key import PersonByKeyRecognizer
+from derbes.scanner.redact import mask
+
+# Made-up people and documents; no checksum applies to these entities.
+FOUND = [
+    (PersonByKeyRecognizer, '{"fio":"Нурланова Айгерим Ерлановна","iin":"871008401427"}',
+     "Нурланова Айгерим Ерлановна"),
+    (PersonByKeyRecognizer, '{"user": {"fullName": "Ivan Petrov"}}', "Ivan Petrov"),
+    (PersonByKeyRecognizer, '{"ФИО" : "Әлиев Дәурен"}', "Әлиев Дәурен"),
+    (PersonByKeyRecognizer, json.dumps({"last_name": "Иванов"}),  # ensure_ascii escapes
+     json.dumps("Иванов")[1:-1]),
+    (BirthDateByKeyRecognizer, '{"dob":"1987-10-08"}', "1987-10-08"),
+    (BirthDateByKeyRecognizer, '{"birth_date": "08.10.1987"}', "08.10.1987"),
+    (BirthDateByKeyRecognizer, '{"туған_күні":"2006-12-11T00:00:00Z"}', "2006-12-11T00:00:00Z"),
+    (AddressByKeyRecognizer, '{"address":"г. Алматы, ул. Абая, 10"}', "г. Алматы, ул. Абая, 10"),
+    (AddressByKeyRecognizer, '{"мекенжай": "Астана қ., Мәңгілік Ел, 8"}',
+     "Астана қ., Мәңгілік Ел, 8"),
+    (IdentityDocumentByKeyRecognizer, '{"passport":"N12345678"}', "N12345678"),
+    (IdentityDocumentByKeyRecognizer, '{"id_card": "045112233"}', "045112233"),
+]
+
+NOT_FOUND = [
+    (PersonByKeyRecognizer, '{"name":"Pro plan"}'),  # "name" alone names products too
+    (PersonByKeyRecognizer, '{"fio":"12345"}'),
+    (PersonByKeyRecognizer, '{"fio":null}'),
+    (PersonByKeyRecognizer, '{"fio":""}'),
+    (PersonByKeyRecognizer, 'fio=Нурланова'),  # free text: no key, no claim
+    (BirthDateByKeyRecognizer, '{"dob":"2026-13-01"}'),
+    (BirthDateByKeyRecognizer, '{"dob":"1850-01-01"}'),
+    (BirthDateByKeyRecognizer, '{"created":"1987-10-08"}'),
+    (AddressByKeyRecognizer, '{"address":"10.0.0.1"}'),  # an IP address: no letters
+    (AddressByKeyRecognizer, '{"address":"n/a"}'),
+    (IdentityDocumentByKeyRecognizer, '{"passport":"yes"}'),
+    (IdentityDocumentByKeyRecognizer, '{"passport":"N1"}'),
+]
+
+
+@pytest.mark.parametrize(("cls", "text", "value"), FOUND)
+def test_found(cls, text: str, value: str) -> None:
+    spans = cls().find(text)
+    assert [text[s:e] for s, e, _ in spans] == [value]
+
+
+@pytest.mark.parametrize(("cls", "text"), NOT_FOUND)
+def test_not_found(cls, text: str) -> None:
+    assert cls().find(text) == []
+
+
+def test_long_values_are_not_taken() -> None:
+    text = '{"address":"' + "x" * 500 + '"}'
+    assert AddressByKeyRecognizer().find(text) == []
+
+
+def test_masks_show_no_name_no_date() -> None:
+    assert mask("PERSON", "Нурланова Айгерим Ерлановна") == "Н*** А*** Е***"
+    assert mask("DATE_OF_BIRTH", "1987-10-08") == "198*******"
+    assert "Абая" not in mask("ADDRESS", "г. Алматы, ул. Абая, 10")
