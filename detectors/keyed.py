@@ -57,8 +57,15 @@ class KeyedValueRecognizer(DerbesRecognizer):
 
 
 def _byte_forms(key: str) -> set[bytes]:
-    """The key's bytes in UTF-8 and, for Cyrillic keys, in cp1251 (legacy logs)."""
-    forms = {re.escape(key).encode("utf-8")}
+    """The key's bytes in UTF-8 and, for Cyrillic keys, in cp1251 (legacy logs).
+
+    Bytes past ASCII are written ``\\xNN``, which Hyperscan, ``re``, RE2 and ripgrep's byte
+    mode all read the same way.
+    """
+    encoded = [key.encode("utf-8")]
     with contextlib.suppress(UnicodeEncodeError):
-        forms.add(re.escape(key).encode("cp1251"))
-    return forms
+        encoded.append(key.encode("cp1251"))
+    return {
+        b"".join(re.escape(bytes([b])) if b < 0x80 else b"\\x%02x" % b for b in raw)
+        for raw in encoded
+    }
