@@ -93,7 +93,8 @@ class DerbesRecognizer(PatternRecognizer):
             if patterns is not None and pattern_name not in patterns:
                 continue
             for m in rx.finditer(text):
-                start, end = m.span()
+                # A pattern may match more than it reports: a ``value`` group is the span.
+                start, end = m.span("value") if "value" in rx.groupindex else m.span()
                 if start == end:
                     continue
                 value = text[start:end]

@@ -5,9 +5,10 @@ A keyed recognizer reports the string value of a JSON member whose key is one of
 in a log line or in a text column holding JSON. In a table, the column name is evidence of
 its own (``scanner/names.py``); these recognizers add what JSON logs hold under such keys.
 
-The key is matched by fixed-width lookbehinds, one per key and spacing (``"fio":"`` and
-``"fio": "``), so the pattern stays linear; the value is a JSON string body of at most
-``MAX_LENGTH`` characters, escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``).
+The pattern matches the key and its value; the ``value`` group is the span reported (see
+:meth:`DerbesRecognizer.candidates`). It starts with a quote and a literal key, so it is
+cheap to search, and the value is a JSON string body of at most ``MAX_LENGTH`` characters,
+escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from presidio_analyzer import Pattern
 from derbes.detectors.base import DerbesRecognizer
 
 MAX_LENGTH = 200
-_SPACINGS = ('":"', '": "', '" : "')
-QUOTE = '"'
 
 
 class KeyedValueRecognizer(DerbesRecognizer):
@@ -36,13 +35,12 @@ class KeyedValueRecognizer(DerbesRecognizer):
         super().__init_subclass__(**kwargs)
         if not cls.KEYS:
             return
-        behind = "|".join(
-            f"(?<={re.escape(QUOTE + key + spacing)})"
-            for key in cls.KEYS
-            for spacing in _SPACINGS
-        )
+        keys = "|".join(re.escape(k) for k in sorted(cls.KEYS, key=len, reverse=True))
         body = '(?:[^"\\\\]|\\\\.){1,' + str(MAX_LENGTH) + "}"  # a JSON string body
-        cls.PATTERNS = (Pattern("keyed", rf"(?:{behind}){body}(?=\")", cls.SCORE),)
+        # The match spans key and value; the ``value`` group is what is reported.
+        cls.PATTERNS = (
+            Pattern("keyed", f'"(?:{keys})" ?: ?"(?P<value>{body})(?=")', cls.SCORE),
+        )
         # The keys are context too: a column named ``fio`` holding JSON strings, say.
         cls.CONTEXT = tuple(dict.fromkeys(k.casefold() for k in cls.KEYS))
         keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)}, key=len, reverse=True)
