@@ -187,14 +187,8 @@ def test_pg_table_dropped_during_scan(
 ) -> None:
     table = unique_name("doomed")
     pg.execute(f"CREATE TABLE rel.{table} AS SELECT 1 AS id, '{IINS[3]}'::text AS iin")
-    listed = SqlSource.containers
-
-    def containers_then_drop(self):
-        found = list(listed(self))
-        pg.execute(f"DROP TABLE rel.{table}")  # listed, then gone before it is read
-        yield from found
-
-    monkeypatch.setattr(SqlSource, "containers", containers_then_drop)
+    # Listed, then gone before it is read.
+    _after_listing(monkeypatch, lambda: pg.execute(f"DROP TABLE rel.{table}"))
     control = write_control(tmp_path)
     url = pgrel.url()
     run = derbes_scan([control, url], include=["rel.good", f"rel.{table}"])
@@ -460,15 +454,8 @@ def test_mysql_select_revoked_during_scan(
     with my_admin.cursor() as cur:
         cur.execute(f"GRANT SELECT ON `{db}`.rel_good TO '{user}'@'%'")
         cur.execute(f"GRANT SELECT ON `{db}`.rel_big TO '{user}'@'%'")
-    listed = SqlSource.containers
-
-    def containers_then_revoke(self):
-        found = list(listed(self))
-        with my_admin.cursor() as cur:
-            cur.execute(f"REVOKE SELECT ON `{db}`.rel_big FROM '{user}'@'%'")
-        yield from found
-
-    monkeypatch.setattr(SqlSource, "containers", containers_then_revoke)
+    _after_listing(monkeypatch, lambda: my_admin.cursor().execute(
+        f"REVOKE SELECT ON `{db}`.rel_big FROM '{user}'@'%'"))
     control = write_control(tmp_path)
     url = myrel.url(user=user, password=my_user[1])
     run = derbes_scan([control, url], include=["rel_good", "rel_big"], connections=1)
@@ -513,15 +500,7 @@ def test_mysql_table_dropped_during_scan(
     with my_admin.cursor() as cur:
         cur.execute(f"CREATE TABLE `{table}` (id int, note text)")
         cur.execute(f"INSERT INTO `{table}` VALUES (1, 'x {IINS[3]}')")
-    listed = SqlSource.containers
-
-    def containers_then_drop(self):
-        found = list(listed(self))
-        with my_admin.cursor() as cur:
-            cur.execute(f"DROP TABLE `{table}`")
-        yield from found
-
-    monkeypatch.setattr(SqlSource, "containers", containers_then_drop)
+    _after_listing(monkeypatch, lambda: my_admin.cursor().execute(f"DROP TABLE `{table}`"))
     control = write_control(tmp_path)
     url = myrel.url()
     run = derbes_scan([control, url], include=["rel_good", table])
@@ -615,3 +594,16 @@ def test_mysql_exotic_column_types(
     (info,) = run.containers_of(name)
     assert any("avatar" in n and "binary" in n for n in info["notes"]), info["notes"]
     assert run.code == 0
+
+
+def _after_listing(monkeypatch: pytest.MonkeyPatch, change: Any) -> None:
+    """Run ``change`` against the server after the source has listed its tables and before
+    it reads any: a table dropped, a privilege revoked in the middle of a scan."""
+    listed = SqlSource.containers
+
+    def containers_then_change(self):
+        found = list(listed(self))
+        change()
+        yield from found
+
+    monkeypatch.setattr(SqlSource, "containers", containers_then_change)
