@@ -404,14 +404,46 @@ class _HyperscanMatcher:
         return scratch
 
     def line_marks(self, data: bytes) -> list[Mark]:
-        marks: list[Mark] = []
-        append = marks.append
-        bits = self._bits
+        """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes."""
         size = len(data)
         find = data.find
         rfind = data.rfind
         count = data.count
-        # The current line: index, [lo, hi) without its newline, end = hi + 1, its mask.
+        counted = [0, 0]  # (line index, start) of the last line located: count from there
+
+        def locate(to: int) -> tuple[int, int, int, int]:
+            last = to - 1
+            lo = rfind(b"\n", 0, last) + 1
+            index = counted[0] + count(b"\n", counted[1], lo)
+            counted[0], counted[1] = index, lo
+            hi = find(b"\n", last)
+            if hi < 0:
+                hi = size
+            return index, lo, hi, hi + 1
+
+        return self._marks(data, locate)
+
+    def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
+        """Candidate units of a column batch (``starts``: where each begins): (index, mask)."""
+        last_unit = len(starts) - 1
+        size = len(data)
+
+        def locate(to: int) -> tuple[int, int, int, int]:
+            index = bisect_right(starts, to - 1) - 1
+            end = starts[index + 1] if index < last_unit else size
+            return index, starts[index], end, end
+
+        return [(index, mask) for index, _, _, mask in self._marks(data, locate)]
+
+    def _marks(self, data: bytes, locate: Any) -> list[Mark]:
+        """One scan of ``data``; ``locate(end offset)`` gives the unit a match ends in as
+        ``(index, lo, hi, end)``. Matches arrive in end-offset order, so each unit is
+        located once, and a unit flooded with matches is finished once per prefilter."""
+        marks: list[Mark] = []
+        append = marks.append
+        bits = self._bits
+        size = len(data)
+        # The current unit: index, [lo, hi), end (where the next unit begins), its mask.
         index = lo = hi = mask = hits = base = 0
         end = -1
 
@@ -419,24 +451,17 @@ class _HyperscanMatcher:
             nonlocal index, lo, hi, end, mask, hits
             to += base
             if to > end:
-                # The match ends on a later line (at or past the newline it ends with).
+                # The match ends in a later unit (for lines: at or past its newline).
                 if mask:
                     append((index, lo, hi, mask))
-                last = to - 1
-                start = rfind(b"\n", 0, last) + 1
-                index += count(b"\n", lo, start)
-                lo = start
-                hi = find(b"\n", last)
-                if hi < 0:
-                    hi = size
-                end = hi + 1
+                index, lo, hi, end = locate(to)
                 mask = bits[rid]
                 hits = 1
                 return None
             mask |= bits[rid]
             hits += 1
             if hits > FLOOD:
-                return True  # stop: this line is rescanned once per prefilter below
+                return True  # stop: this unit is rescanned once per prefilter below
             return None
 
         view = memoryview(data)
@@ -455,52 +480,6 @@ class _HyperscanMatcher:
                     break
         if mask:
             append((index, lo, hi, mask))
-        return marks
-
-    def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
-        marks: list[tuple[int, int]] = []
-        append = marks.append
-        bits = self._bits
-        last_unit = len(starts) - 1
-        size = len(data)
-        index = mask = hits = base = 0
-        lo = 0
-        end = -1
-
-        def on_match(rid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
-            nonlocal index, lo, end, mask, hits
-            to += base
-            if to > end:
-                if mask:
-                    append((index, mask))
-                index = bisect_right(starts, to - 1) - 1
-                lo = starts[index]
-                end = starts[index + 1] if index < last_unit else size
-                mask = bits[rid]
-                hits = 1
-                return None
-            mask |= bits[rid]
-            hits += 1
-            if hits > FLOOD:
-                return True
-            return None
-
-        view = memoryview(data)
-        scan = self._db.scan
-        scratch = self._scratch("db")
-        while True:
-            try:
-                scan(view[base:] if base else data, match_event_handler=on_match,
-                     scratch=scratch)
-                break
-            except hyperscan.ScanTerminated:
-                mask |= self.single_mask(view[lo:end])
-                hits = 0
-                base = end
-                if base >= size:
-                    break
-        if mask:
-            append((index, mask))
         return marks
 
 
