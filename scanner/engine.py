@@ -552,30 +552,47 @@ def _field_context(field_name: str) -> tuple[str, ...]:
 
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-_ISO_TS = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})")
-_CLF_TS = re.compile(r"\[(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2})")
-_DMY_TS = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})")
+# ISO 8601 (2026-11-21T10:00:00, 2026-11-21 10:00:00), nginx/Apache [21/Nov/2026:10:00:00,
+# and day.month.year 21.11.2026 10:00:00: one search finds the leftmost of them.
+_TS = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})"
+    r"|\[(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2})"
+    r"|(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})"
+)
+#: Parsed timestamps by their text: lines of the same second share one.
+_TS_MEMO: dict[str, str | None] = {}
 
 
 def _timestamp(line: str) -> str | None:
     """The first timestamp near the start of a log line, as ISO 8601, or None."""
-    head = line[:200]
-    # Most lines start with their timestamp: try that before searching.
-    m = _ISO_TS.match(head) or _ISO_TS.search(head)
-    if m:
-        y, mo, d, h, mi, s = (int(x) for x in m.groups())
-    elif m := _CLF_TS.search(head):
-        if m.group(2) not in _MONTHS:
-            return None
-        d, y, h, mi, s = int(m[1]), int(m[3]), int(m[4]), int(m[5]), int(m[6])
-        mo = _MONTHS[m.group(2)]
-    elif m := _DMY_TS.search(head):
-        d, mo, y, h, mi, s = (int(x) for x in m.groups())
-    else:
+    m = _TS.search(line, 0, 200)
+    if m is None:
         return None
+    text = m.group()
+    found = _TS_MEMO.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        if len(_TS_MEMO) >= _MEMO_SIZE:
+            _TS_MEMO.clear()
+        found = _TS_MEMO[text] = _parse_timestamp(m.groups())
+    return found  # type: ignore[return-value]
+
+
+def _parse_timestamp(g: tuple[str | None, ...]) -> str | None:
+    if g[0] is not None:
+        y, mo, d, h, mi, s = (int(x) for x in g[0:6])  # type: ignore[arg-type]
+    elif g[6] is not None:
+        if g[7] not in _MONTHS:
+            return None
+        d, y, h, mi, s = (int(x) for x in (g[6], *g[8:12]))  # type: ignore[arg-type]
+        mo = _MONTHS[g[7]]
+    else:
+        d, mo, y, h, mi, s = (int(x) for x in g[12:18])  # type: ignore[arg-type]
     if not (1 <= mo <= 12 and 1 <= d <= 31 and h < 24 and mi < 60 and s < 61 and y > 1970):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+
+
+_UNSEEN = object()
 
 
 def _min_ts(a: str | None, b: str | None) -> str | None:

@@ -9,6 +9,7 @@ from presidio_analyzer import Pattern
 
 from derbes.detectors import DerbesRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
+from derbes.scanner import engine as engine_module
 from derbes.scanner.detect import Detector
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.errors import SourceError
@@ -226,3 +227,21 @@ def test_integer_columns_get_their_leading_zeros_back():
         value_hash(b"k", "KZ_IIN", "061211600012")}
     text = scan([source("TEXT")], ScanOptions(), detector=detector)
     assert text.findings == ()
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("2026-11-21T10:05:09.123Z INFO login", "2026-11-21T10:05:09"),
+    ("2026-11-21 10:05:09,123 ERROR", "2026-11-21T10:05:09"),
+    ('10.1.2.3 - - [21/Nov/2026:10:05:09 +0600] "GET / HTTP/1.1" 200', "2026-11-21T10:05:09"),
+    ("21.11.2026 10:05:09 Пользователь вошёл", "2026-11-21T10:05:09"),
+    # The leftmost timestamp is the line's own; a later one is data.
+    ("[21/Nov/2026:10:05:09 +0600] born 1990-01-02 00:00:00", "2026-11-21T10:05:09"),
+    ("2026-13-01T00:00:00 month 13", None),
+    ("[21/Foo/2026:10:05:09 +0600] no such month", None),
+    ("31.12.1969 23:59:59 before the epoch", None),
+    ("order 20261121100509 no separators", None),
+    ("x" * 200 + " 2026-11-21T10:05:09 too far from the start", None),
+])
+def test_log_line_timestamps(line, expected):
+    assert engine_module._timestamp(line) == expected
+    assert engine_module._timestamp(line) == expected  # the second time from the memo
