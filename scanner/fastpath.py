@@ -18,14 +18,18 @@ line the scan stops, that line alone is rescanned with a database that reports e
 at most once, and the chunk scan resumes at the next line.
 
 Context gates: on a log line there is no field name to give context, so a pattern that needs
-context reports nothing on a line without one of its recognizer's positive context words. A
-generated expression per recognizer (:func:`context_gate`) must also match the line for the
-prefilters that stand only for such patterns (``PATTERN_PREFILTERS``; without it, only when
-every pattern needs context), else they do not count there. Values are never gated.
+context reports nothing on a line without one of its recognizer's positive context words
+before the match. A generated expression per recognizer (:func:`context_gate`) matches such
+words; for the prefilters that stand only for such patterns (``PATTERN_PREFILTERS``; without
+it, only when every pattern needs context), Hyperscan scans lines with "gate, anything but a
+newline, prefilter" in place of the prefilter, so a request id without a device word costs no
+callback. Values are never gated (the column name can be the context): they have a database
+of their own, compiled on first use like the one for lines.
 
 Without Hyperscan (or for a prefilter it cannot compile), the prefilters of each recognizer are
 joined into one alternation and run with ``re2`` if installed, else Python's ``re``, searching
-from line to line: same candidates, slower.
+from line to line; gates are expressions of their own there, which keep a gated prefilter on
+a line with its word anywhere: a few more candidates, the same findings, slower.
 """
 
 from __future__ import annotations
@@ -97,42 +101,96 @@ class CandidateScanner:
                     prefilters.append((pid, _as_bytes(p)))
             self._rec_bits.append(bits)
         self._keep = (1 << len(self._owner)) - 1
+        self._prefilters = prefilters
         # Lines carry no field context, so a recognizer that only reports matches a context
-        # word supports needs such a word somewhere on the line: one more expression per
-        # recognizer, with its own id, gates it (see context_gate()).
+        # word supports needs such a word before the match on its line (see context_gate()).
+        # With Hyperscan, each such prefilter becomes "gate, then anything, then the
+        # prefilter" for lines, so that an id without its word costs no callback at all. The
+        # fallback engines run gates as expressions of their own, with their own ids, and
+        # drop the gated bits from lines where the gate did not match (_apply_gates).
+        self._line_gates: dict[int, bytes] = {}  # gated prefilter id -> its gate
         self._gates: list[tuple[int, int]] = []  # (gated prefilter bits, gate bit)
-        self._bypass = 0
+        self._gate_exprs: list[tuple[int, bytes]] = []
         next_id = len(self._owner)
         for rid, recognizer in enumerate(self.recognizers):
             gate = context_gate(recognizer) if recognizer.PREFILTERS else None
             gated = self._context_only_bits(rid, recognizer) if gate is not None else 0
             if not gated:
                 continue
+            for pid in range(len(self._owner)):
+                if gated >> pid & 1:
+                    self._line_gates[pid] = gate
             if gate:
-                prefilters.append((next_id, gate))
+                self._gate_exprs.append((next_id, gate))
             self._gates.append((gated, 1 << next_id))
             next_id += 1
+        self._bypass = 0
         if self._gates:
-            prefilters.append((next_id, _fold_bypass()))
+            self._gate_exprs.append((next_id, _fold_bypass()))
             self._bypass = 1 << next_id
-        self._hs: _HyperscanMatcher | None = None
-        fallback = prefilters
         if engine is None:
             engine = "hyperscan" if hyperscan is not None else "re2" if re2 is not None else "re"
-        if engine == "hyperscan" and prefilters:
-            if hyperscan is None:
-                raise ValueError("hyperscan is not installed")
-            self._hs, fallback = _compile_hyperscan(prefilters)
+        if engine == "hyperscan" and hyperscan is None:
+            raise ValueError("hyperscan is not installed")
         if engine == "re2" and re2 is None:
             raise ValueError("re2 is not installed")
-        self._fallback = _RegexMatcher(fallback, use_re2=engine != "re") if fallback else None
-        names = []
-        if self._hs is not None:
-            names.append("hyperscan")
-        if self._fallback is not None:
-            names.append(self._fallback.engine)
-        self.engine = "+".join(names) or engine
+        self._engine = engine
+        # One set of matchers for lines (gated), one for column values (never gated: the
+        # column name can be the context); each is compiled on first use.
+        self._compile_lock = threading.Lock()
+        self._for_lines: _Matchers | None = None
+        self._for_values: _Matchers | None = None
         self._sets: dict[int, Candidates] = {}
+
+    @property
+    def engine(self) -> str:
+        """``hyperscan``, ``re2`` or ``re``; ``hyperscan+re`` when some prefilters fell back."""
+        matchers = self._for_lines or self._for_values or self._line_matchers()
+        names = []
+        if matchers.hs is not None:
+            names.append("hyperscan")
+        if matchers.fallback is not None:
+            names.append(matchers.fallback.engine)
+        return "+".join(names) or self._engine
+
+    def _line_matchers(self) -> _Matchers:
+        if self._for_lines is None:
+            with self._compile_lock:
+                if self._for_lines is None:
+                    self._for_lines = self._compile(lines=True)
+        return self._for_lines
+
+    def _value_matchers(self) -> _Matchers:
+        if self._for_values is None:
+            with self._compile_lock:
+                if self._for_values is None:
+                    self._for_values = self._compile(lines=False)
+        return self._for_values
+
+    def _compile(self, *, lines: bool) -> _Matchers:
+        prefilters = self._prefilters
+        gates = self._line_gates if lines else {}
+        hs = None
+        fallback = prefilters
+        if self._engine == "hyperscan" and prefilters:
+            bypass = self._gate_exprs[-1][1] if gates else b""
+            expressions = []
+            for pid, p in prefilters:
+                gate = gates.get(pid)
+                if gate is None:
+                    expressions.append((pid, p))
+                elif gate:  # b"": no positive word, no line can qualify
+                    expressions.append((pid, _after_gate(gate, bypass, p)))
+            hs, rejected = _compile_hyperscan(expressions)
+            rejected_ids = {pid for pid, _ in rejected}
+            fallback = [(pid, p) for pid, p in prefilters if pid in rejected_ids]
+        gated = lines and any(pid in gates for pid, _ in fallback)
+        if gated:
+            fallback = fallback + self._gate_exprs
+        matcher = (
+            _RegexMatcher(fallback, use_re2=self._engine != "re") if fallback else None
+        )
+        return _Matchers(hs, matcher, gated)
 
     def _context_only_bits(self, rid: int, recognizer: DerbesRecognizer) -> int:
         """The bits of the prefilters that stand only for patterns needing context."""
@@ -211,12 +269,13 @@ class CandidateScanner:
         """Candidate lines in order, each once, with the union of its recognizers."""
         if not data:
             return []
-        marks = self._hs.line_marks(data) if self._hs is not None else []
-        if self._fallback is not None:
-            extra = self._fallback.line_marks(data)
+        matchers = self._line_matchers()
+        marks = matchers.hs.line_marks(data) if matchers.hs is not None else []
+        if matchers.fallback is not None:
+            extra = matchers.fallback.line_marks(data)
+            if matchers.gated:
+                extra = self._apply_gates(extra)
             marks = _merge_marks(marks, extra) if marks else extra
-        if self._gates:
-            marks = self._apply_gates(marks)
         return marks
 
     def _apply_gates(self, marks: list[Mark]) -> list[Mark]:
@@ -240,9 +299,10 @@ class CandidateScanner:
 
         Values are not gated by context: the field name can supply it.
         """
-        marks = self._hs.unit_marks(data, starts) if self._hs is not None else []
-        if self._fallback is not None:
-            extra = self._fallback.unit_marks(data, starts)
+        matchers = self._value_matchers()
+        marks = matchers.hs.unit_marks(data, starts) if matchers.hs is not None else []
+        if matchers.fallback is not None:
+            extra = matchers.fallback.unit_marks(data, starts)
             if marks:
                 merged: dict[int, int] = dict(marks)
                 for index, mask in extra:
@@ -250,10 +310,32 @@ class CandidateScanner:
                 marks = sorted(merged.items())
             else:
                 marks = extra
-        if self._gates:
-            keep = self._keep
-            marks = [(index, mask & keep) for index, mask in marks if mask & keep]
         return marks
+
+
+class _Matchers(NamedTuple):
+    """The compiled matchers for one kind of unit (lines or values)."""
+
+    hs: _HyperscanMatcher | None
+    fallback: _RegexMatcher | None
+    #: The fallback runs gate expressions whose bits must be applied (_apply_gates).
+    gated: bool
+
+
+#: A prefilter's leading boundary, ``(?:^|[^...])``: an embedded ``^`` Hyperscan refuses.
+_LEADING_BOUNDARY = re.compile(rb"\A\(\?:\^\|\[\^(?:\\.|[^\]\\])*\]\)")
+
+
+def _after_gate(gate: bytes, bypass: bytes, prefilter: bytes) -> bytes:
+    """A prefilter that matches only after its gate (or a bypass character) on its line.
+
+    A context word lies before the match it supports (the recognizer looks back from the
+    match), so ``gate [^\\n]* prefilter`` holds every line the gate would have kept. The
+    prefilter's leading boundary is dropped: the word's last byte may be that boundary
+    (``устройства`` ends in a byte that is not ``[0-9A-Za-z]``).
+    """
+    core = _LEADING_BOUNDARY.sub(b"", prefilter, count=1)
+    return b"(?:" + gate + (b"|" + bypass if bypass else b"") + b")[^\n]*(?:" + core + b")"
 
 
 def compile_scanner(

@@ -224,3 +224,25 @@ def test_gate_drops_lines_without_context_and_keeps_those_with_it(engine):
     detector = Detector([DeviceIdRecognizer()])
     assert list(detector.scan_values([UUID], ("advertising_id",)))
     assert not list(detector.scan_lines(f"request_id={UUID}".encode()))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_gated_prefilter_needs_its_word_before_the_match_on_the_same_line(engine):
+    """With Hyperscan the gate is part of the prefilter (word, anything, id). The word may
+    end on the very byte the id's own boundary would need: a Cyrillic letter."""
+    android = "9774d56d682e549c"
+    scanner = fastpath.compile_scanner([DeviceIdRecognizer()], engine=engine)
+    detector = Detector([DeviceIdRecognizer()])
+    lines = [
+        f"ид устройства{android}",  # glued to a Cyrillic word
+        f"{android} device",  # the word after the id supports nothing
+        f"device\n{android}",  # nor a word on the line before
+        f"deviceId: x, {android}",
+    ]
+    for line in lines:
+        listed = bool(list(scanner.candidate_lines(line.encode())))
+        found = bool(list(Detector._run(detector, detector.derbes, line, ())))
+        assert listed or not found, line
+    got = [i for i, _, _ in _lines(scanner, "\n".join(lines).encode())]
+    # The fallbacks gate on a word anywhere on the line; Hyperscan only on one before.
+    assert got == ([0, 4] if engine == "hyperscan" else [0, 1, 4])
