@@ -55,6 +55,12 @@ class Detector:
 
             self._fast = compile_scanner(self.derbes)
 
+    def prepare(self, units: str = "lines") -> None:
+        """Compile the fast path's matchers for ``lines`` or ``values`` now, not on first use
+        (before forking workers, or before a benchmark's clock starts)."""
+        if self._fast is not None:
+            self._fast.prepare(units)
+
     @property
     def entities(self) -> list[str]:
         """Every entity some recognizer can find."""

@@ -153,6 +153,12 @@ class CandidateScanner:
             names.append(matchers.fallback.engine)
         return "+".join(names) or self._engine
 
+    def prepare(self, units: str) -> None:
+        """Compile the matchers for ``lines`` or ``values`` now."""
+        if units not in ("lines", "values"):
+            raise ValueError(f"units must be 'lines' or 'values', not {units!r}")
+        self._line_matchers() if units == "lines" else self._value_matchers()
+
     def _line_matchers(self) -> _Matchers:
         if self._for_lines is None:
             with self._compile_lock:
@@ -173,14 +179,18 @@ class CandidateScanner:
         hs = None
         fallback = prefilters
         if self._engine == "hyperscan" and prefilters:
-            bypass = self._gate_exprs[-1][1] if gates else b""
             expressions = []
             for pid, p in prefilters:
                 gate = gates.get(pid)
                 if gate is None:
                     expressions.append((pid, p))
                 elif gate:  # b"": no positive word, no line can qualify
-                    expressions.append((pid, _after_gate(gate, bypass, p)))
+                    expressions.append((pid, _after_gate(gate, p)))
+            if gates:
+                # A line with a character that folds into several (``ß``) is rescanned
+                # without gates (_unbypass): rare, and an alternation of them all after
+                # every gate would slow the whole scan down.
+                expressions.append(self._gate_exprs[-1])
             hs, rejected = _compile_hyperscan(expressions)
             rejected_ids = {pid for pid, _ in rejected}
             fallback = [(pid, p) for pid, p in prefilters if pid in rejected_ids]
@@ -271,12 +281,36 @@ class CandidateScanner:
             return []
         matchers = self._line_matchers()
         marks = matchers.hs.line_marks(data) if matchers.hs is not None else []
+        if marks and self._bypass:
+            marks = self._unbypass(data, marks)
         if matchers.fallback is not None:
             extra = matchers.fallback.line_marks(data)
             if matchers.gated:
                 extra = self._apply_gates(extra)
             marks = _merge_marks(marks, extra) if marks else extra
         return marks
+
+    def _unbypass(self, data: bytes, marks: list[Mark]) -> list[Mark]:
+        """Hyperscan's line marks without the bypass bit; a line that had it gets every
+        prefilter that matches it ungated."""
+        bypass = self._bypass
+        keep = self._keep
+        out = []
+        for index, lo, hi, mask in marks:
+            if mask & bypass:
+                mask = (mask | self._ungated_mask(data[lo:hi])) & keep
+                if not mask:
+                    continue
+            out.append((index, lo, hi, mask))
+        return out
+
+    def _ungated_mask(self, unit: bytes) -> int:
+        matchers = self._value_matchers()
+        mask = matchers.hs.single_mask(memoryview(unit)) if matchers.hs is not None else 0
+        if matchers.fallback is not None:
+            for _, _, _, bits in matchers.fallback.line_marks(unit):
+                mask |= bits
+        return mask
 
     def _apply_gates(self, marks: list[Mark]) -> list[Mark]:
         """Drop context-gated recognizers from lines without their context words."""
@@ -326,8 +360,8 @@ class _Matchers(NamedTuple):
 _LEADING_BOUNDARY = re.compile(rb"\A\(\?:\^\|\[\^(?:\\.|[^\]\\])*\]\)")
 
 
-def _after_gate(gate: bytes, bypass: bytes, prefilter: bytes) -> bytes:
-    """A prefilter that matches only after its gate (or a bypass character) on its line.
+def _after_gate(gate: bytes, prefilter: bytes) -> bytes:
+    """A prefilter that matches only after its gate on its line.
 
     A context word lies before the match it supports (the recognizer looks back from the
     match), so ``gate [^\\n]* prefilter`` holds every line the gate would have kept. The
@@ -335,7 +369,7 @@ def _after_gate(gate: bytes, bypass: bytes, prefilter: bytes) -> bytes:
     (``устройства`` ends in a byte that is not ``[0-9A-Za-z]``).
     """
     core = _LEADING_BOUNDARY.sub(b"", prefilter, count=1)
-    return b"(?:" + gate + (b"|" + bypass if bypass else b"") + b")[^\n]*(?:" + core + b")"
+    return b"(?:" + gate + b")[^\\n]*(?:" + core + b")"
 
 
 def compile_scanner(

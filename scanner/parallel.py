@@ -146,6 +146,7 @@ def run_tasks(
     context = _mp_context()
     shared_stop = context.Event()
     if context.get_start_method() == "fork":
+        detector.prepare("lines")  # compiled once here, inherited by every worker
         init_args: tuple[Any, ...] = (detector, None, source, options, key, shared_stop)
     else:
         init_args = (None, _detector_recipe(detector), source, options, key, shared_stop)

@@ -246,3 +246,25 @@ def test_gated_prefilter_needs_its_word_before_the_match_on_the_same_line(engine
     got = [i for i, _, _ in _lines(scanner, "\n".join(lines).encode())]
     # The fallbacks gate on a word anywhere on the line; Hyperscan only on one before.
     assert got == ([0, 4] if engine == "hyperscan" else [0, 1, 4])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_line_with_a_multi_letter_fold_is_scanned_ungated(engine):
+    """``ẞ`` folds into ``ss``, so no byte gate can tell what it spells: such a line keeps
+    its gated prefilters, wherever the character is; lines around it stay gated."""
+    scanner = fastpath.compile_scanner([DeviceIdRecognizer(), KzIinRecognizer()], engine=engine)
+    data = f"request {UUID}\n{UUID} STRAẞE\nx 😀 {UUID} {IIN}\nrequest {UUID}".encode()
+    assert [(i, names) for i, _, names in _lines(scanner, data)] == [
+        (1, ["DeviceIdRecognizer"]),
+        (2, ["DeviceIdRecognizer", "KzIinRecognizer"]),
+    ]
+
+
+def test_prepare_compiles_what_it_is_asked_for():
+    scanner = fastpath.compile_scanner([DeviceIdRecognizer()], engine="re")
+    scanner.prepare("values")
+    assert scanner._for_values is not None and scanner._for_lines is None
+    scanner.prepare("lines")
+    assert scanner._for_lines is not None
+    with pytest.raises(ValueError):
+        scanner.prepare("rows")
