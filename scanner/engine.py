@@ -550,17 +550,16 @@ def _field_context(field_name: str) -> tuple[str, ...]:
 
 # -- timestamps in log lines, for retention --------------------------------------------------
 
-_MONTHS = {m: i for i, m in enumerate(
+_MONTHS = {m: f"{i:02d}" for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 # ISO 8601 (2026-11-21T10:00:00, 2026-11-21 10:00:00), nginx/Apache [21/Nov/2026:10:00:00,
-# and day.month.year 21.11.2026 10:00:00: one search finds the leftmost of them.
+# and day.month.year 21.11.2026 10:00:00: one search finds the leftmost of them. Fields are
+# fixed-width ASCII digits, so they are checked and reordered as strings.
 _TS = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})"
-    r"|\[(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2})"
-    r"|(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"|\[([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4}):([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"|([0-9]{2})\.([0-9]{2})\.([0-9]{4})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})"
 )
-#: Parsed timestamps by their text: lines of the same second share one.
-_TS_MEMO: dict[str, str | None] = {}
 
 
 def _timestamp(line: str) -> str | None:
@@ -568,31 +567,20 @@ def _timestamp(line: str) -> str | None:
     m = _TS.search(line, 0, 200)
     if m is None:
         return None
-    text = m.group()
-    found = _TS_MEMO.get(text, _UNSEEN)
-    if found is _UNSEEN:
-        if len(_TS_MEMO) >= _MEMO_SIZE:
-            _TS_MEMO.clear()
-        found = _TS_MEMO[text] = _parse_timestamp(m.groups())
-    return found  # type: ignore[return-value]
-
-
-def _parse_timestamp(g: tuple[str | None, ...]) -> str | None:
+    g = m.groups()
     if g[0] is not None:
-        y, mo, d, h, mi, s = (int(x) for x in g[0:6])  # type: ignore[arg-type]
+        y, mo, d, h, mi, s = g[0:6]
     elif g[6] is not None:
-        if g[7] not in _MONTHS:
+        mo = _MONTHS.get(g[7])
+        if mo is None:
             return None
-        d, y, h, mi, s = (int(x) for x in (g[6], *g[8:12]))  # type: ignore[arg-type]
-        mo = _MONTHS[g[7]]
+        d, y, h, mi, s = g[6], g[8], g[9], g[10], g[11]
     else:
-        d, mo, y, h, mi, s = (int(x) for x in g[12:18])  # type: ignore[arg-type]
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and h < 24 and mi < 60 and s < 61 and y > 1970):
+        d, mo, y, h, mi, s = g[12:18]
+    if not ("01" <= mo <= "12" and "01" <= d <= "31" and h < "24" and mi < "60" and s < "61"
+            and y > "1970"):
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
-
-
-_UNSEEN = object()
+    return f"{y}-{mo}-{d}T{h}:{mi}:{s}"
 
 
 def _min_ts(a: str | None, b: str | None) -> str | None:

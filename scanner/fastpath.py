@@ -280,9 +280,11 @@ class CandidateScanner:
         if not data:
             return []
         matchers = self._line_matchers()
-        marks = matchers.hs.line_marks(data) if matchers.hs is not None else []
-        if marks and self._bypass:
-            marks = self._unbypass(data, marks)
+        marks: list[Mark] = []
+        if matchers.hs is not None:
+            marks, union = matchers.hs.line_marks(data)
+            if union & self._bypass:
+                marks = self._unbypass(data, marks)
         if matchers.fallback is not None:
             extra = matchers.fallback.line_marks(data)
             if matchers.gated:
@@ -519,8 +521,9 @@ class _HyperscanMatcher:
             setattr(self._local, which, scratch)
         return scratch
 
-    def line_marks(self, data: bytes) -> list[Mark]:
-        """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes."""
+    def line_marks(self, data: bytes) -> tuple[list[Mark], int]:
+        """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes, and
+        the union of their masks."""
         size = len(data)
         find = data.find
         rfind = data.rfind
@@ -549,27 +552,29 @@ class _HyperscanMatcher:
             end = starts[index + 1] if index < last_unit else size
             return index, starts[index], end, end
 
-        return [(index, mask) for index, _, _, mask in self._marks(data, locate)]
+        return [(index, mask) for index, _, _, mask in self._marks(data, locate)[0]]
 
-    def _marks(self, data: bytes, locate: Any) -> list[Mark]:
+    def _marks(self, data: bytes, locate: Any) -> tuple[list[Mark], int]:
         """One scan of ``data``; ``locate(end offset)`` gives the unit a match ends in as
         ``(index, lo, hi, end)``. Matches arrive in end-offset order, so each unit is
-        located once, and a unit flooded with matches is finished once per prefilter."""
+        located once, and a unit flooded with matches is finished once per prefilter.
+        Returns the marks and the union of their masks."""
         marks: list[Mark] = []
         append = marks.append
         bits = self._bits
         size = len(data)
         # The current unit: index, [lo, hi), end (where the next unit begins), its mask.
-        index = lo = hi = mask = hits = base = 0
+        index = lo = hi = mask = hits = base = union = 0
         end = -1
 
         def on_match(rid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
-            nonlocal index, lo, hi, end, mask, hits
+            nonlocal index, lo, hi, end, mask, hits, union
             to += base
             if to > end:
                 # The match ends in a later unit (for lines: at or past its newline).
                 if mask:
                     append((index, lo, hi, mask))
+                    union |= mask
                 index, lo, hi, end = locate(to)
                 mask = bits[rid]
                 hits = 1
@@ -596,7 +601,8 @@ class _HyperscanMatcher:
                     break
         if mask:
             append((index, lo, hi, mask))
-        return marks
+            union |= mask
+        return marks, union
 
 
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:

@@ -245,3 +245,7 @@ def test_integer_columns_get_their_leading_zeros_back():
 def test_log_line_timestamps(line, expected):
     assert engine_module._timestamp(line) == expected
     assert engine_module._timestamp(line) == expected  # the second time from the memo
+
+
+def test_timestamps_need_ascii_digits():
+    assert engine_module._timestamp("٢٠٢٦-١١-٢١T10:05:09 Arabic-Indic digits") is None
