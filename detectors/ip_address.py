@@ -41,7 +41,14 @@ class IpAddressRecognizer(DerbesRecognizer):
 
     ENTITY = "IP_ADDRESS"
     PATTERNS = (
-        Pattern("ipv4", rf"(?<![0-9A-Za-z.])(?<![A-Za-z]/){_V4}(?![0-9A-Za-z]|\.[0-9])", 0.4),
+        # Not preceded by a letter, digit or dot, nor by "Chrome/": written digit first,
+        # with the lookbehinds after it, Python's ``re`` only tries the pattern at digits.
+        Pattern(
+            "ipv4",
+            rf"[0-9](?<![0-9A-Za-z.][0-9])(?<![A-Za-z]/[0-9])[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}"
+            r"(?![0-9A-Za-z]|\.[0-9])",
+            0.4,
+        ),
         Pattern("ipv6", rf"(?<![0-9A-Za-z:.]){_V6}(?![0-9A-Za-z:]|\.[0-9A-Za-z])", 0.3),
     )
     PREFILTERS = (
@@ -109,12 +116,15 @@ def _ipv4_is_host(value: str) -> bool:
     (reserved, with the broadcast address) cannot name a host.
     """
     parts = value.split(".")
-    if len(parts) != 4:
-        return False
-    for part in parts:
-        if not part.isdigit() or not part.isascii() or len(part) > 3:
-            return False
-        if (len(part) > 1 and part[0] == "0") or int(part) > 255:
-            return False
-    first = int(parts[0])
-    return first not in (0, 127) and first < 224
+    return (
+        len(parts) == 4
+        and parts[0] in _HOST_FIRST_OCTETS
+        and parts[1] in _OCTETS
+        and parts[2] in _OCTETS
+        and parts[3] in _OCTETS
+    )
+
+
+#: Every octet as ``ipaddress`` accepts it: "0" to "255", no leading zeros, ASCII digits.
+_OCTETS = frozenset(str(i) for i in range(256))
+_HOST_FIRST_OCTETS = frozenset(str(i) for i in range(1, 224) if i != 127)
