@@ -33,7 +33,13 @@ from derbes.scanner.model import (
     SourceSummary,
 )
 from derbes.scanner.names import entity_for_name
-from derbes.scanner.redact import hash_key_from_env, mask, new_hash_key, value_hash
+from derbes.scanner.redact import (
+    distinct_key,
+    hash_key_from_env,
+    mask,
+    new_hash_key,
+    value_hash,
+)
 from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
@@ -87,11 +93,11 @@ class _Agg:
     last_row: int = -1
     score_max: float = 0.0
     score_sum: float = 0.0
-    hashes: set[str] = field(default_factory=set)
+    distinct: set[bytes] = field(default_factory=set)
     examples: list[str] = field(default_factory=list)
     oldest: str | None = None
 
-    def add(self, row: int, score: float, digest: str, max_examples: int) -> bool:
+    def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
         """Count one hit; True when its value is new and an example is still wanted."""
         self.hits += 1
         if row != self.last_row:
@@ -100,10 +106,10 @@ class _Agg:
         if score > self.score_max:
             self.score_max = score
         self.score_sum += score
-        if digest in self.hashes:
+        if digest in self.distinct:
             return False
-        if len(self.hashes) < DISTINCT_CAP:
-            self.hashes.add(digest)
+        if len(self.distinct) < DISTINCT_CAP:
+            self.distinct.add(digest)
         return len(self.examples) < max_examples
 
     def merge(self, other: _Agg, max_examples: int) -> None:
@@ -112,9 +118,9 @@ class _Agg:
         self.rows_with_hits += other.rows_with_hits
         self.score_max = max(self.score_max, other.score_max)
         self.score_sum += other.score_sum
-        for digest in other.hashes:
-            if len(self.hashes) < DISTINCT_CAP:
-                self.hashes.add(digest)
+        for digest in other.distinct:
+            if len(self.distinct) < DISTINCT_CAP:
+                self.distinct.add(digest)
         for example in other.examples:
             if len(self.examples) < max_examples and example not in self.examples:
                 self.examples.append(example)
@@ -162,7 +168,7 @@ class ContainerScanner:
         self.key = key
         self._cpu = threading.Lock()
         # Values repeat (the same client IP on every line): hash each once.
-        self._memo: dict[tuple[str, str], str] = {}
+        self._memo: dict[tuple[str, str], bytes] = {}
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -250,17 +256,19 @@ class ContainerScanner:
         value: str,
         ts: str | None,
     ) -> None:
-        digest = self._memo.get((entity, value))
-        if digest is None:
+        # Distinct values are counted by a cheap keyed digest; the HMAC that reports show
+        # is computed only for hit rows.
+        distinct = self._memo.get((entity, value))
+        if distinct is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            digest = self._memo[(entity, value)] = value_hash(self.key, entity, value)
+            distinct = self._memo[(entity, value)] = distinct_key(self.key, entity, value)
         key = (field_name, entity)
         agg = out.aggs.get(key)
         if agg is None:
             agg = out.aggs[key] = _Agg()
         options = self.options
-        if agg.add(row, score, digest, options.max_examples):
+        if agg.add(row, score, distinct, options.max_examples):
             # Masked only when shown: most values never become an example.
             example = value if options.show_values else mask(entity, value)
             if example not in agg.examples:
@@ -280,7 +288,7 @@ class ContainerScanner:
                     entity=entity,
                     score=round(score, 4),
                     masked=masked,
-                    value_hash=digest,
+                    value_hash=value_hash(self.key, entity, value),
                     value=value if self.options.show_values else None,
                 )
             )
@@ -506,7 +514,7 @@ def _findings(
             field_name, entity, MATCH_VALUE,
             hits=agg.hits,
             rows_with_hits=agg.rows_with_hits,
-            distinct_values=len(agg.hashes),
+            distinct_values=len(agg.distinct),
             score_max=round(agg.score_max, 4),
             score_mean=round(agg.score_sum / agg.hits, 4),
             examples=tuple(agg.examples),

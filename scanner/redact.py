@@ -32,7 +32,7 @@ def new_hash_key() -> bytes:
 def normalize(entity: str, value: str) -> str:
     """The form of a value that is hashed, so that ``+7 701 123-45-67`` equals ``87011234567``."""
     if entity in _DIGIT_ENTITIES:
-        digits = "".join(c for c in value if c.isdigit())
+        digits = value if value.isdigit() else "".join(c for c in value if c.isdigit())
         if entity == "PHONE_NUMBER" and len(digits) == 11 and digits[0] == "8":
             digits = "7" + digits[1:]
         elif entity in _TWELVE_DIGITS:
@@ -47,6 +47,20 @@ def value_hash(key: bytes, entity: str, value: str) -> str:
     """HMAC-SHA256 of the normalized value, hex, 32 characters."""
     # hmac.digest: the one-shot C path, the same HMAC as hmac.new(...).hexdigest().
     return hmac.digest(key, normalize(entity, value).encode(), hashlib.sha256).hex()[:32]
+
+
+def distinct_key(key: bytes, entity: str, value: str) -> bytes:
+    """What tells values apart in memory while a scan counts distinct values: a keyed
+    BLAKE2b of the normalized value, 16 bytes (a third of the cost of the HMAC). Never
+    written anywhere; equal values get equal keys, in every worker of the scan."""
+    return hashlib.blake2b(
+        normalize(entity, value).encode(), key=_blake2b_key(key), digest_size=16
+    ).digest()
+
+
+def _blake2b_key(key: bytes) -> bytes:
+    # BLAKE2b takes keys of up to 64 bytes; a longer configured key is hashed down first.
+    return key if len(key) <= 64 else hashlib.sha256(key).digest()
 
 
 def mask(entity: str, value: str) -> str:

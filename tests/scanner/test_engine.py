@@ -249,3 +249,22 @@ def test_log_line_timestamps(line, expected):
 
 def test_timestamps_need_ascii_digits():
     assert engine_module._timestamp("٢٠٢٦-١١-٢١T10:05:09 Arabic-Indic digits") is None
+
+
+def test_distinct_values_are_counted_on_normalized_values_with_any_key_length():
+    from derbes.detectors.phone import PhoneRecognizer
+    from derbes.scanner.redact import distinct_key
+
+    source = FakeSource("logs", "log", {
+        "app.log": ([], [LineBatch(
+            "тел +7 701 123-45-67\nтел 87011234567\nтел +7 (701) 123 45 67\nтел +7 702 000 11 22"
+            .encode(), first_line=1)]),
+    })
+    for key in (b"k", b"x" * 200):
+        result = scan([source], ScanOptions(hash_key=key), detector=Detector([PhoneRecognizer()]))
+        (finding,) = result.findings
+        assert (finding.hits, finding.distinct_values) == (4, 2)
+    assert distinct_key(b"x" * 65, "KZ_IIN", "61211600012") == distinct_key(
+        b"x" * 65, "KZ_IIN", "061211600012")
+    assert distinct_key(b"a", "KZ_IIN", "061211600012") != distinct_key(
+        b"b", "KZ_IIN", "061211600012")
