@@ -230,7 +230,11 @@ class ContainerScanner:
             if ts is not None:
                 out.oldest_ts = _min_ts(out.oldest_ts, ts)
                 out.newest_ts = _max_ts(out.newest_ts, ts)
-            spans = jsonpaths.value_spans(line) if line.lstrip().startswith("{") else None
+            spans = (
+                jsonpaths.value_spans(line, max(m[1] for m in matches))
+                if line.lstrip().startswith("{")
+                else None
+            )
             for entity, start, end, score in matches:
                 field_name = None
                 lo, hi = start + shift, end + shift

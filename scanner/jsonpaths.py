@@ -37,8 +37,11 @@ def flatten(doc: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, s
         yield prefix, str(doc)
 
 
-def value_spans(line: str) -> list[tuple[int, int, str]]:
+def value_spans(line: str, stop: int | None = None) -> list[tuple[int, int, str]]:
     """``(start, end, key path)`` of each scalar token in a raw JSON line, in line order.
+
+    ``stop``: only tokens that begin before this offset are wanted (the last hit's start):
+    reading ends there.
 
     Offsets are those of the token's content in ``line`` (inside the quotes for strings).
     A line that is not a JSON object, or is malformed, yields the spans read before the fault.
@@ -52,7 +55,8 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
     expecting_key = False
     key: str | None = None
     i, n = 0, len(line)
-    while i < n:
+    limit = n if stop is None else min(n, stop + 1)
+    while i < limit:
         c = line[i]
         if c in " \t\r\n,:":
             if c == "," and kinds and kinds[-1] == "{":

@@ -46,3 +46,15 @@ def test_unterminated_string_ends_the_line():
 def test_cut_line_ending_in_an_escaped_quote_keeps_it():
     line = '{"a":"x\\"'
     assert value_spans(line) == [(6, len(line), "a")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), _DOC, max_size=5),
+       cut=st.floats(0, 1))
+def test_stop_keeps_every_token_that_begins_before_it_whole(doc, cut):
+    line = json.dumps(doc, ensure_ascii=False)
+    stop = int(len(line) * cut)
+    full = value_spans(line)
+    got = value_spans(line, stop)
+    assert got == full[: len(got)]  # the same spans, whole, in order
+    assert [s for s in full if s[0] <= stop] == [s for s in got if s[0] <= stop]
