@@ -48,6 +48,7 @@ HASH_KEY = b"derbes-benchmark-key-0123456789ab"
 
 def measure_derbes(path: Path, jobs: int) -> dict:
     """Full engine scan of one file: seconds, findings, detector engine."""
+    from derbes.scanner.compiled import compiled_modules
     from derbes.scanner.engine import ScanOptions, scan
     from derbes.scanner.sources.logs import LogSource
 
@@ -69,6 +70,7 @@ def measure_derbes(path: Path, jobs: int) -> dict:
         "hits": sum(f.hits for f in result.findings),
         "engine": detector.engine_name,
         "recognizers": len(detector.recognizers),
+        "compiled_modules": len(compiled_modules()),
     }
 
 
@@ -108,11 +110,15 @@ def _child(kind: str, path: str, jobs: int) -> None:
     print(json.dumps(out))
 
 
-def run_child(kind: str, path: Path, jobs: int = 1, pin: bool = False) -> dict:
+def run_child(
+    kind: str, path: Path, jobs: int = 1, pin: bool = False, env: dict | None = None
+) -> dict:
     cmd = [sys.executable, __file__, "--child", kind, str(path), "--jobs", str(jobs)]
     if pin and shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{kind} measurement failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -248,8 +254,14 @@ def main() -> None:
     one_mbps = mbps(size, one["seconds"])
     print(f"derbes 1 process:  {one_mbps:7.1f} MB/s  ({one['seconds']:.2f} s, "
           f"{one['findings']} findings, engine {one['engine']}, "
-          f"{one['recognizers']} recognizers, peak RSS {one['maxrss_mb']:.0f} MB; "
+          f"{one['recognizers']} recognizers, {one['compiled_modules']} compiled modules, "
+          f"peak RSS {one['maxrss_mb']:.0f} MB; "
           f"compiling the detector before it: {one['compile_seconds']:.2f} s)")
+    pure = run_child("derbes", corpus, 1, pin=True, env={"DERBES_PURE_PYTHON": "1"})
+    pure_mbps = mbps(size, pure["seconds"])
+    print(f"derbes 1 process, every module as Python: {pure_mbps:7.1f} MB/s  "
+          f"({pure['seconds']:.2f} s, {pure['findings']} findings, "
+          f"{pure['compiled_modules']} compiled modules)")
     scaling = core_scaling(jobs)
     many = run_child("derbes", corpus, jobs)
     many_mbps = mbps(size, many["seconds"])
@@ -269,6 +281,7 @@ def main() -> None:
           f"{presidio['results']} results, {len(presidio['recognizers'])} recognizers, "
           f"peak RSS {presidio['maxrss_mb']:.0f} MB)")
     ratios = {
+        "derbes compiled/as Python": one_mbps / pure_mbps,
         "derbes/ripgrep": one_mbps / rg_mbps if rg_mbps else None,
         "derbes/presidio (same lines)": small_mbps / presidio_mbps,
         "derbes/presidio (full corpus)": one_mbps / presidio_mbps,
@@ -284,11 +297,13 @@ def main() -> None:
         "corpus_bytes": size,
         "slice_bytes": slice_size,
         "derbes_1": one,
+        "derbes_1_python": pure,
         f"derbes_{jobs}": many,
         "derbes_slice": small,
         "ripgrep": rg,
         "presidio": presidio,
-        "mbps": {"derbes_1": one_mbps, f"derbes_{jobs}": many_mbps, "ripgrep": rg_mbps,
+        "mbps": {"derbes_1": one_mbps, "derbes_1_python": pure_mbps,
+                 f"derbes_{jobs}": many_mbps, "ripgrep": rg_mbps,
                  "derbes_slice": small_mbps, "presidio": presidio_mbps},
         "ratios": ratios,
         "load_average_after": os.getloadavg(),

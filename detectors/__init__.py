@@ -5,6 +5,7 @@
     >>> engine = AnalyzerEngine(registry=build_registry(), nlp_engine=blank_nlp_engine())
 """
 
+import derbes.scanner.compiled  # noqa: F401  (DERBES_PURE_PYTHON, before compiled modules)
 from derbes.detectors.base import DerbesRecognizer
 from derbes.detectors.categories import CATEGORIES, Category, category_of
 from derbes.detectors.registry import (

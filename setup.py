@@ -1,0 +1,33 @@
+"""Build hook for the compiled modules; everything else is in pyproject.toml.
+
+derbes' hot modules (the fast path, the recognizer base and the busiest recognizers, the scan
+engine; listed in ``scanner/compiled.py``) are plain Python that Cython compiles to C
+extension modules when it can: the same source, about a fifth less time per line. Where no
+compiler is available the build goes on without them (``optional``) and the same modules
+run as Python. ``DERBES_PURE_PYTHON=1`` skips compiling.
+"""
+
+import os
+import runpy
+
+from setuptools import Extension, setup
+
+
+def extensions() -> list:
+    if os.environ.get("DERBES_PURE_PYTHON", "") not in ("", "0"):
+        return []
+    try:
+        from Cython.Build import cythonize
+    except ImportError:  # no Cython: a pure-Python install
+        return []
+    compiled = runpy.run_path("scanner/compiled.py", run_name="derbes_build")["COMPILED"]
+    modules = [Extension(name, [path], optional=True) for name, path in compiled.items()]
+    return cythonize(
+        modules,
+        build_dir="build/cython",  # generated C stays out of the source folders
+        compiler_directives={"language_level": 3, "binding": True},
+        quiet=True,
+    )
+
+
+setup(ext_modules=extensions())
