@@ -19,8 +19,6 @@ from presidio_analyzer import Pattern
 
 from derbes.detectors.base import DerbesRecognizer
 
-_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
 #: Words of payment and order references. A 12-digit reference (an RRN) passes the IIN/BIN
@@ -32,11 +30,16 @@ REFERENCE_WORDS = (
 
 
 def kz_check_digit(digits: str) -> int | None:
-    """The check digit of an IIN or BIN from its first 11 digits, or None if never issued."""
-    values = [ord(c) - 48 for c in digits[:11]]
-    check = sum(w * d for w, d in zip(_W1, values, strict=True)) % 11
+    """The check digit of an IIN or BIN from its first 11 digits, or None if never issued.
+
+    Weights 1..11 in the first pass; 3..11, 1, 2 in the second when the first gives 10.
+    """
+    a, b, c, d, e, f, g, h, i, j, k = (ord(x) - 48 for x in digits[:11])
+    check = (a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j
+             + 11 * k) % 11
     if check == 10:
-        check = sum(w * d for w, d in zip(_W2, values, strict=True)) % 11
+        check = (3 * a + 4 * b + 5 * c + 6 * d + 7 * e + 8 * f + 9 * g + 10 * h + 11 * i + j
+                 + 2 * k) % 11
     return None if check == 10 else check
 
 
@@ -106,4 +109,4 @@ class KzIinRecognizer(DerbesRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the date exists and the check digit is right."""
-        return decode_iin(pattern_text) is not None and kz_checksum_ok(pattern_text)
+        return kz_checksum_ok(pattern_text) and decode_iin(pattern_text) is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds, found_alone
 
 from derbes.detectors.categories import CATEGORIES
@@ -65,3 +67,16 @@ def test_spans(text: str, expected: list[str]) -> None:
 
 def test_field_context_still_finds_validated_value() -> None:
     assert found_alone(KzIinRecognizer, "871008401427", ["client_iin"]) == ["871008401427"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11))
+def test_check_digit_is_the_two_pass_weighted_sum(head: str) -> None:
+    """The unrolled sums against the rule written plainly (weights 1..11, then 3..11, 1, 2)."""
+    from derbes.detectors.kz_iin import kz_check_digit
+
+    digits = [int(c) for c in head]
+    first = sum(w * d for w, d in zip(range(1, 12), digits, strict=True)) % 11
+    second = sum(w * d for w, d in zip([*range(3, 12), 1, 2], digits, strict=True)) % 11
+    expected = first if first != 10 else (second if second != 10 else None)
+    assert kz_check_digit(head) == expected
