@@ -25,7 +25,9 @@ def extensions() -> list:
     return cythonize(
         modules,
         build_dir="build/cython",  # generated C stays out of the source folders
-        compiler_directives={"language_level": 3, "binding": True},
+        # Annotations stay hints, as in Python: typed arguments would refuse a None the
+        # Python code accepts.
+        compiler_directives={"language_level": 3, "binding": True, "annotation_typing": False},
         quiet=True,
     )
 

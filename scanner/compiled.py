@@ -30,6 +30,13 @@ COMPILED: dict[str, str] = {
     "derbes.detectors.base": "detectors/base.py",
     "derbes.detectors.ip_address": "detectors/ip_address.py",
     "derbes.detectors.kz_iin": "detectors/kz_iin.py",
+    "derbes.detectors.kz_bin": "detectors/kz_bin.py",
+    "derbes.detectors.phone": "detectors/phone.py",
+    "derbes.detectors.email": "detectors/email.py",
+    "derbes.detectors.iban": "detectors/iban.py",
+    "derbes.detectors.credit_card": "detectors/credit_card.py",
+    "derbes.detectors.keyed": "detectors/keyed.py",
+    "derbes.scanner.sources.logs": "scanner/sources/logs.py",
 }
 
 

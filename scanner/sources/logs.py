@@ -653,8 +653,9 @@ def _peek(blocks: Iterator[bytes], size: int) -> tuple[bytes, Iterator[bytes]]:
 
 
 def _raise(fault: _Fault) -> Iterator[bytes]:
+    """A stream that fails with ``fault`` when read, not when made."""
+    yield from ()
     raise fault
-    yield b""  # pragma: no cover - makes this a generator
 
 
 def _prepend(head: bytes, blocks: Iterator[bytes]) -> Iterator[bytes]:
