@@ -574,11 +574,37 @@ _TS = re.compile(
 )
 
 
+#: Where a timestamp can begin: each format starts with a digit or "[".
+_TS_START = re.compile(r"[0-9\[]")
+#: Parsed timestamps by the text of their line up to the timestamp's end, for timestamps that
+#: begin at the line's first digit or "[": the result then depends on that text only (the
+#: formats that can begin at one place are all read within it). Lines of one second share it.
+_TS_MEMO: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
 def _timestamp(line: str) -> str | None:
     """The first timestamp near the start of a log line, as ISO 8601, or None."""
-    m = _TS.search(line, 0, 200)
+    first = _TS_START.search(line, 0, 200)
+    if first is None:
+        return None
+    at = first.start()
+    for width in (19, 21):  # ISO and day.month.year, or nginx with its "["
+        found = _TS_MEMO.get(line[: at + width], _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+    m = _TS.search(line, at, 200)
     if m is None:
         return None
+    found = _parse_timestamp(m)
+    if m.start() == at:
+        if len(_TS_MEMO) >= _MEMO_SIZE:
+            _TS_MEMO.clear()
+        _TS_MEMO[line[: m.end()]] = found
+    return found
+
+
+def _parse_timestamp(m: re.Match) -> str | None:
     g = m.groups()
     if g[0] is not None:
         y, mo, d, h, mi, s = g[0:6]

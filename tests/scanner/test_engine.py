@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presidio_analyzer import Pattern
 
 from derbes.detectors import DerbesRecognizer
@@ -268,3 +270,21 @@ def test_distinct_values_are_counted_on_normalized_values_with_any_key_length():
         b"x" * 65, "KZ_IIN", "061211600012")
     assert distinct_key(b"a", "KZ_IIN", "061211600012") != distinct_key(
         b"b", "KZ_IIN", "061211600012")
+
+
+_TS_PARTS = st.sampled_from([
+    "2024-03-19 16:00:01", "2024-03-19T16:00:01", "2024-03-19 16:00:02", "[19/Mar/2024:16:00:01",
+    "[19/Foo/2024:16:00:01", "19.03.2024 16:00:01", "2024-13-19 16:00:01", '{"ts":"', "1.2.3.4",
+    " - - ", ",123 INFO ", "[", "2", "-", ".", ":", " ", "x",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_TS_PARTS, max_size=6).map("".join), min_size=1, max_size=8))
+def test_timestamp_memo_gives_what_a_fresh_search_gives(lines):
+    def fresh(line):
+        m = engine_module._TS.search(line, 0, 200)
+        return None if m is None else engine_module._parse_timestamp(m)
+
+    for line in lines + lines:  # the second time, from the memo where it applies
+        assert engine_module._timestamp(line) == fresh(line), line
