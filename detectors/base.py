@@ -45,6 +45,11 @@ class DerbesRecognizer(PatternRecognizer):
     #: For each pattern name, the indexes of the PREFILTERS that cover it on their own. With
     #: it, the fast path runs on a line only the patterns whose prefilters matched there.
     PATTERN_PREFILTERS: ClassVar[dict[str, Sequence[int]]] = {}
+    #: Indexes of PREFILTERS whose every match ends in at most one match of each pattern they
+    #: stand for (distinct matches of a pattern end distinct matches of the prefilter). On a
+    #: line where such a prefilter matched once and no other prefilter of a pattern matched,
+    #: the pattern matches at most once: the fast path stops at its first match.
+    PREFILTER_DISTINCT: ClassVar[frozenset[int]] = frozenset()
     CONTEXT: ClassVar[Sequence[str]] = ()
     NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
     #: Names of patterns whose matches are dropped unless context supports them.
@@ -82,17 +87,21 @@ class DerbesRecognizer(PatternRecognizer):
     # -- the lean path, shared by Presidio's hooks below and by the fast path -------------------
 
     def candidates(
-        self, text: str, patterns: frozenset[str] | None = None
+        self,
+        text: str,
+        patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
     ) -> list[tuple[int, int, float, str]]:
         """Pattern matches that survive validation: ``(start, end, base score, pattern name)``.
 
-        ``patterns`` limits the run to those pattern names (the fast path's per-pattern hint).
+        ``patterns`` limits the run to those pattern names (the fast path's per-pattern hint);
+        the patterns in ``once`` can match at most once in ``text`` (the fast path knows).
         """
         out = []
         for pattern_name, rx, score in self._compiled:
             if patterns is not None and pattern_name not in patterns:
                 continue
-            for m in rx.finditer(text):
+            for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
                 # A pattern may match more than it reports: a ``value`` group is the span.
                 start, end = m.span("value") if "value" in rx.groupindex else m.span()
                 if start == end:
@@ -155,13 +164,15 @@ class DerbesRecognizer(PatternRecognizer):
         text: str,
         field_context: Sequence[str] | None = None,
         patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
     ) -> list[Span]:
         """All matches in ``text`` with their final scores, as Presidio's engine would return.
 
         ``patterns``: only these patterns can match here (the fast path knows); None: any.
+        ``once``: these patterns match at most once here (the fast path knows).
         """
         found = []
-        for start, end, score, pattern_name in self.candidates(text, patterns):
+        for start, end, score, pattern_name in self.candidates(text, patterns, once):
             final = self.context_score(text, start, score, pattern_name, field_context)
             if final > 0:
                 found.append((start, end, final))
@@ -201,6 +212,13 @@ class DerbesRecognizer(PatternRecognizer):
 
 
 _UNSEEN = object()
+
+
+def first_match(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:
+    """``rx.finditer(text)`` for a pattern known to match at most once: one search, which
+    stops at that match instead of reading the rest of the text."""
+    m = rx.search(text)
+    return () if m is None else (m,)
 
 
 def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Pattern | None:

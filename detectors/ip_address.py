@@ -58,6 +58,8 @@ class IpAddressRecognizer(DerbesRecognizer):
         rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {"ipv4": (0,), "ipv6": (1, 2)}
+    # Two addresses on a line end two matches of the dotted-quad prefilter.
+    PREFILTER_DISTINCT = frozenset({0})
     CONTEXT = (
         "ip", "ip-адрес", "ip адрес", "ip-мекенжай", "client_ip", "remote_addr", "remote_ip",
         "x-forwarded-for", "x-real-ip", "src", "dst", "source", "адрес", "мекенжай", "host",

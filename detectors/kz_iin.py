@@ -87,6 +87,8 @@ class KzIinRecognizer(DerbesRecognizer):
         ),
     )
     INTEGER_WIDTH = 12
+    # Two IINs on a line end two matches of the prefilter (each with its own boundaries).
+    PREFILTER_DISTINCT = frozenset({0})
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][0-3][0-9][1-6][0-9]{5}(?:[^0-9A-Za-z]|$)",
     )

@@ -24,7 +24,7 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern
 
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, first_match
 
 _L = r"(?<![0-9A-Za-z+])"
 # A phone may be followed by a space and more text, but not glued to more digits.
@@ -120,7 +120,10 @@ class PhoneRecognizer(DerbesRecognizer):
         return phone_is_valid(pattern_text)
 
     def candidates(
-        self, text: str, patterns: frozenset[str] | None = None
+        self,
+        text: str,
+        patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
     ) -> list[tuple[int, int, float, str]]:
         """As the base class, but an international number that swallowed the next number
         (``+49 30 901820 2026``) is cut back group by group to the valid phone."""
@@ -128,7 +131,7 @@ class PhoneRecognizer(DerbesRecognizer):
         for pattern_name, rx, _score in self._compiled:
             if patterns is not None and pattern_name not in patterns:
                 continue
-            for m in rx.finditer(text):
+            for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
                 start, end = m.span()
                 if phone_is_valid(text[start:end]):
                     out.append((start, end, self.VALIDATED_SCORE, pattern_name))

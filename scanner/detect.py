@@ -95,11 +95,11 @@ class Detector:
     def _run_candidates(candidates, text: str, field_context: Sequence[str]) -> list[Match]:
         """The fast path's candidates on one unit: each recognizer, only the hinted patterns."""
         out: list[Match] = []
-        for recognizer, patterns in candidates:
+        for recognizer, patterns, once in candidates:
             entity = recognizer.ENTITY
             out.extend(
                 (entity, s, e, score)
-                for s, e, score in recognizer.find(text, field_context, patterns)
+                for s, e, score in recognizer.find(text, field_context, patterns, once)
             )
         return out
 

@@ -57,10 +57,12 @@ except ImportError:
 FLOOD = 64
 
 class Candidate(NamedTuple):
-    """A recognizer to run on a unit, and which of its patterns (None: all of them)."""
+    """A recognizer to run on a unit, which of its patterns (None: all of them), and which of
+    those can match at most once there (``PREFILTER_DISTINCT``)."""
 
     recognizer: DerbesRecognizer
     patterns: frozenset[str] | None
+    once: frozenset[str] = frozenset()
 
 
 Candidates = tuple[Candidate, ...]
@@ -128,6 +130,13 @@ class CandidateScanner:
         if self._gates:
             self._gate_exprs.append((next_id, _fold_bypass()))
             self._bypass = 1 << next_id
+        # Hyperscan also sets, for an id that matches a second time on a unit, the bit
+        # ``shift`` places higher ("again"). An id without it matched once; with a distinct
+        # prefilter (PREFILTER_DISTINCT) its patterns then match at most once, and the
+        # recognizer stops at the first match instead of reading the rest of the line.
+        # Marks of the fallbacks, floods and values get every again bit: counts unknown.
+        self._shift = next_id + 1
+        self._distinct = _distinct_table(self.recognizers, self._owner)
         if engine is None:
             engine = "hyperscan" if hyperscan is not None else "re2" if re2 is not None else "re"
         if engine == "hyperscan" and hyperscan is None:
@@ -191,7 +200,7 @@ class CandidateScanner:
                 # without gates (_unbypass): rare, and an alternation of them all after
                 # every gate would slow the whole scan down.
                 expressions.append(self._gate_exprs[-1])
-            hs, rejected = _compile_hyperscan(expressions)
+            hs, rejected = _compile_hyperscan(expressions, self._shift)
             rejected_ids = {pid for pid, _ in rejected}
             fallback = [(pid, p) for pid, p in prefilters if pid in rejected_ids]
         gated = lines and any(pid in gates for pid, _ in fallback)
@@ -269,11 +278,26 @@ class CandidateScanner:
                 elif patterns[rid] is not None:
                     patterns[rid] |= covered
             found = tuple(
-                Candidate(self.recognizers[rid], None if names is None else frozenset(names))
+                Candidate(
+                    self.recognizers[rid],
+                    None if names is None else frozenset(names),
+                    self._once(rid, mask),
+                )
                 for rid, names in sorted(patterns.items())
             )
             self._sets[mask] = found
         return found
+
+    def _once(self, rid: int, mask: int) -> frozenset[str]:
+        """The patterns of recognizer ``rid`` that match at most once on a unit with ``mask``:
+        those whose prefilters are all distinct and of which exactly one matched, once."""
+        once = []
+        shift = self._shift
+        for name, pids in self._distinct.get(rid, {}).items():
+            matched = [pid for pid in pids if mask >> pid & 1]
+            if len(matched) == 1 and not mask >> (matched[0] + shift) & 1:
+                once.append(name)
+        return frozenset(once)
 
     def _line_marks(self, data: bytes) -> list[Mark]:
         """Candidate lines in order, each once, with the union of its recognizers."""
@@ -289,6 +313,8 @@ class CandidateScanner:
             extra = matchers.fallback.line_marks(data)
             if matchers.gated:
                 extra = self._apply_gates(extra)
+            shift = self._shift
+            extra = [(i, lo, hi, m | m << shift) for i, lo, hi, m in extra]
             marks = _merge_marks(marks, extra) if marks else extra
         return marks
 
@@ -303,6 +329,7 @@ class CandidateScanner:
                 mask = (mask | self._ungated_mask(data[lo:hi])) & keep
                 if not mask:
                     continue
+                mask |= mask << self._shift
             out.append((index, lo, hi, mask))
         return out
 
@@ -337,6 +364,7 @@ class CandidateScanner:
         """
         matchers = self._value_matchers()
         marks = matchers.hs.unit_marks(data, starts) if matchers.hs is not None else []
+        shift = self._shift
         if matchers.fallback is not None:
             extra = matchers.fallback.unit_marks(data, starts)
             if marks:
@@ -346,7 +374,7 @@ class CandidateScanner:
                 marks = sorted(merged.items())
             else:
                 marks = extra
-        return marks
+        return [(index, mask | mask << shift) for index, mask in marks]
 
 
 class _Matchers(NamedTuple):
@@ -487,7 +515,7 @@ def _hex_bytes(raw: bytes) -> bytes:
 class _HyperscanMatcher:
     """All prefilters in one block-mode database; expression ids are recognizer indexes."""
 
-    def __init__(self, prefilters: list[tuple[int, bytes]]) -> None:
+    def __init__(self, prefilters: list[tuple[int, bytes]], shift: int) -> None:
         self._prefilters = prefilters
         self._db = _hs_database(prefilters, hyperscan.HS_FLAG_MULTILINE)
         self._single: Any = None  # the once-per-prefilter database, built on first flood
@@ -497,6 +525,8 @@ class _HyperscanMatcher:
         self._bits = [0] * (max(rid for rid, _ in prefilters) + 1)
         for rid, _ in prefilters:
             self._bits[rid] = 1 << rid
+        self._shift = shift
+        self._again = [bit << shift for bit in self._bits]  # "matched a second time"
 
     def single_mask(self, view: memoryview) -> int:
         """The recognizers whose prefilters match ``view``, with one callback per prefilter."""
@@ -562,6 +592,7 @@ class _HyperscanMatcher:
         marks: list[Mark] = []
         append = marks.append
         bits = self._bits
+        again = self._again
         size = len(data)
         # The current unit: index, [lo, hi), end (where the next unit begins), its mask.
         index = lo = hi = mask = hits = base = union = 0
@@ -579,7 +610,8 @@ class _HyperscanMatcher:
                 mask = bits[rid]
                 hits = 1
                 return None
-            mask |= bits[rid]
+            bit = bits[rid]
+            mask |= again[rid] if mask & bit else bit
             hits += 1
             if hits > FLOOD:
                 return True  # stop: this unit is rescanned once per prefilter below
@@ -595,6 +627,7 @@ class _HyperscanMatcher:
                 break
             except hyperscan.ScanTerminated:
                 mask |= self.single_mask(view[lo:end])
+                mask |= mask << self._shift  # a flood: every prefilter counts as repeated
                 hits = 0
                 base = end
                 if base >= size:
@@ -603,6 +636,29 @@ class _HyperscanMatcher:
             append((index, lo, hi, mask))
             union |= mask
         return marks, union
+
+
+def _distinct_table(
+    recognizers: Sequence[DerbesRecognizer], owner: list[tuple[int, frozenset[str] | None]]
+) -> dict[int, dict[str, tuple[int, ...]]]:
+    """Recognizer index -> pattern -> the ids of its prefilters, for the patterns whose
+    prefilters are all declared distinct (``PREFILTER_DISTINCT``)."""
+    table: dict[int, dict[str, tuple[int, ...]]] = {}
+    first: dict[int, int] = {}
+    for pid, (rid, _) in enumerate(owner):
+        first.setdefault(rid, pid)
+    for rid, recognizer in enumerate(recognizers):
+        distinct = getattr(recognizer, "PREFILTER_DISTINCT", None)
+        if not distinct or not recognizer.PREFILTERS:
+            continue
+        for pattern in recognizer.patterns:
+            pids = tuple(
+                pid for pid, (r, covered) in enumerate(owner)
+                if r == rid and (covered is None or pattern.name in covered)
+            )
+            if pids and all(pid - first[rid] in distinct for pid in pids):
+                table.setdefault(rid, {})[pattern.name] = pids
+    return table
 
 
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
@@ -617,11 +673,13 @@ def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
 
 
 def _compile_hyperscan(
-    prefilters: list[tuple[int, bytes]],
+    prefilters: list[tuple[int, bytes]], shift: int
 ) -> tuple[_HyperscanMatcher | None, list[tuple[int, bytes]]]:
-    """A Hyperscan matcher for the prefilters it accepts, and the ones it rejects."""
+    """A Hyperscan matcher for the prefilters it accepts, and the ones it rejects.
+
+    ``shift``: how far above an id's bit its "matched again" bit lies."""
     try:
-        return _HyperscanMatcher(prefilters), []
+        return _HyperscanMatcher(prefilters, shift), []
     except hyperscan.error:
         pass
     # Find the culprits one by one; their whole recognizer falls back, so that each
@@ -635,7 +693,7 @@ def _compile_hyperscan(
     accepted = [(rid, p) for rid, p in prefilters if rid not in rejected]
     fallback = [(rid, p) for rid, p in prefilters if rid in rejected]
     try:
-        matcher = _HyperscanMatcher(accepted) if accepted else None
+        matcher = _HyperscanMatcher(accepted, shift) if accepted else None
     except hyperscan.error:
         return None, prefilters
     return matcher, fallback

@@ -254,3 +254,62 @@ def test_scanner_lists_every_recognizer_that_finds_something(line):
     for recognizer in scanner.recognizers:
         if recognizer.find(line):
             assert type(recognizer).__name__ in listed, (type(recognizer).__name__, line)
+
+
+@cache
+def _distinct_prefilters():
+    """(recognizer, pattern name, Hyperscan database of the one prefilter) for every pattern
+    whose only prefilter is declared distinct."""
+    import hyperscan
+
+    out = []
+    for recognizer in all_recognizers():
+        covers = fastpath._covers(recognizer)
+        for k in recognizer.PREFILTER_DISTINCT:
+            names = covers[k] if covers else {p.name for p in recognizer.patterns}
+            only = [n for n in names if not covers or sum(n in c for c in covers) == 1]
+            db = fastpath._hs_database([(0, recognizer.PREFILTERS[k])], hyperscan.HS_FLAG_MULTILINE)
+            out.extend((recognizer, name, db) for name in only)
+    return out
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="counts prefilter ends with Hyperscan")
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=_LINE, repeat=st.integers(1, 3))
+def test_distinct_prefilters_end_a_match_per_pattern_match(line, repeat):
+    """PREFILTER_DISTINCT: a pattern never matches more often on a line than its distinct
+    prefilter has match ends there, so one end means at most one match."""
+    import hyperscan
+
+    line = " ".join([line] * repeat)
+    assert _distinct_prefilters(), "no recognizer declares PREFILTER_DISTINCT"
+    for recognizer, name, db in _distinct_prefilters():
+        ends: set[int] = set()
+
+        def count(_id, _start, end, _flags, _ctx, ends=ends):
+            ends.add(end)
+
+        db.scan(line.encode("utf-8"), match_event_handler=count, scratch=hyperscan.Scratch(db))
+        (rx,) = [rx for n, rx, _ in recognizer._compiled if n == name]
+        matches = [m for m in rx.finditer(line) if m.end() > m.start()]
+        assert len(matches) <= len(ends), (type(recognizer).__name__, name, line)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re"])
+def test_once_only_where_a_distinct_prefilter_matched_once(engine):
+    if engine == "hyperscan" and fastpath.hyperscan is None:
+        pytest.skip("needs hyperscan")
+    scanner = fastpath.compile_scanner(all_recognizers(), engine=engine)
+    one = "client 10.0.0.1 ok"
+    two = "client 10.0.0.1 via 10.0.0.2"
+    got = {}
+    for text in (one, two):
+        ((_, _, candidates),) = scanner.candidate_lines(text.encode())
+        (ip,) = [c for c in candidates if type(c.recognizer).__name__ == "IpAddressRecognizer"]
+        got[text] = ip.once
+    # The fallbacks do not count matches: never "once" there.
+    assert got == {one: frozenset({"ipv4"}) if engine == "hyperscan" else frozenset(),
+                   two: frozenset()}
+    detector = Detector()
+    assert [m[1:3] for _, _, ms in detector.scan_lines(two.encode()) for m in ms] == [
+        (7, 15), (20, 28)]
