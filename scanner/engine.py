@@ -596,12 +596,16 @@ def _timestamp(line: str) -> str | None:
     m = _TS.search(line, at, 200)
     if m is None:
         return None
-    found = _parse_timestamp(m)
+    if len(_TS_MEMO) >= _MEMO_SIZE:
+        _TS_MEMO.clear()
+    # The parse depends on the timestamp's text alone: nginx lines of one second share it.
+    text = m.group()
+    found = _TS_MEMO.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        found = _TS_MEMO[text] = _parse_timestamp(m)
     if m.start() == at:
-        if len(_TS_MEMO) >= _MEMO_SIZE:
-            _TS_MEMO.clear()
         _TS_MEMO[line[: m.end()]] = found
-    return found
+    return found  # type: ignore[return-value]
 
 
 def _parse_timestamp(m: re.Match) -> str | None:
