@@ -21,7 +21,11 @@ def extensions() -> list:
     except ImportError:  # no Cython: a pure-Python install
         return []
     compiled = runpy.run_path("scanner/compiled.py", run_name="derbes_build")["COMPILED"]
-    modules = [Extension(name, [path], optional=True) for name, path in compiled.items()]
+    # -w: the warnings are about Cython's generated C, nothing to act on here.
+    modules = [
+        Extension(name, [path], optional=True, extra_compile_args=["-w"])
+        for name, path in compiled.items()
+    ]
     return cythonize(
         modules,
         build_dir="build/cython",  # generated C stays out of the source folders
