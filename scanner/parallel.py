@@ -14,6 +14,7 @@ detector from its recognizers. Workers ignore SIGINT; the parent handles Ctrl-C 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import threading
@@ -239,6 +240,9 @@ def _init_worker(
     _worker["scanner"] = ContainerScanner(source, detector, options, key)
     _worker["source"] = source
     _worker["stop"] = stop
+    # What the worker inherited is never garbage: keep the collector from walking (and so
+    # copying, page by page) the parent's objects.
+    gc.freeze()
 
 
 def _work(task: Task) -> ContainerOutcome:
