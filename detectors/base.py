@@ -23,9 +23,10 @@ which calls :meth:`DerbesRecognizer.find` on candidate lines only.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import ClassVar, TypeVar
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
@@ -34,6 +35,7 @@ _WORD_CHARS = "0-9a-zа-яёәғқңөұүһі"
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
 Span = tuple[int, int, float]
+T = TypeVar("T")
 
 
 class DerbesRecognizer(PatternRecognizer):
@@ -212,6 +214,34 @@ class DerbesRecognizer(PatternRecognizer):
 
 
 _UNSEEN = object()
+
+
+def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """Caches a function of one string with an atomic result (bool, str, None) in a plain
+    dict, emptied when it holds ``size`` entries.
+
+    Such a dict holds nothing the garbage collector tracks, so the collector never walks it;
+    ``functools.lru_cache`` keeps a linked list node per entry, which every full collection
+    walks (tens of thousands of them in a long scan). ``__wrapped__`` is the function itself.
+    """
+
+    def wrap(function: Callable[[str], T]) -> Callable[[str], T]:
+        cache: dict[str, T] = {}
+
+        @functools.wraps(function)
+        def cached(value: str) -> T:
+            found = cache.get(value, _UNSEEN)
+            if found is _UNSEEN:
+                if len(cache) >= size:
+                    cache.clear()
+                found = cache[value] = function(value)
+            return found  # type: ignore[return-value]
+
+        cached.cache = cache  # type: ignore[attr-defined]
+        cached.cache_clear = cache.clear  # type: ignore[attr-defined]
+        return cached
+
+    return wrap
 
 
 def first_match(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:

@@ -17,12 +17,11 @@ Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Pyt
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, string_memo
 
 _O = r"[0-9]{1,3}"
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -88,7 +87,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         return ip_is_host_address(pattern_text)
 
 
-@lru_cache(maxsize=1 << 16)  # the same client addresses fill a log
+@string_memo(1 << 16)  # the same client addresses fill a log
 def ip_is_host_address(value: str) -> bool:
     """Whether ``value`` is an IPv4/IPv6 address that can belong to a host."""
     if ":" not in value:

@@ -18,13 +18,12 @@ Reference: ITU-T E.164; the national numbering plan of the Republic of Kazakhsta
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
 from presidio_analyzer import Pattern
 
-from derbes.detectors.base import DerbesRecognizer, first_match
+from derbes.detectors.base import DerbesRecognizer, first_match, string_memo
 
 _L = r"(?<![0-9A-Za-z+])"
 # A phone may be followed by a space and more text, but not glued to more digits.
@@ -158,7 +157,7 @@ def _shorten_to_valid(text: str, start: int, end: int) -> int | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # numbers repeat in logs and columns
+@string_memo(1 << 16)  # numbers repeat in logs and columns
 def phone_is_valid(value: str) -> bool:
     """Whether a written phone number is an allocated number (Kazakh numbers without ``+``)."""
     digits = _NON_DIGITS.sub("", value)

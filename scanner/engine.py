@@ -93,7 +93,9 @@ class _Agg:
     last_row: int = -1
     score_max: float = 0.0
     score_sum: float = 0.0
-    distinct: set[bytes] = field(default_factory=set)
+    # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which would
+    # otherwise walk up to DISTINCT_CAP entries per aggregate at every full collection.
+    distinct: dict[bytes, None] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     oldest: str | None = None
 
@@ -109,7 +111,7 @@ class _Agg:
         if digest in self.distinct:
             return False
         if len(self.distinct) < DISTINCT_CAP:
-            self.distinct.add(digest)
+            self.distinct[digest] = None
         return len(self.examples) < max_examples
 
     def merge(self, other: _Agg, max_examples: int) -> None:
@@ -120,7 +122,7 @@ class _Agg:
         self.score_sum += other.score_sum
         for digest in other.distinct:
             if len(self.distinct) < DISTINCT_CAP:
-                self.distinct.add(digest)
+                self.distinct[digest] = None
         for example in other.examples:
             if len(self.examples) < max_examples and example not in self.examples:
                 self.examples.append(example)
@@ -168,7 +170,8 @@ class ContainerScanner:
         self.key = key
         self._cpu = threading.Lock()
         # Values repeat (the same client IP on every line): hash each once.
-        self._memo: dict[tuple[str, str], bytes] = {}
+        # By entity, then value: dicts of strings and bytes, which the collector does not walk.
+        self._memo: dict[str, dict[str, bytes]] = {}
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -262,11 +265,14 @@ class ContainerScanner:
     ) -> None:
         # Distinct values are counted by a cheap keyed digest; the HMAC that reports show
         # is computed only for hit rows.
-        distinct = self._memo.get((entity, value))
+        memo = self._memo.get(entity)
+        if memo is None:
+            memo = self._memo[entity] = {}
+        distinct = memo.get(value)
         if distinct is None:
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            distinct = self._memo[(entity, value)] = distinct_key(self.key, entity, value)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            distinct = memo[value] = distinct_key(self.key, entity, value)
         key = (field_name, entity)
         agg = out.aggs.get(key)
         if agg is None:

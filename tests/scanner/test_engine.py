@@ -288,3 +288,26 @@ def test_timestamp_memo_gives_what_a_fresh_search_gives(lines):
 
     for line in lines + lines:  # the second time, from the memo where it applies
         assert engine_module._timestamp(line) == fresh(line), line
+
+
+def test_long_lived_caches_hold_nothing_the_garbage_collector_walks():
+    """Memos and distinct-value sets grow to tens of thousands of entries in a long scan;
+    as dicts of strings and bytes they are not tracked, so full collections skip them."""
+    import gc
+
+    from derbes.detectors.ip_address import ip_is_host_address
+    from derbes.detectors.phone import phone_is_valid
+    from derbes.scanner.engine import ContainerScanner, _Agg
+
+    agg = _Agg()
+    agg.add(1, 0.9, b"d" * 16, 5)
+    ip_is_host_address("10.1.2.3")
+    phone_is_valid("+7 701 123 45 67")
+    engine_module._timestamp("2026-11-21 10:05:09 x")
+    scanner = ContainerScanner(None, Detector([KzIinRecognizer()]), ScanOptions(), b"k")
+    out = engine_module.ContainerOutcome(Container("c", "file"))
+    scanner._hit(out, None, 1, 0, 12, "KZ_IIN", 1.0, IIN_A, None)
+    for cache in (agg.distinct, ip_is_host_address.cache, phone_is_valid.cache,
+                  engine_module._TS_MEMO, *scanner._memo.values(),
+                  *(a.distinct for a in out.aggs.values())):
+        assert cache and not gc.is_tracked(cache)
