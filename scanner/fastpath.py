@@ -253,14 +253,16 @@ class CandidateScanner:
         starts.pop()
         marks = self._unit_marks(data, starts)
         recognizers_for = self._recognizers_for
+        # Matches in values are not counted: every prefilter counts as repeated.
+        repeated = ((1 << self._shift) - 1) << self._shift
         if self._always:
-            always = self._always
+            always = self._always | repeated
             by_index = dict(marks)
             for index in range(len(values)):
                 yield index, recognizers_for(by_index.get(index, 0) | always)
             return
         for index, mask in marks:
-            yield index, recognizers_for(mask)
+            yield index, recognizers_for(mask | repeated)
 
     # -- internals --------------------------------------------------------------------------
 
@@ -364,7 +366,6 @@ class CandidateScanner:
         """
         matchers = self._value_matchers()
         marks = matchers.hs.unit_marks(data, starts) if matchers.hs is not None else []
-        shift = self._shift
         if matchers.fallback is not None:
             extra = matchers.fallback.unit_marks(data, starts)
             if marks:
@@ -374,7 +375,7 @@ class CandidateScanner:
                 marks = sorted(merged.items())
             else:
                 marks = extra
-        return [(index, mask | mask << shift) for index, mask in marks]
+        return marks
 
 
 class _Matchers(NamedTuple):

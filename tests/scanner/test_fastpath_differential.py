@@ -313,3 +313,6 @@ def test_once_only_where_a_distinct_prefilter_matched_once(engine):
     detector = Detector()
     assert [m[1:3] for _, _, ms in detector.scan_lines(two.encode()) for m in ms] == [
         (7, 15), (20, 28)]
+    # Values are not counted: never "once".
+    ((_, candidates),) = scanner.candidate_values(["10.0.0.1"])
+    assert [c.once for c in candidates] == [frozenset()]
