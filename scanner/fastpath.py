@@ -26,6 +26,12 @@ newline, prefilter" in place of the prefilter, so a request id without a device 
 callback. Values are never gated (the column name can be the context): they have a database
 of their own, compiled on first use like the one for lines.
 
+Matched once: Hyperscan also marks an id that matches a second time on a unit. Where a
+prefilter a recognizer declares distinct (``PREFILTER_DISTINCT``: two matches of the pattern
+end two matches of the prefilter) matched only once, the patterns it alone stands for match
+at most once there, and run one search that stops at that match instead of reading the rest
+of the line. The fallbacks, flooded lines and column values do not count: never "once".
+
 Without Hyperscan (or for a prefilter it cannot compile), the prefilters of each recognizer are
 joined into one alternation and run with ``re2`` if installed, else Python's ``re``, searching
 from line to line; gates are expressions of their own there, which keep a gated prefilter on
