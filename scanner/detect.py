@@ -96,11 +96,10 @@ class Detector:
         """The fast path's candidates on one unit: each recognizer, only the hinted patterns."""
         out: list[Match] = []
         for recognizer, patterns, once in candidates:
-            entity = recognizer.ENTITY
-            out.extend(
-                (entity, s, e, score)
-                for s, e, score in recognizer.find(text, field_context, patterns, once)
-            )
+            found = recognizer.find(text, field_context, patterns, once)
+            if found:  # most candidates find nothing: no generator made for them
+                entity = recognizer.ENTITY
+                out.extend([(entity, s, e, score) for s, e, score in found])
         return out
 
     # -- batches ----------------------------------------------------------------------------

@@ -32,10 +32,10 @@ end two matches of the prefilter) matched only once, the patterns it alone stand
 at most once there, and run one search that stops at that match instead of reading the rest
 of the line. The fallbacks, flooded lines and column values do not count: never "once".
 
-Without Hyperscan (or for a prefilter it cannot compile), the prefilters of each recognizer are
-joined into one alternation and run with ``re2`` if installed, else Python's ``re``, searching
-from line to line; gates are expressions of their own there, which keep a gated prefilter on
-a line with its word anywhere: a few more candidates, the same findings, slower.
+Without Hyperscan (or for a prefilter it cannot compile), each prefilter runs with ``re2`` if
+installed, else Python's ``re``, searching from line to line; gates are expressions of their
+own there, which keep a gated prefilter on a line with its word anywhere: a few more
+candidates, the same findings, slower.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Candidate(NamedTuple):
 
 
 Candidates = tuple[Candidate, ...]
-#: A candidate unit found by a scan: (unit index, start byte, end byte, recognizer bit mask).
+#: A candidate unit found by a scan: (unit index, start byte, end byte, prefilter bit mask).
 Mark = tuple[int, int, int, int]
 
 
@@ -94,20 +94,28 @@ class CandidateScanner:
         # Recognizers without prefilters get a bit too, set on every unit (``_always``).
         self._always = 0
         self._owner: list[tuple[int, str | None]] = []  # id -> (recognizer index, pattern)
-        self._rec_bits: list[int] = []  # recognizer index -> its prefilter bits
+        # Recognizer index -> pattern -> the ids of its prefilters, for the patterns whose
+        # prefilters are all declared distinct (PREFILTER_DISTINCT; see _once()).
+        self._distinct: dict[int, dict[str, tuple[int, ...]]] = {}
         prefilters: list[tuple[int, bytes]] = []
         for rid, recognizer in enumerate(self.recognizers):
             covers = _covers(recognizer)
-            bits = 0
+            first = len(self._owner)
             for k, p in enumerate(recognizer.PREFILTERS or (None,)):
                 pid = len(self._owner)
                 self._owner.append((rid, covers[k] if covers else None))
-                bits |= 1 << pid
                 if p is None:
                     self._always |= 1 << pid
                 else:
                     prefilters.append((pid, _as_bytes(p)))
-            self._rec_bits.append(bits)
+            distinct = getattr(recognizer, "PREFILTER_DISTINCT", None)
+            if distinct and recognizer.PREFILTERS:
+                for pattern in recognizer.patterns:
+                    ks = [k for k in range(len(recognizer.PREFILTERS))
+                          if covers is None or pattern.name in covers[k]]
+                    if ks and all(k in distinct for k in ks):
+                        self._distinct.setdefault(rid, {})[pattern.name] = tuple(
+                            first + k for k in ks)
         self._keep = (1 << len(self._owner)) - 1
         self._prefilters = prefilters
         # Lines carry no field context, so a recognizer that only reports matches a context
@@ -142,7 +150,6 @@ class CandidateScanner:
         # recognizer stops at the first match instead of reading the rest of the line.
         # Marks of the fallbacks, floods and values get every again bit: counts unknown.
         self._shift = next_id + 1
-        self._distinct = _distinct_table(self.recognizers, self._owner)
         if engine is None:
             engine = "hyperscan" if hyperscan is not None else "re2" if re2 is not None else "re"
         if engine == "hyperscan" and hyperscan is None:
@@ -520,7 +527,7 @@ def _hex_bytes(raw: bytes) -> bytes:
 
 
 class _HyperscanMatcher:
-    """All prefilters in one block-mode database; expression ids are recognizer indexes."""
+    """All prefilters in one block-mode database; expression ids are prefilter ids."""
 
     def __init__(self, prefilters: list[tuple[int, bytes]], shift: int) -> None:
         self._prefilters = prefilters
@@ -529,9 +536,9 @@ class _HyperscanMatcher:
         # A Hyperscan scratch serves one scan at a time: the engine scans the tables of a
         # database in several threads, so each thread has its own (ScratchInUseError).
         self._local = threading.local()
-        self._bits = [0] * (max(rid for rid, _ in prefilters) + 1)
-        for rid, _ in prefilters:
-            self._bits[rid] = 1 << rid
+        self._bits = [0] * (max(pid for pid, _ in prefilters) + 1)
+        for pid, _ in prefilters:
+            self._bits[pid] = 1 << pid
         self._shift = shift
         self._again = [bit << shift for bit in self._bits]  # "matched a second time"
 
@@ -544,8 +551,8 @@ class _HyperscanMatcher:
         found = [0]
         bits = self._bits
 
-        def on_match(rid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
-            found[0] |= bits[rid]
+        def on_match(pid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
+            found[0] |= bits[pid]
 
         self._single.scan(view, match_event_handler=on_match, scratch=self._scratch("single"))
         return found[0]
@@ -605,7 +612,7 @@ class _HyperscanMatcher:
         index = lo = hi = mask = hits = base = union = 0
         end = -1
 
-        def on_match(rid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
+        def on_match(pid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
             nonlocal index, lo, hi, end, mask, hits, union
             to += base
             if to > end:
@@ -614,11 +621,11 @@ class _HyperscanMatcher:
                     append((index, lo, hi, mask))
                     union |= mask
                 index, lo, hi, end = locate(to)
-                mask = bits[rid]
+                mask = bits[pid]
                 hits = 1
                 return None
-            bit = bits[rid]
-            mask |= again[rid] if mask & bit else bit
+            bit = bits[pid]
+            mask |= again[pid] if mask & bit else bit
             hits += 1
             if hits > FLOOD:
                 return True  # stop: this unit is rescanned once per prefilter below
@@ -645,34 +652,11 @@ class _HyperscanMatcher:
         return marks, union
 
 
-def _distinct_table(
-    recognizers: Sequence[DerbesRecognizer], owner: list[tuple[int, frozenset[str] | None]]
-) -> dict[int, dict[str, tuple[int, ...]]]:
-    """Recognizer index -> pattern -> the ids of its prefilters, for the patterns whose
-    prefilters are all declared distinct (``PREFILTER_DISTINCT``)."""
-    table: dict[int, dict[str, tuple[int, ...]]] = {}
-    first: dict[int, int] = {}
-    for pid, (rid, _) in enumerate(owner):
-        first.setdefault(rid, pid)
-    for rid, recognizer in enumerate(recognizers):
-        distinct = getattr(recognizer, "PREFILTER_DISTINCT", None)
-        if not distinct or not recognizer.PREFILTERS:
-            continue
-        for pattern in recognizer.patterns:
-            pids = tuple(
-                pid for pid, (r, covered) in enumerate(owner)
-                if r == rid and (covered is None or pattern.name in covered)
-            )
-            if pids and all(pid - first[rid] in distinct for pid in pids):
-                table.setdefault(rid, {})[pattern.name] = pids
-    return table
-
-
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(
         expressions=[p for _, p in prefilters],
-        ids=[rid for rid, _ in prefilters],
+        ids=[pid for pid, _ in prefilters],
         elements=len(prefilters),
         flags=flags,
     )
@@ -689,16 +673,15 @@ def _compile_hyperscan(
         return _HyperscanMatcher(prefilters, shift), []
     except hyperscan.error:
         pass
-    # Find the culprits one by one; their whole recognizer falls back, so that each
-    # recognizer's candidates come from a single engine.
+    # Find the culprits one by one; each falls back on its own, with its own id.
     rejected = set()
-    for rid, p in prefilters:
+    for pid, p in prefilters:
         try:
-            _hs_database([(rid, p)], hyperscan.HS_FLAG_MULTILINE)
+            _hs_database([(pid, p)], hyperscan.HS_FLAG_MULTILINE)
         except hyperscan.error:
-            rejected.add(rid)
-    accepted = [(rid, p) for rid, p in prefilters if rid not in rejected]
-    fallback = [(rid, p) for rid, p in prefilters if rid in rejected]
+            rejected.add(pid)
+    accepted = [(pid, p) for pid, p in prefilters if pid not in rejected]
+    fallback = [(pid, p) for pid, p in prefilters if pid in rejected]
     try:
         matcher = _HyperscanMatcher(accepted, shift) if accepted else None
     except hyperscan.error:
@@ -710,18 +693,14 @@ def _compile_hyperscan(
 
 
 class _RegexMatcher:
-    """One alternation per recognizer, searched from line to line."""
+    """Each prefilter (and gate) searched from line to line, with its own id's bit."""
 
     def __init__(self, prefilters: list[tuple[int, bytes]], *, use_re2: bool = True) -> None:
         self._use_re2 = use_re2 and re2 is not None
-        grouped: dict[int, list[bytes]] = {}
-        for rid, p in prefilters:
-            grouped.setdefault(rid, []).append(p)
         self.engine = "re"
-        self._searchers: list[tuple[int, Any]] = []
-        for rid, patterns in grouped.items():
-            alternation = b"|".join(b"(?:" + p + b")" for p in patterns)
-            self._searchers.append((1 << rid, self._compile(alternation)))
+        self._searchers: list[tuple[int, Any]] = [
+            (1 << pid, self._compile(p)) for pid, p in prefilters
+        ]
 
     def _compile(self, alternation: bytes) -> Any:
         if self._use_re2:
