@@ -54,6 +54,16 @@ def _cpu_seconds(data: bytes, runs: int = 2) -> float:
     return best
 
 
+def _interleaved_cpu_seconds(*inputs: bytes, runs: int = 3) -> list[float]:
+    """Best CPU time of each input, measured in turns: this VM's speed drifts over seconds,
+    so timing one input's runs and then the other's compares two different machines."""
+    best = [float("inf")] * len(inputs)
+    for _ in range(runs):
+        for i, data in enumerate(inputs):
+            best[i] = min(best[i], _cpu_seconds(data, runs=1))
+    return best
+
+
 def _nested_json(size: int) -> bytes:
     depth = size // 6  # five bytes to open a level, one to close it
     return b'{"a":' * depth + b'"871008401427"' + b"}" * depth
@@ -86,8 +96,7 @@ def test_pathological_line_costs_at_most_a_normal_log(name):
 def test_dense_personal_data_scales_linearly():
     # Not hostile, just dense: every token a valid IIN. Twice the input, about twice the time.
     line = b"871008401427 " * (SIZE // 13 // 20)
-    small = _cpu_seconds(line)
-    large = _cpu_seconds(line * 2)
+    small, large = _interleaved_cpu_seconds(line, line * 2)
     assert large <= 3 * small, f"{large:.3f}s for 2x the input vs {small:.3f}s"
 
 
