@@ -46,7 +46,9 @@ class DeviceIdRecognizer(DerbesRecognizer):
     )
     PREFILTERS = (
         rb"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
-        rb"(?:^|[^0-9A-Za-z-])(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{14})(?:[^0-9A-Za-z-]|-[^0-9A-Za-z]|$)",
+        # The pattern ends before a "-" that ends the line, too ("...:0780823427162000-").
+        rb"(?:^|[^0-9A-Za-z-])(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{14})"
+        rb"(?:[^0-9A-Za-z-]|-(?:[^0-9A-Za-z]|$)|$)",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
         "uuid": (0,), "android_id": (1,), "meid": (1,),

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from derbes.detectors import all_recognizers, build_analyzer
@@ -228,6 +228,7 @@ def _scanner():
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(line=_LINE)
+@example(line="asel.k69@gmail.com:0780823427162000-")  # an Android id before a final "-"
 def test_every_pattern_match_has_a_prefilter_match(line):
     raw = line.encode("utf-8")
     for recognizer in all_recognizers():
