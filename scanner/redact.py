@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 
 HASH_KEY_ENV = "DERBES_HASH_KEY"
@@ -63,37 +64,62 @@ def _blake2b_key(key: bytes) -> bytes:
     return key if len(key) <= 64 else hashlib.sha256(key).digest()
 
 
+#: Digits a mask keeps at the end of a number: none of an IIN's date or sex digit, at most
+#: the last few of a phone, card or account (the part printed on receipts).
+_KEEP_LAST = {"KZ_IIN": 2, "KZ_BIN": 2, "PHONE_NUMBER": 2, "CREDIT_CARD": 4, "IBAN_CODE": 4}
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
 def mask(entity: str, value: str) -> str:
-    """A preview that shows the shape of a value but not the value: ``8710******27``."""
+    """A preview that shows the kind of a value but nothing personal: ``**********25``.
+
+    An IIN keeps none of its date or sex digits, an email one letter and its domain, a phone
+    its last two digits, a card or account its last four; names, birth dates and addresses
+    keep no more than one letter. Text written as JSON ``\\u`` escapes is masked decoded.
+    """
+    if "\\u" in value:
+        value = _unescape(value)
     if entity in _TWELVE_DIGITS and value.isdigit() and len(value) < 12:
         value = value.zfill(12)
+    if entity in _KEEP_LAST:
+        return _last_digits(value, _KEEP_LAST[entity])
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
         return f"{local[:1]}***@{domain}"
     if entity == "PERSON":
-        # Initials only: a name's letters are the name.
-        return " ".join(w[:1] + "***" for w in value.split())
+        # One initial: a name's letters are the name.
+        words = value.split()
+        return " ".join([words[0][:1] + "***", *("***" for _ in words[1:])]) if words else "***"
     if entity in ("DATE_OF_BIRTH", "ADDRESS"):
-        # The decade or the town's first letters; day, month, street and number stay hidden.
-        keep = 3 if entity == "DATE_OF_BIRTH" else 4
-        return value[:keep] + "*" * max(len(value) - keep, 3)
+        # The shape (separators) only: a decade is an age, a town's letters a place.
+        return _ALNUM_RUN.sub("***", value) if entity == "ADDRESS" else "".join(
+            "*" if c.isalnum() else c for c in value)
     if entity == "IP_ADDRESS":
+        # The network's first half names a provider, not a person.
         if ":" in value:
             head = value.split(":")
             return ":".join([*head[:2], "*", "*"])
         parts = value.split(".")
-        return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else _middle(value)
-    return _middle(value)
+        return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else _last_digits(value, 2)
+    if entity == "MAC_ADDRESS" and len(value) >= 8:
+        # The first three bytes name the maker (OUI), not the device.
+        return value[:8] + "".join("*" if c.isalnum() else c for c in value[8:])
+    return _last_digits(value, 2)
 
 
-def _middle(value: str) -> str:
-    n = len(value)
-    if n <= 4:
-        return "*" * n
-    keep_head = 4 if n >= 10 else 1
-    keep_tail = 2 if n >= 8 else 1
-    out = []
-    for i, c in enumerate(value):
-        hidden = keep_head <= i < n - keep_tail
-        out.append("*" if hidden and c.isalnum() else c)
-    return "".join(out)
+_ALNUM_RUN = re.compile(r"\w+")
+
+
+def _last_digits(value: str, keep: int) -> str:
+    """Every letter and digit hidden but the last ``keep``; separators stay for the shape."""
+    positions = [i for i, c in enumerate(value) if c.isalnum()]
+    if len(positions) <= keep * 2:
+        keep = 0  # too short to show anything of it
+    shown = set(positions[len(positions) - keep:]) if keep else set()
+    return "".join(c if i in shown or not c.isalnum() else "*" for i, c in enumerate(value))
+
+
+def _unescape(value: str) -> str:
+    """``\\u041d\\u0443`` as ``Ну`` (surrogate pairs joined); other text unchanged."""
+    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

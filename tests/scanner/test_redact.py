@@ -1,0 +1,59 @@
+"""Masks reveal nothing personal: what each entity may keep, and JSON escapes decoded first."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from derbes.scanner.redact import mask
+
+# Values of the shape of the law's examples (IIN: YYMMDD, then the century/sex digit).
+CASES = [
+    ("KZ_IIN", "870412350125", "**********25"),
+    ("KZ_IIN", "70412350125", "**********25"),  # read from an integer column: zero lost
+    ("PHONE_NUMBER", "+7 701 555-12-34", "+* *** ***-**-34"),
+    ("PHONE_NUMBER", "87015551234", "*********34"),
+    ("CREDIT_CARD", "4400 4301 8030 0003", "**** **** **** 0003"),
+    ("IBAN_CODE", "KZ86125KZT5004100100", "****************0100"),
+    ("EMAIL_ADDRESS", "aigerim.nurlanova@mail.kz", "a***@mail.kz"),
+    ("PERSON", "Нурланова Айгерим Сериковна", "Н*** *** ***"),
+    ("DATE_OF_BIRTH", "12.04.1987", "**.**.****"),
+    ("ADDRESS", "г. Алматы, ул. Абая, 10", "***. ***, ***. ***, ***"),
+    ("IP_ADDRESS", "95.56.14.201", "95.56.*.*"),
+    ("MAC_ADDRESS", "00:1a:2b:3c:4d:5e", "00:1a:2b:**:**:**"),
+    ("IMEI", "490154203237518", "*************18"),
+]
+
+
+@pytest.mark.parametrize(("entity", "value", "expected"), CASES)
+def test_mask(entity: str, value: str, expected: str) -> None:
+    assert mask(entity, value) == expected
+
+
+def test_no_digit_of_an_iin_date_or_sex_survives() -> None:
+    # Every IIN of one birth day: the mask must not tell any of them from another day's.
+    for serial in range(0, 10_000, 97):
+        iin = f"870412{serial % 10}{serial:04d}"[:11] + "5"
+        shown = mask("KZ_IIN", iin)
+        assert shown[:7] == "*******", shown
+
+
+def test_phone_and_card_keep_at_most_four_digits() -> None:
+    for entity, value in [("PHONE_NUMBER", "+7 (701) 555 12 34"),
+                          ("CREDIT_CARD", "4400430180300003"),
+                          ("IBAN_CODE", "KZ86125KZT5004100100")]:
+        assert len(re.findall(r"\d", mask(entity, value))) <= 4
+
+
+def test_json_escaped_name_is_masked_decoded() -> None:
+    raw = json.dumps("Нурланова Айгерим")[1:-1]  # \u041d\u0443...
+    assert "\\u" in raw
+    assert mask("PERSON", raw) == "Н*** ***"
+    # An escaped email keeps its domain readable, not its escapes.
+    assert mask("EMAIL_ADDRESS", json.dumps("айгерим@mail.kz")[1:-1]) == "а***@mail.kz"
+
+
+def test_short_values_show_nothing() -> None:
+    assert mask("PHONE_NUMBER", "1234") == "****"
