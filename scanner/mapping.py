@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from derbes.detectors.categories import CATEGORIES
 from derbes.scanner.location import UNKNOWN
-from derbes.scanner.model import ContainerInfo, Finding, ScanResult
+from derbes.scanner.model import MATCH_NAME, ContainerInfo, Finding, ScanResult
 from derbes.scanner.policy import WILDCARD, Policy
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -157,8 +157,10 @@ def apply_policy(
     for f in result.findings:
         cc, evidence = locations.get(f.source, _NOT_ESTABLISHED)
         kind = kinds.get(f.source, f.source_kind)
-        checks = _check(f, policy, cc, evidence, kind, containers.get((f.source, f.container)),
-                        now)
+        # A column only named like personal data, no value seen, is a schema hint for the
+        # reader to check, never a violation.
+        checks = [] if f.match_type == MATCH_NAME else _check(
+            f, policy, cc, evidence, kind, containers.get((f.source, f.container)), now)
         for flag, detail in checks:
             key = (flag, f.source, f.container, f.field, f.category)
             entry = entries.get(key)

@@ -6,6 +6,7 @@ follows from the policy text and the fixture alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -299,3 +300,18 @@ def test_flag_severities():
         "RETENTION_EXCEEDED": "warning", "IIN_IMPLIES_BIRTH_DATE": "warning",
         "LOCATION_UNKNOWN": "warning", "CROSS_BORDER_DECLARED": "info",
     }
+
+
+def test_a_column_only_named_like_personal_data_is_no_violation(tmp_path):
+    # No value was seen: a schema hint for the reader, not an undeclared category.
+    hint = dataclasses.replace(
+        finding("crm", "database", "public.orders", "card_no", "CREDIT_CARD", "payment_card"),
+        match_type="name", hits=0, rows_with_hits=0, distinct_values=0, score_max=0.0)
+    base = scan()
+    result = apply_policy(dataclasses.replace(base, findings=(*base.findings, hint)),
+                          load_policy(policy_file(tmp_path)), LOCATIONS, now=NOW)
+    assert flag_map(result)[("crm", "public.orders", "card_no", "payment_card")] == ()
+    assert not [v for v in result.policy["violations"] if v["field"] == "card_no"]
+    # The real value finding next to it is still flagged.
+    assert flag_map(result)[("crm", "public.orders", "card_number", "payment_card")] == (
+        "UNDECLARED_CATEGORY",)
