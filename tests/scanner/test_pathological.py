@@ -9,11 +9,11 @@ at most ``FLOOD`` callbacks per line before the once-per-prefilter rescan, bound
 from __future__ import annotations
 
 import sys
-import time
 from functools import cache
 from pathlib import Path
 
 import pytest
+from timing import growth
 
 from derbes.scanner.detect import Detector
 from derbes.scanner.engine import ScanOptions, scan
@@ -37,31 +37,10 @@ def _normal() -> bytes:
     return data[: data.rfind(b"\n")]
 
 
-@cache
-def _normal_seconds() -> float:
-    return _cpu_seconds(_normal())
-
-
-def _cpu_seconds(data: bytes, runs: int = 2) -> float:
-    """Best CPU time of a full detection pass over ``data``."""
-    detector = _detector()
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.process_time()
-        for _ in detector.scan_lines(data):
-            pass
-        best = min(best, time.process_time() - t0)
-    return best
-
-
-def _interleaved_cpu_seconds(*inputs: bytes, runs: int = 3) -> list[float]:
-    """Best CPU time of each input, measured in turns: this VM's speed drifts over seconds,
-    so timing one input's runs and then the other's compares two different machines."""
-    best = [float("inf")] * len(inputs)
-    for _ in range(runs):
-        for i, data in enumerate(inputs):
-            best[i] = min(best[i], _cpu_seconds(data, runs=1))
-    return best
+def _detect(data: bytes) -> None:
+    """A full detection pass over ``data``."""
+    for _ in _detector().scan_lines(data):
+        pass
 
 
 def _nested_json(size: int) -> bytes:
@@ -87,17 +66,17 @@ CASES = {
 def test_pathological_line_costs_at_most_a_normal_log(name):
     hostile = CASES[name](SIZE)
     assert len(hostile) >= SIZE * 0.95
-    normal = _normal_seconds()
-    took = _cpu_seconds(hostile)
-    assert took <= RATIO * normal, f"{name}: {took:.3f}s vs normal {normal:.3f}s"
+    took = growth(_detect, _normal(), hostile, bound=RATIO, rounds=2)
+    assert took <= RATIO, f"{name}: {took:.1f}x the time of a normal log of the same size"
 
 
 @pytest.mark.slow
 def test_dense_personal_data_scales_linearly():
-    # Not hostile, just dense: every token a valid IIN. Twice the input, about twice the time.
-    line = b"871008401427 " * (SIZE // 13 // 20)
-    small, large = _interleaved_cpu_seconds(line, line * 2)
-    assert large <= 3 * small, f"{large:.3f}s for 2x the input vs {small:.3f}s"
+    # Not hostile, just dense: every token a valid IIN. Four times the input, about four
+    # times the time (sixteen if quadratic); CPU time measured in turns (tests/timing.py).
+    line = b"871008401427 " * (SIZE // 13 // 40)
+    took = growth(_detect, line, line * 4, bound=8)
+    assert took <= 8, f"{took:.1f}x the time for 4x the input"
 
 
 @pytest.mark.slow
@@ -108,13 +87,9 @@ def test_huge_line_through_the_log_source_and_engine(tmp_path):
     digits_file = tmp_path / "digits.log"
     digits_file.write_bytes(b"1" * SIZE + b"\n")
 
-    def cpu(path: Path) -> float:
-        best = float("inf")
-        for _ in range(2):
-            t0 = time.process_time()
-            result = scan([LogSource(str(path))], ScanOptions(), detector=_detector())
-            best = min(best, time.process_time() - t0)
+    def scan_file(path: Path) -> None:
+        result = scan([LogSource(str(path))], ScanOptions(), detector=_detector())
         assert result.sources[0].status == "ok"
-        return best
 
-    assert cpu(digits_file) <= RATIO * cpu(normal_file)
+    took = growth(scan_file, normal_file, digits_file, bound=RATIO, rounds=2)
+    assert took <= RATIO, f"{took:.1f}x the time of a normal log of the same size"
