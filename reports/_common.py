@@ -14,7 +14,7 @@ from typing import Any
 
 from derbes.detectors.categories import CATEGORIES
 from derbes.scanner.errors import ConfigError
-from derbes.scanner.model import Finding, ScanResult
+from derbes.scanner.model import STATUS_OPEN, Finding, ScanResult
 
 LANGS = ("ru", "kk", "en")
 
@@ -169,6 +169,8 @@ def _entries(result: ScanResult, key: str) -> list[dict]:
             "article": v.get("article") or info.get("article"),
             # Specifics in English (dates, countries), when the policy mapping gives them.
             "detail": v.get("detail") if isinstance(v.get("detail"), str) else None,
+            # Accepted by a baseline or an allowlist: listed, but fails no build.
+            "accepted": v.get("accepted") is True,
         })
     return out
 
@@ -193,7 +195,7 @@ def _from_flags(result: ScanResult, listed: list[dict], info_flags: bool) -> lis
                 "flag": flag, "severity": info.get("severity"), "source": f.source,
                 "container": f.container, "field": f.field, "category": f.category,
                 "explanation": info.get("explanation"), "article": info.get("article"),
-                "detail": None,
+                "detail": None, "accepted": f.status != STATUS_OPEN,
             })
     return out
 
@@ -202,7 +204,8 @@ def violations(result: ScanResult) -> list[dict]:
     """Every violation: ``policy["violations"]`` plus finding flags the policy list lacks.
 
     Each is a dict with ``flag, severity, source, container, field, category, explanation,
-    article, detail``; missing values are ``None``. Malformed entries (no ``flag``) are skipped.
+    article, detail, accepted`` (``accepted``: by a baseline or an allowlist, failing
+    nothing); missing values are ``None``. Malformed entries (no ``flag``) are skipped.
     Flags of severity ``info`` are notices, not violations (see :func:`notices`).
     """
     listed = _entries(result, "violations") + _entries(result, "notices")

@@ -50,3 +50,114 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write UTF-8 ``text`` to ``path`` atomically with mode 0600 and return the path."""
     return write_bytes(path, text.encode("utf-8"))
+
+
+# -- the output folder: checked before a scan, written fresh, swapped in whole ----------------
+
+#: Files a scan writes; an existing output folder holding anything else is not replaced.
+SCAN_FILES = frozenset({"findings.parquet", "hits.parquet", "summary.json", "report.html",
+                        "report.json", "report.sarif", "junit.xml"})
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its closest ancestor that exists; ``OutputError`` if a file is in the way."""
+    from derbes.scanner.errors import ConfigError
+
+    probe = path
+    while not probe.exists():
+        if probe.is_symlink():
+            raise ConfigError(f"{path}: {probe} is a dangling symlink")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ConfigError(f"{path}: cannot create a folder there, {probe} is a file")
+    return probe
+
+
+def check_output_file(path: str | os.PathLike[str]) -> None:
+    """Raise ``ConfigError`` unless a file can be written at ``path`` (its folder exists or can
+    be created, and is writable; ``path`` is not a folder)."""
+    from derbes.scanner.errors import ConfigError
+
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{target}: is a folder, expected a file name")
+    folder = _nearest_existing(target.parent if str(target.parent) else Path("."))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{target}: {folder} is not writable")
+
+
+def prepare_output_dir(path: str | os.PathLike[str]) -> Path:
+    """Check the output folder ``path`` and create the fresh folder a scan writes into.
+
+    Raises ``ConfigError`` (before any source is opened) when ``path`` is a file, sits under
+    a file, is not writable, or is a folder holding files a scan does not write (so a typo
+    like ``--out .`` never replaces a folder of other files). Returns the staging folder,
+    next to ``path``; :func:`commit_output_dir` swaps it in.
+    """
+    from derbes.scanner.errors import ConfigError
+
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"--out {target}: is a file, expected a folder")
+    if target.is_dir():
+        foreign = sorted(p.name for p in target.iterdir()
+                         if p.name not in SCAN_FILES and not p.name.startswith("."))
+        if foreign:
+            raise ConfigError(f"--out {target}: holds files a scan does not write "
+                              f"({', '.join(foreign[:3])}); choose an empty or new folder")
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise ConfigError(f"--out {target}: is not writable")
+    try:
+        parent = _nearest_existing(target.parent)
+    except ConfigError as e:
+        raise ConfigError(f"--out {e}") from e
+    if os.access(parent, os.W_OK | os.X_OK):
+        where = target.parent  # a sibling folder, swapped in whole at the end
+    elif target.is_dir():
+        where = target  # a writable folder in a read-only one: staged inside it
+    else:
+        raise ConfigError(f"--out {target}: {parent} is not writable")
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=where, prefix=f".{target.name}.new-"))
+    except OSError as e:
+        raise ConfigError(f"--out {target}: cannot write there: {e.strerror or e}") from e
+
+
+def commit_output_dir(staging: Path, path: str | os.PathLike[str]) -> Path:
+    """Put the finished ``staging`` folder in place of ``path``: the folder then holds this
+    scan's files and nothing of an earlier one."""
+    import shutil
+
+    target = Path(path)
+    if staging.parent.resolve() == target.resolve():
+        # Staged inside the folder (its parent is read-only): each file moves in atomically,
+        # then the files of an earlier scan that this one did not write go.
+        written = {p.name for p in staging.iterdir()}
+        for name in written:
+            os.replace(staging / name, target / name)
+        for p in target.iterdir():
+            if p.name in SCAN_FILES and p.name not in written:
+                p.unlink()
+        staging.rmdir()
+        return target
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+        os.replace(target, old / "scan")
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        if old is not None:  # put the earlier scan back rather than lose both
+            os.replace(old / "scan", target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def discard_output_dir(staging: Path) -> None:
+    """Remove a staging folder a failed run leaves behind."""
+    import shutil
+
+    shutil.rmtree(staging, ignore_errors=True)

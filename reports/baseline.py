@@ -4,7 +4,8 @@ A baseline is a versioned, self-describing JSON file. Each entry names a field a
 and carries a fingerprint: the SHA-256 of ``source, container, field, entity, category``.
 It holds no value, so a baseline can be committed to a repository. Entries may carry a
 ``reason`` and an ``expires`` date (the last day the acceptance holds); an expired entry no
-longer suppresses anything, which forces a new review. Older file versions are upgraded on
+longer accepts anything, which forces a new review. Accepted findings stay in every report,
+marked ``accepted``; only the exit code ignores them. Older file versions are upgraded on
 load by the functions in :data:`UPGRADERS`, one step per version.
 """
 
@@ -15,14 +16,14 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from derbes.reports._common import derbes_version
 from derbes.reports._io import write_text
 from derbes.scanner.errors import ConfigError
-from derbes.scanner.model import Finding, ScanResult
+from derbes.scanner.model import STATUS_ACCEPTED, STATUS_OPEN, Finding, ScanResult
 
 BASELINE_VERSION = 1
 _ENTRY_KEYS = ("fingerprint", "source", "container", "field", "entity", "category", "reason",
@@ -194,37 +195,47 @@ def active_fingerprints(baseline: dict, today: date | str | None = None) -> set[
 
 def apply_baseline(result: ScanResult, baseline: dict,
                    today: date | str | None = None) -> tuple[ScanResult, int]:
-    """``result`` without the findings the baseline accepts, and how many were removed.
+    """``result`` with the findings the baseline accepts marked ``accepted``, and their count.
 
-    Hits of removed findings go too, and so do the policy's violations about their field and
-    category (unless another, new finding in the same field has that category). Expired
-    entries don't suppress. ``options["baseline_suppressed"]`` records the count.
+    A baseline changes what fails the build, never what the inventory says: accepted findings
+    stay, with the entry's reason and expiry (:attr:`Finding.status`), and so do their hits.
+    The policy's violations about their field and category are marked ``accepted`` (unless
+    another, open finding in the same field has that category), so they fail no build.
+    Expired entries accept nothing. ``options["baseline_accepted"]`` records the count.
     """
-    accepted = active_fingerprints(baseline, today)
-    kept, dropped = [], []
+    active = active_fingerprints(baseline, today)
+    entries = {e["fingerprint"]: e for e in baseline["entries"] if e["fingerprint"] in active}
+    findings, accepted = [], []
     for f in result.findings:
-        (dropped if fingerprint(f) in accepted else kept).append(f)
-    if not dropped:
+        entry = entries.get(fingerprint(f)) if f.status == STATUS_OPEN else None
+        if entry is not None:
+            f = dataclasses.replace(f, status=STATUS_ACCEPTED, status_reason=entry.get("reason"),
+                                    status_expires=entry.get("expires"))
+            accepted.append(f)
+        findings.append(f)
+    if not accepted:
         return result, 0
-    gone_hits = {(f.source, f.container, f.field, f.entity) for f in dropped}
-    remaining = {(f.source, f.container, f.field, f.category) for f in kept}
-    gone_cats = {(f.source, f.container, f.field, f.category) for f in dropped} - remaining
-    policy = result.policy
-    if isinstance(policy, dict) and isinstance(policy.get("violations"), list):
-        policy = dict(policy)
-        policy["violations"] = [
-            v for v in policy["violations"]
-            if not (isinstance(v, dict) and (v.get("source"), v.get("container"), v.get("field"),
-                                             v.get("category")) in gone_cats)
-        ]
-    options = dict(result.options)
-    options["baseline_suppressed"] = len(dropped)
-    new = dataclasses.replace(
-        result,
-        findings=tuple(kept),
-        hits=tuple(h for h in result.hits
-                   if (h.source, h.container, h.field, h.entity) not in gone_hits),
-        policy=policy,
-        options=options,
-    )
-    return new, len(dropped)
+    new = dataclasses.replace(result, findings=tuple(findings),
+                              policy=mark_reviewed_violations(result.policy, findings),
+                              options={**result.options, "baseline_accepted": len(accepted)})
+    return new, len(accepted)
+
+
+def mark_reviewed_violations(policy: dict | None, findings: Iterable[Finding]) -> dict | None:
+    """``policy`` with ``accepted: true`` on each violation about a field and category whose
+    findings are all accepted or allowed (violations about a whole source stay open)."""
+    if not isinstance(policy, dict) or not isinstance(policy.get("violations"), list):
+        return policy
+    open_keys, reviewed = set(), set()
+    for f in findings:
+        key = (f.source, f.container, f.field, f.category)
+        (open_keys if f.status == STATUS_OPEN else reviewed).add(key)
+    done = reviewed - open_keys
+    policy = dict(policy)
+    policy["violations"] = [
+        {**v, "accepted": True} if isinstance(v, dict) and (
+            v.get("source"), v.get("container"), v.get("field"), v.get("category")) in done
+        else v
+        for v in policy["violations"]
+    ]
+    return policy

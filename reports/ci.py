@@ -4,7 +4,8 @@
 code   meaning
 =====  =================================================================================
 0      nothing to report: no violation whose flag is in ``fail_on``, every source scanned
-1      at least one violation whose flag is in ``fail_on``
+1      at least one violation whose flag is in ``fail_on`` and that no baseline or
+       allowlist accepted
 2      usage, configuration or policy error (raised before a scan; the CLI maps it)
 3      the scan was incomplete (a source failed or the run was interrupted) and no
        ``fail_on`` violation was found in what was scanned
@@ -43,7 +44,10 @@ def parse_fail_on(text: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def is_failing(violation: dict, fail_on: Iterable[str]) -> bool:
-    """Whether a violation's flag, or its severity, is in ``fail_on`` (already parsed)."""
+    """Whether a violation's flag, or its severity, is in ``fail_on`` (already parsed), and
+    no baseline or allowlist accepted it."""
+    if violation.get("accepted"):
+        return False
     wanted = set(fail_on)
     return violation["flag"] in wanted or str(violation.get("severity") or "").lower() in wanted
 
@@ -69,7 +73,8 @@ def resolve_fail_on(result: ScanResult, fail_on: FailOn = None) -> tuple[str, ..
 
 
 def failing_violations(result: ScanResult, fail_on: FailOn = None) -> list[dict]:
-    """The violations whose flag is in ``fail_on``."""
+    """The violations whose flag is in ``fail_on``, but for those a baseline or an allowlist
+    accepted."""
     wanted = resolve_fail_on(result, fail_on)
     return [v for v in violations(result) if is_failing(v, wanted)]
 

@@ -38,7 +38,14 @@ from derbes.reports._common import (
 from derbes.reports._io import write_text
 from derbes.reports.ci import FailOn, flag_fails, is_failing, resolve_fail_on
 from derbes.reports.svg import bar_chart
-from derbes.scanner.model import MATCH_BOTH, MATCH_NAME, MATCH_VALUE, Finding, ScanResult
+from derbes.scanner.model import (
+    MATCH_BOTH,
+    MATCH_NAME,
+    MATCH_VALUE,
+    STATUS_OPEN,
+    Finding,
+    ScanResult,
+)
 
 _TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 50
@@ -245,6 +252,15 @@ def _grouped(items: list[dict]) -> list[dict]:
     return out
 
 
+def _review(f: Finding) -> list[str]:
+    """An accepted or allowed finding's mark for the flags column, with reason and expiry."""
+    if f.status == STATUS_OPEN:
+        return []
+    why = ", ".join(p for p in (f.status_reason,
+                                f.status_expires and f"until {f.status_expires}") if p)
+    return [f"[{f.status}: {why}]" if why else f"[{f.status}]"]
+
+
 def _inventory(result: ScanResult, lang: str, show_values: bool) -> list[dict]:
     values: dict[tuple, list[str]] = defaultdict(list)
     if show_values:
@@ -263,7 +279,8 @@ def _inventory(result: ScanResult, lang: str, show_values: bool) -> list[dict]:
             share = f.rows_with_hits / f.rows_scanned if f.rows_scanned else 0.0
             row = [f.container, f.field or "", f.entity, category_label(f.category, lang),
                    f.hits, round(share, 4), round(f.score_max, 2), " · ".join(f.examples),
-                   " ".join(f.flags), L.get(_MATCH_LABEL.get(f.match_type, ""), f.match_type)]
+                   " ".join([*f.flags, *_review(f)]),
+                   L.get(_MATCH_LABEL.get(f.match_type, ""), f.match_type)]
             if show_values:
                 row.append(" · ".join(values.get((f.source, f.container, f.field, f.entity), [])))
             rows.append(row)
@@ -329,6 +346,9 @@ def build_context(result: ScanResult, lang: str = "ru", show_values: bool = Fals
             "outside": _country(s.location) not in (None, "KZ"),
             "evidence": s.location_evidence,
         } for s in result.sources],
+        # Files of scanned folders left out, each with its reason (binary, SQLite, a link).
+        "skipped": [{"source": mask_url_password(s.name), "path": path, "reason": reason}
+                    for s in result.sources for path, reason in s.skipped],
         "failed": [{"name": mask_url_password(s.name),
                     "status_label": L.get(f"status_{s.status}", s.status),
                     "status": s.status,

@@ -43,6 +43,9 @@ def finding_dict(f: Finding) -> dict:
         "declared": f.declared,
         "flags": list(f.flags),
         "oldest_seen": f.oldest_seen,
+        "status": f.status,
+        "status_reason": f.status_reason,
+        "status_expires": f.status_expires,
     }
 
 

@@ -20,13 +20,14 @@ from derbes.reports._common import (
     category_label,
     check_lang,
     covers,
+    derbes_version,
     mask_url_password,
     text_in,
     violations,
 )
 from derbes.reports._io import write_bytes
 from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
-from derbes.scanner.model import ScanResult
+from derbes.scanner.model import STATUS_OPEN, ScanResult
 
 # Characters XML 1.0 cannot carry at all; a column name with one would make the file invalid.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -52,14 +53,16 @@ def build_junit(result: ScanResult, lang: str = "en",
     summaries = {s.name: s for s in result.sources}
 
     root = ET.Element("testsuites", name="derbes")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     # Violations about no known source (a policy-wide finding) go in a suite of their own.
     orphans = any(v["source"] not in names for v in vs)
     for name in [*names, None] if orphans else names:
         s = summaries.get(name) if name is not None else None
         suite = ET.SubElement(root, "testsuite",
                               name=_x(mask_url_password(name) if name is not None else "policy"))
-        counts = {"tests": 0, "failures": 0, "errors": 0}
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="derbes_version", value=_x(derbes_version()))
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if s is not None and s.status != "ok":
             errors = s.errors or (s.status,)
             for err in errors:
@@ -93,7 +96,15 @@ def build_junit(result: ScanResult, lang: str = "en",
                 field=f.field or "—", container=f.container, source=mask_url_password(name),
                 category=category_label(f.category, lang), entity=f.entity, hits=f.hits,
                 rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned)
-            if failing:
+            if f.status != STATUS_OPEN:
+                # Accepted by a baseline or an allowlist: shown, failing nothing.
+                why = ", ".join(p for p in (f.status_reason, f.status_expires
+                                            and f"until {f.status_expires}") if p)
+                ET.SubElement(case, "skipped", message=_x(f"{f.status}: {why}" if why
+                                                          else f.status))
+                ET.SubElement(case, "system-out").text = _x("\n".join([message, *lines]))
+                counts["skipped"] += 1
+            elif failing:
                 ET.SubElement(case, "failure", message=_x(", ".join(failing)),
                               type=_x(failing[0])).text = _x("\n".join([message, *lines]))
                 counts["failures"] += 1
@@ -119,7 +130,6 @@ def build_junit(result: ScanResult, lang: str = "en",
         for k, n in counts.items():
             suite.set(k, str(n))
             totals[k] += n
-        suite.set("skipped", "0")
         if s is not None:
             suite.set("time", f"{s.seconds:.3f}")
     for k, n in totals.items():

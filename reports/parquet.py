@@ -40,6 +40,10 @@ FINDINGS_SCHEMA = pa.schema([
     pa.field("declared", pa.bool_()),
     pa.field("flags", pa.list_(pa.string()), nullable=False),
     pa.field("oldest_seen", pa.string()),
+    # open, accepted (a baseline entry) or allowed (an allowlist of derbes.yaml).
+    pa.field("status", pa.string(), nullable=False),
+    pa.field("status_reason", pa.string()),
+    pa.field("status_expires", pa.string()),
 ])
 
 HITS_SCHEMA = pa.schema([

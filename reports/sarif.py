@@ -35,7 +35,7 @@ from derbes.reports._common import (
 from derbes.reports._io import write_text
 from derbes.reports.baseline import fingerprint
 from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
-from derbes.scanner.model import Finding, ScanResult
+from derbes.scanner.model import STATUS_OPEN, Finding, ScanResult
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _FILE_KINDS = ("log", "file")
@@ -91,6 +91,18 @@ def _utc(iso: str) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _suppression(f: Finding) -> dict:
+    """``{"suppressions": [...]}`` for an accepted or allowed finding, else ``{}``."""
+    if f.status == STATUS_OPEN:
+        return {}
+    why = ", ".join(p for p in (f.status_reason,
+                                f.status_expires and f"until {f.status_expires}") if p)
+    entry = {"kind": "external", "status": "accepted"}
+    if why:
+        entry["justification"] = f"{f.status}: {why}"
+    return {"suppressions": [entry]}
 
 
 def _hash(*parts: object) -> str:
@@ -161,7 +173,11 @@ def build_sarif(result: ScanResult, lang: str = "en",
         props = {"entity": f.entity, "category": f.category, "hits": f.hits,
                  "rowsScanned": f.rows_scanned, "rowsWithHits": f.rows_with_hits,
                  "distinctValues": f.distinct_values, "scoreMax": f.score_max,
-                 "matchType": f.match_type, "examples": list(f.examples)}
+                 "matchType": f.match_type, "examples": list(f.examples),
+                 "status": f.status}
+        # Accepted by a baseline or allowed by an allowlist: SARIF's own way to keep a result
+        # visible without failing a code-scanning gate.
+        review = _suppression(f)
         if not f.flags:
             results.append({
                 "ruleId": _category_rule_id(f.category),
@@ -172,6 +188,7 @@ def build_sarif(result: ScanResult, lang: str = "en",
                 "locations": locations,
                 "partialFingerprints": {"derbesFinding/v1": fp},
                 "properties": props,
+                **review,
             })
         for flag in f.flags:
             detail = None
@@ -185,11 +202,12 @@ def build_sarif(result: ScanResult, lang: str = "en",
             results.append({
                 "ruleId": flag,
                 "ruleIndex": rule(flag, lambda fl=flag: flag_rule(fl)),
-                "level": level(flag),
+                "level": level(flag) if f.status == STATUS_OPEN else "note",
                 "message": {"text": text},
                 "locations": locations,
                 "partialFingerprints": {"derbesViolation/v1": _hash(flag, fp)},
                 "properties": props,
+                **review,
             })
     # Violations that no finding's flags carry (a whole source abroad, say).
     for i, v in enumerate(vs):
@@ -208,6 +226,8 @@ def build_sarif(result: ScanResult, lang: str = "en",
             "partialFingerprints": {"derbesViolation/v1": _hash(
                 v["flag"], source, v["container"], v["field"], v["category"])},
             "properties": {"category": v["category"], "severity": v["severity"]},
+            **({"suppressions": [{"kind": "external", "status": "accepted"}]}
+               if v.get("accepted") else {}),
         })
 
     notifications = [
@@ -215,6 +235,10 @@ def build_sarif(result: ScanResult, lang: str = "en",
             errors="; ".join(mask_url_password(e) for e in s.errors) or s.status)},
          "locations": _locations(s.name, s.kind, None, None, None)}
         for s in result.sources if s.status != "ok"
+    ] + [
+        {"level": "note", "message": {"text": f"skipped: {reason}"},
+         "locations": _locations(s.name, s.kind, path, None, None)}
+        for s in result.sources for path, reason in s.skipped
     ]
     invocation: dict = {"executionSuccessful": not result.incomplete}
     for key, value in (("startTimeUtc", result.started_at), ("endTimeUtc", result.finished_at)):

@@ -17,7 +17,13 @@ from pathlib import Path
 from derbes.reports._common import derbes_version, mask_url_password, safe_options, violations
 from derbes.reports._io import write_text
 from derbes.reports.ci import exit_code, resolve_fail_on
-from derbes.scanner.model import SCHEMA_VERSION, ScanResult, SourceSummary
+from derbes.scanner.model import (
+    SCHEMA_VERSION,
+    STATUS_ACCEPTED,
+    STATUS_ALLOWED,
+    ScanResult,
+    SourceSummary,
+)
 
 SUMMARY_VERSION = 1
 
@@ -43,6 +49,9 @@ def source_dict(s: SourceSummary) -> dict:
         "seconds": round(s.seconds, 3),
         "location": s.location,
         "location_evidence": s.location_evidence,
+        "warnings": [mask_url_password(w) for w in s.warnings],
+        # Files of a folder that were not scanned, and why (binary, an SQLite database...).
+        "skipped": [{"path": path, "reason": reason} for path, reason in s.skipped],
     }
 
 
@@ -76,7 +85,12 @@ def build_summary(result: ScanResult, fail_on: str | Iterable[str] | None = None
             "fields_with_personal_data": len({(f.source, f.container, f.field)
                                               for f in result.findings}),
             "findings": len(result.findings),
+            # Of those, how many a baseline accepted and an allowlist allowed (they stay
+            # in the inventory and fail no build).
+            "findings_accepted": sum(f.status == STATUS_ACCEPTED for f in result.findings),
+            "findings_allowed": sum(f.status == STATUS_ALLOWED for f in result.findings),
             "hits": sum(f.hits for f in result.findings),
+            "files_skipped": sum(len(s.skipped) for s in result.sources),
         },
         "categories": {
             k: {"findings": v["findings"], "fields": len(v["fields"]), "hits": v["hits"]}
@@ -84,6 +98,7 @@ def build_summary(result: ScanResult, fail_on: str | Iterable[str] | None = None
         },
         "violations": {
             "total": len(vs),
+            "accepted": sum(bool(v.get("accepted")) for v in vs),
             "by_flag": dict(sorted(Counter(v["flag"] for v in vs).items())),
             "by_severity": dict(sorted(Counter(str(v["severity"] or "unspecified")
                                                for v in vs).items())),

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: How a finding was established: by values, by the field's name, or both.
 MATCH_VALUE = "value"
 MATCH_NAME = "name"
 MATCH_BOTH = "value+name"
+
+#: What a review said of a finding (:attr:`Finding.status`).
+STATUS_OPEN = "open"
+STATUS_ACCEPTED = "accepted"
+STATUS_ALLOWED = "allowed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,13 @@ class Finding:
     flags: tuple[str, ...] = ()
     #: Oldest timestamp seen with personal data in this field (ISO 8601), for retention checks.
     oldest_seen: str | None = None
+    #: ``open``; ``accepted`` by a baseline entry; ``allowed`` by an allowlist of the scan
+    #: configuration. An accepted or allowed finding stays in the inventory and fails no build.
+    status: str = STATUS_OPEN
+    #: Why it was accepted or allowed (the baseline entry's reason, the allowlist rule).
+    status_reason: str | None = None
+    #: The last day a baseline acceptance holds (YYYY-MM-DD), if it has one.
+    status_expires: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +94,8 @@ class ContainerInfo:
 
 @dataclass(frozen=True, slots=True)
 class SourceSummary:
-    """How one source went: ``ok``, ``partial`` (some containers failed) or ``failed``."""
+    """How one source went: ``ok``, ``partial`` (some containers failed), ``failed``,
+    ``interrupted`` (Ctrl-C or SIGTERM stopped it) or ``empty`` (nothing matched to scan)."""
 
     name: str
     kind: str
@@ -96,6 +109,8 @@ class SourceSummary:
     location_evidence: str | None = None
     #: Problems that lost nothing (a symlink loop cut, a broken link skipped).
     warnings: tuple[str, ...] = ()
+    #: Files of a folder that were not scanned, each ``(path, reason)``.
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

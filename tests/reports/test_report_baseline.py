@@ -1,4 +1,5 @@
-"""Baselines: value-free fingerprints, exact suppression, expiry, strict loading."""
+"""Baselines: value-free fingerprints, exact acceptance that removes nothing, expiry, strict
+loading."""
 
 from __future__ import annotations
 
@@ -46,28 +47,36 @@ def test_round_trip_and_no_values(tmp_path):
     assert {e["reason"] for e in loaded["entries"]} == {"reviewed by DPO"}
 
 
-def test_apply_suppresses_exactly_the_accepted_findings():
+def test_apply_marks_exactly_the_accepted_findings_and_removes_nothing():
     r = make_result()
     accepted = [f for f in r.findings if f.entity == "CREDIT_CARD"]
-    doc = create_baseline(dataclasses.replace(r, findings=tuple(accepted)))
+    doc = create_baseline(dataclasses.replace(r, findings=tuple(accepted)),
+                          reason="legacy CRM", expires="2027-06-30")
     new, n = apply_baseline(r, doc, today="2025-03-01")
     assert n == 1
-    assert [f for f in r.findings if f not in new.findings] == accepted
-    assert not any(h.entity == "CREDIT_CARD" for h in new.hits)
-    assert len(new.hits) == len(r.hits) - sum(h.entity == "CREDIT_CARD" for h in r.hits)
-    # Its policy violation went with it; the others stay.
-    kept = [(v["flag"], v["container"]) for v in new.policy["violations"]]
-    assert ("UNDECLARED_CATEGORY", "public.payments") not in kept
-    assert len(kept) == len(r.policy["violations"]) - 1
-    assert new.options["baseline_suppressed"] == 1
-    assert len(r.findings) == 9  # the input is untouched
+    # The inventory keeps every finding and every hit; only the status changes.
+    assert len(new.findings) == len(r.findings) == 9
+    assert new.hits == r.hits
+    marked = [f for f in new.findings if f.status == "accepted"]
+    assert [dataclasses.replace(f, status="open", status_reason=None, status_expires=None)
+            for f in marked] == accepted
+    assert (marked[0].status_reason, marked[0].status_expires) == ("legacy CRM", "2027-06-30")
+    assert all(f.status == "open" for f in new.findings if f.entity != "CREDIT_CARD")
+    # Its policy violation stays listed, marked accepted; the others stay open.
+    vs = new.policy["violations"]
+    assert len(vs) == len(r.policy["violations"])
+    accepted_vs = [(v["flag"], v["container"]) for v in vs if v.get("accepted")]
+    assert accepted_vs == [("UNDECLARED_CATEGORY", "public.payments")]
+    assert new.options["baseline_accepted"] == 1
+    assert "baseline_accepted" not in r.options  # the input is untouched
+    assert all(f.status == "open" for f in r.findings)
 
 
 def test_accepting_everything_turns_exit_1_into_3():
     r = make_result()
     assert exit_code(r) == EXIT_VIOLATIONS
     new, n = apply_baseline(r, create_baseline(r), today="2025-03-01")
-    assert n == len(r.findings)
+    assert n == len(r.findings) == len(new.findings)
     # The source-level STORAGE_OUTSIDE_KZ is about no accepted field: still a violation.
     assert exit_code(new) == EXIT_VIOLATIONS
     no_abroad = dataclasses.replace(new, policy={**new.policy, "violations": [
@@ -75,7 +84,7 @@ def test_accepting_everything_turns_exit_1_into_3():
     assert exit_code(no_abroad) == EXIT_INCOMPLETE  # the broken source remains
 
 
-def test_expired_entries_do_not_suppress():
+def test_expired_entries_do_not_accept():
     r = make_result()
     doc = create_baseline(r, expires="2025-02-28")
     assert apply_baseline(r, doc, today="2025-02-28")[1] == len(r.findings)  # last valid day
@@ -87,8 +96,59 @@ def test_mixed_expiry():
     r = make_result()
     doc = create_baseline(r)
     doc["entries"][0]["expires"] = "2020-01-01"
-    _, n = apply_baseline(r, bl.parse_baseline(doc), today="2025-03-01")
+    new, n = apply_baseline(r, bl.parse_baseline(doc), today="2025-03-01")
     assert n == len(r.findings) - 1
+    assert sum(f.status == "open" for f in new.findings) == 1
+
+
+def test_accepted_findings_are_marked_in_every_format(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    import pyarrow.parquet as pq
+
+    from derbes.reports import write_reports
+
+    r = make_result()
+    card = [f for f in r.findings if f.entity == "CREDIT_CARD"]
+    doc = create_baseline(dataclasses.replace(r, findings=tuple(card)),
+                          reason="legacy CRM", expires="2027-06-30")
+    new, _ = apply_baseline(r, doc, today="2025-03-01")
+    write_reports(new, tmp_path, formats=["parquet", "html", "json", "sarif", "junit"],
+                  lang="en")
+    rows = pq.read_table(tmp_path / "findings.parquet").to_pylist()
+    assert len(rows) == len(r.findings)
+    assert [(x["entity"], x["status_reason"], x["status_expires"]) for x in rows
+            if x["status"] == "accepted"] == [("CREDIT_CARD", "legacy CRM", "2027-06-30")]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert len(report["findings"]) == len(r.findings)
+    assert [f["status"] for f in report["findings"] if f["entity"] == "CREDIT_CARD"] == [
+        "accepted"]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["totals"]["findings"] == len(r.findings)
+    assert summary["totals"]["findings_accepted"] == 1
+    assert summary["violations"]["accepted"] == 1
+    html = (tmp_path / "report.html").read_text()
+    assert "[accepted: legacy CRM, until 2027-06-30]" in html
+    sarif = json.loads((tmp_path / "report.sarif").read_text())
+    suppressed = [x for x in sarif["runs"][0]["results"] if x.get("suppressions")]
+    assert suppressed and all(x["properties"]["entity"] == "CREDIT_CARD" for x in suppressed)
+    assert "legacy CRM" in suppressed[0]["suppressions"][0]["justification"]
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    skipped = junit.findall(".//testcase/skipped")
+    assert [s.get("message") for s in skipped] == ["accepted: legacy CRM, until 2027-06-30"]
+    assert junit.get("skipped") == "1"
+
+
+def test_history_is_unaffected_by_a_baseline(tmp_path):
+    from derbes.reports.history import diff_scans
+    from derbes.reports.parquet import write_findings
+
+    r = make_result()
+    new, _ = apply_baseline(r, create_baseline(r), today="2025-03-01")
+    before = write_findings(r, tmp_path / "before.parquet")
+    after = write_findings(new, tmp_path / "after.parquet")
+    diff = diff_scans(before, after)
+    assert diff["new"] == [] and diff["gone"] == []
 
 
 @pytest.mark.parametrize(("text", "message"), [

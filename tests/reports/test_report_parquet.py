@@ -19,6 +19,9 @@ FINDINGS_GOLDEN = [
     ("score_max", "double"), ("score_mean", "double"), ("examples", "list<element: string>"),
     ("location", "string"), ("declared", "bool"), ("flags", "list<element: string>"),
     ("oldest_seen", "string"),
+    ("status", "string"),
+    ("status_reason", "string"),
+    ("status_expires", "string"),
 ]
 HITS_GOLDEN = [
     ("scan_id", "string"), ("source", "string"), ("container", "string"), ("field", "string"),
