@@ -101,3 +101,36 @@ def category_of(entity: str) -> str:
 def resolve_category(name: str) -> str | None:
     """The category id for an id or a Russian/Kazakh/English label, or ``None``."""
     return _BY_ALIAS.get(_fold(name))
+
+
+def register_entity(entity: str, category: str | dict) -> str:
+    """Map a custom recognizer's ``entity`` to ``category`` and return the category id.
+
+    ``category`` is an existing category's id or alias, or a mapping ``{id, en, ru, kk}``
+    (``aliases`` optional) for a new category, which policies may then declare. Raises
+    ``ValueError`` for an unknown name or a malformed mapping.
+    """
+    if isinstance(category, str):
+        cid = resolve_category(category)
+        if cid is None:
+            raise ValueError(f"category of {entity}: unknown category {category!r}; give a "
+                             f"known one ({', '.join(CATEGORIES)}) or {{id, en, ru, kk}}")
+    elif isinstance(category, dict):
+        cid = str(category.get("id") or "").strip()
+        if not cid or not cid.replace("_", "").isalnum() or cid != cid.lower():
+            raise ValueError(f"category of {entity}: 'id' must be lower-case letters, digits "
+                             f"and _, got {category.get('id')!r}")
+        unknown = set(category) - {"id", "en", "ru", "kk", "aliases"}
+        if unknown:
+            raise ValueError(f"category of {entity}: unknown keys {sorted(unknown)}")
+        if cid not in CATEGORIES:
+            en = str(category.get("en") or cid)
+            new = Category(cid, en, str(category.get("ru") or en), str(category.get("kk") or en),
+                           (entity,), tuple(str(a) for a in category.get("aliases", ())))
+            CATEGORIES[cid] = new
+            for alias in (cid, *new.aliases, new.en, new.ru, new.kk):
+                _BY_ALIAS.setdefault(_fold(alias), cid)
+    else:
+        raise ValueError(f"category of {entity}: expected a name or {{id, en, ru, kk}}")
+    _BY_ENTITY[entity] = cid
+    return cid

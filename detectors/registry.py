@@ -21,6 +21,7 @@ from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine
 from derbes.detectors.address_by_key import AddressByKeyRecognizer
 from derbes.detectors.base import DerbesRecognizer
 from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
+from derbes.detectors.categories import register_entity
 from derbes.detectors.credit_card import CreditCardRecognizer
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.email import EmailRecognizer
@@ -69,9 +70,12 @@ def load_custom_recognizers(path: str | Path, languages: Sequence[str] = LANGUAG
 ]:
     """Recognizers from a Presidio recognizer YAML file (``recognizers:`` list).
 
-    An entry with ``supported_language: ru`` gives one recognizer; an entry with
-    ``supported_languages: [ru, kk]``, or with neither, gives one per language, so a user's
-    recognizer runs whatever language derbes analyses in.
+    Each entry gives one recognizer per language of ``languages`` (the languages derbes
+    analyses in), whatever its ``supported_language`` or ``supported_languages`` say: a
+    recognizer written for ``ru`` finds the same values in a text analysed as ``en``.
+    An entry's ``category`` maps its entity to a category, an existing one by id or alias
+    (``category: identity_document``) or a new one (``category: {id: loyalty_card, en: ...,
+    ru: ..., kk: ...}``), so that a policy can declare it (:func:`register_entity`).
     """
     try:
         with open(path, encoding="utf-8") as stream:
@@ -81,12 +85,12 @@ def load_custom_recognizers(path: str | Path, languages: Sequence[str] = LANGUAG
         for entry in entries:
             if entry.get("enabled", True) is False:
                 continue
-            conf = {k: v for k, v in entry.items() if k not in ("enabled", "type")}
-            if conf.get("supported_language"):
-                conf.pop("supported_languages", None)
-                recognizers.append(PatternRecognizer.from_dict(conf))
-                continue
-            for language in conf.pop("supported_languages", None) or languages:
+            conf = {k: v for k, v in entry.items()
+                    if k not in ("enabled", "type", "category", "supported_language",
+                                 "supported_languages")}
+            if entry.get("category") is not None:
+                register_entity(entry["supported_entity"], entry["category"])
+            for language in languages:
                 recognizers.append(
                     PatternRecognizer.from_dict({**conf, "supported_language": language})
                 )

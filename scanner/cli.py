@@ -21,7 +21,16 @@ import typer
 from derbes.scanner.errors import ConfigError, DerbesError, PolicyError, SourceError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
-DEFAULT_FAIL_ON = "UNDECLARED_CATEGORY,STORAGE_OUTSIDE_KZ"
+# Spelt out here so that `derbes --version` and `--help` need not import the detectors;
+# tests/scanner/test_cli_help.py checks them against the library's own lists.
+DEFAULT_FAIL_ON = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ")
+DEFAULT_SEED = 94
+FORMATS = ("parquet", "html", "json", "sarif", "junit")
+FLAG_NAMES = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ", "RETENTION_EXCEEDED",
+              "IIN_IMPLIES_BIRTH_DATE", "LOCATION_UNKNOWN", "CROSS_BORDER_DECLARED")
+
+LANGS = ("ru", "kk", "en")
+FORMAT_NAMES = ", ".join(FORMATS)
 
 app = typer.Typer(
     name="derbes",
@@ -29,12 +38,56 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain text: a "[...]" in them must not be eaten as console markup.
+    rich_markup_mode=None,
 )
-policy_app = typer.Typer(help="Write and check policy files.", no_args_is_help=True)
-baseline_app = typer.Typer(help="Accept known findings so CI fails only on new ones.",
-                           no_args_is_help=True)
+policy_app = typer.Typer(
+    help="""Write and check policy files.
+
+    Example:
+
+        derbes policy init --lang ru > policy.yaml && derbes policy validate policy.yaml
+    """,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+baseline_app = typer.Typer(
+    help="""Accept known findings so CI fails only on new ones.
+
+    Accepted findings stay in every report, marked accepted with the reason and expiry.
+
+    Example:
+
+        derbes baseline create derbes-out --reason "legacy CRM" --expires 2027-06-30
+        derbes scan postgresql://scanner@db/app --baseline derbes-baseline.json
+    """,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(policy_app, name="policy")
 app.add_typer(baseline_app, name="baseline")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from derbes.reports._common import derbes_version
+
+        typer.echo(f"derbes {derbes_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_version, is_eager=True,
+        metavar="")] = False,
+) -> None:
+    """Inventory of personal data in databases and logs (Law of the RK No. 94-V).
+
+    Example:
+
+        derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml --out derbes-out
+    """
 
 
 def _err(message: str) -> None:
@@ -65,57 +118,111 @@ def _parse_locations(values: list[str] | None) -> dict[str, str]:
     return dict(parse_location_option(item) for item in values or [])
 
 
+def _seed(text: str) -> int | None:
+    if text.strip().lower() == "random":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither a whole number nor 'random'") from None
+
+
+#: A flag option shows no value placeholder in the help.
+FLAG = ""
+_LANG_HELP = "One of: ru, kk, en."
+
+
 @app.command()
 def scan(
     sources: Annotated[list[str] | None, typer.Argument(
-        help="SQLAlchemy URLs, files, directories, globs, or - for standard input.")] = None,
+        help="SQLAlchemy URLs, files, directories, globs, or - for standard input.",
+        metavar="SOURCE...", show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder [default: derbes-out].")] = None,
+        "--out", "-o", metavar="DIR", show_default="derbes-out",
+        help="Output folder. Checked before any source is opened; a scan writes a fresh "
+        "folder and swaps it in at the end, so it always holds one whole scan.")] = None,
     config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Scan config (derbes.yaml).")] = None,
-    policy: Annotated[Path | None, typer.Option(help="Policy file to compare with.")] = None,
-    hits: Annotated[bool, typer.Option("--hits", help="Also write hits.parquet.")] = False,
-    sample_rows: Annotated[int, typer.Option(help="Rows sampled per table; 0 = all.")] = 1000,
-    seed: Annotated[int | None, typer.Option(help="Seed for repeatable samples.")] = None,
+        "--config", "-c", metavar="FILE", help="Scan config (derbes.yaml).")] = None,
+    policy: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Policy file to compare with.")] = None,
+    hits: Annotated[bool | None, typer.Option(
+        "--hits/--no-hits", show_default="no-hits",
+        help="Also write hits.parquet (every hit, masked).")] = None,
+    sample_rows: Annotated[int, typer.Option(
+        metavar="N", help="Rows sampled per table; 0 means all.")] = 1000,
+    seed: Annotated[str, typer.Option(
+        metavar="N|random", help="Seed of the table samples, so that runs over the same data "
+        "sample the same rows; 'random' for a new sample each run.")] = str(DEFAULT_SEED),
     include: Annotated[list[str] | None, typer.Option(
-        help="Glob on schema.table or file path; repeatable.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Glob to skip; repeatable.")] = None,
+        metavar="GLOB", help="Glob on schema.table or file path; repeatable.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        metavar="GLOB", help="Glob to skip; repeatable.")] = None,
     include_columns: Annotated[list[str] | None, typer.Option(
-        help="Glob on column names; repeatable.")] = None,
+        metavar="GLOB", help="Glob on column names; repeatable.")] = None,
     exclude_columns: Annotated[list[str] | None, typer.Option(
-        help="Glob on column names to skip; repeatable.")] = None,
-    connections: Annotated[int, typer.Option(help="Connections per database.")] = 4,
-    jobs: Annotated[int, typer.Option(help="Worker processes for logs; 0 = all cores.")] = 0,
+        metavar="GLOB", help="Glob on column names to skip; repeatable.")] = None,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", metavar=FLAG,
+        help="A source with nothing to scan (no table or file matched) is a warning but "
+        "not exit code 3.")] = False,
+    scan_databases: Annotated[bool, typer.Option(
+        "--scan-databases", metavar=FLAG,
+        help="Scan SQLite database files found in scanned folders as databases.")] = False,
+    connections: Annotated[int, typer.Option(
+        metavar="N", help="Connections per database.")] = 4,
+    jobs: Annotated[int, typer.Option(
+        metavar="N", help="Worker processes for logs; 0 means all cores.")] = 0,
     statement_timeout: Annotated[float, typer.Option(
-        help="Seconds before a database query is cancelled.")] = 30.0,
+        metavar="SECONDS", help="Seconds before a database query is cancelled.")] = 30.0,
     max_rows_per_second: Annotated[float | None, typer.Option(
-        help="Cap on rows read per second from each database.")] = None,
+        metavar="N", help="Cap on rows read per second from each database.",
+        show_default="no cap")] = None,
     location: Annotated[list[str] | None, typer.Option(
-        help="Where a source rests: SOURCE=CC (ISO 3166); repeatable.")] = None,
-    min_score: Annotated[float, typer.Option(help="Lowest score that counts.")] = 0.5,
+        metavar="SOURCE=CC",
+        help="Where a source rests, by its name, host or URL: crm=KZ, db.internal=KZ "
+        "(ISO 3166 code); repeatable.")] = None,
+    min_score: Annotated[float, typer.Option(
+        metavar="SCORE", help="Lowest detector score that counts.")] = 0.5,
+    min_rows: Annotated[int, typer.Option(
+        metavar="N", help="A field needs hits in this many rows (or min-share of them), "
+        "unless a hit is checksum-valid.")] = 2,
+    min_share: Annotated[float, typer.Option(
+        metavar="SHARE", help="...or hits in this share of the rows scanned.")] = 0.05,
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="Comma-separated: parquet,html,json,sarif,junit "
-        "[default: parquet,html].")] = None,
+        "--format", metavar="LIST", show_default="parquet,html",
+        help=f"Report formats, comma-separated; any of: {FORMAT_NAMES}.")] = None,
     lang: Annotated[str | None, typer.Option(
-        help="Report language: ru, kk or en [default: ru].")] = None,
-    fail_on: Annotated[str, typer.Option(
-        help="Flags that fail the run (exit 1).")] = DEFAULT_FAIL_ON,
+        metavar="LANG", show_default="ru", help=f"Report language. {_LANG_HELP}")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        metavar="LIST", show_default=",".join(DEFAULT_FAIL_ON),
+        help="Flags that fail the run (exit 1), comma-separated: any of "
+        f"{', '.join(FLAG_NAMES)}, or a severity (error, warning, info) for all its "
+        "flags.")] = None,
     baseline: Annotated[Path | None, typer.Option(
-        help="Baseline file: report and fail only on what is new.")] = None,
+        metavar="FILE",
+        help="Baseline file: its findings stay in the reports, marked accepted, and fail "
+        "nothing; only new ones fail the run.")] = None,
     show_values: Annotated[bool, typer.Option(
-        "--show-values", help="Write raw values into reports. Off by default.")] = False,
+        "--show-values/--no-show-values", help="Write raw values into reports.")] = False,
     recognizers: Annotated[Path | None, typer.Option(
-        help="Extra Presidio recognizers (YAML).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+        metavar="FILE", help="Extra Presidio recognizers (YAML); an entity may be mapped "
+        "to a category there.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", metavar=FLAG, help="Print only errors and warnings.")] = False,
 ) -> None:
     """Scan databases and logs for personal data and write the inventory.
 
+    Writes findings.parquet, summary.json and report.html (plus hits.parquet with --hits,
+    and SARIF, JSON or JUnit with --format) into the output folder. Results go to standard
+    output; errors, warnings and progress to standard error.
+
+    Exit codes: 0 nothing to report, 1 violations matching --fail-on, 2 usage or
+    configuration error, 3 incomplete scan (a source failed, or had nothing to scan), 4 a bug.
+
     Example:
 
-        derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml --out out
-
-    Writes findings.parquet, summary.json and report.html (plus hits.parquet with --hits,
-    and SARIF/JSON/JUnit with --format) into the output folder.
+        derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml \\
+            --baseline derbes-baseline.json --location db=KZ --out derbes-out
     """
     from derbes.scanner.run import RunSpec, run_scan
 
@@ -124,9 +231,9 @@ def scan(
         out=out,
         config=config,
         policy=policy,
-        hits=hits,
+        hits=bool(hits),
         sample_rows=sample_rows,
-        seed=seed,
+        seed=_seed(seed),
         include=_split(include),
         exclude=_split(exclude),
         include_columns=_split(include_columns),
@@ -137,13 +244,17 @@ def scan(
         max_rows_per_second=max_rows_per_second,
         locations=_parse_locations(location),
         min_score=min_score,
+        min_rows=min_rows,
+        min_share=min_share,
         formats=_split([fmt]) if fmt else None,
         lang=lang,
-        fail_on=_split([fail_on]),
+        fail_on=_split([fail_on]) if fail_on is not None else list(DEFAULT_FAIL_ON),
         baseline=baseline,
         show_values=show_values,
         recognizers=recognizers,
         quiet=quiet,
+        allow_empty=allow_empty,
+        scan_databases=scan_databases,
     )
     stop = threading.Event()
 
@@ -159,10 +270,18 @@ def scan(
     raise typer.Exit(code)
 
 
+def _lang_choice(lang: str | None) -> str | None:
+    if lang is not None and lang not in LANGS:
+        raise typer.BadParameter(f"{lang!r} is not one of {', '.join(LANGS)}",
+                                 param_hint="'--lang'")
+    return lang
+
+
 @app.command()
 def detectors(
     lang: Annotated[str | None, typer.Option(
-        help="ru, kk or en; default: the terminal's locale.")] = None,
+        metavar="LANG", show_default="the terminal's locale", callback=_lang_choice,
+        help=_LANG_HELP)] = None,
 ) -> None:
     """List every entity derbes detects, its category, validation and context words.
 
@@ -190,9 +309,11 @@ def detectors(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("demo-out"),
-    rows: Annotated[int, typer.Option(help="Clients in the demo database.")] = 2000,
-    lang: Annotated[str, typer.Option(help="Report language.")] = "ru",
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="Output folder.")] = Path("demo-out"),
+    rows: Annotated[int, typer.Option(metavar="N", help="Clients in the demo database.")] = 2000,
+    lang: Annotated[str, typer.Option(metavar="LANG", callback=_lang_choice,
+                                      help=f"Report language. {_LANG_HELP}")] = "ru",
 ) -> None:
     """Generate a demo database and logs, scan them, and write the reports.
 
@@ -222,28 +343,44 @@ def demo(
 
 @policy_app.command("init")
 def policy_init(
-    path: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path(
-        "policy.yaml"),
-    lang: Annotated[str, typer.Option(help="Comment language: ru, kk or en.")] = "ru",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    path: Annotated[str, typer.Argument(
+        metavar="[FILE]", show_default="- (standard output)",
+        help="Where to write the template; - or nothing for standard output.")] = "-",
+    lang: Annotated[str, typer.Option(metavar="LANG", callback=_lang_choice,
+                                      help=f"Comment language. {_LANG_HELP}")] = "ru",
+    force: Annotated[bool, typer.Option("--force", metavar=FLAG,
+                                        help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented policy template to fill in.
+    """Write a commented policy template to fill in (to standard output by default).
 
     Example:
 
-        derbes policy init policy.yaml && derbes policy validate policy.yaml
+        derbes policy init --lang ru > policy.yaml && derbes policy validate policy.yaml
     """
     from derbes.scanner.policy import policy_template
 
-    if path.exists() and not force:
-        raise ConfigError(f"{path} exists; use --force to overwrite it")
-    path.write_text(policy_template(lang), encoding="utf-8")
-    typer.echo(f"wrote {path}")
+    text = policy_template(lang)
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    if target.exists() and not force:
+        raise ConfigError(f"{target} exists; use --force to overwrite it")
+    _check_writable_file(target)
+    target.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {target}")
+
+
+def _check_writable_file(path: Path) -> None:
+    """Raise ConfigError unless ``path`` can be written (before any work is done)."""
+    from derbes.reports._io import check_output_file
+
+    check_output_file(path)
 
 
 @policy_app.command("validate")
 def policy_validate(
-    path: Annotated[Path, typer.Argument(help="Policy file.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Policy file.")],
 ) -> None:
     """Check a policy file strictly; print every error with its line.
 
@@ -264,11 +401,14 @@ def policy_validate(
 @baseline_app.command("create")
 def baseline_create(
     report: Annotated[Path, typer.Argument(
-        help="A scan's output folder (or its findings.parquet).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Baseline file.")] = Path(
-        "derbes-baseline.json"),
-    reason: Annotated[str | None, typer.Option(help="Why these findings are accepted.")] = None,
-    expires: Annotated[str | None, typer.Option(help="Expiry date, YYYY-MM-DD.")] = None,
+        metavar="SCAN", help="A scan's output folder (or its findings.parquet).")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE",
+                                      help="Baseline file.")] = Path("derbes-baseline.json"),
+    reason: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Why these findings are accepted.")] = None,
+    expires: Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="Last day the acceptance holds.",
+        show_default="never")] = None,
 ) -> None:
     """Accept every finding of a scan, so that later scans fail only on new ones.
 
@@ -276,10 +416,11 @@ def baseline_create(
 
         derbes baseline create derbes-out --reason "legacy CRM, migration planned" \\
             --expires 2027-06-30 --out derbes-baseline.json
-        derbes scan ... --baseline derbes-baseline.json
+        derbes scan postgresql://scanner@db/app --baseline derbes-baseline.json
     """
     from derbes.reports.baseline import baseline_from_findings_file, write_baseline
 
+    _check_writable_file(out)
     path = report / "findings.parquet" if report.is_dir() else report
     baseline = baseline_from_findings_file(path, reason=reason, expires=expires)
     write_baseline(baseline, out)
@@ -288,8 +429,10 @@ def baseline_create(
 
 @app.command()
 def history(
-    old: Annotated[Path, typer.Argument(help="Earlier scan folder or findings.parquet.")],
-    new: Annotated[Path, typer.Argument(help="Later scan folder or findings.parquet.")],
+    old: Annotated[Path, typer.Argument(
+        metavar="OLD", help="Earlier scan folder or findings.parquet.")],
+    new: Annotated[Path, typer.Argument(
+        metavar="NEW", help="Later scan folder or findings.parquet.")],
 ) -> None:
     """Show what changed between two scans: new fields with personal data, fields gone.
 
@@ -312,10 +455,10 @@ def history(
             typer.echo(f"  {'+' if key == 'new' else '-'} {where}: {row['category']}")
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
     """Console entry point: library errors become messages and exit codes."""
     try:
-        app()
+        app(args)
     except (ConfigError, PolicyError) as e:
         _err(str(e))
         sys.exit(EXIT_USAGE)

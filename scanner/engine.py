@@ -53,8 +53,9 @@ DISTINCT_CAP = 100_000
 #: Values whose hash is remembered per container scanner.
 _MEMO_SIZE = 50_000
 
-#: Progress callback: (source name, container name, containers done, containers total).
-Progress = Callable[[str, str, int, int], None]
+#: Progress callback, called once per finished container by whichever executor runs it:
+#: (source name, container name, containers done, containers planned, bytes read by it).
+Progress = Callable[[str, str, int, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,9 @@ class ScanOptions:
     jobs: int = 1
     #: Column names and JSON keys as evidence.
     name_evidence: bool = True
+    #: A source with no container to scan is ``ok`` with a warning; otherwise it is
+    #: ``empty``, which makes the scan incomplete (exit code 3).
+    allow_empty: bool = False
 
 
 @dataclass(slots=True)
@@ -359,8 +363,15 @@ def scan(
         errors.extend(str(e) for e in getattr(source, "errors", ()))
         if stop.is_set():
             interrupted = True
+        warnings = [w for w in getattr(source, "warnings", ()) if not hasattr(w, "reason")]
+        # Files of a folder left out, each with its reason: listed (a dangling symlink)...
+        skipped = [(w.path, w.reason) for w in getattr(source, "warnings", ())
+                   if hasattr(w, "reason")]
         rows = bytes_ = 0
         for outcome in outcomes:
+            if outcome.done is not None and outcome.done.skipped:
+                # ...or opened and found not to be text (binary, an SQLite database).
+                skipped.append((outcome.container.name, outcome.done.skipped))
             if outcome.error:
                 errors.append(f"{outcome.container.name}: {outcome.error}")
             info = _container_info(source, outcome)
@@ -369,7 +380,13 @@ def scan(
             bytes_ += info.bytes_scanned
             findings.extend(_findings(scan_id, source, outcome, info, options))
             hits.extend(outcome.hits)
-        if not errors:
+        if interrupted and (errors or len(outcomes) < listed) and all(
+                e == "interrupted" or e.endswith(": interrupted") for e in errors):
+            status = "interrupted"
+        elif not errors and not listed:
+            warnings.append("no container to scan: no table, view or file matched")
+            status = "ok" if options.allow_empty else "empty"
+        elif not errors:
             status = "ok"
         elif outcomes and len([o for o in outcomes if o.error]) < max(listed, 1):
             status = "partial"
@@ -385,7 +402,8 @@ def scan(
                 rows_scanned=rows,
                 bytes_scanned=bytes_,
                 seconds=round(time.perf_counter() - t0, 3),
-                warnings=tuple(getattr(source, "warnings", ())),
+                warnings=tuple(warnings),
+                skipped=tuple(skipped),
             )
         )
         if interrupted:
@@ -449,7 +467,7 @@ def _scan_source(
                 break
             outcomes.append(one(container))
             if progress:
-                progress(source.name, container.name, len(outcomes), total)
+                progress(source.name, container.name, len(outcomes), total, outcomes[-1].bytes)
         return outcomes
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derbes-table") as pool:
         pending = {pool.submit(one, c) for c in containers}
@@ -459,7 +477,8 @@ def _scan_source(
                 for future in done:
                     outcomes.append(future.result())
                     if progress:
-                        progress(source.name, outcomes[-1].container.name, len(outcomes), total)
+                        progress(source.name, outcomes[-1].container.name, len(outcomes), total,
+                                 outcomes[-1].bytes)
         except KeyboardInterrupt:
             stop.set()
             for future in pending:

@@ -110,7 +110,8 @@ def scan_log_containers(
         if pending_parts[task.index] == 0:
             finished.append(task.index)
             if progress:
-                progress(source.name, task.container.name, len(finished), len(containers))
+                progress(source.name, task.container.name, len(finished), len(containers),
+                         sum(o.bytes for _, o in parts[task.index]))
 
     scanner = ContainerScanner(source, detector, options, key)
     for task in local:

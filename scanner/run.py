@@ -16,6 +16,11 @@ from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.model import ScanResult
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+#: The sampling seed unless ``--seed`` says otherwise: the same data gives the same sample,
+#: so that CI runs compare. ``None`` (``--seed random``) draws a new sample each run.
+DEFAULT_SEED = 94
+#: Seconds between two progress lines when standard error is not a terminal (CI logs).
+PROGRESS_EVERY = 5.0
 
 
 @dataclass
@@ -29,7 +34,8 @@ class RunSpec:
     policy: Path | None = None
     hits: bool = False
     sample_rows: int = 1000
-    seed: int | None = None
+    #: ``None``: a random sample each run.
+    seed: int | None = DEFAULT_SEED
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     include_columns: list[str] = field(default_factory=list)
@@ -40,6 +46,13 @@ class RunSpec:
     max_rows_per_second: float | None = None
     locations: dict[str, str] = field(default_factory=dict)
     min_score: float = 0.5
+    #: A field needs hits in this many rows, or in ``min_share`` of them (unless checksummed).
+    min_rows: int = 2
+    min_share: float = 0.05
+    #: A source with no container to scan is a warning, not exit code 3.
+    allow_empty: bool = False
+    #: SQLite files found in scanned folders are scanned as databases.
+    scan_databases: bool = False
     #: None: from the config file, else parquet and html.
     formats: list[str] | None = None
     #: None: from the config file, else Russian.
@@ -65,11 +78,18 @@ class _SourceSpec:
 
 
 def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
-    """Run a scan and write its reports; return the documented exit code."""
+    """Run a scan and write its reports; return the documented exit code.
+
+    Everything the user gave is checked before any source is opened: the configuration, the
+    policy, the baseline, the flag names, and that the output folder can be written.
+    """
     from derbes.reports import write_reports
+    from derbes.reports._io import commit_output_dir, discard_output_dir, prepare_output_dir
     from derbes.reports.ci import exit_code
 
     spec, source_specs = _merge_config(spec)
+    # First: custom recognizers may add categories that the policy declares.
+    detector = _detector(spec)
     policy = None
     if spec.policy is not None:
         from derbes.scanner.policy import load_policy
@@ -81,40 +101,60 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
 
         baseline = load_baseline(spec.baseline)
     if spec.lang not in ("ru", "kk", "en"):
-        raise ConfigError(f"--lang {spec.lang!r}: expected ru, kk or en")
-    known_formats = {"parquet", "html", "json", "sarif", "junit"}
-    unknown = set(spec.formats) - known_formats
+        raise ConfigError(f"--lang {spec.lang!r}: expected one of ru, kk, en")
+    known_formats = ("parquet", "html", "json", "sarif", "junit")
+    unknown = [f for f in spec.formats if f not in known_formats]
     if unknown:
-        raise ConfigError(f"--format: unknown {', '.join(sorted(unknown))}; "
-                          f"expected some of {', '.join(sorted(known_formats))}")
+        raise ConfigError(f"--format: unknown {', '.join(unknown)}; "
+                          f"expected some of {', '.join(known_formats)}")
+    spec = replace(spec, fail_on=list(check_fail_on(spec.fail_on, "--fail-on")))
     if not source_specs:
         raise ConfigError("nothing to scan: give a source (URL, path or -) or --config")
-    detector = _detector(spec)
+    where = _match_locations(spec.locations, source_specs)
+    staging = prepare_output_dir(spec.out)
+    try:
+        code = _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging,
+                               stop, write_reports, exit_code)
+        commit_output_dir(staging, spec.out)
+    finally:
+        discard_output_dir(staging)
+    return code
 
+
+def _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging, stop,
+                    write_reports, exit_code) -> int:
+    if spec.scan_databases:
+        source_specs = source_specs + [_SourceSpec(f"sqlite:///{path}")
+                                       for path in _sqlite_files(source_specs, spec)]
     opened = [_open(s, spec) for s in source_specs]
     options = ScanOptions(
         hits=spec.hits,
         show_values=spec.show_values,
         min_score=spec.min_score,
+        min_rows=spec.min_rows,
+        min_share=spec.min_share,
         connections=spec.connections,
         jobs=max(1, spec.jobs),
+        allow_empty=spec.allow_empty,
     )
-    progress = None if spec.quiet or not sys.stderr.isatty() else _progress_printer()
+    progress = None if spec.quiet else _progress_printer(sys.stderr)
     result = scan(opened, options, detector=detector, progress=progress, stop=stop)
     if progress is not None:
-        sys.stderr.write("\n")
+        progress.finish()
+    if spec.scan_databases:
+        result = _note_databases_scanned(result)
     if spec.categories:
         kept = tuple(f for f in result.findings if f.category in spec.categories)
         result = replace(result, findings=kept)
-    result = _apply_policy(result, policy, opened, source_specs, spec)
-    suppressed = 0
+    result = _apply_policy(result, policy, opened, source_specs, spec, where)
+    accepted = 0
     if baseline is not None:
         from derbes.reports.baseline import apply_baseline
 
-        result, suppressed = apply_baseline(result, baseline)
+        result, accepted = apply_baseline(result, baseline)
     write_reports(
         result,
-        spec.out,
+        staging,
         formats=spec.formats,
         lang=spec.lang,
         show_values=spec.show_values,
@@ -122,13 +162,33 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
         fail_on=spec.fail_on,
     )
     code = exit_code(result, spec.fail_on)
+    _print_problems(result)
     if not spec.quiet:
-        _print_summary(result, spec, suppressed, code)
-    else:
-        for s in result.sources:
-            for e in s.errors:
-                print(f"derbes: {s.name}: {e}", file=sys.stderr)
+        _print_summary(result, spec, accepted, code)
     return code
+
+
+def check_fail_on(values, what: str = "fail_on") -> tuple[str, ...]:
+    """Flag ids and severity words as given; ``ConfigError`` naming the valid ones (and the
+    nearest for a typo) for anything else."""
+    import difflib
+
+    from derbes.scanner.mapping import FLAGS
+
+    severities = ("error", "warning", "info")
+    out: list[str] = []
+    for value in values:
+        word = str(value).strip()
+        if word.lower() in severities:
+            out.append(word.lower())
+        elif word.upper() in FLAGS:
+            out.append(word.upper())
+        else:
+            near = difflib.get_close_matches(word.upper(), list(FLAGS), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ConfigError(f"{what}: unknown flag {word!r}{hint}; valid: "
+                              f"{', '.join(FLAGS)}, or a severity: {', '.join(severities)}")
+    return tuple(dict.fromkeys(out))
 
 
 def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
@@ -216,20 +276,86 @@ def _open(source: _SourceSpec, spec: RunSpec):
         return e
 
 
+def _match_locations(locations: dict[str, str],
+                     source_specs: list[_SourceSpec]) -> dict[int, str]:
+    """``--location KEY=CC`` as ``{index of the source: CC}``. A key names a source by its
+    name in the config file, its host, its URL (password masked or not) or its path; a key
+    that names no source is a ``ConfigError``, raised before any source is opened."""
+    from derbes.scanner.config import mask_url
+    from derbes.scanner.location import host_from_url
+
+    def keys(s: _SourceSpec) -> set[str]:
+        out = {s.spec, mask_url(s.spec)}
+        if s.name:
+            out.add(s.name)
+        if "://" in s.spec:
+            host = host_from_url(s.spec)
+            if host:
+                out.add(host)
+        else:
+            out.add(str(Path(s.spec).expanduser().resolve()))
+        return out
+
+    known = [keys(s) for s in source_specs]
+    where: dict[int, str] = {}
+    for key, country in locations.items():
+        wanted = {key} if "://" in key else {key, str(Path(key).expanduser().resolve())}
+        hits = [i for i, k in enumerate(known) if k & wanted]
+        if not hits:
+            names = ", ".join(s.name or mask_url(s.spec) for s in source_specs)
+            raise ConfigError(f"--location {key}={country}: no source is called {key!r} "
+                              f"(by name, host, URL or path); the sources are: {names}")
+        for i in hits:
+            where[i] = country
+    return where
+
+
+def _sqlite_files(source_specs: list[_SourceSpec], spec: RunSpec) -> list[str]:
+    """SQLite database files inside the file and folder sources (``--scan-databases``)."""
+    from derbes.scanner.sources.logs import find_files, is_sqlite_file
+
+    found: list[str] = []
+    for s in source_specs:
+        if "://" in s.spec or s.spec == "-":
+            continue
+        try:
+            files, _ = find_files(s.spec, s.options.get("include", spec.include),
+                                  s.options.get("exclude", spec.exclude))
+        except SourceError:
+            continue  # reported when the source itself is opened
+        found += [f for f in files if is_sqlite_file(f)]
+    return list(dict.fromkeys(str(Path(f).resolve()) for f in found))
+
+
+def _note_databases_scanned(result: ScanResult) -> ScanResult:
+    """SQLite files a folder skipped, and ``--scan-databases`` scanned as sources of their
+    own: say so where they are listed as skipped."""
+    from derbes.scanner.sources.logs import SQLITE_SKIPPED
+
+    def reason(path: str, why: str) -> str:
+        if why != SQLITE_SKIPPED:
+            return why
+        return f"SQLite database, scanned as sqlite:///{Path(path).resolve()}"
+
+    sources = tuple(replace(s, skipped=tuple((p, reason(p, why)) for p, why in s.skipped))
+                    for s in result.sources)
+    return replace(result, sources=sources)
+
+
 def _apply_policy(
-    result: ScanResult, policy, opened, source_specs: list[_SourceSpec], spec: RunSpec
+    result: ScanResult, policy, opened, source_specs: list[_SourceSpec], spec: RunSpec,
+    where: dict[int, str],
 ) -> ScanResult:
     from derbes.scanner.location import resolve_location
     from derbes.scanner.mapping import apply_policy
 
-    explicit = dict(spec.locations)
-    for s, src in zip(source_specs, opened, strict=True):
+    explicit: dict[str, str] = {}
+    for i, (s, src) in enumerate(zip(source_specs, opened, strict=False)):
         name = src.source if isinstance(src, SourceError) else src.name
-        if s.location:
-            explicit.setdefault(name, s.location)
-        # --location may name a source by what the user typed, not its display name.
-        if s.spec in spec.locations:
-            explicit.setdefault(name, spec.locations[s.spec])
+        if i in where:
+            explicit[name] = where[i]
+        elif s.location:
+            explicit[name] = s.location
     locations = {}
     for src in opened:
         if isinstance(src, SourceError):
@@ -240,19 +366,71 @@ def _apply_policy(
     return apply_policy(result, policy, locations)
 
 
-def _progress_printer():
-    def show(source: str, container: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        bar = "█" * filled + "·" * (width - filled)
-        label = container if len(container) <= 40 else "…" + container[-39:]
-        sys.stderr.write(f"\r{bar} {done}/{total} {label:<40}")
-        sys.stderr.flush()
+class _Progress:
+    """Progress on standard error: a bar on a terminal; elsewhere (CI logs) a plain line every
+    :data:`PROGRESS_EVERY` seconds with containers done of planned and megabytes read.
 
-    return show
+    Called as the engine's ``Progress``: ``(source, container, done, total, bytes_read=0)``,
+    once per container finished, from any executor that can count them.
+    """
+
+    def __init__(self, stream, every: float = PROGRESS_EVERY, clock=None) -> None:
+        import time
+
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every = every
+        self.clock = clock or time.monotonic
+        self.last = self.clock()
+        self.bytes = 0
+        self.shown = False
+
+    def __call__(self, source: str, container: str, done: int, total: int,
+                 bytes_read: int = 0) -> None:
+        self.bytes += bytes_read
+        if self.tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            bar = "█" * filled + "·" * (width - filled)
+            label = container if len(container) <= 40 else "…" + container[-39:]
+            self.stream.write(f"\r{bar} {done}/{total} {label:<40}")
+            self.stream.flush()
+            self.shown = True
+            return
+        now = self.clock()
+        if now - self.last >= self.every or done == total:
+            self.last = now
+            self.stream.write(f"derbes: progress {_short_name(source)}: {done} of {total} "
+                              f"containers, {self.bytes / 1e6:.1f} MB read\n")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\n")
 
 
-def _print_summary(result: ScanResult, spec: RunSpec, suppressed: int, code: int) -> None:
+def _progress_printer(stream) -> _Progress:
+    return _Progress(stream)
+
+
+def _short_name(name: str) -> str:
+    from derbes.reports._common import mask_url_password
+
+    return mask_url_password(name)
+
+
+def _print_problems(result: ScanResult) -> None:
+    """Errors and warnings of every source, on standard error, each naming its source."""
+    for s in result.sources:
+        for e in s.errors:
+            print(f"derbes: {s.name}: {e}", file=sys.stderr)
+        for w in s.warnings:
+            print(f"derbes: {s.name}: warning: {w}", file=sys.stderr)
+        for path, reason in s.skipped:
+            print(f"derbes: {s.name}: skipped {path}: {reason}", file=sys.stderr)
+
+
+def _print_summary(result: ScanResult, spec: RunSpec, accepted: int, code: int) -> None:
     import shutil
 
     from rich.console import Console
@@ -267,16 +445,17 @@ def _print_summary(result: ScanResult, spec: RunSpec, suppressed: int, code: int
                       title=f"{s.name} ({status})", title_justify="left")
         for f in rows:
             where = _short(f.container) + (f" → {f.field}" if f.field else "")
+            review = [] if f.status == "open" else [f"({f.status})"]
             table.add_row(where, f.category, str(f.hits), f"{f.rows_with_hits}/{f.rows_scanned}",
-                          f.match_type, " ".join(f.flags))
+                          f.match_type, " ".join([*f.flags, *review]))
         if rows:
             console.print(table)
+        skipped = f", {len(s.skipped)} files skipped" if s.skipped else ""
         console.print(f"{s.name}: {s.status}, {s.containers} containers, "
-                      f"{s.rows_scanned} rows, {s.seconds:.1f} s")
-        for e in s.errors:
-            console.print(f"  [red]error[/red] {e}")
-    if suppressed:
-        console.print(f"{suppressed} findings accepted by the baseline")
+                      f"{s.rows_scanned} rows, {s.seconds:.1f} s{skipped}", markup=False)
+    if accepted:
+        console.print(f"{accepted} findings accepted by the baseline (listed in the reports, "
+                      "failing nothing)")
     console.print(f"reports in {spec.out} (exit code {code})")
 
 

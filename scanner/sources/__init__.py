@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import (
     Batch,
     Column,
@@ -25,7 +26,7 @@ from derbes.scanner.sources.base import (
     Source,
     ValueBatch,
 )
-from derbes.scanner.sources.logs import LogSource, find_files
+from derbes.scanner.sources.logs import LogSource, NothingMatched, find_files
 
 __all__ = [
     "Batch",
@@ -73,7 +74,7 @@ def open_source(spec: str, **options: Any) -> Source:
     <LogSource ...>
 
     Raises ``TypeError`` for an option no source knows, and ``SourceError`` for a path that
-    matches no file.
+    does not exist or a URL whose scheme is no database derbes scans.
     """
     from derbes.scanner.sources.tabular import TabularSource, is_tabular
 
@@ -82,6 +83,7 @@ def open_source(spec: str, **options: Any) -> Source:
     if unknown:
         raise TypeError(f"open_source() got unknown options: {', '.join(unknown)}")
     if "://" in spec:
+        check_scheme(spec)
         # Imported here: the database drivers are not needed to scan files.
         from derbes.scanner.sources.sql import SqlSource
 
@@ -89,10 +91,30 @@ def open_source(spec: str, **options: Any) -> Source:
     elif spec == "-":
         cls = LogSource
     else:
-        files, _ = find_files(spec, options.get("include", ()), options.get("exclude", ()))
-        cls = TabularSource if all(is_tabular(f) for f in files) else LogSource
+        try:
+            files, _ = find_files(spec, options.get("include", ()), options.get("exclude", ()))
+        except NothingMatched:
+            files = []  # an empty source: it lists no container, and the scan says so
+        cls = TabularSource if files and all(is_tabular(f) for f in files) else LogSource
     accepted = _keywords(cls)
     return cls(spec, **{k: v for k, v in options.items() if k in accepted})
+
+
+def check_scheme(url: str) -> None:
+    """Raise ``SourceError`` naming the supported schemes (and the nearest one, for a typo)
+    when ``url``'s scheme is not a database derbes scans."""
+    import difflib
+
+    from derbes.scanner.config import DB_SCHEMES, mask_url
+
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in DB_SCHEMES:
+        return
+    bases = list(dict.fromkeys(s.split("+")[0] for s in DB_SCHEMES))
+    near = difflib.get_close_matches(scheme.split("+")[0], bases, n=1, cutoff=0.7)
+    hint = f" (did you mean {near[0]}://?)" if near else ""
+    raise SourceError(mask_url(url), f"unsupported URL scheme '{scheme}'{hint}; derbes scans "
+                      f"{', '.join(DB_SCHEMES)}; files and folders are given by their path")
 
 
 def _keywords(cls: type) -> frozenset[str]:

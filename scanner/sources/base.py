@@ -73,6 +73,8 @@ class ContainerDone:
     notes: tuple[str, ...] = ()
     #: Modification time of a file (ISO 8601), used when lines carry no timestamps.
     mtime: str | None = None
+    #: Why the container was not read at all (a binary file in a folder of logs).
+    skipped: str | None = None
 
 
 Batch = ValueBatch | LineBatch | ContainerDone

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import errno
 import fnmatch
 import glob
 import gzip
@@ -100,7 +101,7 @@ def find_files(
     ``spec`` is a file, a directory (walked recursively, symlinked directories followed once),
     or a glob (``**`` crosses directories). ``include``/``exclude`` are fnmatch globs matched
     against the whole path and against the file name. Raises ``SourceError`` when nothing is
-    left.
+    left (:class:`NothingMatched` when the folder or glob exists).
     """
     warnings: list[str] = []
     if os.path.lexists(spec):
@@ -115,8 +116,13 @@ def find_files(
         reason = f"no files match {spec!r}"
         if warnings:
             reason += f" ({warnings[0]})"
-        raise SourceError(spec, reason)
+        raise NothingMatched(spec, reason)
     return paths, warnings
+
+
+class NothingMatched(SourceError):
+    """A folder or glob that exists but leaves no file to scan (``--include`` matched
+    nothing): an empty source, not a broken one."""
 
 
 def _selected(path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
@@ -132,6 +138,30 @@ class Unreadable(str):
     """A listing problem that loses data (a directory that cannot be read): an error."""
 
     __slots__ = ()
+
+
+class Skipped(str):
+    """A file of a folder that is not scanned, with the reason: ``"path: reason"``."""
+
+    def __new__(cls, path: str, reason: str) -> Skipped:
+        self = super().__new__(cls, f"{path}: {reason}, skipped")
+        self.path, self.reason = path, reason
+        return self
+
+
+#: The first bytes of an SQLite 3 database file (https://www.sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: Why an SQLite file in a scanned folder is not read as a log.
+SQLITE_SKIPPED = "SQLite database (scan it with --scan-databases, or as sqlite:///PATH)"
+
+
+def is_sqlite_file(path: str) -> bool:
+    """Whether ``path`` starts like an SQLite 3 database."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def _walk(top: str, warnings: list[str]) -> list[str]:
@@ -169,11 +199,15 @@ def _walk(top: str, warnings: list[str]) -> list[str]:
             try:
                 st = os.stat(path)
             except OSError as e:  # broken symlink, symlink loop, vanished file
-                warnings.append(f"{path}: {e.strerror or e}")
+                if os.path.islink(path):
+                    why = "symlink loop" if e.errno == errno.ELOOP else "dangling symlink"
+                    warnings.append(Skipped(path, f"{why} ({e.strerror or e})"))
+                else:
+                    warnings.append(f"{path}: {e.strerror or e}")
                 continue
             if not stat.S_ISREG(st.st_mode):
                 # A FIFO or a device in a directory would block or never end.
-                warnings.append(f"{path}: not a regular file, skipped")
+                warnings.append(Skipped(path, "not a regular file"))
                 continue
             key = (st.st_dev, st.st_ino)
             if key not in seen_files:  # a symlink or hard link to a file already listed
@@ -459,6 +493,10 @@ class LogSource:
             return
         try:
             paths, listed = find_files(self.spec, self.include, self.exclude)
+        except NothingMatched as e:
+            # Nothing to scan is the engine's to report (a warning, exit code 3).
+            self.warnings = [e.reason]
+            return
         except SourceError as e:
             raise SourceError(self.name, e.reason) from e
         self.errors = [w for w in listed if isinstance(w, Unreadable)]
@@ -515,7 +553,9 @@ class LogSource:
             raise SourceError(self.name, str(e), path) from e
         codec, note = detect_encoding(text_head, at_eof=not text_head)
         if codec == "binary":
-            yield ContainerDone(notes=(*state.notes, "binary file, skipped"), mtime=mtime)
+            why = SQLITE_SKIPPED if head.startswith(SQLITE_HEADER) else "binary file"
+            yield ContainerDone(notes=(*state.notes, f"{why}, skipped"), mtime=mtime,
+                                skipped=why)
             return
         chunks = _text_chunks(_prepend(text_head, blocks), codec, strip_bom=True, state=state)
         yield from self._lines(chunks, codec, note, 1, state, path)

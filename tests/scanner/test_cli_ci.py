@@ -1,0 +1,392 @@
+"""The command line in CI and by hand (issue #14): checked before scanning, says what it
+skipped, never loses a finished scan. Each test fails when its fix is reverted."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from derbes_e2e import IINS, derbes_scan, shared_detector, write_control  # noqa: F401
+
+from derbes.scanner import run as run_module
+from derbes.scanner.cli import main
+
+
+@pytest.fixture
+def derbes(shared_detector, monkeypatch, capsys):  # noqa: F811 - a fixture
+    """``derbes(*args)``: the console entry point in this process -> (code, stdout, stderr)."""
+    real = run_module._detector
+    monkeypatch.setattr(run_module, "_detector",
+                        lambda spec: shared_detector if spec.recognizers is None else real(spec))
+
+    def call(*args: str | Path) -> tuple[int, str, str]:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as e:
+            main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return e.value.code or 0, captured.out, captured.err
+
+    return call
+
+
+#: A policy that declares email only: an IIN in a log is an undeclared category (exit 1).
+POLICY = """version: 1
+operator: {name: "Test LLP", bin: "191140004560"}
+categories:
+  - category: email
+    purposes: [newsletters]
+    retention: P1Y
+storage:
+  countries: [KZ]
+"""
+
+
+def iin_log(path: Path, lines: int = 3) -> Path:
+    path.write_text("".join(f"2026-03-0{i % 9 + 1}T10:00:00 login iin={IINS[i % len(IINS)]}\n"
+                            for i in range(lines)), encoding="utf-8")
+    return path
+
+
+def summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+# -- 1. unknown names are usage errors listing the valid ones ---------------------------------
+
+@pytest.mark.parametrize(("option", "value", "listed"), [
+    ("--fail-on", "UNDECLARED_CATGORY", ["UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ",
+                                         "did you mean UNDECLARED_CATEGORY"]),
+    ("--fail-on", "error,NOPE", ["RETENTION_EXCEEDED", "warning"]),
+    ("--format", "html,pdf", ["parquet", "sarif", "junit"]),
+    ("--lang", "de", ["ru", "kk", "en"]),
+])
+def test_unknown_names_are_usage_errors_listing_the_valid_ones(derbes, tmp_path, option, value,
+                                                               listed):
+    log = iin_log(tmp_path / "a.log")
+    code, _, err = derbes("scan", log, "--out", tmp_path / "out", option, value)
+    assert code == 2, err
+    for name in listed:
+        assert name in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_fail_on_in_the_config_is_a_usage_error(derbes, tmp_path):
+    log = iin_log(tmp_path / "a.log")
+    config = tmp_path / "derbes.yaml"
+    config.write_text(f"sources:\n  - name: app\n    path: {log}\n"
+                      "options:\n  fail_on: [UNDECLARED_CATGORY]\n", encoding="utf-8")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "out")
+    assert code == 2
+    assert "UNDECLARED_CATGORY" in err and "UNDECLARED_CATEGORY" in err
+
+
+@pytest.mark.parametrize("command", [["detectors"], ["demo"], ["policy", "init"]])
+def test_lang_of_other_commands_is_checked(derbes, tmp_path, command):
+    code, _, err = derbes(*command, "--lang", "de")
+    assert code == 2 and "ru, kk, en" in err
+
+
+# -- 2. output paths are checked before any source is opened ----------------------------------
+
+@pytest.fixture
+def no_source_opened(monkeypatch):
+    import derbes.scanner.sources as sources
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a source was opened before the output folder was checked")
+
+    monkeypatch.setattr(sources, "open_source", refuse)
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p.write_text("x") and p, "is a file"),
+    (lambda p: (p.write_text("x"), p / "sub")[1], "is a file"),
+    (lambda p: (p.mkdir(), (p / "notes.txt").write_text("mine"), p)[2], "notes.txt"),
+])
+def test_out_is_checked_before_any_source_is_opened(derbes, tmp_path, no_source_opened, make,
+                                                    message):
+    log = iin_log(tmp_path / "a.log")
+    out = make(tmp_path / "out")
+    code, _, err = derbes("scan", log, "--out", out)
+    assert code == 2, err
+    assert "--out" in err and message in err
+
+
+def test_out_in_a_folder_that_cannot_be_written(derbes, tmp_path, no_source_opened):
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    code, _, err = derbes("scan", iin_log(tmp_path / "a.log"), "--out", locked / "out")
+    assert code == 2 and "not writable" in err
+
+
+def test_baseline_out_is_checked_before_reading(derbes, tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, _, err = derbes("baseline", "create", tmp_path / "missing-scan", "--out",
+                          tmp_path / "file" / "b.json")
+    assert code == 2 and "is a file" in err
+
+
+# -- 3. a baseline never removes findings ---------------------------------------------------
+
+def test_baseline_keeps_every_finding_marked_accepted(derbes, tmp_path):
+    log = iin_log(tmp_path / "a.log")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    first = tmp_path / "first"
+    code, _, err = derbes("scan", log, "--policy", policy, "--out", first, "--location",
+                          f"{log}=KZ", "--format", "parquet,json,sarif,junit,html", "-q")
+    assert code == 1, err  # the IIN is undeclared
+    code, _, err = derbes("baseline", "create", first, "--reason", "legacy", "--expires",
+                          "2099-01-01", "--out", tmp_path / "b.json")
+    assert code == 0, err
+    second = tmp_path / "second"
+    code, _, err = derbes("scan", log, "--policy", policy, "--out", second, "--location",
+                          f"{log}=KZ", "--baseline", tmp_path / "b.json",
+                          "--format", "parquet,json,sarif,junit,html", "-q")
+    assert code == 0, err
+    before = pq.read_table(first / "findings.parquet").to_pylist()
+    after = pq.read_table(second / "findings.parquet").to_pylist()
+    assert len(after) == len(before) >= 1
+    assert {(f["status"], f["status_reason"], f["status_expires"]) for f in after} == {
+        ("accepted", "legacy", "2099-01-01")}
+    assert summary(second)["totals"]["findings"] == summary(first)["totals"]["findings"]
+    assert summary(second)["totals"]["findings_accepted"] == len(after)
+    code, out, _ = derbes("history", first, second)
+    assert code == 0 and "new: 0" in out and "gone: 0" in out
+
+
+# -- 4. an empty scope is a warning and exit code 3 -----------------------------------------
+
+def test_include_matching_nothing_is_exit_3_unless_allow_empty(derbes, tmp_path):
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    iin_log(folder / "a.log")
+    code, _, err = derbes("scan", folder, "--include", "*.nothing", "--out", tmp_path / "o1",
+                          "-q")
+    assert code == 3
+    assert "no container to scan" in err
+    src = summary(tmp_path / "o1")["sources"][0]
+    assert src["status"] == "empty" and any("no container" in w for w in src["warnings"])
+    code, _, err = derbes("scan", folder, "--include", "*.nothing", "--out", tmp_path / "o2",
+                          "-q", "--allow-empty")
+    assert code == 0 and "no container to scan" in err
+
+
+def test_database_without_tables_is_empty(derbes, tmp_path):
+    db = tmp_path / "empty.db"
+    sqlite3.connect(db).close()
+    code, _, err = derbes("scan", f"sqlite:///{db}", "--out", tmp_path / "o", "-q")
+    assert code == 3 and "no container to scan" in err
+    assert summary(tmp_path / "o")["sources"][0]["status"] == "empty"
+
+
+# -- 5. skipped files are reported, SQLite files offered as databases -------------------------
+
+def make_mixed_folder(folder: Path) -> Path:
+    folder.mkdir()
+    iin_log(folder / "app.log")
+    (folder / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    con = sqlite3.connect(folder / "crm.db")
+    con.execute("create table clients(iin text)")
+    con.executemany("insert into clients values (?)", [(i,) for i in IINS])
+    con.commit()
+    con.close()
+    (folder / "dead.log").symlink_to(folder / "nowhere.log")
+    return folder
+
+
+def test_skipped_files_are_listed_with_their_reason(derbes, tmp_path):
+    folder = make_mixed_folder(tmp_path / "logs")
+    out = tmp_path / "out"
+    code, _, err = derbes("scan", folder, "--out", out, "-q", "--format", "parquet,json,html")
+    assert code == 0, err
+    skipped = {Path(s["path"]).name: s["reason"] for s in summary(out)["sources"][0]["skipped"]}
+    assert set(skipped) == {"blob.bin", "crm.db", "dead.log"}
+    assert skipped["blob.bin"] == "binary file"
+    assert "SQLite database" in skipped["crm.db"] and "--scan-databases" in skipped["crm.db"]
+    assert "dangling symlink" in skipped["dead.log"]
+    assert summary(out)["totals"]["files_skipped"] == 3
+    report = json.loads((out / "report.json").read_text())
+    assert len(report["sources"][0]["skipped"]) == 3
+    html = (out / "report.html").read_text()
+    assert "blob.bin" in html and "dead.log" in html
+    for name in skipped:
+        assert any(name in line and "skipped" in line for line in err.splitlines())
+
+
+def test_scan_databases_scans_sqlite_files_found_in_folders(derbes, tmp_path):
+    folder = make_mixed_folder(tmp_path / "logs")
+    out = tmp_path / "out"
+    code, _, err = derbes("scan", folder, "--out", out, "-q", "--scan-databases")
+    assert code == 0, err
+    names = [s["name"] for s in summary(out)["sources"]]
+    db = f"sqlite:///{(folder / 'crm.db').resolve()}"
+    assert db in names
+    found = pq.read_table(out / "findings.parquet").to_pylist()
+    assert any(f["source"] == db and f["field"] == "iin" and f["entity"] == "KZ_IIN"
+               for f in found)
+    reason = {Path(s["path"]).name: s["reason"] for s in summary(out)["sources"][0]["skipped"]}
+    assert reason["crm.db"] == f"SQLite database, scanned as {db}"
+
+
+# -- 6. an unknown URL scheme fails its source only -------------------------------------------
+
+def test_unknown_scheme_names_the_supported_ones_and_the_scan_goes_on(derbes_scan, tmp_path):  # noqa: F811
+    control = write_control(tmp_path)
+    run = derbes_scan(["postgress://u@h/db", "mongodb://h/db", control])
+    assert run.code == 3
+    typo = run.assert_error("postgress://u@h/db", "unsupported URL scheme", "postgresql",
+                            "did you mean postgres://")
+    assert "Can't load plugin" not in typo
+    other = run.assert_error("mongodb://h/db", "unsupported URL scheme", "sqlite")
+    assert "did you mean" not in other
+    run.assert_control_complete(control)
+
+
+# -- 7. a fixed default seed --------------------------------------------------------------
+
+def test_default_seed_is_fixed_and_random_is_asked_for(derbes, tmp_path):
+    db = tmp_path / "big.db"
+    con = sqlite3.connect(db)
+    con.execute("create table t(id integer primary key, note text)")
+    # One row in three holds an IIN: a sample of 30 rows of 600 varies in how many it gets.
+    con.executemany("insert into t(note) values (?)",
+                    [(f"iin {IINS[i % len(IINS)]}" if i % 3 == 0 else "nothing",)
+                     for i in range(600)])
+    con.commit()
+    con.close()
+
+    def hits(out: Path, *extra: str) -> tuple:
+        code, _, err = derbes("scan", f"sqlite:///{db}", "--sample-rows", "30", "--out", out,
+                              "-q", "--hits", *extra)
+        assert code in (0, 1), err
+        return tuple(sorted(h["row"] for h in pq.read_table(out / "hits.parquet").to_pylist()))
+
+    assert run_module.RunSpec().seed == run_module.DEFAULT_SEED
+    runs = {hits(tmp_path / f"fixed{i}") for i in range(3)}
+    assert len(runs) == 1  # the same rows every time
+    assert summary(tmp_path / "fixed0")["options"]
+    random_runs = {hits(tmp_path / f"random{i}", "--seed", "random") for i in range(4)}
+    assert len(random_runs) > 1
+    code, _, err = derbes("scan", f"sqlite:///{db}", "--seed", "often", "--out", tmp_path / "x")
+    assert code == 2 and "random" in err
+
+
+# -- 8. the output folder always holds one whole scan -----------------------------------------
+
+def test_rerun_without_hits_leaves_no_stale_hits_file(derbes, tmp_path):
+    log = iin_log(tmp_path / "a.log")
+    out = tmp_path / "out"
+    assert derbes("scan", log, "--out", out, "-q", "--hits", "--format", "parquet,json")[0] == 0
+    assert (out / "hits.parquet").exists() and (out / "report.json").exists()
+    first = summary(out)["scan_id"]
+    assert derbes("scan", log, "--out", out, "-q", "--format", "parquet")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["findings.parquet", "summary.json"]
+    assert summary(out)["scan_id"] != first
+    # No staging folder is left next to it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.log", "out"]
+
+
+def test_a_failed_run_leaves_the_previous_scan_whole(derbes, tmp_path, monkeypatch):
+    log = iin_log(tmp_path / "a.log")
+    out = tmp_path / "out"
+    assert derbes("scan", log, "--out", out, "-q")[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("derbes.reports.write_reports", broken)
+    code, _, err = derbes("scan", log, "--out", out, "-q")
+    assert code == 4 and "internal error (RuntimeError)" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.log", "out"]
+
+
+# -- friction: version, streams, interrupted, locations, policy init ---------------------------
+
+def test_version_everywhere(derbes, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from derbes.reports._common import derbes_version
+
+    version = derbes_version()
+    code, out, _ = derbes("--version")
+    assert code == 0 and out.strip() == f"derbes {version}"
+    dest = tmp_path / "out"
+    derbes("scan", iin_log(tmp_path / "a.log"), "--out", dest, "-q",
+           "--format", "parquet,html,json,sarif,junit")
+    assert summary(dest)["derbes_version"] == version
+    assert json.loads((dest / "report.json").read_text())["derbes_version"] == version
+    sarif = json.loads((dest / "report.sarif").read_text())
+    assert sarif["runs"][0]["tool"]["driver"]["version"] == version
+    assert f'content="derbes {version}"' in (dest / "report.html").read_text()
+    junit = ET.parse(dest / "junit.xml").getroot()
+    assert {p.get("value") for p in junit.iter("property")
+            if p.get("name") == "derbes_version"} == {version}
+    meta = pq.read_schema(dest / "findings.parquet").metadata
+    assert meta[b"derbes_version"].decode() == version
+
+
+def test_results_to_stdout_errors_and_warnings_to_stderr(derbes, tmp_path):
+    log = iin_log(tmp_path / "a.log")
+    code, out, err = derbes("scan", log, tmp_path / "missing.log", "--out", tmp_path / "o")
+    assert code == 3
+    assert "missing.log: no such file or directory" in err
+    assert "no such file" not in out
+    assert "iin" in out and "exit code 3" in out  # the results table and the last line
+    assert "login" not in err
+
+
+def test_policy_init_writes_to_stdout(derbes, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = derbes("policy", "init", "--lang", "ru")
+    assert code == 0 and out.startswith("#") and "categories" in out
+    code, out2, _ = derbes("policy", "init", "-", "--lang", "ru")
+    assert code == 0 and out2 == out
+    assert not (tmp_path / "-").exists() and list(tmp_path.iterdir()) == []
+    code, _, _ = derbes("policy", "init", "p.yaml", "--lang", "en")
+    assert code == 0 and (tmp_path / "p.yaml").read_text().startswith("#")
+    policy = tmp_path / "from-stdout.yaml"
+    policy.write_text(out, encoding="utf-8")
+    assert derbes("policy", "validate", policy)[0] in (0, 2)  # a template to fill in
+
+
+def test_location_by_name_host_url_or_path(tmp_path):
+    from derbes.scanner.errors import ConfigError
+    from derbes.scanner.run import _match_locations, _SourceSpec
+
+    specs = [_SourceSpec("postgresql://app:secret@db.internal:5432/crm"),
+             _SourceSpec("mysql://u@other.example/shop", name="shop"),
+             _SourceSpec(str(tmp_path / "logs"))]
+    assert _match_locations({"db.internal": "KZ"}, specs) == {0: "KZ"}
+    assert _match_locations({"postgresql://app:***@db.internal:5432/crm": "KZ"}, specs) == {
+        0: "KZ"}
+    assert _match_locations({"postgresql://app:secret@db.internal:5432/crm": "KZ"}, specs) == {
+        0: "KZ"}
+    assert _match_locations({"shop": "DE", "other.example": "DE"}, specs) == {1: "DE"}
+    assert _match_locations({str(tmp_path / "logs"): "KZ"}, specs) == {2: "KZ"}
+    with pytest.raises(ConfigError, match=r"no source is called 'crm2'.*shop"):
+        _match_locations({"crm2": "KZ"}, specs)
+
+
+def test_location_key_that_names_no_source_is_an_error(derbes, tmp_path, no_source_opened):
+    code, _, err = derbes("scan", iin_log(tmp_path / "a.log"), "--location", "crm=KZ",
+                          "--out", tmp_path / "o")
+    assert code == 2 and "no source is called 'crm'" in err
+
+
+def test_location_by_config_name_reaches_the_report(derbes, tmp_path):
+    log = iin_log(tmp_path / "a.log")
+    config = tmp_path / "derbes.yaml"
+    config.write_text(f"sources:\n  - name: app\n    path: {log}\n", encoding="utf-8")
+    code, _, err = derbes("scan", "--config", config, "--location", "app=KZ", "--out",
+                          tmp_path / "o", "-q")
+    assert code == 0, err
+    assert summary(tmp_path / "o")["sources"][0]["location"] == "KZ"
