@@ -398,6 +398,42 @@ def policy_validate(
     typer.echo(f"{path}: ok")
 
 
+@policy_app.command("extract")
+def policy_extract(
+    document: Annotated[Path, typer.Argument(
+        help="The privacy policy: text, HTML, DOCX or PDF (with a text layer).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the draft here instead of standard output.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="ru, kk or en: comment language, and which language of a bilingual document "
+             "to quote. Default: the document's.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
+) -> None:
+    """Propose a draft policy file from a privacy policy in Russian and/or Kazakh.
+
+    Every proposed line carries the clause and a quote it comes from; what is not found
+    (a BIN, where the data is stored) is said in a comment for you to fill in. Review it,
+    then validate it.
+
+    Example:
+
+        derbes policy extract privacy.pdf --out policy.yaml
+        derbes policy validate policy.yaml
+    """
+    from derbes.scanner.extract import draft_policy
+
+    if lang is not None and lang not in ("ru", "kk", "en"):
+        raise ConfigError(f"--lang {lang}: choose ru, kk or en")
+    if out is not None and out.exists() and not force:
+        raise ConfigError(f"{out} exists; use --force to overwrite it")
+    text = draft_policy(document, lang=lang, out=str(out or "policy.yaml"))
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}; review it, then: derbes policy validate {out}", err=True)
+
+
 @baseline_app.command("create")
 def baseline_create(
     report: Annotated[Path, typer.Argument(

@@ -24,3 +24,7 @@ class ConfigError(DerbesError):
 
 class PolicyError(DerbesError):
     """A policy file is wrong. The message names the file and line."""
+
+
+class DocumentError(DerbesError):
+    """A document (a privacy policy to extract from) cannot be read. The message names it."""

@@ -1,0 +1,209 @@
+"""Reading a privacy policy: plain text, HTML, DOCX or the text layer of a PDF, as lines.
+
+Every reader returns the document's text as lines. ``BREAK`` (a form feed) separates
+blocks that never continue each other (table cells, HTML paragraphs); an empty line is a
+softer break, as text from PDFs has them in the middle of sentences. Side-by-side
+bilingual tables are read row by row, one block per cell, so the Russian and the Kazakh
+clause of a row stay next to each other and a cell that carries no clause number of its
+own is cited by its neighbour's.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from derbes.scanner.errors import DocumentError
+
+BREAK = "\f"
+
+FORMATS = ("text", "html", "docx", "pdf")
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "li", "ul", "ol",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "thead", "tbody",
+    "blockquote", "pre", "dd", "dt", "dl", "hr", "title", "caption", "figcaption",
+})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+_TAG = re.compile(r"<\s*/?\s*(?:p|br|div|td|tr|table|li|b|strong|span|h[1-6])\b[^>]*>", re.I)
+
+
+class _Html(HTMLParser):
+    """Text of an HTML page as lines; blocks (paragraphs, cells, list items) apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._current: list[str] = []
+        self._skip = 0
+        self._lists: list[list[int | None]] = []  # per open list: [counter or None]
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._current).split())
+        self._current = []
+        if text:
+            self.lines.extend([text, BREAK])
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag == "br":
+            self._flush_line()
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+            if tag in ("ol", "ul"):
+                self._lists.append([0 if tag == "ol" else None])
+            elif tag == "li" and self._lists and self._lists[-1][0] is not None:
+                # An ordered list's numbers are not in the text; they are the clause numbers.
+                self._lists[-1][0] += 1
+                self._current.append(f"{self._lists[-1][0]}. ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+            if tag in ("ol", "ul") and self._lists:
+                self._lists.pop()
+
+    def _flush_line(self) -> None:
+        text = " ".join("".join(self._current).split())
+        self._current = []
+        if text:
+            self.lines.append(text)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self._current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def html_lines(markup: str) -> list[str]:
+    """The text of an HTML document or fragment as lines, blocks separated by ``BREAK``."""
+    parser = _Html()
+    parser.feed(markup)
+    parser.close()
+    return parser.lines
+
+
+def text_lines(text: str) -> list[str]:
+    """Plain text (or Markdown) as lines. Tab-separated columns become blocks of their own,
+    and lines carrying HTML paragraphs (text pasted from a page's source) are read as HTML."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        cells = [c for c in re.split(r"\t+", raw) if c.strip()] if "\t" in raw else [raw]
+        for cell in cells:
+            if _TAG.search(cell):
+                out.extend(html_lines(cell))
+                continue
+            line = cell.strip()
+            if re.fullmatch(r"[-|:\s]*", line):  # Markdown table rules, blank lines
+                out.append("")
+                continue
+            line = re.sub(r"^#+\s*|^>\s*|^\|\s*|\s*\|$", "", line)
+            line = line.replace("**", "").replace("__", "")
+            out.append(line)
+            if len(cells) > 1:
+                out.append(BREAK)
+    return out
+
+
+def docx_lines(path: Path) -> list[str]:
+    """Paragraphs and table cells of a DOCX file in document order (tables row by row)."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as e:  # python-docx raises zip, XML and its own errors alike
+        raise DocumentError(f"{path}: not a readable DOCX file ({type(e).__name__}: {e})") from e
+    out: list[str] = []
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.extend([Paragraph(element, document).text, BREAK])
+        elif tag == "tbl":
+            for row in Table(element, document).rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell repeats across the row
+                        continue
+                    seen.add(id(cell._tc))
+                    for paragraph in cell.paragraphs:
+                        out.extend([paragraph.text, ""])
+                    out.append(BREAK)
+    return out
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """The text layer of a PDF, page after page."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{path}: the PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, OSError, ValueError, KeyError) as e:
+        raise DocumentError(f"{path}: not a readable PDF ({type(e).__name__}: {e})") from e
+    if not "".join(pages).strip():
+        raise DocumentError(f"{path}: the PDF has no text layer (a scan?); run OCR first")
+    out: list[str] = []
+    for page in pages:
+        out.extend(page.splitlines())
+        out.append("")
+    return out
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """``text``, ``html``, ``docx`` or ``pdf`` from the file's first bytes, then its name."""
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "docx"
+    sniff = head[:2048].lower()
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or b"<html" in sniff or (
+            b"<!doctype html" in sniff):
+        return "html"
+    return "text"
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Kazakh and Russian documents that are not UTF-8 are nearly always Windows-1251.
+        return data.decode("cp1251")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"{path}: neither UTF-8 nor Windows-1251 text") from e
+
+
+def read_lines(path: str | Path, fmt: str | None = None) -> list[str]:
+    """The document at ``path`` as lines; ``fmt`` overrides the detected format."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(f"{path}: cannot read: {e.strerror or e}") from e
+    fmt = fmt or detect_format(path, data[:4096])
+    if fmt not in FORMATS:
+        raise DocumentError(f"{path}: unknown format '{fmt}'; choose {', '.join(FORMATS)}")
+    if fmt == "pdf":
+        return pdf_lines(path)
+    if fmt == "docx":
+        if not zipfile.is_zipfile(path):
+            raise DocumentError(f"{path}: not a DOCX file (not a zip archive)")
+        return docx_lines(path)
+    text = _decode(data, path)
+    return html_lines(text) if fmt == "html" else text_lines(text)

@@ -1,0 +1,118 @@
+"""Policy extraction reads text, HTML, DOCX and PDF alike, in Russian, Kazakh or both.
+
+Every input is generated here from the short invented policies in ``extract_docs``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from extract_docs import EXPECTED, KK, RU, write_docx, write_html, write_pdf, write_text
+
+from derbes.scanner.errors import DocumentError
+from derbes.scanner.extract import extract_file
+from derbes.scanner.extract.documents import read_lines
+
+WRITERS = {"txt": write_text, "html": write_html, "docx": write_docx, "pdf": write_pdf}
+
+
+def summary(path: Path, lang: str | None = None) -> dict:
+    r = extract_file(path, lang=lang)
+    retention = r.retention_value()
+    logs = r.logs_retention[0].value if r.logs_retention else None
+    return {
+        "categories": set(r.categories()),
+        "not_collected": set(r.not_collected()),
+        "retention": retention.value if retention else None,
+        "logs": logs,
+        "transfers": {t.country for t in r.transfers},
+        "bin": r.operator["bin"].value if "bin" in r.operator else None,
+        "storage": {f.value for f in r.storage},
+    }
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+@pytest.mark.parametrize(("lang", "text"), [("ru", RU), ("kk", KK)])
+def test_every_format_and_language_gives_the_same_policy(tmp_path, fmt, lang, text):
+    path = WRITERS[fmt](tmp_path / f"policy.{fmt}", text)
+    got = summary(path)
+    assert got == EXPECTED | {"bin": "250140000013", "storage": {"KZ"}}
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_side_by_side_bilingual_table(tmp_path, fmt):
+    """Russian | Kazakh in two columns: each cell is read on its own, clause by clause."""
+    path = WRITERS[fmt](tmp_path / f"policy.{fmt}", RU, side_by_side=KK)
+    r = extract_file(path)
+    assert set(r.categories()) == EXPECTED["categories"]
+    assert set(r.languages) == {"ru", "kk"}
+    # Both columns are cited: the Kazakh cell of row 2.2 negates card data too.
+    langs = {e.lang for e in r.negated["payment_card"]}
+    assert langs == {"ru", "kk"}
+    assert {e.clause for e in r.negated["payment_card"]} == {"2.2"}
+
+
+def test_bilingual_one_after_the_other(tmp_path):
+    path = write_text(tmp_path / "policy.txt", RU + KK)
+    r = extract_file(path, lang="kk")
+    assert set(r.categories()) == EXPECTED["categories"]
+    assert r.lang == "kk"
+    assert r.operator["name"].value == "«Тест Дерек» ЖШС"
+    assert all(p.evidence.lang == "kk" for p in r.purposes)
+    assert extract_file(path, lang="ru").operator["name"].value == "ТОО «Тест Дерек»"
+
+
+def test_html_skips_scripts_and_reads_ordered_lists_as_clauses(tmp_path):
+    path = tmp_path / "p.html"
+    path.write_text("<html><body><script>document.write('ИИН')</script><ol>"
+                    "<li>Мы собираем номер телефона.</li>"
+                    "<li>Компания не хранит данные кредитной карты.</li></ol></body></html>",
+                    encoding="utf-8")
+    r = extract_file(path)
+    assert r.categories() == ["phone"]
+    assert r.not_collected() == ["payment_card"]
+    assert r.negated["payment_card"][0].clause == "2"
+
+
+def test_text_with_html_cells_pasted_from_page_source(tmp_path):
+    """Tab-separated columns holding HTML paragraphs, as text copied from a page's source."""
+    path = tmp_path / "p.txt"
+    path.write_text("<p>1.1. Мы собираем IP-адрес.</p>\t<p>1.1. Біз ЖСН жинамаймыз.</p>\n",
+                    encoding="utf-8")
+    lines = [x for x in read_lines(path) if x.strip()]
+    assert lines == ["1.1. Мы собираем IP-адрес.", "1.1. Біз ЖСН жинамаймыз."]
+    r = extract_file(path)
+    assert r.categories() == ["ip_address"]
+    assert r.not_collected() == ["iin"]
+
+
+def test_windows_1251_text(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_bytes("1. Мы собираем адрес электронной почты.".encode("cp1251"))
+    assert extract_file(path).categories() == ["email"]
+
+
+def test_unreadable_documents_raise_document_error_naming_the_file(tmp_path):
+    with pytest.raises(DocumentError, match=r"missing\.pdf: cannot read"):
+        read_lines(tmp_path / "missing.pdf")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DocumentError, match=r"broken\.docx"):
+        read_lines(broken)
+    bad_pdf = tmp_path / "bad.pdf"
+    bad_pdf.write_bytes(b"%PDF-1.4\n garbage")
+    with pytest.raises(DocumentError, match=r"bad\.pdf"):
+        read_lines(bad_pdf)
+
+
+def test_pdf_without_text_layer_says_so(tmp_path):
+    write_pdf(tmp_path / "probe.pdf", ["x"])  # skips when the font is missing
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50)
+    pdf.output(str(tmp_path / "scan.pdf"))
+    with pytest.raises(DocumentError, match="no text layer"):
+        read_lines(tmp_path / "scan.pdf")
