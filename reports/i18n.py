@@ -10,6 +10,42 @@ DEFAULT_LANG = "ru"
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
+        "register": "Реестр персональных данных",
+        "register_note": "По каждой категории: заявлена ли она в политике, цели и срок хранения "
+                         "по политике и все места, где она найдена, со страной хранения и флагами.",
+        "reg_declared": "заявлена",
+        "reg_declared_wildcard": "заявлена как «иные данные»",
+        "reg_undeclared": "не заявлена",
+        "reg_not_collected": "политика говорит, что не собирается",
+        "reg_no_policy": "политика не задана",
+        "purposes": "Цели",
+        "retention": "Срок хранения",
+        "where_found": "Где найдена",
+        "not_found_anywhere": "не найдена",
+        "declared_q": "В политике",
+        "hints": "Подсказки схемы",
+        "hints_note": "Столбцы, названные как персональные данные, в которых значений не "
+                      "найдено. Это не нарушения: проверьте, что в них хранится.",
+        "hints_count": "подсказки схемы",
+        "hint": "Только имя столбца, значений нет",
+        "rows_read": "Строк прочитано",
+        "rows_with_data": "Строк с данными",
+        "table_size": "Размер таблицы (оценка)",
+        "sampled_of": "выборка из ≈{n}",
+        "whole": "целиком",
+        "errors_label": "нарушений",
+        "warnings_label": "предупреждений",
+        "next_step": "Что сделать",
+        "owner": "Кто обычно делает",
+        "left_out": "В отчёт включены первые {shown} строк из {total}; остальные {rest} — в "
+                    "findings.parquet и report.xlsx.",
+        "print_paged_note": "При печати выводятся все строки таблиц.",
+        "yes": "да",
+        "and_more": "и ещё {n}",
+        "review_accepted": "принято",
+        "review_allowed": "разрешено",
+        "review_until": "до {date}",
+        "no": "нет",
         "match": "Способ",
         "values": "Исходные значения",
         "title": "Отчёт об инвентаризации персональных данных",
@@ -108,12 +144,6 @@ LABELS: dict[str, dict[str, str]] = {
         "sev_low": "низкая",
         "sev_info": "информация",
         "sev_unspecified": "не указана",
-        "flag_UNDECLARED_CATEGORY": "Категория не заявлена в политике",
-        "flag_STORAGE_OUTSIDE_KZ": "Хранение за пределами Республики Казахстан",
-        "flag_RETENTION_EXCEEDED": "Превышен срок хранения",
-        "flag_IIN_IMPLIES_BIRTH_DATE": "ИИН раскрывает дату рождения",
-        "flag_LOCATION_UNKNOWN": "Место хранения неизвестно",
-        "flag_CROSS_BORDER_DECLARED": "Заявленная трансграничная передача",
         "notices": "Для сведения",
         "finding_message": "Поле {field} в {container} ({source}) содержит: {category} "
                            "({entity}); совпадений: {hits}, строк: {rows_with_hits} "
@@ -121,6 +151,43 @@ LABELS: dict[str, dict[str, str]] = {
         "source_failed": "Источник не просканирован: {errors}",
     },
     "kk": {
+        "register": "Дербес деректер тізілімі",
+        "register_note": "Әр санат бойынша: саясатта мәлімделген бе, саясат бойынша мақсаттары "
+                         "мен сақтау мерзімі және табылған барлық орындары, сақталатын елі мен "
+                         "белгілерімен.",
+        "reg_declared": "мәлімделген",
+        "reg_declared_wildcard": "«өзге деректер» ретінде мәлімделген",
+        "reg_undeclared": "мәлімделмеген",
+        "reg_not_collected": "саясат бойынша жиналмайды",
+        "reg_no_policy": "саясат берілмеген",
+        "purposes": "Мақсаттары",
+        "retention": "Сақтау мерзімі",
+        "where_found": "Қайда табылды",
+        "not_found_anywhere": "табылмады",
+        "declared_q": "Саясатта",
+        "hints": "Схема бойынша белгілер",
+        "hints_note": "Атауы дербес деректерге ұқсайтын, бірақ мәндері табылмаған бағандар. "
+                      "Бұл бұзушылық емес: оларда не сақталатынын тексеріңіз.",
+        "hints_count": "схема белгілері",
+        "hint": "Тек баған атауы, мәндер жоқ",
+        "rows_read": "Оқылған жолдар",
+        "rows_with_data": "Деректері бар жолдар",
+        "table_size": "Кесте көлемі (бағалау)",
+        "sampled_of": "≈{n} ішінен іріктеме",
+        "whole": "толығымен",
+        "errors_label": "бұзушылық",
+        "warnings_label": "ескерту",
+        "next_step": "Не істеу керек",
+        "owner": "Әдетте кім орындайды",
+        "left_out": "Есепке {total} жолдың алғашқы {shown} жолы енгізілді; қалған {rest} жол "
+                    "findings.parquet және report.xlsx файлдарында.",
+        "print_paged_note": "Басып шығарғанда кестелердің барлық жолдары шығады.",
+        "yes": "иә",
+        "and_more": "тағы {n}",
+        "review_accepted": "қабылданған",
+        "review_allowed": "рұқсат етілген",
+        "review_until": "{date} дейін",
+        "no": "жоқ",
         "match": "Тәсілі",
         "values": "Бастапқы мәндер",
         "title": "Дербес деректерді түгендеу есебі",
@@ -220,12 +287,6 @@ LABELS: dict[str, dict[str, str]] = {
         "sev_low": "төмен",
         "sev_info": "ақпарат",
         "sev_unspecified": "көрсетілмеген",
-        "flag_UNDECLARED_CATEGORY": "Санат саясатта мәлімделмеген",
-        "flag_STORAGE_OUTSIDE_KZ": "Қазақстан Республикасынан тыс сақтау",
-        "flag_RETENTION_EXCEEDED": "Сақтау мерзімі асып кеткен",
-        "flag_IIN_IMPLIES_BIRTH_DATE": "ЖСН туған күнді ашады",
-        "flag_LOCATION_UNKNOWN": "Сақтау орны белгісіз",
-        "flag_CROSS_BORDER_DECLARED": "Мәлімделген трансшекаралық беру",
         "notices": "Мәлімет үшін",
         "finding_message": "{container} ({source}) ішіндегі {field} өрісінде: {category} "
                            "({entity}); сәйкестіктер: {hits}, жолдар: {rows_scanned} ішінен "
@@ -233,6 +294,43 @@ LABELS: dict[str, dict[str, str]] = {
         "source_failed": "Дереккөз сканерленбеді: {errors}",
     },
     "en": {
+        "register": "Register of personal data",
+        "register_note": "For each category: whether the policy declares it, its purposes and "
+                         "retention per the policy, and every place it was found, with the "
+                         "country it rests in and the flags raised there.",
+        "reg_declared": "declared",
+        "reg_declared_wildcard": "declared as “other data”",
+        "reg_undeclared": "not declared",
+        "reg_not_collected": "the policy says it is not collected",
+        "reg_no_policy": "no policy given",
+        "purposes": "Purposes",
+        "retention": "Retention",
+        "where_found": "Where found",
+        "not_found_anywhere": "not found",
+        "declared_q": "In the policy",
+        "hints": "Schema hints",
+        "hints_note": "Columns named like personal data where no value was found. These are "
+                      "not violations: check what they hold.",
+        "hints_count": "schema hints",
+        "hint": "Column name only, no values",
+        "rows_read": "Rows read",
+        "rows_with_data": "Rows with the data",
+        "table_size": "Table size (estimate)",
+        "sampled_of": "sample of ≈{n}",
+        "whole": "whole table",
+        "errors_label": "errors",
+        "warnings_label": "warnings",
+        "next_step": "Next step",
+        "owner": "Usually done by",
+        "left_out": "The first {shown} of {total} rows are in this report; the other {rest} "
+                    "are in findings.parquet and report.xlsx.",
+        "print_paged_note": "Printing shows every row of the tables.",
+        "yes": "yes",
+        "and_more": "and {n} more",
+        "review_accepted": "accepted",
+        "review_allowed": "allowed",
+        "review_until": "until {date}",
+        "no": "no",
         "match": "Detected",
         "values": "Raw values",
         "title": "Personal data inventory report",
@@ -333,12 +431,6 @@ LABELS: dict[str, dict[str, str]] = {
         "sev_low": "low",
         "sev_info": "info",
         "sev_unspecified": "unspecified",
-        "flag_UNDECLARED_CATEGORY": "Category not declared in the policy",
-        "flag_STORAGE_OUTSIDE_KZ": "Stored outside the Republic of Kazakhstan",
-        "flag_RETENTION_EXCEEDED": "Retention period exceeded",
-        "flag_IIN_IMPLIES_BIRTH_DATE": "IIN reveals the date of birth",
-        "flag_LOCATION_UNKNOWN": "Storage location unknown",
-        "flag_CROSS_BORDER_DECLARED": "Declared cross-border transfer",
         "notices": "For information",
         "finding_message": "Field {field} in {container} ({source}) holds {category} "
                            "({entity}): {hits} hits in {rows_with_hits} of {rows_scanned} rows.",
@@ -380,11 +472,17 @@ def country_name(code: str | None, lang: str) -> str | None:
 
 
 def flag_title(flag: str, lang: str, policy_title: object = None) -> str:
-    """A flag's title: the policy's (``{ru,kk,en}`` or str), else ours, else the flag code."""
+    """A flag's title in ``lang``: defined once, with the flag (``derbes.scanner.mapping``);
+    a title the result carries for a flag derbes does not know; else the flag code."""
+    from derbes.scanner.mapping import FLAGS
+
+    info = FLAGS.get(flag)
+    if info is not None and info.title.get(lang):
+        return info.title[lang]
     if isinstance(policy_title, dict):
         text = policy_title.get(lang) or policy_title.get("en")
         if isinstance(text, str) and text:
             return text
     if isinstance(policy_title, str) and policy_title:
         return policy_title
-    return labels(lang).get(f"flag_{flag}", flag)
+    return flag

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 PALETTE = ("#1d4ed8", "#0f766e", "#7c3aed", "#b45309", "#be123c", "#0369a1", "#4d7c0f",
@@ -14,12 +16,14 @@ def _short(text: str, limit: int) -> str:
 
 def bar_chart(items: list[tuple[str, int]], title: str, width: int = 620,
               label_width: int = 280, bar_height: int = 22, gap: int = 8,
-              limit: int = 12) -> Markup:
+              limit: int = 12, number: Callable[[int], str] | None = None) -> Markup:
     """An accessible horizontal bar chart of ``(label, value)`` pairs, largest first.
 
     At most ``limit`` bars; the rest are summed into a last "…" bar so the total stays right.
     Every label is escaped; long labels are shortened, with the full text in ``<title>``.
+    ``number`` writes a value as the report's language does (default: thin-space groups).
     """
+    shown = number or _group
     items = sorted(((str(k), int(v)) for k, v in items), key=lambda kv: (-kv[1], kv[0]))
     if len(items) > limit:
         rest = sum(v for _, v in items[limit - 1:])
@@ -39,13 +43,13 @@ def bar_chart(items: list[tuple[str, int]], title: str, width: int = 620,
         colour = PALETTE[i % len(PALETTE)]
         mid = y + bar_height / 2
         parts.append(
-            f'<g><title>{escape(label)}: {value}</title>'
+            f'<g><title>{escape(label)}: {escape(shown(value))}</title>'
             f'<text x="{label_width - 10}" y="{mid:.1f}" text-anchor="end" '
             f'dominant-baseline="central" class="chart-label">{escape(_short(label, 30))}</text>'
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" rx="3" '
             f'fill="{colour}"/>'
             f'<text x="{label_width + w + 6:.1f}" y="{mid:.1f}" dominant-baseline="central" '
-            f'class="chart-value">{_group(value)}</text></g>'
+            f'class="chart-value">{escape(shown(value))}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -492,7 +492,7 @@ def _scan_source(
 def _container_info(source: Source, outcome: ContainerOutcome) -> ContainerInfo:
     done = outcome.done or ContainerDone()
     rows = done.rows_scanned or outcome.rows
-    oldest = outcome.oldest_ts or (done.mtime if source.kind == "log" else None)
+    oldest = outcome.oldest_ts or done.oldest or (done.mtime if source.kind == "log" else None)
     newest = outcome.newest_ts or (done.mtime if source.kind == "log" else None)
     return ContainerInfo(
         source=source.name,
@@ -505,6 +505,9 @@ def _container_info(source: Source, outcome: ContainerOutcome) -> ContainerInfo:
         notes=tuple(done.notes) + ((f"error: {outcome.error}",) if outcome.error else ()),
         oldest_timestamp=oldest,
         newest_timestamp=newest,
+        rows_estimated=done.rows_estimated,
+        age_column=done.age_column if oldest == done.oldest else None,
+        age_method=done.age_method if oldest == done.oldest else None,
     )
 
 

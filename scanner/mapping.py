@@ -278,7 +278,12 @@ def _retention(
         cutoff = duration.before(now)
         if moment >= cutoff:
             return None
+        how = {}
+        if container is not None and text == container.oldest_timestamp and container.age_column:
+            # A table's age read from a timestamp column: which one, and how.
+            how = {"age_column": container.age_column, "age_method": container.age_method}
         return {
+            **how,
             "oldest": text, "basis": what, "retention": origin.rsplit(" ", 1)[1],
             "cutoff": cutoff.date().isoformat(),
             "detail": f"{what} is {text}, before {cutoff.date().isoformat()} ({origin})",

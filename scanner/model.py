@@ -90,6 +90,12 @@ class ContainerInfo:
     notes: tuple[str, ...] = ()
     oldest_timestamp: str | None = None
     newest_timestamp: str | None = None
+    #: A sampled table's size from the database's own statistics (read-only), else ``None``.
+    rows_estimated: int | None = None
+    #: The column that gave ``oldest_timestamp`` in a table, and how (``min_index``: MIN()
+    #: over an index; ``min_scan``: MIN() over the table; ``sample``: the sampled rows).
+    age_column: str | None = None
+    age_method: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,107 +1,65 @@
 // derbes report: paging, sorting and filtering of the inventory tables.
-// Data comes from the JSON block and is written with textContent only, never as markup.
+// Every row is already in the HTML (the page reads and prints without this script); the
+// script only hides, shows and reorders rows, and writes page numbers with textContent.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("derbes-data").textContent);
   var lang = document.documentElement.lang || "ru";
   var collator = new Intl.Collator(lang, { numeric: true, sensitivity: "base" });
-  var numberFmt = new Intl.NumberFormat(lang);
-  var pctFmt = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
+  var numberFmt = new Intl.NumberFormat(lang === "en" ? "en" : "ru");
   var L = data.labels;
-  var NUMERIC = { 4: true, 5: true, 6: true };
-  // Shown inside other cells to keep the table narrow: entity under the category,
-  // the detection method as the confidence's tooltip.
-  var FOLDED = { 2: true, 9: true };
 
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return String(values[k]); });
   }
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function cell(col, value, row) {
-    var td = el("td");
-    if (col === 4) {
-      td.className = "num";
-      td.textContent = numberFmt.format(value);
-    } else if (col === 5) {
-      td.className = "num share";
-      var bar = el("span", "bar");
-      var fill = el("span", "fill");
-      fill.style.width = Math.max(0, Math.min(100, value * 100)).toFixed(1) + "%";
-      bar.appendChild(fill);
-      td.appendChild(el("span", "pct", pctFmt.format(value)));
-      td.appendChild(bar);
-    } else if (col === 6) {
-      td.className = "num";
-      var level = value >= 0.85 ? "hi" : value >= 0.5 ? "mid" : "lo";
-      var conf = el("span", "conf conf-" + level, value.toFixed(2));
-      conf.title = row[9];
-      td.appendChild(conf);
-    } else if (col === 8) {
-      String(value).split(" ").forEach(function (flag) {
-        // A zero-width space after each underscore lets long flag codes wrap.
-        if (flag) { td.appendChild(el("span", "chip chip-bad", flag.replace(/_/g, "_\u200b"))); }
-      });
-    } else if (col === 3) {
-      td.className = "cat";
-      td.appendChild(el("div", "", value));
-      td.appendChild(el("div", "entity", row[2]));
-    } else if (col === 0 || col === 1 || col === 7 || col === 10) {
-      td.className = "mono";
-      td.textContent = value === "" && col === 1 ? "—" : value;
-    } else {
-      td.textContent = value;
-    }
-    return td;
-  }
-
-  function setup(table) {
-    var root = document.getElementById(table.id);
-    if (!root) { return; }
+  function setup(root) {
     var tbody = root.querySelector("tbody");
+    var toolbar = root.querySelector(".toolbar");
     var input = root.querySelector("input.filter");
     var range = root.querySelector(".range");
     var prev = root.querySelector("button.prev");
     var next = root.querySelector("button.next");
     var noRows = root.querySelector(".no-rows");
     var headers = Array.prototype.slice.call(root.querySelectorAll("th[data-col]"));
-    var size = data.pageSize;
-    var all = table.rows.map(function (r) {
-      return { r: r, hay: r.join("\u0001").toLowerCase() };
+    var size = Number(root.getAttribute("data-page-size")) || data.pageSize;
+    var all = Array.prototype.map.call(tbody.rows, function (tr, i) {
+      return { tr: tr, i: i, hay: tr.textContent.toLowerCase() };
     });
-    var view = all;
+    var view = all.slice();
     var page = 0;
     var sortCol = -1;
     var sortDir = 1;
+    // A short table needs no paging or filter.
+    toolbar.hidden = all.length <= 10;
+
+    function key(row, col) {
+      var td = row.tr.cells[col];
+      var v = td.getAttribute("data-v");
+      return v === null ? td.textContent : Number(v);
+    }
 
     function compare(a, b) {
-      var x = a.r[sortCol];
-      var y = b.r[sortCol];
-      var c = NUMERIC[sortCol] ? x - y : collator.compare(String(x), String(y));
-      return c * sortDir;
+      var x = key(a, sortCol);
+      var y = key(b, sortCol);
+      var c = typeof x === "number" ? x - y : collator.compare(x, y);
+      return c * sortDir || a.i - b.i;
     }
+
+    var onPage = [];
 
     function draw() {
       var pages = Math.max(1, Math.ceil(view.length / size));
       page = Math.min(page, pages - 1);
       var start = page * size;
       var end = Math.min(view.length, start + size);
+      onPage.forEach(function (row) { row.tr.hidden = true; });
+      // The page's rows go to the top of the table in the view's order; the others stay
+      // where they are, hidden (a printout still shows every row).
+      onPage = view.slice(start, end);
       var frag = document.createDocumentFragment();
-      for (var i = start; i < end; i++) {
-        var tr = el("tr");
-        var row = view[i].r;
-        for (var c = 0; c < row.length; c++) {
-          if (!FOLDED[c]) { tr.appendChild(cell(c, row[c], row)); }
-        }
-        frag.appendChild(tr);
-      }
-      tbody.replaceChildren(frag);
+      onPage.forEach(function (row) { row.tr.hidden = false; frag.appendChild(row.tr); });
+      tbody.insertBefore(frag, tbody.firstChild);
       range.textContent = view.length
         ? fmt(L.range, { a: numberFmt.format(start + 1), b: numberFmt.format(end),
                          n: numberFmt.format(view.length) })
@@ -127,7 +85,8 @@
       th.tabIndex = 0;
       function sortBy() {
         var col = Number(th.getAttribute("data-col"));
-        if (col === sortCol) { sortDir = -sortDir; } else { sortCol = col; sortDir = NUMERIC[col] ? -1 : 1; }
+        var numeric = th.getAttribute("data-type") === "num";
+        if (col === sortCol) { sortDir = -sortDir; } else { sortCol = col; sortDir = numeric ? -1 : 1; }
         headers.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
         view.sort(compare);
@@ -142,8 +101,10 @@
     input.addEventListener("input", apply);
     prev.addEventListener("click", function () { page -= 1; draw(); });
     next.addEventListener("click", function () { page += 1; draw(); });
+    // The page came with the first rows shown and the rest hidden.
+    onPage = all.filter(function (row) { return !row.tr.hidden; });
     draw();
   }
 
-  data.tables.forEach(setup);
+  Array.prototype.forEach.call(document.querySelectorAll(".inventory"), setup);
 })();

@@ -75,6 +75,13 @@ class ContainerDone:
     mtime: str | None = None
     #: Why the container was not read at all (a binary file in a folder of logs).
     skipped: str | None = None
+    #: A sampled table's size from the database's statistics.
+    rows_estimated: int | None = None
+    #: The oldest row's time in a table (ISO 8601), the column it came from and how it was
+    #: read (``min_index``, ``min_scan`` or ``sample``).
+    oldest: str | None = None
+    age_column: str | None = None
+    age_method: str | None = None
 
 
 Batch = ValueBatch | LineBatch | ContainerDone

@@ -41,7 +41,7 @@ MASK = {
     "KZ_IIN": "**********25",
     "EMAIL_ADDRESS": "a***@***.kz",
     "PHONE_NUMBER": "+**********34",
-    "CREDIT_CARD": "4400 **** **** 0003",
+    "CREDIT_CARD": "**** **** **** 0003",
     "IP_ADDRESS": "95.56.*.*",
     "PERSON": "Н*** ***",
 }
@@ -188,3 +188,74 @@ def clean_result() -> ScanResult:
     findings = tuple(f for f in r.findings if not f.flags)
     return dataclasses.replace(r, findings=findings, sources=r.sources[:1],
                                policy={**r.policy, "violations": []})
+
+
+POLICY_YAML = """\
+version: 1
+operator:
+  name: ТОО «Пример Маркет»
+  bin: "210140019844"
+categories:
+  - category: iin
+    purposes: [исполнение договора]
+    retention: P5Y
+  - category: email
+    purposes: [рассылка]
+    retention: until_consent_withdrawn
+  - category: phone
+    purposes: [связь с клиентом]
+    retention: P3Y
+  - category: full_name
+    purposes: [исполнение договора]
+    retention: P5Y
+  - address
+not_collected:
+  - payment_card
+storage:
+  countries: [KZ]
+logs:
+  retention: P1Y
+"""
+
+#: Where each source rests, with evidence in the shapes derbes.scanner.location writes.
+LOCATIONS = {
+    PG: ("KZ", f"configured: {PG}=KZ"),
+    MY: ("DE", "analytics.eu-central-1.rds.amazonaws.com: AWS region eu-central-1 in the "
+               "host name"),
+    LOG: ("unknown", f"a local file: it rests wherever this machine's disks are, which derbes "
+                     f"cannot see; set it with --location {LOG}=CC"),
+}
+
+
+def mapped_result(tmp_path, findings_per_table: int = 0) -> ScanResult:
+    """The fixture scan checked against a real policy by ``apply_policy``: the shapes the
+    pipeline writes, not hand-made ones. ``findings_per_table`` adds that many email fields
+    to one PostgreSQL table (for paging and printing)."""
+    import datetime as dt
+
+    from derbes.scanner.mapping import apply_policy
+    from derbes.scanner.policy import load_policy
+
+    path = tmp_path / "policy.yaml"
+    path.write_text(POLICY_YAML, encoding="utf-8")
+    base = make_result()
+    findings = [dataclasses.replace(f, flags=(), declared=None, location=None)
+                for f in base.findings]
+    findings += [finding(PG, "database", "public.wide", f"email_{i:04d}", "EMAIL_ADDRESS",
+                         "email", hits=i + 1, with_hits=i + 1)
+                 for i in range(findings_per_table)]
+    containers = (*base.containers,
+                  ContainerInfo(PG, "public.wide", "table", rows_scanned=1000, sampled=True,
+                                rows_estimated=2_000_000),
+                  ContainerInfo(PG, "public.orders_archive", "table", rows_scanned=1000,
+                                sampled=True, rows_estimated=5_400,
+                                oldest_timestamp="2016-02-03T00:00:00+00:00",
+                                age_column="created_at", age_method="min_index"))
+    # A table's age comes from its timestamp column, not from the values.
+    findings.append(dataclasses.replace(
+        finding(PG, "database", "public.orders_archive", "buyer_iin", "KZ_IIN", "iin",
+                hits=800, with_hits=800), oldest_seen=None))
+    scan = dataclasses.replace(base, findings=tuple(findings), containers=containers,
+                               policy=None)
+    return apply_policy(scan, load_policy(path), LOCATIONS,
+                        now=dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC))

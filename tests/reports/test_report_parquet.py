@@ -71,7 +71,7 @@ def test_findings_read_back(tmp_path, result):
     assert card["container"] == "public.payments"
     assert card["flags"] == ["UNDECLARED_CATEGORY"]
     assert card["declared"] is False
-    assert card["examples"] == ["4400 **** **** 0003"]
+    assert card["examples"] == ["**** **** **** 0003"]
     assert card["scanned_at"] == result.started_at
     log = next(r for r in rows if r["entity"] == "IP_ADDRESS")
     assert log["field"] is None
