@@ -128,7 +128,8 @@ def test_accepted_findings_are_marked_in_every_format(tmp_path):
     assert summary["totals"]["findings_accepted"] == 1
     assert summary["violations"]["accepted"] == 1
     html = (tmp_path / "report.html").read_text()
-    assert "[accepted: legacy CRM, until 2027-06-30]" in html
+    # In the report's language, the date as written in Kazakhstan.
+    assert "accepted — legacy CRM, until 30.06.2027" in html
     sarif = json.loads((tmp_path / "report.sarif").read_text())
     suppressed = [x for x in sarif["runs"][0]["results"] if x.get("suppressions")]
     assert suppressed and all(x["properties"]["entity"] == "CREDIT_CARD" for x in suppressed)
