@@ -32,6 +32,10 @@ FLAG_NAMES = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ", "RETENTION_EXCEEDED",
 LANGS = ("ru", "kk", "en")
 FORMAT_NAMES = ", ".join(FORMATS)
 
+# An argument's help names it by its metavar (SOURCE, FILE); typer would add a Python type
+# after it ("<list[str]>"), which tells a user nothing.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="derbes",
     help="Inventory of personal data in databases and logs (Law of the RK No. 94-V).",
@@ -46,6 +50,7 @@ policy_app = typer.Typer(
 
     Example:
 
+    \b
         derbes policy init --lang ru > policy.yaml && derbes policy validate policy.yaml
     """,
     no_args_is_help=True,
@@ -58,6 +63,7 @@ baseline_app = typer.Typer(
 
     Example:
 
+    \b
         derbes baseline create derbes-out --reason "legacy CRM" --expires 2027-06-30
         derbes scan postgresql://scanner@db/app --baseline derbes-baseline.json
     """,
@@ -86,6 +92,7 @@ def _main(
 
     Example:
 
+    \b
         derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml --out derbes-out
     """
 
@@ -136,7 +143,7 @@ _LANG_HELP = "One of: ru, kk, en."
 def scan(
     sources: Annotated[list[str] | None, typer.Argument(
         help="SQLAlchemy URLs, files, directories, globs, or - for standard input.",
-        metavar="SOURCE...", show_default=False)] = None,
+        metavar="SOURCE", show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="DIR", show_default="derbes-out",
         help="Output folder. Checked before any source is opened; a scan writes a fresh "
@@ -221,6 +228,7 @@ def scan(
 
     Example:
 
+    \b
         derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml \\
             --baseline derbes-baseline.json --location db=KZ --out derbes-out
     """
@@ -287,6 +295,7 @@ def detectors(
 
     Example:
 
+    \b
         LANG=kk_KZ.UTF-8 derbes detectors
     """
     from rich.console import Console
@@ -319,6 +328,7 @@ def demo(
 
     Example:
 
+    \b
         derbes demo --out demo-out && xdg-open demo-out/report/report.html
     """
     from derbes.scanner.demo import make_demo
@@ -344,8 +354,8 @@ def demo(
 @policy_app.command("init")
 def policy_init(
     path: Annotated[str, typer.Argument(
-        metavar="[FILE]", show_default="- (standard output)",
-        help="Where to write the template; - or nothing for standard output.")] = "-",
+        metavar="FILE", show_default=False,
+        help="Where to write the template; - (the default) for standard output.")] = "-",
     lang: Annotated[str, typer.Option(metavar="LANG", callback=_lang_choice,
                                       help=f"Comment language. {_LANG_HELP}")] = "ru",
     force: Annotated[bool, typer.Option("--force", metavar=FLAG,
@@ -355,6 +365,7 @@ def policy_init(
 
     Example:
 
+    \b
         derbes policy init --lang ru > policy.yaml && derbes policy validate policy.yaml
     """
     from derbes.scanner.policy import policy_template
@@ -386,6 +397,7 @@ def policy_validate(
 
     Example:
 
+    \b
         derbes policy validate examples/policy-online-school.ru.yaml
     """
     from derbes.scanner.policy import validate_policy_file
@@ -450,6 +462,7 @@ def baseline_create(
 
     Example:
 
+    \b
         derbes baseline create derbes-out --reason "legacy CRM, migration planned" \\
             --expires 2027-06-30 --out derbes-baseline.json
         derbes scan postgresql://scanner@db/app --baseline derbes-baseline.json
@@ -474,6 +487,7 @@ def history(
 
     Example:
 
+    \b
         derbes history scans/2026-10-01 scans/2026-11-01
     """
     from derbes.reports.history import diff_scans

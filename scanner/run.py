@@ -288,7 +288,9 @@ def _match_locations(locations: dict[str, str],
         out = {s.spec, mask_url(s.spec)}
         if s.name:
             out.add(s.name)
-        if "://" in s.spec:
+        if s.spec.lower().startswith("sqlite:///"):
+            out.add(str(Path(s.spec[len("sqlite:///"):]).expanduser().resolve()))
+        elif "://" in s.spec:
             host = host_from_url(s.spec)
             if host:
                 out.add(host)

@@ -390,3 +390,127 @@ def test_location_by_config_name_reaches_the_report(derbes, tmp_path):
                           tmp_path / "o", "-q")
     assert code == 0, err
     assert summary(tmp_path / "o")["sources"][0]["location"] == "KZ"
+
+
+def test_an_interrupted_source_says_interrupted(tmp_path):
+    import threading
+
+    from derbes.scanner.engine import scan
+    from derbes.scanner.sources import LogSource
+
+    for i in range(3):
+        iin_log(tmp_path / f"{i}.log")
+    stop = threading.Event()
+    source = LogSource(str(tmp_path))
+
+    def progress(source_name, container, done, total, bytes_read=0):
+        stop.set()  # as SIGTERM would, after the first file
+
+    result = scan([source], progress=progress, stop=stop)
+    (s,) = result.sources
+    assert result.interrupted and s.status == "interrupted", s
+
+
+# -- progress when standard error is not a terminal -----------------------------------------
+
+class _Pipe:
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return False
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_off_a_terminal_is_a_plain_line_every_few_seconds():
+    now = [0.0]
+    pipe = _Pipe()
+    progress = run_module._Progress(pipe, every=5.0, clock=lambda: now[0])
+    for done in range(1, 11):  # ten files of 2 MB, one a second
+        now[0] += 1.0
+        progress("logs", f"{done}.log", done, 10, 2_000_000)
+    progress.finish()
+    lines = pipe.text.splitlines()
+    assert lines == ["derbes: progress logs: 5 of 10 containers, 10.0 MB read",
+                     "derbes: progress logs: 10 of 10 containers, 20.0 MB read"]
+    assert "\r" not in pipe.text and "█" not in pipe.text
+
+
+def test_scan_prints_progress_lines_to_a_pipe(derbes, tmp_path, monkeypatch):
+    monkeypatch.setattr(run_module, "PROGRESS_EVERY", 0.0)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for i in range(3):
+        iin_log(folder / f"{i}.log")
+    code, out, err = derbes("scan", folder, "--out", tmp_path / "o", "--jobs", "1")
+    assert code == 0
+    assert f"derbes: progress {folder}: 3 of 3 containers" in err
+    assert "derbes: progress" not in out
+
+
+# -- custom recognizers ----------------------------------------------------------------------
+
+RECOGNIZERS = """recognizers:
+  - name: LoyaltyCardRecognizer
+    supported_language: ru
+    supported_entity: LOYALTY_CARD
+    patterns:
+      - name: loyalty card
+        regex: "LC-[0-9]{8}"
+        score: 0.9
+    category: {id: loyalty_card, en: Loyalty card, ru: Карта лояльности, kk: Адалдық картасы}
+  - name: KzIdCardRecognizer
+    supported_language: kk
+    supported_entity: KZ_ID_CARD
+    patterns:
+      - name: kz id card
+        regex: "IDC0[0-9]{8}"
+        score: 0.9
+    category: identity_document
+"""
+
+
+@pytest.fixture
+def custom_categories(monkeypatch):
+    """Custom recognizers add categories: undone after the test."""
+    from derbes.detectors import categories
+
+    for name in ("CATEGORIES", "_BY_ENTITY", "_BY_ALIAS"):
+        monkeypatch.setattr(categories, name, dict(getattr(categories, name)))
+    import derbes.reports._common
+    import derbes.reports.html
+    import derbes.scanner.mapping
+    import derbes.scanner.policy
+
+    for module in (derbes.scanner.policy, derbes.scanner.mapping, derbes.reports._common,
+                   derbes.reports.html):
+        if hasattr(module, "CATEGORIES"):
+            monkeypatch.setattr(module, "CATEGORIES", categories.CATEGORIES)
+
+
+def test_custom_recognizers_run_in_any_language_and_map_to_categories(derbes, tmp_path,
+                                                                     custom_categories):
+    recognizers = tmp_path / "recognizers.yaml"
+    recognizers.write_text(RECOGNIZERS, encoding="utf-8")
+    log = tmp_path / "shop.log"
+    log.write_text("".join(f"2026-03-01T10:00:00 sale card=LC-1234567{i} doc=IDC01234567{i}\n"
+                           for i in range(4)), encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("  - category: email\n",
+                                     "  - category: email\n    purposes: [news]\n"
+                                     "    retention: P1Y\n  - category: loyalty_card\n"),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = derbes("scan", log, "--recognizers", recognizers, "--policy", policy,
+                          "--location", f"{log}=KZ", "--out", out, "-q")
+    assert "internal error" not in err
+    found = {(f["entity"], f["category"], f["declared"], f["status"])
+             for f in pq.read_table(out / "findings.parquet").to_pylist()}
+    assert ("LOYALTY_CARD", "loyalty_card", True, "open") in found
+    assert ("KZ_ID_CARD", "identity_document", False, "open") in found
+    assert code == 1  # the identity document is not declared; the loyalty card is

@@ -1,0 +1,111 @@
+"""Every command and option is documented, in its --help and in docs/cli.md (as sqlite-utils
+keeps its CLI reference complete), and the help reads cleanly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from derbes.scanner import cli
+from derbes.scanner.cli import app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+runner = CliRunner()
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, command in group.commands.items():
+        out.append((f"{prefix}{name}", command))
+        if hasattr(command, "commands"):
+            out += _commands(command, f"{prefix}{name} ")
+    return out
+
+
+COMMANDS = _commands(get_command(app))
+
+
+def _section(text: str, name: str) -> str:
+    """The part of docs/cli.md under the heading of ``derbes NAME``."""
+    m = re.search(rf"^#+ `derbes {re.escape(name)}`\n(.*?)(?=^#+ `derbes |\Z)", text,
+                  re.MULTILINE | re.DOTALL)
+    assert m, f"docs/cli.md has no section for derbes {name}"
+    return m.group(1)
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_and_option_is_documented(name, command):
+    assert command.help and "Example:" in command.help, f"{name} has no example in its help"
+    section = _section(DOCS.read_text(encoding="utf-8"), name)
+    for param in command.params:
+        if param.name == "help":
+            continue
+        assert param.help, f"derbes {name}: {param.name} has no help"
+        if param.param_type_name == "option":
+            for opt in param.opts + param.secondary_opts:
+                if opt.startswith("--"):
+                    assert f"`{opt}`" in section, f"docs/cli.md: derbes {name} lacks {opt}"
+        else:
+            assert f"`{param.metavar}" in section, f"docs/cli.md: {name} lacks {param.metavar}"
+
+
+@pytest.mark.parametrize("args", [[n for n in name.split()] for name, _ in COMMANDS] + [[]],
+                         ids=[n for n, _ in COMMANDS] + ["derbes"])
+def test_help_reads_cleanly(args):
+    result = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "<bool>" not in text and "<int>" not in text and "<list" not in text
+    assert not [line for line in text.splitlines() if line.rstrip().endswith(" .")], text
+    assert "Example:" in text or not args
+
+
+def test_scan_help_lists_defaults_valid_values_and_flag_pairs():
+    text = " ".join(runner.invoke(app, ["scan", "--help"], env={"COLUMNS": "300"}).output.split())
+    assert "--hits / --no-hits" in text and "--show-values / --no-show-values" in text
+    for default in ("[default: (derbes-out)]", "[default: 94]", "[default: (parquet,html)]",
+                    "[default: (ru)]", "[default: (UNDECLARED_CATEGORY,STORAGE_OUTSIDE_KZ)]",
+                    "[default: 2]", "[default: 0.05]", "[default: 1000]"):
+        assert default in text, default
+    for name in (*cli.FLAG_NAMES, "error, warning, info", "parquet, html, json, sarif, junit",
+                 "ru, kk, en"):
+        assert name in text, name
+    # The example shows a policy and a baseline; the group pages show theirs.
+    assert "--policy policy.yaml" in text and "--baseline derbes-baseline.json" in text
+    for group in ("policy", "baseline"):
+        page = runner.invoke(app, [group, "--help"]).output
+        assert "Example:" in page and f"derbes {group} " in page
+
+
+def test_min_rows_and_min_share_reach_the_engine(tmp_path, monkeypatch):
+    from derbes.scanner import run as run_module
+
+    seen = {}
+
+    def fake_run(spec, stop=None):
+        seen.update(min_rows=spec.min_rows, min_share=spec.min_share)
+        return 0
+
+    monkeypatch.setattr(run_module, "run_scan", fake_run)
+    result = runner.invoke(app, ["scan", "x.log", "--min-rows", "5", "--min-share", "0.2"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"min_rows": 5, "min_share": 0.2}
+
+
+def test_help_lists_match_the_library():
+    """The names --help lists are spelt out in the CLI (so --help needs no detectors): they
+    must be the library's own."""
+    from derbes.reports import FORMATS
+    from derbes.reports.ci import DEFAULT_FAIL_ON
+    from derbes.scanner.mapping import FLAGS
+    from derbes.scanner.run import DEFAULT_SEED
+
+    assert tuple(cli.FLAG_NAMES) == tuple(FLAGS)
+    assert tuple(cli.FORMATS) == tuple(FORMATS)
+    assert tuple(cli.DEFAULT_FAIL_ON) == tuple(DEFAULT_FAIL_ON)
+    assert cli.DEFAULT_SEED == DEFAULT_SEED
