@@ -413,13 +413,17 @@ def policy_validate(
 @policy_app.command("extract")
 def policy_extract(
     document: Annotated[Path, typer.Argument(
+        metavar="DOCUMENT",
         help="The privacy policy: text, HTML, DOCX or PDF (with a text layer).")],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the draft here instead of standard output.")] = None,
+        "--out", "-o", metavar="FILE", show_default="standard output",
+        help="Write the draft here instead of standard output.")] = None,
     lang: Annotated[str | None, typer.Option(
-        help="ru, kk or en: comment language, and which language of a bilingual document "
-             "to quote. Default: the document's.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
+        metavar="LANG", callback=_lang_choice, show_default="the document's",
+        help="Comment language, and which language of a bilingual document to quote. "
+             f"{_LANG_HELP}")] = None,
+    force: Annotated[bool, typer.Option("--force", metavar=FLAG,
+                                        help="Overwrite an existing --out file.")] = False,
 ) -> None:
     """Propose a draft policy file from a privacy policy in Russian and/or Kazakh.
 
@@ -429,6 +433,7 @@ def policy_extract(
 
     Example:
 
+    \b
         derbes policy extract privacy.pdf --out policy.yaml
         derbes policy validate policy.yaml
     """

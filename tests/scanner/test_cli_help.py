@@ -60,7 +60,8 @@ def test_help_reads_cleanly(args):
     result = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "<bool>" not in text and "<int>" not in text and "<list" not in text
+    # No Python types as placeholders ("<bool>", "<path>", "<list[str]>").
+    assert not re.search(r"<(bool|int|float|str|path|list\[[a-z]+\])>", text), text
     assert not [line for line in text.splitlines() if line.rstrip().endswith(" .")], text
     assert "Example:" in text or not args
 
