@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "json": "report.json",
     "sarif": "report.sarif",
     "junit": "junit.xml",
+    "xlsx": "report.xlsx",
 }
 HITS_FILE = "hits.parquet"
 SUMMARY_FILE = "summary.json"
@@ -48,7 +49,8 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
     """Write the chosen reports and ``summary.json`` into ``out_dir``; return their paths.
 
     ``hits=True`` also writes ``hits.parquet`` (with ``parquet``) and lists hits in
-    ``report.json``. ``lang`` applies to the HTML page, SARIF and JUnit messages.
+    ``report.json``. ``lang`` applies to the HTML page, the XLSX workbook, SARIF and JUnit
+    messages.
     """
     from derbes.reports.html import write_html
     from derbes.reports.jsonout import write_json
@@ -56,6 +58,7 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
     from derbes.reports.parquet import write_findings, write_hits
     from derbes.reports.sarif import write_sarif
     from derbes.reports.summary import write_summary
+    from derbes.reports.xlsx import write_xlsx
 
     chosen = parse_formats(formats)
     out = Path(out_dir)
@@ -77,5 +80,7 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
             written.append(write_sarif(result, path, lang=lang, fail_on=fail_on))
         elif name == "junit":
             written.append(write_junit(result, path, lang=lang, fail_on=fail_on))
+        elif name == "xlsx":
+            written.append(write_xlsx(result, path, lang=lang, fail_on=fail_on))
     written.append(write_summary(result, out / SUMMARY_FILE, fail_on=fail_on))
     return written

@@ -25,7 +25,7 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 
 # tests/scanner/test_cli_help.py checks them against the library's own lists.
 DEFAULT_FAIL_ON = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ")
 DEFAULT_SEED = 94
-FORMATS = ("parquet", "html", "json", "sarif", "junit")
+FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")
 FLAG_NAMES = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ", "RETENTION_EXCEEDED",
               "IIN_IMPLIES_BIRTH_DATE", "LOCATION_UNKNOWN", "CROSS_BORDER_DECLARED")
 
@@ -341,7 +341,7 @@ def demo(
         out=out / "report",
         policy=data.policy,
         locations={f"sqlite:///{data.database}": "KZ", str(data.logs_dir): "KZ"},
-        formats=["parquet", "html", "json", "sarif", "junit"],
+        formats=["parquet", "html", "json", "sarif", "junit", "xlsx"],
         hits=True,
         lang=lang,
         seed=42,

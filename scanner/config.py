@@ -29,7 +29,7 @@ from derbes.scanner.mapping import FLAGS
 from derbes.scanner.policy import Category, Country, YamlDoc, load_yaml, pydantic_messages
 
 #: Report formats the ``output.formats`` list accepts (``derbes.reports.FORMATS``).
-REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit")
+REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")
 #: URL schemes of the database sources.
 DB_SCHEMES = (
     "postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2",

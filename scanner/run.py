@@ -102,7 +102,7 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
         baseline = load_baseline(spec.baseline)
     if spec.lang not in ("ru", "kk", "en"):
         raise ConfigError(f"--lang {spec.lang!r}: expected one of ru, kk, en")
-    known_formats = ("parquet", "html", "json", "sarif", "junit")
+    known_formats = ("parquet", "html", "json", "sarif", "junit", "xlsx")
     unknown = [f for f in spec.formats if f not in known_formats]
     if unknown:
         raise ConfigError(f"--format: unknown {', '.join(unknown)}; "

@@ -27,12 +27,18 @@ def _contents(path) -> str:
     text = path.read_bytes().decode("utf-8", errors="replace")
     if path.suffix == ".parquet":
         text += _parquet_strings(path)
+    if path.suffix == ".xlsx":  # a zip of XML parts
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            text += "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     return text
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])
 def test_no_raw_value_in_any_output(tmp_path, lang):
-    written = write_reports(make_result(), tmp_path, lang=lang, hits=True)
+    written = write_reports(make_result(), tmp_path, formats=tuple(FORMATS), lang=lang,
+                            hits=True)
     assert {p.name for p in written} == {*FORMATS.values(), "hits.parquet", "summary.json"}
     for path in written:
         text = _contents(path)
@@ -45,7 +51,8 @@ def test_no_raw_value_in_any_output(tmp_path, lang):
 
 def test_raw_values_even_present_in_hits_are_dropped_without_show_values(tmp_path):
     # The engine kept values (the user asked at scan time) but the report run did not.
-    written = write_reports(make_result(with_values=True), tmp_path, hits=True)
+    written = write_reports(make_result(with_values=True), tmp_path, formats=tuple(FORMATS),
+                            hits=True)
     for path in written:
         text = _contents(path)
         for value in all_raw_values():
