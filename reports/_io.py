@@ -54,9 +54,11 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 # -- the output folder: checked before a scan, written fresh, swapped in whole ----------------
 
-#: Files a scan writes; an existing output folder holding anything else is not replaced.
-SCAN_FILES = frozenset({"findings.parquet", "hits.parquet", "summary.json", "report.html",
-                        "report.json", "report.sarif", "junit.xml"})
+def scan_files() -> frozenset[str]:
+    """Files a scan writes; an existing output folder holding anything else is not replaced."""
+    from derbes.reports import FORMATS, HITS_FILE, SUMMARY_FILE
+
+    return frozenset({*FORMATS.values(), HITS_FILE, SUMMARY_FILE})
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -101,7 +103,7 @@ def prepare_output_dir(path: str | os.PathLike[str]) -> Path:
         raise ConfigError(f"--out {target}: is a file, expected a folder")
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir()
-                         if p.name not in SCAN_FILES and not p.name.startswith("."))
+                         if p.name not in scan_files() and not p.name.startswith("."))
         if foreign:
             raise ConfigError(f"--out {target}: holds files a scan does not write "
                               f"({', '.join(foreign[:3])}); choose an empty or new folder")
@@ -137,7 +139,7 @@ def commit_output_dir(staging: Path, path: str | os.PathLike[str]) -> Path:
         for name in written:
             os.replace(staging / name, target / name)
         for p in target.iterdir():
-            if p.name in SCAN_FILES and p.name not in written:
+            if p.name in scan_files() and p.name not in written:
                 p.unlink()
         staging.rmdir()
         return target

@@ -293,6 +293,19 @@ def test_rerun_without_hits_leaves_no_stale_hits_file(derbes, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.log", "out"]
 
 
+def test_a_rerun_replaces_every_format_of_the_previous_scan(derbes, tmp_path):
+    from derbes.reports import FORMATS
+
+    log = iin_log(tmp_path / "a.log")
+    out = tmp_path / "out"
+    code, _, err = derbes("scan", log, "--out", out, "-q", "--hits", "--format", ",".join(FORMATS))
+    assert code == 0, err
+    assert {p.name for p in out.iterdir()} >= set(FORMATS.values())
+    code, _, err = derbes("scan", log, "--out", out, "-q", "--format", "json")
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "summary.json"]
+
+
 def test_a_failed_run_leaves_the_previous_scan_whole(derbes, tmp_path, monkeypatch):
     log = iin_log(tmp_path / "a.log")
     out = tmp_path / "out"

@@ -110,3 +110,5 @@ def test_help_lists_match_the_library():
     assert tuple(cli.FORMATS) == tuple(FORMATS)
     assert tuple(cli.DEFAULT_FAIL_ON) == tuple(DEFAULT_FAIL_ON)
     assert cli.DEFAULT_SEED == DEFAULT_SEED
+    docs = DOCS.read_text(encoding="utf-8")
+    assert f"any of: {', '.join(FORMATS)}." in docs
