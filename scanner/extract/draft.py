@@ -134,12 +134,16 @@ def render(result: Extraction, out: str = "policy.yaml", lang: str | None = None
     # Operator
     op = result.operator
     fields = [k for k in ("name", "bin", "website", "address", "email") if k in op]
-    lines.append("operator:" if fields else "operator: {}")
+    indent = "  " if fields else ""
+    if fields:
+        lines.append("operator:")
     for key in ("name", "bin"):
         if key not in op:
-            lines.append(f"  # {key}: {t['missing']} {t[key]}")
+            lines.append(f"{indent}# {key}: {t['missing']} {t[key]}")
     for note in result.operator_notes:
-        lines.append(f"  # {note}")
+        lines.append(f"{indent}# {note}")
+    if not fields:
+        lines.append("operator: {}")
     for key in fields:
         found = op[key]
         value = found.value if key in ("website", "email") else _q(found.value)

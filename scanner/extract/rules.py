@@ -149,6 +149,10 @@ class Matcher:
                 if found:
                     end, got = found
                     hits.append(Hit(rule, term, i, end, frozenset(got)))
+        unique: dict[tuple[str, frozenset[int]], Hit] = {}
+        for h in hits:  # two terms of a rule on the same words are one match
+            unique.setdefault((h.rule, h.covered), h)
+        hits = list(unique.values())
         if not self.exclusive:
             return hits
         return [h for h in hits

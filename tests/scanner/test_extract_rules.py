@@ -292,3 +292,44 @@ def test_clause_numbers_cite_the_document():
     assert r.declared["phone"][0].clause == "2.1"
     assert r.declared["iin"][0].clause == "2.1 (б)"
     assert "номер телефона" in r.declared["phone"][0].quote
+
+
+#: ISO code -> the country as a Russian and a Kazakh sentence would name a destination.
+COUNTRY_CASES = {
+    "US": ("в США", "АҚШ-қа"), "RU": ("в Россию", "Ресейге"),
+    "GB": ("в Великобританию", "Ұлыбританияға"), "IE": ("в Ирландию", "Ирландияға"),
+    "DE": ("в Германию", "Германияға"), "NL": ("в Нидерланды", "Нидерландыға"),
+    "FR": ("во Францию", "Францияға"), "FI": ("в Финляндию", "Финляндияға"),
+    "SE": ("в Швецию", "Швецияға"), "PL": ("в Польшу", "Польшаға"),
+    "CH": ("в Швейцарию", "Швейцарияға"), "AT": ("в Австрию", "Австрияға"),
+    "IT": ("в Италию", "Италияға"), "ES": ("в Испанию", "Испанияға"),
+    "CZ": ("в Чехию", "Чехияға"), "EE": ("в Эстонию", "Эстонияға"),
+    "LV": ("в Латвию", "Латвияға"), "LT": ("в Литву", "Литваға"),
+    "CY": ("на Кипр", "Кипрге"), "TR": ("в Турцию", "Түркияға"),
+    "AE": ("в ОАЭ", "Біріккен Араб Әмірліктеріне"), "CN": ("в Китай", "Қытайға"),
+    "JP": ("в Японию", "Жапонияға"), "KR": ("в Южную Корею", "Оңтүстік Кореяға"),
+    "IN": ("в Индию", "Үндістанға"), "SG": ("в Сингапур", "Сингапурға"),
+    "IL": ("в Израиль", "Израильге"), "CA": ("в Канаду", "Канадаға"),
+    "AU": ("в Австралию", "Австралияға"), "KG": ("в Кыргызстан", "Қырғызстанға"),
+    "UZ": ("в Узбекистан", "Өзбекстанға"), "BY": ("в Беларусь", "Беларуське"),
+    "AM": ("в Армению", "Арменияға"), "GE": ("в Грузию", "Грузияға"),
+    "AZ": ("в Азербайджан", "Әзірбайжанға"), "UA": ("в Украину", "Украинаға"),
+}
+
+
+def test_every_country_has_a_case():
+    from derbes.scanner.extract.rules import country_terms
+
+    assert set(COUNTRY_CASES) == set(country_terms()) - {"KZ", "EU"}
+
+
+@pytest.mark.parametrize("code", sorted(COUNTRY_CASES))
+def test_country_names(code):
+    ru, kk = COUNTRY_CASES[code]
+    for text in (f"Данные передаются {ru}.", f"Деректер {kk} жіберіледі."):
+        assert [t.country for t in extract_lines([text]).transfers] == [code], text
+
+
+def test_individual_is_not_india():
+    """«индивидуальный» starts like «Индия»: Russian country names match as dictionary forms."""
+    assert not extract_lines(["Данные передаются индивидуальным предпринимателям."]).transfers
