@@ -30,7 +30,7 @@ from .rules import (
     rule_file,
     terms,
 )
-from .text import Sentence, Token, fold, language, normalize, sentences
+from .text import Sentence, Token, fold, language, normalize, sentences, tokenize
 
 LANGS = ("ru", "kk", "en")
 
@@ -417,7 +417,8 @@ def _countries() -> Matcher:
 @cache
 def _storage() -> Matcher:
     data = rule_file("storage")
-    return phrase_matcher({"kz": data["territory_kz"], "cue": data["cues"]})
+    return phrase_matcher({"kz": data["territory_kz"], "cue": data["cues"],
+                           "city": data["cities_kz"], "server": data["server_cues"]})
 
 
 @cache
@@ -434,13 +435,15 @@ def _definitions() -> Matcher:
 
 def _places(clauses: list[Clause], result: Extraction) -> None:
     for clause in clauses:
-        definitions = bool(_has(_definitions(), _tokens_of(clause.section)))
+        definitions = bool(_has(_definitions(), tokenize(clause.section)))
         for sentence in clause.sentences:
             tokens = sentence.tokens
             storage = _has(_storage(), tokens)
             groups = {h.rule for h in storage}
-            if {"kz", "cue"} <= groups:
-                kz = next(h for h in storage if h.rule == "kz")
+            place = "kz" if {"kz", "cue"} <= groups else (
+                "city" if {"city", "server"} <= groups else None)
+            if place:
+                kz = next(h for h in storage if h.rule == place)
                 result.storage.append(Found("KZ", _evidence(
                     clause, sentence, tokens[kz.first], tokens[kz.end - 1])))
             transfer = {h.rule for h in _has(_transfer(), tokens)}
@@ -459,12 +462,6 @@ def _places(clauses: list[Clause], result: Extraction) -> None:
                 hit = next(h for h in _has(_transfer(), tokens) if h.rule == "general")
                 result.transfer_notes.append(Found("", _evidence(
                     clause, sentence, tokens[hit.first], tokens[hit.end - 1])))
-
-
-def _tokens_of(text: str) -> list[Token]:
-    from .text import tokenize
-
-    return tokenize(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -553,7 +550,7 @@ def _periods(sentence: Sentence) -> list[tuple[str, int, int]]:
 def _retentions(clauses: list[Clause], result: Extraction) -> None:
     r = _retention()
     for clause in clauses:
-        heading = {h.rule for h in r["cue"].find(_tokens_of(clause.section))}
+        heading = {h.rule for h in r["cue"].find(tokenize(clause.section))}
         for sentence in clause.sentences:
             tokens = sentence.tokens
             groups = {h.rule for h in r["cue"].find(tokens)}
@@ -598,7 +595,7 @@ def _purposes(clauses: list[Clause], result: Extraction) -> None:
     for clause in clauses:
         if clause.heading or not clause.section:
             continue
-        if not _has(rules["heading"], _tokens_of(clause.section)):
+        if not _has(rules["heading"], tokenize(clause.section)):
             continue
         body = _LEAD.sub("", clause.text)
         if body.rstrip().endswith(":"):

@@ -64,6 +64,13 @@ def test_category_rule(rule, lang, template):
     assert result.declared[rule][0].clause == "1"
 
 
+@pytest.mark.parametrize("text", ["1. Мы собираем: дата и место рождения.",
+                                  "1. Біз жинаймыз: туған күні мен жері."])
+def test_date_and_place_of_birth_in_one_phrase(text):
+    """A gap in the terms («дат* .. рождени*», «туған .. жер*») finds both in one phrase."""
+    assert set(extract_lines([text]).declared) == {"date_of_birth", "place_of_birth"}
+
+
 @pytest.mark.parametrize(("text", "rule"), [
     ("Компания не собирает ИИН пользователей.", "iin"),
     ("Мы не храним данные кредитных карт.", "payment_card"),
@@ -185,6 +192,8 @@ def test_kazakh_typed_without_kazakh_letters_in_storage():
     ("Дербес деректер Қазақстан Республикасының аумағында сақталады.", True),
     ("Информация хранится в соответствии с законодательством Республики Казахстан.", False),
     ("Компания зарегистрирована на территории Республики Казахстан.", False),  # no keeping
+    ("Серверы компании расположены в г. Алматы.", True),
+    ("Офис компании расположен в г. Алматы.", False),  # a city, but no servers
 ])
 def test_storage_in_kazakhstan(text, kz):
     assert bool(extract_lines([text]).storage) is kz
@@ -199,6 +208,7 @@ def test_storage_in_kazakhstan(text, kz):
     ("Данные передаются в Российскую Федерацию.", "RU"),
     ("Деректер АҚШ-қа жіберіледі.", "US"),
     ("Данные передаются в Соединённое Королевство.", "GB"),
+    ("Оператор поручает обработку данных Amazon Web Services (США).", "US"),
 ])
 def test_cross_border_countries_in_any_case(text, country):
     assert [t.country for t in extract_lines([text]).transfers] == [country]
