@@ -14,6 +14,7 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from derbes.scanner.errors import DocumentError
 
@@ -113,8 +114,41 @@ def text_lines(text: str) -> list[str]:
     return out
 
 
+class _DocxNumbers:
+    """The numbers Word draws for automatically numbered paragraphs (they are not in the
+    text): counters per list and level, written as ``1.``, ``1.2.``. Word's own format (``а)``,
+    ``I.``) is not reproduced; the numbers still tell clauses apart."""
+
+    def __init__(self) -> None:
+        self._counters: dict[str, list[int]] = {}
+
+    def prefix(self, paragraph: Any) -> str:
+        num = _num_pr(paragraph._p.pPr) or _num_pr(
+            getattr(paragraph.style.element, "pPr", None) if paragraph.style else None)
+        if num is None:
+            return ""
+        num_id, level = num
+        if num_id == "0":  # numbering switched off for this paragraph
+            return ""
+        counters = self._counters.setdefault(num_id, [])
+        del counters[level + 1:]
+        while len(counters) <= level:
+            counters.append(0)
+        counters[level] += 1
+        return ".".join(str(n) for n in counters) + ". "
+
+
+def _num_pr(ppr: Any) -> tuple[str, int] | None:
+    num_pr = getattr(ppr, "numPr", None) if ppr is not None else None
+    if num_pr is None or num_pr.numId is None:
+        return None
+    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+    return str(num_pr.numId.val), int(level)
+
+
 def docx_lines(path: Path) -> list[str]:
-    """Paragraphs and table cells of a DOCX file in document order (tables row by row)."""
+    """Paragraphs and table cells of a DOCX file in document order (tables row by row),
+    automatically numbered paragraphs with their numbers."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -123,11 +157,16 @@ def docx_lines(path: Path) -> list[str]:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises zip, XML and its own errors alike
         raise DocumentError(f"{path}: not a readable DOCX file ({type(e).__name__}: {e})") from e
+    numbers = _DocxNumbers()
+
+    def text(paragraph: Paragraph) -> str:
+        return numbers.prefix(paragraph) + paragraph.text if paragraph.text.strip() else ""
+
     out: list[str] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.extend([Paragraph(element, document).text, BREAK])
+            out.extend([text(Paragraph(element, document)), BREAK])
         elif tag == "tbl":
             for row in Table(element, document).rows:
                 seen: set[int] = set()
@@ -136,7 +175,7 @@ def docx_lines(path: Path) -> list[str]:
                         continue
                     seen.add(id(cell._tc))
                     for paragraph in cell.paragraphs:
-                        out.extend([paragraph.text, ""])
+                        out.extend([text(paragraph), ""])
                     out.append(BREAK)
     return out
 

@@ -37,9 +37,9 @@ LANGS = ("ru", "kk", "en")
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Where a finding comes from: the clause number (``""`` before the first) and a quote."""
+    """Where a finding comes from: the clause number and a short quote."""
 
-    clause: str
+    clause: str  # as printed («5.4 (г)»), or ¶N for the Nth paragraph before any number
     quote: str
     lang: str
 
@@ -186,7 +186,8 @@ def build_clauses(lines: list[str]) -> list[Clause]:
         buf.clear()
         text = " ".join(text.split())
         if text:
-            cite = f"{number} {sub}".strip() if sub else number
+            # Before any printed number, a paragraph is cited by its place: ¶3.
+            cite = f"{number} {sub}".strip() if sub else (number or f"¶{len(out) + 1}")
             out.append(Clause(cite, text, language(text)))
 
     for raw in lines:

@@ -116,3 +116,25 @@ def test_pdf_without_text_layer_says_so(tmp_path):
     pdf.output(str(tmp_path / "scan.pdf"))
     with pytest.raises(DocumentError, match="no text layer"):
         read_lines(tmp_path / "scan.pdf")
+
+
+def test_docx_automatic_numbers_are_clause_numbers(tmp_path):
+    """Word's list numbers are not in the text; they are rebuilt from the numbering."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Политика конфиденциальности")
+    for text in ("Мы собираем номер телефона.", "Компания не хранит данные карт."):
+        document.add_paragraph(text, style="List Number")
+    document.save(str(tmp_path / "p.docx"))
+    r = extract_file(tmp_path / "p.docx")
+    assert r.declared["phone"][0].clause == "1"
+    assert r.negated["payment_card"][0].clause == "2"
+
+
+def test_paragraphs_before_any_number_are_cited_by_place(tmp_path):
+    path = write_html(tmp_path / "p.html", ["Политика", "Мы собираем номер телефона.",
+                                             "1. Мы собираем ИИН."])
+    r = extract_file(path)
+    assert r.declared["phone"][0].cite().startswith("¶2 «")
+    assert r.declared["iin"][0].clause == "1"
