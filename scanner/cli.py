@@ -439,8 +439,6 @@ def policy_extract(
     """
     from derbes.scanner.extract import draft_policy
 
-    if lang is not None and lang not in ("ru", "kk", "en"):
-        raise ConfigError(f"--lang {lang}: choose ru, kk or en")
     if out is not None and out.exists() and not force:
         raise ConfigError(f"{out} exists; use --force to overwrite it")
     text = draft_policy(document, lang=lang, out=str(out or "policy.yaml"))

@@ -148,7 +148,7 @@ def test_cli_prints_to_stdout_and_refuses_to_overwrite(tmp_path, monkeypatch, ca
     assert code == 2 and "exists" in err
     assert target.read_text(encoding="utf-8") == "keep me"
     code, _, err = cli(monkeypatch, capsys, "policy", "extract", str(doc), "--lang", "de")
-    assert code == 2 and "--lang de" in err
+    assert code == 2 and "'de' is not one of ru, kk, en" in err
 
 
 def test_cli_unreadable_document_is_a_clear_error(tmp_path, monkeypatch, capsys):
