@@ -56,6 +56,8 @@ def container_dict(c: ContainerInfo) -> dict:
         "rows_scanned": c.rows_scanned, "bytes_scanned": c.bytes_scanned, "sampled": c.sampled,
         "skipped_fields": list(c.skipped_fields), "notes": list(c.notes),
         "oldest_timestamp": c.oldest_timestamp, "newest_timestamp": c.newest_timestamp,
+        "age_column": c.age_column, "age_method": c.age_method,
+        "rows_estimated": c.rows_estimated,
     }
 
 

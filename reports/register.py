@@ -82,7 +82,9 @@ def _country(code: str | None) -> str | None:
 def _place(fs: list[Finding], info: ContainerInfo | None) -> Place:
     first = fs[0]
     flags = tuple(dict.fromkeys(flag for f in fs for flag in f.flags))
-    oldest = min((f.oldest_seen for f in fs if f.oldest_seen), default=None)
+    # A log line's own time, else the table's oldest row (from its timestamp column).
+    oldest = min((f.oldest_seen for f in fs if f.oldest_seen), default=None) or (
+        info.oldest_timestamp if info and first.source_kind == "database" else None)
     return Place(
         source=first.source, source_kind=first.source_kind, container=first.container,
         field=first.field, entities=tuple(dict.fromkeys(f.entity for f in fs)),

@@ -46,7 +46,7 @@ from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH, flatten
-from derbes.scanner.sources import sampling
+from derbes.scanner.sources import sampling, table_age
 from derbes.scanner.sources.base import Batch, Column, Container, ContainerDone, ValueBatch
 
 #: Rows per batch handed to the engine (and per fetch when a whole table is streamed).
@@ -237,9 +237,13 @@ class SqlSource:
                 if sample.sampled:
                     # A sample is small: hold it and give the connection back before the
                     # engine spends time on the values.
-                    chunks = iter(list(chunks))
+                    held = list(chunks)
+                    age, estimated = self._age(conn, spec, plans, held)
+                    chunks = iter(held)
                 else:
                     rows = yield from self._emit(plans, chunks, stats)
+                    # Every row was read: the table's own MIN() costs no more than that did.
+                    age, estimated = self._age(conn, spec, plans, None)
             if sample.sampled:
                 rows = yield from self._emit(plans, chunks, stats)
         except sa_exc.SQLAlchemyError as e:
@@ -250,7 +254,35 @@ class SqlSource:
             sampled=sample.sampled,
             skipped_fields=tuple(skipped),
             notes=tuple(notes),
+            rows_estimated=estimated,
+            oldest=age.oldest if age else None,
+            age_column=age.column if age else None,
+            age_method=age.method if age else None,
         )
+
+    def _age(
+        self, conn: Connection, spec: _TableSpec, plans: list[_ColumnPlan],
+        held: list[list] | None,
+    ) -> tuple[table_age.Age | None, int | None]:
+        """The oldest row's time from a timestamp column, and (for a sample, ``held``: its
+        chunks of rows) the table's estimated size; see
+        :mod:`derbes.scanner.sources.table_age`."""
+        table = self._table(spec)
+        estimated = None
+        if held is not None and not spec.view:
+            estimated = table_age.estimated_rows(
+                conn, self._family, spec.schema, spec.table, table, spec.keys == ("rowid",))
+        names = table_age.candidates([(p.name, p.type) for p in plans])
+        if not names:
+            return None, estimated
+        reflect_schema = None if self._family in ("sqlite", "generic") else spec.schema
+        indexed = set() if spec.view else table_age.indexed_first(conn, reflect_schema,
+                                                                   spec.table)
+        position = {p.name: i for i, p in enumerate(plans)}
+        sampled = {n: [row[position[n]] for chunk in held for row in chunk]
+                   for n in names} if held else {}
+        age = table_age.oldest(conn, table, names, indexed, held is None, sampled)
+        return age, estimated
 
     def close(self) -> None:
         """Close every pooled connection."""

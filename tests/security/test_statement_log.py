@@ -97,10 +97,13 @@ def test_postgresql_receives_only_reads(derbes_scan, tmp_path: Path, pg: Any, pg
         pytest.skip("the PostgreSQL server log is not readable from here")
     role, schema = unique_name("derbes_stmt"), unique_name("stmt")
     pg.execute(f"CREATE SCHEMA {schema}")
+    # created_at, indexed: the table's age is read too (MIN() over the index, statistics).
     pg.execute(f'CREATE TABLE {schema}.clients (id int PRIMARY KEY, iin text, "update" text,'
-               " doc jsonb)")
+               " doc jsonb, created_at timestamp)")
+    pg.execute(f"CREATE INDEX ON {schema}.clients (created_at)")
     pg.execute(f"INSERT INTO {schema}.clients SELECT g, (ARRAY['{IINS[3]}', '{IINS[4]}'])"
-               f"[g % 2 + 1], 'x', '{{\"a\": 1}}' FROM generate_series(1, 5000) g")
+               f"[g % 2 + 1], 'x', '{{\"a\": 1}}', timestamp '2015-01-01' + g * interval '1 h'"
+               " FROM generate_series(1, 5000) g")
     pg.execute(f"CREATE VIEW {schema}.v AS SELECT id, iin FROM {schema}.clients")
     pg.execute(f"ANALYZE {schema}.clients")
     pg.execute(f"CREATE ROLE {role} LOGIN")
@@ -128,6 +131,7 @@ def test_postgresql_receives_only_reads(derbes_scan, tmp_path: Path, pg: Any, pg
     check(statements)
     assert any(f"{schema}" in s and "clients" in s for s in statements)
     assert any(s.upper().startswith("FETCH") or "CURSOR" in s.upper() for s in statements)
+    assert any("min(" in s.lower() and "created_at" in s for s in statements)
 
 
 # -- MariaDB / MySQL -------------------------------------------------------------------------
@@ -139,10 +143,11 @@ def test_mysql_receives_only_reads(derbes_scan, tmp_path: Path, mysql: Any, mysq
     with mysql.cursor() as cur:
         cur.execute("SELECT @@GLOBAL.general_log, @@GLOBAL.log_output")
         general_log, log_output = cur.fetchone()
+        # created_at, indexed: the table's age is read too (MIN() over the index, statistics).
         cur.execute("CREATE TABLE stmt_clients (id int PRIMARY KEY, iin varchar(12), "
-                    "`update` varchar(10), doc JSON)")
-        cur.executemany("INSERT INTO stmt_clients VALUES (%s, %s, 'x', '{\"a\": 1}')",
-                        [(i, IINS[3 + i % 2]) for i in range(1, 3001)])
+                    "`update` varchar(10), doc JSON, created_at datetime, INDEX (created_at))")
+        cur.executemany("INSERT INTO stmt_clients VALUES (%s, %s, 'x', '{\"a\": 1}', "
+                        "'2015-01-01')", [(i, IINS[3 + i % 2]) for i in range(1, 3001)])
         cur.execute("CREATE VIEW stmt_v AS SELECT id, iin FROM stmt_clients")
         cur.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
         cur.execute(f"GRANT SELECT, SHOW VIEW ON `{mysql_db.name}`.* TO '{user}'@'%'")
@@ -171,3 +176,4 @@ def test_mysql_receives_only_reads(derbes_scan, tmp_path: Path, mysql: Any, mysq
     statements = [argument for command, argument in rows if command == "Query"]
     check(statements)
     assert any("stmt_clients" in s for s in statements)
+    assert any("min(" in s.lower() and "created_at" in s for s in statements)

@@ -1,0 +1,178 @@
+"""How old a table's oldest rows are, and how big the table is, read-only and cheaply.
+
+Retention (Law 94-V, Art. 12) is checked against the age of the oldest rows that hold
+personal data. A table says when its rows were written in a timestamp column: one named so
+(``created_at``, ``registered_at``, ``updated_at``, ``дата_создания`` ...) or typed as a date
+or time. The oldest value is read with ``MIN()`` when an index starts with the column (one
+index seek), over the whole table when it was small enough to be read whole, and from the
+sampled rows otherwise, so that no full scan of a large table is ever issued for it. The
+result says which column and which method gave the age. Birth dates and expiry dates are
+dates too, but not of the row: they are never taken.
+
+The table's size for a sampled table comes from the database's own statistics:
+``pg_class.reltuples`` (PostgreSQL), ``information_schema.TABLES.TABLE_ROWS`` (MySQL,
+MariaDB), ``sqlite_stat1`` or else the largest rowid (SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import TableClause
+
+#: Column names that record when a row was written, strongest first.
+_CREATED = re.compile(
+    r"(?:^|_)(?:created|creation|inserted|registered|registration|signup|signed_up|added|"
+    r"date_created|create_date|created_on|reg_date)(?:_?(?:at|on|date|time|ts|dt))?$|"
+    r"^(?:дата|время)_(?:создания|регистрации|добавления)$|"
+    r"^(?:құрылған|тіркелген)_(?:күні|уақыты)$",
+    re.IGNORECASE)
+_UPDATED = re.compile(
+    r"(?:^|_)(?:updated|modified|changed|last_login|last_seen)(?:_?(?:at|on|date|time|ts))?$|"
+    r"^(?:дата|время)_(?:изменения|обновления)$",
+    re.IGNORECASE)
+#: Dates that are not the row's: a person's birth, a document's expiry...
+_NOT_ROW_DATE = re.compile(
+    r"birth|dob|born|expir|valid|until|deadline|due|рожд|туған|срок|мерзім", re.IGNORECASE)
+_DATE_TYPE = re.compile(r"\b(?:date|datetime|timestamp|timestamptz|time with time zone)\b",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """The oldest row's time (ISO 8601), its column, and ``min_index``, ``min_scan`` or
+    ``sample``."""
+
+    oldest: str
+    column: str
+    method: str
+
+
+def candidates(columns: Sequence[tuple[str, str]]) -> list[str]:
+    """Timestamp columns of a table, from ``(name, type)`` pairs, the likeliest first:
+    creation times, then update times, then any other date-typed column."""
+    ranked = []
+    for name, typ in columns:
+        if _NOT_ROW_DATE.search(name):
+            continue
+        typed = bool(_DATE_TYPE.search(typ or ""))
+        if _CREATED.search(name):
+            ranked.append((0, name))
+        elif _UPDATED.search(name):
+            ranked.append((1, name))
+        elif typed:
+            ranked.append((2, name))
+    return [name for _, name in sorted(ranked, key=lambda r: r[0])]
+
+
+def iso(value: object) -> str | None:
+    """A date, time or ISO text as ISO 8601; ``None`` for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def indexed_first(conn: Connection, schema: str | None, table: str) -> set[str]:
+    """Columns that lead an index or the primary key of ``table`` (catalog reads only)."""
+    inspector = sa.inspect(conn)
+    found: set[str] = set()
+    try:
+        for index in inspector.get_indexes(table, schema=schema):
+            cols = index.get("column_names") or []
+            if cols and cols[0]:
+                found.add(cols[0])
+        pk = inspector.get_pk_constraint(table, schema=schema).get("constrained_columns") or []
+        if pk:
+            found.add(pk[0])
+    except (sa_exc.SQLAlchemyError, NotImplementedError):
+        return set()
+    return found
+
+
+def oldest(
+    conn: Connection,
+    table: TableClause,
+    names: Sequence[str],
+    indexed: set[str],
+    whole: bool,
+    sampled: dict[str, list[object]],
+) -> Age | None:
+    """The first of ``names`` that gives an oldest time.
+
+    ``whole``: every row was read (a small table), so ``MIN()`` costs no more than the read
+    did. ``sampled`` holds the sampled values of each column, for the others.
+    """
+    for name in names:
+        method = "min_index" if name in indexed else "min_scan" if whole else None
+        if method is not None:
+            column = sa.column(sa.sql.quoted_name(name, True))
+            try:
+                value = conn.execute(sa.select(sa.func.min(column)).select_from(table)).scalar()
+            except sa_exc.DBAPIError:
+                conn.rollback()
+                continue
+        else:
+            method = "sample"
+            values = [v for v in (iso(x) for x in sampled.get(name, ())) if v]
+            value = min(values, key=_sort_key) if values else None
+        text = iso(value)
+        if text:
+            return Age(text, name, method)
+    return None
+
+
+def _sort_key(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+_PG_ROWS = sa.text(
+    "SELECT greatest(c.reltuples, 0) FROM pg_class c JOIN pg_namespace n "
+    "ON n.oid = c.relnamespace WHERE n.nspname = :schema AND c.relname = :name")
+_MYSQL_ROWS = sa.text(
+    "SELECT TABLE_ROWS FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name")
+_SQLITE_STAT = sa.text(
+    "SELECT stat FROM sqlite_stat1 WHERE tbl = :name ORDER BY idx IS NOT NULL LIMIT 1")
+
+
+def estimated_rows(conn: Connection, family: str, schema: str | None, name: str,
+                   table: TableClause, has_rowid: bool) -> int | None:
+    """The table's row count from the database's statistics; ``None`` when it has none."""
+    try:
+        if family == "postgresql":
+            value = conn.execute(_PG_ROWS, {"schema": schema, "name": name}).scalar()
+        elif family == "mysql":
+            value = conn.execute(_MYSQL_ROWS, {"schema": schema, "name": name}).scalar()
+        elif family == "sqlite":
+            value = None
+            has_stats = conn.execute(sa.text(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first()
+            if has_stats:
+                stat = conn.execute(_SQLITE_STAT, {"name": name}).scalar()
+                value = int(str(stat).split()[0]) if stat else None
+            if value is None and has_rowid:
+                # No statistics: the largest rowid (one seek) bounds the count from above.
+                value = conn.execute(
+                    sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(table)
+                ).scalar()
+        else:
+            return None
+    except sa_exc.DBAPIError:
+        conn.rollback()
+        return None
+    return int(value) if value and int(value) > 0 else None
