@@ -16,12 +16,13 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from derbes.reports._common import derbes_version
 from derbes.reports._io import write_text
+from derbes.scanner.allowlist import mark_reviewed_violations
 from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import STATUS_ACCEPTED, STATUS_OPEN, Finding, ScanResult
 
@@ -219,23 +220,3 @@ def apply_baseline(result: ScanResult, baseline: dict,
                               policy=mark_reviewed_violations(result.policy, findings),
                               options={**result.options, "baseline_accepted": len(accepted)})
     return new, len(accepted)
-
-
-def mark_reviewed_violations(policy: dict | None, findings: Iterable[Finding]) -> dict | None:
-    """``policy`` with ``accepted: true`` on each violation about a field and category whose
-    findings are all accepted or allowed (violations about a whole source stay open)."""
-    if not isinstance(policy, dict) or not isinstance(policy.get("violations"), list):
-        return policy
-    open_keys, reviewed = set(), set()
-    for f in findings:
-        key = (f.source, f.container, f.field, f.category)
-        (open_keys if f.status == STATUS_OPEN else reviewed).add(key)
-    done = reviewed - open_keys
-    policy = dict(policy)
-    policy["violations"] = [
-        {**v, "accepted": True} if isinstance(v, dict) and (
-            v.get("source"), v.get("container"), v.get("field"), v.get("category")) in done
-        else v
-        for v in policy["violations"]
-    ]
-    return policy

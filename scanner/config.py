@@ -164,6 +164,59 @@ class OptionsConfig(_Strict):
         return tuple(dict.fromkeys(flags))
 
 
+class AllowConfig(_Strict):
+    """One rule of the ``allow:`` list: places (globs) and/or values (keyed hashes) that a
+    team has reviewed; their findings stay in the reports as ``allowed`` (see
+    :mod:`derbes.scanner.allowlist`)."""
+
+    #: Why these are allowed; shown next to every finding the rule allows.
+    reason: str = Field(min_length=1)
+    #: Globs on a table or file (``public.audit_*``), a field (``*.barcode``: every field
+    #: called barcode) or ``container.field``.
+    where: tuple[str, ...] = ()
+    #: Only findings of these entities (``CREDIT_CARD``); all when empty.
+    entities: tuple[str, ...] = ()
+    #: Only in these sources (their names in this file); all when empty.
+    sources: tuple[str, ...] = ()
+    #: Values by their keyed hash, the ``value_hash`` of ``hits.parquet`` made with the same
+    #: ``DERBES_HASH_KEY``; never the values themselves. A finding whose every hit is one of
+    #: them is allowed, wherever it is.
+    values: tuple[str, ...] = ()
+
+    @field_validator("where", "entities", "sources", "values", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _hashes(cls, values: Any) -> Any:
+        for v in values if isinstance(values, list | tuple) else ():
+            if not isinstance(v, str) or not re.fullmatch(r"[0-9a-f]{32}", v):
+                # Not echoed: it may be the raw value pasted by mistake.
+                raise ValueError("a value is given by its value_hash (32 hex digits from "
+                                 "hits.parquet, in quotes), never as the value itself")
+        return values
+
+    @model_validator(mode="after")
+    def _names_something(self) -> AllowConfig:
+        places = self.where or self.entities or self.sources
+        if not (places or self.values):
+            raise ValueError("give where, entities or sources (places), or values: what is "
+                             "allowed")
+        if places and self.values:
+            raise ValueError("a rule allows places (where, entities, sources) or values, "
+                             "not both: write two rules")
+        return self
+
+    def rule(self):
+        """The rule as :class:`derbes.scanner.allowlist.AllowRule`."""
+        from derbes.scanner.allowlist import AllowRule
+
+        return AllowRule(reason=self.reason, where=self.where, entities=self.entities,
+                         sources=self.sources, values=frozenset(self.values))
+
+
 class ScanConfig(_Strict):
     """A scan configuration, checked at load time."""
 
@@ -172,6 +225,8 @@ class ScanConfig(_Strict):
     policy: Path | None = None
     output: OutputConfig = OutputConfig()
     options: OptionsConfig = OptionsConfig()
+    #: Reviewed places and values: their findings stay visible, marked ``allowed``.
+    allow: tuple[AllowConfig, ...] = ()
 
     def locations(self) -> dict[str, str]:
         """``{source name: country}`` for sources whose location is configured."""
@@ -258,7 +313,8 @@ def _load(path: str | Path) -> tuple[ScanConfig | None, list[str]]:
     doc = load_yaml(path, ConfigError)
     errors = list(doc.problems)
     if not isinstance(doc.data, dict):
-        what = "a scan configuration is a mapping of keys (sources, policy, output, options)"
+        what = ("a scan configuration is a mapping of keys (sources, policy, output, options, "
+                "allow)")
         return None, [*errors, doc.message((), what)]
     base = Path(path).resolve().parent
     secrets: set[str] = set()
@@ -275,6 +331,12 @@ def _load(path: str | Path) -> tuple[ScanConfig | None, list[str]]:
                                       f"source name '{source.name}' is used twice (first at "
                                       f"line {first})"))
         seen.setdefault(source.name, i)
+    for i, rule in enumerate(config.allow):
+        for name in rule.sources:
+            if name not in seen:
+                errors.append(doc.message(("allow", i, "sources"),
+                                          f"no source is called '{name}' (sources: "
+                                          f"{', '.join(seen)})"))
     return (None if errors else config), _scrub(errors, secrets)
 
 

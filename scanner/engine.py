@@ -26,6 +26,7 @@ from derbes.scanner.model import (
     MATCH_BOTH,
     MATCH_NAME,
     MATCH_VALUE,
+    STATUS_ALLOWED,
     ContainerInfo,
     Finding,
     Hit,
@@ -86,6 +87,9 @@ class ScanOptions:
     #: A source with no container to scan is ``ok`` with a warning; otherwise it is
     #: ``empty``, which makes the scan incomplete (exit code 3).
     allow_empty: bool = False
+    #: ``{value hash: reason}`` of allowlisted values (:mod:`derbes.scanner.allowlist`): a
+    #: finding whose every hit is one of them is ``allowed``, with the reason.
+    allowed_values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -102,6 +106,9 @@ class _Agg:
     distinct: dict[bytes, None] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     oldest: str | None = None
+    #: Hits whose value is allowlisted, and the reason of the first.
+    allowed: int = 0
+    allowed_reason: str | None = None
 
     def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
         """Count one hit; True when its value is new and an example is still wanted."""
@@ -131,6 +138,8 @@ class _Agg:
             if len(self.examples) < max_examples and example not in self.examples:
                 self.examples.append(example)
         self.oldest = _min_ts(self.oldest, other.oldest)
+        self.allowed += other.allowed
+        self.allowed_reason = self.allowed_reason or other.allowed_reason
 
 
 @dataclass(slots=True)
@@ -289,6 +298,11 @@ class ContainerScanner:
                 agg.examples.append(example)
         if ts is not None and (agg.oldest is None or ts < agg.oldest):
             agg.oldest = ts
+        if options.allowed_values:
+            reason = options.allowed_values.get(value_hash(self.key, entity, value))
+            if reason is not None:
+                agg.allowed += 1
+                agg.allowed_reason = agg.allowed_reason or reason
         if options.hits:
             masked = mask(entity, value)
             out.hits.append(
@@ -552,6 +566,10 @@ def _findings(
             examples=tuple(agg.examples),
             oldest_seen=agg.oldest or (info.oldest_timestamp if source.kind == "log" else None),
         )
+        if agg.allowed == agg.hits:  # every value seen here is allowlisted
+            by_value[(field_name, entity)] = replace(
+                by_value[(field_name, entity)], status=STATUS_ALLOWED,
+                status_reason=agg.allowed_reason)
     if options.name_evidence:
         names = {c.name for c in outcome.container.columns} | outcome.fields
         for name in sorted(names):

@@ -65,6 +65,8 @@ class RunSpec:
     quiet: bool = False
     #: Look only for these categories (empty: all).
     categories: list[str] = field(default_factory=list)
+    #: Reviewed places and values (``allow:`` of the config file): findings marked allowed.
+    allow: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
     if not source_specs:
         raise ConfigError("nothing to scan: give a source (URL, path or -) or --config")
     where = _match_locations(spec.locations, source_specs)
+    if any(rule.values for rule in spec.allow):
+        from derbes.scanner.redact import hash_key_from_env
+
+        if hash_key_from_env() is None:
+            raise ConfigError("allow: values are keyed hashes; set DERBES_HASH_KEY to the key "
+                              "they were made with (a random key per scan matches nothing)")
     staging = prepare_output_dir(spec.out)
     try:
         code = _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging,
@@ -123,6 +131,8 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
 
 def _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging, stop,
                     write_reports, exit_code) -> int:
+    from derbes.scanner.allowlist import allowed_values
+
     if spec.scan_databases:
         source_specs = source_specs + [_SourceSpec(f"sqlite:///{path}")
                                        for path in _sqlite_files(source_specs, spec)]
@@ -136,6 +146,7 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         connections=spec.connections,
         jobs=max(1, spec.jobs),
         allow_empty=spec.allow_empty,
+        allowed_values=allowed_values(spec.allow),
     )
     progress = None if spec.quiet else _progress_printer(sys.stderr)
     result = scan(opened, options, detector=detector, progress=progress, stop=stop)
@@ -147,6 +158,10 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         kept = tuple(f for f in result.findings if f.category in spec.categories)
         result = replace(result, findings=kept)
     result = _apply_policy(result, policy, opened, source_specs, spec, where)
+    if spec.allow:
+        from derbes.scanner.allowlist import apply_allowlist
+
+        result = apply_allowlist(result, spec.allow)
     accepted = 0
     if baseline is not None:
         from derbes.reports.baseline import apply_baseline
@@ -205,7 +220,7 @@ def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
             "sample_rows": s.sample_rows, "seed": s.seed,
         }.items() if v not in (None, [], ())}
         sources.append(_SourceSpec(s.url or str(s.path), s.name, s.location, opts))
-    updates = {}
+    updates: dict = {"allow": [*spec.allow, *(rule.rule() for rule in cfg.allow)]}
     if spec.policy is None and cfg.policy is not None:
         updates["policy"] = cfg.policy
     options = cfg.options

@@ -527,3 +527,94 @@ def test_custom_recognizers_run_in_any_language_and_map_to_categories(derbes, tm
     assert ("LOYALTY_CARD", "loyalty_card", True, "open") in found
     assert ("KZ_ID_CARD", "identity_document", False, "open") in found
     assert code == 1  # the identity document is not declared; the loyalty card is
+
+
+# -- allowlists in derbes.yaml ---------------------------------------------------------------
+
+# Published test card numbers (PayPal/Braintree sandbox docs, as in test_credit_card.py).
+CARDS = ("4111111111111111", "5555555555554444")
+
+
+def allow_setup(tmp_path: Path, allow: str) -> tuple[Path, Path]:
+    db = tmp_path / "shop.db"
+    if not db.exists():
+        con = sqlite3.connect(db)
+        con.execute("create table products(id integer primary key, barcode text, note text)")
+        con.executemany("insert into products(barcode, note) values (?, ?)",
+                        [(CARDS[i % 2], f"card {CARDS[i % 2]}") for i in range(6)])
+        con.commit()
+        con.close()
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    config = tmp_path / "derbes.yaml"
+    config.write_text(f"sources:\n  - name: shop\n    url: sqlite:///{db}\n    location: KZ\n"
+                      f"policy: {policy}\n{allow}", encoding="utf-8")
+    return config, db
+
+
+def test_allowlisted_places_stay_visible_as_allowed(derbes, tmp_path):
+    config, _ = allow_setup(tmp_path, "")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o0", "-q",
+                          "--format", "parquet")
+    assert code == 1, err  # payment cards are not declared
+    config, _ = allow_setup(tmp_path, "allow:\n  - where: '*.barcode'\n    entities: CREDIT_CARD\n"
+                                      "    reason: product barcodes, not cards\n")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o1", "-q",
+                          "--format", "parquet,json")
+    found = {(f["field"], f["entity"]): f for f in
+             pq.read_table(tmp_path / "o1" / "findings.parquet").to_pylist()}
+    barcode = found[("barcode", "CREDIT_CARD")]
+    assert (barcode["status"], barcode["status_reason"]) == ("allowed",
+                                                             "product barcodes, not cards")
+    note = found[("note", "CREDIT_CARD")]
+    assert note["status"] == "open"  # the same data elsewhere is not allowed
+    assert code == 1  # ...and still fails the build
+    assert summary(tmp_path / "o1")["totals"]["findings_allowed"] == 1
+
+
+def test_allowlisted_values_by_keyed_hash(derbes, tmp_path, monkeypatch):
+    monkeypatch.setenv("DERBES_HASH_KEY", "a key the team keeps for allowlists")
+    config, _ = allow_setup(tmp_path, "")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o0", "-q", "--hits",
+                          "--format", "parquet")
+    assert code == 1, err
+    hashes = sorted({h["value_hash"] for h in
+                     pq.read_table(tmp_path / "o0" / "hits.parquet").to_pylist()
+                     if h["entity"] == "CREDIT_CARD"})
+    assert len(hashes) == 2
+    rules = "".join(f"      - '{h}'\n" for h in hashes)
+    config, _ = allow_setup(tmp_path, f"allow:\n  - values:\n{rules}    reason: test cards\n")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o1", "-q",
+                          "--format", "parquet")
+    assert code == 0, err
+    cards = [f for f in pq.read_table(tmp_path / "o1" / "findings.parquet").to_pylist()
+             if f["entity"] == "CREDIT_CARD"]
+    assert len(cards) == 2  # barcode and note: both still listed
+    assert {(f["status"], f["status_reason"]) for f in cards} == {("allowed", "test cards")}
+    # One of the two values only: a field holding the other is not allowed.
+    config, _ = allow_setup(tmp_path, f"allow:\n  - values: ['{hashes[0]}']\n    reason: one\n")
+    code, _, _ = derbes("scan", "--config", config, "--out", tmp_path / "o2", "-q",
+                        "--format", "parquet")
+    assert code == 1
+    assert {f["status"] for f in pq.read_table(tmp_path / "o2" / "findings.parquet").to_pylist()
+            if f["entity"] == "CREDIT_CARD"} == {"open"}
+
+
+@pytest.mark.parametrize(("allow", "message"), [
+    ("allow:\n  - values: [4111111111111111]\n    reason: x\n", "value_hash"),
+    ("allow:\n  - where: '*.x'\n    values: ['" + "0" * 32 + "']\n    reason: x\n", "not both"),
+    ("allow:\n  - where: '*.x'\n", "reason"),
+    ("allow:\n  - sources: [crm]\n    reason: x\n", "no source is called 'crm'"),
+])
+def test_bad_allowlist_is_a_usage_error(derbes, tmp_path, allow, message):
+    config, _ = allow_setup(tmp_path, allow)
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o", "-q")
+    assert code == 2 and message in err
+    assert "4111111111111111" not in err  # a value pasted by mistake is not echoed
+
+
+def test_allowlisted_values_need_the_hash_key(derbes, tmp_path, monkeypatch):
+    monkeypatch.delenv("DERBES_HASH_KEY", raising=False)
+    config, _ = allow_setup(tmp_path, "allow:\n  - values: ['" + "0" * 32 + "']\n    reason: x\n")
+    code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o", "-q")
+    assert code == 2 and "DERBES_HASH_KEY" in err

@@ -191,7 +191,7 @@ def test_no_sources(tmp_path):
     errors = errors_of(tmp_path, "version: 1\nsources: []\n")
     assert ":2: sources: " in errors[0]
     assert errors_of(tmp_path, "")[0].endswith("a scan configuration is a mapping of keys "
-                                               "(sources, policy, output, options)")
+                                               "(sources, policy, output, options, allow)")
 
 
 def test_mask_url():
