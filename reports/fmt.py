@@ -101,3 +101,16 @@ def date_time(iso: str | None, lang: str) -> str:
 def seconds(value: float, lang: str) -> str:
     """A duration in seconds with one decimal, in the language's decimal sign."""
     return number(value, lang, 1)
+
+
+def plural(n: int, forms: str, lang: str) -> str:
+    """The word for ``n`` things from ``"one|few|many"`` (Russian: 1 нарушение, 3 нарушения,
+    5 нарушений; Kazakh keeps one form after a number; English: one, then many)."""
+    one, few, many = forms.split("|")
+    if lang == "en":
+        return one if n == 1 else many
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many

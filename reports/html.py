@@ -189,11 +189,11 @@ def _short_source(name: str) -> str:
     """A source's name short enough for a column head: a URL's host and database, or a
     path's last two parts; the full name is the cell's title."""
     shown = mask_url_password(name)
-    if "://" in shown:
+    if "://" in shown and not shown.split("://", 1)[1].startswith("/"):
         rest = shown.split("://", 1)[1]
         host = rest.rsplit("@", 1)[-1]
         return host if len(host) <= 40 else host[:18] + "…" + host[-18:]
-    parts = [p for p in shown.replace("\\", "/").split("/") if p]
+    parts = [p for p in shown.split("://", 1)[-1].replace("\\", "/").split("/") if p]
     tail = "/".join(parts[-2:]) if parts else shown
     return tail if len(tail) <= 40 else "…" + tail[-38:]
 
@@ -493,6 +493,8 @@ def build_context(result: ScanResult, lang: str = "ru", show_values: bool = Fals
             "violations": len(vs),
             "errors": fmt.number(errors, lang),
             "warnings": fmt.number(len(vs) - errors, lang),
+            "errors_word": fmt.plural(errors, L["errors_label"], lang),
+            "warnings_word": fmt.plural(len(vs) - errors, L["warnings_label"], lang),
             "has_errors": errors > 0,
             "by_flag": [{"flag": k, "title": i18n.flag_title(k, lang,
                                                              flag_info(result, k).get("title")),

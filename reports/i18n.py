@@ -33,8 +33,8 @@ LABELS: dict[str, dict[str, str]] = {
         "table_size": "Размер таблицы (оценка)",
         "sampled_of": "выборка из ≈{n}",
         "whole": "целиком",
-        "errors_label": "нарушений",
-        "warnings_label": "предупреждений",
+        "errors_label": "нарушение|нарушения|нарушений",
+        "warnings_label": "предупреждение|предупреждения|предупреждений",
         "next_step": "Что сделать",
         "owner": "Кто обычно делает",
         "left_out": "В отчёт включены первые {shown} строк из {total}; остальные {rest} — в "
@@ -178,8 +178,8 @@ LABELS: dict[str, dict[str, str]] = {
         "table_size": "Кесте көлемі (бағалау)",
         "sampled_of": "≈{n} ішінен іріктеме",
         "whole": "толығымен",
-        "errors_label": "бұзушылық",
-        "warnings_label": "ескерту",
+        "errors_label": "бұзушылық|бұзушылық|бұзушылық",
+        "warnings_label": "ескерту|ескерту|ескерту",
         "next_step": "Не істеу керек",
         "owner": "Әдетте кім орындайды",
         "left_out": "Есепке {total} жолдың алғашқы {shown} жолы енгізілді; қалған {rest} жол "
@@ -324,8 +324,8 @@ LABELS: dict[str, dict[str, str]] = {
         "table_size": "Table size (estimate)",
         "sampled_of": "sample of ≈{n}",
         "whole": "whole table",
-        "errors_label": "errors",
-        "warnings_label": "warnings",
+        "errors_label": "error|errors|errors",
+        "warnings_label": "warning|warnings|warnings",
         "next_step": "Next step",
         "owner": "Usually done by",
         "left_out": "The first {shown} of {total} rows are in this report; the other {rest} "

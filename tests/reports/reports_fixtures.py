@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 
 from derbes.scanner.model import (
     MATCH_BOTH,
@@ -257,5 +258,6 @@ def mapped_result(tmp_path, findings_per_table: int = 0) -> ScanResult:
                 hits=800, with_hits=800), oldest_seen=None))
     scan = dataclasses.replace(base, findings=tuple(findings), containers=containers,
                                policy=None)
-    return apply_policy(scan, load_policy(path), LOCATIONS,
+    # Relative to the working folder, as a user would give it (the report shows it).
+    return apply_policy(scan, load_policy(os.path.relpath(path)), LOCATIONS,
                         now=dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC))

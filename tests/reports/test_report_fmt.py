@@ -31,3 +31,14 @@ def test_sizes_and_dates() -> None:
     assert fmt.date_time("2025-03-01T10:15:07.4+00:00", "ru") == "01.03.2025 10:15:07 UTC"
     assert fmt.date_time("2025-03-01T10:15:00+05:00", "en") == "01.03.2025 10:15:00 UTC+05:00"
     assert fmt.date("not a date", "ru") == "not a date"
+
+
+@pytest.mark.parametrize(("n", "lang", "word"), [
+    (1, "ru", "нарушение"), (3, "ru", "нарушения"), (5, "ru", "нарушений"),
+    (11, "ru", "нарушений"), (21, "ru", "нарушение"), (13, "kk", "бұзушылық"),
+    (1, "en", "error"), (4, "en", "errors"),
+])
+def test_counted_words(n: int, lang: str, word: str) -> None:
+    from derbes.reports.i18n import LABELS
+
+    assert fmt.plural(n, LABELS[lang]["errors_label"], lang) == word
