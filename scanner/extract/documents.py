@@ -201,6 +201,14 @@ def pdf_lines(path: Path) -> list[str]:
     return out
 
 
+_UNSUPPORTED = (
+    (b"\xd0\xcf\x11\xe0", "a Word 97-2003 document (.doc)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "an image (PNG): run OCR first"),
+    (b"\xff\xd8\xff", "an image (JPEG): run OCR first"),
+)
+
+
 def detect_format(path: Path, head: bytes) -> str:
     """``text``, ``html``, ``docx`` or ``pdf`` from the file's first bytes, then its name."""
     if head.startswith(b"%PDF"):
@@ -235,6 +243,9 @@ def read_lines(path: str | Path, fmt: str | None = None) -> list[str]:
         data = path.read_bytes()
     except OSError as e:
         raise DocumentError(f"{path}: cannot read: {e.strerror or e}") from e
+    for magic, what in _UNSUPPORTED:
+        if data.startswith(magic) and fmt is None:
+            raise DocumentError(f"{path}: {what} is not supported; save it as DOCX, PDF or HTML")
     fmt = fmt or detect_format(path, data[:4096])
     if fmt not in FORMATS:
         raise DocumentError(f"{path}: unknown format '{fmt}'; choose {', '.join(FORMATS)}")

@@ -138,3 +138,13 @@ def test_paragraphs_before_any_number_are_cited_by_place(tmp_path):
     r = extract_file(path)
     assert r.declared["phone"][0].cite().startswith("¶2 «")
     assert r.declared["iin"][0].clause == "1"
+
+
+@pytest.mark.parametrize(("head", "what"), [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word 97-2003"),
+                                            (b"{\\rtf1\\ansi", "RTF"),
+                                            (b"\x89PNG\r\n\x1a\n", "OCR")])
+def test_formats_it_cannot_read_are_named(tmp_path, head, what):
+    path = tmp_path / "policy.bin"
+    path.write_bytes(head + b"\0" * 64)
+    with pytest.raises(DocumentError, match=what):
+        read_lines(path)
