@@ -20,10 +20,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from derbes.reports import fmt, i18n, texts
-from derbes.reports._common import category_label, check_lang, mask_url_password
+from derbes.reports._common import category_label, check_lang, derbes_version, mask_url_password
 from derbes.reports._io import atomic_open
 from derbes.reports.ci import FailOn
-from derbes.reports.html import _cases, _violations
+from derbes.reports.html import _cases, _review, _violations
 from derbes.reports.register import build_register
 from derbes.scanner.model import MATCH_NAME, ScanResult
 
@@ -90,6 +90,8 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
 
     L = i18n.labels(lang)
     wb = Workbook(write_only=True)
+    # The version, as in every report (File > Properties: the application that made it).
+    wb.properties.creator = f"derbes {derbes_version()}"
 
     def flag_titles(flags: Iterable[str]) -> str:
         return "; ".join(i18n.flag_title(f, lang) for f in flags)
@@ -150,7 +152,8 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
                 category_label(f.category, lang), f.entity, f.hits, f.rows_with_hits,
                 f.rows_scanned, f.rows_with_hits / f.rows_scanned if f.rows_scanned else None,
                 getattr(containers.get((f.source, f.container)), "rows_estimated", None),
-                round(f.score_max, 2), " · ".join(f.examples), flag_titles(f.flags)]
+                round(f.score_max, 2), " · ".join(f.examples),
+                "; ".join(p for p in (flag_titles(f.flags), _review(f, lang)) if p)]
                for f in result.findings if f.match_type != MATCH_NAME))
 
     ws = _sheet(wb, SHEETS["hints"][lang], [

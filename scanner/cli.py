@@ -441,6 +441,8 @@ def policy_extract(
 
     if out is not None and out.exists() and not force:
         raise ConfigError(f"{out} exists; use --force to overwrite it")
+    if out is not None:
+        _check_writable_file(out)  # before the document is read
     text = draft_policy(document, lang=lang, out=str(out or "policy.yaml"))
     if out is None:
         typer.echo(text, nl=False)

@@ -113,7 +113,7 @@ def test_accepted_findings_are_marked_in_every_format(tmp_path):
     doc = create_baseline(dataclasses.replace(r, findings=tuple(card)),
                           reason="legacy CRM", expires="2027-06-30")
     new, _ = apply_baseline(r, doc, today="2025-03-01")
-    write_reports(new, tmp_path, formats=["parquet", "html", "json", "sarif", "junit"],
+    write_reports(new, tmp_path, formats=["parquet", "html", "json", "sarif", "junit", "xlsx"],
                   lang="en")
     rows = pq.read_table(tmp_path / "findings.parquet").to_pylist()
     assert len(rows) == len(r.findings)
@@ -130,6 +130,11 @@ def test_accepted_findings_are_marked_in_every_format(tmp_path):
     html = (tmp_path / "report.html").read_text()
     # In the report's language, the date as written in Kazakhstan.
     assert "accepted — legacy CRM, until 30.06.2027" in html
+    from openpyxl import load_workbook
+
+    inventory = load_workbook(tmp_path / "report.xlsx", read_only=True)["Inventory"]
+    marks = [row[-1] for row in inventory.iter_rows(values_only=True) if row[-1]]
+    assert any("accepted — legacy CRM, until 30.06.2027" in m for m in marks), marks
     sarif = json.loads((tmp_path / "report.sarif").read_text())
     suppressed = [x for x in sarif["runs"][0]["results"] if x.get("suppressions")]
     assert suppressed and all(x["properties"]["entity"] == "CREDIT_CARD" for x in suppressed)

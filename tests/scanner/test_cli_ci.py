@@ -125,11 +125,16 @@ def test_out_in_a_folder_that_cannot_be_written(derbes, tmp_path, no_source_open
     assert code == 2 and "not writable" in err
 
 
-def test_baseline_out_is_checked_before_reading(derbes, tmp_path):
+@pytest.mark.parametrize("command", [
+    ["baseline", "create", "missing-scan", "--out"],
+    ["policy", "extract", "missing-policy.pdf", "--out"],
+    ["policy", "init"],
+])
+def test_other_output_files_are_checked_before_reading(derbes, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "file").write_text("x")
-    code, _, err = derbes("baseline", "create", tmp_path / "missing-scan", "--out",
-                          tmp_path / "file" / "b.json")
-    assert code == 2 and "is a file" in err
+    code, _, err = derbes(*command, tmp_path / "file" / "out.yaml")
+    assert code == 2 and "is a file" in err, err
 
 
 # -- 3. a baseline never removes findings ---------------------------------------------------
@@ -334,7 +339,7 @@ def test_version_everywhere(derbes, tmp_path):
     assert code == 0 and out.strip() == f"derbes {version}"
     dest = tmp_path / "out"
     derbes("scan", iin_log(tmp_path / "a.log"), "--out", dest, "-q",
-           "--format", "parquet,html,json,sarif,junit")
+           "--format", "parquet,html,json,sarif,junit,xlsx")
     assert summary(dest)["derbes_version"] == version
     assert json.loads((dest / "report.json").read_text())["derbes_version"] == version
     sarif = json.loads((dest / "report.sarif").read_text())
@@ -343,6 +348,9 @@ def test_version_everywhere(derbes, tmp_path):
     junit = ET.parse(dest / "junit.xml").getroot()
     assert {p.get("value") for p in junit.iter("property")
             if p.get("name") == "derbes_version"} == {version}
+    from openpyxl import load_workbook
+
+    assert load_workbook(dest / "report.xlsx").properties.creator == f"derbes {version}"
     meta = pq.read_schema(dest / "findings.parquet").metadata
     assert meta[b"derbes_version"].decode() == version
 
