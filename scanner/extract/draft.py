@@ -151,7 +151,6 @@ def render(result: Extraction, out: str = "policy.yaml", lang: str | None = None
     lines.append("")
 
     # Retention, shared by every category unless the document gives no period
-    keep = result.retention_value()
     if result.retention:
         groups: dict[str, list[Found]] = {}
         for f in result.retention:
@@ -161,11 +160,14 @@ def render(result: Extraction, out: str = "policy.yaml", lang: str | None = None
         lines.append(f"# {t['retention_all']}: {summary}. {pick[0].upper()}{pick[1:]}.")
     else:
         lines.append(f"# {t['no_retention']}.")
-    retention_line = ""
-    if keep is not None:
-        value = "until_consent_withdrawn" if keep.value == "unlimited" else keep.value
-        note = f" ({t['unlimited']})" if keep.value == "unlimited" else ""
-        retention_line = f"    retention: {value}   # {keep.evidence.cite()}{note}"
+
+    def retention_line(rule: str) -> list[str]:
+        found = result.retention_for(rule)
+        if found is None:
+            return []
+        value = "until_consent_withdrawn" if found.value == "unlimited" else found.value
+        note = f" ({t['unlimited']})" if found.value == "unlimited" else ""
+        return [f"    retention: {value}   # {found.evidence.cite()}{note}"]
 
     # Categories
     ids = result.categories()
@@ -179,8 +181,7 @@ def render(result: Extraction, out: str = "policy.yaml", lang: str | None = None
         evidence = result.declared[by_id[cid]]
         label = CATEGORIES[cid].label(lang)
         lines.append(f"  - category: {cid}   # {label}: {_cite(evidence, lang, t['also'])}")
-        if retention_line:
-            lines.append(retention_line)
+        lines += retention_line(by_id[cid])
         if result.purposes:
             if i == 0:
                 lines.append(f"    purposes: &purposes   # {t['purposes']}")

@@ -55,6 +55,8 @@ class Found:
 
     value: str
     evidence: Evidence
+    #: Rules (categories) the value is said of; empty when it is said of personal data.
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +120,24 @@ class Extraction:
         «до отзыва согласия или в течение 3 лет» is P3Y: a period can be checked, an event
         cannot (see docs/policy.md).
         """
-        periods = [f for f in self.retention if f.value.startswith("P")]
-        if periods:
-            return max(periods, key=lambda f: period_days(f.value))
-        for event in ("until_consent_withdrawn", "unlimited", "until_purpose_achieved"):
-            for f in self.retention:
-                if f.value == event:
-                    return f
-        return None
+        return _pick([f for f in self.retention if not f.categories])
+
+    def retention_for(self, rule: str) -> Found | None:
+        """The retention of one category: a period said of it by name («файлы cookie
+        хранятся 1 год»), else :meth:`retention_value`."""
+        own = _pick([f for f in self.retention if rule in f.categories])
+        return own or self.retention_value()
+
+
+def _pick(found: list[Found]) -> Found | None:
+    periods = [f for f in found if f.value.startswith("P")]
+    if periods:
+        return max(periods, key=lambda f: period_days(f.value))
+    for event in ("until_consent_withdrawn", "unlimited", "until_purpose_achieved"):
+        for f in found:
+            if f.value == event:
+                return f
+    return None
 
 
 def period_days(value: str) -> int:
@@ -479,7 +491,8 @@ def _retention() -> dict:
             numbers[fold(w)] = int(value)
     return {
         "cue": phrase_matcher({"cue": data["cues"], "data": data["data_words"],
-                               "logs": data["logs"], "deadline": data["deadline_words"]}),
+                               "logs": data["logs"], "deadline": data["deadline_words"],
+                               "keep": data["keeping"]}),
         "units": Matcher({u: list(t) for u, t in units.items()}),
         "numbers": numbers,
         "one_before": {fold(w) for w in data["one_before"]},
@@ -555,13 +568,19 @@ def _retentions(clauses: list[Clause], result: Extraction) -> None:
         for sentence in clause.sentences:
             tokens = sentence.tokens
             groups = {h.rule for h in r["cue"].find(tokens)}
-            if not ({"cue", "data"} <= groups or {"cue", "logs"} <= groups
+            named: tuple[str, ...] = ()
+            if "keep" in groups and "logs" not in groups:
+                # «Файлы cookie хранятся 1 год»: a period said of named categories.
+                named = tuple(dict.fromkeys(
+                    h.rule for h, negated in _mentions(clause, sentence) if not negated))
+            if not ({"cue", "data"} <= groups or {"cue", "logs"} <= groups or named
                     or {"cue", "data"} <= heading):
                 continue
             for value, first, end in _periods(sentence):
                 if value.endswith("D") and "deadline" in groups:
                     continue
-                found = Found(value, _evidence(clause, sentence, tokens[first], tokens[end - 1]))
+                found = Found(value, _evidence(clause, sentence, tokens[first], tokens[end - 1]),
+                              named)
                 (result.logs_retention if "logs" in groups else result.retention).append(found)
             events: dict[str, Hit] = {}
             for hit in r["events"].find(tokens):

@@ -167,3 +167,12 @@ def test_draft_yaml_is_plain_data_with_one_anchor(tmp_path):
     assert draft.count("*purposes") == len(EXPECTED["categories"]) - 1
     assert isinstance(yaml.safe_load(draft), dict)
 
+
+
+def test_a_category_keeps_its_own_period_in_the_draft(tmp_path):
+    doc = write_text(tmp_path / "p.txt", ["1. Мы собираем адрес электронной почты и cookie.",
+                                          "2. Персональные данные хранятся 3 года.",
+                                          "3. Файлы cookie хранятся 1 год."])
+    data = yaml.safe_load(draft_policy(doc))
+    assert {e["category"]: e["retention"] for e in data["categories"]} == {
+        "email": "P3Y", "device_id": "P1Y"}

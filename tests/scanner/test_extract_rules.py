@@ -266,6 +266,15 @@ def test_what_is_not_retention(text):
     assert not extract_lines([text]).retention
 
 
+def test_a_period_said_of_a_category_is_its_own():
+    r = extract_lines(["1. Мы собираем адрес электронной почты и файлы cookie.",
+                       "2. Персональные данные хранятся 3 года.",
+                       "3. Файлы cookie хранятся 1 год."])
+    assert r.retention_value().value == "P3Y"
+    assert r.retention_for("device_id").value == "P1Y"
+    assert r.retention_for("email").value == "P3Y"
+
+
 def test_logs_retention():
     r = extract_lines(["Журналы сервера хранятся 1 год."])
     assert [f.value for f in r.logs_retention] == ["P1Y"]
