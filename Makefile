@@ -39,4 +39,4 @@ bench: compiled
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache build
-	rm -f scanner/*.so detectors/*.so
+	find scanner detectors reports -name '*.so' -delete

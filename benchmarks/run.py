@@ -56,7 +56,7 @@ def measure_derbes(path: Path, jobs: int) -> dict:
 
     options = ScanOptions(jobs=jobs, hash_key=HASH_KEY)
     # Compile the detector before the clock starts: a scan of many files compiles it once.
-    from derbes.scanner.detect import Detector
+    from derbes.scanner.engine.detect import Detector
 
     detector = Detector()
     t0 = time.perf_counter()

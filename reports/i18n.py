@@ -481,9 +481,9 @@ def country_name(code: str | None, lang: str) -> str | None:
 
 
 def flag_title(flag: str, lang: str, policy_title: object = None) -> str:
-    """A flag's title in ``lang``: defined once, with the flag (``derbes.scanner.mapping``);
+    """A flag's title in ``lang``: defined once, with the flag (``derbes.scanner.policy.flags``);
     a title the result carries for a flag derbes does not know; else the flag code."""
-    from derbes.scanner.mapping import FLAGS
+    from derbes.scanner.policy.flags import FLAGS
 
     info = FLAGS.get(flag)
     if info is not None and info.title.get(lang):

@@ -4,7 +4,7 @@ article of Law 94-V it rests on, where the data rests, and the next step with it
 The policy check records facts (a country, a date, a column) rather than sentences; the
 sentences are made here, once per language, so that a Russian or Kazakh report carries no
 English text. Evidence for a source's location comes from
-:mod:`derbes.scanner.location` as English text of a few known shapes; each is rewritten
+:mod:`derbes.scanner.policy.location` as English text of a few known shapes; each is rewritten
 here, and anything unknown is shown as a quoted technical value.
 """
 

@@ -120,7 +120,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _parse_locations(values: list[str] | None) -> dict[str, str]:
-    from derbes.scanner.location import parse_location_option
+    from derbes.scanner.policy.location import parse_location_option
 
     return dict(parse_location_option(item) for item in values or [])
 

@@ -22,9 +22,10 @@ PURE_ENV = "DERBES_PURE_PYTHON"
 
 #: Module -> its source, relative to the project root.
 COMPILED: dict[str, str] = {
-    "derbes.scanner.fastpath": "scanner/fastpath.py",
-    "derbes.scanner.detect": "scanner/detect.py",
-    "derbes.scanner.engine": "scanner/engine.py",
+    "derbes.scanner.engine.fastpath": "scanner/engine/fastpath.py",
+    "derbes.scanner.engine.detect": "scanner/engine/detect.py",
+    "derbes.scanner.engine.container": "scanner/engine/container.py",
+    "derbes.scanner.engine.timestamps": "scanner/engine/timestamps.py",
     "derbes.scanner.jsonpaths": "scanner/jsonpaths.py",
     "derbes.scanner.redact": "scanner/redact.py",
     "derbes.detectors.base": "detectors/base.py",
@@ -36,7 +37,9 @@ COMPILED: dict[str, str] = {
     "derbes.detectors.iban": "detectors/iban.py",
     "derbes.detectors.credit_card": "detectors/credit_card.py",
     "derbes.detectors.keyed": "detectors/keyed.py",
-    "derbes.scanner.sources.logs": "scanner/sources/logs.py",
+    "derbes.scanner.sources.logs.source": "scanner/sources/logs/source.py",
+    "derbes.scanner.sources.logs.decompress": "scanner/sources/logs/decompress.py",
+    "derbes.scanner.sources.logs.lines": "scanner/sources/logs/lines.py",
 }
 
 

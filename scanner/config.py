@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from derbes.scanner.errors import ConfigError
-from derbes.scanner.mapping import FLAGS
-from derbes.scanner.policy import Category, Country, YamlDoc, load_yaml, pydantic_messages
+from derbes.scanner.policy.flags import FLAGS
+from derbes.scanner.policy.model import Category, Country
+from derbes.scanner.policy.yamldoc import YamlDoc, load_yaml, pydantic_messages
 
 #: Report formats the ``output.formats`` list accepts (``derbes.reports.FORMATS``).
 REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")

@@ -188,7 +188,7 @@ def check_fail_on(values, what: str = "fail_on") -> tuple[str, ...]:
     nearest for a typo) for anything else."""
     import difflib
 
-    from derbes.scanner.mapping import FLAGS
+    from derbes.scanner.policy.flags import FLAGS
 
     severities = ("error", "warning", "info")
     out: list[str] = []
@@ -254,7 +254,7 @@ def _defaults(spec: RunSpec) -> RunSpec:
 
 def _detector(spec: RunSpec):
     from derbes.detectors import all_recognizers, category_of, load_custom_recognizers
-    from derbes.scanner.detect import Detector
+    from derbes.scanner.engine.detect import Detector
 
     recognizers = all_recognizers("en")
     if spec.categories:
@@ -297,7 +297,7 @@ def _match_locations(locations: dict[str, str],
     name in the config file, its host, its URL (password masked or not) or its path; a key
     that names no source is a ``ConfigError``, raised before any source is opened."""
     from derbes.scanner.config import mask_url
-    from derbes.scanner.location import host_from_url
+    from derbes.scanner.policy.location import host_from_url
 
     def keys(s: _SourceSpec) -> set[str]:
         out = {s.spec, mask_url(s.spec)}
@@ -329,7 +329,7 @@ def _match_locations(locations: dict[str, str],
 
 def _sqlite_files(source_specs: list[_SourceSpec], spec: RunSpec) -> list[str]:
     """SQLite database files inside the file and folder sources (``--scan-databases``)."""
-    from derbes.scanner.sources.logs import find_files, is_sqlite_file
+    from derbes.scanner.sources.discovery import find_files, is_sqlite_file
 
     found: list[str] = []
     for s in source_specs:
@@ -347,7 +347,7 @@ def _sqlite_files(source_specs: list[_SourceSpec], spec: RunSpec) -> list[str]:
 def _note_databases_scanned(result: ScanResult) -> ScanResult:
     """SQLite files a folder skipped, and ``--scan-databases`` scanned as sources of their
     own: say so where they are listed as skipped."""
-    from derbes.scanner.sources.logs import SQLITE_SKIPPED
+    from derbes.scanner.sources.discovery import SQLITE_SKIPPED
 
     def reason(path: str, why: str) -> str:
         if why != SQLITE_SKIPPED:
@@ -363,8 +363,8 @@ def _apply_policy(
     result: ScanResult, policy, opened, source_specs: list[_SourceSpec], spec: RunSpec,
     where: dict[int, str],
 ) -> ScanResult:
-    from derbes.scanner.location import resolve_location
-    from derbes.scanner.mapping import apply_policy
+    from derbes.scanner.policy.check import apply_policy
+    from derbes.scanner.policy.location import resolve_location
 
     explicit: dict[str, str] = {}
     for i, (s, src) in enumerate(zip(source_specs, opened, strict=False)):

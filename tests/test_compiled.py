@@ -35,7 +35,7 @@ def test_compiled_when_required_and_none_when_pure():
 @pytest.mark.parametrize("pure", ["1", "0"])
 def test_pure_python_switch_in_a_fresh_process(pure):
     code = (
-        "import derbes.detectors, derbes.scanner.fastpath as f, derbes.detectors.base as b;"
+        "import derbes.detectors, derbes.scanner.engine.fastpath as f, derbes.detectors.base as b;"
         "print(f.__file__.endswith('.py'), b.__file__.endswith('.py'))"
     )
     env = {**os.environ, compiled.PURE_ENV: pure}
@@ -44,18 +44,18 @@ def test_pure_python_switch_in_a_fresh_process(pure):
     if pure == "1":
         assert out == ["True", "True"]
     else:
-        built = any((ROOT / "scanner").glob("fastpath.*.so"))
+        built = any((ROOT / "scanner" / "engine").glob("fastpath.*.so"))
         assert out == ([str(not built)] * 2)
 
 
 def test_stale_modules_are_found(tmp_path):
-    source = tmp_path / "scanner" / "fastpath.py"
-    source.parent.mkdir()
+    source = tmp_path / "scanner" / "engine" / "fastpath.py"
+    source.parent.mkdir(parents=True)
     built = source.with_name("fastpath.cpython-311-x86_64-linux-gnu.so")
     built.write_bytes(b"")
     source.write_text("")
     os.utime(built, (1, 1))
-    assert compiled.stale_modules(tmp_path) == ["derbes.scanner.fastpath"]
+    assert compiled.stale_modules(tmp_path) == ["derbes.scanner.engine.fastpath"]
     os.utime(built, None)
     os.utime(source, (1, 1))
     assert compiled.stale_modules(tmp_path) == []

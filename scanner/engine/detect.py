@@ -4,7 +4,7 @@ Two interchangeable paths give the same entities and spans:
 
 * the reference path, :meth:`Detector.scan_text`, runs every recognizer over one unit of text
   (a log line, a cell) exactly as a Presidio ``AnalyzerEngine`` with the same registry would;
-* the fast path (``derbes.scanner.fastpath``) first finds, in one pass over a large chunk,
+* the fast path (``derbes.scanner.engine.fastpath``) first finds, in one pass over a large chunk,
   the units where some recognizer's prefilter matches, and runs only those recognizers on
   only those units.
 
@@ -51,7 +51,7 @@ class Detector:
         ]
         self._fast = None
         if fast:
-            from derbes.scanner.fastpath import compile_scanner
+            from derbes.scanner.engine.fastpath import compile_scanner
 
             self._fast = compile_scanner(self.derbes)
 

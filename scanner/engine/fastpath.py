@@ -5,7 +5,7 @@ wherever its patterns could. They are compiled together into one Hyperscan datab
 over a whole chunk of lines (or a column batch joined by ``\\n``) in one call. Each match
 reports its end offset; the byte before it lies in the unit (line or value) the match belongs
 to, so the unit and the recognizer are recorded. Only those units are decoded, and only those
-recognizers' Python patterns run on them (:class:`derbes.scanner.detect.Detector`).
+recognizers' Python patterns run on them (:class:`derbes.scanner.engine.detect.Detector`).
 
 Why the end offset is enough: Hyperscan reports *every* end offset at which a pattern matches,
 and ``^``/``$`` are multi-line, so a prefilter that matches a line on its own matches at the

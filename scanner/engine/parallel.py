@@ -3,8 +3,8 @@
 Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
 tasks: a whole file, or for a large plain file a byte range starting at a line start
 (:meth:`LogSource.split`). Each worker process runs the engine's own
-:class:`~derbes.scanner.engine.ContainerScanner` on its task and returns the
-:class:`~derbes.scanner.engine.ContainerOutcome`; the ranges of one file are merged back in
+:class:`~derbes.scanner.engine.container.ContainerScanner` on its task and returns the
+:class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged back in
 file order. Findings are therefore the same as with one process.
 
 Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
@@ -24,8 +24,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from derbes.scanner.detect import Detector
-from derbes.scanner.engine import ContainerOutcome, ContainerScanner, Progress, ScanOptions
+from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, Source
 

@@ -1,4 +1,4 @@
-"""The operator's personal-data policy as a strict YAML file, and the YAML loading it shares.
+"""The operator's personal-data policy as a strict YAML file: the model, loading and checks.
 
 A policy says what the operator's published privacy policy says, in a form a scan can be
 checked against: which categories are collected, for what, for how long, where they are
@@ -12,14 +12,10 @@ import calendar
 import datetime as dt
 import difflib
 import re
-import textwrap
-import types
-import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -33,192 +29,14 @@ from pydantic import (
 
 from derbes.detectors.categories import CATEGORIES, resolve_category
 from derbes.detectors.kz_iin import kz_checksum_ok
-from derbes.scanner.errors import DerbesError, PolicyError
-from derbes.scanner.location import normalize_country
+from derbes.scanner.errors import PolicyError
+from derbes.scanner.policy.location import normalize_country
+from derbes.scanner.policy.yamldoc import YamlDoc, describe, load_yaml, pydantic_messages
 
 WILDCARD = "*"
 #: Retention values that name an event rather than a period; they cannot be checked by age.
 OPEN_RETENTION = ("until_consent_withdrawn", "until_purpose_achieved")
 ART_12_2 = "Art. 12(2) of Law 94-V requires personal databases on Kazakh territory"
-
-# --------------------------------------------------------------------------------------------
-# YAML with line numbers
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: ``NO`` stays Norway, ``on``/``yes`` stay strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass
-class YamlDoc:
-    """A parsed YAML file with the line of every mapping key and sequence item."""
-
-    path: str
-    data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
-    #: The source text of every scalar, for values YAML would mangle (a BIN with a leading 0).
-    raw: dict[Loc, str] = field(default_factory=dict)
-    #: Errors found while parsing (duplicate keys), already formatted with their line.
-    problems: list[str] = field(default_factory=list)
-
-    def line(self, loc: Loc) -> int:
-        """The line of ``loc``, or of its nearest enclosing key when it is absent."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get((), 1)
-
-    def message(self, loc: Loc, text: str, line: int | None = None) -> str:
-        """``FILE:LINE: dotted.loc: text``."""
-        where = dotted(loc)
-        return f"{self.path}:{line or self.line(loc)}: {where + ': ' if where else ''}{text}"
-
-
-def dotted(loc: Loc) -> str:
-    """``("categories", 2, "retention")`` -> ``categories[2].retention``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def load_yaml(path: str | Path, error: type[DerbesError]) -> YamlDoc:
-    """Parse a YAML file keeping line numbers; raises ``error`` for unreadable or bad YAML."""
-    shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise error(f"{shown}: cannot read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise error(f"{shown}: not UTF-8 text (byte {e.start})") from e
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        what = e.problem or e.context or "malformed YAML"
-        if e.context and e.context_mark and e.problem_mark and e.context_mark.line != mark.line:
-            what += f" ({e.context} at line {e.context_mark.line + 1})"
-        raise error(f"{shown}:{line}: malformed YAML: {what}") from e
-    except yaml.YAMLError as e:
-        raise error(f"{shown}: malformed YAML: {e}") from e
-    finally:
-        loader.dispose()
-    doc = YamlDoc(shown, data)
-    if node is not None:
-        doc.lines[()] = node.start_mark.line + 1
-        _walk(node, (), doc, set())
-    return doc
-
-
-def _walk(node: yaml.Node, loc: Loc, doc: YamlDoc, active: set[int]) -> None:
-    if id(node) in active:  # an alias cycle
-        return
-    active.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
-                continue
-            key, line = key_node.value, key_node.start_mark.line + 1
-            if key in seen:
-                doc.problems.append(doc.message(
-                    (*loc, key), f"duplicate key (first at line {seen[key]})", line))
-                continue
-            seen[key] = line
-            doc.lines[(*loc, key)] = line
-            _walk(value_node, (*loc, key), doc, active)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            doc.lines[(*loc, i)] = item.start_mark.line + 1
-            _walk(item, (*loc, i), doc, active)
-    elif isinstance(node, yaml.ScalarNode):
-        doc.raw[loc] = node.value
-    active.discard(id(node))
-
-
-def pydantic_messages(doc: YamlDoc, exc: ValidationError, model: type[BaseModel]) -> list[str]:
-    """Pydantic's errors as ``FILE:LINE: loc: what`` lines."""
-    out = []
-    for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            allowed = _allowed_keys(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-            text = f"unknown key ({hint})"
-        elif kind == "missing":
-            text = "required key is missing"
-        elif kind in ("value_error", "assertion_error"):
-            text = str(err["ctx"]["error"])
-        elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            text = f"expected a mapping of keys, found {_what(err['input'])}"
-        else:
-            text = err["msg"]
-        out.append(doc.message(loc, text))
-    return out
-
-
-def _what(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {str: "text", int: "a number", float: "a number", bool: "true/false",
-            list: "a list"}.get(type(value), type(value).__name__)
-
-
-def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The keys the model at ``loc`` (a path of keys and indexes) accepts."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The BaseModel inside ``X | None``, ``tuple[X, ...]``, ``list[X]``, ``dict[str, X]``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        return _inner_model(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, tuple, list, dict):
-        for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
-            if found is not None:
-                return found
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Value types
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +78,9 @@ def parse_duration(text: str) -> Duration:
 
 def _retention(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{_what(value)} is not a duration; write it as ISO 8601 text, e.g. P3Y")
+        raise ValueError(
+            f"{describe(value)} is not a duration; write it as ISO 8601 text, e.g. P3Y"
+        )
     if value.strip().lower() in OPEN_RETENTION:
         return value.strip().lower()
     parse_duration(value)
@@ -273,7 +93,7 @@ def _country(value: Any) -> str:
 
 def _category(value: Any, *, wildcard: bool = False) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{_what(value)} is not a category name")
+        raise ValueError(f"{describe(value)} is not a category name")
     if wildcard and value.strip() == WILDCARD:
         return WILDCARD
     found = resolve_category(value)
@@ -289,7 +109,7 @@ def _bin(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"{_what(value)} is not a BIN")
+        raise ValueError(f"{describe(value)} is not a BIN")
     number = value.replace(" ", "")
     if len(number) != 12 or not number.isdigit():
         raise ValueError(f"'{value}': a BIN is 12 digits")
@@ -562,149 +382,3 @@ def load_policy(path: str | Path) -> Policy:
         err.errors = errors  # type: ignore[attr-defined]
         raise err
     return policy
-
-
-# --------------------------------------------------------------------------------------------
-# Template
-
-# The BIN below is a made-up number with a valid check digit, so the template validates as is.
-_TEMPLATE_BIN = "250140000013"
-
-_T = {
-    "ru": {
-        "title": "Политика обработки персональных данных для derbes (Закон РК № 94-V)",
-        "how": "Перенесите сюда то, что написано в вашей опубликованной политике. Проверка: "
-               "derbes policy validate policy.yaml",
-        "operator": "Оператор: юридическое лицо из политики",
-        "bin": "БИН: 12 цифр, в кавычках",
-        "categories": "Какие данные собираются. Категории: iin, bin, phone, email, ip_address, "
-                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
-                      "address, identity_document (или названия: «ФИО», «ИИН», ...)",
-        "retention": "Срок хранения: P3Y = 3 года, P6M = 6 месяцев, P30D = 30 дней, или "
-                     "until_consent_withdrawn (до отзыва согласия)",
-        "transfer_to": "Страны, куда эти данные передаются (ISO-коды)",
-        "bare": "Можно просто название категории",
-        "wildcard": "«Иные персональные данные»: разрешить всё остальное",
-        "not_collected": "Что политика прямо НЕ собирает (напр. «не хранит данные карты»)",
-        "storage": "Где хранятся базы; KZ обязателен (ст. 12 п. 2)",
-        "cross_border": "Трансграничная передача (ст. 16)",
-        "logs": "Сколько хранятся журналы (логи) сервера",
-        "p_reg": "регистрация на сайте", "p_service": "оказание услуг",
-        "p_news": "рассылка новостей", "p_stats": "статистика посещений",
-        "p_mail": "почтовый сервис", "name": "ТОО «Пример»",
-        "address": "Республика Казахстан, г. Астана, ул. Примерная, 1",
-    },
-    "kk": {
-        "title": "derbes үшін дербес деректерді өңдеу саясаты (ҚР № 94-V Заңы)",
-        "how": "Жарияланған саясатыңызда жазылғанды осында көшіріңіз. Тексеру: "
-               "derbes policy validate policy.yaml",
-        "operator": "Оператор: саясатта көрсетілген заңды тұлға",
-        "bin": "БСН: 12 цифр, тырнақшаға алыңыз",
-        "categories": "Қандай деректер жиналады. Санаттар: iin, bin, phone, email, ip_address, "
-                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
-                      "address, identity_document (немесе атаулары: «ЖСН», ...)",
-        "retention": "Сақтау мерзімі: P3Y = 3 жыл, P6M = 6 ай, P30D = 30 күн, немесе "
-                     "until_consent_withdrawn (келісім кері қайтарылғанға дейін)",
-        "transfer_to": "Деректер берілетін елдер (ISO кодтары)",
-        "bare": "Санаттың атауын ғана жазуға болады",
-        "wildcard": "«Өзге дербес деректер»: қалғанның бәріне рұқсат",
-        "not_collected": "Саясат бойынша жиналмайтын деректер (мыс. «карта деректерін "
-                         "сақтамайды»)",
-        "storage": "Дерекқорлар қай елде; KZ міндетті (12-баптың 2-тармағы)",
-        "cross_border": "Трансшекаралық беру (16-бап)",
-        "logs": "Сервер журналдары қанша уақыт сақталады",
-        "p_reg": "сайтта тіркелу", "p_service": "қызмет көрсету",
-        "p_news": "жаңалықтар жіберу", "p_stats": "сайтқа кіру статистикасы",
-        "p_mail": "пошта қызметі", "name": "«Мысал» ЖШС",
-        "address": "Қазақстан Республикасы, Астана қ., Мысал к-сі, 1",
-    },
-    "en": {
-        "title": "Personal-data policy for derbes (Law of the RK No. 94-V)",
-        "how": "Copy here what your published privacy policy says. Check it with: "
-               "derbes policy validate policy.yaml",
-        "operator": "Operator: the legal entity the policy names",
-        "bin": "BIN: 12 digits, quoted",
-        "categories": "What is collected. Categories: iin, bin, phone, email, ip_address, "
-                      "device_id, payment_card, bank_account, full_name, date_of_birth, "
-                      "address, identity_document (or names such as 'full name')",
-        "retention": "Retention: P3Y = 3 years, P6M = 6 months, P30D = 30 days, or "
-                     "until_consent_withdrawn",
-        "transfer_to": "Countries this data is sent to (ISO codes)",
-        "bare": "A bare category name is enough",
-        "wildcard": "'Other personal data': allow everything else",
-        "not_collected": "What the policy says is NOT collected (e.g. card data)",
-        "storage": "Where the databases are; KZ is required (Art. 12(2))",
-        "cross_border": "Cross-border transfers (Art. 16)",
-        "logs": "How long server logs are kept",
-        "p_reg": "registration on the site", "p_service": "providing the service",
-        "p_news": "newsletters", "p_stats": "visit statistics",
-        "p_mail": "mail service", "name": "Example LLP",
-        "address": "Republic of Kazakhstan, Astana, 1 Example street",
-    },
-}
-# Hints in the other languages after section comments, so a Russian template still helps a
-# reader who looks for the Kazakh or English word.
-_HINT = {"categories": "kk: санаттар · en: categories",
-         "not_collected": "kk: жиналмайды · en: not collected",
-         "storage": "kk: сақтау · en: storage",
-         "cross_border": "kk: трансшекаралық беру · en: cross-border transfer",
-         "logs": "kk: журналдар · en: logs"}
-
-
-def policy_template(lang: str = "ru") -> str:
-    """A commented policy template in ``ru`` (default, with kk/en hints), ``kk`` or ``en``."""
-    if lang not in _T:
-        raise PolicyError(f"no policy template in '{lang}'; choose ru, kk or en")
-    t = _T[lang]
-
-    def c(key: str) -> str:
-        hint = f"  ({_HINT[key]})" if lang == "ru" and key in _HINT else ""
-        return "\n".join(f"# {line}" for line in textwrap.wrap(t[key] + hint, 96))
-
-    return "\n".join([
-        f"# {t['title']}",
-        f"# {t['how']}",
-        "version: 1",
-        "",
-        c("operator"),
-        "operator:",
-        f"  name: \"{t['name']}\"",
-        f"  bin: \"{_TEMPLATE_BIN}\"   {c('bin')}",
-        "  website: https://www.example.com",
-        f"  address: \"{t['address']}\"",
-        "  email: privacy@example.com",
-        "",
-        c("categories"),
-        "categories:",
-        "  - category: full_name",
-        f"    purposes: [\"{t['p_reg']}\", \"{t['p_service']}\"]",
-        f"    retention: P3Y   {c('retention')}",
-        "  - category: email",
-        f"    purposes: [\"{t['p_reg']}\", \"{t['p_news']}\"]",
-        "    retention: until_consent_withdrawn",
-        f"    transfer_to: [US]   {c('transfer_to')}",
-        "  - category: phone",
-        f"    purposes: [\"{t['p_service']}\"]",
-        "    retention: P3Y",
-        f"  - ip_address   {c('bare')}",
-        f"  # - \"*\"   {c('wildcard')}",
-        "",
-        c("not_collected"),
-        "not_collected:",
-        "  - payment_card",
-        "",
-        c("storage"),
-        "storage:",
-        "  countries: [KZ]",
-        "",
-        c("cross_border"),
-        "cross_border:",
-        "  - country: US",
-        "    categories: [email]",
-        f"    purpose: \"{t['p_mail']}\"",
-        "",
-        c("logs"),
-        "logs:",
-        "  retention: P3Y",
-        "",
-    ])

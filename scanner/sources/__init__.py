@@ -26,7 +26,8 @@ from derbes.scanner.sources.base import (
     Source,
     ValueBatch,
 )
-from derbes.scanner.sources.logs import LogSource, NothingMatched, find_files
+from derbes.scanner.sources.discovery import NothingMatched, find_files
+from derbes.scanner.sources.logs import LogSource
 
 __all__ = [
     "Batch",

@@ -24,7 +24,7 @@ import math
 import os
 import random
 from collections.abc import Generator, Iterable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import pyarrow as pa
@@ -33,7 +33,8 @@ import pyarrow.parquet as pq
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
-from derbes.scanner.sources.logs import detect_encoding, find_files
+from derbes.scanner.sources.discovery import find_files, iso_mtime
+from derbes.scanner.sources.encoding import detect_encoding
 
 #: File name endings read as Parquet / as CSV (compressed CSV is decompressed by Arrow).
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
@@ -114,7 +115,7 @@ class TabularSource:
         meta: dict[str, Any] = {"format": fmt}
         try:
             st = os.stat(path)
-            meta.update(size=st.st_size, mtime=_iso(st.st_mtime))
+            meta.update(size=st.st_size, mtime=iso_mtime(st.st_mtime))
             if fmt == "parquet":
                 with pq.ParquetFile(path) as pf:
                     schema = pf.schema_arrow
@@ -492,7 +493,3 @@ def _csv_batches(
         except pa.ArrowInvalid as e:
             if size == _CSV_BLOCKS[-1] or not _straddles(e):
                 raise
-
-
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")

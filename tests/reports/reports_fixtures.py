@@ -126,7 +126,7 @@ def make_result(with_values: bool = False) -> ScanResult:
         "path": "policy.yaml",
         "operator": {"name": "ТОО «Пример Маркет»", "bin": "180340021234"},
         "declared_categories": ["iin", "email", "phone", "full_name", "address"],
-        # The shape of derbes.scanner.mapping's FLAGS[...].as_dict(), abridged.
+        # The shape of derbes.scanner.policy.flags' FLAGS[...].as_dict(), abridged.
         "flags": {
             "UNDECLARED_CATEGORY": {
                 "severity": "error", "article": "Law 94-V, Art. 7; Art. 12(1)",
@@ -218,7 +218,7 @@ logs:
   retention: P1Y
 """
 
-#: Where each source rests, with evidence in the shapes derbes.scanner.location writes.
+#: Where each source rests, with evidence in the shapes derbes.scanner.policy.location writes.
 LOCATIONS = {
     PG: ("KZ", f"configured: {PG}=KZ"),
     MY: ("DE", "analytics.eu-central-1.rds.amazonaws.com: AWS region eu-central-1 in the "
@@ -234,7 +234,7 @@ def mapped_result(tmp_path, findings_per_table: int = 0) -> ScanResult:
     to one PostgreSQL table (for paging and printing)."""
     import datetime as dt
 
-    from derbes.scanner.mapping import apply_policy
+    from derbes.scanner.policy.check import apply_policy
     from derbes.scanner.policy import load_policy
 
     path = tmp_path / "policy.yaml"

@@ -193,7 +193,7 @@ def _strings(lang: str) -> set[str]:
     """Every label and flag text of one language, for finding them in another's page."""
     from derbes.reports import texts
     from derbes.reports.i18n import LABELS
-    from derbes.scanner.mapping import FLAGS
+    from derbes.scanner.policy.flags import FLAGS
 
     found = {v for v in LABELS[lang].values() if len(v) > 3}
     for info in FLAGS.values():

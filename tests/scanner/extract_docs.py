@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-# A made-up BIN with a valid check digit (the policy template's, scanner/policy.py).
+# A made-up BIN with a valid check digit (the policy template's, scanner/policy/template.py).
 BIN = "250140000013"
 
 RU = [

@@ -505,11 +505,11 @@ def custom_categories(monkeypatch):
         monkeypatch.setattr(categories, name, dict(getattr(categories, name)))
     import derbes.reports._common
     import derbes.reports.html
-    import derbes.scanner.mapping
-    import derbes.scanner.policy
+    import derbes.scanner.policy.check
+    import derbes.scanner.policy.model
 
-    for module in (derbes.scanner.policy, derbes.scanner.mapping, derbes.reports._common,
-                   derbes.reports.html):
+    for module in (derbes.scanner.policy.model, derbes.scanner.policy.check,
+                   derbes.reports._common, derbes.reports.html):
         if hasattr(module, "CATEGORIES"):
             monkeypatch.setattr(module, "CATEGORIES", categories.CATEGORIES)
 

@@ -103,7 +103,7 @@ def test_help_lists_match_the_library():
     must be the library's own."""
     from derbes.reports import FORMATS
     from derbes.reports.ci import DEFAULT_FAIL_ON
-    from derbes.scanner.mapping import FLAGS
+    from derbes.scanner.policy.flags import FLAGS
     from derbes.scanner.run import DEFAULT_SEED
 
     assert tuple(cli.FLAG_NAMES) == tuple(FLAGS)

@@ -11,9 +11,10 @@ from presidio_analyzer import Pattern
 
 from derbes.detectors import DerbesRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
-from derbes.scanner import engine as engine_module
-from derbes.scanner.detect import Detector
 from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine import container as container_module
+from derbes.scanner.engine import timestamps as timestamps_module
+from derbes.scanner.engine.detect import Detector
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch, ValueBatch
 
@@ -245,12 +246,12 @@ def test_integer_columns_get_their_leading_zeros_back():
     ("x" * 200 + " 2026-11-21T10:05:09 too far from the start", None),
 ])
 def test_log_line_timestamps(line, expected):
-    assert engine_module._timestamp(line) == expected
-    assert engine_module._timestamp(line) == expected  # the second time from the memo
+    assert timestamps_module.timestamp(line) == expected
+    assert timestamps_module.timestamp(line) == expected  # the second time from the memo
 
 
 def test_timestamps_need_ascii_digits():
-    assert engine_module._timestamp("٢٠٢٦-١١-٢١T10:05:09 Arabic-Indic digits") is None
+    assert timestamps_module.timestamp("٢٠٢٦-١١-٢١T10:05:09 Arabic-Indic digits") is None
 
 
 def test_distinct_values_are_counted_on_normalized_values_with_any_key_length():
@@ -283,11 +284,11 @@ _TS_PARTS = st.sampled_from([
 @given(st.lists(st.lists(_TS_PARTS, max_size=6).map("".join), min_size=1, max_size=8))
 def test_timestamp_memo_gives_what_a_fresh_search_gives(lines):
     def fresh(line):
-        m = engine_module._TS.search(line, 0, 200)
-        return None if m is None else engine_module._parse_timestamp(m)
+        m = timestamps_module._TS.search(line, 0, 200)
+        return None if m is None else timestamps_module._parse_timestamp(m)
 
     for line in lines + lines:  # the second time, from the memo where it applies
-        assert engine_module._timestamp(line) == fresh(line), line
+        assert timestamps_module.timestamp(line) == fresh(line), line
 
 
 def test_long_lived_caches_hold_nothing_the_garbage_collector_walks():
@@ -297,17 +298,17 @@ def test_long_lived_caches_hold_nothing_the_garbage_collector_walks():
 
     from derbes.detectors.ip_address import ip_is_host_address
     from derbes.detectors.phone import phone_is_valid
-    from derbes.scanner.engine import ContainerScanner, _Agg
+    from derbes.scanner.engine.container import ContainerScanner, _Agg
 
     agg = _Agg()
     agg.add(1, 0.9, b"d" * 16, 5)
     ip_is_host_address("10.1.2.3")
     phone_is_valid("+7 701 123 45 67")
-    engine_module._timestamp("2026-11-21 10:05:09 x")
+    timestamps_module.timestamp("2026-11-21 10:05:09 x")
     scanner = ContainerScanner(None, Detector([KzIinRecognizer()]), ScanOptions(), b"k")
-    out = engine_module.ContainerOutcome(Container("c", "file"))
+    out = container_module.ContainerOutcome(Container("c", "file"))
     scanner._hit(out, None, 1, 0, 12, "KZ_IIN", 1.0, IIN_A, None)
     for cache in (agg.distinct, ip_is_host_address.cache, phone_is_valid.cache,
-                  engine_module._TS_MEMO, *scanner._memo.values(),
+                  timestamps_module._TS_MEMO, *scanner._memo.values(),
                   *(a.distinct for a in out.aggs.values())):
         assert cache and not gc.is_tracked(cache)

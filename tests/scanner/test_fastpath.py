@@ -10,8 +10,8 @@ from presidio_analyzer import Pattern
 from derbes.detectors import DerbesRecognizer
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
-from derbes.scanner import fastpath
-from derbes.scanner.detect import Detector
+from derbes.scanner.engine import fastpath
+from derbes.scanner.engine.detect import Detector
 
 ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
 # A valid IIN from the independent vectors (see tests/scanner/test_engine.py).

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from derbes.detectors import all_recognizers, build_analyzer
-from derbes.scanner import fastpath
-from derbes.scanner.detect import Detector
+from derbes.scanner.engine import fastpath
+from derbes.scanner.engine.detect import Detector
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import gen_logs

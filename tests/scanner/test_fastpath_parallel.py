@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from derbes.scanner import parallel
-from derbes.scanner.detect import Detector
-from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine import ScanOptions, parallel, scan
+from derbes.scanner.engine.detect import Detector
 from derbes.scanner.sources.logs import LogSource
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -84,7 +83,7 @@ def test_merge_sums_ranges_and_keeps_file_order(logs, monkeypatch):
     container = next(source.containers())
     tasks = parallel.plan_tasks(source, [container], jobs=2)
     assert len(tasks) > 1
-    from derbes.scanner.engine import ContainerScanner
+    from derbes.scanner.engine.container import ContainerScanner
 
     scanner = ContainerScanner(source, Detector(), ScanOptions(hash_key=KEY), KEY)
     parts = [(t, parallel._run_task(scanner, source, t, None)) for t in reversed(tasks)]

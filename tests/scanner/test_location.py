@@ -10,7 +10,7 @@ import importlib.util
 import pytest
 
 from derbes.scanner.errors import ConfigError
-from derbes.scanner.location import (
+from derbes.scanner.policy.location import (
     AWS_REGIONS,
     AZURE_REGIONS,
     DO_REGIONS,

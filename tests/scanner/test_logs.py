@@ -23,7 +23,8 @@ import zstandard
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources import logs as logs_module
 from derbes.scanner.sources.base import ContainerDone, LineBatch
-from derbes.scanner.sources.logs import LogSource, detect_encoding
+from derbes.scanner.sources.encoding import detect_encoding
+from derbes.scanner.sources.logs import LogSource
 
 LINES = [f"2024-05-0{i % 9 + 1} INFO user={i} iin=9001011234{i % 10}{i % 7}" for i in range(5000)]
 TEXT = "\n".join(LINES) + "\n"
@@ -387,12 +388,14 @@ def test_permission_denied(tmp_path: Path) -> None:
         root.chmod(0o755)
         package = root / "pkg" / "derbes" / "scanner" / "sources"
         package.mkdir(parents=True)
-        scanner = Path(logs_module.__file__).parents[1]
-        for rel in ["errors.py", "sources/base.py", "sources/logs.py"]:
+        scanner = Path(logs_module.__file__).parents[2]
+        (package / "logs").mkdir()
+        for rel in ["errors.py", "sources/base.py", "sources/discovery.py", "sources/encoding.py",
+                    *(f"sources/logs/{p.name}" for p in (scanner / "sources/logs").glob("*.py"))]:
             shutil.copy(scanner / rel, package.parent / rel)
         for init in [package.parents[1], package.parent, package]:
             (init / "__init__.py").write_text("")
-        for d in [root / "pkg", *package.parents[:3], package]:
+        for d in [root / "pkg", *package.parents[:3], package, package / "logs"]:
             d.chmod(0o755)
         secret = root / "secret.log"
         secret.write_text("900101300456\n")

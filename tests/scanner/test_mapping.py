@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from derbes.scanner.location import resolve_location
-from derbes.scanner.mapping import FLAGS, apply_policy
 from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
 from derbes.scanner.policy import load_policy
+from derbes.scanner.policy.check import FLAGS, apply_policy
+from derbes.scanner.policy.location import resolve_location
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 

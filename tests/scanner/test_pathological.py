@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from timing import growth
 
-from derbes.scanner.detect import Detector
 from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine.detect import Detector
 from derbes.scanner.sources.logs import LogSource
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

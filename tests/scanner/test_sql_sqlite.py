@@ -20,9 +20,10 @@ import sqlalchemy as sa
 from sql_helpers import read_ids, read_in_threads, read_table
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import sql as sqlmod
 from derbes.scanner.sources.base import Source, ValueBatch
 from derbes.scanner.sources.sql import SqlSource, display_name
+from derbes.scanner.sources.sql import catalog as sql_catalog
+from derbes.scanner.sources.sql import values as sql_values
 
 IIN = "870412300123"  # a well-formed IIN (the value itself only needs to round-trip here)
 
@@ -373,19 +374,19 @@ def test_reason_scrubs_password() -> None:
     ],
 )
 def test_value_texts(value: object, expected: list[tuple[str, str]]) -> None:
-    plan = sqlmod._ColumnPlan("c", "x", "value")
-    assert list(sqlmod._texts(plan, value, sqlmod._Stats())) == expected
+    plan = sql_catalog.ColumnPlan("c", "x", "value")
+    assert list(sql_values.texts(plan, value, sql_values.Stats())) == expected
 
 
 def test_json_column_values() -> None:
-    plan = sqlmod._ColumnPlan("payload", "JSON", "json")
-    stats = sqlmod._Stats()
-    assert list(sqlmod._texts(plan, '{"a": [1, {"b": "x"}]}', stats)) == [
+    plan = sql_catalog.ColumnPlan("payload", "JSON", "json")
+    stats = sql_values.Stats()
+    assert list(sql_values.texts(plan, '{"a": [1, {"b": "x"}]}', stats)) == [
         ("payload.a[]", "1"),
         ("payload.a[].b", "x"),
     ]
-    assert list(sqlmod._texts(plan, '"scalar"', stats)) == [("payload", "scalar")]
-    assert list(sqlmod._texts(plan, {"k": None, "e": ""}, stats)) == []
+    assert list(sql_values.texts(plan, '"scalar"', stats)) == [("payload", "scalar")]
+    assert list(sql_values.texts(plan, {"k": None, "e": ""}, stats)) == []
 
 
 def test_generic_dialect_path_reads_first_rows(db: Path) -> None:

@@ -18,105 +18,43 @@ Example::
 
 from __future__ import annotations
 
-import fnmatch
-import json
-import math
-import os
-import re
-import sqlite3
 import threading
-import time
 import warnings
-from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
-from urllib.parse import quote, quote_plus, urlencode
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import postgresql as pg_types
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import ObjectKind
-from sqlalchemy.pool import QueuePool
-from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.jsonpaths import MAX_DEPTH, flatten
-from derbes.scanner.sources import sampling, table_age
+from derbes.scanner.sources import sampling
+from derbes.scanner.sources.sql import table_age
 from derbes.scanner.sources.base import Batch, Column, Container, ContainerDone, ValueBatch
+from derbes.scanner.sources.sql.catalog import (
+    PG_SYSTEM_ROWS,
+    ColumnPlan,
+    TableSpec,
+    plan_column,
+    primary_keys,
+    relations,
+    selected,
+)
+from derbes.scanner.sources.sql.sessions import Deadline, create_engine
+from derbes.scanner.sources.sql.throttle import Throttle
+from derbes.scanner.sources.sql.urls import (
+    display_name,
+    driver_url,
+    family,
+    parse_url,
+    scrub,
+    secrets_of,
+)
+from derbes.scanner.sources.sql.values import Stats, skip_notes, texts, value_notes
 
 #: Rows per batch handed to the engine (and per fetch when a whole table is streamed).
 BATCH_ROWS = 1000
-CONNECT_TIMEOUT_S = 10
-
-_MYSQL_SYSTEM = frozenset({"mysql", "sys", "performance_schema", "information_schema"})
-#: Query-string keys whose values are secrets, masked like the password.
-_SECRET_KEYS = frozenset({"password", "passwd", "pwd", "sslpassword", "secret", "token"})
-_URL_PASSWORD = re.compile(r"(://[^/\s:@]*:)[^@\s/]+@")
-
-
-def display_name(url: str) -> str:
-    """The URL with its password (and secret query values) masked: ``pg://u:***@h/db``."""
-    u = _parse_url(url)
-    secret = {k: "***" for k in u.query if k.lower() in _SECRET_KEYS}
-    if secret:
-        u = u.update_query_dict(secret)
-    return u.render_as_string(hide_password=True)
-
-
-@dataclass(frozen=True, slots=True)
-class _ColumnPlan:
-    """How one column is read: ``value`` (as the driver returns it), ``json`` (walked by key
-    path), ``text`` (cast to text in SQL) or ``skip`` (with the reason)."""
-
-    name: str
-    type: str
-    mode: str
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _TableSpec:
-    schema: str | None
-    table: str
-    view: bool
-    keys: tuple[str, ...]
-    plans: tuple[_ColumnPlan, ...]
-    #: MySQL lists a relation the account may not read with no columns at all.
-    hidden: bool = False
-
-
-@dataclass(slots=True)
-class _Stats:
-    binary: Counter = field(default_factory=Counter)
-    non_integral: Counter = field(default_factory=Counter)
-
-
-class _Throttle:
-    """A token bucket of ``rate`` rows per second holding at most one second of rows, shared
-    by every thread that reads from the source (kept as the time the bucket refills)."""
-
-    BURST_S = 1.0
-
-    def __init__(self, rate: float | None) -> None:
-        self._rate = rate if rate and rate > 0 else None
-        self._lock = threading.Lock()
-        self._refilled = 0.0
-
-    def take(self, rows: int) -> None:
-        """Wait until ``rows`` more rows may be fetched."""
-        if self._rate is None or rows <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            self._refilled = max(self._refilled, now) + rows / self._rate
-            wait = self._refilled - self.BURST_S - now
-        if wait > 0:
-            time.sleep(wait)
 
 
 class SqlSource:
@@ -153,11 +91,11 @@ class SqlSource:
             raise ConfigError("sample_rows must be 0 (whole tables) or more")
         if connections < 1:
             raise ConfigError("connections must be at least 1")
-        parsed = _parse_url(url)
+        parsed = parse_url(url)
         self.name = name or display_name(url)
-        self._secrets = _secrets_of(parsed)
-        self._url = _driver_url(parsed)
-        self._family = _family(self._url)
+        self._secrets = secrets_of(parsed)
+        self._url = driver_url(parsed)
+        self._family = family(self._url)
         self._include = tuple(p.lower() for p in include)
         self._exclude = tuple(p.lower() for p in exclude)
         self._include_columns = tuple(p.lower() for p in include_columns)
@@ -165,15 +103,17 @@ class SqlSource:
         self._sample_rows = sample_rows
         self._seed = seed
         self._timeout = max(0.0, float(statement_timeout_s))
-        self._throttle = _Throttle(max_rows_per_second)
+        self._throttle = Throttle(max_rows_per_second)
         self._chunk_rows = BATCH_ROWS
         if max_rows_per_second and max_rows_per_second > 0:
             # Smaller fetches, so that throttling paces the database rather than bursts.
             self._chunk_rows = max(1, min(BATCH_ROWS, int(max_rows_per_second)))
         self._lock = threading.Lock()
-        self._specs: dict[str, _TableSpec] = {}
+        self._specs: dict[str, TableSpec] = {}
         self._system_rows: bool | None = None
-        self._engine = self._create_engine(connections)
+        self._engine = create_engine(
+            self._url, self._family, self._timeout, connections, self.name, self._scrub
+        )
 
     # -- public surface -------------------------------------------------------------------
 
@@ -218,13 +158,13 @@ class SqlSource:
             )
         plans = [p for p in spec.plans if p.mode != "skip"]
         skipped = [p.name for p in spec.plans if p.mode == "skip" and p.reason != "boolean"]
-        notes = _skip_notes(spec.plans)
+        notes = skip_notes(spec.plans)
         if not plans:
             yield ContainerDone(
                 skipped_fields=tuple(skipped), notes=(*notes, "no readable columns")
             )
             return
-        stats = _Stats()
+        stats = Stats()
         rows = 0
         try:
             with self._engine.connect() as conn, self._deadline(conn) as tick:
@@ -248,7 +188,7 @@ class SqlSource:
                 rows = yield from self._emit(plans, chunks, stats)
         except sa_exc.SQLAlchemyError as e:
             raise SourceError(self.name, self._reason(e), container.name) from e
-        notes.extend(_value_notes(stats))
+        notes.extend(value_notes(stats))
         yield ContainerDone(
             rows_scanned=rows,
             sampled=sample.sampled,
@@ -261,12 +201,12 @@ class SqlSource:
         )
 
     def _age(
-        self, conn: Connection, spec: _TableSpec, plans: list[_ColumnPlan],
+        self, conn: Connection, spec: TableSpec, plans: list[ColumnPlan],
         held: list[list] | None,
     ) -> tuple[table_age.Age | None, int | None]:
         """The oldest row's time from a timestamp column, and (for a sample, ``held``: its
         chunks of rows) the table's estimated size; see
-        :mod:`derbes.scanner.sources.table_age`."""
+        :mod:`derbes.scanner.sources.sql.table_age`."""
         table = self._table(spec)
         estimated = None
         if held is not None and not spec.view:
@@ -299,70 +239,14 @@ class SqlSource:
 
     # -- engine and sessions --------------------------------------------------------------
 
-    def _create_engine(self, connections: int) -> sa.Engine:
-        kwargs: dict[str, Any] = {
-            "poolclass": QueuePool,
-            "pool_size": connections,
-            "max_overflow": 0,
-            # Readers hold a connection while the engine consumes a streamed table; waiting
-            # for one is normal, not an error.
-            "pool_timeout": 3600,
-            "hide_parameters": True,
-        }
-        url = self._url
-        if self._family == "sqlite":
-            kwargs["creator"] = _sqlite_creator(url, self._timeout)
-            url = URL.create("sqlite+pysqlite")
-        elif self._family == "postgresql" and url.get_driver_name() == "psycopg":
-            kwargs["connect_args"] = _defaults(
-                url, connect_timeout=CONNECT_TIMEOUT_S, application_name="derbes"
-            )
-        elif self._family == "mysql" and url.get_driver_name() == "pymysql":
-            kwargs["connect_args"] = _defaults(url, connect_timeout=CONNECT_TIMEOUT_S)
-        try:
-            engine = sa.create_engine(url, **kwargs)
-        except (sa_exc.ArgumentError, ImportError) as e:
-            raise ConfigError(f"{self.name}: {self._scrub(str(e))}") from e
-        event.listen(engine, "connect", self._on_connect)
-        return engine
-
-    def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
-        """Make every new connection read-only and bound its statements' time."""
-        statements: list[str] = []
-        ms = math.ceil(self._timeout * 1000)
-        cursor = dbapi_conn.cursor()
-        try:
-            if self._family == "postgresql":
-                statements = [
-                    "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-                    f"SET statement_timeout = {ms}",
-                ]
-            elif self._family == "mysql":
-                cursor.execute("SELECT VERSION()")
-                version = str(cursor.fetchone()[0]).lower()
-                statements = ["SET SESSION TRANSACTION READ ONLY"]
-                if "mariadb" in version:
-                    statements.append(f"SET SESSION max_statement_time = {self._timeout:.3f}")
-                else:
-                    statements.append(f"SET SESSION max_execution_time = {ms}")
-            elif self._family == "sqlite":
-                statements = ["PRAGMA query_only = 1"]
-            for statement in statements:
-                cursor.execute(statement)
-        finally:
-            cursor.close()
-        if statements and self._family != "sqlite":
-            # A SET inside a transaction that is rolled back is undone (PostgreSQL).
-            dbapi_conn.commit()
-
-    def _deadline(self, conn: Connection) -> _Deadline:
-        return _Deadline(conn, self._family, self._timeout)
+    def _deadline(self, conn: Connection) -> Deadline:
+        return Deadline(conn, self._family, self._timeout)
 
     # -- listing --------------------------------------------------------------------------
 
     def _reflect(self, conn: Connection) -> Iterator[Container]:
         inspector = sa.inspect(conn)
-        for schema, tables in self._relations(conn, inspector):
+        for schema, tables in relations(conn, inspector, self._family, self._url.database):
             tables = [(t, view) for t, view in tables if self._wanted(schema, t)]
             if not tables:
                 continue
@@ -375,16 +259,16 @@ class SqlSource:
                 ).items()
             }
             base = [t for t, view in tables if not view]
-            keys = self._keys(conn, inspector, reflect_schema, base, columns)
+            keys = primary_keys(conn, inspector, self._family, reflect_schema, base, columns)
             for table, view in tables:
                 plans = tuple(
-                    self._plan(c)
+                    plan_column(c, self._family, self._engine.dialect)
                     for c in columns.get(table, [])
                     if self._column_wanted(schema, table, c["name"])
                 )
                 # Every MySQL table has a column: none listed means no privilege to see them.
                 hidden = self._family == "mysql" and not columns.get(table)
-                spec = _TableSpec(schema, table, view, keys.get(table, ()), plans, hidden)
+                spec = TableSpec(schema, table, view, keys.get(table, ()), plans, hidden)
                 name = f"{schema}.{table}" if schema else table
                 with self._lock:
                     self._specs[name] = spec
@@ -397,86 +281,9 @@ class SqlSource:
                     meta={"schema": schema, "table": table, "sql": spec},
                 )
 
-    def _relations(
-        self, conn: Connection, inspector: sa.Inspector
-    ) -> Iterator[tuple[str | None, list[tuple[str, bool]]]]:
-        """(schema, [(table, is_view)]) for every schema to scan."""
-        if self._family == "postgresql":
-            by_schema: dict[str, list[tuple[str, bool]]] = {}
-            for row in conn.execute(_PG_RELATIONS):
-                by_schema.setdefault(row.schema, []).append((row.name, row.relkind == "v"))
-            yield from by_schema.items()
-            return
-        if self._family == "mysql":
-            schemas = (
-                [self._url.database]
-                if self._url.database
-                else [s for s in inspector.get_schema_names() if s.lower() not in _MYSQL_SYSTEM]
-            )
-        elif self._family == "sqlite":
-            schemas = ["main"]
-        else:
-            schemas = [inspector.default_schema_name]
-        for schema in schemas:
-            reflect_schema = schema if self._family == "mysql" else None
-            tables = [(t, False) for t in inspector.get_table_names(schema=reflect_schema)]
-            views = [(v, True) for v in inspector.get_view_names(schema=reflect_schema)]
-            yield (
-                schema,
-                sorted(
-                    (r for r in tables + views if not r[0].startswith("sqlite_")),
-                    key=lambda r: r[0],
-                ),
-            )
-
-    def _keys(
-        self,
-        conn: Connection,
-        inspector: sa.Inspector,
-        schema: str | None,
-        tables: list[str],
-        columns: dict[str, list[dict[str, Any]]],
-    ) -> dict[str, tuple[str, ...]]:
-        """Per table, the integer primary key usable for range sampling (SQLite: rowid)."""
-        if self._family not in ("mysql", "sqlite") or not tables:
-            return {}
-        keys: dict[str, tuple[str, ...]] = {}
-        if self._family == "sqlite":
-            for row in conn.execute(sa.text(_SQLITE_TABLES)):
-                if row.name in tables and "WITHOUT ROWID" not in (row.sql or "").upper():
-                    keys[row.name] = ("rowid",)
-        pks = inspector.get_multi_pk_constraint(schema=schema, filter_names=tables)
-        for (_, table), pk in pks.items():
-            cols = pk.get("constrained_columns") or []
-            if table in keys or not cols:
-                continue
-            types = {c["name"]: c["type"] for c in columns.get(table, [])}
-            if isinstance(types.get(cols[0]), sqltypes.Integer):
-                keys[table] = tuple(cols)
-        return keys
-
-    def _plan(self, column: dict[str, Any]) -> _ColumnPlan:
-        name = column["name"]
-        typ = column["type"]
-        type_name = _type_name(typ, self._engine.dialect)
-        item = getattr(typ, "item_type", None)
-        if isinstance(typ, sqltypes._Binary) or isinstance(item, sqltypes._Binary):
-            return _ColumnPlan(name, type_name, "skip", "binary")
-        if isinstance(typ, sqltypes.Boolean) or _mysql_bool(typ):
-            return _ColumnPlan(name, type_name, "skip", "boolean")
-        if isinstance(typ, sqltypes.JSON):
-            return _ColumnPlan(name, type_name, "json")
-        if self._family == "postgresql" and not isinstance(typ, _PG_NATIVE):
-            # Extension and exotic types (geometry, hstore, money, inet, ranges) have a text
-            # form in PostgreSQL; reading it avoids depending on driver adapters.
-            return _ColumnPlan(name, type_name, "text")
-        if self._family == "mysql" and isinstance(typ, sqltypes.NullType):
-            return _ColumnPlan(name, type_name, "skip", "unsupported type")
-        return _ColumnPlan(name, type_name, "value")
-
     def _wanted(self, schema: str | None, table: str) -> bool:
         names = [table.lower()] + ([f"{schema}.{table}".lower()] if schema else [])
-        return _selected(names, self._include, self._exclude)
+        return selected(names, self._include, self._exclude)
 
     def _column_wanted(self, schema: str | None, table: str, column: str) -> bool:
         if not (self._include_columns or self._exclude_columns):
@@ -484,11 +291,11 @@ class SqlSource:
         names = [column.lower(), f"{table}.{column}".lower()]
         if schema:
             names.append(f"{schema}.{table}.{column}".lower())
-        return _selected(names, self._include_columns, self._exclude_columns)
+        return selected(names, self._include_columns, self._exclude_columns)
 
-    def _spec_of(self, container: Container) -> _TableSpec:
+    def _spec_of(self, container: Container) -> TableSpec:
         spec = container.meta.get("sql") if container.meta else None
-        if isinstance(spec, _TableSpec):
+        if isinstance(spec, TableSpec):
             return spec
         with self._lock:
             spec = self._specs.get(container.name)
@@ -501,7 +308,7 @@ class SqlSource:
 
     # -- reading --------------------------------------------------------------------------
 
-    def _table(self, spec: _TableSpec) -> sa.TableClause:
+    def _table(self, spec: TableSpec) -> sa.TableClause:
         schema = spec.schema
         if self._family == "generic":
             schema = None  # the default schema, unqualified: the most portable form
@@ -510,17 +317,17 @@ class SqlSource:
             schema=quoted_name(schema, True) if schema else None,
         )
 
-    def _expr(self, plan: _ColumnPlan) -> ColumnElement:
+    def _expr(self, plan: ColumnPlan) -> ColumnElement:
         column = sa.column(quoted_name(plan.name, True))
         # PostgreSQL JSON comes as text too: psycopg's own loader raises RecursionError on a
         # deeply nested document (PostgreSQL accepts thousands of levels), which no
-        # SQLAlchemy error wraps; _texts parses it with a guard.
+        # SQLAlchemy error wraps; texts parses it with a guard.
         as_text = plan.mode == "text" or (plan.mode == "json" and self._family == "postgresql")
         return sa.cast(column, sa.Text) if as_text else column
 
     def _sample(
-        self, conn: Connection, spec: _TableSpec, plans: list[_ColumnPlan]
-    ) -> tuple[sampling.Sample, list[_ColumnPlan], list[tuple[str, str]]]:
+        self, conn: Connection, spec: TableSpec, plans: list[ColumnPlan]
+    ) -> tuple[sampling.Sample, list[ColumnPlan], list[tuple[str, str]]]:
         """Sample the table; if that fails, find the columns at fault and sample without them.
 
         A column can fail on its own (column-level privileges, a type the driver cannot
@@ -547,7 +354,7 @@ class SqlSource:
             return self._take(conn, spec, good), good, failed
 
     def _take(
-        self, conn: Connection, spec: _TableSpec, plans: list[_ColumnPlan]
+        self, conn: Connection, spec: TableSpec, plans: list[ColumnPlan]
     ) -> sampling.Sample:
         target = sampling.Target(
             table=self._table(spec),
@@ -569,19 +376,19 @@ class SqlSource:
 
     def _has_system_rows(self, conn: Connection) -> bool:
         if self._system_rows is None:
-            found = conn.execute(_PG_SYSTEM_ROWS).first() is not None
+            found = conn.execute(PG_SYSTEM_ROWS).first() is not None
             with self._lock:
                 self._system_rows = found
         return bool(self._system_rows)
 
-    def _paced(self, chunks: Iterable[list], tick: _Deadline) -> Iterator[list]:
+    def _paced(self, chunks: Iterable[list], tick: Deadline) -> Iterator[list]:
         for chunk in chunks:
             tick()
             self._throttle.take(len(chunk))
             yield chunk
 
     def _emit(
-        self, plans: list[_ColumnPlan], chunks: Iterable[list], stats: _Stats
+        self, plans: list[ColumnPlan], chunks: Iterable[list], stats: Stats
     ) -> Generator[ValueBatch, None, int]:
         """One ValueBatch per field and chunk; returns the number of rows."""
         ordinal = 0
@@ -592,7 +399,7 @@ class SqlSource:
                 for plan, value in zip(plans, row, strict=False):
                     if value is None:
                         continue
-                    for name, text in _texts(plan, value, stats):
+                    for name, text in texts(plan, value, stats):
                         entry = fields.get(name)
                         if entry is None:
                             entry = fields[name] = ([], [])
@@ -603,6 +410,9 @@ class SqlSource:
         return ordinal
 
     # -- errors ---------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self._secrets)
 
     def _reason(self, error: BaseException) -> str:
         """The driver's message, first line, without the password or any URL credentials."""
@@ -618,274 +428,3 @@ class SqlSource:
             text = f"statement timed out after {self._timeout:g} s"
         text = self._scrub(text)
         return text if len(text) <= 300 else text[:297] + "..."
-
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return _URL_PASSWORD.sub(r"\1***@", text)
-
-
-class _Deadline:
-    """SQLite has no server-side statement timeout: abort a statement that runs past it.
-
-    Calling the guard restarts the clock (at each fetched chunk of a streamed table).
-    """
-
-    def __init__(self, conn: Connection, family: str, timeout: float) -> None:
-        self._raw = conn.connection.dbapi_connection if family == "sqlite" and timeout else None
-        self._timeout = timeout
-        self._until = 0.0
-
-    def __call__(self) -> None:
-        self._until = time.monotonic() + self._timeout
-
-    def _expired(self) -> int:
-        return int(time.monotonic() > self._until)
-
-    def __enter__(self) -> _Deadline:
-        self()
-        if self._raw is not None:
-            self._raw.set_progress_handler(self._expired, 10_000)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._raw is not None:
-            self._raw.set_progress_handler(None, 0)
-
-
-# -- values ------------------------------------------------------------------------------
-
-
-def _texts(plan: _ColumnPlan, value: Any, stats: _Stats) -> Iterator[tuple[str, str]]:
-    """(field, text) pairs of one value: one for a scalar, one per element or key path."""
-    if plan.mode == "json":
-        doc = value
-        if isinstance(doc, (bytes, bytearray)):
-            doc = bytes(doc).decode("utf-8", "replace")
-        if isinstance(doc, str):
-            try:
-                doc = json.loads(doc)
-            except (ValueError, RecursionError):
-                # Not JSON, or nested deeper than the parser goes: scanned as plain text.
-                yield from _value_texts(plan.name, doc, stats, 0)
-                return
-        yield from _json_texts(plan.name, doc)
-        return
-    yield from _value_texts(plan.name, value, stats, 0)
-
-
-def _value_texts(name: str, value: Any, stats: _Stats, depth: int) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        if not value.strip():
-            return
-        if value.lstrip()[:1] in ("{", "["):
-            doc = _json_or_none(value)
-            if isinstance(doc, (dict, list)):
-                yield from _json_texts(name, doc)
-                return
-        yield name, value
-    elif isinstance(value, bool):
-        return
-    elif isinstance(value, int):
-        yield name, str(value)
-    elif isinstance(value, float):
-        # Identifiers stored as floats are integral; other floats cannot hold one.
-        if math.isfinite(value) and value.is_integer():
-            yield name, str(int(value))
-        else:
-            stats.non_integral[name] += 1
-    elif isinstance(value, Decimal):
-        if value.is_finite() and value == value.to_integral_value():
-            yield name, str(int(value))
-        else:
-            stats.non_integral[name] += 1
-    elif isinstance(value, (bytes, bytearray, memoryview)):
-        stats.binary[name] += 1
-    elif isinstance(value, dict):
-        yield from _json_texts(name, value)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        if depth >= MAX_DEPTH:
-            return
-        for item in value:
-            if item is not None:
-                yield from _value_texts(f"{name}[]", item, stats, depth + 1)
-    else:
-        text = str(value)  # UUID, dates, times, intervals, network addresses
-        if text.strip():
-            yield name, text
-
-
-def _json_texts(name: str, doc: Any) -> Iterator[tuple[str, str]]:
-    for path, text in flatten(doc, name):
-        if text.strip():
-            yield path, text
-
-
-def _json_or_none(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # too deep to parse: the caller scans it as text
-        return None
-
-
-def _skip_notes(plans: Sequence[_ColumnPlan]) -> list[str]:
-    notes = []
-    by_reason: dict[str, list[str]] = {}
-    for plan in plans:
-        if plan.mode == "skip":
-            by_reason.setdefault(plan.reason or "skipped", []).append(plan.name)
-    if "binary" in by_reason:
-        notes.append("binary columns not read: " + ", ".join(by_reason.pop("binary")))
-    if "boolean" in by_reason:
-        notes.append(
-            "boolean columns not read (cannot hold identifiers): "
-            + ", ".join(by_reason.pop("boolean"))
-        )
-    for reason, names in by_reason.items():
-        notes.append(f"columns not read ({reason}): " + ", ".join(names))
-    return notes
-
-
-def _value_notes(stats: _Stats) -> list[str]:
-    notes = []
-    if stats.binary:
-        notes.append(
-            "binary values not read: "
-            + ", ".join(f"{k} ({v})" for k, v in sorted(stats.binary.items()))
-        )
-    if stats.non_integral:
-        notes.append(
-            "non-integral numbers not scanned (cannot hold identifiers): "
-            + ", ".join(sorted(stats.non_integral))
-        )
-    return notes
-
-
-# -- URLs, types, patterns -----------------------------------------------------------------
-
-
-def _parse_url(url: str) -> URL:
-    try:
-        return make_url(url)
-    except (sa_exc.ArgumentError, ValueError) as e:  # ValueError: a port that is not a number
-        shown = _URL_PASSWORD.sub(r"\1***@", url)
-        raise ConfigError(f"not a database URL: {shown}") from e
-
-
-def _driver_url(url: URL) -> URL:
-    """Map bare schemes to the drivers derbes ships with."""
-    scheme = url.drivername
-    if scheme in ("postgresql", "postgres"):
-        return url.set(drivername="postgresql+psycopg")
-    if scheme.startswith("postgres+"):
-        return url.set(drivername="postgresql" + scheme[len("postgres") :])
-    if scheme == "mysql":
-        return url.set(drivername="mysql+pymysql")
-    if scheme == "mariadb":
-        return url.set(drivername="mariadb+pymysql")
-    return url
-
-
-def _family(url: URL) -> str:
-    backend = url.get_backend_name()
-    if backend == "postgresql":
-        return "postgresql"
-    if backend in ("mysql", "mariadb"):
-        return "mysql"
-    if backend == "sqlite":
-        return "sqlite"
-    return "generic"
-
-
-def _secrets_of(url: URL) -> list[str]:
-    values = [url.password or ""] + [
-        v if isinstance(v, str) else ",".join(v)
-        for k, v in url.query.items()
-        if k.lower() in _SECRET_KEYS
-    ]
-    secrets: set[str] = set()
-    for value in values:
-        if value:
-            secrets.update({value, quote_plus(value), quote(value, safe="")})
-    return sorted(secrets, key=len, reverse=True)  # longest first: no partial replacements
-
-
-def _defaults(url: URL, **values: Any) -> dict[str, Any]:
-    """Driver arguments, unless the URL's query already sets them."""
-    return {k: v for k, v in values.items() if k not in url.query}
-
-
-def _sqlite_creator(url: URL, timeout: float) -> Any:
-    """Connections to the SQLite file in read-only mode (``mode=ro``), whatever the URL said."""
-    database = url.database or ""
-    query = {k: v for k, v in url.query.items() if k != "uri"}
-    if database in ("", ":memory:"):
-        target, as_uri = ":memory:", False
-    else:
-        if url.query.get("uri") in ("true", "1") and database.startswith("file:"):
-            path = database
-        else:
-            path = "file:" + quote(os.path.abspath(database))
-        query["mode"] = "ro"
-        target, as_uri = f"{path}?{urlencode(query, doseq=True)}", True
-
-    def connect() -> sqlite3.Connection:
-        return sqlite3.connect(target, uri=as_uri, check_same_thread=False, timeout=timeout or 5.0)
-
-    return connect
-
-
-def _mysql_bool(typ: sa.types.TypeEngine) -> bool:
-    """MySQL's BOOLEAN is TINYINT(1), and reflects as such."""
-    return type(typ).__name__ == "TINYINT" and getattr(typ, "display_width", None) == 1
-
-
-def _type_name(typ: sa.types.TypeEngine, dialect: sa.Dialect) -> str:
-    if isinstance(typ, sqltypes.NullType):
-        return "unknown"
-    try:
-        return str(typ.compile(dialect=dialect))
-    except (sa_exc.CompileError, NotImplementedError):
-        return type(typ).__name__
-
-
-def _selected(names: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> bool:
-    def hit(patterns: Sequence[str]) -> bool:
-        return any(fnmatch.fnmatchcase(n, p) for p in patterns for n in names)
-
-    if include and not hit(include):
-        return False
-    return not (exclude and hit(exclude))
-
-
-#: Types psycopg returns as plain Python values; any other PostgreSQL type is cast to text.
-_PG_NATIVE = (
-    sqltypes.String,
-    sqltypes.Integer,
-    sqltypes.Numeric,
-    sqltypes.Date,
-    sqltypes.DateTime,
-    sqltypes.Time,
-    sqltypes.Uuid,
-    sqltypes.ARRAY,
-    pg_types.INET,  # psycopg returns ipaddress objects, printed without a /32 suffix
-    pg_types.CIDR,
-)
-
-_PG_RELATIONS = sa.text(
-    """
-    SELECT n.nspname AS schema, c.relname AS name, c.relkind AS relkind
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname NOT LIKE 'pg\\_%'
-      AND NOT EXISTS (
-        SELECT 1 FROM pg_depend d
-        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-    ORDER BY 1, 2
-    """
-)
-
-_PG_SYSTEM_ROWS = sa.text("SELECT 1 FROM pg_extension WHERE extname = 'tsm_system_rows'")
-
-_SQLITE_TABLES = "SELECT name, sql FROM sqlite_master WHERE type = 'table'"

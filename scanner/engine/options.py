@@ -1,0 +1,48 @@
+"""How to scan: the engine's options, and the progress callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: Distinct values are counted exactly up to this many per field, then reported as this many.
+DISTINCT_CAP = 100_000
+#: Values whose hash is remembered per container scanner (and parsed timestamps).
+MEMO_SIZE = 50_000
+
+#: Progress callback, called once per finished container by whichever executor runs it:
+#: (source name, container name, containers done, containers planned, bytes read by it).
+Progress = Callable[[str, str, int, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """How to scan. Sampling and filters belong to the sources; these are the engine's."""
+
+    #: Keep every hit (``hits.parquet``), not only the aggregated inventory.
+    hits: bool = False
+    #: Carry raw values in hits and examples. Off unless the user asks.
+    show_values: bool = False
+    #: HMAC key for value hashes; by default ``DERBES_HASH_KEY`` or a random key per scan.
+    hash_key: bytes | None = None
+    #: A finding needs at least this maximum score.
+    min_score: float = 0.5
+    #: ...and either a score this high (a checksum-valid identifier)...
+    strong_score: float = 0.99
+    #: ...or hits in this many rows...
+    min_rows: int = 2
+    #: ...or in this share of the rows scanned.
+    min_share: float = 0.05
+    max_examples: int = 5
+    #: Concurrent containers per database source.
+    connections: int = 4
+    #: Worker processes for log files (1 = this process).
+    jobs: int = 1
+    #: Column names and JSON keys as evidence.
+    name_evidence: bool = True
+    #: A source with no container to scan is ``ok`` with a warning; otherwise it is
+    #: ``empty``, which makes the scan incomplete (exit code 3).
+    allow_empty: bool = False
+    #: ``{value hash: reason}`` of allowlisted values (:mod:`derbes.scanner.allowlist`): a
+    #: finding whose every hit is one of them is ``allowed``, with the reason.
+    allowed_values: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,233 @@
+"""The scan engine: sources in, an inventory of personal data out.
+
+For each source the engine lists containers, reads each as batches, runs the detector,
+and aggregates hits per (container, field, entity) into :class:`~derbes.scanner.model.Finding`
+rows. A container that fails is recorded with its reason and the scan goes on; a source that
+fails never hides the results of the others. Tables of one database run concurrently over
+its connection pool; log files can run in worker processes (``jobs``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.options import Progress, ScanOptions
+from derbes.scanner.engine.thresholds import findings_of
+from derbes.scanner.errors import SourceError
+from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult, SourceSummary
+from derbes.scanner.redact import hash_key_from_env, new_hash_key
+from derbes.scanner.sources.base import Container, ContainerDone, Source
+
+
+def scan(
+    sources: Sequence[Source | SourceError],
+    options: ScanOptions | None = None,
+    *,
+    detector: Detector | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> ScanResult:
+    """Scan every source and return the inventory.
+
+    ``sources`` may hold a ``SourceError`` for a source that could not even be opened: it is
+    reported as failed, like a source that fails while being read. Setting ``stop`` (or a
+    ``KeyboardInterrupt``) ends the scan early with what was found so far, marked interrupted.
+    """
+    options = options or ScanOptions()
+    detector = detector or Detector()
+    key = options.hash_key or hash_key_from_env() or new_hash_key()
+    stop = stop or threading.Event()
+    scan_id = uuid.uuid4().hex[:12]
+    started = _now()
+    summaries: list[SourceSummary] = []
+    findings: list[Finding] = []
+    infos: list[ContainerInfo] = []
+    hits: list[Hit] = []
+    interrupted = False
+    for source in sources:
+        if isinstance(source, SourceError):
+            summaries.append(
+                SourceSummary(name=source.source, kind="unknown", status="failed",
+                              errors=(source.reason,))
+            )
+            continue
+        t0 = time.perf_counter()
+        outcomes: list[ContainerOutcome] = []
+        errors: list[str] = []
+        listed = 0
+        try:
+            containers = list(source.containers())
+            listed = len(containers)
+            outcomes = _scan_source(source, containers, detector, options, key, progress, stop)
+        except SourceError as e:
+            errors.append(e.reason)
+        except KeyboardInterrupt:
+            stop.set()
+            interrupted = True
+            errors.append("interrupted")
+        finally:
+            try:
+                source.close()
+            except SourceError as e:
+                errors.append(e.reason)
+        # Listing problems that lost data (an unreadable directory) are errors of the source.
+        errors.extend(str(e) for e in getattr(source, "errors", ()))
+        if stop.is_set():
+            interrupted = True
+        warnings = [w for w in getattr(source, "warnings", ()) if not hasattr(w, "reason")]
+        # Files of a folder left out, each with its reason: listed (a dangling symlink)...
+        skipped = [(w.path, w.reason) for w in getattr(source, "warnings", ())
+                   if hasattr(w, "reason")]
+        rows = bytes_ = 0
+        for outcome in outcomes:
+            if outcome.done is not None and outcome.done.skipped:
+                # ...or opened and found not to be text (binary, an SQLite database).
+                skipped.append((outcome.container.name, outcome.done.skipped))
+            if outcome.error:
+                errors.append(f"{outcome.container.name}: {outcome.error}")
+            info = _container_info(source, outcome)
+            infos.append(info)
+            rows += info.rows_scanned
+            bytes_ += info.bytes_scanned
+            findings.extend(findings_of(scan_id, source, outcome, info, options))
+            hits.extend(outcome.hits)
+        if interrupted and (errors or len(outcomes) < listed) and all(
+                e == "interrupted" or e.endswith(": interrupted") for e in errors):
+            status = "interrupted"
+        elif not errors and not listed:
+            warnings.append("no container to scan: no table, view or file matched")
+            status = "ok" if options.allow_empty else "empty"
+        elif not errors:
+            status = "ok"
+        elif outcomes and len([o for o in outcomes if o.error]) < max(listed, 1):
+            status = "partial"
+        else:
+            status = "failed"
+        summaries.append(
+            SourceSummary(
+                name=source.name,
+                kind=source.kind,
+                status=status,
+                errors=tuple(errors),
+                containers=listed,
+                rows_scanned=rows,
+                bytes_scanned=bytes_,
+                seconds=round(time.perf_counter() - t0, 3),
+                warnings=tuple(warnings),
+                skipped=tuple(skipped),
+            )
+        )
+        if interrupted:
+            break
+    return ScanResult(
+        scan_id=scan_id,
+        started_at=started,
+        finished_at=_now(),
+        sources=tuple(summaries),
+        findings=tuple(findings),
+        containers=tuple(infos),
+        hits=tuple(hits),
+        interrupted=interrupted,
+        options={
+            "min_score": options.min_score,
+            "min_rows": options.min_rows,
+            "min_share": options.min_share,
+            "hits": options.hits,
+            "show_values": options.show_values,
+            "jobs": options.jobs,
+            "detector_engine": detector.engine_name,
+        },
+    )
+
+
+def _scan_source(
+    source: Source,
+    containers: list[Container],
+    detector: Detector,
+    options: ScanOptions,
+    key: bytes,
+    progress: Progress | None,
+    stop: threading.Event,
+) -> list[ContainerOutcome]:
+    total = len(containers)
+    scanner = ContainerScanner(source, detector, options, key)
+
+    def one(container: Container) -> ContainerOutcome:
+        if stop.is_set():
+            return ContainerOutcome(container, error="interrupted")
+        try:
+            return scanner.run(container, source.read(container), stop)
+        except SourceError as e:
+            return ContainerOutcome(container, error=e.reason)
+        except Exception as e:  # a bug in one container must not lose the scan
+            # Only the type: an exception's text may quote the data it choked on.
+            return ContainerOutcome(container, error=f"internal error ({type(e).__name__})")
+
+    if source.kind == "log" and options.jobs > 1 and total:
+        from derbes.scanner.engine import parallel
+
+        return parallel.scan_log_containers(
+            source, containers, options, key, progress, stop, detector=detector
+        )
+
+    workers = options.connections if source.kind == "database" else 1
+    outcomes: list[ContainerOutcome] = []
+    if workers <= 1 or total <= 1:
+        for container in containers:
+            if stop.is_set():
+                break
+            outcomes.append(one(container))
+            if progress:
+                progress(source.name, container.name, len(outcomes), total, outcomes[-1].bytes)
+        return outcomes
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derbes-table") as pool:
+        pending = {pool.submit(one, c) for c in containers}
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcomes.append(future.result())
+                    if progress:
+                        progress(source.name, outcomes[-1].container.name, len(outcomes), total,
+                                 outcomes[-1].bytes)
+        except KeyboardInterrupt:
+            stop.set()
+            for future in pending:
+                future.cancel()
+            raise
+    order = {c.name: i for i, c in enumerate(containers)}
+    outcomes.sort(key=lambda o: order.get(o.container.name, 0))
+    return outcomes
+
+
+def _container_info(source: Source, outcome: ContainerOutcome) -> ContainerInfo:
+    done = outcome.done or ContainerDone()
+    rows = done.rows_scanned or outcome.rows
+    oldest = outcome.oldest_ts or done.oldest or (done.mtime if source.kind == "log" else None)
+    newest = outcome.newest_ts or (done.mtime if source.kind == "log" else None)
+    return ContainerInfo(
+        source=source.name,
+        container=outcome.container.name,
+        kind=outcome.container.kind,
+        rows_scanned=rows,
+        bytes_scanned=done.bytes_scanned or outcome.bytes,
+        sampled=done.sampled,
+        skipped_fields=tuple(done.skipped_fields),
+        notes=tuple(done.notes) + ((f"error: {outcome.error}",) if outcome.error else ()),
+        oldest_timestamp=oldest,
+        newest_timestamp=newest,
+        rows_estimated=done.rows_estimated,
+        age_column=done.age_column if oldest == done.oldest else None,
+        age_method=done.age_method if oldest == done.oldest else None,
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,206 @@
+"""Decoded blocks cut into :class:`LineBatch` es of whole UTF-8 lines, long lines in pieces.
+
+See :mod:`derbes.scanner.sources.logs.source` for the decisions (long lines, invalid UTF-8).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+
+from derbes.scanner.sources.base import ContainerDone, LineBatch
+from derbes.scanner.sources.logs.decompress import Fault
+
+CUT_WINDOW = 4 << 10
+_SEPARATORS = tuple(bytes([c]) for c in b" \t,;\"'<>(){}[]|&=")
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+class ReadState:
+    """Counts and notes of one reading."""
+
+    __slots__ = ("bytes", "check_utf8", "lines", "notes")
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.bytes = 0
+        self.notes: list[str] = []
+        self.check_utf8 = False
+
+    def done(self, mtime: str | None) -> ContainerDone:
+        """The ``ContainerDone`` that ends this reading."""
+        return ContainerDone(
+            rows_scanned=self.lines,
+            bytes_scanned=self.bytes,
+            notes=tuple(self.notes),
+            mtime=mtime,
+        )
+
+
+def _transcode(chunks: Iterator[bytes], codec: str) -> Iterator[bytes]:
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    for chunk in chunks:
+        text = decoder.decode(chunk)
+        if text:
+            yield text.encode("utf-8", "surrogatepass")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8", "surrogatepass")
+
+
+def text_chunks(
+    blocks: Iterator[bytes], codec: str, *, strip_bom: bool, state: ReadState
+) -> Iterator[bytes]:
+    """UTF-8 blocks: passed through for UTF-8, transcoded otherwise; counts the bytes."""
+    if codec in ("utf-8", "utf-8-sig"):
+        first = True
+        for block in blocks:
+            if first and strip_bom and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8) :]
+            first = False
+            state.bytes += len(block)
+            yield block
+        return
+    for block in _transcode(blocks, codec):
+        state.bytes += len(block)
+        yield block
+
+
+def line_batches(
+    chunks: Iterator[bytes], line: int, max_line: int, batch_bytes: int, state: ReadState
+) -> Iterator[LineBatch]:
+    """Cut a stream of UTF-8 blocks into batches of whole lines, long lines in pieces.
+
+    A ``Fault`` from ``chunks`` ends the stream: what was read is emitted, then it is raised.
+    """
+    first_line = line
+    target = max(batch_bytes, max_line + 1)
+    buf = b""
+    offset: int | None = None  # character offset when ``buf`` starts inside a long line
+    eof = False
+    fault: Fault | None = None
+    while True:
+        if not eof and len(buf) < target:
+            parts, size = [buf], len(buf)
+            while size < target:
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    eof = True
+                    break
+                except Fault as e:
+                    fault, eof = e, True
+                    break
+                parts.append(chunk)
+                size += len(chunk)
+            buf = b"".join(parts)
+        if not buf:
+            break
+        if offset is not None:  # inside a long line
+            nl = buf.find(b"\n", 0, max_line + 1)
+            if nl >= 0:
+                if nl:
+                    yield _checked(LineBatch(buf[:nl], line, True, offset), state)
+                buf = buf[nl + 1 :]
+                line += 1
+                offset = None
+                continue
+            cut = len(buf) if eof and len(buf) <= max_line else _cut(buf, max_line)
+            piece = buf[:cut]
+            yield _checked(LineBatch(piece, line, True, offset), state)
+            offset += _utf8_chars(piece)
+            buf = buf[cut:]
+            continue
+        if eof and len(buf) <= batch_bytes:
+            end = len(buf)
+        else:
+            end = buf.rfind(b"\n", 0, batch_bytes) + 1
+            if end == 0:  # one line fills the batch: whole if it is short enough
+                nl = buf.find(b"\n", 0, max_line + 1)
+                if nl >= 0:
+                    end = nl + 1
+                elif eof and len(buf) <= max_line:
+                    end = len(buf)
+        long_at = _long_line(buf, end, max_line)
+        if long_at is not None:
+            end = long_at
+        if end:
+            lines = buf.count(b"\n", 0, end)
+            if buf[end - 1] == 0x0A:  # one slice, not two: these are megabytes
+                data = buf[: end - 1]
+            else:
+                data = buf[:end]
+                lines += 1
+            if data:
+                yield _checked(LineBatch(data, line), state)
+            line += lines
+            buf = buf[end:]
+            continue
+        cut = _cut(buf, max_line)  # buf starts with a line longer than max_line
+        piece = buf[:cut]
+        yield _checked(LineBatch(piece, line, False, 0), state)
+        offset = _utf8_chars(piece)
+        buf = buf[cut:]
+    if offset is not None:  # the file ended inside a long line
+        line += 1
+    state.lines = line - first_line
+    if fault is not None:
+        raise fault
+
+
+def _checked(batch: LineBatch, state: ReadState) -> LineBatch:
+    """Note the first invalid UTF-8 passed through (once: the check costs a decode)."""
+    data = batch.data
+    if state.check_utf8 and not data.isascii():
+        # In slices: decoding a whole batch at once would hold a str of up to 4x its size.
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(data)
+        step = 256 << 10
+        for start in range(0, len(data), step):
+            try:
+                decoder.decode(view[start : start + step], final=start + step >= len(data))
+            except UnicodeDecodeError as e:
+                # The decoder may hold back up to 3 bytes of the previous slice.
+                where = batch.first_line + data.count(b"\n", 0, max(0, start + e.start - 3))
+                state.notes.append(f"invalid UTF-8 from line {where}, passed through as is")
+                state.check_utf8 = False
+                break
+    return batch
+
+
+def _long_line(buf: bytes, end: int, max_line: int) -> int | None:
+    """Start of the first line longer than ``max_line`` in ``buf[:end]``, if any.
+
+    Any such line covers a whole aligned window of ``step`` bytes with no newline, so a few
+    ``find`` calls per batch rule long lines out.
+    """
+    step = (max_line + 1) // 2
+    p = 0
+    while p + step <= end:
+        if buf.find(b"\n", p, p + step) < 0:
+            start = buf.rfind(b"\n", 0, p) + 1
+            stop = buf.find(b"\n", p, end)
+            stop = end if stop < 0 else stop
+            if stop - start > max_line:
+                return start
+            p = (stop // step + 1) * step
+        else:
+            p += step
+    return None
+
+
+def _cut(buf: bytes, limit: int) -> int:
+    """Where to end a piece of at most ``limit`` bytes of a long line."""
+    lo = limit - CUT_WINDOW
+    best = max(buf.rfind(sep, lo, limit) for sep in _SEPARATORS)
+    if best >= 0:
+        return best + 1
+    cut = limit
+    while cut > lo and buf[cut] & 0xC0 == 0x80:  # never inside a UTF-8 character
+        cut -= 1
+    return cut
+
+
+def _utf8_chars(piece: bytes) -> int:
+    # Valid UTF-8 has one non-continuation byte per character.
+    return len(piece.translate(None, _CONTINUATION))
