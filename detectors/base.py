@@ -6,8 +6,8 @@ A derbes recognizer is data plus a checksum, as in Presidio's country recognizer
   lookarounds, every quantifier is bounded, so matching stays linear in the input.
 * ``PREFILTERS``: byte regexes in the syntax Hyperscan, RE2 and ``re`` share (no lookarounds)
   that match *at least* wherever a pattern matches. The compiled fast path
-  (``derbes.scanner.engine.fastpath``) runs them over large chunks to find the few lines worth running
-  the patterns on; a differential test holds them to that promise.
+  (``derbes.scanner.engine.fastpath``) runs them over large chunks to find the few lines worth
+  running the patterns on; a differential test holds them to that promise.
 * ``CONTEXT`` and ``NEGATIVE_CONTEXT``: words in Russian, Kazakh and English. The nearest one
   before a match on the same line, or in the field name (column, JSON key) the caller passes
   as Presidio's ``context``, decides: a positive word raises the score, a negative one

@@ -4,8 +4,8 @@ Detection is CPU-bound Python, so threads do not help; processes do. The work is
 tasks: a whole file, or for a large plain file a byte range starting at a line start
 (:meth:`LogSource.split`). Each worker process runs the engine's own
 :class:`~derbes.scanner.engine.container.ContainerScanner` on its task and returns the
-:class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged back in
-file order. Findings are therefore the same as with one process.
+:class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged
+back in file order. Findings are therefore the same as with one process.
 
 Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
 databases do not pickle) and start in milliseconds. Elsewhere they are spawned and rebuild the

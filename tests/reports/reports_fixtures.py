@@ -234,8 +234,8 @@ def mapped_result(tmp_path, findings_per_table: int = 0) -> ScanResult:
     to one PostgreSQL table (for paging and printing)."""
     import datetime as dt
 
-    from derbes.scanner.policy.check import apply_policy
     from derbes.scanner.policy import load_policy
+    from derbes.scanner.policy.check import apply_policy
 
     path = tmp_path / "policy.yaml"
     path.write_text(POLICY_YAML, encoding="utf-8")

@@ -30,8 +30,8 @@ from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import sampling
-from derbes.scanner.sources.sql import table_age
 from derbes.scanner.sources.base import Batch, Column, Container, ContainerDone, ValueBatch
+from derbes.scanner.sources.sql import table_age
 from derbes.scanner.sources.sql.catalog import (
     PG_SYSTEM_ROWS,
     ColumnPlan,
