@@ -123,9 +123,15 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
     try:
         code = _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging,
                                stop, write_reports, exit_code)
-        commit_output_dir(staging, spec.out)
-    finally:
+    except BaseException:
         discard_output_dir(staging)
+        raise
+    try:
+        commit_output_dir(staging, spec.out)
+    except OSError as e:
+        # A finished scan is never thrown away: say where it is.
+        raise ConfigError(f"--out {spec.out}: could not put the finished scan in place "
+                          f"({e.strerror or e}); its reports are in {staging}") from e
     return code
 
 

@@ -626,3 +626,16 @@ def test_allowlisted_values_need_the_hash_key(derbes, tmp_path, monkeypatch):
     config, _ = allow_setup(tmp_path, "allow:\n  - values: ['" + "0" * 32 + "']\n    reason: x\n")
     code, _, err = derbes("scan", "--config", config, "--out", tmp_path / "o", "-q")
     assert code == 2 and "DERBES_HASH_KEY" in err
+
+
+def test_a_scan_that_cannot_be_swapped_in_is_kept(derbes, tmp_path, monkeypatch):
+    import derbes.reports._io as io
+
+    def refuse(staging, path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(io, "commit_output_dir", refuse)
+    code, _, err = derbes("scan", iin_log(tmp_path / "a.log"), "--out", tmp_path / "out", "-q")
+    assert code == 2 and "its reports are in" in err
+    kept = Path(err.rsplit("its reports are in ", 1)[1].strip())
+    assert (kept / "summary.json").exists() and (kept / "findings.parquet").exists()
