@@ -437,7 +437,7 @@ def policy_extract(
         derbes policy extract privacy.pdf --out policy.yaml
         derbes policy validate policy.yaml
     """
-    from derbes.scanner.extract import draft_policy
+    from derbes.scanner.policy.extract import draft_policy
 
     if out is not None and out.exists() and not force:
         raise ConfigError(f"{out} exists; use --force to overwrite it")

@@ -3,7 +3,9 @@
 ``model`` (the strict policy model and its loading), ``yamldoc`` (YAML with line numbers,
 shared with the scan configuration), ``template`` (a commented policy to fill in),
 ``location`` (where a source's data rests), ``flags`` (each compliance flag, defined once) and
-``check`` (:func:`apply_policy`: findings against the policy).
+``check`` (:func:`apply_policy`: findings against the policy); ``extract`` (a draft policy
+file from a published privacy policy, ``derbes policy extract``) stands apart and is
+imported only by that command.
 """
 
 from derbes.scanner.policy.check import apply_policy

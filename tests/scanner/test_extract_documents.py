@@ -11,8 +11,8 @@ import pytest
 from extract_docs import EXPECTED, KK, RU, write_docx, write_html, write_pdf, write_text
 
 from derbes.scanner.errors import DocumentError
-from derbes.scanner.extract import extract_file
-from derbes.scanner.extract.documents import read_lines
+from derbes.scanner.policy.extract import extract_file
+from derbes.scanner.policy.extract.documents import read_lines
 
 WRITERS = {"txt": write_text, "html": write_html, "docx": write_docx, "pdf": write_pdf}
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from extract_docs import BIN, EXPECTED, KK, RU, write_docx, write_text
 
-from derbes.scanner.extract import draft_policy
 from derbes.scanner.policy import load_policy, validate_policy_file
+from derbes.scanner.policy.extract import draft_policy
 
 # Lines that only open a mapping or list and propose no value themselves.
 _STRUCTURE = re.compile(r"^\s*(?:version: 1|operator:|categories:|not_collected:|storage:|"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from derbes.scanner.extract import extract_lines
-from derbes.scanner.extract.rules import category_rules
+from derbes.scanner.policy.extract import extract_lines
+from derbes.scanner.policy.extract.rules import category_rules
 
 RU = "1. Мы собираем следующие данные: {}."
 KK = "1. Біз мына деректерді жинаймыз: {}."
@@ -339,7 +339,7 @@ COUNTRY_CASES = {
 
 
 def test_every_country_has_a_case():
-    from derbes.scanner.extract.rules import country_terms
+    from derbes.scanner.policy.extract.rules import country_terms
 
     assert set(COUNTRY_CASES) == set(country_terms()) - {"KZ", "EU"}
 

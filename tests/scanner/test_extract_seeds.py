@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from derbes.scanner.extract import draft_policy, extract_file
 from derbes.scanner.policy import validate_policy_file
+from derbes.scanner.policy.extract import draft_policy, extract_file
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 

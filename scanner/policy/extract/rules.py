@@ -9,7 +9,7 @@ A *term* is a phrase of space-separated items, matched against the words of one 
 - ``a|b``: either;
 - ``..``: up to three words in between (``дат* .. рождени*``: «дата и место рождения»).
 
-Items are folded as the text is (:func:`derbes.scanner.extract.text.fold`), so a rule
+Items are folded as the text is (:func:`derbes.scanner.policy.extract.text.fold`), so a rule
 written with Kazakh letters also finds the word typed without them. Hyphens separate words
 (``ip-адрес`` is ``ip адрес``).
 """
