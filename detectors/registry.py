@@ -26,6 +26,7 @@ from derbes.detectors.credit_card import CreditCardRecognizer
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.email import EmailRecognizer
 from derbes.detectors.iban import IbanRecognizer
+from derbes.detectors.identity_document import IdentityDocumentRecognizer
 from derbes.detectors.identity_document_by_key import IdentityDocumentByKeyRecognizer
 from derbes.detectors.imei import ImeiRecognizer
 from derbes.detectors.ip_address import IpAddressRecognizer
@@ -33,6 +34,7 @@ from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.detectors.mac_address import MacAddressRecognizer
 from derbes.detectors.person_by_key import PersonByKeyRecognizer
+from derbes.detectors.person_name import PersonNameRecognizer
 from derbes.detectors.phone import PhoneRecognizer
 
 #: Languages derbes speaks: Russian, Kazakh, English.
@@ -53,6 +55,8 @@ RECOGNIZER_CLASSES: tuple[type[DerbesRecognizer], ...] = (
     BirthDateByKeyRecognizer,
     AddressByKeyRecognizer,
     IdentityDocumentByKeyRecognizer,
+    PersonNameRecognizer,
+    IdentityDocumentRecognizer,
 )
 
 

@@ -89,7 +89,7 @@ class Detector:
                 text, self.language, context=list(field_context) or None
             )
             out.extend((x.entity_type, x.start, x.end, x.score) for x in results)
-        return out
+        return _dedupe(out) if len(out) > 1 else out
 
     @staticmethod
     def _run_candidates(candidates, text: str, field_context: Sequence[str]) -> list[Match]:
@@ -100,7 +100,7 @@ class Detector:
             if found:  # most candidates find nothing: no generator made for them
                 entity = recognizer.ENTITY
                 out.extend([(entity, s, e, score) for s, e, score in found])
-        return out
+        return _dedupe(out) if len(out) > 1 else out
 
     # -- batches ----------------------------------------------------------------------------
 
@@ -177,3 +177,25 @@ class Detector:
             found = self._run(self.derbes, line, ())
             if found:
                 yield index, line, found
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    """Presidio's ``remove_duplicates`` across recognizers of one entity: of two spans of the
+    same entity, one inside the other (or equal), the one with the lower score goes.
+
+    Two recognizers find a name (``"fio": "..."`` by its key, and by its words); Presidio's
+    engine keeps one, and so must the fast path.
+    """
+    entities = [m[0] for m in matches]
+    if len(set(entities)) == len(entities):
+        return matches
+    ordered = sorted(matches, key=lambda m: (-m[3], m[1], -(m[2] - m[1])))
+    kept: list[Match] = []
+    for m in ordered:
+        if m[3] == 0 or any(
+            k[0] == m[0] and k[1] <= m[1] and m[2] <= k[2] for k in kept
+        ):
+            continue
+        kept.append(m)
+    order = {id(m): i for i, m in enumerate(matches)}
+    return sorted(kept, key=lambda m: order[id(m)])

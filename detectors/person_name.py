@@ -1,0 +1,171 @@
+"""Full names (ФИО; тегі, аты, әкесінің аты) by value: «Нұрланова Айгерім Серікқызы».
+
+No checksum tells a name from two capitalised words, so a name is read the way a clerk reads
+it: a given name from a dictionary (``data/person_names.txt``: Faker's ru_RU lists and common
+Kazakh names) next to a surname or a patronymic, known or recognised by its ending:
+
+* patronymics: Russian -ович/-евич/-ич, -овна/-евна/-ична; Kazakh -ұлы/-улы, -қызы/-кызы;
+* surnames: -ов/-ев/-ин/-ын and their feminine forms, -ский/-ская, -енко, -баев, -ұлы...
+
+Three words (surname, name, patronymic) score higher than two; one word alone (``Айгерім``
+in a ``first_name`` column) needs a name word nearby or a name column (``CONTEXT_REQUIRED``).
+Cyrillic only: Latin transliterations are too close to ordinary English words.
+
+Reference: Law of the RK «О документах, удостоверяющих личность» (фамилия, имя, отчество);
+Kazakh patronymics with -ұлы/-қызы as in the Ministry of Justice rules of civil registration.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from derbes.detectors.base import DerbesRecognizer
+
+_UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+_LOWER = "а-яёәғқңөұүһі"
+_TOKEN = f"[{_UPPER}][{_LOWER}{_UPPER}]+(?:-[{_UPPER}][{_LOWER}{_UPPER}]+)?"
+# No letter, digit or hyphen glued on either side: a whole run of words.
+_BEFORE = r"(?<![\w-])"
+_AFTER = r"(?![\w-])"
+_RUN = re.compile(f"{_BEFORE}{_TOKEN}(?: {_TOKEN}){{0,3}}{_AFTER}")
+_WORD = re.compile(_TOKEN)
+
+# Kazakh letters read as their Russian look-alikes, so that Нұрлан and Нурлан are one name.
+_FOLD = str.maketrans("әғқңөұүһіё", "агкноууhие")
+
+_PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична|улы|кызы)$")
+_SURNAME = re.compile(
+    r"(?:ов|ев|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|енко|баев|баева|бек|бекова|улы|кызы)$"
+)
+
+# UTF-8 capital Cyrillic letters (Russian and Kazakh), and cp1251 capitals (legacy logs).
+_CAP_UTF8 = rb"(?:\xd0[\x81\x86\x90-\xaf]|\xd2[\x92\x9a\xa2\xae\xb0\xba]|\xd3[\x98\xa8])"
+_CAP_1251 = rb"[\xa8\xb2\xc0-\xdf]"
+
+
+@cache
+def name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Given names, surnames and patronymics of the bundled list, folded (see :func:`fold`)."""
+    text = resources.files("derbes.detectors").joinpath("data/person_names.txt").read_text(
+        encoding="utf-8")
+    kinds: dict[str, set[str]] = {"G": set(), "S": set(), "P": set()}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            kind, name = line.split(" ", 1)
+            kinds[kind].add(fold(name))
+    return frozenset(kinds["G"]), frozenset(kinds["S"]), frozenset(kinds["P"])
+
+
+def fold(word: str) -> str:
+    """Lower case, Kazakh letters as their Russian look-alikes, ё as е."""
+    return word.casefold().translate(_FOLD)
+
+
+def roles(word: str) -> str:
+    """What a word can be in a name: ``G`` given name, ``S`` surname, ``P`` patronymic."""
+    given, surnames, patronymics = name_lists()
+    w = fold(word)
+    out = ""
+    if w in given:
+        out += "G"
+    if w in patronymics or (len(w) > 5 and _PATRONYMIC.search(w)):
+        out += "P"
+    if w in surnames or (len(w) > 3 and _SURNAME.search(w)):
+        out += "S"
+    return out
+
+
+def is_full_name(words: list[str]) -> bool:
+    """Two or three words, each a name word, one a given name, another a surname or patronymic."""
+    if not 2 <= len(words) <= 3:
+        return False
+    found = [roles(w) for w in words]
+    if not all(found):
+        return False
+    for i, r in enumerate(found):
+        if "G" in r and any(("S" in o or "P" in o) for j, o in enumerate(found) if j != i):
+            return True
+    return False
+
+
+class PersonNameRecognizer(DerbesRecognizer):
+    """A person's full name in Cyrillic, recognised by a name dictionary and name endings."""
+
+    ENTITY = "PERSON"
+    PATTERNS = (
+        Pattern("fio", f"{_BEFORE}{_TOKEN} {_TOKEN} {_TOKEN}{_AFTER}", 0.7),
+        Pattern("name", f"{_BEFORE}{_TOKEN} {_TOKEN}{_AFTER}", 0.55),
+        Pattern("single", f"{_BEFORE}{_TOKEN}{_AFTER}", 0.3),
+    )
+    PREFILTERS = (
+        # Two capitalised words: a capital, letters (or a hyphen), a space, a capital.
+        _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3-]+ " + _CAP_UTF8,
+        _CAP_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]+ " + _CAP_1251,
+        # One word: a capital and a letter.
+        _CAP_UTF8 + rb"[\xd0-\xd3][\x80-\xbf]",
+        _CAP_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff]",
+    )
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "fio": (0, 1), "name": (0, 1), "single": (2, 3),
+    }
+    CONTEXT_REQUIRED = frozenset({"single"})
+    CONTEXT = (
+        "фио", "имя", "фамилия", "отчество", "аты", "тегі", "әкесінің аты", "аты-жөні",
+        "name", "first_name", "last_name", "surname", "patronymic", "fio", "full_name",
+        "клиент", "получатель", "отправитель", "сотрудник", "владелец", "customer", "client",
+        "recipient", "holder",
+    )
+    CONTEXT_WINDOW = 32
+    VALIDATION: ClassVar[dict[str, str]] = {
+        "en": "Two or three capitalised Cyrillic words: a given name from the bundled Russian "
+              "and Kazakh list next to a surname or patronymic (-ович, -овна, -ұлы, -қызы, "
+              "-ов, -ева...). One word alone only beside a name word or in a name column.",
+        "ru": "Два-три слова кириллицей с заглавной буквы: имя из встроенного русского и "
+              "казахского списка рядом с фамилией или отчеством (-ович, -овна, -ұлы, -қызы, "
+              "-ов, -ева...). Одно слово - только рядом со словом «имя» или в столбце имени.",
+        "kk": "Бас әріппен жазылған екі-үш кирилл сөзі: кіріктірілген орыс және қазақ "
+              "тізіміндегі есім мен тегі немесе әкесінің аты (-ович, -овна, -ұлы, -қызы, "
+              "-ов, -ева...). Жалғыз сөз тек есім сөзінің жанында немесе есім бағанында.",
+    }
+
+    def candidates(self, text, patterns=None, once=frozenset()):
+        """Runs of capitalised words; in each, the longest window that reads as a name.
+
+        A run ``Заказ Иван Петров`` holds the name ``Иван Петров``: the windows of three,
+        then two words are tried at each word, and a single word is a candidate of its own
+        (``single``, which needs context).
+        """
+        out = []
+        want = {"fio", "name", "single"} if patterns is None else patterns
+        for run in _RUN.finditer(text):
+            words = [(m.start() + run.start(), m.end() + run.start())
+                     for m in _WORD.finditer(run.group())]
+            i = 0
+            while i < len(words):
+                for size, kind in ((3, "fio"), (2, "name")):
+                    if kind in want and i + size <= len(words) and is_full_name(
+                            [text[s:e] for s, e in words[i:i + size]]):
+                        out.append((words[i][0], words[i + size - 1][1],
+                                    self._score(kind), kind))
+                        i += size
+                        break
+                else:
+                    s, e = words[i]
+                    if "single" in want and roles(text[s:e]):
+                        out.append((s, e, self._score("single"), "single"))
+                    i += 1
+        return out
+
+    def _score(self, kind: str) -> float:
+        return next(p.score for p in self.PATTERNS if p.name == kind)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """For Presidio's own path: the words read as a name (never certain: no checksum)."""
+        words = pattern_text.split(" ")
+        ok = is_full_name(words) if len(words) > 1 else bool(roles(pattern_text))
+        return None if ok else False

@@ -1,0 +1,80 @@
+"""PERSON by value: full names in Russian and Kazakh, by dictionary and name endings.
+
+The names below are written by the team (common names in Kazakhstan, and surnames that are
+not in the bundled list, so that endings, not the list, must carry them).
+"""
+
+from __future__ import annotations
+
+import pytest
+from recognizer_cases import found_alone
+
+from derbes.detectors.person_name import PersonNameRecognizer, is_full_name, roles
+
+CASES = [
+    # Surname, given name, patronymic (ФИО), Russian and Kazakh
+    ("Жолдасбекова Айгерім Серікқызы", ["Жолдасбекова Айгерім Серікқызы"]),
+    ("Тлеубердиев Нурлан Маратович", ["Тлеубердиев Нурлан Маратович"]),
+    ("ИСКАКОВА ДИНАРА ЕРЛАНОВНА", ["ИСКАКОВА ДИНАРА ЕРЛАНОВНА"]),
+    ("Қуанышбаев Бауыржан Асқарұлы", ["Қуанышбаев Бауыржан Асқарұлы"]),
+    # given name and surname, either order
+    ("Айгерим Нурланова", ["Айгерим Нурланова"]),
+    ("Сапарбаев Ержан", ["Сапарбаев Ержан"]),
+    ("Оксана Петрова-Водкина", ["Оксана Петрова-Водкина"]),
+    # a name inside a longer run of capitalised words, and in a sentence
+    ("Заказ Иван Кравченко оформлен", ["Иван Кравченко"]),
+    ("Получатель: Мухтаров Ерлан, тел. скрыт", ["Мухтаров Ерлан"]),
+    ("Жіберуші Әсел Төлеуова қабылдады", ["Әсел Төлеуова"]),
+    # two capitalised words that are not a name
+    ("Республика Казахстан", []),
+    ("Служба Поддержки", []),
+    ("Алматы Астана", []),
+    ("Казахстан Республикасы Ұлттық Банкі", []),
+    # a lone word needs context
+    ("Айгерим", []),
+    ("Магазин Товаров", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_names_in_text(text: str, expected: list[str]) -> None:
+    assert found_alone(PersonNameRecognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "expected"),
+    [
+        ("Айгерім", "first_name", ["Айгерім"]),
+        ("Жолдасбекова", "last_name", ["Жолдасбекова"]),
+        ("Серікқызы", "әкесінің_аты", ["Серікқызы"]),
+        ("Айгерім", "city", []),
+        ("Алматы", "first_name", []),
+    ],
+)
+def test_one_word_needs_a_name_column(value: str, column: str, expected: list[str]) -> None:
+    assert found_alone(PersonNameRecognizer, value, [column]) == expected
+
+
+def test_context_word_before_one_word() -> None:
+    assert found_alone(PersonNameRecognizer, "клиент Ахметжанов позвонил") == ["Ахметжанов"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Нұрлан", "G"),  # Kazakh spelling
+        ("Нурлан", "G"),  # Russian spelling of the same name
+        ("Серікқызы", "PS"),  # patronymic ending, also a surname form in Kazakh
+        ("Маратович", "P"),
+        ("Жолдасбекова", "S"),
+        ("Касымов", "S"),
+        ("Поддержки", ""),
+    ],
+)
+def test_roles(word: str, expected: str) -> None:
+    assert roles(word) == expected
+
+
+def test_two_given_names_alone_are_not_a_full_name() -> None:
+    assert not is_full_name(["Айгерим", "Динара"])
+    assert is_full_name(["Айгерим", "Нурланова"])
