@@ -7,7 +7,8 @@ Kazakh names) next to a surname or a patronymic, known or recognised by its endi
 * patronymics: Russian -ович/-евич/-ич, -овна/-евна/-ична; Kazakh -ұлы/-улы, -қызы/-кызы;
 * surnames: -ов/-ев/-ин/-ын and their feminine forms, -ский/-ская, -енко, -баев, -ұлы...
 
-Three words (surname, name, patronymic) score higher than two; one word alone (``Айгерім``
+A surname with initials (``Ахметова Д.К.``) counts as two words. Three words (surname,
+name, patronymic) score higher than two; one word alone (``Айгерім``
 in a ``first_name`` column) needs a name word nearby or a name column (``CONTEXT_REQUIRED``).
 Cyrillic only: Latin transliterations are too close to ordinary English words.
 
@@ -34,6 +35,13 @@ _BEFORE = r"(?<![\w-])"
 _AFTER = r"(?![\w-])"
 _RUN = re.compile(f"{_BEFORE}{_TOKEN}(?: {_TOKEN}){{0,3}}{_AFTER}")
 _WORD = re.compile(_TOKEN)
+# A surname with initials, either side: «Ахметова Д.К.», «Д. К. Ахметова».
+_INITIAL = f"[{_UPPER}]\\."
+_INITIALS = f"{_INITIAL}(?: ?{_INITIAL})?"
+_WITH_INITIALS = re.compile(
+    f"{_BEFORE}(?:(?P<after>{_TOKEN}) {_INITIALS}(?![\\w-])"
+    f"|{_INITIALS} ?(?P<before>{_TOKEN}){_AFTER})"
+)
 
 # Kazakh letters read as their Russian look-alikes, so that Нұрлан and Нурлан are one name.
 _FOLD = str.maketrans("әғқңөұүһіё", "агкноууhие")
@@ -101,6 +109,7 @@ class PersonNameRecognizer(DerbesRecognizer):
         Pattern("fio", f"{_BEFORE}{_TOKEN} {_TOKEN} {_TOKEN}{_AFTER}", 0.7),
         Pattern("name", f"{_BEFORE}{_TOKEN} {_TOKEN}{_AFTER}", 0.55),
         Pattern("single", f"{_BEFORE}{_TOKEN}{_AFTER}", 0.3),
+        Pattern("initials", _WITH_INITIALS.pattern, 0.55),
     )
     PREFILTERS = (
         # Two capitalised words: a capital, letters (or a hyphen), a space, a capital.
@@ -111,7 +120,7 @@ class PersonNameRecognizer(DerbesRecognizer):
         _CAP_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff]",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
-        "fio": (0, 1), "name": (0, 1), "single": (2, 3),
+        "fio": (0, 1), "name": (0, 1), "single": (2, 3), "initials": (2, 3),
     }
     CONTEXT_REQUIRED = frozenset({"single"})
     CONTEXT = (
@@ -120,6 +129,12 @@ class PersonNameRecognizer(DerbesRecognizer):
         "клиент", "получатель", "отправитель", "сотрудник", "владелец", "customer", "client",
         "recipient", "holder",
     )
+    # Streets and places are named after people: «ул. Д. Кунаева», «им. Абая» are addresses.
+    NEGATIVE_CONTEXT = (
+        "ул.", "улица", "пр.", "проспект", "пер.", "переулок", "мкр", "микрорайон", "бульвар",
+        "им.", "имени", "көшесі", "даңғылы", "street", "avenue",
+    )
+    NEGATIVE_CONTEXT_KILLS = True
     CONTEXT_WINDOW = 32
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "Two or three capitalised Cyrillic words: a given name from the bundled Russian "
@@ -141,7 +156,12 @@ class PersonNameRecognizer(DerbesRecognizer):
         (``single``, which needs context).
         """
         out = []
-        want = {"fio", "name", "single"} if patterns is None else patterns
+        want = {"fio", "name", "single", "initials"} if patterns is None else patterns
+        if "initials" in want:
+            for m in _WITH_INITIALS.finditer(text):
+                surname = m.group("after") or m.group("before")
+                if "S" in roles(surname):
+                    out.append((m.start(), m.end(), self._score("initials"), "initials"))
         for run in _RUN.finditer(text):
             words = [(m.start() + run.start(), m.end() + run.start())
                      for m in _WORD.finditer(run.group())]
@@ -166,6 +186,9 @@ class PersonNameRecognizer(DerbesRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """For Presidio's own path: the words read as a name (never certain: no checksum)."""
+        m = _WITH_INITIALS.fullmatch(pattern_text)
+        if m is not None:
+            return None if "S" in roles(m.group("after") or m.group("before")) else False
         words = pattern_text.split(" ")
         ok = is_full_name(words) if len(words) > 1 else bool(roles(pattern_text))
         return None if ok else False
