@@ -157,48 +157,64 @@ class ContainerScanner:
 
     def _values(self, out: ContainerOutcome, batch: ValueBatch) -> None:
         out.fields.add(batch.field)
-        if batch.rows:
-            # Counted here too, so rows read before a failure midway are not lost.
-            out.rows = max(out.rows, batch.rows[-1])
         context = field_context(batch.field)
         values = batch.values
         integer = is_integer_type(out.container, batch.field)
-        for index, matches in self.detector.scan_values(values, context, integer=integer):
-            value = values[index]
-            row = batch.rows[index]
-            for entity, start, end, score in matches:
-                self._hit(out, batch.field, row, start, end, entity, score, value[start:end], None)
+        row = 0
+        try:
+            for index, matches in self.detector.scan_values(values, context, integer=integer):
+                value = values[index]
+                row = batch.rows[index]
+                for entity, start, end, score in matches:
+                    self._hit(out, batch.field, row, start, end, entity, score,
+                              value[start:end], None)
+        except KeyboardInterrupt:
+            # Interrupted midway through the batch: only the rows detection reached count
+            # as scanned (a lower bound), so hits never outnumber the rows they came from.
+            out.rows = max(out.rows, row)
+            raise
+        if batch.rows:
+            # Counted here too, so rows read before a failure midway are not lost.
+            out.rows = max(out.rows, batch.rows[-1])
 
     # -- lines of a log ---------------------------------------------------------------------
 
     def _lines(self, out: ContainerOutcome, batch: LineBatch) -> None:
         data = batch.data
+        index = -1  # the last line of this batch detection has reached
+        try:
+            for index, line, matches in self.detector.scan_lines(data):
+                row = batch.first_line + index
+                # A piece of a long line: offsets count from the start of the whole line.
+                shift = batch.offset if index == 0 else 0
+                ts = timestamp(line)
+                if ts is not None:
+                    out.oldest_ts = min_ts(out.oldest_ts, ts)
+                    out.newest_ts = max_ts(out.newest_ts, ts)
+                spans = (
+                    jsonpaths.value_spans(line, max(m[1] for m in matches))
+                    if line.lstrip().startswith("{")
+                    else None
+                )
+                for entity, start, end, score in matches:
+                    field_name = None
+                    lo, hi = start + shift, end + shift
+                    if spans:
+                        where = jsonpaths.field_at(spans, start, end)
+                        if where is not None:
+                            field_name, token_start = where
+                            lo, hi = start - token_start, end - token_start
+                            out.fields.add(field_name)
+                    self._hit(out, field_name, row, lo, hi, entity, score, line[start:end], ts)
+        except KeyboardInterrupt:
+            # Interrupted midway through the batch: only the lines up to the last one seen
+            # count as scanned (a lower bound), so hits never outnumber the rows they are in.
+            if not batch.continued:
+                out.rows += index + 1
+            raise
         if not batch.continued and data:
             out.rows += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         out.bytes += len(data)
-        for index, line, matches in self.detector.scan_lines(data):
-            row = batch.first_line + index
-            # A piece of a long line: offsets count from the start of the whole line.
-            shift = batch.offset if index == 0 else 0
-            ts = timestamp(line)
-            if ts is not None:
-                out.oldest_ts = min_ts(out.oldest_ts, ts)
-                out.newest_ts = max_ts(out.newest_ts, ts)
-            spans = (
-                jsonpaths.value_spans(line, max(m[1] for m in matches))
-                if line.lstrip().startswith("{")
-                else None
-            )
-            for entity, start, end, score in matches:
-                field_name = None
-                lo, hi = start + shift, end + shift
-                if spans:
-                    where = jsonpaths.field_at(spans, start, end)
-                    if where is not None:
-                        field_name, token_start = where
-                        lo, hi = start - token_start, end - token_start
-                        out.fields.add(field_name)
-                self._hit(out, field_name, row, lo, hi, entity, score, line[start:end], ts)
 
     # -- one hit ----------------------------------------------------------------------------
 
