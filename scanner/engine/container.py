@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from derbes.scanner import jsonpaths
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
@@ -47,6 +48,8 @@ class _Agg:
     #: Hits whose value is allowlisted, and the reason of the first.
     allowed: int = 0
     allowed_reason: str | None = None
+    #: Past DISTINCT_CAP values the digests go here instead of ``distinct``.
+    sketch: DistinctSketch | None = None
 
     def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
         """Count one hit; True when its value is new and an example is still wanted."""
@@ -57,11 +60,29 @@ class _Agg:
         if score > self.score_max:
             self.score_max = score
         self.score_sum += score
-        if digest in self.distinct:
+        distinct = self.distinct
+        if digest in distinct:
             return False
-        if len(self.distinct) < DISTINCT_CAP:
-            self.distinct[digest] = None
-        return len(self.examples) < max_examples
+        if self.sketch is None:
+            if len(distinct) < DISTINCT_CAP:
+                distinct[digest] = None
+                return len(self.examples) < max_examples
+            self._overflow()
+        self.sketch.add(digest)  # type: ignore[union-attr]
+        # Past DISTINCT_CAP values the examples were chosen long ago.
+        return False
+
+    def _overflow(self) -> None:
+        """Move the exact set into a sketch: from here on the count is an estimate."""
+        self.sketch = DistinctSketch(self.distinct)
+        self.distinct = {}
+
+    def distinct_count(self) -> int:
+        """Distinct values: exact up to DISTINCT_CAP, then the sketch's estimate (which is
+        never reported below DISTINCT_CAP + 1, a count known to be passed)."""
+        if self.sketch is None:
+            return len(self.distinct)
+        return max(self.sketch.estimate(), DISTINCT_CAP + 1)
 
     def merge(self, other: _Agg, max_examples: int) -> None:
         """Fold another part of the same container (a byte range) into this one."""
@@ -69,9 +90,18 @@ class _Agg:
         self.rows_with_hits += other.rows_with_hits
         self.score_max = max(self.score_max, other.score_max)
         self.score_sum += other.score_sum
+        # Exact while the union of the parts stays under DISTINCT_CAP, else one sketch of all.
         for digest in other.distinct:
-            if len(self.distinct) < DISTINCT_CAP:
+            if self.sketch is None and len(self.distinct) >= DISTINCT_CAP:
+                self._overflow()
+            if self.sketch is None:
                 self.distinct[digest] = None
+            else:
+                self.sketch.add(digest)
+        if other.sketch is not None:
+            if self.sketch is None:
+                self._overflow()
+            self.sketch.merge(other.sketch)  # type: ignore[union-attr]
         for example in other.examples:
             if len(self.examples) < max_examples and example not in self.examples:
                 self.examples.append(example)

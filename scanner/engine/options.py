@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-#: Distinct values are counted exactly up to this many per field, then reported as this many.
+#: Distinct values are counted exactly up to this many per field, then estimated with a
+#: mergeable sketch (:mod:`~derbes.scanner.engine.distinct`).
 DISTINCT_CAP = 100_000
 #: Values whose hash is remembered per container scanner (and parsed timestamps).
 MEMO_SIZE = 50_000

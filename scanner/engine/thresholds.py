@@ -55,7 +55,7 @@ def findings_of(
             field_name, entity, MATCH_VALUE,
             hits=agg.hits,
             rows_with_hits=agg.rows_with_hits,
-            distinct_values=len(agg.distinct),
+            distinct_values=agg.distinct_count(),
             score_max=round(agg.score_max, 4),
             score_mean=round(agg.score_sum / agg.hits, 4),
             examples=tuple(agg.examples),

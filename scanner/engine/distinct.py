@@ -1,0 +1,78 @@
+"""Distinct values counted across the parts of a scan: exact while few, a sketch when many.
+
+Each aggregate (one entity in one field of one container) counts its distinct values by their
+keyed digests (:func:`~derbes.scanner.redact.distinct_key`). Up to ``DISTINCT_CAP`` (100,000,
+:mod:`~derbes.scanner.engine.options`) the digests are kept and the count is exact, whether the
+container was read in one piece or in byte ranges on several workers: the parts' sets are
+united. Past that, the digests go into a :class:`DistinctSketch`, an Apache DataSketches Theta
+sketch (``LG_K``: 16,384 nominal entries, 128-256 KiB), which unions across parts and workers.
+
+The count is always read from a Theta *union* of the parts: a union keeps the k smallest hashes
+of all the values it has seen, whatever the order or the split, so a file read whole and the
+same file read in ranges on a Dask cluster give the same number. Its relative standard error
+is 1/sqrt(k) = 0.78%: within about 1.6% of the true count 95% of the time
+(:meth:`DistinctSketch.bounds` gives the library's bounds for a given sketch). A count past
+the cap is never reported below ``DISTINCT_CAP + 1``, which is known to be true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from datasketches import compact_theta_sketch, theta_union, update_theta_sketch
+
+#: log2 of the Theta sketch's nominal entries (k = 16,384; RSE 1/sqrt(k) = 0.78%).
+LG_K = 14
+
+
+def _item(digest: bytes) -> int:
+    # The digests are keyed BLAKE2b, uniform already: their first 8 bytes are the item.
+    return int.from_bytes(digest[:8], "little", signed=True)
+
+
+class DistinctSketch:
+    """A mergeable estimate of how many distinct digests were seen."""
+
+    __slots__ = ("_live", "_parts")
+
+    def __init__(self, digests: Iterable[bytes] = ()) -> None:
+        self._live = update_theta_sketch(LG_K)
+        self._parts: list[compact_theta_sketch] = []
+        update = self._live.update
+        for digest in digests:
+            update(_item(digest))
+
+    def add(self, digest: bytes) -> None:
+        """Count one value's digest."""
+        self._live.update(_item(digest))
+
+    def merge(self, other: DistinctSketch) -> None:
+        """Fold in the values another part of the scan counted."""
+        self._parts.append(other.compact())
+
+    def compact(self) -> compact_theta_sketch:
+        """Everything seen so far as one compact sketch (the union of the parts)."""
+        union = theta_union(LG_K)
+        union.update(self._live)
+        for part in self._parts:
+            union.update(part)
+        return union.get_result()
+
+    def estimate(self) -> int:
+        """The estimated number of distinct digests (exact below k = 16,384)."""
+        return round(self.compact().get_estimate())
+
+    def bounds(self, std_devs: int = 2) -> tuple[int, int]:
+        """The library's confidence bounds on the count: 2 standard deviations is ~95%."""
+        found = self.compact()
+        return round(found.get_lower_bound(std_devs)), round(found.get_upper_bound(std_devs))
+
+    def __reduce__(self):
+        # The library's sketches do not pickle; their serialized form does.
+        return (_from_bytes, (self.compact().serialize(),))
+
+
+def _from_bytes(data: bytes) -> DistinctSketch:
+    sketch = DistinctSketch()
+    sketch._parts.append(compact_theta_sketch.deserialize(data))
+    return sketch

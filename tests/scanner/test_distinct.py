@@ -1,0 +1,93 @@
+"""Distinct-value counts: exact up to the cap, a Theta sketch past it, the same whatever the split.
+
+The digests are made here with the engine's own keyed digest of made-up values; what is
+checked is counting, not detection.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+import pytest
+
+from derbes.scanner.engine.container import _Agg
+from derbes.scanner.engine.distinct import DistinctSketch
+from derbes.scanner.engine.options import DISTINCT_CAP
+from derbes.scanner.redact import distinct_key
+
+KEY = b"test-distinct-key-0123456789abcd"
+
+
+def _digests(n: int, start: int = 0) -> list[bytes]:
+    return [distinct_key(KEY, "EMAIL_ADDRESS", f"user{i}@mail.kz") for i in range(start, n)]
+
+
+def _agg(digests: list[bytes]) -> _Agg:
+    agg = _Agg()
+    for row, digest in enumerate(digests, 1):
+        agg.add(row, 0.9, digest, 5)
+    return agg
+
+
+@pytest.fixture(scope="module")
+def many() -> list[bytes]:
+    """More distinct values than the cap: 150,000 (plus repeats, which change nothing)."""
+    return _digests(150_000)
+
+
+def test_exact_below_the_cap_whole_or_in_parts():
+    values = _digests(5_000)
+    whole = _agg(values + values[:100])
+    assert whole.distinct_count() == 5_000 and whole.sketch is None
+    parts = [_agg(values[:3_000]), _agg(values[2_000:])]  # overlapping parts
+    parts[0].merge(parts[1], 5)
+    assert parts[0].distinct_count() == 5_000 and parts[0].sketch is None
+
+
+def test_parts_below_the_cap_whose_union_passes_it_become_a_sketch(many):
+    first, second = _agg(many[:90_000]), _agg(many[60_000:])
+    assert first.sketch is None and second.sketch is None
+    first.merge(second, 5)
+    assert first.sketch is not None
+    assert first.distinct_count() == _agg(many).distinct_count()
+
+
+def test_past_the_cap_the_count_does_not_depend_on_the_split(many):
+    whole = _agg(many).distinct_count()
+    shuffled = many[:]
+    random.Random(5).shuffle(shuffled)
+    for cuts in ((10, 149_990), (50_000, 100_000), (120_000, 140_000)):
+        parts = [_agg(shuffled[:cuts[0]]), _agg(shuffled[cuts[0]:cuts[1]]),
+                 _agg(shuffled[cuts[1]:])]
+        for other in parts[1:]:
+            parts[0].merge(other, 5)
+        assert parts[0].distinct_count() == whole, cuts
+
+
+def test_past_the_cap_the_estimate_is_within_the_documented_error(many):
+    agg = _agg(many)
+    assert agg.sketch is not None and agg.distinct == {}
+    count = agg.distinct_count()
+    # RSE 1/sqrt(16384) = 0.78%; 3 standard deviations is 2.3%.
+    assert abs(count - 150_000) / 150_000 < 0.023, count
+    low, high = agg.sketch.bounds(2)
+    assert low <= 150_000 <= high
+    assert high - low < 0.04 * 150_000
+
+
+def test_never_reported_at_or_below_the_cap():
+    # Just past the cap the estimate may fall below it; the count is known to be above.
+    agg = _agg(_digests(DISTINCT_CAP + 1))
+    assert agg.sketch is not None
+    assert agg.distinct_count() >= DISTINCT_CAP + 1
+
+
+def test_sketch_survives_pickling_as_workers_send_it(many):
+    agg = _agg(many)
+    again = pickle.loads(pickle.dumps(agg))
+    assert again.distinct_count() == agg.distinct_count()
+    sketch = DistinctSketch(many[:1000])
+    copy = pickle.loads(pickle.dumps(sketch))
+    copy.merge(DistinctSketch(many[500:1500]))
+    assert copy.estimate() == 1500  # exact while below the sketch's k (16,384)
