@@ -218,6 +218,16 @@ class AllowConfig(_Strict):
                          sources=self.sources, values=frozenset(self.values))
 
 
+class DaskConfig(_Strict):
+    """A Dask cluster to run the scan on (``docs/scale.md``); ``--dask`` overrides it."""
+
+    #: The scheduler's address, ``tcp://scheduler:8786`` (or ``tls://``).
+    scheduler: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9+]*://\S+$")
+    #: Where workers write large hit sets: a path every worker and this machine see, or an
+    #: fsspec URL (``s3://bucket/derbes-parts``). By default the output folder.
+    parts: str | None = None
+
+
 class ScanConfig(_Strict):
     """A scan configuration, checked at load time."""
 
@@ -228,6 +238,7 @@ class ScanConfig(_Strict):
     options: OptionsConfig = OptionsConfig()
     #: Reviewed places and values: their findings stay visible, marked ``allowed``.
     allow: tuple[AllowConfig, ...] = ()
+    dask: DaskConfig | None = None
 
     def locations(self) -> dict[str, str]:
         """``{source name: country}`` for sources whose location is configured."""

@@ -28,3 +28,7 @@ class PolicyError(DerbesError):
 
 class DocumentError(DerbesError):
     """A document (a privacy policy to extract from) cannot be read. The message names it."""
+
+
+class ClusterError(DerbesError):
+    """A Dask cluster cannot be reached or used (``--dask``). The message names the scheduler."""

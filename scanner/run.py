@@ -6,10 +6,14 @@ directly. Configuration and policy are loaded and checked before any source is t
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.errors import ConfigError, SourceError
@@ -67,6 +71,12 @@ class RunSpec:
     categories: list[str] = field(default_factory=list)
     #: Reviewed places and values (``allow:`` of the config file): findings marked allowed.
     allow: list = field(default_factory=list)
+    #: Dask scheduler to run the scan on (``tcp://host:8786``); None: this machine, unless
+    #: ``DERBES_DASK_SCHEDULER`` or ``dask.scheduler`` in the config file names one.
+    dask: str | None = None
+    #: Where Dask workers write large hit sets (a shared path or an fsspec URL); None:
+    #: ``DERBES_DASK_PARTS``, ``dask.parts`` in the config file, or the output folder.
+    dask_parts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +165,9 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         allowed_values=allowed_values(spec.allow),
     )
     progress = None if spec.quiet else _progress_printer(sys.stderr)
-    result = scan(opened, options, detector=detector, progress=progress, stop=stop)
+    with _executor(spec) as executor:
+        result = scan(opened, options, detector=detector, progress=progress, stop=stop,
+                      executor=executor)
     if progress is not None:
         progress.finish()
     if spec.scan_databases:
@@ -239,6 +251,11 @@ def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
             updates["fail_on"] = list(options.fail_on)
         if options.categories and not spec.categories:
             updates["categories"] = list(options.categories)
+    if cfg.dask is not None:
+        if spec.dask is None and cfg.dask.scheduler:
+            updates["dask"] = cfg.dask.scheduler
+        if spec.dask_parts is None and cfg.dask.parts:
+            updates["dask_parts"] = cfg.dask.parts
     output = cfg.output
     if spec.out is None:
         updates["out"] = output.dir
@@ -256,6 +273,24 @@ def _defaults(spec: RunSpec) -> RunSpec:
         formats=spec.formats or ["parquet", "html"],
         lang=spec.lang or "ru",
     )
+
+
+@contextmanager
+def _executor(spec: RunSpec) -> Iterator[Any]:
+    """The Dask executor the spec (or the environment) asks for, else None: this machine."""
+    address = spec.dask or os.environ.get("DERBES_DASK_SCHEDULER") or None
+    if not address:
+        yield None
+        return
+    try:
+        from derbes.scanner.engine.cluster import DaskExecutor
+    except ImportError as e:
+        raise ConfigError(f"--dask needs dask.distributed: pip install 'derbes[dask]' ({e})") \
+            from e
+    parts = spec.dask_parts or os.environ.get("DERBES_DASK_PARTS") or str(
+        Path(spec.out or "derbes-out").resolve() / ".derbes-parts")
+    with DaskExecutor(address, parts_url=parts) as executor:
+        yield executor
 
 
 def _detector(spec: RunSpec):

@@ -116,7 +116,7 @@ def scan_log_containers(
 
     scanner = ContainerScanner(source, detector, options, key)
     for task in local:
-        collect(task, _run_task(scanner, source, task, stop))
+        collect(task, run_task(scanner, source, task, stop))
     if remote:
         for task, outcome in run_tasks(
             remote, options.jobs, source, detector, options, key, stop
@@ -152,7 +152,7 @@ def run_tasks(
         detector.prepare("lines")  # compiled once here, inherited by every worker
         init_args: tuple[Any, ...] = (detector, None, source, options, key, shared_stop)
     else:
-        init_args = (None, _detector_recipe(detector), source, options, key, shared_stop)
+        init_args = (None, detector_recipe(detector), source, options, key, shared_stop)
     order = sorted(tasks, key=lambda t: -t.size)
     workers = max(1, min(jobs, len(order)))
     pool = ProcessPoolExecutor(
@@ -248,12 +248,13 @@ def _init_worker(
 
 
 def _work(task: Task) -> ContainerOutcome:
-    return _run_task(_worker["scanner"], _worker["source"], task, _worker["stop"])
+    return run_task(_worker["scanner"], _worker["source"], task, _worker["stop"])
 
 
-def _run_task(
+def run_task(
     scanner: ContainerScanner, source: Source, task: Task, stop: Any
 ) -> ContainerOutcome:
+    """Scan one task with ``scanner``; a ``SourceError`` becomes the outcome's error."""
     try:
         if task.start is None:
             batches = source.read(task.container)
@@ -278,7 +279,8 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _detector_recipe(detector: Detector) -> tuple[list, str, bool]:
+def detector_recipe(detector: Detector) -> tuple[list, str, bool]:
+    """What rebuilds ``detector`` in another process: recognizers, language, fast path."""
     return list(detector.recognizers), detector.language, detector.engine_name != "reference"
 
 

@@ -13,17 +13,20 @@ import datetime as dt
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
+from derbes.scanner.engine.parallel import merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
+from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError
 from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
 from derbes.scanner.sources.base import Container, ContainerDone, Source
+from derbes.scanner.sources.logs import STDIN
 
 
 def scan(
@@ -33,12 +36,16 @@ def scan(
     detector: Detector | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    executor: Executor | None = None,
 ) -> ScanResult:
     """Scan every source and return the inventory.
 
     ``sources`` may hold a ``SourceError`` for a source that could not even be opened: it is
     reported as failed, like a source that fails while being read. Setting ``stop`` (or a
     ``KeyboardInterrupt``) ends the scan early with what was found so far, marked interrupted.
+    ``executor`` runs the scan's units elsewhere (a Dask cluster:
+    :class:`~derbes.scanner.engine.cluster.DaskExecutor`); by default they run here, tables in
+    threads and logs in ``options.jobs`` processes. Progress counts units done out of planned.
     """
     options = options or ScanOptions()
     detector = detector or Detector()
@@ -51,7 +58,16 @@ def scan(
     infos: list[ContainerInfo] = []
     hits: list[Hit] = []
     interrupted = False
-    for source in sources:
+    if executor is not None:
+        for summary, source_infos, source_findings, source_hits in _scan_units(
+            executor, sources, detector, options, key, progress, stop, scan_id
+        ):
+            summaries.append(summary)
+            infos.extend(source_infos)
+            findings.extend(source_findings)
+            hits.extend(source_hits)
+        interrupted = stop.is_set()
+    for source in sources if executor is None else ():
         if isinstance(source, SourceError):
             summaries.append(
                 SourceSummary(name=source.source, kind="unknown", status="failed",
@@ -77,53 +93,16 @@ def scan(
                 source.close()
             except SourceError as e:
                 errors.append(e.reason)
-        # Listing problems that lost data (an unreadable directory) are errors of the source.
-        errors.extend(str(e) for e in getattr(source, "errors", ()))
         if stop.is_set():
             interrupted = True
-        warnings = [w for w in getattr(source, "warnings", ()) if not hasattr(w, "reason")]
-        # Files of a folder left out, each with its reason: listed (a dangling symlink)...
-        skipped = [(w.path, w.reason) for w in getattr(source, "warnings", ())
-                   if hasattr(w, "reason")]
-        rows = bytes_ = 0
-        for outcome in outcomes:
-            if outcome.done is not None and outcome.done.skipped:
-                # ...or opened and found not to be text (binary, an SQLite database).
-                skipped.append((outcome.container.name, outcome.done.skipped))
-            if outcome.error:
-                errors.append(f"{outcome.container.name}: {outcome.error}")
-            info = _container_info(source, outcome)
-            infos.append(info)
-            rows += info.rows_scanned
-            bytes_ += info.bytes_scanned
-            findings.extend(findings_of(scan_id, source, outcome, info, options))
-            hits.extend(outcome.hits)
-        if interrupted and (errors or len(outcomes) < listed) and all(
-                e == "interrupted" or e.endswith(": interrupted") for e in errors):
-            status = "interrupted"
-        elif not errors and not listed:
-            warnings.append("no container to scan: no table, view or file matched")
-            status = "ok" if options.allow_empty else "empty"
-        elif not errors:
-            status = "ok"
-        elif outcomes and len([o for o in outcomes if o.error]) < max(listed, 1):
-            status = "partial"
-        else:
-            status = "failed"
-        summaries.append(
-            SourceSummary(
-                name=source.name,
-                kind=source.kind,
-                status=status,
-                errors=tuple(errors),
-                containers=listed,
-                rows_scanned=rows,
-                bytes_scanned=bytes_,
-                seconds=round(time.perf_counter() - t0, 3),
-                warnings=tuple(warnings),
-                skipped=tuple(skipped),
-            )
+        summary, source_infos, source_findings, source_hits = _summarize(
+            scan_id, source, outcomes, errors, listed, time.perf_counter() - t0, options,
+            interrupted,
         )
+        summaries.append(summary)
+        infos.extend(source_infos)
+        findings.extend(source_findings)
+        hits.extend(source_hits)
         if interrupted:
             break
     return ScanResult(
@@ -142,9 +121,150 @@ def scan(
             "hits": options.hits,
             "show_values": options.show_values,
             "jobs": options.jobs,
+            "executor": executor.name if executor is not None else "local",
             "detector_engine": detector.engine_name,
         },
     )
+
+
+def _summarize(
+    scan_id: str,
+    source: Source,
+    outcomes: list[ContainerOutcome],
+    errors: list[str],
+    listed: int,
+    seconds: float,
+    options: ScanOptions,
+    interrupted: bool,
+) -> tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Hit]]:
+    """One source's summary, containers, findings and hits from its containers' outcomes."""
+    # Listing problems that lost data (an unreadable directory) are errors of the source.
+    errors = errors + [str(e) for e in getattr(source, "errors", ())]
+    warnings = [w for w in getattr(source, "warnings", ()) if not hasattr(w, "reason")]
+    # Files of a folder left out, each with its reason: listed (a dangling symlink)...
+    skipped = [(w.path, w.reason) for w in getattr(source, "warnings", ())
+               if hasattr(w, "reason")]
+    infos: list[ContainerInfo] = []
+    findings: list[Finding] = []
+    hits: list[Hit] = []
+    rows = bytes_ = 0
+    for outcome in outcomes:
+        if outcome.done is not None and outcome.done.skipped:
+            # ...or opened and found not to be text (binary, an SQLite database).
+            skipped.append((outcome.container.name, outcome.done.skipped))
+        if outcome.error:
+            errors.append(f"{outcome.container.name}: {outcome.error}")
+        info = _container_info(source, outcome)
+        infos.append(info)
+        rows += info.rows_scanned
+        bytes_ += info.bytes_scanned
+        findings.extend(findings_of(scan_id, source, outcome, info, options))
+        hits.extend(outcome.hits)
+    if interrupted and (errors or len(outcomes) < listed) and all(
+            e == "interrupted" or e.endswith(": interrupted") for e in errors):
+        status = "interrupted"
+    elif not errors and not listed:
+        warnings.append("no container to scan: no table, view or file matched")
+        status = "ok" if options.allow_empty else "empty"
+    elif not errors:
+        status = "ok"
+    elif outcomes and len([o for o in outcomes if o.error]) < max(listed, 1):
+        status = "partial"
+    else:
+        status = "failed"
+    summary = SourceSummary(
+        name=source.name,
+        kind=source.kind,
+        status=status,
+        errors=tuple(errors),
+        containers=listed,
+        rows_scanned=rows,
+        bytes_scanned=bytes_,
+        seconds=round(seconds, 3),
+        warnings=tuple(warnings),
+        skipped=tuple(skipped),
+    )
+    return summary, infos, findings, hits
+
+
+def _scan_units(
+    executor: Executor,
+    sources: Sequence[Source | SourceError],
+    detector: Detector,
+    options: ScanOptions,
+    key: bytes,
+    progress: Progress | None,
+    stop: threading.Event,
+    scan_id: str,
+) -> Iterator[tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Hit]]]:
+    """Every source listed first, then all their units on ``executor`` at once, so that the
+    workers are kept busy across sources; summaries in the order of ``sources``."""
+    t0 = time.perf_counter()
+    listed: list[list[Container] | None] = []
+    errors: list[list[str]] = []
+    for source in sources:
+        errs: list[str] = []
+        containers: list[Container] | None = None
+        if not isinstance(source, SourceError):
+            try:
+                containers = list(source.containers())
+            except SourceError as e:
+                errs.append(e.reason)
+        listed.append(containers)
+        errors.append(errs)
+    runnable = [i for i, c in enumerate(listed) if c is not None]
+    run_sources = [sources[i] for i in runnable]
+    planned = plan_units(run_sources, [listed[i] for i in runnable], executor.parallelism())
+    # Standard input can be read by this process only.
+    here = [u for u in planned if u.task.container.name == STDIN]
+    away = [u for u in planned if u.task.container.name != STDIN]
+    parts: dict[tuple[int, int], list] = {}
+    seconds: dict[int, float] = {}
+
+    def collect(unit: Unit, outcome: ContainerOutcome) -> None:
+        parts.setdefault((unit.source, unit.task.index), []).append((unit.task, outcome))
+        seconds[unit.source] = time.perf_counter() - t0
+
+    done = 0
+    for unit in here:
+        source = run_sources[unit.source]
+        scanner = ContainerScanner(source, detector, options, key)
+        collect(unit, run_task(scanner, source, unit.task, stop))
+        done += 1
+        if progress:
+            progress(source.name, unit.task.container.name, done, len(planned),
+                     parts[(unit.source, unit.task.index)][-1][1].bytes)
+
+    def shifted(source: str, container: str, finished: int, total: int, read: int) -> None:
+        progress(source, container, done + finished, done + total, read)  # type: ignore[misc]
+
+    try:
+        for unit, outcome in executor.run(run_sources, away, detector, options, key,
+                                          shifted if progress else None, stop):
+            collect(unit, outcome)
+    except KeyboardInterrupt:
+        stop.set()
+    for position, source in enumerate(sources):
+        if isinstance(source, SourceError):
+            yield (SourceSummary(name=source.source, kind="unknown", status="failed",
+                                 errors=(source.reason,)), [], [], [])
+            continue
+        containers = listed[position]
+        outcomes: list[ContainerOutcome] = []
+        if containers is not None:
+            index = runnable.index(position)
+            for c, container in enumerate(containers):
+                got = parts.get((index, c))
+                outcomes.append(merge_outcomes(got, options.max_examples) if got else
+                                ContainerOutcome(container, error="interrupted"))
+        try:
+            source.close()
+        except SourceError as e:
+            errors[position].append(e.reason)
+        count = len(containers) if containers is not None else 0
+        took = seconds.get(runnable.index(position), 0.0) if containers is not None else 0.0
+        yield _summarize(scan_id, source, outcomes, errors[position], count, took, options,
+                         stop.is_set())
 
 
 def _scan_source(

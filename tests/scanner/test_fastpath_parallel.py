@@ -86,7 +86,7 @@ def test_merge_sums_ranges_and_keeps_file_order(logs, monkeypatch):
     from derbes.scanner.engine.container import ContainerScanner
 
     scanner = ContainerScanner(source, Detector(), ScanOptions(hash_key=KEY), KEY)
-    parts = [(t, parallel._run_task(scanner, source, t, None)) for t in reversed(tasks)]
+    parts = [(t, parallel.run_task(scanner, source, t, None)) for t in reversed(tasks)]
     merged = parallel.merge_outcomes(parts, max_examples=5)
     assert merged.done is not None
     assert merged.done.rows_scanned == 9000

@@ -92,6 +92,13 @@ class SqlSource:
         if connections < 1:
             raise ConfigError("connections must be at least 1")
         parsed = parse_url(url)
+        # What reopens this source in another process (a Dask worker): its own arguments.
+        self._arguments = (url, {
+            "name": name, "include": tuple(include), "exclude": tuple(exclude),
+            "include_columns": tuple(include_columns), "exclude_columns": tuple(exclude_columns),
+            "sample_rows": sample_rows, "seed": seed, "statement_timeout_s": statement_timeout_s,
+            "connections": connections, "max_rows_per_second": max_rows_per_second,
+        })
         self.name = name or display_name(url)
         self._secrets = secrets_of(parsed)
         self._url = driver_url(parsed)
@@ -236,6 +243,11 @@ class SqlSource:
 
     def __repr__(self) -> str:
         return f"SqlSource({self.name!r})"
+
+    def __reduce__(self) -> tuple:
+        """Pickled as the arguments that open it: a Dask worker opens its own connections
+        (its own pool of ``connections``, its own ``max_rows_per_second``)."""
+        return (_reopen, self._arguments)
 
     # -- engine and sessions --------------------------------------------------------------
 
@@ -428,3 +440,7 @@ class SqlSource:
             text = f"statement timed out after {self._timeout:g} s"
         text = self._scrub(text)
         return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _reopen(url: str, options: dict) -> SqlSource:
+    return SqlSource(url, **options)

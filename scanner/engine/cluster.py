@@ -1,0 +1,355 @@
+"""Scan units on a Dask cluster: the same units and the same merge as a local scan.
+
+A scan is a list of independent units (:class:`~derbes.scanner.engine.units.Unit`): a table, a
+file, or a byte range of a large plain file. :class:`DaskExecutor` hands them to the workers of
+a ``dask.distributed`` cluster, biggest first, and yields each unit's
+:class:`~derbes.scanner.engine.container.ContainerOutcome` as it comes back; the engine merges
+them exactly as it merges the units of a local scan, so the inventory is the same.
+
+What travels, and how:
+
+* The scan's shared state (the sources as the arguments that open them, the recognizers, the
+  options and the hash key) goes to every worker once, as a worker plugin, including workers
+  that join (or are restarted) midway. Each worker process opens each source once and
+  compiles the detector once: Hyperscan databases do not pickle, so workers rebuild them from
+  the recognizers and keep them per process.
+* A unit's result is its counters, distinct-value sketches and examples: small. Its hits
+  (``--hits``), which can be millions of rows, are written by the worker as a Parquet part into
+  ``parts_url`` (a folder every worker and the client can reach: a shared path, or an fsspec URL
+  such as ``s3://bucket/derbes-parts``) and read back by the client, not sent through the
+  scheduler; the parts are deleted once gathered.
+* A worker that dies (killed, out of memory, its machine lost) has its unit rerun by the
+  scheduler on another worker. A unit that keeps killing workers (Dask's
+  ``distributed.scheduler.allowed-failures``) is rerun once more at the end, alone, since it
+  may only have been queued on a worker that another unit killed; if it kills a worker again,
+  or if its code keeps raising, it comes back as a failed part of its source: the scan
+  completes, the source is ``partial`` and the exit code says incomplete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from distributed import Client, WorkerPlugin, as_completed, get_worker
+from distributed.client import FutureCancelledError
+from distributed.scheduler import KilledWorker
+
+from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.options import Progress, ScanOptions
+from derbes.scanner.engine.parallel import detector_recipe, run_task
+from derbes.scanner.engine.units import Unit, describe_unit
+from derbes.scanner.errors import ClusterError
+from derbes.scanner.model import Hit
+from derbes.scanner.sources.base import Source
+
+#: A unit with more hits than this writes them as a Parquet part (when there is a parts folder).
+INLINE_HITS = 10_000
+#: How long to wait for the first worker of a cluster that is still starting.
+WORKER_WAIT_S = 60.0
+#: Reruns of a unit whose code raised (a lost worker is rerun by the scheduler anyway).
+RETRIES = 1
+
+
+class DaskExecutor:
+    """Runs scan units on a Dask cluster.
+
+    ``address`` is the scheduler's (``tcp://scheduler:8786``); or pass a connected ``client``
+    (tests, benchmarks, a ``LocalCluster``). ``parts_url`` is where workers write large hit sets.
+
+    >>> with DaskExecutor("tcp://scheduler:8786") as executor:  # doctest: +SKIP
+    ...     result = scan(sources, options, executor=executor)
+    """
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        client: Client | None = None,
+        parts_url: str | None = None,
+        inline_hits: int | None = None,
+        retries: int = RETRIES,
+    ) -> None:
+        if client is None:
+            if not address:
+                raise ClusterError("no Dask scheduler address (--dask tcp://host:8786)")
+            try:
+                client = Client(address, timeout="30s", set_as_default=False)
+            except (OSError, TimeoutError) as e:
+                raise ClusterError(f"cannot reach the Dask scheduler at {address}: "
+                                   f"{type(e).__name__}") from e
+            self._owned = True
+        else:
+            self._owned = False
+        self.client = client
+        self.parts_url = parts_url.rstrip("/") if parts_url else None
+        self.inline_hits = INLINE_HITS if inline_hits is None else inline_hits
+        self.retries = retries
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Disconnect, if this executor made the connection."""
+        if self._owned:
+            self.client.close()
+
+    @property
+    def name(self) -> str:
+        return f"dask {self.client.scheduler.address}"
+
+    def parallelism(self) -> int:
+        """Worker threads of the cluster (at least one; waits for the first worker)."""
+        try:
+            self.client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        except TimeoutError as e:
+            raise ClusterError(f"no Dask worker joined within {WORKER_WAIT_S:.0f} s") from e
+        return max(1, sum(self.client.nthreads().values()))
+
+    def run(
+        self,
+        sources: Sequence[Source],
+        units: Sequence[Unit],
+        detector: Detector,
+        options: ScanOptions,
+        key: bytes,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+    ) -> Iterator[tuple[Unit, ContainerOutcome]]:
+        """``(unit, outcome)`` for every unit, in the order they finish.
+
+        Every unit comes back: done, failed (with the reason) or, after ``stop`` or Ctrl-C,
+        ``interrupted``. A unit whose workers died too often may only have been queued on a
+        worker that a failing unit killed; it is rerun once more at the end, alone on the
+        cluster, and fails only if it kills a worker again by itself.
+        """
+        stop = stop or threading.Event()
+        token = uuid.uuid4().hex[:12]
+        plugin_name = f"derbes-scan-{token}"
+        parts_url = f"{self.parts_url}/{token}" if self.parts_url else None
+        state = _ScanState(list(sources), detector, options, key, parts_url, self.inline_hits)
+        try:
+            self.client.register_plugin(state, name=plugin_name)
+        except Exception as e:  # the scheduler's refusal comes in many types
+            raise ClusterError(f"cannot set the scan up on the cluster: {type(e).__name__}: "
+                               f"{e}") from e
+        total = len(units)
+        done = 0
+        try:
+            biggest_first = sorted(range(total), key=lambda i: -units[i].task.size)
+            suspects: list[int] = []
+            batch = self._submit(plugin_name, token, units, biggest_first, "")
+            for i, outcome, killed in self._gather(batch, units, stop):
+                if killed and not stop.is_set():
+                    suspects.append(i)
+                    continue
+                done += 1
+                if progress is not None:
+                    progress(sources[units[i].source].name, units[i].task.container.name,
+                             done, total, outcome.bytes)
+                yield units[i], outcome
+            for i in suspects:
+                if stop.is_set():
+                    outcome = ContainerOutcome(units[i].task.container, error="interrupted")
+                else:
+                    alone = self._submit(plugin_name, token, units, [i], "-alone")
+                    _, outcome, _ = next(self._gather(alone, units, stop))
+                done += 1
+                if progress is not None:
+                    progress(sources[units[i].source].name, units[i].task.container.name,
+                             done, total, outcome.bytes)
+                yield units[i], outcome
+        finally:
+            # A cluster gone away has no plugin left to remove.
+            with contextlib.suppress(Exception):
+                self.client.unregister_worker_plugin(plugin_name)
+            if parts_url is not None:
+                _remove_parts(parts_url)
+
+    def _submit(
+        self, plugin: str, token: str, units: Sequence[Unit], which: Sequence[int], suffix: str
+    ) -> dict[Any, int]:
+        """Futures of the units ``which``, in that order of priority."""
+        return {
+            self.client.submit(
+                _run_unit, plugin, i, units[i], key=f"derbes-unit-{token}-{i}{suffix}",
+                pure=False, retries=self.retries, priority=len(which) - rank,
+            ): i
+            for rank, i in enumerate(which)
+        }
+
+    def _gather(
+        self, futures: dict[Any, int], units: Sequence[Unit], stop: threading.Event
+    ) -> Iterator[tuple[int, ContainerOutcome, bool]]:
+        """``(unit index, outcome, its workers died too often)`` as futures finish; after
+        ``stop`` or Ctrl-C the rest come back interrupted."""
+        pending = dict(futures)
+        try:
+            for future in as_completed(list(futures), loop=self.client.loop):
+                i = pending.pop(future)
+                outcome, killed = self._outcome(future, units[i])
+                future.release()
+                yield i, outcome, killed
+                if stop.is_set():
+                    break
+        except KeyboardInterrupt:
+            stop.set()
+        for future, i in pending.items():
+            future.cancel()
+            yield i, ContainerOutcome(units[i].task.container, error="interrupted"), False
+
+    def _outcome(self, future: Any, unit: Unit) -> tuple[ContainerOutcome, bool]:
+        container = unit.task.container
+        try:
+            result: _UnitResult = future.result()
+        except FutureCancelledError:
+            return ContainerOutcome(container, error="interrupted"), False
+        except KilledWorker:
+            return ContainerOutcome(
+                container, error=f"{describe_unit(unit)}: its worker died too often"), True
+        except Exception as e:  # the unit's code raised on every try
+            # Only the type: a worker's exception text may quote the data it choked on.
+            return ContainerOutcome(
+                container, error=f"{describe_unit(unit)}: failed on a worker "
+                f"({type(e).__name__})"), False
+        outcome = result.outcome
+        if result.part is not None:
+            try:
+                outcome.hits = read_hit_part(result.part)
+            except OSError as e:
+                outcome.error = outcome.error or (
+                    f"{describe_unit(unit)}: hits part unreadable ({type(e).__name__})")
+        return outcome, False
+
+
+class _UnitResult:
+    """What a worker sends back: the outcome, with its hits left in a Parquet part if many."""
+
+    __slots__ = ("outcome", "part")
+
+    def __init__(self, outcome: ContainerOutcome, part: str | None) -> None:
+        self.outcome = outcome
+        self.part = part
+
+    def __reduce__(self):
+        return (_UnitResult, (self.outcome, self.part))
+
+
+# -- worker side ------------------------------------------------------------------------------
+
+#: Detectors built in this worker process, by the digest of their recipe.
+_DETECTORS: dict[str, Detector] = {}
+_DETECTORS_LOCK = threading.Lock()
+
+
+class _ScanState(WorkerPlugin):
+    """The scan's shared state, installed on every worker."""
+
+    def __init__(
+        self,
+        sources: list[Source],
+        detector: Detector,
+        options: ScanOptions,
+        key: bytes,
+        parts_url: str | None,
+        inline_hits: int,
+    ) -> None:
+        self.sources = sources
+        self.recipe = detector_recipe(detector)
+        self.recipe_digest = hashlib.sha256(pickle.dumps(self.recipe)).hexdigest()
+        self.options = options
+        self.key = key
+        self.parts_url = parts_url
+        self.inline_hits = inline_hits
+
+    def setup(self, worker: Any) -> None:
+        self._lock = threading.Lock()
+
+    def teardown(self, worker: Any) -> None:
+        for source in self.sources:
+            # Closing a source on a worker must not fail the worker.
+            with contextlib.suppress(Exception):
+                source.close()
+
+    def detector(self) -> Detector:
+        with _DETECTORS_LOCK:
+            found = _DETECTORS.get(self.recipe_digest)
+            if found is None:
+                recognizers, language, fast = self.recipe
+                found = Detector(recognizers, language=language, fast=fast)
+                if len(_DETECTORS) >= 4:
+                    _DETECTORS.clear()
+                _DETECTORS[self.recipe_digest] = found
+            return found
+
+    def run(self, index: int, unit: Unit) -> _UnitResult:
+        source = self.sources[unit.source]
+        scanner = ContainerScanner(source, self.detector(), self.options, self.key)
+        outcome = run_task(scanner, source, unit.task, None)
+        part = None
+        if self.parts_url and len(outcome.hits) > self.inline_hits:
+            part = f"{self.parts_url}/unit-{index:06d}.parquet"
+            write_hit_part(outcome.hits, part)
+            outcome.hits = []
+        return _UnitResult(outcome, part)
+
+
+def _run_unit(plugin_name: str, index: int, unit: Unit) -> _UnitResult:
+    state: _ScanState = get_worker().plugins[plugin_name]
+    return state.run(index, unit)
+
+
+# -- hit parts --------------------------------------------------------------------------------
+
+_HIT_FIELDS = ("source", "container", "field", "row", "start", "end", "entity", "score",
+               "masked", "value_hash", "value")
+
+
+def write_hit_part(hits: Sequence[Hit], url: str) -> None:
+    """Write ``hits`` as one Parquet file at ``url`` (a path or an fsspec URL)."""
+    import fsspec
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([
+        ("source", pa.string()), ("container", pa.string()), ("field", pa.string()),
+        ("row", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
+        ("entity", pa.string()), ("score", pa.float64()), ("masked", pa.string()),
+        ("value_hash", pa.string()), ("value", pa.string()),
+    ])
+    table = pa.table({name: [getattr(h, name) for h in hits] for name in _HIT_FIELDS},
+                     schema=schema)
+    fs, path = fsspec.core.url_to_fs(url)
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    with fs.open(path, "wb") as f:
+        pq.write_table(table, f)
+
+
+def _remove_parts(url: str) -> None:
+    """Remove a scan's parts folder once every part was gathered (or the scan failed)."""
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(url)
+    with contextlib.suppress(FileNotFoundError):
+        fs.rm(path, recursive=True)
+
+
+def read_hit_part(url: str) -> list[Hit]:
+    """The hits of one part, then the part deleted."""
+    import fsspec
+    import pyarrow.parquet as pq
+
+    fs, path = fsspec.core.url_to_fs(url)
+    with fs.open(path, "rb") as f:
+        rows = pq.read_table(f).to_pylist()
+    fs.rm(path)
+    return [Hit(**row) for row in rows]

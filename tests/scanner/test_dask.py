@@ -1,0 +1,274 @@
+"""Scans on a Dask cluster give the inventory of a local scan, survive lost workers, read S3.
+
+A ``LocalCluster`` of two worker processes (one thread each) listens on loopback only, with
+``allowed-failures`` at 1: a unit whose worker dies once is rerun, a unit that kills two
+workers is failed. An S3-compatible server (moto's server mode) runs on 127.0.0.1 for the
+module. Nothing here waits on a clock to decide an outcome: the lost-worker test makes one
+unit block on a marker file until the test has killed the process running it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import distributed
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from dask_helpers import BlockingLogSource, PoisonLogSource
+
+from benchmarks.gen_logs import lines
+from derbes.reports.ci import exit_code
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine import cluster as dask_cluster
+from derbes.scanner.engine.cluster import DaskExecutor
+from derbes.scanner.run import EXIT_INCOMPLETE, RunSpec, run_scan
+from derbes.scanner.sources import open_source
+from derbes.scanner.sources.logs import LogSource
+
+pytestmark = pytest.mark.slow
+
+KEY = "derbes-dask-test-key-0123456789"
+BUCKET = "derbes-dask-test"
+#: A log bigger than twice the smallest range (parallel.MIN_RANGE_BYTES, 2 MiB): the cluster
+#: scans it in byte ranges, the local scan (one job) in one piece.
+BIG_LOG_LINES = 30_000
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[str]:
+    """An S3-compatible server on loopback, and the environment that points s3fs at it."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    with pytest.MonkeyPatch.context() as mp:
+        # Credentials from the environment only, as in production; these are moto's.
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        mp.setenv("AWS_ENDPOINT_URL", endpoint)
+        try:
+            yield endpoint
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def client(s3_server: str) -> Iterator[distributed.Client]:
+    """Two worker processes on loopback; the workers inherit the S3 environment."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.CRITICAL,
+    ) as cluster, Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Logs (four small files and one big enough to be cut), a Parquet file, a SQLite file."""
+    root = tmp_path_factory.mktemp("dask-corpus")
+    logs = root / "logs"
+    logs.mkdir()
+    text = lines(BIG_LOG_LINES + 4 * 500, seed=17)
+    for i in range(4):
+        (logs / f"app-{i}.log").write_text(
+            "\n".join(text[i * 500:(i + 1) * 500]) + "\n", encoding="utf-8")
+    (logs / "big.log").write_text("\n".join(text[2000:]) + "\n", encoding="utf-8")
+    rows = _people(300)
+    tables = root / "tables"
+    tables.mkdir()
+    pq.write_table(pa.table({k: [r[k] for r in rows] for k in rows[0]}), tables / "clients.parquet")
+    db = root / "crm.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE clients (id INTEGER PRIMARY KEY, full_name TEXT, iin TEXT, "
+                     "phone TEXT, email TEXT, note TEXT)")
+        conn.executemany("INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?)",
+                         [(i + 1, r["full_name"], r["iin"], r["phone"], r["email"], r["note"])
+                          for i, r in enumerate(rows)])
+    return {"logs": logs, "tables": tables / "clients.parquet", "db": db, "root": root}
+
+
+def _people(n: int) -> list[dict]:
+    from faker import Faker
+
+    from derbes.detectors.faker_kz import KazakhProvider
+
+    fake = Faker("ru_RU")
+    fake.add_provider(KazakhProvider)
+    fake.seed_instance(23)
+    return [
+        {
+            "full_name": fake.russian_name(),
+            "iin": fake.iin(),
+            "phone": fake.kz_phone(),
+            "email": fake.email(),
+            "note": f"звонок клиенту {fake.kz_phone()}" if i % 3 == 0 else "без замечаний",
+        }
+        for i in range(n)
+    ]
+
+
+def _rows(path: Path, drop: tuple[str, ...] = ("scan_id", "scanned_at")) -> list[dict]:
+    rows = [{k: v for k, v in r.items() if k not in drop}
+            for r in pq.read_table(path).to_pylist()]
+    return sorted(rows, key=lambda r: sorted((k, repr(v)) for k, v in r.items()))
+
+
+def _spec(corpus: dict[str, Path], out: Path, **kw) -> RunSpec:
+    return RunSpec(
+        sources=[str(corpus["logs"]), str(corpus["tables"]), f"sqlite:///{corpus['db']}"],
+        out=out, formats=["parquet"], hits=True, seed=7, quiet=True, jobs=1, **kw)
+
+
+# -- the same inventory -----------------------------------------------------------------------
+
+
+def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("DERBES_HASH_KEY", KEY)
+    # Every unit with hits writes them as a Parquet part: the gathering path is exercised.
+    monkeypatch.setattr(dask_cluster, "INLINE_HITS", 0)
+    local = run_scan(_spec(corpus, tmp_path / "local"))
+    remote = run_scan(_spec(corpus, tmp_path / "dask", dask=client.scheduler.address))
+    assert remote == local
+    findings = _rows(tmp_path / "local" / "findings.parquet")
+    assert {f["source_kind"] for f in findings} == {"log", "file", "database"}
+    assert _rows(tmp_path / "dask" / "findings.parquet") == findings
+    assert _rows(tmp_path / "dask" / "hits.parquet") == _rows(tmp_path / "local" / "hits.parquet")
+    # The parts were gathered and removed.
+    assert not list((tmp_path / "dask").rglob("unit-*.parquet"))
+
+
+def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client):
+    source = LogSource(str(corpus["logs"]))
+    executor = DaskExecutor(client=client)
+    from derbes.scanner.engine.units import plan_units
+
+    units = plan_units([source], [list(source.containers())], executor.parallelism())
+    big = [u for u in units if u.task.container.name.endswith("big.log")]
+    assert len(big) > 1, "the big log should be scanned in several byte ranges"
+
+
+# -- lost workers -----------------------------------------------------------------------------
+
+
+def test_a_killed_worker_has_its_unit_rerun(corpus, client, tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for p in corpus["logs"].glob("app-*.log"):
+        (logs / p.name).write_bytes(p.read_bytes())
+    (logs / "block.log").write_bytes((corpus["logs"] / "app-0.log").read_bytes())
+    options = ScanOptions(hash_key=KEY.encode())
+    expected = scan([LogSource(str(logs))], options)
+
+    source = BlockingLogSource(str(logs), markers=str(markers))
+    done: dict = {}
+
+    def run() -> None:
+        done["result"] = scan([source], options, executor=DaskExecutor(client=client))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        started = markers / "started"
+        _wait_for(started.exists, "the blocking unit to start")
+        pid = int(started.read_text())
+        os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=300)
+        assert not thread.is_alive(), "the scan did not finish after its worker was killed"
+    finally:
+        (markers / "release").write_text("")  # never leave a unit waiting
+    attempts = (markers / "attempts").read_text().split()
+    assert len(attempts) == 2 and attempts[0] == str(pid) and attempts[1] != str(pid)
+    result = done["result"]
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    assert sorted(c.container for c in result.containers) == sorted(
+        c.container for c in expected.containers)
+    assert _strip(result.findings) == _strip(expected.findings)
+
+
+def test_a_unit_that_keeps_killing_workers_fails_its_part_only(corpus, client, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for p in corpus["logs"].glob("app-*.log"):
+        (logs / p.name).write_bytes(p.read_bytes())
+    (logs / "poison.log").write_text("2026-01-01T00:00:00 nothing\n")
+    options = ScanOptions(hash_key=KEY.encode())
+    result = scan([PoisonLogSource(str(logs))], options, executor=DaskExecutor(client=client))
+    source = result.sources[0]
+    assert source.status == "partial"
+    assert len(source.errors) == 1 and "poison.log" in source.errors[0]
+    assert "worker died" in source.errors[0]
+    scanned = {c.container for c in result.containers if not any(
+        n.startswith("error:") for n in c.notes)}
+    assert scanned == {str(p) for p in logs.glob("app-*.log")}
+    assert exit_code(result, []) == EXIT_INCOMPLETE
+
+
+# -- object storage ---------------------------------------------------------------------------
+
+
+def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, tmp_path):
+    import boto3
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    for p in sorted(corpus["logs"].glob("app-*.log")):
+        s3.upload_file(str(p), BUCKET, f"logs/{p.name}")
+    s3.upload_file(str(corpus["tables"]), BUCKET, "tables/clients.parquet")
+    options = ScanOptions(hash_key=KEY.encode())
+    disk_logs = tmp_path / "logs"
+    disk_logs.mkdir()
+    for p in corpus["logs"].glob("app-*.log"):
+        (disk_logs / p.name).write_bytes(p.read_bytes())
+    on_disk = scan([LogSource(str(disk_logs)), open_source(str(corpus["tables"]))], options)
+    sources = [open_source(f"s3://{BUCKET}/logs/"), open_source(f"s3://{BUCKET}/tables/")]
+    local = scan(sources, options)
+    remote = scan(sources, options, executor=DaskExecutor(client=client))
+    assert [s.status for s in local.sources] == ["ok", "ok"]
+    assert _by_name(remote.findings) == _by_name(local.findings) == _by_name(on_disk.findings)
+    assert {c.container for c in remote.containers} == {
+        f"s3://{BUCKET}/logs/app-{i}.log" for i in range(4)} | {
+        f"s3://{BUCKET}/tables/clients.parquet"}
+    assert len(local.findings) > 5
+
+
+def _strip(findings) -> list[tuple]:
+    return sorted((f.container, f.field or "", f.entity, f.hits, f.rows_with_hits,
+                   f.distinct_values, f.score_max, f.examples) for f in findings)
+
+
+def _by_name(findings) -> list[tuple]:
+    return sorted((os.path.basename(f.container), f.field or "", f.entity, f.hits,
+                   f.rows_with_hits, f.distinct_values, f.score_max, f.examples)
+                  for f in findings)
+
+
+def _wait_for(check, what: str, limit: float = 120.0) -> None:
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {limit:.0f} s for {what}")
+        time.sleep(0.05)
