@@ -288,8 +288,10 @@ def _first_lines(path: str, starts: list[int]) -> list[int | None]:
     """1-based line numbers at each byte offset of ``starts`` (sorted), in one read."""
     out: list[int | None] = []
     line, pos = 1, 0
+    from derbes.scanner.sources.remote import is_remote, open_remote
+
     try:
-        with open(path, "rb") as f:
+        with (open_remote(path, path) if is_remote(path) else open(path, "rb")) as f:
             for start in starts:
                 while pos < start:
                     block = f.read(min(4 << 20, start - pos))
@@ -298,6 +300,6 @@ def _first_lines(path: str, starts: list[int]) -> list[int | None]:
                     line += block.count(b"\n")
                     pos += len(block)
                 out.append(line)
-    except OSError:
+    except (OSError, SourceError):
         return [None] * len(starts)  # the ranges count for themselves (or fail and say why)
     return out

@@ -28,6 +28,7 @@ from derbes.scanner.sources.base import (
 )
 from derbes.scanner.sources.discovery import NothingMatched, find_files
 from derbes.scanner.sources.logs import LogSource
+from derbes.scanner.sources.remote import find_remote, is_remote
 
 __all__ = [
     "Batch",
@@ -83,12 +84,15 @@ def open_source(spec: str, **options: Any) -> Source:
     unknown = sorted(set(options) - known)
     if unknown:
         raise TypeError(f"open_source() got unknown options: {', '.join(unknown)}")
-    if "://" in spec:
+    if is_remote(spec):  # s3://, gs://...: files on shared storage
+        found, _ = find_remote(spec, options.get("include", ()), options.get("exclude", ()))
+        cls: type = TabularSource if all(is_tabular(u) for u, _ in found) else LogSource
+    elif "://" in spec:
         check_scheme(spec)
         # Imported here: the database drivers are not needed to scan files.
         from derbes.scanner.sources.sql import SqlSource
 
-        cls: type = SqlSource
+        cls = SqlSource
     elif spec == "-":
         cls = LogSource
     else:
@@ -115,7 +119,8 @@ def check_scheme(url: str) -> None:
     near = difflib.get_close_matches(scheme.split("+")[0], bases, n=1, cutoff=0.7)
     hint = f" (did you mean {near[0]}://?)" if near else ""
     raise SourceError(mask_url(url), f"unsupported URL scheme '{scheme}'{hint}; derbes scans "
-                      f"{', '.join(DB_SCHEMES)}; files and folders are given by their path")
+                      f"{', '.join(DB_SCHEMES)}; files and folders are given by their path, or "
+                      "by an object store URL (s3://, gs://)")
 
 
 def _keywords(cls: type) -> frozenset[str]:

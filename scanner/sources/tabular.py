@@ -24,6 +24,7 @@ import math
 import os
 import random
 from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, time
 from typing import Any
 
@@ -35,6 +36,7 @@ from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.discovery import find_files, iso_mtime
 from derbes.scanner.sources.encoding import detect_encoding
+from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
 #: File name endings read as Parquet / as CSV (compressed CSV is decompressed by Arrow).
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
@@ -79,7 +81,7 @@ class TabularSource:
         if sample_rows < 0:
             raise ValueError("sample_rows must be 0 (all rows) or positive")
         self.spec = spec
-        self.name = name or spec
+        self.name = name or display_url(spec)
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self.include_columns = tuple(c.lower() for c in include_columns)
@@ -97,8 +99,14 @@ class TabularSource:
         A file whose schema cannot be read is still listed, with ``meta["error"]``; reading it
         raises ``SourceError``, so one bad file makes the source partial, not failed.
         """
+        listed: dict[str, dict] = {}
         try:
-            paths, self.warnings = find_files(self.spec, self.include, self.exclude)
+            if is_remote(self.spec):  # s3://, gs://...: sizes and times come with the listing
+                found, self.warnings = find_remote(self.spec, self.include, self.exclude)
+                listed = dict(found)
+                paths = list(listed)
+            else:
+                paths, self.warnings = find_files(self.spec, self.include, self.exclude)
         except SourceError as e:
             raise SourceError(self.name, e.reason) from e
         tabular = [p for p in paths if is_tabular(p)]
@@ -108,19 +116,22 @@ class TabularSource:
         if not tabular:
             raise SourceError(self.name, f"no Parquet or CSV files match {self.spec!r}")
         for path in tabular:
-            yield self._describe(path)
+            yield self._describe(path, listed.get(path))
 
-    def _describe(self, path: str) -> Container:
+    def _describe(self, path: str, listed: dict | None = None) -> Container:
         fmt = _format(path)
         meta: dict[str, Any] = {"format": fmt}
         try:
-            st = os.stat(path)
-            meta.update(size=st.st_size, mtime=iso_mtime(st.st_mtime))
+            if listed is not None:
+                meta.update(listed)
+            else:
+                st = os.stat(path)
+                meta.update(size=st.st_size, mtime=iso_mtime(st.st_mtime))
             if fmt == "parquet":
-                with pq.ParquetFile(path) as pf:
+                with _opened(path) as where, pq.ParquetFile(where) as pf:
                     schema = pf.schema_arrow
                     meta["rows"] = pf.metadata.num_rows
-            elif st.st_size == 0:
+            elif meta.get("size") == 0:
                 return Container(name=path, kind="file", meta=meta)
             else:
                 options = _csv_options(path)
@@ -182,7 +193,7 @@ class TabularSource:
         )
 
     def _read_parquet(self, path: str, columns: list[str], emitter: _Emitter):
-        with pq.ParquetFile(path) as pf:
+        with _opened(path) as where, pq.ParquetFile(where) as pf:
             return (yield from self._sample_parquet(pf, columns, emitter))
 
     def _sample_parquet(self, pf: pq.ParquetFile, columns: list[str], emitter: _Emitter):
@@ -405,7 +416,9 @@ def _csv_options(path: str) -> dict[str, str]:
     """Encoding and delimiter guessed from the first 64 KiB."""
     lower = path.lower()
     opener = gzip.open if lower.endswith(".gz") else bz2.open if lower.endswith(".bz2") else open
-    with opener(path, "rb") as f:
+    if opener is open and is_remote(path):  # already a file object: read it as it is
+        opener = _as_is
+    with _opened(path) as where, opener(where, "rb") as f:
         head = f.read(_HEAD)
     codec, _ = detect_encoding(head, at_eof=len(head) < _HEAD)
     if codec == "binary":
@@ -450,7 +463,27 @@ def _csv_reader(
             quoted_strings_can_be_null=False,
         )
     read = pacsv.ReadOptions(encoding=options["encoding"], block_size=block_size)
-    return pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    where: Any = path
+    if is_remote(path):  # Arrow reads the object as a stream, decompressing by its ending
+        lower = path.lower()
+        where = open_remote(path, path)
+        if lower.endswith((".gz", ".bz2")):
+            where = pa.CompressedInputStream(where, "gzip" if lower.endswith(".gz") else "bz2")
+    return pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert)
+
+
+def _as_is(f: Any, mode: str) -> Any:
+    return nullcontext(f)
+
+
+@contextmanager
+def _opened(path: str) -> Iterator[Any]:
+    """``path`` itself for a local file; for an object on shared storage, the object opened."""
+    if not is_remote(path):
+        yield path
+        return
+    with open_remote(path, path) as f:
+        yield f
 
 
 def _straddles(e: pa.ArrowInvalid) -> bool:

@@ -272,3 +272,19 @@ def _wait_for(check, what: str, limit: float = 120.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"waited {limit:.0f} s for {what}")
         time.sleep(0.05)
+
+
+def test_credentials_in_a_storage_url_are_refused_and_not_echoed(s3_server):
+    from derbes.scanner.errors import SourceError
+
+    with pytest.raises(SourceError) as caught:
+        LogSource("s3://AKIAEXAMPLE:hunter2secret@bucket/logs/").containers().__next__()
+    assert "environment" in str(caught.value)
+    assert "hunter2secret" not in str(caught.value) and "AKIAEXAMPLE" not in str(caught.value)
+
+
+def test_a_missing_bucket_is_a_clear_source_error(s3_server):
+    from derbes.scanner.errors import SourceError
+
+    with pytest.raises(SourceError, match="no such bucket"):
+        list(LogSource("s3://derbes-no-such-bucket/logs/").containers())

@@ -59,6 +59,7 @@ from derbes.scanner.sources.logs.decompress import (
     read_blocks,
 )
 from derbes.scanner.sources.logs.lines import CUT_WINDOW, ReadState, line_batches, text_chunks
+from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
 STDIN = "<stdin>"
 
@@ -85,7 +86,7 @@ class LogSource:
         if batch_bytes < 1:
             raise ValueError("batch_bytes must be positive")
         self.spec = spec
-        self.name = name or (STDIN if spec == "-" else spec)
+        self.name = name or (STDIN if spec == "-" else display_url(spec))
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self.max_line_bytes = max_line_bytes
@@ -100,6 +101,14 @@ class LogSource:
         """One container per file, sorted by path. Raises ``SourceError`` if none match."""
         if self.spec == "-":
             yield Container(name=STDIN, kind="file")
+            return
+        if is_remote(self.spec):
+            try:
+                found, _ = find_remote(self.spec, self.include, self.exclude)
+            except SourceError as e:
+                raise SourceError(self.name, e.reason) from e
+            for url, meta in found:
+                yield Container(name=url, kind="file", meta=meta)
             return
         try:
             paths, listed = find_files(self.spec, self.include, self.exclude)
@@ -130,11 +139,18 @@ class LogSource:
             return
         f = self._open(path)
         with f:
+            if is_remote(path):  # an object: its size and time as listed
+                size = container.meta.get("size")
+                mtime = container.meta.get("mtime")
+                yield from self._read_stream(container, f, size, None, mtime)
+                return
             st = os.fstat(f.fileno())
             limit = st.st_size if stat.S_ISREG(st.st_mode) else None
             yield from self._read_stream(container, f, limit, st)
 
     def _open(self, path: str):
+        if is_remote(path):
+            return open_remote(path, self.name)
         try:
             return open(path, "rb")
         except FileNotFoundError as e:
@@ -145,10 +161,16 @@ class LogSource:
             raise SourceError(self.name, e.strerror or str(e), path) from e
 
     def _read_stream(
-        self, container: Container, f, limit: int | None, st: os.stat_result | None
+        self,
+        container: Container,
+        f,
+        limit: int | None,
+        st: os.stat_result | None,
+        mtime: str | None = None,
     ) -> Iterator[LineBatch | ContainerDone]:
         path = container.name
-        mtime = iso_mtime(st.st_mtime) if st is not None else None
+        if st is not None:
+            mtime = iso_mtime(st.st_mtime)
         state = ReadState()
         try:
             head = f.read(min(_HEAD, limit) if limit is not None else _HEAD)
@@ -207,7 +229,7 @@ class LogSource:
         if container.name == STDIN:
             return []
         with self._open(container.name) as f:
-            size = os.fstat(f.fileno()).st_size
+            size = self._size(f, container)
             head = f.read(_HEAD)
             if compression(head) or detect_encoding(head, len(head) < _HEAD)[0] in (
                 *WIDE,
@@ -237,7 +259,8 @@ class LogSource:
         """
         path = container.name
         with self._open(path) as f:
-            st = os.fstat(f.fileno())
+            mtime = (container.meta.get("mtime") if is_remote(path)
+                     else iso_mtime(os.fstat(f.fileno()).st_mtime))
             head = f.read(_HEAD)
             if compression(head):
                 raise SourceError(self.name, "compressed file cannot be read by range", path)
@@ -252,7 +275,13 @@ class LogSource:
             blocks = read_blocks(raw, None)
             chunks = text_chunks(blocks, codec, strip_bom=start == 0, state=state)
             yield from self._lines(chunks, codec, note, first_line, state, path)
-        yield state.done(iso_mtime(st.st_mtime))
+        yield state.done(mtime)
+
+    def _size(self, f, container: Container) -> int:
+        if is_remote(container.name):
+            size = container.meta.get("size")
+            return int(size) if size is not None else int(f.size)
+        return os.fstat(f.fileno()).st_size
 
     def close(self) -> None:
         """Nothing to release: each file is closed when its reading ends."""
