@@ -179,6 +179,11 @@ def scan(
         metavar="N", help="Connections per database.")] = 4,
     jobs: Annotated[int, typer.Option(
         metavar="N", help="Worker processes for logs; 0 means all cores.")] = 0,
+    dask: Annotated[str | None, typer.Option(
+        metavar="ADDRESS",
+        help="Run the scan on a Dask cluster, given its scheduler (tcp://scheduler:8786); "
+        "also DERBES_DASK_SCHEDULER or dask: in the config. See docs/scale.md.",
+        show_default="this machine")] = None,
     statement_timeout: Annotated[float, typer.Option(
         metavar="SECONDS", help="Seconds before a database query is cancelled.")] = 30.0,
     max_rows_per_second: Annotated[float | None, typer.Option(
@@ -263,6 +268,7 @@ def scan(
         quiet=quiet,
         allow_empty=allow_empty,
         scan_databases=scan_databases,
+        dask=dask,
     )
     stop = threading.Event()
 

@@ -28,6 +28,7 @@ from derbes.scanner.errors import ConfigError
 from derbes.scanner.policy.flags import FLAGS
 from derbes.scanner.policy.model import Category, Country
 from derbes.scanner.policy.yamldoc import YamlDoc, load_yaml, pydantic_messages
+from derbes.scanner.sources.remote import is_remote
 
 #: Report formats the ``output.formats`` list accepts (``derbes.reports.FORMATS``).
 REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")
@@ -69,9 +70,16 @@ def _check_url(url: str) -> str:
     except ValueError as e:
         raise ValueError(f"'{shown}' is a malformed URL: {e}") from e
     scheme = parts.scheme.lower()
+    if scheme not in DB_SCHEMES and is_remote(url):
+        # Files on an object store (s3://bucket/logs/): credentials come from the environment.
+        if "@" in parts.netloc:
+            raise ValueError(f"'{shown}': credentials in a storage URL are refused; give them "
+                             "through the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID...)")
+        return url
     if scheme not in DB_SCHEMES:
         raise ValueError(f"unsupported URL scheme '{parts.scheme}' in '{shown}'; use one of "
-                         f"{', '.join(DB_SCHEMES)} (files and logs go under path:)")
+                         f"{', '.join(DB_SCHEMES)} (files and logs go under path:, or url: "
+                         "s3://... for an object store)")
     if scheme == "sqlite":
         if parts.netloc:
             raise ValueError(f"'{shown}': an SQLite URL has no host (sqlite:///relative.db or "

@@ -426,7 +426,8 @@ def _apply_policy(
 
 class _Progress:
     """Progress on standard error: a bar on a terminal; elsewhere (CI logs) a plain line every
-    :data:`PROGRESS_EVERY` seconds with containers done of planned and megabytes read.
+    :data:`PROGRESS_EVERY` seconds with units (tables, files, byte ranges of large files) done
+    of planned, and megabytes read.
 
     Called as the engine's ``Progress``: ``(source, container, done, total, bytes_read=0)``,
     once per container finished, from any executor that can count them.
@@ -459,7 +460,7 @@ class _Progress:
         if now - self.last >= self.every or done == total:
             self.last = now
             self.stream.write(f"derbes: progress {_short_name(source)}: {done} of {total} "
-                              f"containers, {self.bytes / 1e6:.1f} MB read\n")
+                              f"units, {self.bytes / 1e6:.1f} MB read\n")
             self.stream.flush()
 
     def finish(self) -> None:

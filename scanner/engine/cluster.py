@@ -75,12 +75,13 @@ class DaskExecutor:
         parts_url: str | None = None,
         inline_hits: int | None = None,
         retries: int = RETRIES,
+        connect_timeout: str = "30s",
     ) -> None:
         if client is None:
             if not address:
                 raise ClusterError("no Dask scheduler address (--dask tcp://host:8786)")
             try:
-                client = Client(address, timeout="30s", set_as_default=False)
+                client = Client(address, timeout=connect_timeout, set_as_default=False)
             except (OSError, TimeoutError) as e:
                 raise ClusterError(f"cannot reach the Dask scheduler at {address}: "
                                    f"{type(e).__name__}") from e

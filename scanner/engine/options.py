@@ -11,8 +11,9 @@ DISTINCT_CAP = 100_000
 #: Values whose hash is remembered per container scanner (and parsed timestamps).
 MEMO_SIZE = 50_000
 
-#: Progress callback, called once per finished container by whichever executor runs it:
-#: (source name, container name, containers done, containers planned, bytes read by it).
+#: Progress callback, called once per finished unit (a table, a file, or a byte range of a
+#: large file) by whichever executor runs it: (source name, container name, units done,
+#: units planned, bytes read by the unit).
 Progress = Callable[[str, str, int, int, int], None]
 
 

@@ -106,13 +106,12 @@ def scan_log_containers(
     finished: list[int] = []
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
+        # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
         parts.setdefault(task.index, []).append((task, outcome))
         pending_parts[task.index] -= 1
-        if pending_parts[task.index] == 0:
-            finished.append(task.index)
-            if progress:
-                progress(source.name, task.container.name, len(finished), len(containers),
-                         sum(o.bytes for _, o in parts[task.index]))
+        finished.append(task.index)
+        if progress:
+            progress(source.name, task.container.name, len(finished), len(tasks), outcome.bytes)
 
     scanner = ContainerScanner(source, detector, options, key)
     for task in local:

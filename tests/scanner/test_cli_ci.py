@@ -457,8 +457,8 @@ def test_progress_off_a_terminal_is_a_plain_line_every_few_seconds():
         progress("logs", f"{done}.log", done, 10, 2_000_000)
     progress.finish()
     lines = pipe.text.splitlines()
-    assert lines == ["derbes: progress logs: 5 of 10 containers, 10.0 MB read",
-                     "derbes: progress logs: 10 of 10 containers, 20.0 MB read"]
+    assert lines == ["derbes: progress logs: 5 of 10 units, 10.0 MB read",
+                     "derbes: progress logs: 10 of 10 units, 20.0 MB read"]
     assert "\r" not in pipe.text and "█" not in pipe.text
 
 
@@ -470,7 +470,7 @@ def test_scan_prints_progress_lines_to_a_pipe(derbes, tmp_path, monkeypatch):
         iin_log(folder / f"{i}.log")
     code, out, err = derbes("scan", folder, "--out", tmp_path / "o", "--jobs", "1")
     assert code == 0
-    assert f"derbes: progress {folder}: 3 of 3 containers" in err
+    assert f"derbes: progress {folder}: 3 of 3 units" in err
     assert "derbes: progress" not in out
 
 

@@ -29,6 +29,7 @@ from derbes.reports.ci import exit_code
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.engine import cluster as dask_cluster
 from derbes.scanner.engine.cluster import DaskExecutor
+from derbes.scanner.engine.units import plan_units
 from derbes.scanner.run import EXIT_INCOMPLETE, RunSpec, run_scan
 from derbes.scanner.sources import open_source
 from derbes.scanner.sources.logs import LogSource
@@ -37,9 +38,9 @@ pytestmark = pytest.mark.slow
 
 KEY = "derbes-dask-test-key-0123456789"
 BUCKET = "derbes-dask-test"
-#: A log bigger than twice the smallest range (parallel.MIN_RANGE_BYTES, 2 MiB): the cluster
-#: scans it in byte ranges, the local scan (one job) in one piece.
-BIG_LOG_LINES = 30_000
+#: A log of about 800 KB: with the smallest range lowered to 64 KiB (``small_ranges``), the
+#: cluster scans it in byte ranges, the local scan (one job) in one piece.
+BIG_LOG_LINES = 4_000
 
 
 # -- fixtures ---------------------------------------------------------------------------------
@@ -82,6 +83,14 @@ def client(s3_server: str) -> Iterator[distributed.Client]:
         silence_logs=logging.CRITICAL,
     ) as cluster, Client(cluster, set_as_default=False) as client:
         yield client
+
+
+@pytest.fixture
+def small_ranges(monkeypatch) -> None:
+    """Ranges from 64 KiB, so that a test-sized log is cut (units are planned by the client)."""
+    from derbes.scanner.engine import parallel
+
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +153,8 @@ def _spec(corpus: dict[str, Path], out: Path, **kw) -> RunSpec:
 # -- the same inventory -----------------------------------------------------------------------
 
 
-def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path, monkeypatch):
+def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path, monkeypatch,
+                                                       small_ranges):
     monkeypatch.setenv("DERBES_HASH_KEY", KEY)
     # Every unit with hits writes them as a Parquet part: the gathering path is exercised.
     monkeypatch.setattr(dask_cluster, "INLINE_HITS", 0)
@@ -159,11 +169,9 @@ def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path,
     assert not list((tmp_path / "dask").rglob("unit-*.parquet"))
 
 
-def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client):
+def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client, small_ranges):
     source = LogSource(str(corpus["logs"]))
     executor = DaskExecutor(client=client)
-    from derbes.scanner.engine.units import plan_units
-
     units = plan_units([source], [list(source.containers())], executor.parallelism())
     big = [u for u in units if u.task.container.name.endswith("big.log")]
     assert len(big) > 1, "the big log should be scanned in several byte ranges"
@@ -288,3 +296,45 @@ def test_a_missing_bucket_is_a_clear_source_error(s3_server):
 
     with pytest.raises(SourceError, match="no such bucket"):
         list(LogSource("s3://derbes-no-such-bucket/logs/").containers())
+
+
+def test_config_names_the_cluster_and_object_store_sources(tmp_path, monkeypatch):
+    from derbes.scanner.config import load_config
+    from derbes.scanner.errors import ConfigError
+    from derbes.scanner.run import _merge_config
+
+    path = tmp_path / "derbes.yaml"
+    path.write_text(
+        "version: 1\n"
+        "sources:\n"
+        "  - name: archive\n"
+        "    url: s3://logs-archive/2026/\n"
+        "dask:\n"
+        "  scheduler: tcp://scheduler:8786\n"
+        "  parts: s3://derbes-work/parts\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.sources[0].url == "s3://logs-archive/2026/"
+    spec, sources = _merge_config(RunSpec(config=path))
+    assert (spec.dask, spec.dask_parts) == ("tcp://scheduler:8786", "s3://derbes-work/parts")
+    assert [s.spec for s in sources] == ["s3://logs-archive/2026/"]
+    # The command line wins over the file.
+    spec, _ = _merge_config(RunSpec(config=path, dask="tcp://other:8786"))
+    assert spec.dask == "tcp://other:8786"
+    path.write_text(
+        "version: 1\nsources:\n  - name: archive\n    url: s3://KEY:SECRET@logs/\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError, match="credentials in a storage URL") as caught:
+        load_config(path)
+    assert "SECRET" not in str(caught.value)
+
+
+def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path):
+    import socket
+
+    from derbes.scanner.errors import ClusterError
+
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ClusterError, match=f"127.0.0.1:{port}"):
+        DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout="2s")
