@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from derbes.reports import i18n
+from derbes.reports import i18n, texts
 from derbes.reports._common import (
     category_label,
     check_lang,
@@ -87,7 +87,8 @@ def build_junit(result: ScanResult, lang: str = "en",
                         used.add(i)
                         detail = detail or text_in(v["explanation"], lang)
                         if v["article"]:
-                            detail = f"{detail} ({text_in(v['article'], lang)})".strip()
+                            cited = texts.cite(text_in(v["article"], lang), lang)
+                            detail = f"{detail} ({cited})".strip()
                 line = f"{flag}: {i18n.flag_title(flag, lang)}"
                 lines.append(f"{line}. {detail}" if detail else line)
                 if flag_fails(result, flag, wanted):

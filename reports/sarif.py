@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from derbes.reports import i18n
+from derbes.reports import i18n, texts
 from derbes.reports._common import (
     category_label,
     check_lang,
@@ -157,7 +157,7 @@ def build_sarif(result: ScanResult, lang: str = "en",
             "defaultConfiguration": {"level": level(flag)},
             "properties": {"tags": ["personal-data", "policy", "law-94-V"]},
         }
-        article = text_in(info.get("article"), lang)
+        article = texts.cite(text_in(info.get("article"), lang), lang)
         if article:
             r["help"] = {"text": f"{title}. {article}"}
             r["properties"]["article"] = article

@@ -102,3 +102,12 @@ def test_fingerprints_hold_no_value_and_are_stable():
 def test_artifact_uri():
     assert artifact_uri("/var/log/app log.txt") == "file:///var/log/app%20log.txt"
     assert artifact_uri("logs/app.log") == "logs/app.log"
+
+
+@pytest.mark.parametrize(("lang", "cited"), [("ru", "Закон № 94-V, ст. 7; ст. 12 п. 1"),
+                                             ("kk", "№ 94-V Заң, 7-бап; 12-баптың 1-тармағы"),
+                                             ("en", "Law 94-V, Art. 7; Art. 12(1)")])
+def test_rule_help_cites_the_law_in_the_report_language(lang, cited):
+    rules = build_sarif(make_result(), lang=lang)["runs"][0]["tool"]["driver"]["rules"]
+    rule = next(r for r in rules if r["id"] == "UNDECLARED_CATEGORY")
+    assert rule["properties"]["article"] == cited
