@@ -248,7 +248,7 @@ def _wide_result(tmp_path, sources: int = 8):
         sources=tuple(SourceSummary(n, "database", "ok", location="KZ") for n in names))
 
 
-def test_matrix_fits_1366_pixels_without_horizontal_scroll(driver, tmp_path):
+def test_matrix_fits_1366_pixels_and_a4_landscape(driver, tmp_path):
     from derbes.reports.html import write_html
 
     path = write_html(_wide_result(tmp_path), tmp_path / "report.html", lang="ru")
@@ -267,6 +267,16 @@ def test_matrix_fits_1366_pixels_without_horizontal_scroll(driver, tmp_path):
         "e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
         ".map(e => e.className)")
     assert scrolling == []
+
+    # Printed on A4 landscape: 297 mm less 2 x 10 mm margins is 277 mm, 1047 CSS pixels.
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.set_window_size(1047, 900)
+    width = driver.execute_script("return window.innerWidth")
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    right = driver.execute_script(
+        "return Math.max(...Array.from(document.querySelectorAll('table'))"
+        ".map(e => e.getBoundingClientRect().right))")
+    assert right <= width
 
 
 def _pdf_text(driver) -> str:
