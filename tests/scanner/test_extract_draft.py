@@ -104,6 +104,7 @@ def test_no_limit_is_proposed_as_until_consent_withdrawn(tmp_path):
     draft = draft_policy(doc, lang="kk")
     assert yaml.safe_load(draft)["categories"][0]["retention"] == "until_consent_withdrawn"
     assert "шектеусіз" in draft
+    assert "оқиға ұсынылды" in draft  # says an event was proposed, not a longest period
 
 
 def test_transfer_without_a_country_is_said(tmp_path):

@@ -29,6 +29,7 @@ _T = {
         "check": "проверьте",
         "retention_all": "Сроки хранения в документе",
         "retention_pick": "предложен самый длинный срок (событие derbes проверить не может)",
+        "retention_event": "Срока в годах, месяцах или днях нет: предложено событие",
         "unlimited": "срок не ограничен: derbes не проверяет возраст данных",
         "no_retention": "Срок хранения не найден: добавьте retention к категориям",
         "purposes": "Цели обработки из документа (общие для всех категорий)",
@@ -57,6 +58,7 @@ _T = {
         "check": "тексеріңіз",
         "retention_all": "Құжаттағы сақтау мерзімдері",
         "retention_pick": "ең ұзақ мерзім ұсынылды (derbes оқиғаны тексере алмайды)",
+        "retention_event": "Жылмен, аймен немесе күнмен берілген мерзім жоқ: оқиға ұсынылды",
         "unlimited": "мерзім шектелмеген: derbes деректердің жасын тексермейді",
         "no_retention": "Сақтау мерзімі табылмады: санаттарға retention қосыңыз",
         "purposes": "Құжаттағы өңдеу мақсаттары (барлық санаттарға ортақ)",
@@ -85,6 +87,7 @@ _T = {
         "check": "check",
         "retention_all": "Retention stated in the document",
         "retention_pick": "the longest period is proposed (derbes cannot check an event)",
+        "retention_event": "No period in years, months or days: an event is proposed",
         "unlimited": "no limit: derbes checks no age for it",
         "no_retention": "No retention found: add retention to the categories",
         "purposes": "Purposes of processing from the document (shared by all categories)",
@@ -156,7 +159,9 @@ def render(result: Extraction, out: str = "policy.yaml", lang: str | None = None
         for f in result.retention:
             groups.setdefault(f.value, []).append(f)
         summary = "; ".join(f"{v} ({_clauses(fs)})" for v, fs in groups.items())
-        pick = t["retention_pick"]
+        general = result.retention_value()
+        pick = t["retention_pick"] if general is None or general.value.startswith("P") else (
+            t["retention_event"])
         lines.append(f"# {t['retention_all']}: {summary}. {pick[0].upper()}{pick[1:]}.")
     else:
         lines.append(f"# {t['no_retention']}.")
