@@ -11,13 +11,16 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from derbes.reports.ci import DEFAULT_FAIL_ON, exit_code
+from derbes.reports.ci import DEFAULT_FAIL_ON, ExitCode, exit_code
+from derbes.reports.i18n import DEFAULT_LANG, LANGS
 from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import ScanResult
 
-__all__ = ["DEFAULT_FAIL_ON", "FORMATS", "exit_code", "parse_formats", "write_reports"]
+__all__ = ["DEFAULT_FAIL_ON", "DEFAULT_FORMATS", "DEFAULT_LANG", "FORMATS", "LANGS",
+           "ExitCode", "exit_code", "parse_formats", "write_reports"]
 
-#: Format name -> file name in the output directory.
+#: Format name -> file name in the output directory. The only list of formats: the CLI, the
+#: config file and the run take it from here.
 FORMATS: dict[str, str] = {
     "parquet": "findings.parquet",
     "html": "report.html",
@@ -28,7 +31,8 @@ FORMATS: dict[str, str] = {
 }
 HITS_FILE = "hits.parquet"
 SUMMARY_FILE = "summary.json"
-DEFAULT_FORMATS = ("parquet", "html", "json", "sarif", "junit")
+#: The formats written when neither the command line nor the config file names any.
+DEFAULT_FORMATS: tuple[str, ...] = ("parquet", "html")
 
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -43,7 +47,7 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
-                  formats: str | Iterable[str] = DEFAULT_FORMATS, lang: str = "ru",
+                  formats: str | Iterable[str] = DEFAULT_FORMATS, lang: str = DEFAULT_LANG,
                   show_values: bool = False, hits: bool = False,
                   fail_on: str | Iterable[str] | None = None) -> list[Path]:
     """Write the chosen reports and ``summary.json`` into ``out_dir``; return their paths.

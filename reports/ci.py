@@ -1,4 +1,4 @@
-"""Exit codes for CI: what a scan result means for a pipeline.
+"""What a scan result means for a pipeline: the exit codes and the flags that fail a run.
 
 =====  =================================================================================
 code   meaning
@@ -9,30 +9,41 @@ code   meaning
 2      usage, configuration or policy error (raised before a scan; the CLI maps it)
 3      the scan was incomplete (a source failed or the run was interrupted) and no
        ``fail_on`` violation was found in what was scanned
+4      an internal error (a bug); the CLI maps it
 =====  =================================================================================
+
+These are the only definitions of the exit codes and of the default ``fail_on``; the CLI and
+the run use them from here (the module imports nothing heavy, so the CLI can).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import IntEnum
 
-from derbes.reports._common import flag_info, violations
-from derbes.scanner.model import ScanResult
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.model import ScanResult, Violation
+from derbes.scanner.policy.flags import FLAGS, SEVERITIES
 
-EXIT_OK = 0
-EXIT_VIOLATIONS = 1
-EXIT_USAGE = 2
-EXIT_INCOMPLETE = 3
 
-#: Flags that fail a pipeline unless ``--fail-on`` says otherwise.
+class ExitCode(IntEnum):
+    """The documented exit codes of ``derbes scan`` (see the module docstring)."""
+
+    OK = 0
+    VIOLATIONS = 1
+    USAGE = 2
+    INCOMPLETE = 3
+    INTERNAL = 4
+
+
+#: Flags that fail a pipeline unless ``--fail-on`` or the config file says otherwise.
 DEFAULT_FAIL_ON: tuple[str, ...] = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ")
 
+#: What ``fail_on`` may be given as: ``"A,B"``, a list of flags, or ``None`` for the default.
+FailOn = str | Iterable[str] | None
 
-#: Words of ``fail_on`` that stand for every flag of that severity.
-SEVERITIES = ("error", "warning", "info")
 
-
-def parse_fail_on(text: str | Iterable[str] | None) -> tuple[str, ...]:
+def parse_fail_on(text: FailOn) -> tuple[str, ...]:
     """``"A,B"`` or ``["A", "B"]`` as a tuple of upper-case flags (severity words stay lower
     case: ``error`` means every flag of severity error); ``None`` gives the default."""
     if text is None:
@@ -43,46 +54,50 @@ def parse_fail_on(text: str | Iterable[str] | None) -> tuple[str, ...]:
                                for w in words))
 
 
-def is_failing(violation: dict, fail_on: Iterable[str]) -> bool:
+def check_fail_on(values: Iterable[str], what: str = "fail_on") -> tuple[str, ...]:
+    """:func:`parse_fail_on` for what a user wrote: ``ConfigError`` naming the valid flags and
+    severities (and the nearest flag, for a typo) for any other word."""
+    import difflib
+
+    words = parse_fail_on(list(values))
+    for word in words:
+        if word not in FLAGS and word not in SEVERITIES:
+            near = difflib.get_close_matches(word, list(FLAGS), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ConfigError(f"{what}: unknown flag {word!r}{hint}; valid: "
+                              f"{', '.join(FLAGS)}, or a severity: {', '.join(SEVERITIES)}")
+    return words
+
+
+def flag_fails(flag: str, fail_on: Iterable[str]) -> bool:
+    """Whether ``flag``, or its severity, is in ``fail_on`` (already parsed)."""
+    wanted = set(fail_on)
+    info = FLAGS.get(flag)
+    return flag in wanted or (info is not None and info.severity in wanted)
+
+
+def is_failing(violation: Violation, fail_on: Iterable[str]) -> bool:
     """Whether a violation's flag, or its severity, is in ``fail_on`` (already parsed), and
     no baseline or allowlist accepted it."""
-    if violation.get("accepted"):
+    if violation.accepted:
         return False
     wanted = set(fail_on)
-    return violation["flag"] in wanted or str(violation.get("severity") or "").lower() in wanted
+    return violation.flag in wanted or violation.severity in wanted
 
 
-FailOn = str | Iterable[str] | None
+def failing_violations(result: ScanResult, fail_on: FailOn = None) -> list[Violation]:
+    """The violations whose flag is in ``fail_on`` (``None``: the default), but for those a
+    baseline or an allowlist accepted."""
+    wanted = parse_fail_on(fail_on)
+    found = result.policy.violations if result.policy else ()
+    return [v for v in found if is_failing(v, wanted)]
 
 
-def flag_fails(result: ScanResult, flag: str, fail_on: Iterable[str]) -> bool:
-    """Whether ``flag`` (or its severity, per ``policy["flags"]``) is in parsed ``fail_on``."""
-    severity = flag_info(result, flag).get("severity")
-    return is_failing({"flag": flag, "severity": severity}, fail_on)
-
-
-def resolve_fail_on(result: ScanResult, fail_on: FailOn = None) -> tuple[str, ...]:
-    """``fail_on`` if given, else ``options["fail_on"]``, else ``policy["fail_on"]``, else the
-    default."""
-    if fail_on is not None:
-        return parse_fail_on(fail_on)
-    for holder in (result.options, result.policy):
-        if isinstance(holder, dict) and holder.get("fail_on") is not None:
-            return parse_fail_on(holder["fail_on"])
-    return DEFAULT_FAIL_ON
-
-
-def failing_violations(result: ScanResult, fail_on: FailOn = None) -> list[dict]:
-    """The violations whose flag is in ``fail_on``, but for those a baseline or an allowlist
-    accepted."""
-    wanted = resolve_fail_on(result, fail_on)
-    return [v for v in violations(result) if is_failing(v, wanted)]
-
-
-def exit_code(result: ScanResult, fail_on: FailOn = None) -> int:
-    """0, 1 or 3 for a finished scan (2 is the CLI's, for errors before a scan)."""
+def exit_code(result: ScanResult, fail_on: FailOn = None) -> ExitCode:
+    """0, 1 or 3 for a finished scan (2 and 4 are the CLI's, for errors before or outside
+    a scan)."""
     if failing_violations(result, fail_on):
-        return EXIT_VIOLATIONS
+        return ExitCode.VIOLATIONS
     if result.incomplete:
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -26,18 +27,14 @@ from derbes.reports._common import (
     category_label,
     check_lang,
     declared_categories,
-    declared_per_source,
     derbes_version,
-    flag_info,
-    mask_url_password,
     notices,
     operator,
     policy_name,
-    text_in,
     violations,
 )
 from derbes.reports._io import write_text
-from derbes.reports.ci import FailOn, flag_fails, is_failing, resolve_fail_on
+from derbes.reports.ci import FailOn, flag_fails, is_failing, parse_fail_on
 from derbes.reports.register import Entry, build_register
 from derbes.reports.svg import bar_chart
 from derbes.scanner.model import (
@@ -49,7 +46,10 @@ from derbes.scanner.model import (
     Finding,
     ScanResult,
     SourceSummary,
+    Violation,
 )
+from derbes.scanner.policy.flags import FLAGS
+from derbes.scanner.urls import mask_urls
 
 _TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 50
@@ -127,15 +127,10 @@ def _has_values(f: Finding) -> bool:
     return f.match_type != MATCH_NAME
 
 
-def _cell_state(findings: list[Finding], declared: set[str] | None, category: str,
-                per_source: bool) -> str:
+def _cell_state(findings: list[Finding], declared: set[str] | None, category: str) -> str:
     values = [f for f in findings if _has_values(f)]
     if not values:
-        if findings:
-            return "hint"
-        # Only a per-source declaration says this source should hold the category.
-        return "declared_not_found" if per_source and declared and category in declared \
-            else "not_found"
+        return "hint" if findings else "not_found"
     marks = {f.declared for f in values}
     if False in marks:
         return "undeclared"
@@ -154,11 +149,8 @@ def _matrix(result: ScanResult, lang: str) -> dict:
         by_cell[(f.source, f.category)].append(f)
     sources = [s.name for s in result.sources]
     sources += sorted({f.source for f in result.findings} - set(sources))
-    per_source = declared_per_source(result)
-    cats = {f.category for f in result.findings}
-    for s in sources:
-        cats |= declared_categories(result, s) or set()
-    everywhere = declared_categories(result) if not per_source else None
+    declared = declared_categories(result)
+    cats = {f.category for f in result.findings} | (declared or set())
     failed = {s.name for s in result.sources if s.status == "failed"}
     rows = []
     for c in _category_order(cats):
@@ -169,18 +161,17 @@ def _matrix(result: ScanResult, lang: str) -> dict:
             cells.append({
                 "source": s,
                 "state": "not_scanned" if s in failed and not fs
-                else _cell_state(fs, declared_categories(result, s), c, per_source),
+                else _cell_state(fs, declared, c),
                 "fields": len({(f.container, f.field) for f in values}),
                 "hints": len({(f.container, f.field) for f in fs if not _has_values(f)}),
                 "hits": fmt.number(sum(f.hits for f in values), lang),
             })
         rows.append({"id": c, "label": category_label(c, lang),
-                     "declared": everywhere is not None and c in everywhere, "cells": cells})
+                     "declared": declared is not None and c in declared, "cells": cells})
     used = {cell["state"] for row in rows for cell in row["cells"]}
-    states = ("declared", "undeclared", "found", "hint", "declared_not_found", "not_found",
-              "not_scanned")
+    states = ("declared", "undeclared", "found", "hint", "not_found", "not_scanned")
     return {"legend": [st for st in states if st in used],
-            "sources": [{"name": mask_url_password(s), "short": _short_source(s)}
+            "sources": [{"name": mask_urls(s), "short": _short_source(s)}
                         for s in sources],
             "rows": rows}
 
@@ -188,7 +179,7 @@ def _matrix(result: ScanResult, lang: str) -> dict:
 def _short_source(name: str) -> str:
     """A source's name short enough for a column head: a URL's host and database, or a
     path's last two parts; the full name is the cell's title."""
-    shown = mask_url_password(name)
+    shown = mask_urls(name)
     if "://" in shown and not shown.split("://", 1)[1].startswith("/"):
         rest = shown.split("://", 1)[1]
         host = rest.rsplit("@", 1)[-1]
@@ -199,51 +190,32 @@ def _short_source(name: str) -> str:
 
 
 def _declared_missing(result: ScanResult, lang: str) -> list[dict]:
-    """Declared categories the scan did not find: anywhere (a policy-wide declaration), or
-    in the source they were declared for (a per-source one)."""
-    scanned = [s.name for s in result.sources if s.status != "failed"]
-    found: dict[str, set[str]] = defaultdict(set)
-    for f in result.findings:
-        if _has_values(f):
-            found[f.source].add(f.category)
-    missing: dict[str, list[str]] = defaultdict(list)
-    if declared_per_source(result):
-        for name in scanned:
-            for c in (declared_categories(result, name) or set()) - found[name]:
-                missing[c].append(name)
-    else:
-        declared = declared_categories(result) or set()
-        anywhere = set().union(*found.values()) if found else set()
-        for c in declared - anywhere:
-            missing[c] = []
-    return [{"category": category_label(c, lang), "id": c, "sources": sorted(missing[c])}
-            for c in _category_order(set(missing))]
+    """Declared categories whose values the scan found nowhere."""
+    declared = declared_categories(result) or set()
+    found = {f.category for f in result.findings if _has_values(f)}
+    return [{"category": category_label(c, lang), "id": c, "sources": []}
+            for c in _category_order(declared - found)]
 
 
-def _violations(result: ScanResult, lang: str, fail_on: tuple[str, ...],
-                items: list[dict]) -> list[dict]:
+def _violations(lang: str, fail_on: tuple[str, ...], items: Iterable[Violation]) -> list[dict]:
     L = i18n.labels(lang)
     out = []
     for v in items:
-        info = flag_info(result, v["flag"])
-        sev = str(v["severity"]).lower() if v["severity"] else "unspecified"
-        facts = v.get("facts") or {}
-        source = v["source"] or ""
-        container = v["container"] or ""
-        step, owner = texts.next_step(v["flag"], lang)
+        info = FLAGS.get(v.flag)
+        step, owner = texts.next_step(v.flag, lang)
         out.append({
-            "flag": v["flag"],
-            "title": i18n.flag_title(v["flag"], lang, info.get("title")),
-            "severity": sev,
-            "severity_label": L.get(f"sev_{sev}", sev),
+            "flag": v.flag,
+            "title": i18n.flag_title(v.flag, lang),
+            "severity": v.severity,
+            "severity_label": L.get(f"sev_{v.severity}", v.severity),
             "failing": is_failing(v, fail_on),
-            "source": source,
-            "container": _inside(container, source) if container != source else "",
-            "field": v["field"] or "",
-            "category": category_label(v["category"], lang) if v["category"] else "",
-            "explanation": text_in(v["explanation"], lang),
-            "detail": texts.detail(v["flag"], facts, lang),
-            "article": texts.cite(text_in(v["article"], lang), lang),
+            "source": v.source,
+            "container": _inside(v.container, v.source) if v.container != v.source else "",
+            "field": v.field or "",
+            "category": category_label(v.category, lang),
+            "explanation": info.explanation.get(lang) if info else "",
+            "detail": texts.detail(v.flag, v.facts, lang),
+            "article": texts.cite(v.article, lang),
             "next_step": step,
             "owner": owner,
         })
@@ -253,29 +225,19 @@ def _violations(result: ScanResult, lang: str, fail_on: tuple[str, ...],
 
 
 def _grouped(items: list[dict]) -> list[dict]:
-    """Violations grouped by flag (in their sorted order), the shared explanation once."""
+    """Violations grouped by flag (in their sorted order): the flag's texts once (each flag
+    has one explanation, article and next step), then where."""
     groups: dict[str, dict] = {}
     for v in items:
         g = groups.get(v["flag"])
         if g is None:
-            g = groups[v["flag"]] = {k: v[k] for k in ("flag", "title", "severity",
-                                                       "severity_label", "failing",
-                                                       "next_step", "owner")}
-            g.update(items=[], explanations=Counter(), articles=Counter())
+            g = groups[v["flag"]] = {k: v[k] for k in (
+                "flag", "title", "severity", "severity_label", "failing", "next_step",
+                "owner", "explanation", "article")}
+            g["items"] = []
         g["items"].append(v)
         g["failing"] = g["failing"] or v["failing"]
-        g["explanations"][v["explanation"]] += 1
-        g["articles"][v["article"]] += 1
-    out = []
-    for g in groups.values():
-        g["explanation"] = g.pop("explanations").most_common(1)[0][0]
-        g["article"] = g.pop("articles").most_common(1)[0][0]
-        for v in g["items"]:
-            v["own_explanation"] = v["explanation"] if v["explanation"] != g["explanation"] \
-                else ""
-            v["own_article"] = v["article"] if v["article"] != g["article"] else ""
-        out.append(g)
-    return out
+    return list(groups.values())
 
 
 def _review(f: Finding, lang: str) -> str:
@@ -291,34 +253,16 @@ def _review(f: Finding, lang: str) -> str:
     return ": ".join(parts[:1]) + (" — " + ", ".join(parts[1:]) if parts[1:] else "")
 
 
-def _facts(v: dict) -> dict:
-    """The facts behind one entry of the policy check (country, dates, column...)."""
-    return {k: v.get(k) for k in ("country", "evidence", "oldest", "basis", "retention",
-                                  "cutoff", "age_column", "age_method", "detail",
-                                  "not_collected")}
-
-
-def _cases(result: ScanResult, kind: str) -> list[dict]:
+def _cases(result: ScanResult, kind: str) -> list[Violation]:
     """Violations (``kind="violations"``) or notices, each with its facts, name-only fields
     left out (they are schema hints)."""
     items = violations(result) if kind == "violations" else notices(result)
-    raw = result.policy.get(kind) if isinstance(result.policy, dict) else None
-    facts = {}
-    for v in raw if isinstance(raw, list) else ():
-        if isinstance(v, dict):
-            facts[(v.get("flag"), v.get("source"), v.get("container"), v.get("field"),
-                   v.get("category"))] = _facts(v)
     named_only = {(f.source, f.container, f.field, f.category) for f in result.findings
                   if not _has_values(f)}
     with_values = {(f.source, f.container, f.field, f.category) for f in result.findings
                    if _has_values(f)}
-    out = []
-    for v in items:
-        key = (v["source"], v["container"], v["field"], v["category"])
-        if key in named_only and key not in with_values:
-            continue
-        out.append({**v, "facts": facts.get((v["flag"], *key), {"detail": v.get("detail")})})
-    return out
+    return [v for v in items
+            if (v.source, v.container, v.field, v.category) not in named_only - with_values]
 
 
 def _sampling(f: Finding, info: ContainerInfo | None, lang: str) -> dict:
@@ -365,13 +309,12 @@ def _inventory(result: ScanResult, lang: str, show_values: bool) -> list[dict]:
                 "score_text": fmt.number(f.score_max, lang, 2),
                 "match": L.get(_MATCH_LABEL.get(f.match_type, ""), f.match_type),
                 "examples": " · ".join(f.examples),
-                "flags": [{"code": flag, "title": i18n.flag_title(
-                    flag, lang, flag_info(result, flag).get("title"))} for flag in f.flags],
+                "flags": [{"code": flag, "title": i18n.flag_title(flag, lang)} for flag in f.flags],
                 "review": _review(f, lang),
                 "values": " · ".join(values.get((f.source, f.container, f.field, f.entity), [])),
             })
         kind = fs[0].source_kind
-        tables.append({"id": f"inv{i}", "source": mask_url_password(source),
+        tables.append({"id": f"inv{i}", "source": mask_urls(source),
                        "kind": L.get(f"kind_{kind}", kind), "rows": rows,
                        "left_out": fmt.number(len(ordered) - len(rows), lang)
                        if len(ordered) > len(rows) else "",
@@ -387,7 +330,7 @@ def _hints(result: ScanResult, lang: str) -> list[dict]:
     out = []
     for f in sorted((f for f in result.findings if not _has_values(f)),
                     key=lambda f: (f.source, f.container, f.field or "")):
-        out.append({"source": mask_url_password(f.source),
+        out.append({"source": mask_urls(f.source),
                     "container": _inside(f.container, f.source), "field": f.field or "",
                     "category": category_label(f.category, lang), "entity": f.entity,
                     "declared": f.declared,
@@ -421,7 +364,7 @@ def _register(result: ScanResult, lang: str) -> list[dict]:
             with_hits = max(p.rows_with_hits for p in ps)
             fields = [p.field for p in ps if p.field]
             places.append({
-                "source": mask_url_password(source),
+                "source": mask_urls(source),
                 "kind": L.get(f"kind_{first.source_kind}", first.source_kind),
                 "container": _inside(container, source) if container != source else "",
                 "fields": fields[:REGISTER_FIELDS],
@@ -429,9 +372,8 @@ def _register(result: ScanResult, lang: str) -> list[dict]:
                 if len(fields) > REGISTER_FIELDS else "",
                 "country": i18n.country_name(first.country, lang) or L["unknown"],
                 "outside": first.country not in (None, "KZ"),
-                "flags": [{"code": f, "title": i18n.flag_title(
-                    f, lang, flag_info(result, f).get("title"))}
-                    for f in dict.fromkeys(f for p in ps for f in p.flags)],
+                "flags": [{"code": f, "title": i18n.flag_title(f, lang)}
+                          for f in dict.fromkeys(f for p in ps for f in p.flags)],
                 "share": fmt.percent(with_hits / rows, lang) if rows else "",
                 "rows": fmt.number(rows, lang),
                 "estimated": fmt.number(first.rows_estimated, lang)
@@ -452,9 +394,9 @@ def build_context(result: ScanResult, lang: str = "ru", show_values: bool = Fals
     """Everything the template shows, computed from ``result`` (exposed for tests)."""
     check_lang(lang)
     L = i18n.labels(lang)
-    fail_on = resolve_fail_on(result, fail_on)
-    vs = _violations(result, lang, fail_on, _cases(result, "violations"))
-    notes = _violations(result, lang, fail_on, _cases(result, "notices"))
+    fail_on = parse_fail_on(fail_on)
+    vs = _violations(lang, fail_on, _cases(result, "violations"))
+    notes = _violations(lang, fail_on, _cases(result, "notices"))
     by_flag = Counter(v["flag"] for v in vs)
     severity_of = {v["flag"]: v["severity"] for v in vs}
     failed = [s for s in result.sources if s.status != "ok"]
@@ -496,21 +438,20 @@ def build_context(result: ScanResult, lang: str = "ru", show_values: bool = Fals
             "errors_word": fmt.plural(errors, L["errors_label"], lang),
             "warnings_word": fmt.plural(len(vs) - errors, L["warnings_label"], lang),
             "has_errors": errors > 0,
-            "by_flag": [{"flag": k, "title": i18n.flag_title(k, lang,
-                                                             flag_info(result, k).get("title")),
+            "by_flag": [{"flag": k, "title": i18n.flag_title(k, lang),
                          "count": fmt.number(n, lang), "severity": severity_of[k],
-                         "failing": flag_fails(result, k, fail_on)}
+                         "failing": flag_fails(k, fail_on)}
                         for k, n in sorted(by_flag.items(), key=lambda kv: (
                             _SEVERITY_RANK.get(severity_of[kv[0]], 9), -kv[1], kv[0]))],
         },
         "sources": [_source(s, lang) for s in result.sources],
         # Files of scanned folders left out, each with its reason (binary, SQLite, a link).
-        "skipped": [{"source": mask_url_password(s.name), "path": path, "reason": reason}
+        "skipped": [{"source": mask_urls(s.name), "path": path, "reason": reason}
                     for s in result.sources for path, reason in s.skipped],
-        "failed": [{"name": mask_url_password(s.name),
+        "failed": [{"name": mask_urls(s.name),
                     "status_label": L.get(f"status_{s.status}", s.status),
                     "status": s.status,
-                    "errors": [mask_url_password(e) for e in s.errors]} for s in failed],
+                    "errors": [mask_urls(e) for e in s.errors]} for s in failed],
         "matrix": _matrix(result, lang),
         "register": _register(result, lang),
         "violations": vs,
@@ -537,13 +478,13 @@ def build_context(result: ScanResult, lang: str = "ru", show_values: bool = Fals
 def _source(s: SourceSummary, lang: str) -> dict:
     L = i18n.labels(lang)
     country = _country(s.location)
-    shown, translated = texts.evidence_html(mask_url_password(s.location_evidence or ""), lang)
+    shown, translated = texts.evidence_html(mask_urls(s.location_evidence or ""), lang)
     return {
-        "name": mask_url_password(s.name),
+        "name": mask_urls(s.name),
         "kind": L.get(f"kind_{s.kind}", s.kind),
         "status": s.status,
         "status_label": L.get(f"status_{s.status}", s.status),
-        "errors": [mask_url_password(e) for e in s.errors],
+        "errors": [mask_urls(e) for e in s.errors],
         "rows": fmt.number(s.rows_scanned, lang),
         # A database's bytes are not counted: its rows say how much was read.
         "size": fmt.size(s.bytes_scanned, lang) if s.bytes_scanned or s.kind != "database"

@@ -6,6 +6,10 @@ have the same keys. Category names come from :mod:`derbes.detectors.categories`.
 
 from __future__ import annotations
 
+from derbes.scanner.policy.flags import FLAGS
+
+#: The report languages, and the one used when none is given.
+LANGS = ("ru", "kk", "en")
 DEFAULT_LANG = "ru"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -75,7 +79,6 @@ LABELS: dict[str, dict[str, str]] = {
         "found": "Найдено (политика не задана)",
         "not_found": "Не найдено",
         "not_scanned": "Не просканирован",
-        "declared_not_found": "Заявлено, не найдено",
         "declared_in_policy": "Заявлено в политике",
         "location": "Где хранятся данные",
         "country": "Страна",
@@ -221,7 +224,6 @@ LABELS: dict[str, dict[str, str]] = {
         "found": "Табылған (саясат берілмеген)",
         "not_found": "Табылмаған",
         "not_scanned": "Сканерленбеген",
-        "declared_not_found": "Мәлімделген, табылмаған",
         "declared_in_policy": "Саясатта мәлімделген",
         "location": "Деректер қайда сақталады",
         "country": "Ел",
@@ -367,7 +369,6 @@ LABELS: dict[str, dict[str, str]] = {
         "found": "Found (no policy)",
         "not_found": "Not found",
         "not_scanned": "Not scanned",
-        "declared_not_found": "Declared, not found",
         "declared_in_policy": "Declared in the policy",
         "location": "Where the data rests",
         "country": "Country",
@@ -480,18 +481,8 @@ def country_name(code: str | None, lang: str) -> str | None:
     return names.get(lang, names["en"]) if names else code
 
 
-def flag_title(flag: str, lang: str, policy_title: object = None) -> str:
-    """A flag's title in ``lang``: defined once, with the flag (``derbes.scanner.policy.flags``);
-    a title the result carries for a flag derbes does not know; else the flag code."""
-    from derbes.scanner.policy.flags import FLAGS
-
+def flag_title(flag: str, lang: str) -> str:
+    """A flag's title in ``lang`` (from :data:`derbes.scanner.policy.flags.FLAGS`), else its
+    code."""
     info = FLAGS.get(flag)
-    if info is not None and info.title.get(lang):
-        return info.title[lang]
-    if isinstance(policy_title, dict):
-        text = policy_title.get(lang) or policy_title.get("en")
-        if isinstance(text, str) and text:
-            return text
-    if isinstance(policy_title, str) and policy_title:
-        return policy_title
-    return flag
+    return info.title.get(lang) if info else flag

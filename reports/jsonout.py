@@ -7,16 +7,20 @@ appear only with ``show_values=True``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from derbes.reports._common import safe_options, violations
+from derbes.detectors.categories import CATEGORIES
+from derbes.reports._common import LANGS, safe_options, violations
 from derbes.reports._io import write_text
 from derbes.reports.baseline import fingerprint
 from derbes.reports.summary import build_summary, source_dict
-from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult
+from derbes.scanner.model import ContainerInfo, Finding, Hit, PolicyReport, ScanResult, Violation
+from derbes.scanner.policy.flags import FLAGS
+from derbes.scanner.urls import mask_urls
 
 REPORT_VERSION = 1
 
@@ -73,11 +77,48 @@ def hit_dict(h: Hit, show_values: bool) -> dict:
     return d
 
 
+def violation_dict(v: Violation) -> dict:
+    """One violation (or notice) as JSON, with its flag's explanation in three languages and
+    the typed facts behind it."""
+    info = FLAGS.get(v.flag)
+    return {
+        "flag": v.flag, "severity": v.severity, "source": mask_urls(v.source),
+        "container": v.container, "field": v.field, "category": v.category,
+        "entities": list(v.entities), "location": v.location,
+        "explanation": info.explanation.as_dict() if info else None,
+        "next_step": info.next_step.as_dict() if info else None,
+        "article": v.article, "detail": v.detail, "facts": dataclasses.asdict(v.facts),
+    }
+
+
+def policy_dict(report: PolicyReport) -> dict:
+    """The policy check as JSON; its violations are listed once, at the top level."""
+    p = report.policy
+    return {
+        "policy": dict(p.data) if p else None,
+        "path": p.path if p else None,
+        "operator": {k: v for k, v in dataclasses.asdict(p.operator).items() if v is not None}
+        if p else None,
+        "declared_categories": list(p.declared_categories) if p else None,
+        "all_other_allowed": p.all_other_allowed if p else None,
+        "flags": {code: info.as_dict() for code, info in FLAGS.items()},
+        "checked_at": report.checked_at,
+        "notices": [violation_dict(v) for v in report.notices],
+        "declared_not_found": [{"category": c, "labels": _labels(c)}
+                               for c in report.declared_not_found],
+        "counts": report.counts,
+    }
+
+
+def _labels(category: str) -> dict[str, str] | None:
+    c = CATEGORIES.get(category)
+    return {lang: c.label(lang) for lang in LANGS} if c else None
+
+
 def build_report(result: ScanResult, show_values: bool = False, hits: bool = True,
                  fail_on: str | Iterable[str] | None = None) -> dict:
     """The report document as a dict (see ``docs/reports.md``)."""
     summary = build_summary(result, fail_on)
-    policy = result.policy if isinstance(result.policy, dict) else None
     doc = {
         "derbes_report": REPORT_VERSION,
         "schema_version": summary["schema_version"],
@@ -89,9 +130,8 @@ def build_report(result: ScanResult, show_values: bool = False, hits: bool = Tru
         "sources": [source_dict(s) for s in result.sources],
         "containers": [container_dict(c) for c in result.containers],
         "findings": [finding_dict(f) for f in result.findings],
-        # Violations are listed once, normalised, below.
-        "policy": {k: v for k, v in policy.items() if k != "violations"} if policy else None,
-        "violations": violations(result),
+        "policy": policy_dict(result.policy) if result.policy else None,
+        "violations": [violation_dict(v) for v in violations(result)],
     }
     if hits:
         doc["hits"] = [hit_dict(h, show_values) for h in result.hits]

@@ -21,13 +21,13 @@ from derbes.reports._common import (
     check_lang,
     covers,
     derbes_version,
-    mask_url_password,
-    text_in,
     violations,
 )
 from derbes.reports._io import write_bytes
-from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
+from derbes.reports.ci import flag_fails, is_failing, parse_fail_on
 from derbes.scanner.model import STATUS_OPEN, ScanResult
+from derbes.scanner.policy.flags import FLAGS
+from derbes.scanner.urls import mask_urls
 
 # Characters XML 1.0 cannot carry at all; a column name with one would make the file invalid.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -42,7 +42,7 @@ def build_junit(result: ScanResult, lang: str = "en",
     """The JUnit document as an ElementTree element (``<testsuites>``)."""
     check_lang(lang)
     L = i18n.labels(lang)
-    wanted = resolve_fail_on(result, fail_on)
+    wanted = parse_fail_on(fail_on)
     vs = violations(result)
     used: set[int] = set()
     by_source = defaultdict(list)
@@ -54,47 +54,41 @@ def build_junit(result: ScanResult, lang: str = "en",
 
     root = ET.Element("testsuites", name="derbes")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    # Violations about no known source (a policy-wide finding) go in a suite of their own.
-    orphans = any(v["source"] not in names for v in vs)
-    for name in [*names, None] if orphans else names:
-        s = summaries.get(name) if name is not None else None
-        suite = ET.SubElement(root, "testsuite",
-                              name=_x(mask_url_password(name) if name is not None else "policy"))
+    for name in names:
+        s = summaries.get(name)
+        suite = ET.SubElement(root, "testsuite", name=_x(mask_urls(name)))
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="derbes_version", value=_x(derbes_version()))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if s is not None and s.status != "ok":
             errors = s.errors or (s.status,)
             for err in errors:
-                case = ET.SubElement(suite, "testcase", classname=_x(mask_url_password(name)),
-                                     name=_x(f"scan {mask_url_password(name)}"))
-                ET.SubElement(case, "error", message=_x(mask_url_password(err)),
-                              type=_x(s.status)).text = _x(mask_url_password(err))
+                case = ET.SubElement(suite, "testcase", classname=_x(mask_urls(name)),
+                                     name=_x(f"scan {mask_urls(name)}"))
+                ET.SubElement(case, "error", message=_x(mask_urls(err)),
+                              type=_x(s.status)).text = _x(mask_urls(err))
                 counts["tests"] += 1
                 counts["errors"] += 1
         for f in sorted(by_source.get(name, []),
                         key=lambda f: (f.container, f.field or "", f.entity)):
             case = ET.SubElement(
-                suite, "testcase", classname=_x(f"{mask_url_password(name)}.{f.container}"),
+                suite, "testcase", classname=_x(f"{mask_urls(name)}.{f.container}"),
                 name=_x(f"{f.field or '—'} [{f.entity}]"))
             counts["tests"] += 1
             lines = []
             failing = []
             for flag in f.flags:
-                detail = ""
-                for i, v in enumerate(vs):
-                    if covers(v, flag, f):
-                        used.add(i)
-                        detail = detail or text_in(v["explanation"], lang)
-                        if v["article"]:
-                            cited = texts.cite(text_in(v["article"], lang), lang)
-                            detail = f"{detail} ({cited})".strip()
+                covering = [i for i, v in enumerate(vs) if covers(v, flag, f)]
+                used.update(covering)
+                info = FLAGS.get(flag)
+                detail = (f"{info.explanation.get(lang)} ({texts.cite(info.article, lang)})"
+                          if covering and info is not None else "")
                 line = f"{flag}: {i18n.flag_title(flag, lang)}"
                 lines.append(f"{line}. {detail}" if detail else line)
-                if flag_fails(result, flag, wanted):
+                if flag_fails(flag, wanted):
                     failing.append(flag)
             message = L["finding_message"].format(
-                field=f.field or "—", container=f.container, source=mask_url_password(name),
+                field=f.field or "—", container=f.container, source=mask_urls(name),
                 category=category_label(f.category, lang), entity=f.entity, hits=f.hits,
                 rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned)
             if f.status != STATUS_OPEN:
@@ -112,19 +106,19 @@ def build_junit(result: ScanResult, lang: str = "en",
             else:
                 ET.SubElement(case, "system-out").text = _x("\n".join([message, *lines]))
         for i, v in enumerate(vs):
-            if i in used or (v["source"] != name and not (name is None
-                                                          and v["source"] not in names)):
+            if i in used or v.source != name:
                 continue
             used.add(i)
-            label = mask_url_password(v["source"] or "policy")
-            where = "/".join(p for p in (v["container"], v["field"]) if p) or label
+            label = mask_urls(v.source)
+            where = "/".join(p for p in (v.container, v.field) if p) or label
             case = ET.SubElement(suite, "testcase", classname=_x(label),
-                                 name=_x(f"{v['flag']} {where}"))
+                                 name=_x(f"{v.flag} {where}"))
             counts["tests"] += 1
-            text = text_in(v["explanation"], lang) or i18n.flag_title(v["flag"], lang)
+            info = FLAGS.get(v.flag)
+            text = info.explanation.get(lang) if info else v.flag
             if is_failing(v, wanted):
-                ET.SubElement(case, "failure", message=_x(v["flag"]),
-                              type=_x(v["flag"])).text = _x(text)
+                ET.SubElement(case, "failure", message=_x(v.flag),
+                              type=_x(v.flag)).text = _x(text)
                 counts["failures"] += 1
             else:
                 ET.SubElement(case, "system-out").text = _x(text)

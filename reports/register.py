@@ -9,7 +9,7 @@ The rows are language-neutral (ids and codes); the HTML and XLSX writers put the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from derbes.detectors.categories import CATEGORIES
@@ -61,10 +61,10 @@ class Entry:
         return tuple(dict.fromkeys(f for p in self.places for f in p.flags))
 
 
-def _policy_summary(result: ScanResult) -> dict | None:
-    policy = result.policy if isinstance(result.policy, dict) else None
-    summary = policy.get("policy") if policy else None
-    return summary if isinstance(summary, dict) else None
+def _policy_summary(result: ScanResult) -> Mapping | None:
+    """The applied policy as plain data (:attr:`PolicySummary.data`), if one was applied."""
+    report = result.policy
+    return report.policy.data if report and report.policy else None
 
 
 def _category_order(ids: Iterable[str]) -> list[str]:

@@ -26,16 +26,15 @@ from derbes.reports._common import (
     covers,
     derbes_version,
     first_hit_rows,
-    flag_info,
-    mask_url_password,
     notices,
-    text_in,
     violations,
 )
 from derbes.reports._io import write_text
 from derbes.reports.baseline import fingerprint
-from derbes.reports.ci import flag_fails, is_failing, resolve_fail_on
+from derbes.reports.ci import flag_fails, is_failing, parse_fail_on
 from derbes.scanner.model import STATUS_OPEN, Finding, ScanResult
+from derbes.scanner.policy.flags import FLAGS, INFO
+from derbes.scanner.urls import mask_urls
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _FILE_KINDS = ("log", "file")
@@ -55,7 +54,7 @@ def artifact_uri(path: str) -> str:
 
 def _locations(source: str, kind: str, container: str | None, field: str | None,
                line: int | None) -> list[dict]:
-    parts = [mask_url_password(source)]
+    parts = [mask_urls(source)]
     logical = {"kind": "database", "name": parts[0]}
     if container:
         parts.append(container)
@@ -76,7 +75,7 @@ def _locations(source: str, kind: str, container: str | None, field: str | None,
 
 def _finding_text(f: Finding, lang: str) -> str:
     return i18n.labels(lang)["finding_message"].format(
-        field=f.field or "—", container=f.container, source=mask_url_password(f.source),
+        field=f.field or "—", container=f.container, source=mask_urls(f.source),
         category=category_label(f.category, lang), entity=f.entity, hits=f.hits,
         rows_with_hits=f.rows_with_hits, rows_scanned=f.rows_scanned,
     )
@@ -114,14 +113,14 @@ def build_sarif(result: ScanResult, lang: str = "en",
                 fail_on: str | Iterable[str] | None = None) -> dict:
     """The SARIF log as a dict."""
     check_lang(lang)
-    wanted = resolve_fail_on(result, fail_on)
+    wanted = parse_fail_on(fail_on)
     vs = violations(result) + notices(result)
 
     def level(flag: str) -> str:
-        if flag_fails(result, flag, wanted):
+        if flag_fails(flag, wanted):
             return "error"
-        severity = str(flag_info(result, flag).get("severity") or "").lower()
-        return "note" if severity == "info" else "warning"
+        info = FLAGS.get(flag)
+        return "note" if info is not None and info.severity == INFO else "warning"
 
     kinds = {s.name: s.kind for s in result.sources}
     kinds.update({f.source: f.source_kind for f in result.findings})
@@ -148,8 +147,8 @@ def build_sarif(result: ScanResult, lang: str = "en",
         }
 
     def flag_rule(flag: str) -> dict:
-        info = flag_info(result, flag)
-        title = i18n.flag_title(flag, lang, info.get("title"))
+        info = FLAGS.get(flag)
+        title = i18n.flag_title(flag, lang)
         r: dict = {
             "id": flag,
             "name": "".join(w.capitalize() for w in flag.lower().split("_")),
@@ -157,9 +156,9 @@ def build_sarif(result: ScanResult, lang: str = "en",
             "defaultConfiguration": {"level": level(flag)},
             "properties": {"tags": ["personal-data", "policy", "law-94-V"]},
         }
-        article = texts.cite(text_in(info.get("article"), lang), lang)
-        if article:
-            r["help"] = {"text": f"{title}. {article}"}
+        if info is not None:
+            article = texts.cite(info.article, lang)
+            r["help"] = {"text": f"{title}. {info.next_step.get(lang)} ({article})"}
             r["properties"]["article"] = article
         return r
 
@@ -197,8 +196,9 @@ def build_sarif(result: ScanResult, lang: str = "en",
                     matched.add(i)
                     detail = detail or v
             text = _finding_text(f, lang)
-            if detail and text_in(detail["explanation"], lang):
-                text = f"{text_in(detail['explanation'], lang)} {text}"
+            if detail and detail.flag in FLAGS:
+                # The flag's explanation, then the specifics (in English: dates, countries).
+                text = f"{FLAGS[detail.flag].explanation.get(lang)} ({detail.detail}) {text}"
             results.append({
                 "ruleId": flag,
                 "ruleIndex": rule(flag, lambda fl=flag: flag_rule(fl)),
@@ -213,26 +213,25 @@ def build_sarif(result: ScanResult, lang: str = "en",
     for i, v in enumerate(vs):
         if i in matched:
             continue
-        source = v["source"] or ""
-        text = text_in(v["explanation"], lang) or i18n.flag_title(
-            v["flag"], lang, flag_info(result, v["flag"]).get("title"))
+        info = FLAGS.get(v.flag)
+        text = info.explanation.get(lang) if info else i18n.flag_title(v.flag, lang)
         results.append({
-            "ruleId": v["flag"],
-            "ruleIndex": rule(v["flag"], lambda fl=v["flag"]: flag_rule(fl)),
-            "level": "error" if is_failing(v, wanted) else level(v["flag"]),
+            "ruleId": v.flag,
+            "ruleIndex": rule(v.flag, lambda fl=v.flag: flag_rule(fl)),
+            "level": "error" if is_failing(v, wanted) else level(v.flag),
             "message": {"text": text},
-            "locations": _locations(source, kinds.get(source, ""), v["container"], v["field"],
+            "locations": _locations(v.source, kinds.get(v.source, ""), v.container, v.field,
                                     None),
             "partialFingerprints": {"derbesViolation/v1": _hash(
-                v["flag"], source, v["container"], v["field"], v["category"])},
-            "properties": {"category": v["category"], "severity": v["severity"]},
+                v.flag, v.source, v.container, v.field, v.category)},
+            "properties": {"category": v.category, "severity": v.severity},
             **({"suppressions": [{"kind": "external", "status": "accepted"}]}
-               if v.get("accepted") else {}),
+               if v.accepted else {}),
         })
 
     notifications = [
         {"level": "error", "message": {"text": i18n.labels(lang)["source_failed"].format(
-            errors="; ".join(mask_url_password(e) for e in s.errors) or s.status)},
+            errors="; ".join(mask_urls(e) for e in s.errors) or s.status)},
          "locations": _locations(s.name, s.kind, None, None, None)}
         for s in result.sources if s.status != "ok"
     ] + [

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from derbes.reports._common import derbes_version, mask_url_password, safe_options, violations
+from derbes.reports._common import derbes_version, safe_options, violations
 from derbes.reports._io import write_text
-from derbes.reports.ci import exit_code, resolve_fail_on
+from derbes.reports.ci import exit_code, parse_fail_on
 from derbes.scanner.model import (
     SCHEMA_VERSION,
     STATUS_ACCEPTED,
@@ -24,6 +24,7 @@ from derbes.scanner.model import (
     ScanResult,
     SourceSummary,
 )
+from derbes.scanner.urls import mask_urls
 
 SUMMARY_VERSION = 1
 
@@ -39,17 +40,17 @@ def _seconds_between(start: str, end: str) -> float | None:
 def source_dict(s: SourceSummary) -> dict:
     """One source as JSON: the fields of :class:`SourceSummary`."""
     return {
-        "name": mask_url_password(s.name),
+        "name": mask_urls(s.name),
         "kind": s.kind,
         "status": s.status,
-        "errors": [mask_url_password(e) for e in s.errors],
+        "errors": [mask_urls(e) for e in s.errors],
         "containers": s.containers,
         "rows_scanned": s.rows_scanned,
         "bytes_scanned": s.bytes_scanned,
         "seconds": round(s.seconds, 3),
         "location": s.location,
         "location_evidence": s.location_evidence,
-        "warnings": [mask_url_password(w) for w in s.warnings],
+        "warnings": [mask_urls(w) for w in s.warnings],
         # Files of a folder that were not scanned, and why (binary, an SQLite database...).
         "skipped": [{"path": path, "reason": reason} for path, reason in s.skipped],
     }
@@ -64,7 +65,7 @@ def build_summary(result: ScanResult, fail_on: str | Iterable[str] | None = None
         c["fields"].add((f.source, f.container, f.field))
         c["hits"] += f.hits
     vs = violations(result)
-    wanted = resolve_fail_on(result, fail_on)
+    wanted = parse_fail_on(fail_on)
     return {
         "derbes_summary": SUMMARY_VERSION,
         "schema_version": SCHEMA_VERSION,
@@ -98,13 +99,12 @@ def build_summary(result: ScanResult, fail_on: str | Iterable[str] | None = None
         },
         "violations": {
             "total": len(vs),
-            "accepted": sum(bool(v.get("accepted")) for v in vs),
-            "by_flag": dict(sorted(Counter(v["flag"] for v in vs).items())),
-            "by_severity": dict(sorted(Counter(str(v["severity"] or "unspecified")
-                                               for v in vs).items())),
+            "accepted": sum(v.accepted for v in vs),
+            "by_flag": dict(sorted(Counter(v.flag for v in vs).items())),
+            "by_severity": dict(sorted(Counter(v.severity for v in vs).items())),
         },
         "fail_on": list(wanted),
-        "exit_code": exit_code(result, wanted),
+        "exit_code": int(exit_code(result, wanted)),
     }
 
 

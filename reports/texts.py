@@ -1,8 +1,9 @@
 """What a report says about a flag, in the report's language: the facts of each case, the
 article of Law 94-V it rests on, where the data rests, and the next step with its owner.
 
-The policy check records facts (a country, a date, a column) rather than sentences; the
-sentences are made here, once per language, so that a Russian or Kazakh report carries no
+The policy check records typed facts (a country, a date, a column: the records of
+:mod:`derbes.scanner.model`) rather than sentences; the sentences are made here, once per
+language, so that a Russian or Kazakh report carries no
 English text. Evidence for a source's location comes from
 :mod:`derbes.scanner.policy.location` as English text of a few known shapes; each is rewritten
 here, and anything unknown is shown as a quoted technical value.
@@ -12,11 +13,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from derbes.reports import fmt
 from derbes.reports.i18n import country_name
+from derbes.scanner.model import (
+    BASIS_CONTAINER,
+    BASIS_FIELD,
+    BASIS_NEWEST,
+    CrossBorderDeclared,
+    FlagFacts,
+    IinImpliesBirthDate,
+    LocationUnknown,
+    RetentionExceeded,
+    StorageOutsideKz,
+    UndeclaredCategory,
+)
+from derbes.scanner.policy.flags import FLAGS, OWNERS
 
 # -- Law 94-V citations --------------------------------------------------------------------
 
@@ -196,8 +211,8 @@ def _country(cc: str | None, lang: str) -> str:
     return country_name(cc, lang) or "—" if cc else "—"
 
 
-def _undeclared(e: Mapping, lang: str) -> str:
-    listed = bool(e.get("not_collected")) or "not collected" in str(e.get("detail") or "")
+def _undeclared(e: UndeclaredCategory, lang: str) -> str:
+    listed = e.not_collected
     return {
         "ru": "Политика прямо говорит, что эти данные не собираются." if listed
         else "Политика не заявляет эту категорию.",
@@ -208,13 +223,8 @@ def _undeclared(e: Mapping, lang: str) -> str:
     }[lang]
 
 
-def _outside(e: Mapping, lang: str) -> str:
-    if not e.get("country"):
-        return {"ru": "Данные находятся за пределами Казахстана, и политика этого не заявляет.",
-                "kk": "Деректер Қазақстаннан тыс жерде, ал саясатта бұл мәлімделмеген.",
-                "en": "The data rests outside Kazakhstan and the policy does not declare it."
-                }[lang]
-    where = _country(e.get("country"), lang)
+def _outside(e: StorageOutsideKz, lang: str) -> str:
+    where = _country(e.country, lang)
     return {"ru": f"Данные находятся в стране: {where}; политика не заявляет ни хранения там, "
                   "ни передачи туда этой категории.",
             "kk": f"Деректер мына елде: {where}; саясатта онда сақтау да, бұл санатты сонда "
@@ -223,21 +233,21 @@ def _outside(e: Mapping, lang: str) -> str:
                   "transfer of this category there."}[lang]
 
 
-def _declared_abroad(e: Mapping, lang: str) -> str:
-    where = _country(e.get("country"), lang)
+def _declared_abroad(e: CrossBorderDeclared, lang: str) -> str:
+    where = _country(e.country, lang)
     return {"ru": f"Данные находятся в стране: {where}; политика это заявляет.",
             "kk": f"Деректер мына елде: {where}; саясатта бұл мәлімделген.",
             "en": f"The data rests in {where}; the policy declares it."}[lang]
 
 
 _BASIS = {
-    "field": {"ru": "самая ранняя отметка времени с этими данными",
+    BASIS_FIELD: {"ru": "самая ранняя отметка времени с этими данными",
               "kk": "осы деректері бар ең ерте уақыт белгісі",
               "en": "oldest timestamp with this data"},
-    "container": {"ru": "самая ранняя отметка времени в таблице или файле",
+    BASIS_CONTAINER: {"ru": "самая ранняя отметка времени в таблице или файле",
                   "kk": "кестедегі не файлдағы ең ерте уақыт белгісі",
                   "en": "oldest timestamp in the table or file"},
-    "newest": {"ru": "файл не менялся с этой даты",
+    BASIS_NEWEST: {"ru": "файл не менялся с этой даты",
                "kk": "файл осы күннен бері өзгермеген",
                "en": "the file has not changed since"},
 }
@@ -251,23 +261,14 @@ _METHOD = {
 }
 
 
-def _basis(e: Mapping) -> str:
-    basis = str(e.get("basis") or "")
-    if "newest" in basis:
-        return "newest"
-    if "container" in basis:
-        return "container"
-    return "field"
-
-
-def _retention_exceeded(e: Mapping, lang: str) -> str:
-    oldest = fmt.date(e.get("oldest"), lang)
-    cutoff = fmt.date(e.get("cutoff"), lang)
-    period = retention(e.get("retention"), lang)
-    what = _BASIS[_basis(e)][lang]
-    column = Markup('<span class="value">{}</span>').format(e["age_column"]) \
-        if e.get("age_column") else None
-    method = _METHOD.get(str(e.get("age_method") or ""), {}).get(lang)
+def _retention_exceeded(e: RetentionExceeded, lang: str) -> str:
+    oldest = fmt.date(e.oldest, lang)
+    cutoff = fmt.date(e.cutoff, lang)
+    period = retention(e.retention, lang)
+    what = _BASIS[e.basis][lang]
+    column = Markup('<span class="value">{}</span>').format(e.age_column) \
+        if e.age_column else None
+    method = _METHOD.get(e.age_method or "", {}).get(lang)
     how = ""
     if column:
         tail = ", {method})" if method else ")"
@@ -282,8 +283,8 @@ def _retention_exceeded(e: Mapping, lang: str) -> str:
                                period=period)
 
 
-def _birth_date(e: Mapping, lang: str) -> str:
-    listed = "not collected" in str(e.get("detail") or "")
+def _birth_date(e: IinImpliesBirthDate, lang: str) -> str:
+    listed = e.not_collected
     return {"ru": "Политика прямо говорит, что дата рождения не собирается." if listed
             else "Дата рождения не заявлена в политике.",
             "kk": "Саясатта туған күн жиналмайды деп жазылған." if listed
@@ -292,11 +293,11 @@ def _birth_date(e: Mapping, lang: str) -> str:
             else "Date of birth is not declared in the policy."}[lang]
 
 
-def _unknown_location(e: Mapping, lang: str) -> str:
-    return evidence_html(e.get("evidence"), lang)[0]
+def _unknown_location(e: LocationUnknown, lang: str) -> str:
+    return evidence_html(e.evidence, lang)[0]
 
 
-_DETAILS: dict[str, Callable[[Mapping, str], str]] = {
+_DETAILS: dict[str, Callable[[Any, str], str]] = {
     "UNDECLARED_CATEGORY": _undeclared,
     "STORAGE_OUTSIDE_KZ": _outside,
     "CROSS_BORDER_DECLARED": _declared_abroad,
@@ -306,7 +307,7 @@ _DETAILS: dict[str, Callable[[Mapping, str], str]] = {
 }
 
 
-def detail(flag: str, facts: Mapping, lang: str) -> Markup:
+def detail(flag: str, facts: FlagFacts, lang: str) -> Markup:
     """The facts of one case of ``flag`` as a sentence in ``lang`` (markup: the values it
     quotes are ``<span class="value">``); empty for none."""
     make = _DETAILS.get(flag)
@@ -315,77 +316,9 @@ def detail(flag: str, facts: Mapping, lang: str) -> Markup:
 
 # -- what to do next, and who usually does it ----------------------------------------------
 
-#: Who usually owns the next step.
-OWNERS = {
-    "dpo": {"ru": "ответственный за организацию обработки персональных данных",
-            "kk": "дербес деректерді өңдеуді ұйымдастыруға жауапты адам",
-            "en": "the person responsible for personal data processing (DPO)"},
-    "data_owner": {"ru": "владелец системы и администратор базы данных",
-                   "kk": "жүйе иесі және дерекқор әкімшісі",
-                   "en": "the system owner and the database administrator"},
-    "infra": {"ru": "руководитель ИТ-инфраструктуры и юрист",
-              "kk": "АТ-инфрақұрылымы басшысы және заңгер",
-              "en": "the head of IT infrastructure and the lawyer"},
-    "scan_owner": {"ru": "тот, кто запускает сканирование",
-                   "kk": "сканерлеуді іске қосатын адам",
-                   "en": "whoever runs the scan"},
-}
-
-NEXT_STEPS: dict[str, tuple[dict[str, str], str]] = {
-    "UNDECLARED_CATEGORY": ({
-        "ru": "Заявите категорию в политике с целями и сроком хранения и получите согласие "
-              "субъектов, либо перестаньте собирать эти данные и удалите их.",
-        "kk": "Санатты саясатта мақсаттарымен және сақтау мерзімімен мәлімдеп, субъектілердің "
-              "келісімін алыңыз, не бұл деректерді жинауды тоқтатып, оларды жойыңыз.",
-        "en": "Declare the category in the policy with its purposes and retention and obtain "
-              "consent, or stop collecting this data and delete it.",
-    }, "dpo"),
-    "STORAGE_OUTSIDE_KZ": ({
-        "ru": "Перенесите базу в дата-центр на территории Казахстана или заявите "
-              "трансграничную передачу в политике (ст. 16) с согласием субъектов.",
-        "kk": "Дерекқорды Қазақстан аумағындағы дата-орталыққа көшіріңіз немесе "
-              "трансшекаралық беруді саясатта мәлімдеңіз (16-бап), субъектілердің келісімімен.",
-        "en": "Move the database to a data centre in Kazakhstan, or declare the cross-border "
-              "transfer in the policy (Art. 16) with the subjects' consent.",
-    }, "infra"),
-    "RETENTION_EXCEEDED": ({
-        "ru": "Удалите или обезличьте записи старше даты отсечения и настройте их регулярную "
-              "очистку; если срок в политике неверен, исправьте политику.",
-        "kk": "Шекті күннен ескі жазбаларды жойыңыз немесе иесіздендіріңіз және оларды "
-              "тұрақты тазалауды баптаңыз; саясаттағы мерзім қате болса, саясатты түзетіңіз.",
-        "en": "Delete or anonymise the rows older than the cutoff and schedule their regular "
-              "removal; if the policy's period is wrong, correct the policy.",
-    }, "data_owner"),
-    "IIN_IMPLIES_BIRTH_DATE": ({
-        "ru": "Заявите дату рождения в политике или перестаньте хранить ИИН там, где он не "
-              "нужен.",
-        "kk": "Туған күнді саясатта мәлімдеңіз немесе ЖСН қажет емес жерде оны сақтамаңыз.",
-        "en": "Declare date of birth in the policy, or stop storing IINs where they are not "
-              "needed.",
-    }, "dpo"),
-    "LOCATION_UNKNOWN": ({
-        "ru": "Укажите страну источника (--location ИСТОЧНИК=KZ или location в derbes.yaml) и "
-              "повторите сканирование.",
-        "kk": "Дереккөздің елін көрсетіңіз (--location КӨЗ=KZ немесе derbes.yaml ішіндегі "
-              "location) және сканерлеуді қайталаңыз.",
-        "en": "Set the source's country (--location SOURCE=KZ, or location in derbes.yaml) "
-              "and scan again.",
-    }, "scan_owner"),
-    "CROSS_BORDER_DECLARED": ({
-        "ru": "Проверьте, что у субъектов есть согласие на передачу и с получателем заключён "
-              "договор; основная база должна оставаться в Казахстане.",
-        "kk": "Субъектілердің беруге келісімі бар екенін және алушымен шарт жасалғанын "
-              "тексеріңіз; негізгі база Қазақстанда қалуы тиіс.",
-        "en": "Check that the subjects consented to the transfer and that a contract with the "
-              "recipient exists; the primary database must stay in Kazakhstan.",
-    }, "dpo"),
-}
-
-
 def next_step(flag: str, lang: str) -> tuple[str, str]:
     """(what to do, who usually does it) for ``flag`` in ``lang``; empty for unknown flags."""
-    step = NEXT_STEPS.get(flag)
-    if step is None:
+    info = FLAGS.get(flag)
+    if info is None:
         return "", ""
-    texts, owner = step
-    return texts[lang], OWNERS[owner][lang]
+    return info.next_step.get(lang), OWNERS[info.owner].get(lang)

@@ -20,12 +20,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from derbes.reports import fmt, i18n, texts
-from derbes.reports._common import category_label, check_lang, derbes_version, mask_url_password
+from derbes.reports._common import category_label, check_lang, derbes_version
 from derbes.reports._io import atomic_open
 from derbes.reports.ci import FailOn
 from derbes.reports.html import _cases, _review, _violations
 from derbes.reports.register import build_register
 from derbes.scanner.model import MATCH_NAME, ScanResult
+from derbes.scanner.urls import mask_urls
 
 SHEETS = {
     "register": {"ru": "Реестр", "kk": "Тізілім", "en": "Register"},
@@ -86,7 +87,7 @@ def _rows(ws: Worksheet, rows: Iterable[list]) -> None:
 def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None) -> Workbook:
     """The workbook of ``result`` in ``lang`` (exposed for tests)."""
     check_lang(lang)
-    from derbes.reports.ci import resolve_fail_on
+    from derbes.reports.ci import parse_fail_on
 
     L = i18n.labels(lang)
     wb = Workbook(write_only=True)
@@ -121,7 +122,7 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
                          None, None, None, None, None, None, e.category, None])
         for p in e.places:
             rows.append([
-                *head, mask_url_password(p.source), L.get(f"kind_{p.source_kind}"),
+                *head, mask_urls(p.source), L.get(f"kind_{p.source_kind}"),
                 p.container, p.field, ", ".join(p.entities),
                 i18n.country_name(p.country, lang) or L["unknown"], flag_titles(p.flags),
                 p.rows_with_hits, p.rows_scanned,
@@ -130,14 +131,14 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
     _rows(ws, rows)
 
     # Violations, by severity, each with its next step.
-    fail = resolve_fail_on(result, fail_on)
-    vs = _violations(result, lang, fail, _cases(result, "violations"))
-    vs += _violations(result, lang, fail, _cases(result, "notices"))
+    fail = parse_fail_on(fail_on)
+    vs = _violations(lang, fail, _cases(result, "violations"))
+    vs += _violations(lang, fail, _cases(result, "notices"))
     ws = _sheet(wb, SHEETS["violations"][lang], [
         L["severity"], L["flag"], L["source"], L["container"], L["field"], L["category"],
         L["details"], L["article"], L["next_step"], L["owner"], L["flag_codes"]],
         [14, 30, 34, 26, 20, 24, 50, 24, 50, 30, 22])
-    _rows(ws, ([v["severity_label"], v["title"], mask_url_password(v["source"]),
+    _rows(ws, ([v["severity_label"], v["title"], mask_urls(v["source"]),
                 v["container"], v["field"], v["category"], texts.striptags(v["detail"]),
                 v["article"], v["next_step"], v["owner"], v["flag"]] for v in vs))
 
@@ -148,7 +149,7 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
         L["rows_with_data"], L["rows_read"], L["share"], L["table_size"], L["confidence"],
         L["examples"], L["flags"]],
         [34, 28, 22, 24, 18, 10, 12, 12, 10, 14, 10, 30, 30])
-    _rows(ws, ([mask_url_password(f.source), f.container, f.field,
+    _rows(ws, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity, f.hits, f.rows_with_hits,
                 f.rows_scanned, f.rows_with_hits / f.rows_scanned if f.rows_scanned else None,
                 getattr(containers.get((f.source, f.container)), "rows_estimated", None),
@@ -159,7 +160,7 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
     ws = _sheet(wb, SHEETS["hints"][lang], [
         L["source"], L["container"], L["field"], L["category"], L["entity"], L["declared_q"]],
         [34, 28, 22, 24, 18, 12])
-    _rows(ws, ([mask_url_password(f.source), f.container, f.field,
+    _rows(ws, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity,
                 None if f.declared is None else L["yes" if f.declared else "no"]]
                for f in result.findings if f.match_type == MATCH_NAME))
@@ -167,12 +168,12 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
     ws = _sheet(wb, SHEETS["sources"][lang], [
         L["source"], L["kind"], L["status"], L["country"], L["evidence"], L["rows_scanned"],
         L["errors"]], [40, 14, 12, 16, 60, 12, 50])
-    _rows(ws, ([mask_url_password(s.name), L.get(f"kind_{s.kind}", s.kind),
+    _rows(ws, ([mask_urls(s.name), L.get(f"kind_{s.kind}", s.kind),
                 L.get(f"status_{s.status}", s.status),
                 i18n.country_name(s.location if s.location != "unknown" else None, lang)
                 or L["unknown"],
-                texts.evidence(mask_url_password(s.location_evidence or ""), lang)[0],
-                s.rows_scanned, "; ".join(mask_url_password(e) for e in s.errors)]
+                texts.evidence(mask_urls(s.location_evidence or ""), lang)[0],
+                s.rows_scanned, "; ".join(mask_urls(e) for e in s.errors)]
                for s in result.sources))
     return wb
 

@@ -17,7 +17,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from derbes.scanner.model import STATUS_ALLOWED, STATUS_OPEN, Finding, ScanResult
+from derbes.scanner.model import STATUS_ALLOWED, STATUS_OPEN, Finding, PolicyReport, ScanResult
 
 
 @dataclass(frozen=True)
@@ -73,21 +73,18 @@ def _rule_for(f: Finding, rules: Sequence[AllowRule]) -> AllowRule | None:
     return next((r for r in rules if not r.values and r.places(f)), None)
 
 
-def mark_reviewed_violations(policy: dict | None, findings: Iterable[Finding]) -> dict | None:
-    """``policy`` with ``accepted: true`` on each violation about a field and category whose
-    findings are all accepted or allowed (violations about a whole source stay open)."""
-    if not isinstance(policy, dict) or not isinstance(policy.get("violations"), list):
-        return policy
+def mark_reviewed_violations(policy: PolicyReport | None,
+                             findings: Iterable[Finding]) -> PolicyReport | None:
+    """``policy`` with each violation about a field and category whose findings are all
+    accepted or allowed marked ``accepted``."""
+    if policy is None:
+        return None
     open_keys, reviewed = set(), set()
     for f in findings:
         key = (f.source, f.container, f.field, f.category)
         (open_keys if f.status == STATUS_OPEN else reviewed).add(key)
     done = reviewed - open_keys
-    policy = dict(policy)
-    policy["violations"] = [
-        {**v, "accepted": True} if isinstance(v, dict) and (
-            v.get("source"), v.get("container"), v.get("field"), v.get("category")) in done
-        else v
-        for v in policy["violations"]
-    ]
-    return policy
+    return dataclasses.replace(policy, violations=tuple(
+        dataclasses.replace(v, accepted=True)
+        if (v.source, v.container, v.field, v.category) in done else v
+        for v in policy.violations))

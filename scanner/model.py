@@ -8,7 +8,9 @@ a :class:`ScanResult`. The Parquet schemas built from these records are document
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 SCHEMA_VERSION = "2"
 
@@ -132,9 +134,170 @@ class ScanResult:
     hits: tuple[Hit, ...] = ()
     interrupted: bool = False
     options: dict = field(default_factory=dict)
-    policy: dict | None = None
+    #: The check against the policy (:func:`derbes.scanner.policy.apply_policy`), if run.
+    policy: PolicyReport | None = None
 
     @property
     def incomplete(self) -> bool:
         """True when a source failed, partly or wholly, or the scan was interrupted."""
         return self.interrupted or any(s.status != "ok" for s in self.sources)
+
+
+# -- the policy check -------------------------------------------------------------------------
+# The facts behind each flag, one record per flag code (``Violation.facts``).
+
+
+@dataclass(frozen=True, slots=True)
+class UndeclaredCategory:
+    """``UNDECLARED_CATEGORY``: the policy does not declare the category, or excludes it."""
+
+    #: The policy lists the category under ``not_collected`` (else it just does not declare it).
+    not_collected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StorageOutsideKz:
+    """``STORAGE_OUTSIDE_KZ``: the data rests abroad, in a country the policy does not name."""
+
+    country: str
+    evidence: str
+    #: The policy's storage countries; ``None`` when the scan was checked without a policy.
+    storage_countries: tuple[str, ...] | None
+    #: Countries the policy allows this category to be sent to.
+    transfer_countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CrossBorderDeclared:
+    """``CROSS_BORDER_DECLARED``: the data rests abroad, where the policy says it may."""
+
+    country: str
+    evidence: str
+    #: ``"storage"`` (a storage country of the policy) or ``"transfer"`` (a declared transfer).
+    basis: str
+
+
+#: What the oldest time of a retention breach is (:attr:`RetentionExceeded.basis`).
+BASIS_FIELD = "field"          # the oldest timestamp with personal data in this field
+BASIS_CONTAINER = "container"  # the oldest timestamp in the table or file
+BASIS_NEWEST = "newest"        # the newest time of the container (a file's mtime)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionExceeded:
+    """``RETENTION_EXCEEDED``: personal data older than the period the policy allows."""
+
+    #: The timestamp that proves it (ISO 8601), and what it is (``BASIS_*``).
+    oldest: str
+    basis: str
+    #: The period as the policy writes it (ISO 8601, ``P3Y``) and where the policy says it.
+    retention: str
+    declared_in: str
+    #: Data from before this date (ISO 8601) is past the period.
+    cutoff: str
+    #: For a table's age read from a timestamp column: the column and how it was read
+    #: (:attr:`ContainerInfo.age_method`).
+    age_column: str | None = None
+    age_method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IinImpliesBirthDate:
+    """``IIN_IMPLIES_BIRTH_DATE``: IINs are kept, and date of birth is not declared."""
+
+    #: The policy lists ``date_of_birth`` under ``not_collected``.
+    not_collected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LocationUnknown:
+    """``LOCATION_UNKNOWN``: where the data rests could not be established."""
+
+    evidence: str
+
+
+FlagFacts = (
+    UndeclaredCategory
+    | StorageOutsideKz
+    | CrossBorderDeclared
+    | RetentionExceeded
+    | IinImpliesBirthDate
+    | LocationUnknown
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One flag raised on one field and category of one container.
+
+    Severity ``info`` flags (a declared transfer abroad) are notices, not violations; they use
+    the same record. The texts about the flag (title, explanation, next step) are in
+    :data:`derbes.scanner.policy.flags.FLAGS` under :attr:`flag`.
+    """
+
+    flag: str
+    severity: str
+    article: str
+    source: str
+    container: str
+    field: str | None
+    category: str
+    #: The entities found there that raise it.
+    entities: tuple[str, ...]
+    #: Where the source rests (ISO country code, or ``"unknown"``).
+    location: str
+    facts: FlagFacts
+    #: The specifics in one English sentence (dates, countries), for logs and CI messages.
+    detail: str
+    #: Every finding behind it was accepted by a baseline or allowed by an allowlist: listed,
+    #: but it fails no build.
+    accepted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOperator:
+    """The data operator a policy names."""
+
+    name: str
+    bin: str
+    website: str | None = None
+    address: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySummary:
+    """What reports show about the policy that was applied."""
+
+    path: str | None
+    operator: PolicyOperator
+    #: Category ids the policy declares (the wildcard ``*`` not among them).
+    declared_categories: tuple[str, ...]
+    #: The policy declares ``category: "*"``: any other category is allowed.
+    all_other_allowed: bool
+    #: The whole policy as plain data (``Policy.summary()``), for the JSON report.
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyReport:
+    """The result of checking a scan against a policy (or, without one, its locations only)."""
+
+    #: When the check ran (ISO 8601); the reference time for retention.
+    checked_at: str
+    #: Flags of severity ``error`` and ``warning``, most serious first.
+    violations: tuple[Violation, ...] = ()
+    #: Flags of severity ``info``.
+    notices: tuple[Violation, ...] = ()
+    #: ``None`` when no policy was given.
+    policy: PolicySummary | None = None
+    #: Declared categories the scan did not find anywhere.
+    declared_not_found: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many violations and notices of each severity."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for v in (*self.violations, *self.notices):
+            out[v.severity] = out.get(v.severity, 0) + 1
+        return out

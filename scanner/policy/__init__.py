@@ -6,27 +6,33 @@ shared with the scan configuration), ``template`` (a commented policy to fill in
 ``check`` (:func:`apply_policy`: findings against the policy); ``extract`` (a draft policy
 file from a published privacy policy, ``derbes policy extract``) stands apart and is
 imported only by that command.
+
+The names below are imported on first use: ``flags`` alone is light, and the command line
+reads it before it needs the rest.
 """
 
-from derbes.scanner.policy.check import apply_policy
-from derbes.scanner.policy.flags import FLAGS, FlagInfo
-from derbes.scanner.policy.model import (
-    Duration,
-    Policy,
-    load_policy,
-    parse_duration,
-    validate_policy_file,
-)
-from derbes.scanner.policy.template import policy_template
+from __future__ import annotations
 
-__all__ = [
-    "FLAGS",
-    "Duration",
-    "FlagInfo",
-    "Policy",
-    "apply_policy",
-    "load_policy",
-    "parse_duration",
-    "policy_template",
-    "validate_policy_file",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "apply_policy": "check",
+    "FLAGS": "flags",
+    "FlagInfo": "flags",
+    "Duration": "model",
+    "Policy": "model",
+    "load_policy": "model",
+    "parse_duration": "model",
+    "validate_policy_file": "model",
+    "policy_template": "template",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -25,7 +25,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from derbes.scanner.errors import ConfigError
 
@@ -134,15 +133,6 @@ def parse_location_option(text: str) -> tuple[str, str]:
         return name.strip(), normalize_country(code)
     except ValueError as e:
         raise ConfigError(f"--location {text}: {e}") from e
-
-
-def host_from_url(url: str) -> str | None:
-    """The host of a database URL, or ``None`` for a local file or socket."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host or None
 
 
 def resolve_location(

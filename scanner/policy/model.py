@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -58,6 +58,16 @@ class Duration:
 
 
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+
+class RetentionRule(NamedTuple):
+    """A retention period that applies, as the policy writes it and where."""
+
+    duration: Duration
+    #: The period as written (``P3Y``).
+    period: str
+    #: Where the policy says it (``categories[email].retention``, ``logs.retention``).
+    declared_in: str
 
 
 def parse_duration(text: str) -> Duration:
@@ -277,7 +287,7 @@ class Policy(_Strict):
                          if not t.categories or category in t.categories)
         return frozenset(countries)
 
-    def retention_for(self, category: str, source_kind: str) -> tuple[Duration, str] | None:
+    def retention_for(self, category: str, source_kind: str) -> RetentionRule | None:
         """The period ``category`` may be kept in a source of ``source_kind``, and its origin.
 
         The category's own period wins; log sources fall back to ``logs.retention``.
@@ -285,9 +295,10 @@ class Policy(_Strict):
         entry = self.entry(category)
         if entry is not None and entry.checkable_retention is not None:
             where = "categories[*]" if entry.category == WILDCARD else f"categories[{category}]"
-            return entry.checkable_retention, f"{where}.retention {entry.retention}"
+            return RetentionRule(entry.checkable_retention, entry.retention, f"{where}.retention")
         if source_kind == "log" and self.logs is not None:
-            return parse_duration(self.logs.retention), f"logs.retention {self.logs.retention}"
+            return RetentionRule(parse_duration(self.logs.retention), self.logs.retention,
+                                 "logs.retention")
         return None
 
     def summary(self) -> dict:

@@ -1,4 +1,6 @@
-"""Hand-built scan results for the report tests (the engine is tested elsewhere).
+"""Scan results for the report tests: hand-built findings (the engine is tested elsewhere),
+checked by the real policy check against ``data/policy.yaml``, so that the reports read what
+the pipeline writes.
 
 ``RAW`` holds the raw personal values behind the fixture's hits. They must never appear in a
 report unless ``show_values=True``; the masked examples are built so that none contains a
@@ -8,8 +10,10 @@ raw value as a substring.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import os
+from pathlib import Path
 
 from derbes.scanner.model import (
     MATCH_BOTH,
@@ -21,6 +25,7 @@ from derbes.scanner.model import (
     ScanResult,
     SourceSummary,
 )
+from derbes.scanner.policy import apply_policy, load_policy
 
 SCAN_ID = "20250301T101500Z-7f3a"
 PG = "postgresql://app:***@db.internal:5432/crm"
@@ -28,6 +33,17 @@ MY = "mysql://reporting@analytics.eu-central-1.rds.amazonaws.com/bi"
 LOG = "/var/log/nginx/access.log"
 BROKEN = "postgresql://backup@10.1.2.3/archive"
 XSS = "<script>alert(1)</script>"
+POLICY = Path(__file__).parent / "data" / "policy.yaml"
+#: Where each source rests, as the location step would say.
+WHERE = {
+    PG: ("KZ", "host db.internal resolves to 10.20.0.5 (Kazakhtelecom data centre, Astana), "
+               "declared in policy"),
+    MY: ("DE", "AWS RDS endpoint region eu-central-1 (Frankfurt)"),
+    LOG: ("KZ", "local file on the scanning host"),
+    BROKEN: ("unknown", "not reached"),
+}
+#: The policy check's clock: log data from 2019 is past the policy's one-year log retention.
+CHECKED_AT = dt.datetime(2025, 3, 1, 10, 15, 7, tzinfo=dt.UTC)
 
 #: entity -> raw values (fake people; IINs of the shape of the law's examples, not real ones).
 RAW = {
@@ -58,14 +74,15 @@ def all_raw_values() -> list[str]:
 
 def finding(source: str, kind: str, container: str, field: str | None, entity: str,
             category: str, *, hits: int = 10, rows: int = 1000, with_hits: int = 10,
-            declared: bool | None = True, flags: tuple[str, ...] = (), score: float = 0.95,
-            match: str = MATCH_VALUE, location: str | None = "KZ") -> Finding:
+            score: float = 0.95, match: str = MATCH_VALUE) -> Finding:
+    """A finding as the engine gives it: location, ``declared`` and flags are the policy
+    check's to set. Log findings carry the time of their oldest line."""
     return Finding(
         scan_id=SCAN_ID, source=source, source_kind=kind, container=container, field=field,
         entity=entity, category=category, match_type=match, hits=hits, rows_scanned=rows,
         rows_with_hits=with_hits, distinct_values=min(hits, with_hits), score_max=score,
         score_mean=round(score - 0.1, 2), examples=(MASK[entity],) if entity in MASK else (),
-        location=location, declared=declared, flags=flags, oldest_seen="2019-04-01T00:00:00Z",
+        oldest_seen="2019-04-01T00:00:00Z" if kind == "log" else None,
     )
 
 
@@ -81,17 +98,15 @@ def make_result(with_values: bool = False) -> ScanResult:
         finding(PG, "database", "public.customers", "full_name", "PERSON", "full_name",
                 hits=0, with_hits=0, score=0.6, match=MATCH_NAME),
         finding(PG, "database", "public.payments", "card_number", "CREDIT_CARD", "payment_card",
-                hits=412, rows=500, with_hits=412, declared=False,
-                flags=("UNDECLARED_CATEGORY",)),
+                hits=412, rows=500, with_hits=412),
         finding(PG, "database", "public.audit", XSS, "EMAIL_ADDRESS", "email", hits=3, rows=200,
                 with_hits=3, score=0.4),
         finding(MY, "database", "bi.customers", "email", "EMAIL_ADDRESS", "email", hits=5000,
-                rows=5000, with_hits=5000, location="DE", flags=("STORAGE_OUTSIDE_KZ",)),
+                rows=5000, with_hits=5000),
         finding(LOG, "log", LOG, None, "IP_ADDRESS", "ip_address", hits=18000, rows=20000,
-                with_hits=18000, declared=False,
-                flags=("UNDECLARED_CATEGORY", "RETENTION_EXCEEDED")),
+                with_hits=18000),
         finding(LOG, "log", LOG, None, "PHONE_NUMBER", "phone", hits=12, rows=20000,
-                with_hits=12, score=0.55, flags=("RETENTION_EXCEEDED",)),
+                with_hits=12, score=0.55),
     )
     hits = []
     for f in findings:
@@ -101,19 +116,16 @@ def make_result(with_values: bool = False) -> ScanResult:
                 row=17 + i * 40 if f.source_kind == "log" else i + 1, start=0, end=len(value),
                 entity=f.entity, score=f.score_max, masked=MASK[f.entity],
                 value_hash=_hash(value), value=value if with_values else None))
+    # Locations are the policy check's to set (LOCATIONS).
     sources = (
         SourceSummary(PG, "database", "ok", containers=3, rows_scanned=1700,
-                      bytes_scanned=2_400_000, seconds=3.2, location="KZ",
-                      location_evidence="host db.internal resolves to 10.20.0.5 (Kazakhtelecom "
-                                        "data centre, Astana), declared in policy"),
+                      bytes_scanned=2_400_000, seconds=3.2),
         SourceSummary(MY, "database", "ok", containers=1, rows_scanned=5000,
-                      bytes_scanned=900_000, seconds=1.4, location="DE",
-                      location_evidence="AWS RDS endpoint region eu-central-1 (Frankfurt)"),
+                      bytes_scanned=900_000, seconds=1.4),
         SourceSummary(LOG, "log", "ok", containers=1, rows_scanned=20000,
-                      bytes_scanned=5_100_000, seconds=0.8, location="KZ",
-                      location_evidence="local file on the scanning host"),
+                      bytes_scanned=5_100_000, seconds=0.8),
         SourceSummary(BROKEN, "database", "failed",
-                      errors=("connection refused (10.1.2.3:5432)",), location=None),
+                      errors=("connection refused (10.1.2.3:5432)",)),
     )
     containers = (
         ContainerInfo(PG, "public.customers", "table", rows_scanned=1000, sampled=True),
@@ -122,65 +134,14 @@ def make_result(with_values: bool = False) -> ScanResult:
         ContainerInfo(MY, "bi.customers", "table", rows_scanned=5000),
         ContainerInfo(LOG, LOG, "file", rows_scanned=20000, bytes_scanned=5_100_000),
     )
-    policy = {
-        "path": "policy.yaml",
-        "operator": {"name": "ТОО «Пример Маркет»", "bin": "180340021234"},
-        "declared_categories": ["iin", "email", "phone", "full_name", "address"],
-        # The shape of derbes.scanner.policy.flags' FLAGS[...].as_dict(), abridged.
-        "flags": {
-            "UNDECLARED_CATEGORY": {
-                "severity": "error", "article": "Law 94-V, Art. 7; Art. 12(1)",
-                "title": {"ru": "Категория не заявлена в политике",
-                          "kk": "Санат саясатта көрсетілмеген",
-                          "en": "Category not declared in the policy"},
-                "explanation": {"ru": "Категория не заявлена.", "kk": "Санат мәлімделмеген.",
-                                "en": "The category is not declared."}},
-            "STORAGE_OUTSIDE_KZ": {
-                "severity": "error", "article": "Law 94-V, Art. 12(2); Art. 16",
-                "title": {"ru": "Хранение за пределами РК", "kk": "ҚР-дан тыс сақтау",
-                          "en": "Stored outside Kazakhstan"}},
-            "RETENTION_EXCEEDED": {
-                "severity": "warning", "article": "Law 94-V, Art. 12",
-                "title": {"ru": "Превышен срок хранения", "kk": "Сақтау мерзімі асып кеткен",
-                          "en": "Retention period exceeded"},
-                "explanation": {"ru": "Данные хранятся дольше срока.",
-                                "kk": "Деректер мерзімнен ұзақ сақталады.",
-                                "en": "Data is kept longer than the retention period."}},
-            "CROSS_BORDER_DECLARED": {
-                "severity": "info", "article": "Law 94-V, Art. 16; Art. 12(2)",
-                "title": {"ru": "Заявленная трансграничная передача",
-                          "kk": "Мәлімделген трансшекаралық беру",
-                          "en": "Declared cross-border transfer"}},
-        },
-        "violations": [
-            {"flag": "UNDECLARED_CATEGORY", "severity": "error", "source": PG,
-             "container": "public.payments", "field": "card_number", "category": "payment_card",
-             "explanation": {"ru": "Номера платёжных карт не заявлены в политике.",
-                             "kk": "Төлем картасының нөмірлері саясатта мәлімделмеген.",
-                             "en": "Payment card numbers are not declared in the policy."},
-             "article": "Law 94-V, Art. 7; Art. 12(1)"},
-            {"flag": "STORAGE_OUTSIDE_KZ", "severity": "error", "source": MY, "container": None,
-             "field": None, "category": None,
-             "explanation": {"ru": "База данных размещена в Германии.",
-                             "kk": "Дерекқор Германияда орналасқан.",
-                             "en": "The database is hosted in Germany."},
-             "article": "Law 94-V, Art. 12(2); Art. 16"},
-            {"flag": "UNDECLARED_CATEGORY", "severity": "error", "source": LOG,
-             "container": LOG, "field": None, "category": "ip_address",
-             "explanation": {"ru": "IP-адреса не заявлены в политике.",
-                             "kk": "IP-мекенжайлар саясатта мәлімделмеген.",
-                             "en": "IP addresses are not declared in the policy."},
-             "article": "Law 94-V, Art. 7; Art. 12(1)"},
-        ],
-    }
-    return ScanResult(
+    bare = ScanResult(
         scan_id=SCAN_ID, started_at="2025-03-01T10:15:00+00:00",
         finished_at="2025-03-01T10:15:07.400000+00:00", sources=sources, findings=findings,
         containers=containers, hits=tuple(hits),
         options={"sample_rows": 1000, "hmac_key": "super-secret-key",
                  "urls": ["postgresql://app:hunter2@db.internal/crm"]},
-        policy=policy,
     )
+    return apply_policy(bare, load_policy(POLICY), WHERE, now=CHECKED_AT)
 
 
 def clean_result() -> ScanResult:
@@ -188,7 +149,7 @@ def clean_result() -> ScanResult:
     r = make_result()
     findings = tuple(f for f in r.findings if not f.flags)
     return dataclasses.replace(r, findings=findings, sources=r.sources[:1],
-                               policy={**r.policy, "violations": []})
+                               policy=dataclasses.replace(r.policy, violations=()))
 
 
 POLICY_YAML = """\

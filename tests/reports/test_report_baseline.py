@@ -18,7 +18,7 @@ from derbes.reports.baseline import (
     load_baseline,
     write_baseline,
 )
-from derbes.reports.ci import EXIT_INCOMPLETE, EXIT_VIOLATIONS, exit_code
+from derbes.reports.ci import ExitCode, exit_code
 
 
 def test_fingerprint_is_stable_and_depends_on_what_not_how_much():
@@ -63,9 +63,9 @@ def test_apply_marks_exactly_the_accepted_findings_and_removes_nothing():
     assert (marked[0].status_reason, marked[0].status_expires) == ("legacy CRM", "2027-06-30")
     assert all(f.status == "open" for f in new.findings if f.entity != "CREDIT_CARD")
     # Its policy violation stays listed, marked accepted; the others stay open.
-    vs = new.policy["violations"]
-    assert len(vs) == len(r.policy["violations"])
-    accepted_vs = [(v["flag"], v["container"]) for v in vs if v.get("accepted")]
+    vs = new.policy.violations
+    assert len(vs) == len(r.policy.violations)
+    accepted_vs = [(v.flag, v.container) for v in vs if v.accepted]
     assert accepted_vs == [("UNDECLARED_CATEGORY", "public.payments")]
     assert new.options["baseline_accepted"] == 1
     assert "baseline_accepted" not in r.options  # the input is untouched
@@ -74,14 +74,13 @@ def test_apply_marks_exactly_the_accepted_findings_and_removes_nothing():
 
 def test_accepting_everything_turns_exit_1_into_3():
     r = make_result()
-    assert exit_code(r) == EXIT_VIOLATIONS
+    assert exit_code(r) == ExitCode.VIOLATIONS
     new, n = apply_baseline(r, create_baseline(r), today="2025-03-01")
     assert n == len(r.findings) == len(new.findings)
-    # The source-level STORAGE_OUTSIDE_KZ is about no accepted field: still a violation.
-    assert exit_code(new) == EXIT_VIOLATIONS
-    no_abroad = dataclasses.replace(new, policy={**new.policy, "violations": [
-        v for v in new.policy["violations"] if v["flag"] != "STORAGE_OUTSIDE_KZ"]})
-    assert exit_code(no_abroad) == EXIT_INCOMPLETE  # the broken source remains
+    # Every violation was about an accepted field, so each is accepted; the broken source
+    # remains.
+    assert all(v.accepted for v in new.policy.violations)
+    assert exit_code(new) == ExitCode.INCOMPLETE
 
 
 def test_expired_entries_do_not_accept():

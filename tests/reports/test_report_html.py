@@ -7,12 +7,13 @@ import json
 import re
 
 import pytest
-from reports_fixtures import BROKEN, make_result
+from reports_fixtures import BROKEN, POLICY, make_result
 
 from derbes.detectors.categories import CATEGORIES
 from derbes.reports.html import build_context, json_for_script, render_html
 from derbes.reports.i18n import LABELS
 from derbes.scanner.errors import ConfigError
+from derbes.scanner.model import LocationUnknown
 
 
 def _data(html: str) -> dict:
@@ -58,9 +59,14 @@ def test_json_for_script_cannot_close_the_element():
 
 def test_server_side_sections_escape_hostile_text():
     r = make_result()
-    policy = {**r.policy, "operator": "<b>Evil</b>", "violations": [
-        {"flag": "UNDECLARED_CATEGORY", "source": "<img src=x onerror=alert(1)>",
-         "explanation": {"en": "<script>alert(2)</script>"}, "article": "<i>art</i>"}]}
+    summary = r.policy.policy
+    evil = dataclasses.replace(summary, operator=dataclasses.replace(
+        summary.operator, name="<b>Evil</b>"))
+    hostile = dataclasses.replace(r.policy.violations[0], source="<img src=x onerror=alert(1)>",
+                                  flag="LOCATION_UNKNOWN",
+                                  facts=LocationUnknown("<script>alert(2)</script>"),
+                                  article="<i>art</i>")
+    policy = dataclasses.replace(r.policy, policy=evil, violations=(hostile,))
     html = render_html(dataclasses.replace(r, policy=policy), lang="en")
     assert "<b>Evil</b>" not in html and "&lt;b&gt;Evil&lt;/b&gt;" in html
     assert "<img src=x" not in html
@@ -93,8 +99,8 @@ def test_unknown_language_is_a_config_error():
 
 def test_context_cards_matrix_locations_and_violations():
     ctx = build_context(make_result(), lang="en")
-    assert ctx["operator"] == "ТОО «Пример Маркет» · BIN 180340021234"
-    assert ctx["policy"] == "policy.yaml"
+    assert ctx["operator"] == "ТОО «Пример Маркет» · BIN 180340021236"
+    assert ctx["policy"] == str(POLICY)
     cards = ctx["cards"]
     assert (cards["sources"], cards["sources_failed"], cards["containers"]) == ("4", "1", "5")
     # The name-only full_name column is a schema hint, not a field with personal data.
@@ -110,13 +116,13 @@ def test_context_cards_matrix_locations_and_violations():
     pg = make_result().sources[0].name
     assert state[(pg, "iin")] == "declared"
     assert state[(pg, "payment_card")] == "undeclared"
-    # A policy-wide declaration: a source without the category is just "not found"...
+    # A source without a declared category is just "not found"...
     assert state[(pg, "address")] == "not_found"
     assert state[(pg, "ip_address")] == "not_found"
     assert state[(BROKEN, "iin")] == "not_scanned"
     assert state[(pg, "full_name")] == "hint"
     assert {r["id"] for r in m["rows"] if r["declared"]} == {
-        "iin", "email", "phone", "full_name", "address"}
+        "iin", "date_of_birth", "email", "phone", "full_name", "address"}
 
     abroad = [s for s in ctx["sources"] if s["outside"]]
     assert [s["country"] for s in abroad] == ["Germany"]
@@ -131,27 +137,9 @@ def test_context_cards_matrix_locations_and_violations():
     assert ctx["notices"] == []
     # ...and the declared-but-missing list names what was found nowhere.
     # full_name: only a column named so, no value seen.
-    assert [(m["id"], m["sources"]) for m in ctx["declared_missing"]] == [
-        ("full_name", []), ("address", [])]
+    assert sorted(m["id"] for m in ctx["declared_missing"]) == [
+        "address", "date_of_birth", "full_name"]
     assert ctx["failed"][0]["errors"] == ["connection refused (10.1.2.3:5432)"]
-
-
-def test_per_source_declarations():
-    r = make_result()
-    pg, log = r.sources[0].name, r.sources[2].name
-    policy = {**r.policy, "declared_categories": {"*": ["email"], pg: ["iin", "address"],
-                                                  log: ["ip_address"]}}
-    ctx = build_context(dataclasses.replace(r, policy=policy), lang="en")
-    m = ctx["matrix"]
-    state = {(cell["source"], row["id"]): cell["state"]
-             for row in m["rows"] for cell in row["cells"]}
-    assert state[(pg, "address")] == "declared_not_found"
-    assert state[(log, "email")] == "declared_not_found"
-    assert state[(log, "iin")] == "not_found"
-    assert not any(r["declared"] for r in m["rows"])
-    missing = {m["id"]: m["sources"] for m in ctx["declared_missing"]}
-    # The BI database holds emails; the failed source is not counted.
-    assert missing == {"email": [log], "address": [pg]}
 
 
 def test_without_policy_cells_are_just_found():

@@ -6,10 +6,11 @@ import json
 
 from reports_fixtures import BROKEN, MY, make_result
 
-from derbes.reports._common import mask_url_password, safe_options
+from derbes.reports._common import safe_options
 from derbes.reports.baseline import fingerprint
 from derbes.reports.jsonout import write_json
 from derbes.reports.summary import write_summary
+from derbes.scanner.urls import mask_urls
 
 
 def test_summary(tmp_path):
@@ -45,7 +46,7 @@ def test_report_json(tmp_path):
     assert doc["derbes_report"] == 1
     assert [f["fingerprint"] for f in doc["findings"]] == [fingerprint(f) for f in r.findings]
     assert len(doc["hits"]) == len(r.hits) and "value" not in doc["hits"][0]
-    assert doc["policy"]["operator"]["bin"] == "180340021234"
+    assert doc["policy"]["operator"]["bin"] == "180340021236"
     assert "violations" not in doc["policy"]
     assert len(doc["violations"]) == 5
     assert doc["scan"]["exit_code"] == 1
@@ -59,4 +60,4 @@ def test_secrets_in_options_are_masked():
     assert safe_options(opts) == {"db_password": "***", "api_token": "***", "hmac_key": None,
                                   "url": "mysql://u:***@h/db", "nested": {"secret": "***"},
                                   "n": 3}
-    assert mask_url_password("postgresql://app:***@h/x") == "postgresql://app:***@h/x"
+    assert mask_urls("postgresql://app:***@h/x") == "postgresql://app:***@h/x"

@@ -60,12 +60,3 @@ def test_control_characters_do_not_break_the_xml(tmp_path):
     assert names[0] == "bad\ufffd\ufffdname [KZ_IIN]"
     # The policy's violation whose finding is gone still shows, as its own case.
     assert names[1] == "UNDECLARED_CATEGORY public.payments/card_number"
-
-
-def test_orphan_violation_gets_a_policy_suite(tmp_path):
-    r = make_result()
-    policy = {**r.policy, "violations": [{"flag": "STORAGE_OUTSIDE_KZ", "source": None,
-                                          "explanation": "Backups are kept abroad."}]}
-    r = dataclasses.replace(r, policy=policy)
-    suites = _suites(write_junit(r, tmp_path / "j.xml"))
-    assert suites["policy"].find("testcase/failure").text == "Backups are kept abroad."

@@ -75,7 +75,7 @@ def test_show_values_puts_values_in_hits_outputs(tmp_path):
 
 def test_every_report_file_is_mode_0600(tmp_path):
     out = tmp_path / "out"
-    for path in write_reports(make_result(), out, hits=True):
+    for path in write_reports(make_result(), out, formats=FORMATS, hits=True):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
 

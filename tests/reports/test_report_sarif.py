@@ -59,7 +59,7 @@ def test_levels_rules_and_locations():
 
     card, = find("UNDECLARED_CATEGORY", f"{PG}/public.payments/card_number")
     assert card["level"] == "error"
-    assert "not declared" in card["message"]["text"]  # the policy's explanation
+    assert "not declared" in card["message"]["text"]  # the flag's explanation
 
     # A log: physical location with the first hit's line; RETENTION_EXCEEDED is not in fail_on.
     logs = find("RETENTION_EXCEEDED", f"{LOG}/{LOG}")
@@ -71,7 +71,7 @@ def test_levels_rules_and_locations():
     # The BI database abroad: the per-field result carries the source-level explanation.
     abroad, = find("STORAGE_OUTSIDE_KZ", f"{MY}/bi.customers/email")
     assert abroad["level"] == "error"
-    assert "Germany" in abroad["message"]["text"]
+    assert "rests in DE (AWS RDS endpoint region eu-central-1" in abroad["message"]["text"]
 
     # The failed source is a tool notification, and the run is not successful.
     inv = run["invocations"][0]

@@ -12,9 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
-from derbes.scanner.policy import load_policy
-from derbes.scanner.policy.check import FLAGS, apply_policy
+from derbes.scanner.model import (
+    BASIS_FIELD,
+    BASIS_NEWEST,
+    ContainerInfo,
+    CrossBorderDeclared,
+    Finding,
+    IinImpliesBirthDate,
+    PolicyOperator,
+    RetentionExceeded,
+    ScanResult,
+    SourceSummary,
+    StorageOutsideKz,
+    UndeclaredCategory,
+)
+from derbes.scanner.policy import FLAGS, apply_policy, load_policy
 from derbes.scanner.policy.location import resolve_location
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -118,8 +130,10 @@ def test_declared_transfer_to_germany_turns_error_into_notice(tmp_path):
     flags = with_flags(result)
     assert flags[("shop_de", "customers", "email", "email")] == ("CROSS_BORDER_DECLARED",)
     assert sum("STORAGE_OUTSIDE_KZ" in v for v in flags.values()) == 0
-    assert [n["flag"] for n in result.policy["notices"]] == ["CROSS_BORDER_DECLARED"]
-    assert result.policy["notices"][0]["severity"] == "info"
+    assert [n.flag for n in result.policy.notices] == ["CROSS_BORDER_DECLARED"]
+    assert result.policy.notices[0].severity == "info"
+    assert result.policy.notices[0].facts == CrossBorderDeclared(
+        "DE", "configured: shop_de=DE", "transfer")
 
 
 def test_transfer_of_another_category_does_not_cover(tmp_path):
@@ -166,9 +180,10 @@ def test_iin_without_date_of_birth(tmp_path):
 def test_date_of_birth_not_collected_still_flags_iin(tmp_path):
     path = policy_file(tmp_path, extra="not_collected: [date_of_birth]")
     result = apply_policy(scan(), load_policy(path), LOCATIONS, now=NOW)
-    entry = next(v for v in result.policy["violations"]
-                 if v["flag"] == "IIN_IMPLIES_BIRTH_DATE" and v["source"] == "crm")
-    assert entry["detail"] == "the policy lists date_of_birth as not collected"
+    entry = next(v for v in result.policy.violations
+                 if v.flag == "IIN_IMPLIES_BIRTH_DATE" and v.source == "crm")
+    assert entry.detail == "the policy lists date_of_birth as not collected"
+    assert entry.facts == IinImpliesBirthDate(not_collected=True)
 
 
 def test_without_policy_only_location_flags():
@@ -178,10 +193,10 @@ def test_without_policy_only_location_flags():
         ("legacy", "contacts", "tel", "phone"): ("LOCATION_UNKNOWN",),
     }
     assert {f.declared for f in result.findings} == {None}
-    assert result.policy["policy"] is None
-    assert result.policy["counts"] == {"error": 1, "warning": 1, "info": 0}
-    assert result.policy["operator"] is None and result.policy["declared_categories"] is None
-    assert set(result.policy["flags"]) == set(FLAGS)
+    assert result.policy.policy is None and result.policy.declared_not_found == ()
+    assert result.policy.counts == {"error": 1, "warning": 1, "info": 0}
+    abroad = result.policy.violations[0]
+    assert abroad.facts == StorageOutsideKz("DE", "configured: shop_de=DE", storage_countries=None)
 
 
 def test_missing_location_is_unknown():
@@ -206,9 +221,10 @@ def test_wildcard_allows_everything_but_not_collected(tmp_path):
 def test_not_collected_wins_over_declaration_elsewhere(tmp_path):
     result = apply_policy(scan(), load_policy(policy_file(
         tmp_path, extra="  - date_of_birth\nnot_collected: [payment_card]")), LOCATIONS, now=NOW)
-    entry = next(v for v in result.policy["violations"] if v["flag"] == "UNDECLARED_CATEGORY")
-    assert entry["detail"] == "payment_card: the policy lists it as not collected"
-    assert entry["severity"] == "error"
+    entry = next(v for v in result.policy.violations if v.flag == "UNDECLARED_CATEGORY")
+    assert entry.detail == "payment_card: the policy lists it as not collected"
+    assert entry.facts == UndeclaredCategory(not_collected=True)
+    assert entry.severity == "error"
 
 
 def test_retention_boundary(tmp_path):
@@ -247,36 +263,34 @@ def test_violations_one_entry_per_field_and_category(tmp_path):
     result = apply_policy(
         ScanResult(base.scan_id, base.started_at, base.finished_at, base.sources, (mac, imei)),
         load_policy(policy_file(tmp_path)), LOCATIONS, now=NOW)
-    keys = [(v["flag"], v["container"], v["field"], v["category"])
-            for v in result.policy["violations"]]
+    keys = [(v.flag, v.container, v.field, v.category) for v in result.policy.violations]
     assert keys == [("UNDECLARED_CATEGORY", "devices", "hw", "device_id"),
                     ("LOCATION_UNKNOWN", "devices", "hw", "device_id")]
-    assert result.policy["violations"][0]["entities"] == ["MAC_ADDRESS", "IMEI"]
+    assert result.policy.violations[0].entities == ("MAC_ADDRESS", "IMEI")
 
 
 def test_policy_report(tmp_path):
     result = apply_policy(scan(), load_policy(policy_file(tmp_path)), LOCATIONS, now=NOW)
     report = result.policy
-    assert report["policy"]["operator"]["bin"] == "940140000385"
-    assert report["counts"] == {"error": 2, "warning": 3, "info": 0}
-    assert [d["category"] for d in report["declared_not_found"]] == ["full_name",
-                                                                    "date_of_birth"]
-    retention = next(v for v in report["violations"] if v["container"] == "access.log")
-    assert retention["flag"] == "RETENTION_EXCEEDED"
-    assert retention["oldest"] == "2021-03-01T10:00:00+05:00"
-    assert retention["cutoff"] == "2022-06-01" and retention["retention"] == "P3Y"
-    by_mtime = next(v for v in report["violations"] if v["container"] == "access.log.9")
-    assert by_mtime["basis"] == "newest timestamp of the container"
-    assert set(retention["explanation"]) == {"ru", "kk", "en"}
-    assert report["checked_at"] == "2025-06-01T12:00:00+00:00"
-    # Flat keys for the report writers.
-    assert report["path"] == str(tmp_path / "policy.yaml")
-    assert report["operator"] == {"name": "ТОО «Тест»", "bin": "940140000385"}
-    assert report["declared_categories"] == ["date_of_birth", "email", "full_name", "iin",
-                                             "ip_address", "phone"]
-    assert report["all_other_allowed"] is False
-    assert report["flags"]["RETENTION_EXCEEDED"]["severity"] == "warning"
-    assert set(report["flags"]) == set(FLAGS)
+    assert report.counts == {"error": 2, "warning": 3, "info": 0}
+    assert report.declared_not_found == ("full_name", "date_of_birth")
+    retention = next(v for v in report.violations if v.container == "access.log")
+    assert retention.flag == "RETENTION_EXCEEDED"
+    assert retention.facts == RetentionExceeded(
+        oldest="2021-03-01T10:00:00+05:00",
+        basis=BASIS_FIELD,
+        retention="P3Y", declared_in="logs.retention", cutoff="2022-06-01")
+    by_mtime = next(v for v in report.violations if v.container == "access.log.9")
+    assert by_mtime.facts.basis == BASIS_NEWEST
+    assert by_mtime.detail.startswith("newest timestamp of the container is ")
+    assert report.checked_at == "2025-06-01T12:00:00+00:00"
+    summary = report.policy
+    assert summary.path == str(tmp_path / "policy.yaml")
+    assert summary.operator == PolicyOperator(name="ТОО «Тест»", bin="940140000385")
+    assert summary.data["operator"]["bin"] == "940140000385"
+    assert summary.declared_categories == ("date_of_birth", "email", "full_name", "iin",
+                                           "ip_address", "phone")
+    assert summary.all_other_allowed is False
     # The input is left as it was.
     assert scan().findings[0].flags == ()
 
@@ -284,14 +298,14 @@ def test_policy_report(tmp_path):
 @pytest.mark.parametrize("flag", list(FLAGS))
 def test_flag_table(flag):
     info = FLAGS[flag]
-    assert info.id == flag
+    assert info.code == flag
     assert info.severity in ("error", "warning", "info")
     assert "94-V" in info.article
     for lang in ("ru", "kk", "en"):
-        assert "94-V" in info.text(lang)
-        assert info.title[lang]
+        assert "94-V" in info.explanation.get(lang)
+        assert info.title.get(lang) and info.next_step.get(lang)
     article = info.article.split("Art. ")[1].split("(")[0].split(";")[0]
-    assert f"ст. {article}" in info.ru and f"{article}-ба" in info.kk
+    assert f"ст. {article}" in info.explanation.ru and f"{article}-ба" in info.explanation.kk
 
 
 def test_flag_severities():
@@ -311,7 +325,7 @@ def test_a_column_only_named_like_personal_data_is_no_violation(tmp_path):
     result = apply_policy(dataclasses.replace(base, findings=(*base.findings, hint)),
                           load_policy(policy_file(tmp_path)), LOCATIONS, now=NOW)
     assert flag_map(result)[("crm", "public.orders", "card_no", "payment_card")] == ()
-    assert not [v for v in result.policy["violations"] if v["field"] == "card_no"]
+    assert not [v for v in result.policy.violations if v.field == "card_no"]
     # The real value finding next to it is still flagged.
     assert flag_map(result)[("crm", "public.orders", "card_number", "payment_card")] == (
         "UNDECLARED_CATEGORY",)
