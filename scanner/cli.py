@@ -18,18 +18,15 @@ from typing import Annotated
 
 import typer
 
+# The library's own lists, from modules that import nothing heavy: `derbes --version` and
+# `--help` need no detectors (tests/scanner/test_cli_help.py checks that they stay light).
+from derbes.reports import DEFAULT_FAIL_ON, DEFAULT_FORMATS, DEFAULT_LANG, FORMATS, LANGS
+from derbes.reports.ci import ExitCode
 from derbes.scanner.errors import ConfigError, DerbesError, PolicyError, SourceError
+from derbes.scanner.policy.flags import FLAGS, SEVERITIES
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
-# Spelt out here so that `derbes --version` and `--help` need not import the detectors;
-# tests/scanner/test_cli_help.py checks them against the library's own lists.
-DEFAULT_FAIL_ON = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ")
+# Spelt out here (run.py imports the engine): tests/scanner/test_cli_help.py compares it.
 DEFAULT_SEED = 94
-FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")
-FLAG_NAMES = ("UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ", "RETENTION_EXCEEDED",
-              "IIN_IMPLIES_BIRTH_DATE", "LOCATION_UNKNOWN", "CROSS_BORDER_DECLARED")
-
-LANGS = ("ru", "kk", "en")
 FORMAT_NAMES = ", ".join(FORMATS)
 
 # An argument's help names it by its metavar (SOURCE, FILE); typer would add a Python type
@@ -155,8 +152,9 @@ def scan(
     hits: Annotated[bool | None, typer.Option(
         "--hits/--no-hits", show_default="no-hits",
         help="Also write hits.parquet (every hit, masked).")] = None,
-    sample_rows: Annotated[int, typer.Option(
-        metavar="N", help="Rows sampled per table; 0 means all.")] = 1000,
+    sample_rows: Annotated[int | None, typer.Option(
+        metavar="N", show_default="1000",
+        help="Rows sampled per table; 0 means all.")] = None,
     seed: Annotated[str, typer.Option(
         metavar="N|random", help="Seed of the table samples, so that runs over the same data "
         "sample the same rows; 'random' for a new sample each run.")] = str(DEFAULT_SEED),
@@ -175,8 +173,8 @@ def scan(
     scan_databases: Annotated[bool, typer.Option(
         "--scan-databases", metavar=FLAG,
         help="Scan SQLite database files found in scanned folders as databases.")] = False,
-    connections: Annotated[int, typer.Option(
-        metavar="N", help="Connections per database.")] = 4,
+    connections: Annotated[int | None, typer.Option(
+        metavar="N", show_default="4", help="Connections per database.")] = None,
     jobs: Annotated[int, typer.Option(
         metavar="N", help="Worker processes for logs; 0 means all cores.")] = 0,
     dask: Annotated[str | None, typer.Option(
@@ -193,22 +191,24 @@ def scan(
         metavar="SOURCE=CC",
         help="Where a source rests, by its name, host or URL: crm=KZ, db.internal=KZ "
         "(ISO 3166 code); repeatable.")] = None,
-    min_score: Annotated[float, typer.Option(
-        metavar="SCORE", help="Lowest detector score that counts.")] = 0.5,
+    min_score: Annotated[float | None, typer.Option(
+        metavar="SCORE", show_default="0.5",
+        help="Lowest detector score that counts.")] = None,
     min_rows: Annotated[int, typer.Option(
         metavar="N", help="A field needs hits in this many rows (or min-share of them), "
         "unless a hit is checksum-valid.")] = 2,
     min_share: Annotated[float, typer.Option(
         metavar="SHARE", help="...or hits in this share of the rows scanned.")] = 0.05,
     fmt: Annotated[str | None, typer.Option(
-        "--format", metavar="LIST", show_default="parquet,html",
+        "--format", metavar="LIST", show_default=",".join(DEFAULT_FORMATS),
         help=f"Report formats, comma-separated; any of: {FORMAT_NAMES}.")] = None,
     lang: Annotated[str | None, typer.Option(
-        metavar="LANG", show_default="ru", help=f"Report language. {_LANG_HELP}")] = None,
+        metavar="LANG", show_default=DEFAULT_LANG,
+        help=f"Report language. {_LANG_HELP}")] = None,
     fail_on: Annotated[str | None, typer.Option(
         metavar="LIST", show_default=",".join(DEFAULT_FAIL_ON),
         help="Flags that fail the run (exit 1), comma-separated: any of "
-        f"{', '.join(FLAG_NAMES)}, or a severity (error, warning, info) for all its "
+        f"{', '.join(FLAGS)}, or a severity ({', '.join(SEVERITIES)}) for all its "
         "flags.")] = None,
     baseline: Annotated[Path | None, typer.Option(
         metavar="FILE",
@@ -244,7 +244,7 @@ def scan(
         out=out,
         config=config,
         policy=policy,
-        hits=bool(hits),
+        hits=hits,
         sample_rows=sample_rows,
         seed=_seed(seed),
         include=_split(include),
@@ -261,7 +261,7 @@ def scan(
         min_share=min_share,
         formats=_split([fmt]) if fmt else None,
         lang=lang,
-        fail_on=_split([fail_on]) if fail_on is not None else list(DEFAULT_FAIL_ON),
+        fail_on=_split([fail_on]) if fail_on is not None else None,
         baseline=baseline,
         show_values=show_values,
         recognizers=recognizers,
@@ -412,7 +412,7 @@ def policy_validate(
     for line in errors:
         typer.echo(line, err=True)
     if errors:
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
     typer.echo(f"{path}: ok")
 
 
@@ -522,15 +522,15 @@ def main(args: list[str] | None = None) -> None:
         app(args)
     except (ConfigError, PolicyError) as e:
         _err(str(e))
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
     except SourceError as e:
         _err(str(e))
-        sys.exit(EXIT_INCOMPLETE)
+        sys.exit(ExitCode.INCOMPLETE)
     except DerbesError as e:
         _err(str(e))
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
     except Exception as e:  # a bug: say so without a traceback that may quote data
         if os.environ.get("DERBES_DEBUG") == "1":
             raise
         _err(f"internal error ({type(e).__name__}); run with DERBES_DEBUG=1 for the traceback")
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,38 +25,23 @@ from pydantic import (
     model_validator,
 )
 
+from derbes.reports import FORMATS, LANGS
+from derbes.reports.ci import check_fail_on
 from derbes.scanner.errors import ConfigError
-from derbes.scanner.policy.flags import FLAGS
+from derbes.scanner.policy.flags import FLAGS, SEVERITIES
 from derbes.scanner.policy.model import Category, Country
 from derbes.scanner.policy.yamldoc import YamlDoc, load_yaml, pydantic_messages
 from derbes.scanner.sources.remote import is_remote
+from derbes.scanner.urls import mask_url, url_host
 
-#: Report formats the ``output.formats`` list accepts (``derbes.reports.FORMATS``).
-REPORT_FORMATS = ("parquet", "html", "json", "sarif", "junit", "xlsx")
 #: URL schemes of the database sources.
 DB_SCHEMES = (
     "postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2",
     "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
 )
-#: Severities ``options.fail_on`` accepts besides flag ids; each stands for its flags.
-FAIL_ON_SEVERITIES = ("error", "warning", "info")
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
-    if not password:
-        return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostport}"))
 
 
 def _check_url(url: str) -> str:
@@ -90,6 +76,15 @@ def _check_url(url: str) -> str:
     if "@" in parts.netloc and not parts.hostname:
         raise ValueError(f"'{shown}': no host after '@'")
     return url
+
+
+def _format(value: str) -> str:
+    if value not in FORMATS:
+        raise ValueError(f"unknown report format '{value}'; choose from {', '.join(FORMATS)}")
+    return value
+
+
+Format = Annotated[str, AfterValidator(_format)]
 
 
 class _Strict(BaseModel):
@@ -130,20 +125,23 @@ class SourceConfig(_Strict):
     @property
     def host(self) -> str | None:
         """The database host, or ``None`` for files, SQLite and local sockets."""
-        if not self.url:
-            return None
-        try:
-            return urlsplit(self.url).hostname or None
-        except ValueError:
-            return None
+        return url_host(self.url) if self.url else None
 
 
 class OutputConfig(_Strict):
     """Where reports go, in which formats and language."""
 
-    dir: Path = Path("derbes-out")
-    formats: tuple[Literal[REPORT_FORMATS], ...] = ("html", "json")  # type: ignore[valid-type]
-    lang: Literal["ru", "kk", "en"] = "ru"
+    # None: not given here; the command line's value, else the default, applies.
+    dir: Path | None = None
+    formats: tuple[Format, ...] | None = None
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str | None) -> str | None:
+        if value is not None and value not in LANGS:
+            raise ValueError(f"'{value}' is not a report language; choose from {', '.join(LANGS)}")
+        return value
 
 
 class OptionsConfig(_Strict):
@@ -151,25 +149,27 @@ class OptionsConfig(_Strict):
 
     sample_rows: PositiveInt | None = None
     connections: PositiveInt | None = Field(default=None, le=64)
-    hits: bool = False
+    hits: bool | None = None
     min_score: float | None = Field(default=None, ge=0.0, le=1.0)
-    fail_on: tuple[str, ...] = ()
+    fail_on: tuple[str, ...] | None = None
     categories: tuple[Category, ...] = ()
 
     @field_validator("fail_on")
     @classmethod
-    def _fail_on(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+    def _fail_on(cls, values: tuple[str, ...] | None) -> tuple[str, ...] | None:
         """Flag ids, with a severity word expanded to the flags of that severity."""
+        if values is None:
+            return None
+        try:
+            words = check_fail_on(values)
+        except ConfigError as e:
+            raise ValueError(str(e).removeprefix("fail_on: ")) from e
         flags: list[str] = []
-        for value in values:
-            word = value.strip()
-            if word.lower() in FAIL_ON_SEVERITIES:
-                flags += [f for f, info in FLAGS.items() if info.severity == word.lower()]
-            elif word.upper() in FLAGS:
-                flags.append(word.upper())
+        for word in words:
+            if word in SEVERITIES:
+                flags += [f for f, info in FLAGS.items() if info.severity == word]
             else:
-                raise ValueError(f"'{value}' is neither a flag ({', '.join(FLAGS)}) nor a "
-                                 f"severity ({', '.join(FAIL_ON_SEVERITIES)})")
+                flags.append(word)
         return tuple(dict.fromkeys(flags))
 
 

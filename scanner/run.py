@@ -19,7 +19,8 @@ from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.model import ScanResult
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+#: Where reports go when neither the command line nor the config file says.
+DEFAULT_OUT = "derbes-out"
 #: The sampling seed unless ``--seed`` says otherwise: the same data gives the same sample,
 #: so that CI runs compare. ``None`` (``--seed random``) draws a new sample each run.
 DEFAULT_SEED = 94
@@ -29,27 +30,35 @@ PROGRESS_EVERY = 5.0
 
 @dataclass
 class RunSpec:
-    """Everything a scan run needs; the CLI fills it from its options."""
+    """Everything a scan run needs; the CLI fills it from its options.
+
+    ``None`` means "not given": the config file's value is taken, else the default. A value
+    given here (on the command line) always beats the config file.
+    """
 
     sources: list[str] = field(default_factory=list)
     #: None: from the config file, else ``derbes-out``.
     out: Path | None = None
     config: Path | None = None
     policy: Path | None = None
-    hits: bool = False
-    sample_rows: int = 1000
+    #: None: from the config file, else off.
+    hits: bool | None = None
+    #: None: from the config file, else the source's default (1000 rows per table).
+    sample_rows: int | None = None
     #: ``None``: a random sample each run.
     seed: int | None = DEFAULT_SEED
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     include_columns: list[str] = field(default_factory=list)
     exclude_columns: list[str] = field(default_factory=list)
-    connections: int = 4
+    #: None: from the config file, else the engine's default.
+    connections: int | None = None
     jobs: int = 1
     statement_timeout: float = 30.0
     max_rows_per_second: float | None = None
     locations: dict[str, str] = field(default_factory=dict)
-    min_score: float = 0.5
+    #: None: from the config file, else the engine's default.
+    min_score: float | None = None
     #: A field needs hits in this many rows, or in ``min_share`` of them (unless checksummed).
     min_rows: int = 2
     min_share: float = 0.05
@@ -57,12 +66,12 @@ class RunSpec:
     allow_empty: bool = False
     #: SQLite files found in scanned folders are scanned as databases.
     scan_databases: bool = False
-    #: None: from the config file, else parquet and html.
+    #: None: from the config file, else ``derbes.reports.DEFAULT_FORMATS``.
     formats: list[str] | None = None
-    #: None: from the config file, else Russian.
+    #: None: from the config file, else ``derbes.reports.DEFAULT_LANG``.
     lang: str | None = None
-    fail_on: list[str] = field(default_factory=lambda: [
-        "UNDECLARED_CATEGORY", "STORAGE_OUTSIDE_KZ"])
+    #: None: from the config file, else ``derbes.reports.ci.DEFAULT_FAIL_ON``.
+    fail_on: list[str] | None = None
     baseline: Path | None = None
     show_values: bool = False
     recognizers: Path | None = None
@@ -95,9 +104,9 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
     Everything the user gave is checked before any source is opened: the configuration, the
     policy, the baseline, the flag names, and that the output folder can be written.
     """
-    from derbes.reports import write_reports
+    from derbes.reports import FORMATS, LANGS, write_reports
     from derbes.reports._io import commit_output_dir, discard_output_dir, prepare_output_dir
-    from derbes.reports.ci import exit_code
+    from derbes.reports.ci import check_fail_on, exit_code
 
     spec, source_specs = _merge_config(spec)
     # First: custom recognizers may add categories that the policy declares.
@@ -112,13 +121,12 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
         from derbes.reports.baseline import load_baseline
 
         baseline = load_baseline(spec.baseline)
-    if spec.lang not in ("ru", "kk", "en"):
-        raise ConfigError(f"--lang {spec.lang!r}: expected one of ru, kk, en")
-    known_formats = ("parquet", "html", "json", "sarif", "junit", "xlsx")
-    unknown = [f for f in spec.formats if f not in known_formats]
+    if spec.lang not in LANGS:
+        raise ConfigError(f"--lang {spec.lang!r}: expected one of {', '.join(LANGS)}")
+    unknown = [f for f in spec.formats if f not in FORMATS]
     if unknown:
         raise ConfigError(f"--format: unknown {', '.join(unknown)}; "
-                          f"expected some of {', '.join(known_formats)}")
+                          f"expected some of {', '.join(FORMATS)}")
     spec = replace(spec, fail_on=list(check_fail_on(spec.fail_on, "--fail-on")))
     if not source_specs:
         raise ConfigError("nothing to scan: give a source (URL, path or -) or --config")
@@ -153,16 +161,17 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         source_specs = source_specs + [_SourceSpec(f"sqlite:///{path}")
                                        for path in _sqlite_files(source_specs, spec)]
     opened = [_open(s, spec) for s in source_specs]
+    # Not given: the engine's default.
+    given = {"min_score": spec.min_score, "connections": spec.connections}
     options = ScanOptions(
         hits=spec.hits,
         show_values=spec.show_values,
-        min_score=spec.min_score,
         min_rows=spec.min_rows,
         min_share=spec.min_share,
-        connections=spec.connections,
         jobs=max(1, spec.jobs),
         allow_empty=spec.allow_empty,
         allowed_values=allowed_values(spec.allow),
+        **{k: v for k, v in given.items() if v is not None},
     )
     progress = None if spec.quiet else _progress_printer(sys.stderr)
     with _executor(spec) as executor:
@@ -201,29 +210,6 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
     return code
 
 
-def check_fail_on(values, what: str = "fail_on") -> tuple[str, ...]:
-    """Flag ids and severity words as given; ``ConfigError`` naming the valid ones (and the
-    nearest for a typo) for anything else."""
-    import difflib
-
-    from derbes.scanner.policy.flags import FLAGS
-
-    severities = ("error", "warning", "info")
-    out: list[str] = []
-    for value in values:
-        word = str(value).strip()
-        if word.lower() in severities:
-            out.append(word.lower())
-        elif word.upper() in FLAGS:
-            out.append(word.upper())
-        else:
-            near = difflib.get_close_matches(word.upper(), list(FLAGS), n=1)
-            hint = f" (did you mean {near[0]}?)" if near else ""
-            raise ConfigError(f"{what}: unknown flag {word!r}{hint}; valid: "
-                              f"{', '.join(FLAGS)}, or a severity: {', '.join(severities)}")
-    return tuple(dict.fromkeys(out))
-
-
 def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
     sources = [_SourceSpec(s) for s in spec.sources]
     if spec.config is None:
@@ -244,10 +230,10 @@ def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
     options = cfg.options
     if options is not None:
         for key in ("sample_rows", "connections", "hits", "min_score"):
-            value = getattr(options, key, None)
-            if value is not None and getattr(spec, key) == getattr(RunSpec, key, None):
+            value = getattr(options, key)
+            if value is not None and getattr(spec, key) is None:
                 updates[key] = value
-        if options.fail_on:
+        if options.fail_on is not None and spec.fail_on is None:
             updates["fail_on"] = list(options.fail_on)
         if options.categories and not spec.categories:
             updates["categories"] = list(options.categories)
@@ -257,21 +243,27 @@ def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
         if spec.dask_parts is None and cfg.dask.parts:
             updates["dask_parts"] = cfg.dask.parts
     output = cfg.output
-    if spec.out is None:
+    if spec.out is None and output.dir is not None:
         updates["out"] = output.dir
-    if spec.formats is None:
+    if spec.formats is None and output.formats is not None:
         updates["formats"] = list(output.formats)
-    if spec.lang is None:
+    if spec.lang is None and output.lang is not None:
         updates["lang"] = output.lang
     return _defaults(replace(spec, **updates)), sources
 
 
 def _defaults(spec: RunSpec) -> RunSpec:
+    """Every option still not given takes its default."""
+    from derbes.reports import DEFAULT_FORMATS, DEFAULT_LANG
+    from derbes.reports.ci import DEFAULT_FAIL_ON
+
     return replace(
         spec,
-        out=spec.out or Path("derbes-out"),
-        formats=spec.formats or ["parquet", "html"],
-        lang=spec.lang or "ru",
+        out=spec.out if spec.out is not None else Path(DEFAULT_OUT),
+        formats=list(DEFAULT_FORMATS) if spec.formats is None else spec.formats,
+        lang=DEFAULT_LANG if spec.lang is None else spec.lang,
+        fail_on=list(DEFAULT_FAIL_ON) if spec.fail_on is None else spec.fail_on,
+        hits=bool(spec.hits),
     )
 
 
@@ -317,12 +309,14 @@ def _open(source: _SourceSpec, spec: RunSpec):
         "exclude": spec.exclude,
         "include_columns": spec.include_columns,
         "exclude_columns": spec.exclude_columns,
-        "sample_rows": spec.sample_rows,
         "seed": spec.seed,
-        "connections": spec.connections,
         "statement_timeout_s": spec.statement_timeout,
         "max_rows_per_second": spec.max_rows_per_second,
     }
+    # Not given: the source's own default.
+    for key in ("sample_rows", "connections"):
+        if getattr(spec, key) is not None:
+            options[key] = getattr(spec, key)
     options.update(source.options)
     if source.name:
         options["name"] = source.name
@@ -337,8 +331,7 @@ def _match_locations(locations: dict[str, str],
     """``--location KEY=CC`` as ``{index of the source: CC}``. A key names a source by its
     name in the config file, its host, its URL (password masked or not) or its path; a key
     that names no source is a ``ConfigError``, raised before any source is opened."""
-    from derbes.scanner.config import mask_url
-    from derbes.scanner.policy.location import host_from_url
+    from derbes.scanner.urls import mask_url, url_host
 
     def keys(s: _SourceSpec) -> set[str]:
         out = {s.spec, mask_url(s.spec)}
@@ -347,7 +340,7 @@ def _match_locations(locations: dict[str, str],
         if s.spec.lower().startswith("sqlite:///"):
             out.add(str(Path(s.spec[len("sqlite:///"):]).expanduser().resolve()))
         elif "://" in s.spec:
-            host = host_from_url(s.spec)
+            host = url_host(s.spec)
             if host:
                 out.add(host)
         else:
@@ -473,9 +466,9 @@ def _progress_printer(stream) -> _Progress:
 
 
 def _short_name(name: str) -> str:
-    from derbes.reports._common import mask_url_password
+    from derbes.scanner.urls import mask_urls
 
-    return mask_url_password(name)
+    return mask_urls(name)
 
 
 def _print_problems(result: ScanResult) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from derbes.scanner.config import load_config, mask_url, validate_config_file
+from derbes.scanner.config import load_config, validate_config_file
 from derbes.scanner.errors import ConfigError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -192,12 +192,6 @@ def test_no_sources(tmp_path):
     assert ":2: sources: " in errors[0]
     assert errors_of(tmp_path, "")[0].endswith("a scan configuration is a mapping of keys "
                                                "(sources, policy, output, options, allow)")
-
-
-def test_mask_url():
-    assert mask_url("mysql://u:pw@h/db") == "mysql://u:***@h/db"
-    assert mask_url("mysql://u@h/db") == "mysql://u@h/db"
-    assert mask_url("postgresql://u:p@w@h:bad/db") == "postgresql://u:***@h:bad/db"
 
 
 def test_value_from_environment_never_shown_even_outside_password(tmp_path):

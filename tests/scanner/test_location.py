@@ -17,7 +17,6 @@ from derbes.scanner.policy.location import (
     GCP_REGIONS,
     UNKNOWN,
     countries,
-    host_from_url,
     normalize_country,
     parse_location_option,
     resolve_location,
@@ -209,9 +208,3 @@ def test_normalize_country():
     for bad in (False, 7, "UK", "EU", "KAZ"):
         with pytest.raises(ValueError):
             normalize_country(bad)
-
-
-def test_host_from_url():
-    assert host_from_url("postgresql://u:p@db.example.com:5432/crm") == "db.example.com"
-    assert host_from_url("postgresql:///crm?host=/var/run/postgresql") is None
-    assert host_from_url("sqlite:///app.db") is None

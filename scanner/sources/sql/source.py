@@ -52,6 +52,7 @@ from derbes.scanner.sources.sql.urls import (
     secrets_of,
 )
 from derbes.scanner.sources.sql.values import Stats, skip_notes, texts, value_notes
+from derbes.scanner.urls import url_host
 
 #: Rows per batch handed to the engine (and per fetch when a whole table is streamed).
 BATCH_ROWS = 1000
@@ -103,6 +104,7 @@ class SqlSource:
         self._secrets = secrets_of(parsed)
         self._url = driver_url(parsed)
         self._family = family(self._url)
+        self._host = None if self._family == "sqlite" else url_host(url)
         self._include = tuple(p.lower() for p in include)
         self._exclude = tuple(p.lower() for p in exclude)
         self._include_columns = tuple(p.lower() for p in include_columns)
@@ -127,7 +129,7 @@ class SqlSource:
     @property
     def host(self) -> str | None:
         """The server's host name from the URL; ``None`` for SQLite."""
-        return None if self._family == "sqlite" else self._url.host
+        return self._host
 
     @property
     def dialect(self) -> str:

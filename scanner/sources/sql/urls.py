@@ -1,12 +1,13 @@
-"""Database URLs: parsing, the drivers derbes ships with, and masking credentials.
+"""Database URLs: parsing, the drivers derbes ships with, and keeping credentials out of
+messages.
 
 A URL's password and secret query values (``password``, ``token``...) never reach a message:
-:func:`display_name` masks them for display, :func:`scrub` removes them from driver messages.
+:func:`display_name` masks them for display and :func:`scrub` removes them from driver
+messages, both through :mod:`derbes.scanner.urls`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -15,26 +16,20 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from derbes.scanner.errors import ConfigError
-
-#: Query-string keys whose values are secrets, masked like the password.
-SECRET_KEYS = frozenset({"password", "passwd", "pwd", "sslpassword", "secret", "token"})
-URL_PASSWORD = re.compile(r"(://[^/\s:@]*:)[^@\s/]+@")
+from derbes.scanner.urls import SECRET_KEYS, mask_url, mask_urls
 
 
 def display_name(url: str) -> str:
     """The URL with its password (and secret query values) masked: ``pg://u:***@h/db``."""
-    u = parse_url(url)
-    secret = {k: "***" for k in u.query if k.lower() in SECRET_KEYS}
-    if secret:
-        u = u.update_query_dict(secret)
-    return u.render_as_string(hide_password=True)
+    parse_url(url)  # a ConfigError for what is not a database URL
+    return mask_url(url)
 
 
 def parse_url(url: str) -> URL:
     try:
         return make_url(url)
     except (sa_exc.ArgumentError, ValueError) as e:  # ValueError: a port that is not a number
-        shown = URL_PASSWORD.sub(r"\1***@", url)
+        shown = mask_url(url)
         raise ConfigError(f"not a database URL: {shown}") from e
 
 
@@ -85,4 +80,4 @@ def scrub(text: str, secrets: Sequence[str]) -> str:
     """``text`` without the URL's secrets and without any password in a URL it quotes."""
     for secret in secrets:
         text = text.replace(secret, "***")
-    return URL_PASSWORD.sub(r"\1***@", text)
+    return mask_urls(text)
