@@ -191,14 +191,13 @@ return out;
 
 def _strings(lang: str) -> set[str]:
     """Every label and flag text of one language, for finding them in another's page."""
-    from derbes.reports import texts
     from derbes.reports.i18n import LABELS
-    from derbes.scanner.policy.flags import FLAGS
+    from derbes.scanner.policy.flags import FLAGS, OWNERS
 
     found = {v for v in LABELS[lang].values() if len(v) > 3}
     for info in FLAGS.values():
-        found |= {info.title[lang], info.text(lang)}
-        found.add(texts.next_step(info.id, lang)[0])
+        found |= {info.title.get(lang), info.explanation.get(lang), info.next_step.get(lang)}
+        found.add(OWNERS[info.owner].get(lang))
     return found
 
 
