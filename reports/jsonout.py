@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from derbes.detectors.categories import CATEGORIES
-from derbes.reports._common import LANGS, safe_options, violations
+from derbes.reports._common import safe_options, violations
 from derbes.reports._io import write_text
 from derbes.reports.baseline import fingerprint
+from derbes.reports.i18n import LANGS
 from derbes.reports.summary import build_summary, source_dict
 from derbes.scanner.model import ContainerInfo, Finding, Hit, PolicyReport, ScanResult, Violation
 from derbes.scanner.policy.flags import FLAGS

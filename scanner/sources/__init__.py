@@ -110,7 +110,8 @@ def check_scheme(url: str) -> None:
     when ``url``'s scheme is not a database derbes scans."""
     import difflib
 
-    from derbes.scanner.config import DB_SCHEMES, mask_url
+    from derbes.scanner.config import DB_SCHEMES
+    from derbes.scanner.urls import mask_url
 
     scheme = url.split("://", 1)[0].lower()
     if scheme in DB_SCHEMES:

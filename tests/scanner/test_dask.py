@@ -25,12 +25,12 @@ import pytest
 from dask_helpers import BlockingLogSource, PoisonLogSource
 
 from benchmarks.gen_logs import lines
-from derbes.reports.ci import exit_code
+from derbes.reports.ci import ExitCode, exit_code
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.engine import cluster as dask_cluster
 from derbes.scanner.engine.cluster import DaskExecutor
 from derbes.scanner.engine.units import plan_units
-from derbes.scanner.run import EXIT_INCOMPLETE, RunSpec, run_scan
+from derbes.scanner.run import RunSpec, run_scan
 from derbes.scanner.sources import open_source
 from derbes.scanner.sources.logs import LogSource
 
@@ -232,7 +232,7 @@ def test_a_unit_that_keeps_killing_workers_fails_its_part_only(corpus, client, t
     scanned = {c.container for c in result.containers if not any(
         n.startswith("error:") for n in c.notes)}
     assert scanned == {str(p) for p in logs.glob("app-*.log")}
-    assert exit_code(result, []) == EXIT_INCOMPLETE
+    assert exit_code(result, []) == ExitCode.INCOMPLETE
 
 
 # -- object storage ---------------------------------------------------------------------------
