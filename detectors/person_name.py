@@ -124,7 +124,8 @@ class PersonNameRecognizer(DerbesRecognizer):
     }
     CONTEXT_REQUIRED = frozenset({"single"})
     CONTEXT = (
-        "фио", "имя", "фамилия", "отчество", "аты", "тегі", "әкесінің аты", "аты-жөні",
+        # Not a bare "аты": context words match as prefixes, and it begins "Атырау".
+        "фио", "имя", "фамилия", "отчество", "тегі", "әкесінің аты", "аты-жөні", "аты_",
         "name", "first_name", "last_name", "surname", "patronymic", "fio", "full_name",
         "клиент", "получатель", "отправитель", "сотрудник", "владелец", "customer", "client",
         "recipient", "holder",

@@ -23,6 +23,8 @@ NAME_RULES: tuple[tuple[str, str], ...] = (
     ("IMEI", r"imei"),
     ("DEVICE_ID", r"device_id|idfa|gaid|idfv|android_id|advertising_id|ad_id|"
                   r"идентификатор_устройства|құрылғы_идентификаторы"),
+    # Before cards: a card holder's name is a name (``card_holder``).
+    ("PERSON", r"card_holder|cardholder|holder_name|card_holder_name"),
     ("IDENTITY_DOCUMENT", r"passport|passport_number|passport_no|id_card|udl|"
                           r"document_number|doc_number|паспорт|удостоверение|удл|"
                           r"жеке_куәлік|құжат_нөмірі"),
@@ -53,13 +55,27 @@ def normalize_name(name: str) -> str:
     return "_".join(p for p in _SPLIT.split(_CAMEL.sub("_", name)) if p).casefold()
 
 
+#: Who a bare ``name`` key belongs to when it is a person: ``customer.name``, ``sender.name``.
+_PERSON_PARENTS = frozenset((
+    "customer", "client", "recipient", "sender", "payer", "holder", "cardholder", "employee",
+    "contact", "passenger", "patient", "courier", "buyer", "клиент", "получатель",
+    "отправитель", "плательщик", "сотрудник", "тұтынушы", "алушы", "жіберуші",
+))
+
+
 def entity_for_name(name: str) -> str | None:
     """The entity a column name or JSON key suggests, or ``None``.
 
     Only the last component of a key path counts: ``payload.contact.email`` is an email
-    field, ``email_log.id`` is not.
+    field, ``email_log.id`` is not; but a bare ``name`` is a person's under a person's key
+    (``payload.customer.name``), not a product's (``item.name``).
     """
-    last = name.rsplit(".", 1)[-1]
+    parts = name.rsplit(".", 2)
+    last = parts[-1]
+    if len(parts) > 1 and normalize_name(last) in ("name", "full_name_ru", "имя", "аты"):
+        parent = normalize_name(parts[-2]).rsplit("_", 1)[-1]
+        if parent in _PERSON_PARENTS:
+            return "PERSON"
     key = normalize_name(last)
     if not key or _NOT_PERSONAL.search(key):
         return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from derbes.scanner import jsonpaths
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
+from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
@@ -50,6 +51,8 @@ class _Agg:
     allowed_reason: str | None = None
     #: Past DISTINCT_CAP values the digests go here instead of ``distinct``.
     sketch: DistinctSketch | None = None
+    #: Hits with a supporting context word before them in their own value ("ИИН 8704...").
+    supported: int = 0
 
     def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
         """Count one hit; True when its value is new and an example is still wanted."""
@@ -108,6 +111,7 @@ class _Agg:
         self.oldest = min_ts(self.oldest, other.oldest)
         self.allowed += other.allowed
         self.allowed_reason = self.allowed_reason or other.allowed_reason
+        self.supported += other.supported
 
 
 @dataclass(slots=True)
@@ -118,6 +122,8 @@ class ContainerOutcome:
     aggs: dict[tuple[str | None, str], _Agg] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
+    #: What the values of each column looked like (value batches only), for the evidence.
+    stats: dict[str, FieldStats] = field(default_factory=dict)
     rows: int = 0
     bytes: int = 0
     done: ContainerDone | None = None
@@ -134,6 +140,11 @@ class ContainerOutcome:
                 self.aggs[key] = agg
         self.hits.extend(other.hits)
         self.fields |= other.fields
+        for name, stats in other.stats.items():
+            if name in self.stats:
+                self.stats[name].merge(stats)
+            else:
+                self.stats[name] = stats
         self.rows += other.rows
         self.bytes += other.bytes
         self.error = self.error or other.error
@@ -153,6 +164,11 @@ class ContainerScanner:
         # Values repeat (the same client IP on every line): hash each once.
         # By entity, then value: dicts of strings and bytes, which the collector does not walk.
         self._memo: dict[str, dict[str, bytes]] = {}
+        # The recognizer of each checksum entity, to ask whether a word in a value supports it.
+        self._checksum = {}
+        for r in detector.derbes:
+            if r.ENTITY in CHANCE_RULES:
+                self._checksum.setdefault(r.ENTITY, r)
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -190,6 +206,10 @@ class ContainerScanner:
         context = field_context(batch.field)
         values = batch.values
         integer = is_integer_type(out.container, batch.field)
+        stats = out.stats.get(batch.field)
+        if stats is None:
+            stats = out.stats[batch.field] = FieldStats()
+        stats.add(values, integer)
         row = 0
         try:
             for index, matches in self.detector.scan_values(values, context, integer=integer):
@@ -198,6 +218,9 @@ class ContainerScanner:
                 for entity, start, end, score in matches:
                     self._hit(out, batch.field, row, start, end, entity, score,
                               value[start:end], None)
+                    recognizer = self._checksum.get(entity)
+                    if recognizer is not None and recognizer.context_verdict(value, start):
+                        out.aggs[(batch.field, entity)].supported += 1
         except KeyboardInterrupt:
             # Interrupted midway through the batch: only the rows detection reached count
             # as scanned (a lower bound), so hits never outnumber the rows they came from.

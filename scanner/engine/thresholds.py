@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from derbes.detectors import category_of
 from derbes.scanner.engine.container import ContainerOutcome
+from derbes.scanner.engine.evidence import CONTRADICTED, FieldStats, name_verdict, value_evidence
 from derbes.scanner.engine.options import ScanOptions
 from derbes.scanner.model import (
     MATCH_BOTH,
@@ -43,14 +44,25 @@ def findings_of(
             **counts,
         )
 
+    columns = {c.name for c in outcome.container.columns}
     by_value: dict[tuple[str | None, str], Finding] = {}
     for (field_name, entity), agg in outcome.aggs.items():
-        strong = agg.score_max >= options.strong_score
-        enough = agg.rows_with_hits >= options.min_rows or agg.rows_with_hits / rows >= (
-            options.min_share
-        )
-        if agg.score_max < options.min_score or not (strong or enough):
-            continue
+        named = options.name_evidence and field_name is not None and (
+            entity_for_name(field_name) == entity)
+        evidence = value_evidence(entity, agg.distinct_count(),
+                                  _stats_of(outcome, columns, field_name), named, agg.supported)
+        if evidence is not None:
+            # A checksum entity in a column: the share of valid candidates decides (see
+            # derbes.scanner.engine.evidence), not one value that passed by chance.
+            if agg.score_max < options.min_score or not evidence.holds:
+                continue
+        else:
+            strong = agg.score_max >= options.strong_score
+            enough = agg.rows_with_hits >= options.min_rows or agg.rows_with_hits / rows >= (
+                options.min_share
+            )
+            if agg.score_max < options.min_score or not (strong or enough):
+                continue
         by_value[(field_name, entity)] = finding(
             field_name, entity, MATCH_VALUE,
             hits=agg.hits,
@@ -66,15 +78,33 @@ def findings_of(
                 by_value[(field_name, entity)], status=STATUS_ALLOWED,
                 status_reason=agg.allowed_reason)
     if options.name_evidence:
-        names = {c.name for c in outcome.container.columns} | outcome.fields
+        names = columns | outcome.fields
         for name in sorted(names):
             entity = entity_for_name(name)
             if entity is None:
                 continue
             found = by_value.get((name, entity))
-            by_value[(name, entity)] = (
-                replace(found, match_type=MATCH_BOTH) if found is not None else finding(
-                    name, entity, MATCH_NAME, hits=0, rows_with_hits=0, distinct_values=0,
-                    score_max=0.0, score_mean=0.0)
-            )
+            if found is not None:
+                by_value[(name, entity)] = replace(found, match_type=MATCH_BOTH)
+                continue
+            # No value established the entity: the values are weighed against the name
+            # (flags, masks and tokens contradict it; empty values leave a schema hint).
+            if name_verdict(_stats_of(outcome, columns, name)) == CONTRADICTED:
+                continue
+            by_value[(name, entity)] = finding(
+                name, entity, MATCH_NAME, hits=0, rows_with_hits=0, distinct_values=0,
+                score_max=0.0, score_mean=0.0)
     return sorted(by_value.values(), key=lambda f: (f.container, f.field or "", f.entity))
+
+
+def _stats_of(
+    outcome: ContainerOutcome, columns: set[str], field_name: str | None
+) -> FieldStats | None:
+    """The value stats of a column or tabular field; an empty one for a column that gave no
+    value (all NULL); None for a log field, whose values are not counted."""
+    if field_name is None:
+        return None
+    stats = outcome.stats.get(field_name)
+    if stats is None and field_name in columns:
+        return FieldStats()
+    return stats

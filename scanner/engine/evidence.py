@@ -1,0 +1,208 @@
+"""Evidence per field: does a column hold an entity, judged from all its sampled values?
+
+A checksum passes by chance: the Luhn check for one number in 10, the IIN/BIN check digit for
+about one in 11 (1/11 + 1/121 with the second pass). One valid value among a thousand look-
+alikes proves nothing: a column of EAN barcodes holds Luhn-valid 13-digit numbers, a column of
+random 12-digit references holds a few IIN-valid ones. So for the entities that rest on a
+checksum, a column is reported only when the share of its *same-shape candidates* that
+validate is more than chance can explain:
+
+* ``m``: distinct values of the column with the entity's shape (``CHANCE_RULES``: a 12-digit
+  date-shaped number for an IIN, 13-19 digits with a card's first digit for a card...);
+* ``k``: distinct values that the recognizer validated;
+* the one-sided binomial test: ``P(X >= k)`` for ``X ~ Binomial(m, p0)``, with ``p0`` the
+  chance that a random value of that shape validates. The column holds the entity when that
+  probability is below :data:`ALPHA` (a scan tests thousands of columns: about one false
+  column in 10,000 tests), or when the column's name names the entity and at least half of
+  its candidates validate (:data:`NAMED_SHARE`): the name is evidence of its own, the values
+  must then agree with it rather than prove it alone. A value with a word of the entity in
+  it (``ИИН 870412300123`` in a comment) is evidence of its own too.
+
+Values are counted distinct because repeats are not independent draws (one IIN copied into
+every row is one value).
+
+The name of a column is weighed against its values too (:func:`name_verdict`): a column whose
+sampled values are all empty is a schema hint (a ``name`` finding, which raises no flag); one
+whose values are flags (``0``/``1``),
+masked numbers or opaque tokens contradicts its name (``phone_confirmed``, ``pan_masked``,
+``card_token``) and is not reported for that entity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+#: Below this binomial tail probability a share of valid values is not chance.
+ALPHA = 1e-4
+#: A column named for the entity needs this share of its candidates valid.
+NAMED_SHARE = 0.5
+#: Share of non-empty values of a "not data" kind (flags, masks, tokens) that contradicts a name.
+CONTRADICTION_SHARE = 0.9
+#: Distinct shaped values remembered per field and entity.
+SHAPE_CAP = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class ChanceRule:
+    """The shape of an entity's candidates and the chance that a random one validates."""
+
+    entity: str
+    shape: re.Pattern
+    chance: float
+    #: Integer columns lose leading zeros: such values are padded back to this width.
+    width: int | None = None
+
+
+_IIN_SHAPE = (r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-6]"
+              r"[0-9]{5}(?![0-9A-Za-z])")
+_BIN_SHAPE = r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])[4-6][0-3][0-9]{6}(?![0-9A-Za-z])"
+
+CHANCE_RULES: dict[str, ChanceRule] = {
+    rule.entity: rule
+    for rule in (
+        # Luhn: one number in ten has the right last digit.
+        ChanceRule("CREDIT_CARD",
+                   re.compile(r"(?<![0-9A-Za-z])[2-689](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z])"),
+                   0.1),
+        # Mod 11 with a second pass: 1/11 + (1/11)(1/11) ~ 0.099; rounded up to 0.1.
+        ChanceRule("KZ_IIN", re.compile(_IIN_SHAPE), 0.1, 12),
+        ChanceRule("KZ_BIN", re.compile(_BIN_SHAPE), 0.1, 12),
+        ChanceRule("IMEI", re.compile(r"(?<![0-9A-Za-z])[0-9]{2}(?:[ -]?[0-9]){13}(?![0-9])"),
+                   0.1),
+        # ISO 13616 mod 97: one string in 97.
+        ChanceRule("IBAN_CODE",
+                   re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){11,30}"
+                              r"(?![0-9A-Za-z])"),
+                   1 / 97),
+    )
+}
+
+# A run of nine digits (with separators) or a country code and check digits: values without
+# one cannot have any shape above, and most values have neither.
+_ANY_SHAPE = re.compile(r"[0-9](?:[ -]?[0-9]){8}|[A-Z]{2}[0-9]{2}")
+
+# Values that are not data of any kind: flags, masks, opaque tokens and hashes.
+_FLAG = re.compile(
+    r"(?:0|1|-1|t|f|y|n|true|false|yes|no|on|off|да|нет|иә|жоқ|null|none)", re.IGNORECASE)
+_MASKED = re.compile(r"[*•#]{2,}|[xX]{4,}|[*•]")
+_OPAQUE = re.compile(r"(?=[^@\s]*[0-9])(?=[^@\s]*[A-Za-z])[A-Za-z0-9_\-+/=.:]{16,}")
+
+
+def is_not_data(value: str) -> bool:
+    """A flag (``0``, ``true``), a masked value (``4400 43** **** 1234``), an opaque token."""
+    v = value.strip()
+    return bool(_FLAG.fullmatch(v) or _MASKED.search(v) or _OPAQUE.fullmatch(v))
+
+
+@dataclass(slots=True)
+class FieldStats:
+    """What the values of one field looked like, for the evidence of its findings."""
+
+    nonempty: int = 0
+    not_data: int = 0
+    #: Entity -> hashes of distinct values of its shape.
+    shaped: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, values: list[str], integer: bool = False) -> None:
+        """Count a batch of values of this field (``integer``: a column of whole numbers)."""
+        seen: dict[str, int] = {}  # values repeat: judge each once per batch
+        for value in values:
+            if not value or value.isspace():
+                continue
+            self.nonempty += 1
+            known = seen.get(value)
+            if known is not None:
+                self.not_data += known
+                continue
+            known = seen[value] = int(is_not_data(value))
+            self.not_data += known
+            if _ANY_SHAPE.search(value) is None:
+                continue
+            for rule in CHANCE_RULES.values():
+                text = value
+                if integer and rule.width and value.isdigit() and len(value) < rule.width:
+                    text = value.zfill(rule.width)
+                for m in rule.shape.finditer(text):
+                    bucket = self.shaped.setdefault(rule.entity, set())
+                    if len(bucket) < SHAPE_CAP:
+                        bucket.add(hash(re.sub(r"[ -]", "", m.group())))
+
+    def merge(self, other: FieldStats) -> None:
+        """Fold the stats of another part of the same field into these."""
+        self.nonempty += other.nonempty
+        self.not_data += other.not_data
+        for entity, bucket in other.shaped.items():
+            mine = self.shaped.setdefault(entity, set())
+            mine.update(list(bucket)[: max(0, SHAPE_CAP - len(mine))])
+
+
+def binomial_sf(k: int, n: int, p: float) -> float:
+    """``P(X >= k)`` for ``X ~ Binomial(n, p)``: the chance of ``k`` or more successes."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    total = 0.0
+    for i in range(k, n + 1):
+        term = math.exp(
+            math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+            + i * log_p + (n - i) * log_q
+        )
+        total += term
+        # Past the mode the terms only shrink: stop when they no longer count.
+        if i > n * p and term < total * 1e-12:
+            break
+    return min(total, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The verdict on one (field, entity): candidates, valid ones, the tail probability."""
+
+    candidates: int
+    valid: int
+    p_value: float
+    holds: bool
+
+
+def value_evidence(
+    entity: str, valid: int, stats: FieldStats | None, named: bool, supported: int = 0
+) -> Evidence | None:
+    """Whether ``valid`` distinct validated values make the field hold ``entity``.
+
+    ``supported``: hits with a word of the entity before them in their own value (``ИИН
+    870412300123`` in a comment): the word is evidence that chance does not give.
+
+    ``None`` when the entity rests on no checksum (no chance rule) or the field's values were
+    not counted (log lines): the caller's other rules decide.
+    """
+    rule = CHANCE_RULES.get(entity)
+    if rule is None or stats is None:
+        return None
+    candidates = max(len(stats.shaped.get(entity, ())), valid)
+    p_value = binomial_sf(valid, candidates, rule.chance)
+    holds = (supported > 0 or p_value < ALPHA
+             or (named and valid >= NAMED_SHARE * candidates))
+    return Evidence(candidates, valid, p_value, holds)
+
+
+#: What the values say about a name-suggested entity that no value established.
+HINT, CONTRADICTED, NAME_ONLY = "hint", "contradicted", "name"
+
+
+def name_verdict(stats: FieldStats | None) -> str:
+    """``hint`` (every sampled value empty), ``contradicted`` (flags, masks, tokens) or
+    ``name`` (values the detectors cannot read: dates, addresses, names not in the list).
+
+    ``stats`` is None for a log field, whose values were not counted: ``name``.
+    """
+    if stats is None:
+        return NAME_ONLY
+    if stats.nonempty == 0:
+        return HINT
+    if stats.not_data >= CONTRADICTION_SHARE * stats.nonempty:
+        return CONTRADICTED
+    return NAME_ONLY

@@ -1,0 +1,102 @@
+"""Evidence per column: the binomial test against the chance rate, and names against values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from derbes.scanner.engine.evidence import (
+    ALPHA,
+    CONTRADICTED,
+    HINT,
+    NAME_ONLY,
+    FieldStats,
+    binomial_sf,
+    is_not_data,
+    name_verdict,
+    value_evidence,
+)
+from derbes.scanner.names import entity_for_name
+
+
+@pytest.mark.parametrize(("k", "n", "p", "expected"), [
+    # Worked by hand from the binomial formula.
+    (3, 3, 0.1, 0.001),
+    (1, 1, 0.1, 0.1),
+    (2, 10, 0.1, 1 - 0.9**10 - 10 * 0.1 * 0.9**9),
+    (0, 10, 0.1, 1.0),
+    (11, 10, 0.1, 0.0),
+    (1, 97, 1 / 97, 1 - (96 / 97) ** 97),
+])
+def test_binomial_tail(k: int, n: int, p: float, expected: float) -> None:
+    assert math.isclose(binomial_sf(k, n, p), expected, rel_tol=1e-9, abs_tol=1e-15)
+
+
+def _stats(values: list[str], integer: bool = False) -> FieldStats:
+    stats = FieldStats()
+    stats.add(values, integer)
+    return stats
+
+
+def test_chance_share_is_not_evidence() -> None:
+    # 100 distinct 13-digit numbers, 10 Luhn-valid: what chance gives an EAN column.
+    stats = _stats([f"4870000000{i:03d}" for i in range(100)])
+    assert len(stats.shaped["CREDIT_CARD"]) == 100
+    ev = value_evidence("CREDIT_CARD", 10, stats, named=False)
+    assert ev is not None and not ev.holds and ev.p_value > ALPHA
+    # The same column named for cards, still one in ten: the values disagree with the name.
+    assert not value_evidence("CREDIT_CARD", 10, stats, named=True).holds
+
+
+def test_a_column_of_valid_values_holds() -> None:
+    stats = _stats([f"4400430000000{i:03d}" for i in range(20)])
+    assert value_evidence("CREDIT_CARD", 20, stats, named=False).holds
+
+
+def test_few_values_need_a_name_or_a_word() -> None:
+    stats = _stats(["870412300123", "760212350620"])
+    assert not value_evidence("KZ_IIN", 2, stats, named=False).holds
+    assert value_evidence("KZ_IIN", 2, stats, named=True).holds
+    assert value_evidence("KZ_IIN", 1, stats, named=False, supported=1).holds
+
+
+def test_integer_column_candidates_are_padded() -> None:
+    # 115123456 reads 000115123456 once padded: date-shaped, century digit 1.
+    assert len(_stats(["115123456"], integer=True).shaped.get("KZ_IIN", ())) == 1
+    assert "KZ_IIN" not in _stats(["115123456"]).shaped
+
+
+def test_entities_without_a_checksum_are_left_to_the_other_rules() -> None:
+    assert value_evidence("EMAIL_ADDRESS", 3, _stats(["a@b.kz"]), named=False) is None
+    assert value_evidence("KZ_IIN", 3, None, named=False) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", True), ("1", True), ("true", True), ("да", True),
+    ("440043******1234", True), ("4400 43** **** 1234", True),
+    ("tok_9f86d081884c7d659a2feaa0c55ad015", True),
+    ("+7 701 123 45 67", False), ("Айгерим Нурланова", False), ("1987-04-12", False),
+    ("aigerim.n@mail.kz", False),
+])
+def test_not_data(value: str, expected: bool) -> None:
+    assert is_not_data(value) is expected
+
+
+def test_name_verdicts() -> None:
+    assert name_verdict(None) == NAME_ONLY  # a log field: values not counted
+    assert name_verdict(FieldStats()) == HINT
+    assert name_verdict(_stats(["0", "1", "1", "0"])) == CONTRADICTED
+    assert name_verdict(_stats(["1987-04-12", "0"])) == NAME_ONLY
+
+
+@pytest.mark.parametrize(("name", "entity"), [
+    ("payload.customer.name", "PERSON"),
+    ("order.recipient.name", "PERSON"),
+    ("item.name", None),
+    ("name", None),
+    ("card_holder", "PERSON"),
+    ("card_number", "CREDIT_CARD"),
+])
+def test_person_keys(name: str, entity: str | None) -> None:
+    assert entity_for_name(name) == entity
