@@ -54,6 +54,11 @@ _SURNAME = re.compile(
 # UTF-8 capital Cyrillic letters (Russian and Kazakh), and cp1251 capitals (legacy logs).
 _CAP_UTF8 = rb"(?:\xd0[\x81\x86\x90-\xaf]|\xd2[\x92\x9a\xa2\xae\xb0\xba]|\xd3[\x98\xa8])"
 _CAP_1251 = rb"[\xa8\xb2\xc0-\xdf]"
+# The letter after a cp1251 capital: А-я, or і/ё before another letter. UTF-8 Cyrillic never
+# has two bytes of \xc0-\xff in a row, so this keeps most UTF-8 text (whose lead bytes are
+# cp1251 capitals) out of the cp1251 prefilters. (Log files reach the fast path as UTF-8; these
+# prefilters hold the recognizer's promise for bytes in cp1251 too.)
+_NEXT_1251 = rb"(?:[\xc0-\xff]|[\xb3\xb8][\xc0-\xff])"
 
 
 @cache
@@ -114,18 +119,24 @@ class PersonNameRecognizer(DerbesRecognizer):
     PREFILTERS = (
         # Two capitalised words: a capital, letters (or a hyphen), a space, a capital.
         _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3-]+ " + _CAP_UTF8,
-        _CAP_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]+ " + _CAP_1251,
+        _CAP_1251 + _NEXT_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]* " + _CAP_1251 + _NEXT_1251,
         # One word: a capital and a letter.
         _CAP_UTF8 + rb"[\xd0-\xd3][\x80-\xbf]",
-        _CAP_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff]",
+        _CAP_1251 + _NEXT_1251,
+        # A surname and initials («Ахметова Д.», «Д. К. Ахметова»).
+        _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3-]+ " + _CAP_UTF8 + rb"\.",
+        _CAP_UTF8 + rb"\. ?(?:" + _CAP_UTF8 + rb"\. ?)?" + _CAP_UTF8,
+        _CAP_1251 + _NEXT_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]* " + _CAP_1251 + rb"\.",
+        _CAP_1251 + rb"\. ?(?:" + _CAP_1251 + rb"\. ?)?" + _CAP_1251,
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
-        "fio": (0, 1), "name": (0, 1), "single": (2, 3), "initials": (2, 3),
+        "fio": (0, 1), "name": (0, 1), "single": (2, 3), "initials": (4, 5, 6, 7),
     }
     CONTEXT_REQUIRED = frozenset({"single"})
     CONTEXT = (
         # Not a bare "аты": context words match as prefixes, and it begins "Атырау".
-        "фио", "имя", "фамилия", "отчество", "тегі", "әкесінің аты", "аты-жөні", "аты_",
+        "фио", "имя", "фамилия", "отчество", "тегі", "әкесінің аты", "әкесінің_аты", "аты-жөні",
+        "аты_",
         "name", "first_name", "last_name", "surname", "patronymic", "fio", "full_name",
         "клиент", "получатель", "отправитель", "сотрудник", "владелец", "customer", "client",
         "recipient", "holder",
