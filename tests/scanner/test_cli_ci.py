@@ -548,8 +548,9 @@ def allow_setup(tmp_path: Path, allow: str) -> tuple[Path, Path]:
     if not db.exists():
         con = sqlite3.connect(db)
         con.execute("create table products(id integer primary key, barcode text, note text)")
+        # Two distinct card numbers are evidence only with a word beside them (issue #12).
         con.executemany("insert into products(barcode, note) values (?, ?)",
-                        [(CARDS[i % 2], f"card {CARDS[i % 2]}") for i in range(6)])
+                        [(f"card {CARDS[i % 2]}", f"card {CARDS[i % 2]}") for i in range(6)])
         con.commit()
         con.close()
     policy = tmp_path / "policy.yaml"
