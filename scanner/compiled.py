@@ -11,14 +11,15 @@ modules exist (to profile, or to compare); at build time it skips compiling.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import os
-import sys
-from importlib.abc import MetaPathFinder
+import importlib
 from pathlib import Path
 
-PURE_ENV = "DERBES_PURE_PYTHON"
+if __name__ != "derbes_build":  # setup.py reads COMPILED before derbes is importable
+    # The switch itself lives in the lowest layer (detectors), which must not import scanner.
+    from derbes.detectors.purepython import PURE_ENV, install, pure_python
+
+__all__ = ["COMPILED", "PURE_ENV", "compiled_modules", "install", "pure_python",
+           "stale_modules"]
 
 #: Module -> its source, relative to the project root.
 COMPILED: dict[str, str] = {
@@ -43,30 +44,6 @@ COMPILED: dict[str, str] = {
 }
 
 
-class _SourceFinder(MetaPathFinder):
-    """Finds the ``.py`` source of a compiled module, so that the source is what runs."""
-
-    def find_spec(self, fullname, path, target=None):
-        if fullname not in COMPILED:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.origin is None or spec.origin.endswith(".py"):
-            return spec
-        source = Path(spec.origin).with_name(fullname.rpartition(".")[2] + ".py")
-        return importlib.util.spec_from_file_location(fullname, source) if source.exists() else spec
-
-
-def pure_python() -> bool:
-    """Whether compiled modules are ignored in this process."""
-    return os.environ.get(PURE_ENV, "") not in ("", "0")
-
-
-def install() -> None:
-    """Put the source finder first when ``DERBES_PURE_PYTHON`` asks for it (idempotent)."""
-    if pure_python() and not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _SourceFinder())
-
-
 def compiled_modules() -> list[str]:
     """The modules of :data:`COMPILED` that this process runs compiled (imports them)."""
     out = []
@@ -87,6 +64,3 @@ def stale_modules(root: Path) -> list[str]:
             if py.exists() and built.stat().st_mtime < py.stat().st_mtime:
                 stale.append(name)
     return stale
-
-
-install()
