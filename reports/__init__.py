@@ -12,28 +12,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from derbes.reports.ci import DEFAULT_FAIL_ON, ExitCode, exit_code
+from derbes.reports.formats import DEFAULT_FORMATS, FORMATS, HITS_FILE, SUMMARY_FILE
 from derbes.reports.i18n import DEFAULT_LANG, LANGS
 from derbes.scanner.errors import ConfigError
 from derbes.scanner.model import ScanResult
 
-__all__ = ["DEFAULT_FAIL_ON", "DEFAULT_FORMATS", "DEFAULT_LANG", "FORMATS", "LANGS",
-           "ExitCode", "exit_code", "parse_formats", "write_reports"]
-
-#: Format name -> file name in the output directory. The only list of formats: the CLI, the
-#: config file and the run take it from here.
-FORMATS: dict[str, str] = {
-    "parquet": "findings.parquet",
-    "html": "report.html",
-    "json": "report.json",
-    "sarif": "report.sarif",
-    "junit": "junit.xml",
-    "xlsx": "report.xlsx",
-}
-HITS_FILE = "hits.parquet"
-SUMMARY_FILE = "summary.json"
-#: The formats written when neither the command line nor the config file names any.
-DEFAULT_FORMATS: tuple[str, ...] = ("parquet", "html")
-
+__all__ = ["DEFAULT_FAIL_ON", "DEFAULT_FORMATS", "DEFAULT_LANG", "FORMATS", "HITS_FILE", "LANGS",
+           "SUMMARY_FILE", "ExitCode", "exit_code", "parse_formats", "write_reports"]
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     """``"html,sarif"`` as ``("html", "sarif")``; raises ``ConfigError`` for unknown names."""

@@ -56,7 +56,7 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 def scan_files() -> frozenset[str]:
     """Files a scan writes; an existing output folder holding anything else is not replaced."""
-    from derbes.reports import FORMATS, HITS_FILE, SUMMARY_FILE
+    from derbes.reports.formats import FORMATS, HITS_FILE, SUMMARY_FILE
 
     return frozenset({*FORMATS.values(), HITS_FILE, SUMMARY_FILE})
 
