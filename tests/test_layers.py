@@ -1,0 +1,97 @@
+"""The layers import one way: detectors <- sources <- engine <- policy <- reports <- run/CLI.
+
+Every import statement of the package (module level or inside a function: a lazy import is
+still a dependency) is read from the source, without importing anything. The test fails on an
+import cycle between modules, and on a module importing a layer above its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = {"scanner": "derbes.scanner", "detectors": "derbes.detectors",
+            "reports": "derbes.reports"}
+
+#: (importing package prefix, forbidden prefixes): what each layer must not know.
+FORBIDDEN = [
+    ("derbes.detectors", ("derbes.scanner", "derbes.reports")),
+    ("derbes.scanner.sources", ("derbes.scanner.engine", "derbes.scanner.policy",
+                                "derbes.reports", "derbes.scanner.run", "derbes.scanner.cli")),
+    ("derbes.reports", ("derbes.scanner.sources", "derbes.scanner.engine",
+                        "derbes.scanner.run", "derbes.scanner.cli")),
+    ("derbes.scanner.engine", ("derbes.scanner.policy", "derbes.reports",
+                               "derbes.scanner.run", "derbes.scanner.cli")),
+    ("derbes.scanner.policy", ("derbes.scanner.sources", "derbes.scanner.engine",
+                               "derbes.reports", "derbes.scanner.run", "derbes.scanner.cli")),
+]
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for folder, package in PACKAGES.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT / folder).with_suffix("")
+            parts = [p for p in rel.parts if p != "__init__"]
+            out[".".join([package, *parts])] = path
+    return out
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            # ``from pkg import sub`` names the submodule when there is one.
+            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules
+                     else node.module for a in node.names]
+        else:
+            continue
+        found |= {n for n in names if n in modules}
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(path, modules) - {name} for name, path in modules.items()}
+
+
+def test_the_walk_sees_the_package():
+    graph = _graph()
+    assert "derbes.scanner.engine.scan" in graph and "derbes.detectors.kz_iin" in graph
+    assert "derbes.scanner.engine.container" in graph["derbes.scanner.engine.scan"]
+
+
+def test_no_layer_imports_one_above_it():
+    breaches = [
+        f"{module} imports {target}"
+        for module, targets in sorted(_graph().items())
+        for layer, forbidden in FORBIDDEN if module.startswith(layer)
+        for target in sorted(targets) if target.startswith(forbidden)
+    ]
+    assert breaches == []
+
+
+def test_no_import_cycle():
+    graph = _graph()
+    cycles = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert cycles == []
