@@ -272,15 +272,21 @@ def scan(
     )
     stop = threading.Event()
 
-    def on_term(signum, frame):  # SIGTERM ends the scan like Ctrl-C: write what we have.
+    def on_signal(signum, frame):
+        # Ctrl-C and SIGTERM end the scan with what was read. The event, not only the
+        # exception: a KeyboardInterrupt raised while the collector runs a __del__ (the regex
+        # module's parse tree has them) would be swallowed, with a traceback printed, and
+        # the scan would go on. There the event alone stops it, at the next batch.
         stop.set()
-        raise KeyboardInterrupt
+        if frame is None or frame.f_code.co_name != "__del__":
+            raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         code = run_scan(spec, stop=stop)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     raise typer.Exit(code)
 
 
