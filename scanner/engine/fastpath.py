@@ -40,6 +40,7 @@ candidates, the same findings, slower.
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 from bisect import bisect_right
@@ -76,6 +77,17 @@ Candidates = tuple[Candidate, ...]
 Mark = tuple[int, int, int, int]
 
 
+def bit(n: int) -> int:
+    """``1 << n`` as a Python integer, for the masks here, which grow past 64 bits.
+
+    Compiled by Cython, ``1 << n`` with ``n`` a C integer (a loop index, a ``len()``) is a C
+    shift of a C ``int``: it wraps at 32 bits, and with 38 prefilters the masks came out
+    wrong (the fast path lost hits the reference path found). ``operator.lshift`` on Python
+    objects stays exact, compiled or not.
+    """
+    return operator.lshift(1, n)
+
+
 class CandidateScanner:
     """Finds, for each unit of a batch, the recognizers whose prefilter matches it.
 
@@ -105,7 +117,7 @@ class CandidateScanner:
                 pid = len(self._owner)
                 self._owner.append((rid, covers[k] if covers else None))
                 if p is None:
-                    self._always |= 1 << pid
+                    self._always |= bit(pid)
                 else:
                     prefilters.append((pid, _as_bytes(p)))
             distinct = getattr(recognizer, "PREFILTER_DISTINCT", None)
@@ -116,7 +128,7 @@ class CandidateScanner:
                     if ks and all(k in distinct for k in ks):
                         self._distinct.setdefault(rid, {})[pattern.name] = tuple(
                             first + k for k in ks)
-        self._keep = (1 << len(self._owner)) - 1
+        self._keep = bit(len(self._owner)) - 1
         self._prefilters = prefilters
         # Lines carry no field context, so a recognizer that only reports matches a context
         # word supports needs such a word before the match on its line (see context_gate()).
@@ -138,12 +150,12 @@ class CandidateScanner:
                     self._line_gates[pid] = gate
             if gate:
                 self._gate_exprs.append((next_id, gate))
-            self._gates.append((gated, 1 << next_id))
+            self._gates.append((gated, bit(next_id)))
             next_id += 1
         self._bypass = 0
         if self._gates:
             self._gate_exprs.append((next_id, _fold_bypass()))
-            self._bypass = 1 << next_id
+            self._bypass = bit(next_id)
         # Hyperscan also sets, for an id that matches a second time on a unit, the bit
         # ``shift`` places higher ("again"). An id without it matched once; with a distinct
         # prefilter (PREFILTER_DISTINCT) its patterns then match at most once, and the
@@ -231,7 +243,7 @@ class CandidateScanner:
         bits = 0
         for pid, (owner, covered) in enumerate(self._owner):
             if owner == rid and (every if covered is None else covered <= required):
-                bits |= 1 << pid
+                bits |= bit(pid)
         return bits
 
     # -- public -----------------------------------------------------------------------------
@@ -267,7 +279,7 @@ class CandidateScanner:
         marks = self._unit_marks(data, starts)
         recognizers_for = self._recognizers_for
         # Matches in values are not counted: every prefilter counts as repeated.
-        repeated = ((1 << self._shift) - 1) << self._shift
+        repeated = (bit(self._shift) - 1) << self._shift
         if self._always:
             always = self._always | repeated
             by_index = dict(marks)
@@ -538,7 +550,7 @@ class _HyperscanMatcher:
         self._local = threading.local()
         self._bits = [0] * (max(pid for pid, _ in prefilters) + 1)
         for pid, _ in prefilters:
-            self._bits[pid] = 1 << pid
+            self._bits[pid] = bit(pid)
         self._shift = shift
         self._again = [bit << shift for bit in self._bits]  # "matched a second time"
 
@@ -699,7 +711,7 @@ class _RegexMatcher:
         self._use_re2 = use_re2 and re2 is not None
         self.engine = "re"
         self._searchers: list[tuple[int, Any]] = [
-            (1 << pid, self._compile(p)) for pid, p in prefilters
+            (bit(pid), self._compile(p)) for pid, p in prefilters
         ]
 
     def _compile(self, alternation: bytes) -> Any:
