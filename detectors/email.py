@@ -68,10 +68,11 @@ class EmailRecognizer(DerbesRecognizer):
 
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (Pattern("email", _EMAIL, 0.4),)
-    # Raw bytes: Cyrillic letters are 0x80-0xff in UTF-8 and in cp1251.
+    # Raw bytes: Cyrillic letters are 0x80-0xff in UTF-8 and in cp1251. A top-level domain
+    # may mix scripts (Latin A, Cyrillic І), as the pattern allows.
     PREFILTERS = (
         rb"[0-9A-Za-z_%+.\x80-\xff-]@(?:[0-9A-Za-z\x80-\xff](?:[0-9A-Za-z\x80-\xff-]{0,122}"
-        rb"[0-9A-Za-z\x80-\xff])?\.){1,8}(?:[A-Za-z]{2}|[\x80-\xff]{2})",
+        rb"[0-9A-Za-z\x80-\xff])?\.){1,8}[A-Za-z\x80-\xff]{2}",
     )
     CONTEXT = (
         "email", "e-mail", "mail", "почта", "пошта", "эл. почта", "электронн", "электрондық",
