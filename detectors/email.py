@@ -23,10 +23,13 @@ from presidio_analyzer import Pattern
 from derbes.detectors.base import DerbesRecognizer
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
-_LOCAL = f"0-9A-Za-z{_CYR}_%+-"
+# The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range
+# ``+-.``, which holds the comma, and ``to=a@x.kz,b@y.kz`` would read as one address.
+_LOCAL = rf"0-9A-Za-z{_CYR}_%+\-"
 _LABEL = f"0-9A-Za-z{_CYR}"
 _EMAIL = (
-    rf"(?<![{_LOCAL}.])[{_LOCAL}][{_LOCAL}.]{{0,63}}@"
+    # Not the visible tail of a masked address (gu****s@mail.kz, gu•••s@mail.kz).
+    rf"(?<![{_LOCAL}.*•…])[{_LOCAL}][{_LOCAL}.]{{0,63}}@"
     rf"(?:[{_LABEL}](?:[{_LABEL}-]{{0,61}}[{_LABEL}])?\.){{1,8}}"
     rf"(?:[A-Za-z{_CYR}]{{2,24}}|xn--[0-9A-Za-z-]{{1,59}})"
     rf"(?![{_LABEL}-]|\.[{_LABEL}])"
@@ -35,6 +38,11 @@ _EMAIL = (
 _FILE_EXTENSION_TLDS = frozenset({"zip", "mov"})
 # A pixel-density suffix: logo@2x.png, icon@1.5x.webp.
 _RETINA = re.compile(r"[0-9]{1,2}(?:\.[0-9])?x\.", re.IGNORECASE)
+# A Message-ID's left part as mail software makes it: a long run of digits (a timestamp)
+# with a dot, ``$`` or ``-`` and a serial (``1740827236521.97D6``, ``20260301.5F3A2B``).
+_MESSAGE_ID_LOCAL = re.compile(
+    r"[0-9]{8,}[.$-][0-9A-Za-z.$-]+|[0-9A-Fa-f.$-]*[0-9]{8,}[.$][0-9A-Fa-f.$]*"
+)
 
 
 @cache
@@ -57,7 +65,7 @@ def email_is_valid(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     if not local or ".." in local or local.endswith(".") or len(local) > 64:
         return False
-    if _RETINA.match(domain) or len(domain) > 253:
+    if _RETINA.match(domain) or len(domain) > 253 or _MESSAGE_ID_LOCAL.fullmatch(local):
         return False
     tld = _ascii_label(domain.rsplit(".", 1)[-1])
     return tld is not None and tld in iana_tlds() and tld not in _FILE_EXTENSION_TLDS
@@ -79,6 +87,13 @@ class EmailRecognizer(DerbesRecognizer):
         "адрес", "мекенжай", "contact", "контакт", "login", "логин", "user", "recipient",
         "получател", "from", "to",
     )
+    # Message-IDs (Postfix ``message-id=<...>``, headers) have an address's shape.
+    NEGATIVE_CONTEXT = (
+        "message-id", "message_id", "messageid", "msgid", "msg-id", "msg_id", "in-reply-to",
+        "references", "content-id",
+    )
+    NEGATIVE_CONTEXT_KILLS = True
+    CONTEXT_WINDOW = 24
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "Address shape (RFC 5322/6531, Cyrillic allowed) with a top-level domain "
               "delegated in IANA's root zone list (bundled, offline).",

@@ -40,11 +40,24 @@ CASES = [
     ('{"email":"a.sergeev@halykbank.kz"}', ["a.sergeev@halykbank.kz"]),
     ("Письмо для иван@почта.рф доставлено", ["иван@почта.рф"]),
     ("mailto:support@kazakhtelecom.kz?subject=x", ["support@kazakhtelecom.kz"]),
+    # The local part's class once held the range "+-." and so the comma: two addresses
+    # separated by a comma came out as one (issue #12).
+    ("to=a@x.kz,b@y.kz", ["a@x.kz", "b@y.kz"]),
+    ("Кому: aigerim.n@mail.kz,d.ivanov@halykbank.kz; көшірме: s@bk.ru",
+     ["aigerim.n@mail.kz", "d.ivanov@halykbank.kz", "s@bk.ru"]),
     # hard negatives
     ('<img src="/static/logo@2x.png"> <img src="image@3x.jpg">', []),
     ("ssh user@localhost -p 22", []),
     ("npm i @types/node@18.11.9 left-pad@1.3.0", []),
     ("2026-11-21 09:47:28 request_id=6d92078a-8246-4ba4-ae5b-76104861e7dc", []),
+    # Message-IDs have an address's shape (Postfix, mail headers).
+    ("postfix/cleanup[2231]: 4Q1x2Y: message-id=<1740827236521.97D6@mx.example.kz>", []),
+    ("Message-ID: <20260301094728.5F3A2B@mail.kaspi.kz>", []),
+    ("In-Reply-To: <CAF=x7Qm-1@mail.gmail.com>", []),
+    # Already masked: neither the value nor its visible tail.
+    ("клиент gu****s@mail.kz подтвердил", []),
+    ("email: a•••n@gmail.com", []),
+    ("from=<noreply@kaspi.kz> to=<gu****s@mail.kz>", ["noreply@kaspi.kz"]),
 ]
 
 
