@@ -14,6 +14,7 @@ published IIN ranges; python-stdnum ``stdnum.luhn``.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
@@ -44,9 +45,13 @@ _SCHEMES: tuple[tuple[int, int, int, frozenset[int]], ...] = (
     (4, 9792, 9792, frozenset({16})),  # Troy
 )
 
-# Not inside a longer grouped number, nor the account part of an IBAN ("KZ68 6010 ...").
-_L = r"(?<![0-9A-Za-z.,-])(?<![0-9][ -])(?<![A-Z]{2}[0-9]{2}[ -])"
-_R = r"(?![0-9A-Za-z]|[.,-][0-9])"
+# Not glued to a word or an id prefix (``blk_3852281952649038166``), nor the visible digits
+# of a masked number (``4400 43** **** 1234``), nor the account part of an IBAN
+# ("KZ68 6010 ..."). A number right after another number and a separator is the tail of a
+# longer grouped number unless that number was a card itself: :meth:`candidates` decides.
+_L = r"(?<![0-9A-Za-z_.,*-])(?<![A-Z]{2}[0-9]{2}[ -])"
+_R = r"(?![0-9A-Za-z_*]|[.,-][0-9])"
+_AFTER_DIGIT = re.compile(r"[0-9][ -]$")
 
 
 def card_scheme_ok(digits: str) -> bool:
@@ -86,9 +91,9 @@ class CreditCardRecognizer(DerbesRecognizer):
         Pattern("amex", rf"{_L}3[0-9]{{3}}([ -])[0-9]{{6}}\1[0-9]{{4,5}}{_R}", 0.3),
     )
     PREFILTERS = (
-        rb"(?:^|[^0-9A-Za-z.,-])[2-689][0-9]{12,18}(?:[^0-9A-Za-z]|$)",
-        rb"(?:^|[^0-9A-Za-z.,-])[2-689][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]",
-        rb"(?:^|[^0-9A-Za-z.,-])3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4}",
+        rb"(?:^|[^0-9A-Za-z_.,*-])[2-689][0-9]{12,18}(?:[^0-9A-Za-z_*]|$)",
+        rb"(?:^|[^0-9A-Za-z_.,*-])[2-689][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]",
+        rb"(?:^|[^0-9A-Za-z_.,*-])3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4}",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
         "contiguous": (0,), "grouped": (1,), "amex": (2,),
@@ -118,3 +123,21 @@ class CreditCardRecognizer(DerbesRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the prefix and length name a scheme and the Luhn check passes."""
         return card_is_valid(pattern_text)
+
+    def candidates(
+        self,
+        text: str,
+        patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
+    ) -> list[tuple[int, int, float, str]]:
+        """As the base class; a number right after a digit and a separator counts only when
+        a card ends there (``4012888888881881 4012-8888-8888-1881``), else it is the tail
+        of a longer grouped number."""
+        found = super().candidates(text, patterns, once)
+        if len(found) > 1:
+            found.sort()
+        ends = {end for _, end, _, _ in found}
+        return [
+            c for c in found
+            if c[0] < 2 or not _AFTER_DIGIT.search(text, c[0] - 2, c[0]) or c[0] - 1 in ends
+        ]

@@ -53,6 +53,16 @@ CASES = [
     ("IBAN KZ68 6010 6157 8516 6711", []),  # the account part of an IBAN
     ("IMEI 354178036859789", []),
     ("amount 4 111 111,11 тг", []),
+    # A second card after a first and a space was taken for the tail of one long grouped
+    # number (issue #12). 4012888888881881: Visa test number (Stripe, PayPal test cards).
+    ("4012888888881881 4012-8888-8888-1881", ["4012888888881881", "4012-8888-8888-1881"]),
+    ("карты 4012-8888-8888-1881 4012888888881881", ["4012-8888-8888-1881", "4012888888881881"]),
+    ("12 4012 8888 8888 1881", []),  # the tail of a longer grouped number
+    # Ids glued to a prefix (HDFS block ids) and masked numbers are not cards.
+    ("Receiving block blk_3852281952649038166 src: /10.250.19.102:54106", []),
+    ("blk_4012888888881881 deleted", []),
+    ("карта 4400 43** **** 1881 списание", []),
+    ("card=401288******1881", []),
 ]
 
 
