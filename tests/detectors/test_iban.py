@@ -20,6 +20,12 @@ VECTORS = [
     ("KZ87125KZT5004100100", False),  # check digits off by one
     ("KZ86125KZT500410010", False),  # 19 characters
     ("BE31435411161156", False),
+    # Layout and mod 97 decide, not python-stdnum's Belgian bank table: its doctest
+    # (stdnum/be/iban.py) rejects BE83138811735115 only for an "unknown bank code".
+    ("BE83138811735115", True),
+    # Nor its Belgian national check digits (stdnum/be/iban.py doctest: "incorrect national
+    # check digits"); the IBAN's own mod 97 holds.
+    ("BE41091811735141", True),
 ]
 
 
@@ -37,6 +43,12 @@ CASES = [
     ("счет KZ87125KZT5004100100", []),
     ("sku KZ86125KZT50041001001", []),  # one character too many
     ("build AB12CDEF34567890XYZ", []),
+    # A word after a grouped IBAN was taken in as its last group (issue #12).
+    # BE71 0961 2345 6769: the Belgian example of SWIFT's IBAN registry.
+    ("Account BE71 0961 2345 6769 EUR, swift GKCCBEBB", ["BE71 0961 2345 6769"]),
+    ("IBAN BE71 0961 2345 6769 CASH", ["BE71 0961 2345 6769"]),
+    # GB82 WEST 1234 5698 7654 32: SWIFT's registry example for GB.
+    ("iban GB82 WEST 1234 5698 7654 32 GBP", ["GB82 WEST 1234 5698 7654 32"]),
 ]
 
 
