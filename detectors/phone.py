@@ -31,20 +31,27 @@ _R = r"(?![0-9A-Za-z]|-[0-9])"
 _S = r"[ -]?"
 # Not the tail of a longer grouped number (the Amex "3782 822463 10005").
 _NOT_IN_GROUPS = r"(?<![0-9][ -])"
-# Area code of 3, 4 or 5 digits, optionally in parentheses, and the rest of the ten digits.
+# Area code of 3, 4 or 5 digits, optionally in parentheses, and the rest of the ten digits
+# grouped any way people group them: 123 45 67, 123-4567, 12 34 567, and Almaty's
+# 2 50-50-50 after (727).
 _NATIONAL = (
-    rf"(?:(?:\([0-9]{{3}}\)|[0-9]{{3}}){_S}(?:[0-9]{{3}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
-    rf"|[0-9]{{3}}{_S}[0-9]{{4}})"
-    rf"|(?:\([0-9]{{4}}\)|[0-9]{{4}}){_S}(?:[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
-    rf"|[0-9]{{3}}{_S}[0-9]{{3}})"
-    rf"|(?:\([0-9]{{5}}\)|[0-9]{{5}}){_S}(?:[0-9]{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
-    rf"|[0-9]{{2}}{_S}[0-9]{{3}}))"
+    rf"(?:(?:\([0-9]{{3}}\)|[0-9]{{3}}){_S}[0-9](?:{_S}[0-9]){{6}}"
+    rf"|(?:\([0-9]{{4}}\)|[0-9]{{4}}){_S}[0-9](?:{_S}[0-9]){{5}}"
+    rf"|(?:\([0-9]{{5}}\)|[0-9]{{5}}){_S}[0-9](?:{_S}[0-9]){{4}})"
 )
 # Groups of an international number; a date or a clock time after it is not one of them.
+# A subscriber number may stand in one group of up to ten digits (+998 901234567).
 _INTL_GROUPS = (
     r"(?:(?![ -][0-9]{4}-[0-9]{2}-[0-9]{2}|[ -][0-9]{1,2}:[0-9]{2})"
-    r"[ -](?:\([0-9]{1,5}\)|[0-9]{1,8})){1,6}"
+    r"[ -](?:\([0-9]{1,5}\)|[0-9]{1,10})){1,6}"
 )
+# Separators of fields in a delimited record (CSV, ``;``, ``|``, tab), for bare numbers.
+# At the start of a line a field separator must follow (a lone value is no record).
+_FIELD_L = (
+    r'(?:(?<=[;,|\t])|(?<=[;,|\t]")|(?<=^")(?=[+0-9]{11,12}"[;,|\t])'
+    r"|^(?=[+0-9]{11,12}[;,|\t]))"
+)
+_FIELD_R = r"(?=\"?(?:[;,|\t\r]|$))"
 
 _PF_L = rb"(?:^|[^0-9A-Za-z+])"
 _PF_R = rb"(?:[^0-9A-Za-z]|$)"
@@ -65,6 +72,9 @@ class PhoneRecognizer(DerbesRecognizer):
         ),
         # +44 20 7946 0958, +49 30 901820, +4930901820 (not +7: that is the patterns above)
         Pattern("intl", rf"{_L}\+[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}", 0.3),
+        # 87011234567 as a field of a delimited record (``;87011234567;``): a Kazakh mobile
+        # number, which libphonenumber must confirm as mobile (see ``candidates``).
+        Pattern("field", rf"{_FIELD_L}(?:\+?7|8)7[0-9]{{9}}{_FIELD_R}", 0.3),
         # 87011234567, 77011234567, 7011234567: bare digits, phones only next to context.
         Pattern(
             "bare",
@@ -84,14 +94,16 @@ class PhoneRecognizer(DerbesRecognizer):
     PREFILTERS = (
         _PF_L + rb"\+7[ -]?" + _NATIONAL.encode() + _PF_R,
         _PF_L + rb"[78][ -]?" + _NATIONAL.encode() + _PF_R,
-        _PF_L + rb"\+[1-689](?:[0-9]{0,2}[ -](?:\([0-9]{1,5}\)|[0-9]{1,8})|[0-9]{6,14})",
+        _PF_L + rb"\+[1-689](?:[0-9]{0,2}[ -](?:\([0-9]{1,5}\)|[0-9]{1,10})|[0-9]{6,14})",
         _PF_L + rb"(?:[78]?7[0-9]{9}|[78]9[0-9]{9})" + _PF_R,
         rb"(?:^|[^0-9A-Za-z+(])(?:\(7[0-9]{2}\)|7[0-9]{2})[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}"
         + _PF_R,
         rb"(?:^|[^0-9A-Za-z+(])\(7[0-9]{3}\)[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}" + _PF_R,
+        rb'(?:[;,|\t]"?(?:\+?7|8)7[0-9]{9}"?(?:[;,|\t\r]|$)|^"?(?:\+?7|8)7[0-9]{9}"?[;,|\t])',
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
         "plus7": (0,), "trunk": (1,), "intl": (2,), "bare": (3,), "local": (4, 5),
+        "field": (6,),
     }
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     CONTEXT = (
@@ -132,7 +144,10 @@ class PhoneRecognizer(DerbesRecognizer):
                 continue
             for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
                 start, end = m.span()
-                if phone_is_valid(text[start:end]):
+                if pattern_name == "field":
+                    if kz_mobile(text[start:end]):
+                        out.append((start, end, self.VALIDATED_SCORE, pattern_name))
+                elif phone_is_valid(text[start:end]):
                     out.append((start, end, self.VALIDATED_SCORE, pattern_name))
                 elif pattern_name == "intl":
                     end = _shorten_to_valid(text, start, end)
@@ -141,7 +156,7 @@ class PhoneRecognizer(DerbesRecognizer):
         return out
 
 
-_SEP_GROUP = re.compile(r"[ -]\(?[0-9]{1,8}\)?$")
+_SEP_GROUP = re.compile(r"[ -]\(?[0-9]{1,10}\)?$")
 _NON_DIGITS = re.compile(r"[^0-9]")
 
 
@@ -170,6 +185,19 @@ def phone_is_valid(value: str) -> bool:
         number = phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
         return phonenumbers.is_valid_number(number)
     return _valid_by_parsing(value, digits)
+
+
+def kz_mobile(value: str) -> bool:
+    """Whether 11 digits (``8`` or ``7`` first, a ``+`` allowed) are a Kazakh mobile number."""
+    digits = _NON_DIGITS.sub("", value)
+    if len(digits) != 11 or digits[1] != "7":
+        return False
+    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
+    return (
+        phonenumbers.is_valid_number(number)
+        and phonenumbers.region_code_for_number(number) == "KZ"
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
 
 
 def _valid_by_parsing(value: str, digits: str) -> bool:
