@@ -2,7 +2,8 @@
 
 Fifteen digits: an eight-digit Type Allocation Code (TAC, whose first two digits name the
 reporting body: 01, 35, 86, 99...), a six-digit serial and a Luhn check digit. Printed as
-``35-417803-685978-9`` (AA-BBBBBB-CCCCCC-D) on boxes and in settings screens, which is a
+``35-417803-685978-9`` (AA-BBBBBB-CCCCCC-D) on boxes and in settings screens, or in the
+older TAC-FAC-serial grouping ``350077-52-323751-3`` (6-2-6-1), which is a
 strong shape; as bare 15 digits it is counted only next to a context word, because one in
 ten random 15-digit numbers passes the Luhn check.
 
@@ -30,13 +31,23 @@ class ImeiRecognizer(DerbesRecognizer):
             r"(?<![0-9A-Za-z-])[0-9]{2}([ -])[0-9]{6}\1[0-9]{6}\1[0-9](?![0-9A-Za-z]|-[0-9])",
             0.4,
         ),
+        # The older grouping by TAC, FAC, serial and check digit (6-2-6-1), as printed on
+        # handsets and boxes before 2004: 350077-52-323751-3.
+        Pattern(
+            "tac_fac",
+            r"(?<![0-9A-Za-z-])[0-9]{6}([ -])[0-9]{2}\1[0-9]{6}\1[0-9](?![0-9A-Za-z]|-[0-9])",
+            0.4,
+        ),
         Pattern("bare", r"(?<![0-9A-Za-z-])[0-9]{15}(?![0-9A-Za-z])", 0.05),
     )
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[ -][0-9]{6}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
         rb"(?:^|[^0-9A-Za-z-])[0-9]{15}(?:[^0-9A-Za-z]|$)",
+        rb"(?:^|[^0-9A-Za-z-])[0-9]{6}[ -][0-9]{2}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
     )
-    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {"grouped": (0,), "bare": (1,)}
+    PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
+        "grouped": (0,), "bare": (1,), "tac_fac": (2,),
+    }
     CONTEXT_REQUIRED = frozenset({"bare"})
     CONTEXT = (
         "imei", "имей", "device", "устройств", "құрылғы", "handset", "serial", "серийн",

@@ -30,7 +30,8 @@ class MacAddressRecognizer(DerbesRecognizer):
         Pattern(
             "separated",
             rf"(?<![0-9A-Za-z:.-]){_X}{{2}}([:-]){_X}{{2}}(?:\1{_X}{{2}}){{4}}"
-            rf"(?![0-9A-Za-z]|[:.-][0-9A-Za-z])",
+            # Not the first six groups of an IPv6 address (01:02:03:04:05:06::ab).
+            rf"(?![0-9A-Za-z]|[:.-][0-9A-Za-z]|::)",
             0.4,
         ),
         Pattern(

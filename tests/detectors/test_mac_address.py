@@ -34,6 +34,9 @@ CASES = [
     ("mac 3C:5A:B4:1F:22:9E ref=271242085250", ["3C:5A:B4:1F:22:9E"]),
     ("ipv6 fe80:0:0:0:3c5a:b4ff:fe1f:229e", []),
     ("3c:5a:b4:1f:22:9e:01:02", []),  # eight groups: not EUI-48
+    # Not the first six groups of an IPv6 address (issue #12).
+    ("route 01:02:03:04:05:06::ab via eth0", []),
+    ("neighbor fe80::01:02:03:04:05:06 lladdr 3c:5a:b4:1f:22:9e",  ["3c:5a:b4:1f:22:9e"]),
 ]
 
 
