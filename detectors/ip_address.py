@@ -42,9 +42,13 @@ class IpAddressRecognizer(DerbesRecognizer):
     PATTERNS = (
         # Not preceded by a letter, digit or dot, nor by "Chrome/": written digit first,
         # with the lookbehinds after it, Python's ``re`` only tries the pattern at digits.
+        # A product token's slash (``Chrome/120.0.0.0``) is a version unless a port follows:
+        # OpenVPN writes its clients as ``common_name/IP:port``.
         Pattern(
             "ipv4",
-            rf"[0-9](?<![0-9A-Za-z.][0-9])(?<![A-Za-z]/[0-9])[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}"
+            rf"[0-9](?<![0-9A-Za-z.][0-9])"
+            rf"(?:(?<![A-Za-z_]/[0-9])|(?=[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}:[0-9]))"
+            rf"[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}"
             r"(?![0-9A-Za-z]|\.[0-9])",
             0.4,
         ),
@@ -64,14 +68,21 @@ class IpAddressRecognizer(DerbesRecognizer):
         "x-forwarded-for", "x-real-ip", "src", "dst", "source", "адрес", "мекенжай", "host",
         "addr", "peer",
     )
+    # Versions as real systems label them: Gecko's ``rv:1.8.1.4``, ``ver.``, ``fw``,
+    # Windows' ``[Version 10.0.19045.3803]``, .NET's ``Version=4.0.0.0``, Russian and
+    # Kazakh labels in their inflected forms (a stem matches them all).
     NEGATIVE_CONTEXT = (
-        "version", "build", "release", "firmware", "версия", "сборка", "релиз",
-        "нұсқа", "құрастыру", "app_version", "os_version", "sdk",
+        "version", "build", "release", "firmware", "версия", "верси", "сборка", "сборк",
+        "релиз", "нұсқа", "құрастыру", "app_version", "os_version", "sdk", "rv:", "ver.",
+        "ver:", "ver=", "ver ", "v.", "fw:", "fw=", "fw ", "fw_", "revision", "rev.", "rev:",
+        "rev=", "rev ", "жинақ", "прошивк", "update to", "upgrade to", "assemblyversion",
+        "fileversion", "productversion",
     )
     NEGATIVE_CONTEXT_KILLS = True
     # A version word must sit right before the number to kill it, not anywhere on the line
-    # (a validated address needs no supporting word, so the window only serves the negative).
-    CONTEXT_WINDOW = 14
+    # (a validated address needs no supporting word, so the window only serves the negative);
+    # Russian labels are long ("версия приложения 2.3.4.5").
+    CONTEXT_WINDOW = 22
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "Parsed by Python's ipaddress (octets 0-255, valid IPv6 groups); unspecified, "
               "loopback, multicast and reserved addresses and version strings are dropped.",

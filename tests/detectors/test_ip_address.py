@@ -53,6 +53,21 @@ CASES = [
     ("upstream 127.0.0.1:8080 listen 0.0.0.0:80", []),
     ("2026-11-21 09:47:28 std::vector<int> a::b", []),
     ("mac 3C:5A:B4:1F:22:9E", []),
+    # The MAC-shaped head of an IPv6 address is the address (issue #12).
+    ("route 01:02:03:04:05:06::ab via eth0", ["01:02:03:04:05:06::ab"]),
+    # Versions as real systems print them are not addresses.
+    ("Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.8.1.4) Gecko/20070515", []),
+    ("Microsoft Windows [Version 10.0.1.3803]", []),
+    ("System.Runtime, Version=4.0.0.0, Culture=neutral", []),
+    ("Версия приложения: 2.14.3.1, устройство SM-A536B", []),
+    ("Қосымша нұсқасы 3.2.1.0 орнатылды", []),
+    ("обновлено до версии 4.1.0.2", []),
+    ('{"appVersion":"5.12.0.1","ip":"95.56.12.34"}', ["95.56.12.34"]),
+    ("fw: 1.0.2.15 rev. 2.3.0.1", []),
+    # OpenVPN names a client "common_name/IP:port": an address, not a product version.
+    ("aigul.n/95.56.12.34:51234 MULTI: Learn: 10.8.0.6 -> aigul.n/95.56.12.34:51234",
+     ["95.56.12.34", "10.8.0.6", "95.56.12.34"]),
+    ("Chrome/120.0.0.0 Safari/537.36", []),
 ]
 
 
