@@ -1,19 +1,43 @@
 """Postal addresses in JSON values under an address key: ``"address": "г. Алматы, ..."``.
 
 Under ``address``, ``delivery_address`` or ``мекенжай`` a value with letters and at least
-five characters is taken as an address (an IP ``address`` is not: it holds no letters).
+five characters is taken as an address. Network addresses stored under the same key are
+not: an IPv4 or IPv6 address (with a port, a zone or brackets), a MAC address, a host name,
+a URL or an email address (``"address": "2a02:4780::1"`` in a connection log).
 
 Reference: RFC 8259 (JSON members); Law 94-V Art. 1 (personal data).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import ClassVar
 
 from derbes.detectors.keyed import KeyedValueRecognizer
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# A MAC address, a host name (labels and dots, no spaces), a URL, an email address.
+_NETWORK = re.compile(
+    r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}"
+    r"|(?:[0-9A-Za-z-]+\.)+[A-Za-z]{2,24}\.?(?::[0-9]{1,5})?"
+    r"|[A-Za-z][A-Za-z0-9+.-]*://\S*"
+    r"|[^\s@]+@[^\s@]+"
+)
+_PORT = re.compile(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$")
+
+
+def is_network_address(value: str) -> bool:
+    """Whether a value under an ``address`` key names a network endpoint, not a place."""
+    if _NETWORK.fullmatch(value):
+        return True
+    for candidate in (value, _PORT.sub(r"\g<host>", value)):
+        try:
+            ipaddress.ip_address(candidate.split("%", 1)[0])
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 class AddressByKeyRecognizer(KeyedValueRecognizer):
@@ -38,5 +62,7 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
         """Letters in it, five characters at least."""
         text = pattern_text.strip()
         if super().validate_result(text) is False or len(text) < 5:
+            return False
+        if is_network_address(text):
             return False
         return None if _LETTER.search(text) else False

@@ -41,6 +41,14 @@ NOT_FOUND = [
     (BirthDateByKeyRecognizer, '{"created":"1987-10-08"}'),
     (AddressByKeyRecognizer, '{"address":"10.0.0.1"}'),  # an IP address: no letters
     (AddressByKeyRecognizer, '{"address":"n/a"}'),
+    # Network addresses under an "address" key (issue #12): IPv6 has letters, so the old
+    # "no letters" rule let them through as postal addresses.
+    (AddressByKeyRecognizer, '{"address":"2a02:4780:1f::1c"}'),
+    (AddressByKeyRecognizer, '{"address":"[2a02:4780::1]:443"}'),
+    (AddressByKeyRecognizer, '{"address":"fe80::1%eth0"}'),
+    (AddressByKeyRecognizer, '{"address":"3c:5a:b4:1f:22:9e"}'),
+    (AddressByKeyRecognizer, '{"address":"smtp.mail.kz:587"}'),
+    (AddressByKeyRecognizer, '{"address":"https://api.kaspi.kz/v2"}'),
     (IdentityDocumentByKeyRecognizer, '{"passport":"yes"}'),
     (IdentityDocumentByKeyRecognizer, '{"passport":"N1"}'),
 ]
