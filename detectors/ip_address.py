@@ -17,6 +17,7 @@ Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Pyt
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
@@ -46,7 +47,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         # OpenVPN writes its clients as ``common_name/IP:port``.
         Pattern(
             "ipv4",
-            rf"[0-9](?<![0-9A-Za-z.][0-9])"
+            rf"[0-9](?<![0-9A-Za-z._][0-9])"
             rf"(?:(?<![A-Za-z_]/[0-9])|(?=[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}:[0-9]))"
             rf"[0-9]{{0,2}}\.{_O}\.{_O}\.{_O}"
             r"(?![0-9A-Za-z]|\.[0-9])",
@@ -55,7 +56,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         Pattern("ipv6", rf"(?<![0-9A-Za-z:.]){_V6}(?![0-9A-Za-z:]|\.[0-9A-Za-z])", 0.3),
     )
     PREFILTERS = (
-        rb"(?:^|[^0-9A-Za-z.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:[^0-9A-Za-z]|$)",
+        rb"(?:^|[^0-9A-Za-z._])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:[^0-9A-Za-z]|$)",
         # IPv6: six groups and an IPv4 tail, eight groups, or a "::".
         rb"(?:" + _PH + rb":){6}[0-9A-Fa-f]",
         rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",
@@ -75,7 +76,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         "version", "build", "release", "firmware", "версия", "верси", "сборка", "сборк",
         "релиз", "нұсқа", "құрастыру", "app_version", "os_version", "sdk", "rv:", "ver.",
         "ver:", "ver=", "ver ", "v.", "fw:", "fw=", "fw ", "fw_", "revision", "rev.", "rev:",
-        "rev=", "rev ", "жинақ", "прошивк", "update to", "upgrade to", "assemblyversion",
+        "rev=", "rev ", "v=", "жинақ", "прошивк", "update to", "upgrade to", "assemblyversion",
         "fileversion", "productversion",
     )
     NEGATIVE_CONTEXT_KILLS = True
@@ -96,6 +97,34 @@ class IpAddressRecognizer(DerbesRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when ``ipaddress`` parses it and the address can name a host."""
         return ip_is_host_address(pattern_text)
+
+    def candidates(
+        self,
+        text: str,
+        patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
+    ) -> list[tuple[int, int, float, str]]:
+        """As the base class, but a dotted quad labelled as a version a few words back
+        («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
+        found = super().candidates(text, patterns, once)
+        return [c for c in found if not _labelled_version(text, c[0])]
+
+
+# A version word, then at most three words that do not speak of a network, then the number.
+_VERSION_LABEL = re.compile(
+    r"(?<![\w])(?:version|версия|версии|версию|верси[яи]|нұсқа\w*|build|сборк[аи]|release"
+    r"|релиз|firmware|прошивк[аи])"
+    r"(?:[\s:=]+(?!(?:from|to|via|on|at|ip|host|addr\w*|peer|client|server|с|со|на|от|из"
+    r"|к|адрес\w*|мекенжай\w*|сервер\w*|клиент\w*)\b)[^\W\d]{1,24}){1,3}[\s:=]+$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_version(text: str, start: int) -> bool:
+    """Whether a version label with up to three words after it ends right at ``start``."""
+    lo = max(0, start - 64)
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    return start > lo and _VERSION_LABEL.search(text, lo, start) is not None
 
 
 @string_memo(1 << 16)  # the same client addresses fill a log

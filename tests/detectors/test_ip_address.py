@@ -67,6 +67,11 @@ CASES = [
     # OpenVPN names a client "common_name/IP:port": an address, not a product version.
     ("aigul.n/95.56.12.34:51234 MULTI: Learn: 10.8.0.6 -> aigul.n/95.56.12.34:51234",
      ["95.56.12.34", "10.8.0.6", "95.56.12.34"]),
+    # A version label a few words back, a version glued by "_", a cache-busting "?v=".
+    ("Версия модуля интеграции 19.26.6.104, сборка 17.28.58.30", []),
+    ("IV_GUI_VER=OpenVPN_GUI_11.46.0.0", []),
+    ("GET /static/app.js?v=5.12.0.1 HTTP/1.1", []),
+    ("build agent connected from 10.0.0.5", ["10.0.0.5"]),  # "from" speaks of a network
     ("Chrome/120.0.0.0 Safari/537.36", []),
 ]
 
@@ -117,7 +122,7 @@ def test_fast_ipv4_check_agrees_with_ipaddress() -> None:
 @given(
     st.lists(
         st.sampled_from(["1", "25", "300", "0", ".", "/", "a/", "Z", " ", "-", "v", "1.2.3.4",
-                         "10.0.0.255", "Chrome/", "..", "4.5"]),
+                         "10.0.0.255", "Chrome/", "..", "4.5", "_", ":8", "a/1.2.3.4:5"]),
         max_size=12,
     ).map("".join)
 )
@@ -126,7 +131,9 @@ def test_ipv4_pattern_written_digit_first_matches_the_plain_one(text):
     finds what the plainly written pattern finds."""
     from derbes.detectors.ip_address import _V4
 
-    plain = re.compile(rf"(?<![0-9A-Za-z.])(?<![A-Za-z]/){_V4}(?![0-9A-Za-z]|\.[0-9])")
+    plain = re.compile(
+        rf"(?<![0-9A-Za-z._])(?:(?<![A-Za-z_]/)|(?={_V4}:[0-9])){_V4}(?![0-9A-Za-z]|\.[0-9])"
+    )
     (ours,) = [p.regex for p in IpAddressRecognizer.PATTERNS if p.name == "ipv4"]
     assert [m.span() for m in re.finditer(ours, text)] == [
         m.span() for m in plain.finditer(text)
