@@ -2,7 +2,8 @@
 
 Written forms: six colon- or hyphen-separated octets (``3C:5A:B4:1F:22:9E``,
 ``3c-5a-b4-1f-22-9e``, IEEE 802 canonical form), Cisco's three dotted groups
-(``3c5a.b41f.229e``) and, next to a context word such as ``mac``, twelve bare hex digits.
+(``3c5a.b41f.229e``) and, next to a context word such as ``mac``, twelve bare hex digits,
+or Windows' hex number (``network address 0x3C5AB41F229E``).
 The all-zero and broadcast addresses name no device and are rejected, as are strings of
 one repeated digit.
 
@@ -40,20 +41,25 @@ class MacAddressRecognizer(DerbesRecognizer):
             0.3,
         ),
         Pattern("bare", rf"(?<![0-9A-Za-z:.-]){_X}{{12}}(?![0-9A-Za-z])", 0.05),
+        # Windows writes a network card's address as a hex number: "network address
+        # 0x3C5AB41F229E" (DHCP client events); the twelve digits are the value.
+        Pattern("hex", rf"(?<![0-9A-Za-z])0x(?P<value>{_X}{{12}})(?![0-9A-Za-z])", 0.05),
     )
     PREFILTERS = (
         rb"[0-9A-Fa-f]{2}[:-](?:[0-9A-Fa-f]{2}[:-]){4}[0-9A-Fa-f]{2}",
         rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
         rb"(?:^|[^0-9A-Za-z:.-])[0-9A-Fa-f]{12}(?:[^0-9A-Za-z]|$)",
+        rb"(?:^|[^0-9A-Za-z])0x[0-9A-Fa-f]{12}(?:[^0-9A-Za-z]|$)",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
-        "separated": (0,), "cisco": (1,), "bare": (2,),
+        "separated": (0,), "cisco": (1,), "bare": (2,), "hex": (3,),
     }
-    CONTEXT_REQUIRED = frozenset({"bare"})
+    CONTEXT_REQUIRED = frozenset({"bare", "hex"})
     CONTEXT = (
         "mac", "мак-адрес", "mac-адрес", "mac-мекенжай", "bssid", "hwaddr", "hw_addr",
         "hardware address", "ether", "lladdr", "wifi_mac", "wlan", "физический адрес",
-        "физический", "физикалық",
+        "физический", "физикалық", "network address", "сетевой адрес", "желілік мекенжай",
+        "physical address",
     )
     # Only the bare form needs context, and its word sits right before it ("mac: ...");
     # a "bssid" further back belongs to an earlier value on the line.

@@ -37,6 +37,9 @@ CASES = [
     # Not the first six groups of an IPv6 address (issue #12).
     ("route 01:02:03:04:05:06::ab via eth0", []),
     ("neighbor fe80::01:02:03:04:05:06 lladdr 3c:5a:b4:1f:22:9e",  ["3c:5a:b4:1f:22:9e"]),
+    # Windows DHCP client events write the card's address as a hex number.
+    ("on the Network Card with network address 0x3C5AB41F229E.", ["3C5AB41F229E"]),
+    ("Logon ID: 0x3C5AB41F229E", []),  # no network word: a number
 ]
 
 
