@@ -34,6 +34,8 @@ _EMAIL = (
     rf"(?:[A-Za-z{_CYR}]{{2,24}}|xn--[0-9A-Za-z-]{{1,59}})"
     rf"(?![{_LABEL}-]|\.[{_LABEL}])"
 )
+# Right before a URL's password: "scheme://user:".
+_URL_PASSWORD = re.compile(r"://[^/\s@:]{1,64}:$")
 # Delegated TLDs that are, in logs, nearly always file extensions (``backup@2024.zip``).
 _FILE_EXTENSION_TLDS = frozenset({"zip", "mov"})
 # A pixel-density suffix: logo@2x.png, icon@1.5x.webp.
@@ -106,3 +108,14 @@ class EmailRecognizer(DerbesRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the local part is sane and the TLD is delegated."""
         return email_is_valid(pattern_text)
+
+    def candidates(
+        self,
+        text: str,
+        patterns: frozenset[str] | None = None,
+        once: frozenset[str] = frozenset(),
+    ) -> list[tuple[int, int, float, str]]:
+        """As the base class, but the password and host of a URL's user info
+        (``https://deploy:s3cr3t@git.example.kz/``) are not an address."""
+        found = super().candidates(text, patterns, once)
+        return [c for c in found if not _URL_PASSWORD.search(text, max(0, c[0] - 200), c[0])]

@@ -58,6 +58,8 @@ CASES = [
     ("клиент gu****s@mail.kz подтвердил", []),
     ("email: a•••n@gmail.com", []),
     ("from=<noreply@kaspi.kz> to=<gu****s@mail.kz>", ["noreply@kaspi.kz"]),
+    # A URL's password and host are not an address; its user name may be one.
+    ("git fetch https://deploy:8bd2d56c4105@git.example.kz/notify.git", []),
 ]
 
 
