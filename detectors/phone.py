@@ -110,6 +110,8 @@ class PhoneRecognizer(DerbesRecognizer):
         "тел", "телефон", "моб", "сот", "ұялы", "phone", "tel", "msisdn", "mobile", "cell",
         "номер", "нөмір", "contact", "контакт", "байланыс", "whatsapp", "ватсап", "sms", "смс",
         "call", "звон", "қоңырау", "абонент", "recipient", "получател",
+        # WhatsApp click-to-chat links carry the number without its plus: wa.me/77011234567.
+        "wa.me",
     )
     NEGATIVE_CONTEXT = (
         "заказ", "order", "тапсырыс", "invoice", "счет", "счёт", "шот", "чек", "receipt",
