@@ -19,6 +19,7 @@ from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
+from derbes.scanner.engine.pieces import value_at
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
 from derbes.scanner.model import Hit
@@ -258,7 +259,9 @@ class ContainerScanner:
                             field_name, token_start = where
                             lo, hi = start - token_start, end - token_start
                             out.fields.add(field_name)
-                    self._hit(out, field_name, row, lo, hi, entity, score, line[start:end], ts)
+                    # Decoded when the line was read decoded (``%40``, ``\u0430``).
+                    value = value_at(line, start, end)
+                    self._hit(out, field_name, row, lo, hi, entity, score, value, ts)
         except KeyboardInterrupt:
             # Interrupted midway through the batch: only the lines up to the last one seen
             # count as scanned (a lower bound), so hits never outnumber the rows they are in.

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 
 from derbes.detectors import DerbesRecognizer, all_recognizers, blank_nlp_engine
+from derbes.scanner.engine.pieces import DecodedLine, Piece, special_lines
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
@@ -161,11 +162,56 @@ class Detector:
                 yield index, found
 
     def scan_lines(self, data: bytes) -> Iterator[tuple[int, str, list[Match]]]:
-        """``(line index, decoded line, matches)`` for every line of ``data`` that holds something.
+        """``(line index, line, matches)`` for every line of ``data`` that holds something.
 
         ``data`` is UTF-8 text of whole lines separated by ``\\n``; undecodable bytes are
-        replaced, never dropped.
+        replaced, never dropped. Offsets are in the line as written. A line holding encoded
+        text or inside a structure (``derbes.scanner.engine.pieces``) is detected decoded and with
+        its field names; it comes as a :class:`~derbes.scanner.engine.pieces.DecodedLine` whose
+        values are the decoded ones (:func:`~derbes.scanner.engine.pieces.value_at`).
         """
+        special = special_lines(data)
+        if not special:
+            yield from self._scan_plain_lines(data)
+            return
+        pending = sorted(special)
+        k = 0
+        for index, line, found in self._scan_plain_lines(data):
+            while k < len(pending) and pending[k] < index:
+                yield from self._scan_special(pending[k], *special[pending[k]])
+                k += 1
+            if index not in special:
+                yield index, line, found
+        for index in pending[k:]:
+            yield from self._scan_special(index, *special[index])
+
+    def scan_pieces(self, pieces: Sequence[Piece]) -> tuple[list[Match], dict]:
+        """Matches in a line's pieces, at raw offsets, and the decoded value of each span."""
+        out: list[Match] = []
+        values: dict[tuple[int, int], str] = {}
+        for piece in pieces:
+            for entity, start, end, score in self.scan_text_fast(piece.text, piece.context):
+                lo, hi = piece.raw_span(start, end)
+                out.append((entity, lo, hi, score))
+                values[(lo, hi)] = piece.text[start:end]
+        return out, values
+
+    def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
+        """:meth:`scan_text` through the fast path's candidates when there is one."""
+        if self._fast is None or self.others:
+            return self._run(self.derbes, text, field_context)
+        for _, candidates in self._fast.candidate_values([text]):
+            return self._run_candidates(candidates, text, field_context)
+        return []
+
+    def _scan_special(
+        self, index: int, line: str, pieces: list[Piece]
+    ) -> Iterator[tuple[int, str, list[Match]]]:
+        found, values = self.scan_pieces(pieces)
+        if found:
+            yield index, DecodedLine(line, values), found
+
+    def _scan_plain_lines(self, data: bytes) -> Iterator[tuple[int, str, list[Match]]]:
         if self._fast is not None and not self.others:
             for index, line, candidates in self._fast.candidate_lines(data):
                 found = self._run_candidates(candidates, line, ())

@@ -1,0 +1,153 @@
+"""Text as logs write it, decoded before detection: percent-encoding, JSON escapes, odd spaces.
+
+Logs keep values in the form their transport gave them: ``email=a%40mail.kz`` and
+``phone=%2B77011234567`` in an access log's query string, ``8+701+123+45+67`` from a form,
+user info in a URL (``https://a%40mail.kz@host``), ``\\u0430`` escapes in JSON written with
+``ensure_ascii``, and no-break or thin spaces between the digit groups of a phone number.
+Detectors read the decoded text; findings keep the offsets of the raw text (the line as it
+is in the file) and mask and hash the decoded value, the value the person gave.
+
+:func:`decode` returns ``None`` for the common line that needs nothing, cheaply; otherwise a
+:class:`Decoded` with the text and, for each of its characters, where it starts in the raw
+line. Only what cannot change the structure is decoded: a ``\\u`` escape of a quote, a
+backslash or a control character stays as written, and so does a ``%`` sequence that is not
+valid UTF-8.
+
+Reference: RFC 3986 section 2.1 (percent-encoding), WHATWG URL standard
+(application/x-www-form-urlencoded: ``+`` is a space), RFC 8259 section 7 (JSON escapes),
+Unicode ``Zs`` (space separators).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+#: Whether a line may need decoding. No-break space U+00A0, U+2000-U+200B and U+202F,
+#: U+205F, U+2060, U+3000, U+FEFF; hyphens and dashes of digit groups U+2010-U+2013 and the
+#: minus U+2212. The em dash of Russian prose is punctuation, left alone.
+_NEEDS_DECODING_TEXT = re.compile(
+    "%[0-9A-Fa-f]{2}|\\\\u[0-9A-Fa-f]{4}|=[0-9]{1,4}\\+[0-9]{1,4}\\+[0-9]"
+    "|[\u00a0\u2000-\u2013\u202f\u205f\u2060\u2212\u3000\ufeff]"
+)
+_PIECES = re.compile(
+    r"(?P<pct>(?:%[0-9A-Fa-f]{2})+)"
+    r"|(?P<esc>(?:\\u[0-9A-Fa-f]{4})+)"
+    # A form value's spaces: "q=8+701+123+45+67", "phone=%2B7+701+..." (not "+05:00").
+    r"|(?P<plus>(?:(?<==)|(?<=%2[Bb]))[0-9]{1,4}(?:\+[0-9]{1,4}){2,})"
+    "|(?P<space>[\u00a0\u2000-\u200a\u202f\u205f\u3000])"
+    "|(?P<dash>[\u2010-\u2013\u2212])"
+    "|(?P<zero>[\u200b\u2060\ufeff])"
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A line's decoded text, and where its characters start in the raw line."""
+
+    text: str
+    #: ``(decoded offset, raw offset)`` where a stretch starts: a character decoded from a
+    #: sequence, or a run copied as written (whose characters follow one to one). The last
+    #: mark is ``(len(text), len(raw))``.
+    marks: tuple[tuple[int, int], ...]
+
+    def raw_offset(self, offset: int) -> int:
+        """Where decoded character ``offset`` (or the end, ``len(text)``) starts in the raw line."""
+        k = bisect_right(self.marks, (offset, 1 << 62)) - 1
+        decoded, raw = self.marks[k]
+        return raw + offset - decoded
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw line's span of the decoded ``text[start:end]``."""
+        return self.raw_offset(start), self.raw_offset(end)
+
+
+def may_need_decoding(line: str) -> bool:
+    """A cheap test: False means :func:`decode` would return None."""
+    return _NEEDS_DECODING_TEXT.search(line) is not None
+
+
+def decode(line: str) -> Decoded | None:
+    """The decoded form of ``line``, or None when decoding changes nothing."""
+    if not may_need_decoding(line):
+        return None
+    out: list[str] = []
+    marks: list[tuple[int, int]] = [(0, 0)]
+    pos = 0  # where the run copied as written starts in the raw line
+    size = 0  # decoded characters before it
+    changed = False
+    for m in _PIECES.finditer(line):
+        pieces = _decode_piece(m.lastgroup, m.group())
+        if pieces is None:
+            continue  # kept as written: part of the copied run
+        out.append(line[pos : m.start()])
+        size += m.start() - pos
+        changed = True
+        for text, offset in pieces:
+            if text:
+                marks.append((size, m.start() + offset))
+                out.append(text)
+                size += len(text)
+        marks.append((size, m.end()))
+        pos = m.end()
+    if not changed:
+        return None
+    out.append(line[pos:])
+    size += len(line) - pos
+    marks.append((size, len(line)))
+    return Decoded("".join(out), tuple(marks))
+
+
+def _decode_piece(kind: str | None, raw: str) -> list[tuple[str, int]] | None:
+    """Decoded characters of one raw piece, each with its offset in the piece; None: keep."""
+    if kind == "space":
+        return [(" ", 0)]
+    if kind == "plus":
+        return [(" " if ch == "+" else ch, k) for k, ch in enumerate(raw)]
+    if kind == "dash":
+        return [("-", 0)]
+    if kind == "zero":
+        return [("", 0)]
+    if kind == "pct":
+        return _percent(raw)
+    if kind == "esc":
+        return _escapes(raw)
+    return None
+
+
+def _percent(raw: str) -> list[tuple[str, int]] | None:
+    """``%XX`` runs as UTF-8, character by character; None when the bytes are not UTF-8."""
+    data = bytes(int(raw[i + 1 : i + 3], 16) for i in range(0, len(raw), 3))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    out = []
+    offset = 0
+    for ch in text:
+        if ch in '"\\' or ord(ch) < 0x20:
+            return None  # would change the line's structure (a quote in a JSON string)
+        out.append((ch, offset))
+        offset += 3 * len(ch.encode("utf-8"))
+    return out
+
+
+def _escapes(raw: str) -> list[tuple[str, int]] | None:
+    """``\\uXXXX`` runs, surrogate pairs joined; None when one would change the structure."""
+    units = [int(m.group(1), 16) for m in _ESCAPE.finditer(raw)]
+    out = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        if 0xD800 <= unit < 0xDC00 and i + 1 < len(units) and 0xDC00 <= units[i + 1] < 0xE000:
+            ch = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00))
+            out.append((ch, 6 * i))
+            i += 2
+            continue
+        if 0xD800 <= unit < 0xE000 or unit < 0x20 or chr(unit) in '"\\':
+            return None
+        out.append((chr(unit), 6 * i))
+        i += 1
+    return out

@@ -1,0 +1,178 @@
+"""The lines of a log chunk that are not read as they stand: decoded, or named from around.
+
+Most log lines are detected as they are. Two kinds are not:
+
+* lines holding encoded text (``%40``, ``\\u0430``, no-break spaces:
+  ``derbes.scanner.engine.decoding``) are detected in their decoded form, and each finding
+  is mapped back to the raw offsets;
+* lines inside a structure that names their values from elsewhere (pretty-printed JSON, a
+  delimited record under a header: ``derbes.scanner.engine.structure``) are detected with those
+  names as Presidio's ``context``; a record is detected field by field, each with its column.
+
+:func:`special_lines` finds both kinds in a chunk and cuts each such line into
+:class:`Piece` s. The detector runs its recognizers on each piece's text and maps what they
+find back with :meth:`Piece.raw_span`; :class:`DecodedLine` carries the decoded values, which
+are what reports mask and hash.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from derbes.scanner.engine.decoding import Decoded, decode
+from derbes.scanner.engine.fastpath import hyperscan
+from derbes.scanner.engine.structure import LineContext, line_contexts
+
+_ENCODED, _OPENS = 0, 1
+#: What makes a line special, as byte patterns Hyperscan and ``re`` read alike: encoded text
+#: (``derbes.scanner.engine.decoding``), and a line that may open a structure: one ending in ``{``,
+#: ``[`` or ``"key":``, or a header (no digit, two delimiters; ``derbes.scanner.engine.structure``).
+TRIGGERS: tuple[tuple[int, bytes], ...] = (
+    (_ENCODED, rb"%[0-9A-Fa-f]{2}"),
+    (_ENCODED, rb"\\u[0-9A-Fa-f]{4}"),
+    (_ENCODED, rb"=[0-9]{1,4}\+[0-9]{1,4}\+[0-9]"),
+    (_ENCODED, rb"\xc2\xa0|\xe2\x80[\x80-\x93\xaf]|\xe2\x81[\x9f\xa0]|\xe2\x88\x92|\xe3\x80\x80"
+               rb"|\xef\xbb\xbf"),
+    (_OPENS, rb'(?:[{\[]|":)[ \t]*\r?$'),
+    (_OPENS, rb"^[^0-9 \t\[{<(+*#/\\\n-][^0-9\n]*[;\t|,][^0-9\n]*[;\t|,][^0-9\n]*$"),
+)
+
+
+class _Triggers:
+    """Finds the lines of a chunk that hold a trigger: one Hyperscan pass when it is there,
+    else one ``re`` pass per trigger."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._db: Any = None
+        if hyperscan is not None:
+            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            self._db.compile(
+                expressions=[p for _, p in TRIGGERS],
+                ids=[kind for kind, _ in TRIGGERS],
+                elements=len(TRIGGERS),
+                flags=[hyperscan.HS_FLAG_MULTILINE] * len(TRIGGERS),
+            )
+        else:
+            self._res = [(kind, re.compile(p, re.MULTILINE)) for kind, p in TRIGGERS]
+
+    def ends(self, data: bytes) -> tuple[list[int], list[int]]:
+        """End offsets of encoded text, and of lines that may open a structure."""
+        found: tuple[list[int], list[int]] = ([], [])
+        if self._db is None:
+            for kind, rx in self._res:
+                found[kind].extend(m.end() for m in rx.finditer(data))
+            return found
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+
+        def on_match(kind: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            found[kind].append(end)
+
+        self._db.scan(data, match_event_handler=on_match, scratch=scratch)
+        return found
+
+
+_triggers: _Triggers | None = None
+
+
+def _lines_at(data: bytes, ends: list[int]) -> list[tuple[int, int, int]]:
+    """``(index, start, end)`` of each distinct line holding the byte just before an end."""
+    out: list[tuple[int, int, int]] = []
+    line = 0
+    pos = 0
+    for end in sorted(ends):
+        at = max(end - 1, 0)
+        line += data.count(b"\n", pos, at)
+        pos = at
+        if not out or out[-1][0] != line:
+            lo = data.rfind(b"\n", 0, at) + 1
+            hi = data.find(b"\n", at)
+            out.append((line, lo, len(data) if hi < 0 else hi))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A piece of a line to detect in: its text (decoded), field names, the way back."""
+
+    text: str
+    context: tuple[str, ...]
+    #: Where the piece starts in the raw line.
+    offset: int = 0
+    decoded: Decoded | None = None
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw line's span of ``text[start:end]``."""
+        if self.decoded is not None:
+            start, end = self.decoded.raw_span(start, end)
+        return start + self.offset, end + self.offset
+
+
+class DecodedLine(str):
+    """A raw line (the ``str``) whose findings' values differ from its text: decoded ones."""
+
+    __slots__ = ("values",)
+
+    def __new__(cls, raw: str, values: dict[tuple[int, int], str]) -> DecodedLine:
+        line = super().__new__(cls, raw)
+        line.values = values
+        return line
+
+
+def value_at(line: str, start: int, end: int) -> str:
+    """The value found at ``line[start:end]``: decoded when the line was read decoded."""
+    if isinstance(line, DecodedLine):
+        found = line.values.get((start, end))
+        if found is not None:
+            return found
+    return line[start:end]
+
+
+def special_lines(data: bytes) -> dict[int, tuple[str, list[Piece]]]:
+    """``{line index: (raw line, pieces)}`` for the lines of ``data`` not read as they stand."""
+    global _triggers
+    if _triggers is None:
+        _triggers = _Triggers()
+    encoded_ends, opens_ends = _triggers.ends(data)
+    if not encoded_ends and not opens_ends:
+        return {}
+    out: dict[int, tuple[str, list[Piece]]] = {}
+    if opens_ends:
+        lines = data.decode("utf-8", "replace").split("\n")
+        starts = [index for index, _, _ in _lines_at(data, opens_ends)]
+        contexts = line_contexts(lines, starts)
+        for index in sorted(contexts):
+            pieces = pieces_of(lines[index], contexts[index])
+            if pieces:
+                out[index] = (lines[index], pieces)
+    for index, lo, hi in _lines_at(data, encoded_ends):
+        if index not in out:
+            line = data[lo:hi].decode("utf-8", "replace")
+            pieces = pieces_of(line, None)
+            if pieces:
+                out[index] = (line, pieces)
+    return out
+
+
+def pieces_of(line: str, context: LineContext | None) -> list[Piece]:
+    """The pieces of one line; an empty list when the line is read as it stands."""
+    if context is not None and context.fields:
+        pieces = []
+        for start, end, name in context.fields:
+            cell = line[start:end]
+            decoded = decode(cell)
+            text = decoded.text if decoded is not None else cell
+            pieces.append(Piece(text, (name,), start, decoded))
+        return pieces
+    keys = context.keys if context is not None else ()
+    decoded = decode(line)
+    if decoded is None and not keys:
+        return []
+    return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded)]
+
+

@@ -1,0 +1,140 @@
+"""Encoded text in logs: decoded before detection, offsets of the raw line, decoded values."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine.decoding import decode
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.pieces import value_at
+from derbes.scanner.redact import mask, value_hash
+from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch
+
+NBSP, THIN, NB_HYPHEN = "\u00a0", "\u2009", "\u2011"
+
+
+@pytest.mark.parametrize(
+    ("raw", "decoded"),
+    [
+        ("email=a%40mail.kz", "email=a@mail.kz"),
+        ("phone=%2B77011234567", "phone=+77011234567"),
+        ("q=8+701+123+45+67", "q=8 701 123 45 67"),
+        ("8%20701%20123%2045%2067", "8 701 123 45 67"),
+        ("fio=%D0%90%D0%B9%D0%B3%D0%B5%D1%80%D0%B8%D0%BC", "fio=Айгерим"),
+        ('{"e":"\\u0438\\u0432\\u0430\\u043d@mail.kz"}', '{"e":"иван@mail.kz"}'),
+        ("x\\ud83d\\ude00y", "x😀y"),  # a surrogate pair is one character
+        (f"+7{NBSP}701{THIN}123{NB_HYPHEN}45-67", "+7 701 123-45-67"),
+        ("phone=%2B7+701+123+45+67", "phone=+7 701 123 45 67"),
+    ],
+)
+def test_decoded_text(raw: str, decoded: str) -> None:
+    result = decode(raw)
+    assert result is not None and result.text == decoded
+    assert result.raw_span(0, len(result.text)) == (0, len(raw))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "plain line, nothing encoded",
+        "100% done",
+        "%ZZ %D0 alone",  # not hex, not UTF-8
+        '{"q":"\\u0022"}',  # an escaped quote stays: it would break the JSON string
+        "a\\u0000b",  # a control character stays escaped
+        "Клиент — ok",  # the em dash of prose is punctuation
+        "2026-03-01T10:00:00.123+05:00 GMT+5 1+1=2",  # '+' is a space in form values only
+    ],
+)
+def test_left_as_written(raw: str) -> None:
+    assert decode(raw) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "%40", "%ZZ", "%D0", "%D0%B8", "\\u0430", "\\u0022", "=8+7+1",
+                                 "\u00a0", "\u2011", "\u200b", "+", "7", "@", "%"]), max_size=12))
+def test_every_decoded_character_maps_back_to_what_it_was_written_as(pieces) -> None:
+    raw = "".join(pieces)
+    result = decode(raw)
+    if result is None:
+        return
+    assert result.raw_offset(len(result.text)) == len(raw)
+    for i, ch in enumerate(result.text):
+        lo, hi = result.raw_span(i, i + 1)
+        assert lo < hi
+        written = raw[lo:hi]
+        alone = decode(written)
+        # A '+' stays, or is a form value's space ("=8+7+1").
+        expected = {written if alone is None else alone.text} | ({" "} if written == "+" else set())
+        assert ch in expected, (raw, i, ch, written)
+
+
+def test_offsets_map_each_decoded_character_to_its_raw_start() -> None:
+    raw = "e=a%40b.kz&p=%2B7"
+    result = decode(raw)
+    assert result is not None
+    at = result.text.index("@")
+    assert result.raw_span(at, at + 1) == (raw.index("%40"), raw.index("%40") + 3)
+    s = result.text.index("a@b.kz")
+    assert raw[slice(*result.raw_span(s, s + 6))] == "a%40b.kz"
+
+
+LINES = [
+    "GET /api/otp?phone=%2B77011234567&email=aigerim.n%40mail.kz HTTP/1.1",
+    '{"email":"\\u0438\\u0432\\u0430\\u043d@mail.kz"}',
+    f"Клиент перезвонил с номера +7{NBSP}701{NBSP}123{NBSP}45{NBSP}67",
+    "GET /otp?q=8+701+123+45+67 HTTP/1.1",
+    "CONNECT https://aigul%40mail.kz@sso.example.kz/ 200",  # URL user info
+]
+EXPECTED = [
+    (0, "PHONE_NUMBER", "%2B77011234567", "+77011234567"),
+    (0, "EMAIL_ADDRESS", "aigerim.n%40mail.kz", "aigerim.n@mail.kz"),
+    (1, "EMAIL_ADDRESS", "\\u0438\\u0432\\u0430\\u043d@mail.kz", "иван@mail.kz"),
+    (2, "PHONE_NUMBER", f"+7{NBSP}701{NBSP}123{NBSP}45{NBSP}67", "+7 701 123 45 67"),
+    (3, "PHONE_NUMBER", "8+701+123+45+67", "8 701 123 45 67"),
+    (4, "EMAIL_ADDRESS", "aigul%40mail.kz", "aigul@mail.kz"),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_detector_reports_raw_offsets_and_decoded_values(fast: bool) -> None:
+    data = "\n".join(LINES).encode()
+    got = sorted(
+        (index, entity, line[s:e], value_at(line, s, e))
+        for index, line, matches in Detector(fast=fast).scan_lines(data)
+        for entity, s, e, _ in matches
+    )
+    assert got == sorted(EXPECTED)
+
+
+class _LogFile:
+    name, kind = "logs", "logs"
+
+    def containers(self):
+        yield Container("app.log", "file", (Column("line", "TEXT"),))
+
+    def read(self, container):
+        yield LineBatch(first_line=1, data="\n".join(LINES).encode() + b"\n")
+        yield ContainerDone(rows_scanned=len(LINES))
+
+    def close(self):
+        pass
+
+
+def test_findings_mask_and_hash_the_decoded_value() -> None:
+    key = b"k" * 32
+    result = scan([_LogFile()], ScanOptions(hits=True, hash_key=key))
+    hits = sorted((h.row, h.entity, h.start, h.end, h.masked, h.value_hash) for h in result.hits)
+    expected = sorted(
+        (index + 1, entity, LINES[index].index(raw), LINES[index].index(raw) + len(raw),
+         mask(entity, value), value_hash(key, entity, value))
+        for index, entity, raw, value in EXPECTED
+        # A JSON field's offsets count from its value: checked on the plain lines only.
+        if not LINES[index].startswith("{")
+    )
+    assert [h for h in hits if not LINES[h[0] - 1].startswith("{")] == expected
+    # The same person's value hashes alike, however it was encoded.
+    email = next(h for h in result.hits if h.entity == "EMAIL_ADDRESS" and h.row == 2)
+    assert email.value_hash == value_hash(key, "EMAIL_ADDRESS", "иван@mail.kz")

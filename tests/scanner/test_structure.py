@@ -1,0 +1,87 @@
+"""Field names a log line inherits: pretty-printed JSON keys above it, a CSV header."""
+
+from __future__ import annotations
+
+import pytest
+
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.structure import LineContext, line_contexts
+
+PRETTY = """2026-03-01 12:00:01,120 DEBUG [exec-3] k.k.c.CrmClient - Response body: {
+  "client": {
+    "phones": [
+      "87011234567",
+      "87021234567"
+    ],
+    "contacts": [
+      {
+        "type": "mobile",
+        "value": "87051234567"
+      }
+    ],
+    "phone":
+      "87071234567",
+    "order": {
+      "id": "87081234567"
+    }
+  }
+}
+2026-03-01 12:00:02,001 INFO [exec-3] done 87011234567"""
+
+CSV = """2026-03-01 12:00:03 [crm] Экспорт клиентов:
+дата;фио;телефон;иин
+2026-03-01;Нурланова А.;87011234567;880714300129
+2026-03-02;"Ахметов, Н.";87272505050;
+the end;87272505050"""
+
+
+def test_json_lines_get_their_enclosing_keys() -> None:
+    lines = PRETTY.split("\n")
+    contexts = line_contexts(lines)
+    assert 0 not in contexts  # the opening line speaks for itself
+    assert contexts[3] == LineContext(keys=("client", "phones"))
+    assert contexts[9] == LineContext(keys=("client", "contacts", "value"))
+    assert contexts[13] == LineContext(keys=("client", "phone"))
+    assert contexts[15] == LineContext(keys=("client", "order", "id"))
+    assert len(lines) - 1 not in contexts  # after the document
+
+
+def test_csv_records_get_their_header_names() -> None:
+    lines = CSV.split("\n")
+    contexts = line_contexts(lines)
+    assert set(contexts) == {2, 3}  # not the header, not a line of another shape
+    names = [name for _, _, name in contexts[3].fields]
+    assert names == ["дата", "фио", "телефон", "иин"]
+    s, e, _ = contexts[3].fields[1]
+    assert lines[3][s:e] == '"Ахметов, Н."'  # a quoted field keeps its delimiter
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_bare_numbers_found_by_the_key_above_them(fast: bool) -> None:
+    found = sorted(
+        (index, line[s:e])
+        for index, line, matches in Detector(fast=fast).scan_lines(PRETTY.encode())
+        for entity, s, e, _ in matches
+        if entity == "PHONE_NUMBER"
+    )
+    # Not under "order"/"id", and not on the plain line after the document (no context).
+    assert found == [(3, "87011234567"), (4, "87021234567"), (9, "87051234567"),
+                     (13, "87071234567")]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_records_under_a_header_found_by_their_column(fast: bool) -> None:
+    found = sorted(
+        (index, entity, line[s:e])
+        for index, line, matches in Detector(fast=fast).scan_lines(CSV.encode())
+        for entity, s, e, _ in matches
+    )
+    assert ("PHONE_NUMBER", "87011234567") in {(e, v) for i, e, v in found if i == 2}
+    # A bare landline counts only by its column's name: not on a line of another shape.
+    assert (3, "PHONE_NUMBER", "87272505050") in found
+    assert not [f for f in found if f[0] == 4]
+
+
+def test_prose_with_commas_is_no_header() -> None:
+    lines = ["2026-03-01 INFO started, pid 42, port 8080", "a;b", "x, y, z"]
+    assert line_contexts(lines) == {}
