@@ -23,9 +23,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import realistic_corpus
 from derbes.detectors import all_recognizers, build_analyzer
 from derbes.scanner.engine import fastpath
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.pieces import special_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import gen_logs
@@ -68,6 +70,23 @@ ADVERSARIAL = [
     "١٢٣٤٥٦٧٨٩٠١٢ ０１２３４５６７８９０１",
     "\r880714300123\r",
     "a\u2028b 880714300123",
+    # Encoded forms: decoded before detection, offsets kept in the raw line.
+    "GET /otp?phone=%2B77011234567&email=a%40mail.kz&q=8+701+123+45+67 HTTP/1.1",
+    "%2B7%20%28701%29%20123-45-67 %ZZ %D0 %E2%82 \\u041",
+    '{"email":"\\u0438\\u0432\\u0430\\u043d@mail.kz","q":"\\u0022x\\ud83d"}',
+    "тел 8\u00a0701\u00a0123\u00a045\u00a067 и +7\u2009701\u2009123\u201145\u201167",
+    # Structure: a key on the line above, a header naming columns.
+    '{',
+    '  "phones": [',
+    '    "87011234567",',
+    '    "87011234567"',
+    '  ],',
+    '  "phone":',
+    '    "87011234567"',
+    '}',
+    "дата;телефон;иин",
+    "2026-03-01;87011234567;880714300123",
+    '2026-03-02;"8 701 123 45 67";"x;y"',
 ]
 
 FIELDS = [
@@ -94,6 +113,8 @@ def _corpus_lines() -> list[str]:
         pass
     else:
         lines += [text for text, _ in corpus.labelled_lines(1200, seed=7)]
+    # Real log formats with encoded values, pretty-printed JSON and delimited records.
+    lines += [line for f in realistic_corpus.corpus(1500, seed=7) for line in f.lines]
     return lines + ADVERSARIAL
 
 
@@ -105,6 +126,26 @@ def _analyzer():
 def _presidio(text: str, context: list[str] | None = None) -> list[tuple]:
     results = _analyzer().analyze(text, language="en", context=context)
     return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results)
+
+
+def _presidio_lines(data: bytes) -> dict[int, list[tuple]]:
+    """Presidio on every line; a line the detector reads decoded or with inherited field
+    names (``derbes.scanner.engine.pieces``) is given to Presidio the same way, piece by piece, with
+    the field names as Presidio's ``context``, and its results mapped back to the raw line."""
+    special = special_lines(data)
+    expected = {}
+    for index, raw in enumerate(data.split(b"\n")):
+        if index in special:
+            found = []
+            for piece in special[index][1]:
+                for entity, start, end, score in _presidio(piece.text, list(piece.context) or None):
+                    found.append((entity, *piece.raw_span(start, end), score))
+            found.sort()
+        else:
+            found = _presidio(raw.decode("utf-8", "replace"))
+        if found:
+            expected[index] = found
+    return expected
 
 
 def _line_findings(detector: Detector, data: bytes) -> dict[int, list[tuple]]:
@@ -122,11 +163,7 @@ def test_lines_match_presidio(engine):
     detector = Detector()
     detector._fast = fastpath.compile_scanner(detector.derbes, engine=engine)
     got = _line_findings(detector, data)
-    expected = {}
-    for index, raw in enumerate(data.split(b"\n")):
-        found = _presidio(raw.decode("utf-8", "replace"))
-        if found:
-            expected[index] = found
+    expected = _presidio_lines(data)
     assert len(expected) > 300, "the corpus should hold plenty of personal data"
     assert got == expected
 
