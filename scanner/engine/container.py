@@ -235,7 +235,7 @@ class ContainerScanner:
 
     def _lines(self, out: ContainerOutcome, batch: LineBatch) -> None:
         data = batch.data
-        index = -1  # the last line of this batch detection has reached
+        done = -1  # the last line of this batch whose hits are all recorded
         try:
             for index, line, matches in self.detector.scan_lines(data):
                 row = batch.first_line + index
@@ -262,11 +262,14 @@ class ContainerScanner:
                     # Decoded when the line was read decoded (``%40``, ``\u0430``).
                     value = value_at(line, start, end)
                     self._hit(out, field_name, row, lo, hi, entity, score, value, ts)
+                    # Set right after each hit, so that an interrupt between two statements
+                    # never counts a line whose hit is missing, nor misses one it counted.
+                    done = index
         except KeyboardInterrupt:
             # Interrupted midway through the batch: only the lines up to the last one seen
             # count as scanned (a lower bound), so hits never outnumber the rows they are in.
             if not batch.continued:
-                out.rows += index + 1
+                out.rows += done + 1
             raise
         if not batch.continued and data:
             out.rows += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
