@@ -125,9 +125,10 @@ def test_draft_works_with_scan_as_it_is(tmp_path, monkeypatch, capsys):
                        str(tmp_path / "policy.yaml"))
     assert code == 0, err
     data = tmp_path / "users.csv"
-    # Card numbers: Luhn-valid numbers made up for this test.
-    data.write_text("id,email,card\n1,aigerim@example.kz,4400430112345678\n"
-                    "2,b@mail.kz,5169497187239012\n3,c@x.kz,4405639704015096\n",
+    # Card numbers: the published test numbers of the card networks (Visa 4111 1111 1111
+    # 1111 and 4012 8888 8888 1881, Mastercard 5555 5555 5555 4444), Luhn-valid.
+    data.write_text("id,email,card\n1,aigerim@example.kz,4111111111111111\n"
+                    "2,b@mail.kz,5555555555554444\n3,c@x.kz,4012888888881881\n",
                     encoding="utf-8")
     code, _, err = cli(monkeypatch, capsys, "scan", str(data), "--policy",
                        str(tmp_path / "policy.yaml"), "--out", str(tmp_path / "out"),
