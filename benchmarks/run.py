@@ -1,24 +1,33 @@
 """Throughput of derbes against ripgrep and stock Presidio, measured in the same run.
 
-    python benchmarks/run.py [--size-mb 50] [--presidio-lines 2000] [--jobs N] [--repeat 3]
+    python benchmarks/run.py [--size-mb 10] [--presidio-lines 1000] [--jobs N] [--repeat 3]
 
-On one synthetic corpus of Kazakh application, nginx and JSON logs (``gen_logs.py``):
+Two corpora of about ``--size-mb`` MB each:
 
-* derbes, one process: the full scan of the file through the engine (reading, candidate
-  finding, recognizers, validation, context scoring, aggregation into findings), best of
-  ``--repeat`` runs, with the compiled modules and again with every module as Python;
-* derbes with ``--jobs`` worker processes (default: all cores), and the speed-up;
+* **dense** (the headline): ``realistic_corpus.py``'s log files one after the other, about one
+  labelled personal value per line (every access-log line carries a client IP);
+* **sparse**: ``gen_logs.py``, personal data in 8% of the lines, look-alike noise everywhere.
+
+On each:
+
+* derbes, one process pinned to one core: the full scan of the file through the engine
+  (reading, candidate finding, recognizers, validation, context scoring, aggregation into
+  findings), best of ``--repeat`` runs; the cost per detected value and per line;
 * ripgrep on one core (``-j1``, pinned with ``taskset -c 0`` when available) with the same
-  alternation of candidate patterns derbes' prefilters use, counting the lines that match
-  (``-c``) and every match (``--count-matches``);
-* stock Presidio per line: ``AnalyzerEngine`` with Presidio's predefined recognizers
-  (``RecognizerRegistry().load_predefined_recognizers()``) and a blank spaCy English pipeline
-  (tokenizer only: the default ``en_core_web_lg`` model cannot be downloaded offline, and its
-  NER would only make Presidio slower), ``analyze(line, language="en")`` on the first
-  ``--presidio-lines`` lines; derbes is timed on the very same lines for the ratio.
+  candidate patterns derbes' prefilters use, in byte mode (``(?-u)``), counting every match
+  (``--count-matches``), as derbes' candidate pass must find them all.
+
+On the dense corpus also: every module as Python (one run); ``--jobs`` worker processes
+(default: all cores) and the speed-up next to what as many busy loops get; stock Presidio
+per line: ``AnalyzerEngine`` with Presidio's predefined recognizers
+(``RecognizerRegistry().load_predefined_recognizers()``) and a blank spaCy English pipeline
+(tokenizer only: the default ``en_core_web_lg`` model cannot be downloaded offline, and its
+NER would only make Presidio slower), ``analyze(line, language="en")`` on every k-th line of
+the dense corpus (``--presidio-lines`` of them); derbes is timed on the very same lines.
 
 Every figure is MB/s of input (10^6 bytes). Each measurement runs in its own process, so peak
-RSS is that measurement's. Results go to stdout and ``benchmarks/out/results.json``.
+RSS is that measurement's. The load average is printed before and after: the machine may be
+shared. Results go to stdout and ``benchmarks/out/results.json``.
 """
 
 from __future__ import annotations
@@ -57,16 +66,24 @@ def measure_derbes(path: Path, jobs: int) -> dict:
     options = ScanOptions(jobs=jobs, hash_key=HASH_KEY)
     # Compile the detector before the clock starts: a scan of many files compiles it once.
     from derbes.scanner.engine.detect import Detector
+    from derbes.scanner.engine.pieces import special_lines
 
     detector = Detector()
     t0 = time.perf_counter()
     detector.prepare("lines")
+    # Values too: lines read decoded or with field names run through the value matchers.
+    detector.prepare("values")
+    special_lines(b"%20\n")  # and the database of the triggers that find those lines
     compile_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     result = scan([LogSource(str(path))], options, detector=detector)
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
+        # This process's CPU time (workers not counted): the figure a loaded machine disturbs
+        # least.
+        "cpu_seconds": time.process_time() - cpu0,
         "compile_seconds": compile_seconds,
         "findings": len(result.findings),
         "hits": sum(f.hits for f in result.findings),
@@ -184,19 +201,25 @@ def measure_ripgrep(path: Path, runs: int = 3, mode: str = "-c") -> dict | None:
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
     times = []
+    cpu_times = []
     lines = 0
     for run in range(runs + 1):  # the first run warms the page cache and is not counted
         t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if proc.returncode not in (0, 1):
             raise SystemExit(f"ripgrep failed: {proc.stderr}")
         lines = int(proc.stdout.strip() or 0)
         if run:
             times.append(seconds)
+            cpu_times.append(cpu)
     best = min(times)
     version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout
-    return {"seconds": best, "matching_lines": lines, "version": version.splitlines()[0]}
+    return {"seconds": best, "cpu_seconds": min(cpu_times), "matching_lines": lines,
+            "version": version.splitlines()[0]}
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -219,10 +242,51 @@ def machine() -> dict:
     }
 
 
+def write_dense_corpus(path: Path, size_mb: float, seed: int) -> tuple[Path, int]:
+    """The headline corpus: about ``size_mb`` MB of ``realistic_corpus`` logs (about one
+    labelled personal value per line), its files one after the other. Reused when there.
+    Returns the path and the number of labelled values."""
+    from realistic_corpus import corpus as realistic
+
+    lines = max(1200, int(size_mb * 1_000_000 / 155))  # about 155 bytes a line
+    stamp = path.with_suffix(path.suffix + f".{seed}.{lines}")
+    if path.exists() and stamp.exists():
+        return path, int(stamp.read_text() or 0)
+    files = realistic(lines, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for log in files:
+            f.write("\n".join(log.lines) + "\n")
+    for old in path.parent.glob(path.name + ".*"):
+        old.unlink()
+    labels = sum(len(log.labels) for log in files)
+    stamp.write_text(str(labels))
+    return path, labels
+
+
+def _line_count(path: Path) -> int:
+    count = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def _slice(corpus: Path, out: Path, lines: int) -> tuple[Path, int]:
+    """Every k-th line of ``corpus``, ``lines`` of them: each log format in its share."""
+    total = _line_count(corpus)
+    step = max(1, total // max(lines, 1))
+    with corpus.open("rb") as f:
+        picked = [line for k, line in enumerate(f) if k % step == 0][:lines]
+    out.write_bytes(b"".join(picked))
+    return out, len(picked)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=50)
-    parser.add_argument("--presidio-lines", type=int, default=2000)
+    parser.add_argument("--size-mb", type=float, default=10,
+                        help="size of each corpus, dense and sparse")
+    parser.add_argument("--presidio-lines", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=0, help="workers for the jobs run; 0 = all")
     parser.add_argument("--seed", type=int, default=94)
     parser.add_argument("--repeat", type=int, default=3,
@@ -235,107 +299,124 @@ def main() -> None:
 
     # Imported here, not at the top: the Presidio child must not load derbes' recognizers
     # (Presidio's loader finds recognizer classes by name, and derbes reuses some names).
-    from gen_logs import write_corpus
+    from gen_logs import PII_RATE, write_corpus
 
     jobs = args.jobs or os.cpu_count() or 1
-    corpus = write_corpus(DATA / f"corpus-{args.size_mb:g}mb.log", args.size_mb, args.seed)
-    size = corpus.stat().st_size
-    # Streamed, never read whole: a child's peak RSS starts from this process's (fork keeps it).
-    with corpus.open("rb") as f:
-        head_lines = [line for _, line in zip(range(args.presidio_lines), f, strict=False)]
-    sliced = DATA / f"slice-{args.presidio_lines}.log"
-    sliced.write_bytes(b"".join(head_lines))
+    dense, labels = write_dense_corpus(
+        DATA / f"dense-{args.size_mb:g}mb.log", args.size_mb, args.seed)
+    sparse = write_corpus(DATA / f"corpus-{args.size_mb:g}mb.log", args.size_mb, args.seed)
+    sizes = {dense: dense.stat().st_size, sparse: sparse.stat().st_size}
+    line_counts = {dense: _line_count(dense), sparse: _line_count(sparse)}
+    sliced, slice_lines = _slice(dense, DATA / f"dense-slice-{args.presidio_lines}.log",
+                                 args.presidio_lines)
     slice_size = sliced.stat().st_size
     info = machine()
-    load = os.getloadavg()[0]
     print(f"machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, "
-          f"{info['date']}, load average {load:.2f} before the run")
-    print(f"corpus: {corpus.name}, {size / 1e6:.1f} MB; slice: {len(head_lines)} lines, "
+          f"{info['date']}, {_uptime()} before the run")
+    print(f"dense corpus: {dense.name}, {sizes[dense] / 1e6:.1f} MB, {line_counts[dense]} lines, "
+          f"{labels} labelled values ({labels / max(line_counts[dense], 1):.2f} a line; "
+          f"realistic_corpus.py, seed {args.seed})")
+    print(f"sparse corpus: {sparse.name}, {sizes[sparse] / 1e6:.1f} MB, "
+          f"{line_counts[sparse]} lines (gen_logs.py, personal data in "
+          f"{100 * PII_RATE:.0f}% of lines)")
+    print(f"slice of the dense corpus for Presidio: every k-th line, {slice_lines} lines, "
           f"{slice_size / 1e6:.2f} MB")
 
     def mbps(nbytes: int, seconds: float) -> float:
         return nbytes / seconds / 1e6
 
-    # Warm the page cache so no measurement pays for the disk.
-    with corpus.open("rb") as f:
-        while f.read(1 << 20):
-            pass
-    def best_of(env: dict | None = None) -> tuple[dict, list[float]]:
+    for path in (dense, sparse):  # warm the page cache so no measurement pays for the disk
+        with path.open("rb") as f:
+            while f.read(1 << 20):
+                pass
+
+    def best_of(path: Path, env: dict | None = None, repeat: int = args.repeat
+                ) -> tuple[dict, list[dict]]:
         # This VM's speed drifts by half from minute to minute: the best of a few runs is the
         # machine's own speed; every run's figure is printed too.
-        runs = [run_child("derbes", corpus, 1, pin=True, env=env) for _ in range(args.repeat)]
-        return min(runs, key=lambda r: r["seconds"]), [mbps(size, r["seconds"]) for r in runs]
+        runs = [run_child("derbes", path, 1, pin=True, env=env) for _ in range(repeat)]
+        return min(runs, key=lambda r: r["seconds"]), runs
 
-    one, one_runs = best_of()
-    one_mbps = mbps(size, one["seconds"])
-    print(f"derbes 1 process:  {one_mbps:7.1f} MB/s  (best of {_listing(one_runs)}; "
-          f"{one['seconds']:.2f} s, "
-          f"{one['findings']} findings, engine {one['engine']}, "
-          f"{one['recognizers']} recognizers, {one['compiled_modules']} compiled modules, "
-          f"peak RSS {one['maxrss_mb']:.0f} MB; "
-          f"compiling the detector before it: {one['compile_seconds']:.2f} s)")
-    pure, pure_runs = best_of({"DERBES_PURE_PYTHON": "1"})
-    pure_mbps = mbps(size, pure["seconds"])
-    print(f"derbes 1 process, every module as Python: {pure_mbps:7.1f} MB/s  "
-          f"(best of {_listing(pure_runs)}; {pure['seconds']:.2f} s, {pure['findings']} findings, "
+    results: dict = {"machine": info, "uptime_before": _uptime()}
+    ratios: dict[str, float | None] = {}
+    for name, path in (("dense", dense), ("sparse", sparse)):
+        one, one_all = best_of(path)
+        one_runs = [mbps(sizes[path], r["seconds"]) for r in one_all]
+        one_mbps = mbps(sizes[path], one["seconds"])
+        per_value = one["seconds"] / max(one["hits"], 1) * 1e6
+        per_line = one["seconds"] / max(line_counts[path], 1) * 1e6
+        print(f"[{name}] derbes 1 process: {one_mbps:7.1f} MB/s  (best of {_listing(one_runs)}; "
+              f"{one['seconds']:.2f} s, {one['hits']} hits, {one['findings']} findings, "
+              f"{per_value:.1f} us per detected value, {per_line:.1f} us per line; "
+              f"engine {one['engine']}, {one['recognizers']} recognizers, "
+              f"{one['compiled_modules']} compiled modules, peak RSS {one['maxrss_mb']:.0f} MB; "
+              f"compiling the detector before it: {one['compile_seconds']:.2f} s)")
+        rg_all = measure_ripgrep(path, mode="--count-matches")
+        rg_all_mbps = mbps(sizes[path], rg_all["seconds"]) if rg_all else None
+        if rg_all:
+            print(f"[{name}] ripgrep -j1 --count-matches: {rg_all_mbps:7.1f} MB/s  "
+                  f"({rg_all['seconds']:.2f} s, {rg_all['matching_lines']} candidates, "
+                  f"{rg_all['version']})")
+        ratios[f"[{name}] derbes 1 process/ripgrep --count-matches -j1"] = (
+            one_mbps / rg_all_mbps if rg_all_mbps else None)
+        # The same ratio in CPU time, which the other processes of a loaded machine disturb
+        # less than the wall clock (best CPU time of each).
+        best_cpu = min(r["cpu_seconds"] for r in one_all)
+        ratios[f"[{name}] the same in CPU time"] = (
+            rg_all["cpu_seconds"] / best_cpu if rg_all else None)
+        results[name] = {"path": path.name, "bytes": sizes[path], "lines": line_counts[path],
+                         "derbes_1": one, "derbes_1_runs_mbps": one_runs,
+                         "us_per_value": per_value, "us_per_line": per_line,
+                         "ripgrep_count_matches": rg_all,
+                         "mbps": {"derbes_1": one_mbps, "ripgrep_count_matches": rg_all_mbps}}
+    dense_one = results["dense"]["derbes_1"]
+    pure, _ = best_of(dense, {"DERBES_PURE_PYTHON": "1"}, repeat=1)
+    pure_mbps = mbps(sizes[dense], pure["seconds"])
+    print(f"[dense] derbes 1 process, every module as Python: {pure_mbps:7.1f} MB/s  "
+          f"({pure['seconds']:.2f} s, {pure['findings']} findings, "
+          f"{pure['seconds'] / max(pure['hits'], 1) * 1e6:.1f} us per detected value, "
           f"{pure['compiled_modules']} compiled modules)")
+    ratios["[dense] derbes compiled/as Python"] = pure["seconds"] / dense_one["seconds"]
     scaling = core_scaling(jobs, repeat=args.repeat)
-    many_all = [run_child("derbes", corpus, jobs) for _ in range(args.repeat)]
+    many_all = [run_child("derbes", dense, jobs) for _ in range(args.repeat)]
     many = min(many_all, key=lambda r: r["seconds"])
-    many_mbps = mbps(size, many["seconds"])
-    print(f"derbes --jobs {jobs}:   {many_mbps:7.1f} MB/s  (best of "
-          f"{_listing([mbps(size, r['seconds']) for r in many_all])}; {many['seconds']:.2f} s, "
-          f"peak RSS {many['maxrss_mb']:.0f} MB + {many['children_maxrss_mb']:.0f} MB/worker)")
-    rg = measure_ripgrep(corpus)
-    rg_mbps = mbps(size, rg["seconds"]) if rg else None
-    rg_all = measure_ripgrep(corpus, mode="--count-matches")
-    rg_all_mbps = mbps(size, rg_all["seconds"]) if rg_all else None
-    if rg and rg_all:
-        print(f"ripgrep -j1 -c:    {rg_mbps:7.1f} MB/s  ({rg['seconds']:.2f} s, "
-              f"{rg['matching_lines']} candidate lines, {rg['version']})")
-        print(f"ripgrep -j1 --count-matches: {rg_all_mbps:7.1f} MB/s  "
-              f"({rg_all['seconds']:.2f} s, {rg_all['matching_lines']} candidates)")
+    many_mbps = mbps(sizes[dense], many["seconds"])
+    print(f"[dense] derbes --jobs {jobs}: {many_mbps:7.1f} MB/s  (best of "
+          f"{_listing([mbps(sizes[dense], r['seconds']) for r in many_all])}; "
+          f"{many['seconds']:.2f} s, peak RSS {many['maxrss_mb']:.0f} MB + "
+          f"{many['children_maxrss_mb']:.0f} MB/worker)")
+    ratios[f"[dense] jobs {jobs} speed-up"] = dense_one["seconds"] / many["seconds"]
+    ratios[f"busy-loop speed-up of {jobs} processes (the machine's ceiling)"] = scaling
     small = run_child("derbes", sliced, 1, pin=True)
     small_mbps = mbps(slice_size, small["seconds"])
     presidio = run_child("presidio", sliced, 1, pin=True)
     presidio_mbps = mbps(slice_size, presidio["seconds"])
-    print(f"derbes on slice:   {small_mbps:7.1f} MB/s  ({small['seconds']:.3f} s)")
-    print(f"presidio per line: {presidio_mbps:7.3f} MB/s  ({presidio['seconds']:.2f} s, "
-          f"{presidio['results']} results, {len(presidio['recognizers'])} recognizers, "
-          f"peak RSS {presidio['maxrss_mb']:.0f} MB)")
-    ratios = {
-        "derbes compiled/as Python": one_mbps / pure_mbps,
-        "derbes/ripgrep -c": one_mbps / rg_mbps if rg_mbps else None,
-        "derbes/ripgrep --count-matches": one_mbps / rg_all_mbps if rg_all_mbps else None,
-        "derbes/presidio (same lines)": small_mbps / presidio_mbps,
-        "derbes/presidio (full corpus)": one_mbps / presidio_mbps,
-        f"jobs {jobs} speed-up": one["seconds"] / many["seconds"],
-        f"busy-loop speed-up of {jobs} processes (the machine's ceiling)": scaling,
-    }
+    print(f"[dense slice] derbes: {small_mbps:7.2f} MB/s  ({small['seconds']:.3f} s, "
+          f"{small['hits']} hits)")
+    print(f"[dense slice] presidio per line: {presidio_mbps:7.3f} MB/s  "
+          f"({presidio['seconds']:.2f} s, {presidio['results']} results, "
+          f"{len(presidio['recognizers'])} recognizers, peak RSS {presidio['maxrss_mb']:.0f} MB)")
+    ratios["derbes/presidio per line (the same lines of the dense corpus)"] = (
+        small_mbps / presidio_mbps)
+    ratios["derbes 1 process on the dense corpus/presidio per line"] = (
+        mbps(sizes[dense], dense_one["seconds"]) / presidio_mbps)
     for name, value in ratios.items():
         if value is not None:
             print(f"ratio {name}: {value:.2f}x")
+    print(f"after the run: {_uptime()}")
     OUT.mkdir(exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps({
-        "machine": info,
-        "corpus_bytes": size,
-        "slice_bytes": slice_size,
-        "derbes_1": one,
-        "derbes_1_runs_mbps": one_runs,
-        "derbes_1_python": pure,
-        "derbes_1_python_runs_mbps": pure_runs,
-        f"derbes_{jobs}": many,
-        "derbes_slice": small,
-        "ripgrep": rg,
-        "ripgrep_count_matches": rg_all,
-        "presidio": presidio,
-        "mbps": {"derbes_1": one_mbps, "derbes_1_python": pure_mbps,
-                 f"derbes_{jobs}": many_mbps, "ripgrep": rg_mbps,
-                 "ripgrep_count_matches": rg_all_mbps,
-                 "derbes_slice": small_mbps, "presidio": presidio_mbps},
-        "ratios": ratios,
-        "load_average_after": os.getloadavg(),
-    }, indent=2))
+    results.update({
+        "dense_python": pure, f"dense_jobs_{jobs}": many, "dense_slice": small,
+        "presidio": presidio, "slice_bytes": slice_size, "presidio_mbps": presidio_mbps,
+        "ratios": ratios, "uptime_after": _uptime(),
+    })
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+
+
+def _uptime() -> str:
+    """``uptime``'s load averages: the machine is shared, and the figures depend on it."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def _listing(figures: list[float]) -> str:
