@@ -27,16 +27,12 @@ import argparse
 import contextlib
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
+from derbes.detectors.corpora.logs import write_corpus
+
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from gen_logs import write_corpus  # noqa: E402
-
 DATA = HERE / "data"
 HASH_KEY = b"derbes-benchmark-key-0123456789ab"
 

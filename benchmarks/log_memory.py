@@ -20,12 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from derbes.scanner.sources.base import LineBatch  # noqa: E402
-from derbes.scanner.sources.logs import LogSource  # noqa: E402
+from derbes.scanner.sources.base import LineBatch
+from derbes.scanner.sources.logs import LogSource
 
 _LINES = (
     "2024-05-01T10:00:{s:02d}Z INFO  [http-{i}] Пользователь Айгерим Нурланова вошла, "

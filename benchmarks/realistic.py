@@ -1,4 +1,6 @@
-"""Precision and recall per entity on the realistic log corpus (``benchmarks.realistic_corpus``).
+"""Precision and recall per entity on the realistic log corpus.
+
+The corpus and its scoring: :mod:`derbes.detectors.corpora.realistic`.
 
 Each generated file goes through derbes' detector as the log reader hands it over (whole
 lines of UTF-8 bytes, ``Detector.scan_lines``: the fast path, decoding, structure). A finding
@@ -15,55 +17,9 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-from dataclasses import dataclass, field
 
-from benchmarks.realistic_corpus import ENTITIES, LogFile, corpus
-
-
-@dataclass
-class Score:
-    """Counts per entity and the confusions behind them."""
-
-    tp: Counter = field(default_factory=Counter)
-    fp: Counter = field(default_factory=Counter)
-    fn: Counter = field(default_factory=Counter)
-    false_positives: list[tuple[str, str, str]] = field(default_factory=list)
-    false_negatives: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def precision(self, entity: str) -> float:
-        found = self.tp[entity] + self.fp[entity]
-        return self.tp[entity] / found if found else 1.0
-
-    def recall(self, entity: str) -> float:
-        planted = self.tp[entity] + self.fn[entity]
-        return self.tp[entity] / planted if planted else 1.0
-
-
-def evaluate(files: list[LogFile], detector=None) -> Score:
-    """Scores ``detector`` (derbes' default one when None) on the corpus files."""
-    if detector is None:
-        from derbes.scanner.engine.detect import Detector
-
-        detector = Detector()
-    score = Score()
-    for f in files:
-        gold = {(line, s, e, entity) for line, s, e, entity in f.labels}
-        got = set()
-        lines = f.lines
-        for index, _line, matches in detector.scan_lines(f.text.encode("utf-8")):
-            for entity, s, e, _score in matches:
-                if entity in ENTITIES:
-                    got.add((index, s, e, entity))
-        for item in got & gold:
-            score.tp[item[3]] += 1
-        for index, s, e, entity in sorted(got - gold):
-            score.fp[entity] += 1
-            score.false_positives.append((entity, lines[index][s:e], f"{f.name}:{index + 1}"))
-        for index, s, e, entity in sorted(gold - got):
-            score.fn[entity] += 1
-            score.false_negatives.append((entity, lines[index][s:e], f"{f.name}:{index + 1}"))
-    return score
+from derbes.detectors.corpora.realistic import ENTITIES, corpus, evaluate
+from derbes.scanner.engine.detect import Detector
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -75,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     files = corpus(args.lines, args.seed)
     n_lines = sum(len(f.lines) for f in files)
     n_labels = sum(len(f.labels) for f in files)
-    score = evaluate(files)
+    score = evaluate(files, Detector())
     print(f"corpus: {len(files)} files, {n_lines} lines, {n_labels} labelled values "
           f"({n_labels / n_lines:.2f} per line), seed {args.seed}")
     print(f"{'entity':<14} {'labels':>7} {'found':>7} {'tp':>7} {'fp':>5} {'fn':>5} "

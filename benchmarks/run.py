@@ -4,9 +4,11 @@
 
 Two corpora of about ``--size-mb`` MB each:
 
-* **dense** (the headline): ``realistic_corpus.py``'s log files one after the other, about one
-  labelled personal value per line (every access-log line carries a client IP);
-* **sparse**: ``gen_logs.py``, personal data in 8% of the lines, look-alike noise everywhere.
+* **dense** (the headline): the realistic corpus' log files
+  (``derbes.detectors.corpora.realistic``) one after the other, about one labelled personal
+  value per line (every access-log line carries a client IP);
+* **sparse**: ``derbes.detectors.corpora.logs`` (``gen_logs.py``), personal data in 8% of the
+  lines, look-alike noise everywhere.
 
 On each:
 
@@ -46,8 +48,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
 
 DATA = HERE / "data"
 OUT = HERE / "out"
@@ -243,10 +243,10 @@ def machine() -> dict:
 
 
 def write_dense_corpus(path: Path, size_mb: float, seed: int) -> tuple[Path, int]:
-    """The headline corpus: about ``size_mb`` MB of ``realistic_corpus`` logs (about one
+    """The headline corpus: about ``size_mb`` MB of realistic corpus logs (about one
     labelled personal value per line), its files one after the other. Reused when there.
     Returns the path and the number of labelled values."""
-    from realistic_corpus import corpus as realistic
+    from derbes.detectors.corpora.realistic import corpus as realistic
 
     lines = max(1200, int(size_mb * 1_000_000 / 155))  # about 155 bytes a line
     stamp = path.with_suffix(path.suffix + f".{seed}.{lines}")
@@ -299,7 +299,7 @@ def main() -> None:
 
     # Imported here, not at the top: the Presidio child must not load derbes' recognizers
     # (Presidio's loader finds recognizer classes by name, and derbes reuses some names).
-    from gen_logs import PII_RATE, write_corpus
+    from derbes.detectors.corpora.logs import PII_RATE, write_corpus
 
     jobs = args.jobs or os.cpu_count() or 1
     dense, labels = write_dense_corpus(
@@ -315,9 +315,9 @@ def main() -> None:
           f"{info['date']}, {_uptime()} before the run")
     print(f"dense corpus: {dense.name}, {sizes[dense] / 1e6:.1f} MB, {line_counts[dense]} lines, "
           f"{labels} labelled values ({labels / max(line_counts[dense], 1):.2f} a line; "
-          f"realistic_corpus.py, seed {args.seed})")
+          f"detectors/corpora/realistic.py, seed {args.seed})")
     print(f"sparse corpus: {sparse.name}, {sizes[sparse] / 1e6:.1f} MB, "
-          f"{line_counts[sparse]} lines (gen_logs.py, personal data in "
+          f"{line_counts[sparse]} lines (detectors/corpora/logs.py, personal data in "
           f"{100 * PII_RATE:.0f}% of lines)")
     print(f"slice of the dense corpus for Presidio: every k-th line, {slice_lines} lines, "
           f"{slice_size / 1e6:.2f} MB")

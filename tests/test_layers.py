@@ -95,3 +95,32 @@ def test_no_import_cycle():
         if node not in state:
             visit(node)
     assert cycles == []
+
+
+def test_corpora_are_for_tests_and_benchmarks_only():
+    # The labelled corpora ship in the package so that tests and benchmarks import them by
+    # name; a scan never needs them.
+    users = [
+        f"{module} imports {target}"
+        for module, targets in sorted(_graph().items())
+        if not module.startswith("derbes.detectors.corpora")
+        for target in sorted(targets) if target.startswith("derbes.detectors.corpora")
+    ]
+    assert users == []
+
+
+def test_tests_do_not_reach_into_benchmarks():
+    # Shared corpus code lives in ``derbes.detectors.corpora``; tests import the installed
+    # package, never ``benchmarks/`` through ``sys.path``.
+    reaching = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "benchmarks" or n.startswith("benchmarks.") for n in names):
+                reaching.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and ast.unparse(node.func) in ("sys.path.insert", "sys.path.append")
+                    and "benchmarks" in ast.unparse(node)):
+                reaching.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert reaching == []

@@ -1,24 +1,21 @@
 """Precision and recall of the whole registry on a labelled corpus of Kazakh-style logs.
 
-The corpus (``benchmarks/corpus.py``) mixes Russian, Kazakh and English application lines,
-nginx access lines and JSON lines; about one line in five carries personal values made by
-the Faker provider, at known spans, and every line carries look-alike noise. Presidio's
-``AnalyzerEngine`` with the derbes registry runs on each line; a result counts only when
+The corpus (``derbes.detectors.corpora.labelled``) mixes Russian, Kazakh and English
+application lines, nginx access lines and JSON lines; about one line in five carries personal
+values made by the Faker provider, at known spans, and every line carries look-alike noise.
+Presidio's ``AnalyzerEngine`` with the derbes registry runs on each line; a result counts only when
 its entity and its exact span match a label.
 """
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
 from recognizer_cases import analyzer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.corpus import labelled_lines
+from derbes.detectors.corpora.labelled import labelled_lines
 
 LINES = 5000
 SEED = 20261121

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache
-from pathlib import Path
 
 import pytest
 
+from derbes.detectors.corpora.labelled import labelled_lines
 from derbes.detectors.registry import RECOGNIZER_CLASSES
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.corpus import labelled_lines
 
 hyperscan = pytest.importorskip("hyperscan")
 

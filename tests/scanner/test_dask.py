@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 from dask_helpers import BlockingLogSource, PoisonLogSource
 
-from benchmarks.gen_logs import lines
+from derbes.detectors.corpora.logs import lines
 from derbes.reports.ci import ExitCode, exit_code
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.engine import cluster as dask_cluster

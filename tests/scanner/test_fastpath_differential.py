@@ -15,22 +15,18 @@ bug in the recognizer.
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from benchmarks import realistic_corpus
 from derbes.detectors import all_recognizers, build_analyzer
+from derbes.detectors.corpora import labelled, realistic
+from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import fastpath
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.pieces import special_lines
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import gen_logs
 
 ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
 
@@ -107,14 +103,9 @@ FIELDS = [
 
 def _corpus_lines() -> list[str]:
     lines = gen_logs.lines(1200, seed=7)
-    try:
-        import corpus  # the detectors' labelled corpus, when present
-    except ImportError:
-        pass
-    else:
-        lines += [text for text, _ in corpus.labelled_lines(1200, seed=7)]
+    lines += [text for text, _ in labelled.labelled_lines(1200, seed=7)]
     # Real log formats with encoded values, pretty-printed JSON and delimited records.
-    lines += [line for f in realistic_corpus.corpus(1500, seed=7) for line in f.lines]
+    lines += [line for f in realistic.corpus(1500, seed=7) for line in f.lines]
     return lines + ADVERSARIAL
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import ScanOptions, parallel, scan
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.sources.logs import LogSource
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import gen_logs
 
 KEY = b"parallel-test-key-0123456789abcdef"
 

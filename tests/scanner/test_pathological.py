@@ -8,19 +8,16 @@ at most ``FLOOD`` callbacks per line before the once-per-prefilter rescan, bound
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
 from timing import growth
 
+from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.sources.logs import LogSource
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import gen_logs
 
 SIZE = 3_000_000
 RATIO = 10

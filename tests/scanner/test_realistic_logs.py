@@ -1,5 +1,5 @@
-"""A slice of the realistic log corpus (``benchmarks.realistic_corpus``): precision and recall
-per entity must hold, so that a regression in any detector or in decoding fails here.
+"""A slice of the realistic log corpus (``derbes.detectors.corpora.realistic``): precision and
+recall per entity must hold, so that a regression in any detector or in decoding fails here.
 
 The full measurement is ``python -m benchmarks.realistic`` (see ``benchmarks/README.md``);
 this slice is small enough to run in every test session.
@@ -11,8 +11,8 @@ from functools import cache
 
 import pytest
 
-from benchmarks.realistic import evaluate
-from benchmarks.realistic_corpus import ENTITIES, corpus
+from derbes.detectors.corpora.realistic import ENTITIES, corpus, evaluate
+from derbes.scanner.engine.detect import Detector
 
 LINES = 2500
 SEED = 20261201
@@ -23,7 +23,7 @@ MIN_LABELS = 15
 
 @cache
 def _score():
-    return evaluate(corpus(LINES, SEED))
+    return evaluate(corpus(LINES, SEED), Detector())
 
 
 def test_corpus_is_deterministic_and_labels_point_at_values() -> None:

@@ -1,11 +1,10 @@
 """Column-level precision and recall on a realistic schema, in PostgreSQL, MariaDB and SQLite.
 
-The schema (``tests/realistic_schema.py``) holds CRM, billing, telecom, e-commerce, logistics
-and HR tables of Kazakh systems, labelled from each column's definition, with the look-alike
-columns of issue #12. A prediction is a finding of an entity in a field, established by
-values, by the name, or both; the name-only hint over a column whose values are all empty is
-no prediction (it is checked on its own). Both figures must be at least 0.98 on each
-database.
+The schema (``derbes.detectors.corpora.schema``) holds CRM, billing, telecom, e-commerce,
+logistics and HR tables of Kazakh systems, labelled from each column's definition, with the
+look-alike columns of issue #12. A prediction is a finding of an entity in a field, established
+by values, by the name, or both; the name-only hint over a column whose values are all empty is
+no prediction (it is checked on its own). Both figures must be at least 0.98 on each database.
 
     DERBES_PURE_PYTHON=1 .venv/bin/python -m pytest -q -s tests/scanner/test_realistic_schema.py
 
@@ -17,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import realistic_schema as rs
 import sqlalchemy as sa
 
+from derbes.detectors.corpora import schema as rs
 from derbes.scanner.engine import scan
 from derbes.scanner.model import MATCH_NAME, ScanResult
 from derbes.scanner.policy import FLAGS, apply_policy

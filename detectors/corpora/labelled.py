@@ -17,27 +17,18 @@ import uuid
 from collections.abc import Callable
 
 from faker import Faker
-from stdnum import luhn
 
+from derbes.detectors.corpora.common import MONTHS, TRANSLIT, kz_check, luhn_digit
 from derbes.detectors.faker_kz import KazakhProvider
-from derbes.detectors.kz_iin import kz_check_digit
 
 Span = tuple[int, int, str]
 Line = tuple[str, list[Span]]
 Part = str | tuple[str, str]  # literal text, or (value, entity)
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DOMAINS = (
     "mail.kz", "mail.ru", "gmail.com", "yandex.kz", "yandex.ru", "inbox.ru", "bk.ru",
     "list.ru", "kaspi.kz", "halykbank.kz", "outlook.com", "icloud.com", "kazakhtelecom.kz",
 )
-_TRANSLIT = str.maketrans({
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
-    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
-    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
-    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
-    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-})
 _INTL_PHONES = (
     "+44 20 7946 0{:03d}", "+49 30 9018{:02d}", "+1 202 555 0{:03d}", "+998 90 {:03d} 45 67",
     "+996 555 {:03d} 456", "+90 212 {:03d} 1234", "+86 10 6552 {:04d}", "+7 916 {:03d} 45 67",
@@ -73,7 +64,7 @@ class _Gen:
 
     def nginx_ts(self) -> str:
         return (
-            f"{self.rng.randint(1, 28):02d}/{self.pick(_MONTHS)}/2026:"
+            f"{self.rng.randint(1, 28):02d}/{self.pick(MONTHS)}/2026:"
             f"{self.rng.randint(0, 23):02d}:{self.rng.randint(0, 59):02d}:"
             f"{self.rng.randint(0, 59):02d} +0500"
         )
@@ -110,7 +101,7 @@ class _Gen:
     def luhn_invalid(self) -> str:
         body = self.pick(("4", "5", "2200")) + self.digits(15 - len("4"))
         body = body[:15]
-        good = int(luhn.calc_check_digit(body))
+        good = int(luhn_digit(body))
         return body + str((good + self.rng.randint(1, 9)) % 10)
 
     def bad_kz12(self) -> str:
@@ -121,7 +112,7 @@ class _Gen:
                if self.rng.random() < 0.5 else f"{self.rng.randint(4, 6)}{self.rng.randint(0, 3)}0")
         )
         head += self.digits(11 - len(head))
-        good = kz_check_digit(head)
+        good = kz_check(head)
         wrong = [d for d in range(10) if d != good]
         return head + str(self.pick(wrong))
 
@@ -149,7 +140,7 @@ class _Gen:
         local = self.pick((
             f"{first}.{surname}", f"{first[0]}.{surname}", f"{surname}{self.rng.randint(1, 99)}",
             f"{first}_{surname}+{self.pick(('promo', 'shop', 'kaspi'))}",
-        )).lower().translate(_TRANSLIT)
+        )).lower().translate(TRANSLIT)
         if self.rng.random() < 0.03:
             return f"{first.lower()}@почта.рф"
         return f"{local}@{self.pick(_DOMAINS)}"

@@ -26,6 +26,7 @@ a chunk boundary.
 
 ``corpus(lines, seed)`` returns ``[LogFile]``: a name, the text, and labels
 ``(line, start, end, entity)`` with offsets in the raw line. Deterministic for a seed.
+``evaluate(files, detector)`` scores a detector on them (``python -m benchmarks.realistic``).
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import phonenumbers
+
+from derbes.detectors.corpora.common import MONTHS, TRANSLIT, kz_check, luhn_digit, mod97_check
 
 #: Entities labelled here (keyed names, birth dates and documents are not).
 ENTITIES = (
@@ -91,13 +95,6 @@ _FIRST = ("Айгерим", "Нурлан", "Алия", "Ерлан", "Дана"
           "Мадина", "Иван", "Ольга", "Сергей", "Дмитрий", "Анна", "Ержан", "Гульнара", "Арман")
 _LAST = ("Нурланова", "Ахметов", "Сейткали", "Жумабаев", "Иванов", "Петрова", "Ким", "Абдрахманов",
          "Омарова", "Касымов", "Смагулова", "Тулегенов", "Бекова", "Сарсенбаев")
-_TRANSLIT = str.maketrans({
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
-    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
-    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
-    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
-    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-})
 _DOMAINS = ("mail.kz", "mail.ru", "gmail.com", "yandex.kz", "inbox.ru", "bk.ru", "list.ru",
             "kaspi.kz", "halykbank.kz", "outlook.com", "icloud.com", "jusan.kz", "gov.kz")
 # Kazakh mobile operators' codes (numbering plan): Beeline, Kcell, Activ, Tele2, Altel.
@@ -118,35 +115,6 @@ _OUIS = ("3c:5a:b4", "f0:18:98", "a4:83:e7", "dc:a6:32", "00:1a:2b", "b8:27:eb",
 _STREETS = ("ул. Абая", "пр. Достык", "ул. Толе би", "мкр. Самал-2", "ул. Кабанбай батыра",
             "пр. Мангилик Ел", "Әл-Фараби даңғылы", "ул. Сатпаева")
 _CITIES = ("г. Алматы", "г. Астана", "г. Шымкент", "Қарағанды қ.", "г. Актобе", "г. Павлодар")
-
-
-def _luhn_digit(body: str) -> str:
-    total = 0
-    for k, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if k % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def _kz_check(first11: str) -> int | None:
-    """The IIN/BIN check digit by the published rule; None when the number is never issued."""
-    digits = [int(c) for c in first11]
-    check = sum(w * d for w, d in zip(range(1, 12), digits, strict=True)) % 11
-    if check == 10:
-        weights = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
-        check = sum(w * d for w, d in zip(weights, digits, strict=True)) % 11
-    return None if check == 10 else check
-
-
-def _mod97_check(country: str, bban: str) -> str:
-    """ISO 7064 mod 97-10 check digits of an IBAN."""
-    moved = bban + country + "00"
-    number = int("".join(str(int(c, 36)) for c in moved))
-    return f"{98 - number % 97:02d}"
 
 
 class Values:
@@ -174,7 +142,7 @@ class Values:
             year = self.rng.randint(1950, 2008)
             head = (f"{year % 100:02d}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}"
                     f"{(3 if year < 2000 else 5) + self.rng.randint(0, 1)}{self.digits(4)}")
-            check = _kz_check(head)
+            check = kz_check(head)
             if check is not None:
                 return head + str(check)
 
@@ -182,7 +150,7 @@ class Values:
         while True:
             head = (f"{self.rng.randint(0, 24):02d}{self.rng.randint(1, 12):02d}"
                     f"{self.rng.randint(4, 6)}{self.rng.randint(0, 3)}{self.digits(5)}")
-            check = _kz_check(head)
+            check = kz_check(head)
             if check is not None:
                 return head + str(check)
 
@@ -248,7 +216,7 @@ class Values:
 
     def email(self) -> str:
         first, last = self.name()
-        first, last = first.lower().translate(_TRANSLIT), last.lower().translate(_TRANSLIT)
+        first, last = first.lower().translate(TRANSLIT), last.lower().translate(TRANSLIT)
         local = self.pick((f"{first}.{last}", f"{first[0]}.{last}",
                            f"{last}{self.rng.randint(1, 99)}",
                            f"{first}_{last}+{self.pick(('shop', 'kaspi', 'news'))}",
@@ -284,15 +252,15 @@ class Values:
 
     def imei(self) -> str:
         body = self.pick(_TACS) + self.digits(6)
-        return body + _luhn_digit(body)
+        return body + luhn_digit(body)
 
     def card(self) -> str:
         if self.rng.random() < 0.05:  # American Express, 15 digits, 4-6-5
             body = self.pick(("37", "34")) + self.digits(12)
-            number = body + _luhn_digit(body)
+            number = body + luhn_digit(body)
             return self.pick((number, f"{number[:4]} {number[4:10]} {number[10:]}"))
         body = self.pick(_CARD_BINS) + self.digits(9)
-        number = body + _luhn_digit(body)
+        number = body + luhn_digit(body)
         if self.rng.random() < 0.5:
             return number
         sep = self.pick(" -")
@@ -300,7 +268,7 @@ class Values:
 
     def kz_iban(self, grouped: bool | None = None) -> str:
         bban = self.pick(_KZ_BANKS) + "KZT" + self.digits(10)
-        iban = "KZ" + _mod97_check("KZ", bban) + bban
+        iban = "KZ" + mod97_check("KZ", bban) + bban
         if grouped if grouped is not None else self.rng.random() < 0.4:
             return " ".join(iban[k : k + 4] for k in range(0, 20, 4))
         return iban
@@ -316,11 +284,11 @@ class Values:
 
     def bad_luhn16(self) -> str:
         body = self.pick(_CARD_BINS) + self.digits(9)
-        return body + str((int(_luhn_digit(body)) + self.rng.randint(1, 9)) % 10)
+        return body + str((int(luhn_digit(body)) + self.rng.randint(1, 9)) % 10)
 
     def bad_kz12(self) -> str:
         head = f"{self.rng.randint(0, 99):02d}{self.rng.randint(1, 12):02d}" + self.digits(7)
-        good = _kz_check(head)
+        good = kz_check(head)
         return head + str(self.pick([d for d in range(10) if d != good]))
 
     def epoch_ms(self) -> str:
@@ -346,7 +314,6 @@ class Values:
 
 # -- the log formats ----------------------------------------------------------------------------
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36",
@@ -383,11 +350,11 @@ class Writer:
 
     def clf_ts(self) -> str:
         mo, d, h, mi, s = self.ts()
-        return f"{d:02d}/{_MONTHS[mo - 1]}/2026:{h:02d}:{mi:02d}:{s:02d} +0500"
+        return f"{d:02d}/{MONTHS[mo - 1]}/2026:{h:02d}:{mi:02d}:{s:02d} +0500"
 
     def syslog_ts(self) -> str:
         mo, d, h, mi, s = self.ts()
-        return f"{_MONTHS[mo - 1]} {d:2d} {h:02d}:{mi:02d}:{s:02d}"
+        return f"{MONTHS[mo - 1]} {d:2d} {h:02d}:{mi:02d}:{s:02d}"
 
     # -- nginx / Apache combined -------------------------------------------------------------
 
@@ -488,7 +455,7 @@ class Writer:
     def openvpn(self, f: LogFile) -> None:
         v = self.v
         first, last = self.v.name()
-        cn = f"{first.lower().translate(_TRANSLIT)}.{last.lower().translate(_TRANSLIT)[0]}"
+        cn = f"{first.lower().translate(TRANSLIT)}.{last.lower().translate(TRANSLIT)[0]}"
         ip = v.ipv4()
         port = self.rng.randint(1024, 65535)
         vpn = f"10.8.0.{self.rng.randint(2, 250)}"
@@ -953,3 +920,52 @@ def corpus(lines: int = 20_000, seed: int = 94) -> list[LogFile]:
                 write(f)
         files.append(f)
     return files
+
+
+# -- scoring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    """Counts per entity and the confusions behind them."""
+
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+    false_positives: list[tuple[str, str, str]] = field(default_factory=list)
+    false_negatives: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def precision(self, entity: str) -> float:
+        found = self.tp[entity] + self.fp[entity]
+        return self.tp[entity] / found if found else 1.0
+
+    def recall(self, entity: str) -> float:
+        planted = self.tp[entity] + self.fn[entity]
+        return self.tp[entity] / planted if planted else 1.0
+
+
+def evaluate(files: list[LogFile], detector) -> Score:
+    """Scores ``detector`` (anything with derbes' ``Detector.scan_lines``) on the corpus files.
+
+    Each file goes through ``scan_lines`` whole, as the log reader hands lines over. A finding
+    counts when its entity and exact span in the raw line match a planted label; findings of
+    entities the corpus does not label are not counted.
+    """
+    score = Score()
+    for f in files:
+        gold = {(line, s, e, entity) for line, s, e, entity in f.labels}
+        got = set()
+        lines = f.lines
+        for index, _line, matches in detector.scan_lines(f.text.encode("utf-8")):
+            for entity, s, e, _score in matches:
+                if entity in ENTITIES:
+                    got.add((index, s, e, entity))
+        for item in got & gold:
+            score.tp[item[3]] += 1
+        for index, s, e, entity in sorted(got - gold):
+            score.fp[entity] += 1
+            score.false_positives.append((entity, lines[index][s:e], f"{f.name}:{index + 1}"))
+        for index, s, e, entity in sorted(gold - got):
+            score.fn[entity] += 1
+            score.false_negatives.append((entity, lines[index][s:e], f"{f.name}:{index + 1}"))
+    return score

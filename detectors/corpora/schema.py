@@ -1,16 +1,16 @@
 """A realistic schema of Kazakh systems (CRM, billing, telecom, e-commerce, logistics, HR), with
 each column labelled from its own definition: what the column is for, not what derbes finds.
 
-Values are made by the column's definition: IINs and BINs with the check digit of the
-published rule (written here, independently of ``derbes.detectors``), cards and IMEIs with
-python-stdnum's Luhn, EAN-13 barcodes with stdnum's EAN check digit, IBANs with ISO 13616 mod
-97, names from lists written here (common Kazakh and Russian names and surnames, among them
-Korean-Kazakh surnames that no ending marks). Look-alikes are as the issue describes them:
-EAN-13 barcodes (GS1 prefix 487 among them), a random 12-digit reference column of which 5 in
-1,000 pass the IIN check, Kafka offsets that read as IINs of 1800 once zero-padded, E.164
+Values are made by the column's definition: IINs and BINs with the check digit of the published
+rule, cards and IMEIs with the Luhn digit, IBANs with ISO 13616 mod 97 (the three in
+:mod:`.common`, written independently of the recognizers), EAN-13 barcodes with python-stdnum's
+EAN check digit, names from lists written here (common Kazakh and Russian names and surnames,
+among them Korean-Kazakh surnames that no ending marks). Look-alikes are as the issue describes
+them: EAN-13 barcodes (GS1 prefix 487 among them), a random 12-digit reference column of which
+5 in 1,000 pass the IIN check, Kafka offsets that read as IINs of 1800 once zero-padded, E.164
 numbers without ``+``, flags under a phone name, tokens and masked numbers under card names.
 
-Imported by name (``tests/`` is on ``sys.path``); used by ``test_realistic_schema.py``.
+Used by ``tests/scanner/test_realistic_schema.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from stdnum import ean, luhn
+from stdnum import ean
+
+from derbes.detectors.corpora.common import kz_check, luhn_digit, mod97_check
 
 PERSON, IIN, BIN, PHONE, EMAIL = "PERSON", "KZ_IIN", "KZ_BIN", "PHONE_NUMBER", "EMAIL_ADDRESS"
 CARD, IBAN, IP, IMEI = "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "IMEI"
@@ -96,22 +98,12 @@ def person(rng: random.Random) -> Person:
 # -- numbers by their published rules -------------------------------------------------------
 
 
-def _kz_check(head: str) -> int | None:
-    """IIN/BIN check digit (Правила присвоения ИИН/БИН): weights 1..11, then 3..11,1,2."""
-    digits = [int(c) for c in head]
-    for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):
-        check = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-        if check != 10:
-            return check
-    return None
-
-
 def iin(rng: random.Random) -> str:
     while True:
         born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(21000))
         century = (3 if born.year < 2000 else 5) + rng.randrange(2)
         head = f"{born:%y%m%d}{century}{rng.randrange(10000):04d}"
-        check = _kz_check(head)
+        check = kz_check(head)
         if check is not None:
             return head + str(check)
 
@@ -120,7 +112,7 @@ def bin_(rng: random.Random) -> str:
     while True:
         head = (f"{rng.randrange(95, 125) % 100:02d}{rng.randrange(1, 13):02d}"
                 f"{rng.choice('456')}{rng.choice('0123')}{rng.randrange(100000):05d}")
-        check = _kz_check(head)
+        check = kz_check(head)
         if check is not None:
             return head + str(check)
 
@@ -129,7 +121,7 @@ def card(rng: random.Random) -> str:
     # Issuer prefixes of cards common in Kazakhstan (Visa, Mastercard).
     head = rng.choice(("440043", "404932", "539545", "522858", "415428", "517792"))
     head += "".join(rng.choice("0123456789") for _ in range(9))
-    number = head + luhn.calc_check_digit(head)
+    number = head + luhn_digit(head)
     if rng.random() < 0.5:
         return " ".join(number[i:i + 4] for i in range(0, 16, 4))
     return number
@@ -138,15 +130,13 @@ def card(rng: random.Random) -> str:
 def kz_iban(rng: random.Random) -> str:
     bban = rng.choice(("722", "601", "998", "826", "914")) + "".join(
         rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(13))
-    rearranged = bban + "KZ00"
-    number = int("".join(str(int(c, 36)) for c in rearranged))
-    return f"KZ{98 - number % 97:02d}{bban}"
+    return f"KZ{mod97_check('KZ', bban)}{bban}"
 
 
 def imei(rng: random.Random) -> str:
     head = rng.choice(("35332510", "86769204", "35875805", "35391110")) + "".join(
         rng.choice("0123456789") for _ in range(6))
-    return head + luhn.calc_check_digit(head)
+    return head + luhn_digit(head)
 
 
 def ean13(rng: random.Random) -> str:
@@ -238,7 +228,7 @@ def _iin_valid(value: str) -> bool:
         dt.date(1900, int(value[2:4]), int(value[4:6]))
     except ValueError:
         return False
-    return value[6] in "123456" and _kz_check(value[:11]) == int(value[11])
+    return value[6] in "123456" and kz_check(value[:11]) == int(value[11])
 
 
 def _offset(_rng: random.Random, i: int, _p: Person) -> int:
