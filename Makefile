@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 bench: compiled
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/sql_sampling.py
 	$(PY) benchmarks/db_tables.py
 

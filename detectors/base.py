@@ -1,9 +1,10 @@
-"""The derbes recognizer model: a Presidio ``PatternRecognizer`` that owns its context logic.
+"""The derbes recognizer model: patterns, context words and a checksum, without Presidio.
 
 A derbes recognizer is data plus a checksum, as in Presidio's country recognizers:
 
-* ``PATTERNS``: Presidio ``Pattern`` objects with low base scores. Boundaries are written as
-  lookarounds, every quantifier is bounded, so matching stays linear in the input.
+* ``PATTERNS``: :class:`Pattern` records (name, regex, score) with low base scores.
+  Boundaries are written as lookarounds, every quantifier is bounded, so matching stays
+  linear in the input.
 * ``PREFILTERS``: byte regexes in the syntax Hyperscan, RE2 and ``re`` share (no lookarounds)
   that match *at least* wherever a pattern matches. The compiled fast path
   (``derbes.scanner.engine.fastpath``) runs them over large chunks to find the few lines worth
@@ -15,20 +16,23 @@ A derbes recognizer is data plus a checksum, as in Presidio's country recognizer
 * ``validate_result()``: the checksum. ``True`` makes a match certain, ``False`` kills it.
 
 Presidio's own context enhancer reads NLP tokens, which a blank engine does not have and which
-would make the result depend on the NLP model. So context is scored here, in
-``enhance_using_context``, and results are marked as already enhanced. The result is the same
-whether the recognizer runs inside any Presidio ``AnalyzerEngine`` or inside derbes' fast path,
-which calls :meth:`DerbesRecognizer.find` on candidate lines only.
+would make the result depend on the NLP model. So context is scored here, and results are
+marked as already enhanced. The result is the same whether the recognizer runs inside any
+Presidio ``AnalyzerEngine`` or inside derbes' fast path, which calls
+:meth:`DerbesRecognizer.find` on candidate lines only.
+
+This module imports nothing of Presidio, whose import costs seconds (it loads spaCy): a scan
+with derbes' own recognizers never needs it. :mod:`derbes.detectors.presidio` turns any
+recognizer into a real Presidio ``PatternRecognizer`` when a registry is asked for.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
-
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
 # Letters of the Kazakh and Russian alphabets and Latin, for word boundaries of context words.
 _WORD_CHARS = "0-9a-zа-яёәғқңөұүһі"
@@ -38,7 +42,12 @@ Span = tuple[int, int, float]
 T = TypeVar("T")
 
 
-class DerbesRecognizer(PatternRecognizer):
+# A namedtuple made by call, not a class with annotations: the same under Cython.
+Pattern = namedtuple("Pattern", ("name", "regex", "score"))
+Pattern.__doc__ = "One regex of a recognizer, with its base score: Presidio's ``Pattern``, as data."
+
+
+class DerbesRecognizer:
     """Base class of every derbes recognizer. Subclasses set the class constants."""
 
     ENTITY: ClassVar[str] = ""
@@ -72,21 +81,18 @@ class DerbesRecognizer(PatternRecognizer):
     VALIDATION: ClassVar[dict[str, str]] = {}
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        # Own copies: Presidio caches compiled regexes on the Pattern objects.
-        patterns = [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS]
-        super().__init__(
-            supported_entity=self.ENTITY,
-            name=name or type(self).__name__,
-            supported_language=supported_language,
-            patterns=patterns,
-            context=list(self.CONTEXT),
-            global_regex_flags=self.FLAGS,
-        )
-        self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score) for p in patterns]
+        # The attributes a Presidio recognizer has too, with the same meaning.
+        self.name = name or type(self).__name__
+        self.supported_language = supported_language
+        self.supported_entities = [self.ENTITY]
+        self.patterns = [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS]
+        self.context = list(self.CONTEXT)
+        self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score)
+                          for p in self.patterns]
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
 
-    # -- the lean path, shared by Presidio's hooks below and by the fast path -------------------
+    # -- the lean path, shared by Presidio's hooks (detectors/presidio.py) and the fast path ----
 
     def candidates(
         self,
@@ -182,35 +188,13 @@ class DerbesRecognizer(PatternRecognizer):
             found = _remove_contained(found)
         return found
 
-    # -- Presidio's hooks -------------------------------------------------------------------
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """The checksum: True makes a match certain, False kills it, None leaves its score."""
+        return None
 
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        return [
-            RecognizerResult(
-                self.ENTITY,
-                start,
-                end,
-                score,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    "pattern_name": pattern_name,
-                },
-            )
-            for start, end, score, pattern_name in self.candidates(text)
-        ]
-
-    def enhance_using_context(
-        self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
-        context=None,
-    ):
-        for result in raw_recognizer_results:
-            meta = result.recognition_metadata
-            result.score = self.context_score(
-                text, result.start, result.score, meta.get("pattern_name", ""), context
-            )
-            meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
-        return raw_recognizer_results
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        """Whether a match is no value after all (Presidio's hook); True kills it."""
+        return False
 
 
 _UNSEEN = object()
@@ -276,6 +260,17 @@ def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:
 
 
 def _remove_contained(spans: list[Span]) -> list[Span]:
-    """Presidio's ``remove_duplicates`` for one entity, on plain tuples."""
-    results = [RecognizerResult("X", s, e, score) for s, e, score in spans]
-    return [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(results)]
+    """Presidio's ``EntityRecognizer.remove_duplicates`` for one entity, on plain tuples: a
+    zero score goes, and so does a span inside (or equal to) a kept one of no lower score;
+    the order is Presidio's (score first)."""
+    kept: list[Span] = []
+    active: list[Span] = []
+    for span in sorted(set(spans), key=lambda x: (x[0], x[0] - x[1], -x[2])):
+        start, end, score = span
+        if score == 0:
+            continue
+        active = [a for a in active if a[1] >= start]  # only these can contain the span
+        if not any(a[0] <= start and end <= a[1] and score <= a[2] for a in active):
+            kept.append(span)
+            active.append(span)
+    return sorted(kept, key=lambda x: (-x[2], x[0], x[0] - x[1]))

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
 from stdnum import luhn
 
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 # (first digits, lowest, highest, allowed lengths), checked on the leading digits.
 _SCHEMES: tuple[tuple[int, int, int, frozenset[int]], ...] = (

@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
 _L = r"(?<![0-9A-Za-z-])"

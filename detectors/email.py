@@ -18,9 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 # The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range

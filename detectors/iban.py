@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
 from stdnum import iban as std_iban
 from stdnum.exceptions import ValidationError
 
-from derbes.detectors.base import DerbesRecognizer, first_match
+from derbes.detectors.base import DerbesRecognizer, Pattern, first_match
 
 _L = r"(?<![0-9A-Za-z])"
 _R = r"(?![0-9A-Za-z])"

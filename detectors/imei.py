@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
 from stdnum import imei as std_imei
 
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 
 class ImeiRecognizer(DerbesRecognizer):

@@ -20,9 +20,7 @@ import ipaddress
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _O = r"[0-9]{1,3}"
 _H = r"[0-9A-Fa-f]{1,4}"

@@ -17,9 +17,7 @@ import contextlib
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 MAX_LENGTH = 200
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import REFERENCE_WORDS, kz_checksum_ok
 
 

@@ -15,9 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 

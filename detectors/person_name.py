@@ -23,9 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from derbes.detectors.base import DerbesRecognizer
+from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "а-яёәғқңөұүһі"

@@ -21,9 +21,8 @@ import re
 from typing import ClassVar
 
 import phonenumbers
-from presidio_analyzer import Pattern
 
-from derbes.detectors.base import DerbesRecognizer, first_match, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, first_match, string_memo
 
 _L = r"(?<![0-9A-Za-z+])"
 # A phone may be followed by a space and more text, but not glued to more digits.

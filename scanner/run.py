@@ -286,13 +286,16 @@ def _executor(spec: RunSpec) -> Iterator[Any]:
 
 
 def _detector(spec: RunSpec):
-    from derbes.detectors import all_recognizers, category_of, load_custom_recognizers
+    from derbes.detectors import all_recognizers, category_of
     from derbes.scanner.engine.detect import Detector
 
     recognizers = all_recognizers("en")
     if spec.categories:
         recognizers = [r for r in recognizers if category_of(r.ENTITY) in spec.categories]
     if spec.recognizers is not None:
+        # A user's Presidio recognizers: only now is Presidio imported (seconds, spaCy).
+        from derbes.detectors.presidio import load_custom_recognizers
+
         try:
             extra = load_custom_recognizers(spec.recognizers, ["en"])
         except ValueError as e:

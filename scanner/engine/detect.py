@@ -9,16 +9,16 @@ Two interchangeable paths give the same entities and spans:
   only those units.
 
 Recognizers that are not derbes recognizers (a user's Presidio YAML or NER recognizer) run
-through a Presidio ``AnalyzerEngine`` of their own, on every unit.
+through a Presidio ``AnalyzerEngine`` of their own, on every unit; only then is Presidio
+imported (seconds: it loads spaCy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
-
-from derbes.detectors import DerbesRecognizer, all_recognizers, blank_nlp_engine
+from derbes.detectors import DerbesRecognizer, all_recognizers
 from derbes.scanner.engine.pieces import DecodedLine, Piece, special_lines
 
 #: One detected span in a unit: (entity, start, end, score).
@@ -30,7 +30,7 @@ class Detector:
 
     def __init__(
         self,
-        recognizers: Sequence[EntityRecognizer] | None = None,
+        recognizers: Sequence[Any] | None = None,
         *,
         language: str = "en",
         fast: bool = True,
@@ -40,8 +40,12 @@ class Detector:
         self.recognizers = recognizers
         self.derbes = [r for r in recognizers if isinstance(r, DerbesRecognizer)]
         self.others = [r for r in recognizers if not isinstance(r, DerbesRecognizer)]
-        self._others_engine: AnalyzerEngine | None = None
+        self._others_engine: Any = None
         if self.others:
+            from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+            from derbes.detectors.presidio import blank_nlp_engine
+
             self._others_engine = AnalyzerEngine(
                 registry=RecognizerRegistry(self.others, supported_languages=[language]),
                 nlp_engine=blank_nlp_engine([language]),

@@ -665,14 +665,10 @@ class _HyperscanMatcher:
 
 
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(
-        expressions=[p for _, p in prefilters],
-        ids=[pid for pid, _ in prefilters],
-        elements=len(prefilters),
-        flags=flags,
-    )
-    return db
+    # Compiling costs about a second; a database compiled before loads from the user's cache.
+    from derbes.scanner.engine.hscache import block_database
+
+    return block_database([p for _, p in prefilters], [pid for pid, _ in prefilters], flags)
 
 
 def _compile_hyperscan(

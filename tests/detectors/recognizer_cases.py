@@ -7,7 +7,7 @@ from functools import cache
 from presidio_analyzer import AnalyzerEngine
 
 from derbes.detectors.base import DerbesRecognizer
-from derbes.detectors.registry import build_analyzer
+from derbes.detectors.presidio import build_analyzer
 
 
 @cache

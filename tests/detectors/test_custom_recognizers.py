@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from derbes.detectors.registry import (
+from derbes.detectors.presidio import (
     CustomRecognizerError,
     build_analyzer,
     load_custom_recognizers,

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from derbes.detectors.registry import build_analyzer
+from derbes.detectors.presidio import build_analyzer
 
 
 def test_build_and_analyze_offline(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,9 +7,8 @@ import threading
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from presidio_analyzer import Pattern
 
-from derbes.detectors import DerbesRecognizer
+from derbes.detectors import DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.engine import container as container_module

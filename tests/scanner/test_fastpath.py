@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from presidio_analyzer import Pattern
 
-from derbes.detectors import DerbesRecognizer
+from derbes.detectors import DerbesRecognizer, Pattern
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.scanner.engine import fastpath
