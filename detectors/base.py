@@ -240,7 +240,7 @@ def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Patte
         return None
 
     def alternation(words: Sequence[str]) -> str:
-        unique = sorted({w.casefold() for w in words}, key=len, reverse=True)
+        unique = sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
         return "|".join(re.escape(w) for w in unique)
 
     groups = [f"(?P<pos>{alternation(positive)})"]

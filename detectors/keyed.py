@@ -41,7 +41,10 @@ class KeyedValueRecognizer(DerbesRecognizer):
         )
         # The keys are context too: a column named ``fio`` holding JSON strings, say.
         cls.CONTEXT = tuple(dict.fromkeys(k.casefold() for k in cls.KEYS))
-        keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)}, key=len, reverse=True)
+        # Longest first, then by bytes: the same expression in every process (the cache key of
+        # the Hyperscan database is made of it; a set's order changes with PYTHONHASHSEED).
+        keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)},
+                      key=lambda k: (-len(k), k))
         cls.PREFILTERS = (b'"(?:' + b"|".join(keys) + b')" ?: ?"',)
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -115,3 +118,29 @@ def test_the_cache_folder_follows_xdg(monkeypatch, tmp_path):
     assert hscache.cache_dir() == tmp_path / "derbes"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert hscache.cache_dir() == Path.home() / ".cache" / "derbes"
+
+
+def test_derbes_prefilters_give_one_key_in_every_process(tmp_path):
+    """The expressions come out the same whatever the process's hash seed, or no scan would
+    ever find its database in the cache."""
+    code = (
+        "from derbes.scanner.engine import hscache\n"
+        "keys = []\n"
+        "real = hscache.block_database\n"
+        "def spy(e, i, f):\n"
+        "    keys.append(hscache.database_key(e, i, f, 1))\n"
+        "    return real(e, i, f)\n"
+        "hscache.block_database = spy\n"
+        "from derbes.detectors import all_recognizers\n"
+        "from derbes.scanner.engine.detect import Detector\n"
+        "d = Detector(all_recognizers())\n"
+        "d.prepare('lines'); d.prepare('values')\n"
+        "print(keys)\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed,
+                            hscache.CACHE_ENV: str(tmp_path)}).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and runs[0].count("'") >= 4  # two databases at least
