@@ -2,21 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# What the demo needs (derbes and its dependencies), then what tests and the build add.
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: test demo lint bench compiled clean
 
 # Installed editable, as Python; `compiled` then builds the hot modules in place.
 $(STAMP): pyproject.toml constraints.txt setup.py
+	@echo "== derbes: creating $(VENV) and installing derbes with its pinned dependencies (about a minute)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q -c constraints.txt -e .
 	touch $(STAMP)
 
-# Cython compiles the modules listed in scanner/compiled.py next to their sources; only
-# what changed since the last build is compiled again.
-compiled: $(STAMP)
-	$(PY) setup.py -q build_ext --inplace
+$(DEV_STAMP): $(STAMP)
+	@echo "== derbes: installing the test and build tools (pytest, ruff, Cython, Dask, moto...)"
+	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
+
+# Cython compiles the modules listed in scanner/compiled.py next to their sources, $(JOBS) at
+# a time, naming each; only what changed since the last build is compiled again.
+compiled: $(DEV_STAMP)
+	@echo "== derbes: compiling the hot modules with Cython (a few minutes the first time)"
+	$(PY) setup.py -q build_ext --inplace -j $(JOBS)
 
 test: compiled
 	$(VENV)/bin/ruff check .
@@ -26,10 +36,12 @@ test: compiled
 		tests/scanner/test_fastpath.py tests/scanner/test_fastpath_differential.py \
 		tests/scanner/test_engine.py tests/scanner/test_jsonpaths.py tests/test_compiled.py
 
-demo: compiled
+# The demo runs on what is built: as Python on a fresh clone (it says so), without waiting
+# minutes for the compiler; compiled after `make compiled` or `make test`.
+demo: $(STAMP)
 	$(VENV)/bin/derbes demo --out demo-out
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 
 bench: compiled

@@ -11,6 +11,20 @@ import os
 import runpy
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class NamedBuildExt(build_ext):
+    """``build_ext`` that names each module it compiles: a first build takes minutes, and
+    ``-q`` would otherwise print nothing all that time."""
+
+    def build_extension(self, ext) -> None:
+        from setuptools.modified import newer_group
+
+        if self.force or newer_group([*ext.sources, *ext.depends],
+                                     self.get_ext_fullpath(ext.name), "newer"):
+            print(f"derbes: compiling {ext.name} (C)", flush=True)
+        super().build_extension(ext)
 
 
 def extensions() -> list:
@@ -32,8 +46,9 @@ def extensions() -> list:
         # Annotations stay hints, as in Python: typed arguments would refuse a None the
         # Python code accepts.
         compiler_directives={"language_level": 3, "binding": True, "annotation_typing": False},
-        quiet=True,
+        # Python to C in parallel too (``make compiled`` passes ``-j`` for the C compiler).
+        nthreads=os.cpu_count() or 1,
     )
 
 
-setup(ext_modules=extensions())
+setup(ext_modules=extensions(), cmdclass={"build_ext": NamedBuildExt})
