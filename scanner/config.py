@@ -31,14 +31,9 @@ from derbes.scanner.errors import ConfigError
 from derbes.scanner.policy.flags import FLAGS, SEVERITIES
 from derbes.scanner.policy.model import Category, Country
 from derbes.scanner.policy.yamldoc import YamlDoc, load_yaml, pydantic_messages
+from derbes.scanner.sources import DB_SCHEMES
 from derbes.scanner.sources.remote import is_remote
 from derbes.scanner.urls import mask_url, url_host
-
-#: URL schemes of the database sources.
-DB_SCHEMES = (
-    "postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2",
-    "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
-)
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"

@@ -415,7 +415,7 @@ def _apply_policy(
         if isinstance(src, SourceError):
             continue
         locations[src.name] = resolve_location(
-            src.name, src.kind, getattr(src, "host", None), explicit
+            src.name, src.kind, src.host, explicit
         )
     return apply_policy(result, policy, locations)
 

@@ -18,7 +18,8 @@ PACKAGES = {"scanner": "derbes.scanner", "detectors": "derbes.detectors",
 FORBIDDEN = [
     ("derbes.detectors", ("derbes.scanner", "derbes.reports")),
     ("derbes.scanner.sources", ("derbes.scanner.engine", "derbes.scanner.policy",
-                                "derbes.reports", "derbes.scanner.run", "derbes.scanner.cli")),
+                                "derbes.reports", "derbes.scanner.run", "derbes.scanner.cli",
+                                "derbes.scanner.config")),
     ("derbes.reports", ("derbes.scanner.sources", "derbes.scanner.engine",
                         "derbes.scanner.run", "derbes.scanner.cli")),
     ("derbes.scanner.engine", ("derbes.scanner.policy", "derbes.reports",
@@ -72,6 +73,27 @@ def test_no_layer_imports_one_above_it():
         for target in sorted(targets) if target.startswith(forbidden)
     ]
     assert breaches == []
+
+
+def test_the_engine_knows_sources_by_their_protocol_only():
+    # What the engine needs of a source is in ``sources/base.py`` (``Source``,
+    # ``RangeReadable``); no engine module imports a particular source or its helpers.
+    reaching = [
+        f"{module} imports {target}"
+        for module, targets in sorted(_graph().items())
+        if module.startswith("derbes.scanner.engine")
+        for target in sorted(targets)
+        if target.startswith("derbes.scanner.sources") and target not in (
+            "derbes.scanner.sources", "derbes.scanner.sources.base")
+    ]
+    # Nor does it probe a source for what the protocol does not promise.
+    for path in sorted((ROOT / "scanner" / "engine").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("getattr", "hasattr") and node.args
+                    and "source" in ast.unparse(node.args[0])):
+                reaching.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
+    assert reaching == []
 
 
 def test_no_import_cycle():

@@ -2,7 +2,7 @@
 
 Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
 tasks: a whole file, or for a large plain file a byte range starting at a line start
-(:meth:`LogSource.split`). Each worker process runs the engine's own
+(:class:`~derbes.scanner.sources.base.RangeReadable`). Each worker process runs the engine's own
 :class:`~derbes.scanner.engine.container.ContainerScanner` on its task and returns the
 :class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged
 back in file order. Findings are therefore the same as with one process.
@@ -28,7 +28,7 @@ from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.base import Container, ContainerDone, Source
+from derbes.scanner.sources.base import Container, ContainerDone, RangeReadable, Source
 
 #: Ranges shorter than this are not worth a task of their own.
 MIN_RANGE_BYTES = 2 << 20
@@ -61,16 +61,16 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
     """
     sizes = [int(c.meta.get("size", 0) or 0) for c in containers]
     share = max(MIN_RANGE_BYTES, sum(sizes) // max(1, jobs * RANGES_PER_JOB))
-    split = getattr(source, "split", None)
+    cuttable = isinstance(source, RangeReadable)
     tasks: list[Task] = []
     for index, (container, size) in enumerate(zip(containers, sizes, strict=True)):
         ranges: list[tuple[int, int]] = []
-        if split is not None and size >= 2 * share:
-            ranges = split(container, -(-size // share), MIN_RANGE_BYTES)
+        if cuttable and size >= 2 * share:
+            ranges = source.split(container, -(-size // share), MIN_RANGE_BYTES)
         if len(ranges) <= 1:
             tasks.append(Task(index, container))
             continue
-        first_lines = _first_lines(container.name, [start for start, _ in ranges])
+        first_lines = source.line_numbers(container, [start for start, _ in ranges])
         tasks.extend(
             Task(index, container, start, end, line)
             for (start, end), line in zip(ranges, first_lines, strict=True)
@@ -97,8 +97,8 @@ def scan_log_containers(
     stop = stop or threading.Event()
     tasks = plan_tasks(source, containers, options.jobs)
     # Standard input cannot be read from another process.
-    local = [t for t in tasks if not _portable(source, t)]
-    remote = [t for t in tasks if _portable(source, t)]
+    local = [t for t in tasks if t.container.local_only]
+    remote = [t for t in tasks if not t.container.local_only]
     parts: dict[int, list[tuple[Task, ContainerOutcome]]] = {}
     pending_parts = {}
     for t in tasks:
@@ -257,7 +257,7 @@ def run_task(
     try:
         if task.start is None:
             batches = source.read(task.container)
-        else:
+        else:  # only a RangeReadable source is cut into ranges (plan_tasks)
             batches = source.read_range(task.container, task.start, task.end, task.first_line)
         return scanner.run(task.container, batches, stop)
     except SourceError as e:
@@ -265,12 +265,6 @@ def run_task(
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _portable(source: Source, task: Task) -> bool:
-    from derbes.scanner.sources.logs import STDIN
-
-    return task.container.name != STDIN
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -281,24 +275,3 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 def detector_recipe(detector: Detector) -> tuple[list, str, bool]:
     """What rebuilds ``detector`` in another process: recognizers, language, fast path."""
     return list(detector.recognizers), detector.language, detector.engine_name != "reference"
-
-
-def _first_lines(path: str, starts: list[int]) -> list[int | None]:
-    """1-based line numbers at each byte offset of ``starts`` (sorted), in one read."""
-    out: list[int | None] = []
-    line, pos = 1, 0
-    from derbes.scanner.sources.remote import is_remote, open_remote
-
-    try:
-        with (open_remote(path, path) if is_remote(path) else open(path, "rb")) as f:
-            for start in starts:
-                while pos < start:
-                    block = f.read(min(4 << 20, start - pos))
-                    if not block:
-                        break
-                    line += block.count(b"\n")
-                    pos += len(block)
-                out.append(line)
-    except (OSError, SourceError):
-        return [None] * len(starts)  # the ranges count for themselves (or fail and say why)
-    return out

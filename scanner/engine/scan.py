@@ -26,7 +26,6 @@ from derbes.scanner.errors import SourceError
 from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
 from derbes.scanner.sources.base import Container, ContainerDone, Source
-from derbes.scanner.sources.logs import STDIN
 
 
 def scan(
@@ -139,11 +138,10 @@ def _summarize(
 ) -> tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Hit]]:
     """One source's summary, containers, findings and hits from its containers' outcomes."""
     # Listing problems that lost data (an unreadable directory) are errors of the source.
-    errors = errors + [str(e) for e in getattr(source, "errors", ())]
-    warnings = [w for w in getattr(source, "warnings", ()) if not hasattr(w, "reason")]
+    errors = errors + list(source.errors)
+    warnings = list(source.warnings)
     # Files of a folder left out, each with its reason: listed (a dangling symlink)...
-    skipped = [(w.path, w.reason) for w in getattr(source, "warnings", ())
-               if hasattr(w, "reason")]
+    skipped = list(source.skipped)
     infos: list[ContainerInfo] = []
     findings: list[Finding] = []
     hits: list[Hit] = []
@@ -216,8 +214,8 @@ def _scan_units(
     run_sources = [sources[i] for i in runnable]
     planned = plan_units(run_sources, [listed[i] for i in runnable], executor.parallelism())
     # Standard input can be read by this process only.
-    here = [u for u in planned if u.task.container.name == STDIN]
-    away = [u for u in planned if u.task.container.name != STDIN]
+    here = [u for u in planned if u.task.container.local_only]
+    away = [u for u in planned if not u.task.container.local_only]
     parts: dict[tuple[int, int], list] = {}
     seconds: dict[int, float] = {}
 

@@ -23,6 +23,7 @@ from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
     LineBatch,
+    RangeReadable,
     Source,
     ValueBatch,
 )
@@ -31,17 +32,26 @@ from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import find_remote, is_remote
 
 __all__ = [
+    "DB_SCHEMES",
     "Batch",
     "Column",
     "Container",
     "ContainerDone",
     "LineBatch",
     "LogSource",
+    "RangeReadable",
     "Source",
     "TabularSource",
     "ValueBatch",
+    "check_scheme",
     "open_source",
 ]
+
+#: URL schemes of the database sources.
+DB_SCHEMES = (
+    "postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2",
+    "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
+)
 
 #: The options of ``SqlSource``, so that a misspelt option is caught without importing it.
 _SQL_OPTIONS = frozenset(
@@ -110,7 +120,6 @@ def check_scheme(url: str) -> None:
     when ``url``'s scheme is not a database derbes scans."""
     import difflib
 
-    from derbes.scanner.config import DB_SCHEMES
     from derbes.scanner.urls import mask_url
 
     scheme = url.split("://", 1)[0].lower()

@@ -5,11 +5,16 @@ their coordinates. It knows nothing of detectors or reports. Database sources yi
 :class:`ValueBatch` (one field, many rows: the engine scans column-wise); log sources yield
 :class:`LineBatch` (whole lines as UTF-8 bytes, so the fast path can scan large chunks).
 Each container's reading ends with one :class:`ContainerDone`.
+
+A source that can read a container by byte ranges (a large plain log file) also implements
+:class:`RangeReadable`, so the engine can cut it across worker processes. A container that
+only this process can read (standard input) says so with ``Container.local_only``. Everything
+the engine needs of a source is here: no other module knows a source's internals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -32,6 +37,8 @@ class Container:
     kind: str  # "table", "view" or "file"
     columns: tuple[Column, ...] = ()
     meta: dict = field(default_factory=dict, hash=False, compare=False)
+    #: Only this process can read it (standard input): never handed to a worker.
+    local_only: bool = False
 
 
 @dataclass(slots=True)
@@ -89,12 +96,25 @@ Batch = ValueBatch | LineBatch | ContainerDone
 
 @runtime_checkable
 class Source(Protocol):
-    """What the engine needs of a source."""
+    """What the engine needs of a source.
+
+    ``errors``, ``warnings`` and ``skipped`` describe the listing and are complete once
+    :meth:`containers` has been iterated. A class may subclass ``Source`` to inherit the
+    defaults below (no host, nothing to report, nothing to close).
+    """
 
     #: Display name; for databases the URL with its password masked.
     name: str
     #: "database", "log" or "file" (Parquet/CSV).
     kind: str
+    #: The server a database source reads from (where the data rests); None for files.
+    host: str | None = None
+    #: What listing could not do that loses data (a directory that cannot be read).
+    errors: Sequence[str] = ()
+    #: What listing noted that loses nothing (no file matched, a symlink walked twice).
+    warnings: Sequence[str] = ()
+    #: Files of a folder left out at listing, each ``(path, reason)`` (a dangling symlink).
+    skipped: Sequence[tuple[str, str]] = ()
 
     def containers(self) -> Iterator[Container]:
         """The containers to scan, after include/exclude filters. Raises ``SourceError``."""
@@ -106,4 +126,27 @@ class Source(Protocol):
 
     def close(self) -> None:
         """Release connections and files."""
+
+
+@runtime_checkable
+class RangeReadable(Protocol):
+    """A source whose containers can be read by byte ranges, in separate processes."""
+
+    def split(
+        self, container: Container, parts: int, min_part_bytes: int = 1 << 20
+    ) -> list[tuple[int, int]]:
+        """About ``parts`` byte ranges ``[start, end)`` covering the container, each starting
+        at a line start and at least ``min_part_bytes`` long; empty when it cannot be cut."""
+        ...
+
+    def line_numbers(self, container: Container, starts: Sequence[int]) -> list[int | None]:
+        """The 1-based line number at each byte offset of ``starts`` (sorted); None where it
+        cannot be told (the range then counts its own lines)."""
+        ...
+
+    def read_range(
+        self, container: Container, start: int, end: int, first_line: int | None = None
+    ) -> Iterator[Batch]:
+        """Batches of bytes ``[start, end)``, lines numbered from ``first_line``, ending with
+        a ``ContainerDone`` of this range's counts. Raises ``SourceError``."""
         ...

@@ -67,6 +67,24 @@ class Unreadable(str):
     __slots__ = ()
 
 
+def sort_listing(
+    listed: Iterable[str],
+) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """A listing's warnings as a source reports them: errors (:class:`Unreadable`: data lost),
+    warnings, and the files skipped with their reasons (:class:`Skipped`)."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for w in listed:
+        if isinstance(w, Unreadable):
+            errors.append(str(w))
+        elif isinstance(w, Skipped):
+            skipped.append((w.path, w.reason))
+        else:
+            warnings.append(str(w))
+    return errors, warnings, skipped
+
+
 class Skipped(str):
     """A file of a folder that is not scanned, with the reason: ``"path: reason"``."""
 

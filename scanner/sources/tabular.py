@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
-from derbes.scanner.sources.discovery import find_files, iso_mtime
+from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
@@ -65,6 +65,10 @@ class TabularSource:
     """Parquet and CSV files (a file, a directory or a glob) scanned on a sample of rows."""
 
     kind = "file"
+    host = None
+    #: An unreadable directory is a warning here, not an error (as before the protocol said
+    #: so; LogSource counts it as an error).
+    errors: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -90,6 +94,8 @@ class TabularSource:
         self.seed = seed
         #: What could not be listed (unreadable directories, files of other kinds); not fatal.
         self.warnings: list[str] = []
+        #: Files of a folder left out at listing, with the reason.
+        self.skipped: list[tuple[str, str]] = []
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -109,6 +115,8 @@ class TabularSource:
                 paths, self.warnings = find_files(self.spec, self.include, self.exclude)
         except SourceError as e:
             raise SourceError(self.name, e.reason) from e
+        self.skipped = [(w.path, w.reason) for w in self.warnings if isinstance(w, Skipped)]
+        self.warnings = [str(w) for w in self.warnings if not isinstance(w, Skipped)]
         tabular = [p for p in paths if is_tabular(p)]
         self.warnings += [
             f"{p}: not a Parquet or CSV file, skipped" for p in paths if p not in tabular

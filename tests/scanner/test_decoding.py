@@ -11,7 +11,7 @@ from derbes.scanner.engine.decoding import decode
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.pieces import value_at
 from derbes.scanner.redact import mask, value_hash
-from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch
+from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch, Source
 
 NBSP, THIN, NB_HYPHEN = "\u00a0", "\u2009", "\u2011"
 
@@ -109,7 +109,7 @@ def test_detector_reports_raw_offsets_and_decoded_values(fast: bool) -> None:
     assert got == sorted(EXPECTED)
 
 
-class _LogFile:
+class _LogFile(Source):
     name, kind = "logs", "logs"
 
     def containers(self):

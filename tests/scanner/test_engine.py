@@ -15,13 +15,20 @@ from derbes.scanner.engine import container as container_module
 from derbes.scanner.engine import timestamps as timestamps_module
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.base import Column, Container, ContainerDone, LineBatch, ValueBatch
+from derbes.scanner.sources.base import (
+    Column,
+    Container,
+    ContainerDone,
+    LineBatch,
+    Source,
+    ValueBatch,
+)
 
 # Valid IINs from the issue's independent vectors; 123456789123 fails the checksum.
 IIN_A, IIN_B, IIN_C = "871008401427", "760212350620", "800416300257"
 
 
-class FakeSource:
+class FakeSource(Source):
     """A source whose containers and batches are given up front; a container may fail."""
 
     def __init__(self, name, kind, tables, fail=(), fail_listing=False):

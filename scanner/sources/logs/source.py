@@ -35,7 +35,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
@@ -43,9 +43,9 @@ from derbes.scanner.sources.discovery import (
     SQLITE_HEADER,
     SQLITE_SKIPPED,
     NothingMatched,
-    Unreadable,
     find_files,
     iso_mtime,
+    sort_listing,
 )
 from derbes.scanner.sources.encoding import WIDE, detect_encoding
 from derbes.scanner.sources.logs.decompress import (
@@ -61,15 +61,21 @@ from derbes.scanner.sources.logs.decompress import (
 from derbes.scanner.sources.logs.lines import CUT_WINDOW, ReadState, line_batches, text_chunks
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
+#: The name of standard input's one container.
 STDIN = "<stdin>"
 
 _HEAD = 64 << 10  # how much decides the encoding
 
 
 class LogSource:
-    """Log files (a file, a directory, a glob, or ``-`` for stdin) read as UTF-8 lines."""
+    """Log files (a file, a directory, a glob, or ``-`` for stdin) read as UTF-8 lines.
+
+    A :class:`~derbes.scanner.sources.base.Source` and, for plain files,
+    :class:`~derbes.scanner.sources.base.RangeReadable`.
+    """
 
     kind = "log"
+    host = None  # files: where they rest is the machine's, or the location the operator gives
 
     def __init__(
         self,
@@ -91,16 +97,18 @@ class LogSource:
         self.exclude = tuple(exclude)
         self.max_line_bytes = max_line_bytes
         self.batch_bytes = batch_bytes
-        #: What could not be listed (unreadable directories, broken symlinks); not fatal.
-        self.warnings: list[str] = []
+        #: What could not be listed: lost data (unreadable directories), notes, and files
+        #: left out with their reasons (broken symlinks, FIFOs); none of it is fatal.
         self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.skipped: list[tuple[str, str]] = []
 
     # -- listing ---------------------------------------------------------------------------
 
     def containers(self) -> Iterator[Container]:
         """One container per file, sorted by path. Raises ``SourceError`` if none match."""
         if self.spec == "-":
-            yield Container(name=STDIN, kind="file")
+            yield Container(name=STDIN, kind="file", local_only=True)
             return
         if is_remote(self.spec):
             try:
@@ -118,8 +126,7 @@ class LogSource:
             return
         except SourceError as e:
             raise SourceError(self.name, e.reason) from e
-        self.errors = [w for w in listed if isinstance(w, Unreadable)]
-        self.warnings = [w for w in listed if not isinstance(w, Unreadable)]
+        self.errors, self.warnings, self.skipped = sort_listing(listed)
         for path in paths:
             meta = {}
             try:
@@ -276,6 +283,24 @@ class LogSource:
             chunks = text_chunks(blocks, codec, strip_bom=start == 0, state=state)
             yield from self._lines(chunks, codec, note, first_line, state, path)
         yield state.done(mtime)
+
+    def line_numbers(self, container: Container, starts: Sequence[int]) -> list[int | None]:
+        """1-based line numbers at each byte offset of ``starts`` (sorted), in one read."""
+        out: list[int | None] = []
+        line, pos = 1, 0
+        try:
+            with self._open(container.name) as f:
+                for start in starts:
+                    while pos < start:
+                        block = f.read(min(4 << 20, start - pos))
+                        if not block:
+                            break
+                        line += block.count(b"\n")
+                        pos += len(block)
+                    out.append(line)
+        except (OSError, SourceError):
+            return [None] * len(starts)  # the ranges count for themselves (or fail, saying why)
+        return out
 
     def _size(self, f, container: Container) -> int:
         if is_remote(container.name):

@@ -72,6 +72,10 @@ class SqlSource:
     """
 
     kind = "database"
+    #: Listing reports nothing of its own: a table that cannot be listed fails the source.
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def __init__(
         self,
