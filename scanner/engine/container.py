@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from derbes.scanner import jsonpaths
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
-from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats
+from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
+from derbes.scanner.engine.logfields import HOLDS, LogField, key_before
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
-from derbes.scanner.engine.pieces import value_at
+from derbes.scanner.engine.pieces import name_at, value_at
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
 from derbes.scanner.model import Hit
@@ -125,6 +126,9 @@ class ContainerOutcome:
     fields: set[str] = field(default_factory=set)
     #: What the values of each column looked like (value batches only), for the evidence.
     stats: dict[str, FieldStats] = field(default_factory=dict)
+    #: Candidates, valid values and waiting hits of checksum entities per (log field, entity)
+    #: (``derbes.scanner.engine.logfields``); settled by :func:`settle_log_fields`.
+    log_fields: dict[tuple[str, str], LogField] = field(default_factory=dict)
     rows: int = 0
     bytes: int = 0
     done: ContainerDone | None = None
@@ -146,6 +150,11 @@ class ContainerOutcome:
                 self.stats[name].merge(stats)
             else:
                 self.stats[name] = stats
+        for key, log_field in other.log_fields.items():
+            if key in self.log_fields:
+                self.log_fields[key].merge(log_field)
+            else:
+                self.log_fields[key] = log_field
         self.rows += other.rows
         self.bytes += other.bytes
         self.error = self.error or other.error
@@ -236,8 +245,12 @@ class ContainerScanner:
     def _lines(self, out: ContainerOutcome, batch: LineBatch) -> None:
         data = batch.data
         done = -1  # the last line of this batch whose hits are all recorded
+        checksum = self._checksum
+        # Candidates of the checksum entities' shapes, valid or not, for evidence per field.
+        shapes: list | None = [] if checksum else None
+        touched: set[tuple[str, str]] = set()
         try:
-            for index, line, matches in self.detector.scan_lines(data):
+            for index, line, matches in self.detector.scan_lines(data, shapes):
                 row = batch.first_line + index
                 # A piece of a long line: offsets count from the start of the whole line.
                 shift = batch.offset if index == 0 else 0
@@ -261,7 +274,16 @@ class ContainerScanner:
                             out.fields.add(field_name)
                     # Decoded when the line was read decoded (``%40``, ``\u0430``).
                     value = value_at(line, start, end)
-                    self._hit(out, field_name, row, lo, hi, entity, score, value, ts)
+                    name = None
+                    if entity in checksum:
+                        name = field_name or name_at(line, start, end) or key_before(line, start)
+                    if name is None:
+                        self._hit(out, field_name, row, lo, hi, entity, score, value, ts)
+                    else:
+                        # In a named field: the field's share of valid candidates decides.
+                        touched.add((name, entity))
+                        self._field_hit(out, name, field_name, row, lo, hi, entity, score,
+                                        value, ts, checksum[entity].context_verdict(line, start))
                     # Set right after each hit, so that an interrupt between two statements
                     # never counts a line whose hit is missing, nor misses one it counted.
                     done = index
@@ -271,9 +293,65 @@ class ContainerScanner:
             if not batch.continued:
                 out.rows += done + 1
             raise
+        if shapes:
+            self._count_shapes(out, shapes, touched)
+        self._decide(out, touched)
         if not batch.continued and data:
             out.rows += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         out.bytes += len(data)
+
+    # -- evidence per log field -------------------------------------------------------------
+
+    def _field_hit(
+        self, out: ContainerOutcome, name: str, field_name: str | None, row: int, start: int,
+        end: int, entity: str, score: float, value: str, ts: str | None,
+        supported: bool | None,
+    ) -> None:
+        """A hit in a named log field: recorded once the field holds the entity, kept until."""
+        log_field = out.log_fields.get((name, entity))
+        if log_field is None:
+            log_field = out.log_fields[(name, entity)] = LogField()
+        log_field.add_valid(shape_key(value))
+        if supported:
+            log_field.supported += 1
+        if log_field.state == HOLDS:
+            self._hit(out, field_name, row, start, end, entity, score, value, ts)
+        else:
+            log_field.wait(self._prepare(out, field_name, row, start, end, entity, score,
+                                         value, ts))
+
+    def _count_shapes(
+        self, out: ContainerOutcome, shapes: list, touched: set[tuple[str, str]]
+    ) -> None:
+        """Counts each shaped candidate in the field it stands in (none: free text)."""
+        spans: list | None = None
+        spans_of = -1
+        for index, line, entity, start, end, value, name in shapes:
+            if name is None and line.lstrip().startswith("{"):
+                if spans_of != index:
+                    spans, spans_of = jsonpaths.value_spans(line), index
+                where = jsonpaths.field_at(spans, start, end) if spans else None
+                name = where[0] if where is not None else None
+            if name is None:
+                name = key_before(line, start)
+                if name is None:
+                    continue
+            log_field = out.log_fields.get((name, entity))
+            if log_field is None:
+                log_field = out.log_fields[(name, entity)] = LogField()
+            log_field.add_shape(shape_key(value))
+            touched.add((name, entity))
+
+    def _decide(self, out: ContainerOutcome, touched: set[tuple[str, str]]) -> None:
+        """Fields whose counts now hold their entity: their waiting hits are recorded."""
+        max_examples = self.options.max_examples
+        for name, entity in touched:
+            log_field = out.log_fields[(name, entity)]
+            if log_field.state != HOLDS and log_field.verdict(name, entity):
+                log_field.state = HOLDS
+                for prepared in log_field.buffer:
+                    record(out, prepared, max_examples)
+                log_field.buffer.clear()
 
     # -- one hit ----------------------------------------------------------------------------
 
@@ -333,6 +411,64 @@ class ContainerScanner:
                     value=value if self.options.show_values else None,
                 )
             )
+
+
+    def _prepare(
+        self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
+        entity: str, score: float, value: str, ts: str | None,
+    ) -> tuple:
+        """What :meth:`_hit` would record, computed now, for :func:`record` later."""
+        options = self.options
+        distinct = distinct_key(self.key, entity, value)
+        example = value if options.show_values else mask(entity, value)
+        reason = None
+        if options.allowed_values:
+            reason = options.allowed_values.get(value_hash(self.key, entity, value))
+        hit = None
+        if options.hits:
+            hit = Hit(
+                source=self.source.name,
+                container=out.container.name,
+                field=field_name,
+                row=row,
+                start=start,
+                end=end,
+                entity=entity,
+                score=round(score, 4),
+                masked=mask(entity, value),
+                value_hash=value_hash(self.key, entity, value),
+                value=value if options.show_values else None,
+            )
+        return (field_name, entity, row, score, distinct, example, ts, reason, hit)
+
+
+def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
+    """Records a hit prepared by ``ContainerScanner._prepare``, as ``_hit`` would have."""
+    field_name, entity, row, score, distinct, example, ts, reason, hit = prepared
+    key = (field_name, entity)
+    agg = out.aggs.get(key)
+    if agg is None:
+        agg = out.aggs[key] = _Agg()
+    if agg.add(row, score, distinct, max_examples) and example not in agg.examples:
+        agg.examples.append(example)
+    if ts is not None and (agg.oldest is None or ts < agg.oldest):
+        agg.oldest = ts
+    if reason is not None:
+        agg.allowed += 1
+        agg.allowed_reason = agg.allowed_reason or reason
+    if hit is not None:
+        out.hits.append(hit)
+
+
+def settle_log_fields(out: ContainerOutcome, max_examples: int) -> None:
+    """At the end of a container (its byte ranges merged): the hits still waiting in log
+    fields whose evidence now holds are recorded; the others are dropped."""
+    for (name, entity), log_field in out.log_fields.items():
+        if log_field.buffer and log_field.verdict(name, entity):
+            log_field.state = HOLDS
+            for prepared in log_field.buffer:
+                record(out, prepared, max_examples)
+        log_field.buffer.clear()
 
 
 _INTEGER_TYPE = re.compile(

@@ -19,10 +19,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from derbes.detectors import DerbesRecognizer, all_recognizers
+from derbes.scanner.engine.evidence import CHANCE_RULES, shape_spans
 from derbes.scanner.engine.pieces import DecodedLine, Piece, special_lines
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
+#: A candidate of a checksum entity's shape, valid or not, in a line (see ``scan_lines``):
+#: (line index, line, entity, start, end, value, field name of its piece or None).
+Shape = tuple[int, str, str, int, int, str, "str | None"]
 
 
 class Detector:
@@ -54,6 +58,11 @@ class Detector:
         self._padded = [
             (r, r.INTEGER_WIDTH) for r in self.derbes if getattr(r, "INTEGER_WIDTH", None)
         ]
+        #: Entities whose candidates are counted by shape for evidence per log field.
+        self.shaped_entities = frozenset(
+            r.ENTITY for r in self.derbes if r.ENTITY in CHANCE_RULES)
+        #: Lines (or pieces) on which the shapes of those entities were looked for.
+        self.shape_scans = 0
         self._fast = None
         if fast:
             from derbes.scanner.engine.fastpath import compile_scanner
@@ -165,7 +174,9 @@ class Detector:
             if found:
                 yield index, found
 
-    def scan_lines(self, data: bytes) -> Iterator[tuple[int, str, list[Match]]]:
+    def scan_lines(
+        self, data: bytes, shapes: list[Shape] | None = None
+    ) -> Iterator[tuple[int, str, list[Match]]]:
         """``(line index, line, matches)`` for every line of ``data`` that holds something.
 
         ``data`` is UTF-8 text of whole lines separated by ``\\n``; undecodable bytes are
@@ -173,31 +184,63 @@ class Detector:
         text or inside a structure (``derbes.scanner.engine.pieces``) is detected decoded and with
         its field names; it comes as a :class:`~derbes.scanner.engine.pieces.DecodedLine` whose
         values are the decoded ones (:func:`~derbes.scanner.engine.pieces.value_at`).
+
+        ``shapes``: when a list, it also gets every candidate of a checksum entity's shape
+        (:data:`Shape`, valid or not) on the lines where that entity's recognizer ran, by the
+        time the iteration ends: what evidence per log field counts
+        (``derbes.scanner.engine.logfields``).
         """
         special = special_lines(data)
+        plain = [] if shapes is not None and special else shapes
         if not special:
-            yield from self._scan_plain_lines(data)
+            yield from self._scan_plain_lines(data, plain)
             return
         pending = sorted(special)
         k = 0
-        for index, line, found in self._scan_plain_lines(data):
+        for index, line, found in self._scan_plain_lines(data, plain):
             while k < len(pending) and pending[k] < index:
-                yield from self._scan_special(pending[k], *special[pending[k]])
+                yield from self._scan_special(pending[k], *special[pending[k]], shapes)
                 k += 1
             if index not in special:
                 yield index, line, found
         for index in pending[k:]:
-            yield from self._scan_special(index, *special[index])
+            yield from self._scan_special(index, *special[index], shapes)
+        if shapes is not None and plain:
+            # Special lines were also read as they stand: their shapes come from their pieces.
+            shapes.extend(x for x in plain if x[0] not in special)
 
-    def scan_pieces(self, pieces: Sequence[Piece]) -> tuple[list[Match], dict]:
-        """Matches in a line's pieces, at raw offsets, and the decoded value of each span."""
+    def scan_pieces(
+        self, pieces: Sequence[Piece], shapes: list | None = None, index: int = -1,
+        line: str = "",
+    ) -> tuple[list[Match], dict]:
+        """Matches in a line's pieces, at raw offsets, and the decoded value of each span.
+
+        ``shapes``: as for :meth:`scan_lines`, for line ``index`` (``line`` as written).
+        """
         out: list[Match] = []
         values: dict[tuple[int, int], str] = {}
         for piece in pieces:
-            for entity, start, end, score in self.scan_text_fast(piece.text, piece.context):
+            text = piece.text
+            if self._fast is None or self.others:
+                found = self._run(self.derbes, text, piece.context)
+                entities = self.shaped_entities
+            else:
+                found = []
+                entities = frozenset()
+                for _, candidates in self._fast.candidate_values([text]):
+                    found = self._run_candidates(candidates, text, piece.context)
+                    entities = self._shaped_of(candidates)
+            for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
                 out.append((entity, lo, hi, score))
-                values[(lo, hi)] = piece.text[start:end]
+                values[(lo, hi)] = text[start:end]
+            if shapes is not None and entities:
+                name = piece.context[-1] if piece.context else None
+                self.shape_scans += 1
+                for entity in entities:
+                    for start, end in shape_spans(entity, text):
+                        lo, hi = piece.raw_span(start, end)
+                        shapes.append((index, line, entity, lo, hi, text[start:end], name))
         return out, values
 
     def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
@@ -209,24 +252,54 @@ class Detector:
         return []
 
     def _scan_special(
-        self, index: int, line: str, pieces: list[Piece]
+        self, index: int, line: str, pieces: list[Piece], shapes: list[Shape] | None = None
     ) -> Iterator[tuple[int, str, list[Match]]]:
-        found, values = self.scan_pieces(pieces)
+        found, values = self.scan_pieces(pieces, shapes, index, line)
         if found:
-            yield index, DecodedLine(line, values), found
+            names = {(lo, hi): p.context[-1] for p in pieces if p.context
+                     for lo, hi in _spans_in(found, p)}
+            yield index, DecodedLine(line, values, names), found
 
-    def _scan_plain_lines(self, data: bytes) -> Iterator[tuple[int, str, list[Match]]]:
+    def _scan_plain_lines(
+        self, data: bytes, shapes: list[Shape] | None = None
+    ) -> Iterator[tuple[int, str, list[Match]]]:
         if self._fast is not None and not self.others:
             for index, line, candidates in self._fast.candidate_lines(data):
                 found = self._run_candidates(candidates, line, ())
+                if shapes is not None:
+                    entities = self._shaped_of(candidates)
+                    if entities:
+                        self._add_shapes(shapes, index, line, entities)
                 if found:
                     yield index, line, found
             return
         for index, raw in enumerate(data.split(b"\n")):
             line = raw.decode("utf-8", "replace")
             found = self._run(self.derbes, line, ())
+            if shapes is not None and self.shaped_entities:
+                self._add_shapes(shapes, index, line, self.shaped_entities)
             if found:
                 yield index, line, found
+
+    def _shaped_of(self, candidates) -> frozenset[str]:
+        """The checksum entities among a unit's candidate recognizers."""
+        shaped = self.shaped_entities
+        return frozenset(c[0].ENTITY for c in candidates if c[0].ENTITY in shaped)
+
+    def _add_shapes(
+        self, shapes: list[Shape], index: int, line: str, entities: frozenset[str]
+    ) -> None:
+        self.shape_scans += 1
+        for entity in entities:
+            for start, end in shape_spans(entity, line):
+                shapes.append((index, line, entity, start, end, line[start:end], None))
+
+
+def _spans_in(found: list[Match], piece: Piece) -> list[tuple[int, int]]:
+    """The raw spans of ``found`` that lie in ``piece``."""
+    lo = piece.offset
+    hi = lo + (len(piece.text) if piece.decoded is None else piece.decoded.marks[-1][1])
+    return [(m[1], m[2]) for m in found if lo <= m[1] and m[2] <= hi]
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

@@ -127,7 +127,7 @@ class FieldStats:
                 for m in rule.shape.finditer(text):
                     bucket = self.shaped.setdefault(rule.entity, set())
                     if len(bucket) < SHAPE_CAP:
-                        bucket.add(hash(re.sub(r"[ -]", "", m.group())))
+                        bucket.add(shape_key(m.group()))
 
     def merge(self, other: FieldStats) -> None:
         """Fold the stats of another part of the same field into these."""
@@ -179,14 +179,41 @@ def value_evidence(
     ``None`` when the entity rests on no checksum (no chance rule) or the field's values were
     not counted (log lines): the caller's other rules decide.
     """
-    rule = CHANCE_RULES.get(entity)
-    if rule is None or stats is None:
+    if entity not in CHANCE_RULES or stats is None:
         return None
-    candidates = max(len(stats.shaped.get(entity, ())), valid)
+    return share_evidence(entity, valid, len(stats.shaped.get(entity, ())), named, supported)
+
+
+def share_evidence(
+    entity: str, valid: int, shaped: int, named: bool, supported: int = 0
+) -> Evidence:
+    """The verdict from counts alone: ``valid`` distinct validated values among ``shaped``
+    distinct values of the entity's shape (a column's values, a log field's candidates)."""
+    rule = CHANCE_RULES[entity]
+    candidates = max(shaped, valid)
     p_value = binomial_sf(valid, candidates, rule.chance)
     holds = (supported > 0 or p_value < ALPHA
              or (named and valid >= NAMED_SHARE * candidates))
     return Evidence(candidates, valid, p_value, holds)
+
+
+def shape_spans(entity: str, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` with the shape of ``entity``'s candidates (:data:`CHANCE_RULES`),
+    valid or not: what a log field's share of valid values is counted against."""
+    return [m.span() for m in CHANCE_RULES[entity].shape.finditer(text)]
+
+
+def shape_key(value: str) -> int:
+    """The key one distinct candidate is counted by: its characters without separators, read
+    as a base-36 number (every shape is digits and capitals), the same in every process, so
+    that the counts of a file's byte ranges scanned by several workers add up."""
+    try:
+        return int(_SEPARATORS.sub("", value), 36)
+    except ValueError:  # a decoded value with other characters: counted all the same
+        return hash(value)
+
+
+_SEPARATORS = re.compile(r"[ -]")
 
 
 #: What the values say about a name-suggested entity that no value established.

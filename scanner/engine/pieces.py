@@ -114,13 +114,18 @@ class Piece:
 
 
 class DecodedLine(str):
-    """A raw line (the ``str``) whose findings' values differ from its text: decoded ones."""
+    """A raw line (the ``str``) whose findings' values differ from its text: decoded ones,
+    and the field names (a header's column, a JSON key above) of the pieces they are in."""
 
-    __slots__ = ("values",)
+    __slots__ = ("names", "values")
 
-    def __new__(cls, raw: str, values: dict[tuple[int, int], str]) -> DecodedLine:
+    def __new__(
+        cls, raw: str, values: dict[tuple[int, int], str],
+        names: dict[tuple[int, int], str] | None = None,
+    ) -> DecodedLine:
         line = super().__new__(cls, raw)
         line.values = values
+        line.names = names or {}
         return line
 
 
@@ -131,6 +136,13 @@ def value_at(line: str, start: int, end: int) -> str:
         if found is not None:
             return found
     return line[start:end]
+
+
+def name_at(line: str, start: int, end: int) -> str | None:
+    """The field name a structure gave the value at ``line[start:end]``, if any."""
+    if isinstance(line, DecodedLine):
+        return line.names.get((start, end))
+    return None
 
 
 def special_lines(data: bytes) -> dict[int, tuple[str, list[Piece]]]:
@@ -164,10 +176,14 @@ def pieces_of(line: str, context: LineContext | None) -> list[Piece]:
     if context is not None and context.fields:
         pieces = []
         for start, end, name in context.fields:
-            cell = line[start:end]
+            # A cell keeps the delimiters around it: a bare number in it reads as a field of a
+            # record (the phone recognizer's ``field`` pattern), as on a line without header.
+            lo = start - 1 if start > 0 else start
+            hi = end + 1 if end < len(line) else end
+            cell = line[lo:hi]
             decoded = decode(cell)
             text = decoded.text if decoded is not None else cell
-            pieces.append(Piece(text, (name,), start, decoded))
+            pieces.append(Piece(text, (name,), lo, decoded))
         return pieces
     keys = context.keys if context is not None else ()
     decoded = decode(line)

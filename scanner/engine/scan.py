@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
+from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.parallel import merge_outcomes, run_task
@@ -152,6 +152,8 @@ def _summarize(
             skipped.append((outcome.container.name, outcome.done.skipped))
         if outcome.error:
             errors.append(f"{outcome.container.name}: {outcome.error}")
+        # Hits of log fields whose evidence was undecided until the whole file was read.
+        settle_log_fields(outcome, options.max_examples)
         info = _container_info(source, outcome)
         infos.append(info)
         rows += info.rows_scanned

@@ -1,0 +1,102 @@
+"""Evidence per log field: does a field of a log hold an entity, from all its candidates?
+
+A log line may name its values: a JSON key (``{"doc": "870412300123"}``), a ``key=value``
+pair, a column of a delimited record under its header, the key above a value in
+pretty-printed JSON. Such a field is weighed as a table column is
+(``derbes.scanner.engine.evidence``): for an entity that rests on a checksum, the share of the
+field's *same-shape candidates* that validate, against the chance rate. A field of random
+12-digit references, one in eleven of which passes the IIN check, is not an IIN field; a field
+whose candidates all pass is.
+
+The engine counts, per (field, entity), the distinct candidates of the entity's shape (valid
+or not: :func:`~derbes.scanner.engine.evidence.shape_spans` on the lines where the entity's
+recognizer was a candidate) and the distinct valid ones (its hits). A field's hits wait in a
+bounded buffer until the counts decide (:meth:`LogField.verdict`); once the field holds, its
+hits count as they come. Values outside any named field (free text) keep the per-file rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from derbes.scanner.engine.evidence import SHAPE_CAP, share_evidence
+from derbes.scanner.names import entity_for_name
+
+#: Hits of one field kept while its evidence is undecided; past it, hits are counted but not
+#: kept (the field's finding then shows fewer hits than were seen before it held).
+BUFFER_CAP = 10_000
+#: How far before a value its ``key=`` or ``"key":`` is looked for.
+KEY_WINDOW = 64
+
+# ``key=value``, ``key="value"``, ``&key=`` in a query, ``"key": "value"`` and Python's
+# ``'key': 'value'`` when the line is no JSON document of its own; the key ends right before
+# the value (an opening quote allowed).
+_KEY_BEFORE = re.compile(
+    r"""(?:(?<![\w.\-])(?P<k>[^\W\d][\w.\-]{0,47})=["']?"""
+    r"""|["'](?P<q>[^"'\\\s][^"'\\]{0,47})["']\s?:\s?["']?)\Z""",
+)
+
+
+def key_before(line: str, start: int) -> str | None:
+    """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``."""
+    if start == 0:
+        return None
+    m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start)
+    if m is None:
+        return None
+    return m.group("k") or m.group("q")
+
+
+HOLDS, PENDING = "holds", "pending"
+
+
+@dataclass(slots=True)
+class LogField:
+    """The candidates and valid values seen in one (log field, entity), and its waiting hits."""
+
+    #: Keys (:func:`~derbes.scanner.engine.evidence.shape_key`) of distinct shaped candidates.
+    shaped: set[int] = field(default_factory=set)
+    #: Keys of the distinct valid values (the recognizer's hits).
+    valid: set[int] = field(default_factory=set)
+    #: Hits with a word of the entity before them on their own line (``"iin": ...``).
+    supported: int = 0
+    state: str = PENDING
+    #: Hits waiting for the verdict, as the engine prepared them.
+    buffer: list[Any] = field(default_factory=list)
+
+    def add_shape(self, key: int) -> None:
+        if len(self.shaped) < SHAPE_CAP:
+            self.shaped.add(key)
+
+    def add_valid(self, key: int) -> None:
+        if len(self.valid) < SHAPE_CAP:
+            self.valid.add(key)
+        self.add_shape(key)
+
+    def wait(self, hit: Any) -> None:
+        """Keep a hit until the verdict (up to :data:`BUFFER_CAP`)."""
+        if len(self.buffer) < BUFFER_CAP:
+            self.buffer.append(hit)
+
+    def verdict(self, name: str, entity: str) -> bool:
+        """Whether the field holds ``entity``: its share of valid candidates is more than
+        chance, or a word supports it, or its name names the entity and the values agree."""
+        if self.state == HOLDS:
+            return True
+        named = entity_for_name(name) == entity
+        return share_evidence(entity, len(self.valid), len(self.shaped), named,
+                              self.supported).holds
+
+    def merge(self, other: LogField) -> None:
+        """Fold the counts of another byte range of the same file into these."""
+        for key in other.shaped:
+            self.add_shape(key)
+        for key in other.valid:
+            self.add_valid(key)
+        self.supported += other.supported
+        if other.state == HOLDS:
+            self.state = HOLDS
+        room = BUFFER_CAP - len(self.buffer)
+        self.buffer.extend(other.buffer[: max(0, room)])
