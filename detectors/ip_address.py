@@ -8,7 +8,8 @@ Private addresses are kept: inside a network they still single out a device.
 
 Version strings are not addresses. A dotted quad glued to letters or to a product token
 (``v1.2.3.4``, ``Chrome/120.0.0.0``), one part of a longer dotted number (``1.2.3.4.5``),
-or following a word like ``version``, ``build``, ``версия``, ``нұсқа`` is rejected.
+or following a word like ``version``, ``build``, ``версия``, ``нұсқа``, or a software
+product's name (``Kaspi WebView 20.29.49.117``, ``Android 13.0.0.1``) is rejected.
 
 Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Python
 ``ipaddress``.
@@ -105,7 +106,8 @@ class IpAddressRecognizer(DerbesRecognizer):
         """As the base class, but a dotted quad labelled as a version a few words back
         («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
         found = super().candidates(text, patterns, once)
-        return [c for c in found if not _labelled_version(text, c[0])]
+        return [c for c in found
+                if not (_labelled_version(text, c[0]) or _product_version(text, c[0]))]
 
 
 # A version word, then at most three words that do not speak of a network, then the number.
@@ -116,6 +118,30 @@ _VERSION_LABEL = re.compile(
     r"|к|адрес\w*|мекенжай\w*|сервер\w*|клиент\w*)\b)[^\W\d]{1,24}){1,3}[\s:=]+$",
     re.IGNORECASE,
 )
+
+
+# The name of a piece of software right before a dotted quad makes it that software's version:
+# Android logcat's «Kaspi WebView 20.29.49.117», «Chrome 120.0.0.0», «Android 13.0.0.1»,
+# build properties' «OpenSSL 3.0.2.1». A product name is a known one, or a CamelCase word with
+# a product ending (WebView, YaBrowser, AppleWebKit, HarmonyOS, PaySDK). Words of a network
+# («Server 10.0.0.5», «host», «client») are no product names.
+_PRODUCT_BEFORE = re.compile(
+    r"(?<![\w.])(?:(?i:webview|chrome|chromium|firefox|safari|opera|yabrowser|edge|msie"
+    r"|trident|gecko|webkit|blink|android|ios|ipados|macos|darwin|windows|linux|ubuntu"
+    r"|debian|centos|kernel|java|jdk|jre|jvm|openjdk|dalvik|kotlin|node|nodejs|python|php"
+    r"|ruby|perl|dotnet|\.net|electron|flutter|unity|nginx|apache|httpd|tomcat|jetty"
+    r"|openssl|openssh|libssl|postgresql|postgres|mysql|mariadb|redis|kafka|zookeeper"
+    r"|elasticsearch|docker|kubernetes|gradle|maven|npm|okhttp|retrofit|miui|oneui|emui"
+    r"|coloros|chromeos|wordpress|bitrix|1c)"
+    r"|[A-Z][a-z]+(?:[A-Z]\w*?)?(?:View|Browser|Kit|OS|SDK|App|Engine|Player))"
+    r"[ /]\Z",
+)
+
+
+def _product_version(text: str, start: int) -> bool:
+    """Whether a software product's name stands right before ``start``."""
+    lo = max(0, start - 40)
+    return start > lo and _PRODUCT_BEFORE.search(text, lo, start) is not None
 
 
 def _labelled_version(text: str, start: int) -> bool:

@@ -73,6 +73,12 @@ CASES = [
     ("GET /static/app.js?v=5.12.0.1 HTTP/1.1", []),
     ("build agent connected from 10.0.0.5", ["10.0.0.5"]),  # "from" speaks of a network
     ("Chrome/120.0.0.0 Safari/537.36", []),
+    # A product's name right before the number: logcat and build properties (issue #12).
+    ('I chromium: [INFO:CONSOLE(1)] "Kaspi WebView 20.29.49.117", source: app.js', []),
+    ("Устройство: Android 13.0.0.1, браузер YaBrowser 23.11.1.2", []),
+    ("Құрылғы: HarmonyOS 4.0.0.1, OpenSSL 3.0.2.1", []),
+    ("Server 10.0.0.5 is up; сервер 10.0.0.6 жауап бермейді", ["10.0.0.5", "10.0.0.6"]),
+    ("Android client connected from 95.56.12.34", ["95.56.12.34"]),
 ]
 
 
