@@ -68,6 +68,9 @@ class DerbesRecognizer:
     #: Whether a negative word nearest to a match drops it even where context is optional
     #: (``version 1.2.3.4`` is no IP address, ``order 4111...`` no card).
     NEGATIVE_CONTEXT_KILLS: ClassVar[bool] = False
+    #: Names of patterns that a nearest negative word drops even when the recognizer's other
+    #: patterns keep their matches (a bare number in a record after «заказ»).
+    NEGATIVE_KILLS_PATTERNS: ClassVar[frozenset[str]] = frozenset()
     #: How many characters before a match, on the same line, are searched for context.
     CONTEXT_WINDOW: ClassVar[int] = 48
     CONTEXT_BOOST: ClassVar[float] = 0.35
@@ -133,7 +136,8 @@ class DerbesRecognizer:
         verdict = self.context_verdict(text, start, field_context)
         if verdict:
             return min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
-        if verdict is False and self.NEGATIVE_CONTEXT_KILLS:
+        if verdict is False and (
+                self.NEGATIVE_CONTEXT_KILLS or pattern_name in self.NEGATIVE_KILLS_PATTERNS):
             return 0.0
         return 0.0 if pattern_name in self.CONTEXT_REQUIRED else score
 

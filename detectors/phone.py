@@ -9,7 +9,9 @@ countries are recognised in E.164-like form with a leading ``+``.
 
 Validity is decided by Google's libphonenumber metadata (``phonenumbers.is_valid_number``):
 the number must belong to an allocated range of its country. A bare run of 10-11 digits has
-no phone shape, so it counts only next to a context word (``тел``, ``msisdn``...).
+no phone shape, so it counts only next to a context word (``тел``, ``msisdn``...), or, for an
+11-digit Kazakh mobile number, by its place: a field of a delimited record or the whole value of
+a JSON field, unless the nearest word there says it is something else (``заказ``, ``order_id``).
 
 Reference: ITU-T E.164; the national numbering plan of the Republic of Kazakhstan
 (приказ МЦРИАП РК); https://github.com/google/libphonenumber.
@@ -52,6 +54,11 @@ _FIELD_L = (
 )
 _FIELD_R = r"(?=\"?(?:[;,|\t\r]|$))"
 
+# The whole value of a JSON field: after '":' (a space and a quote allowed), up to the closing
+# quote, or to the comma, brace or bracket after a number.
+_JSON_L = r'(?:(?<=":")|(?<=": ")|(?<=":)|(?<=": ))'
+_JSON_R = r'(?="|[ \t]*(?:[,}\]]|$))'
+
 _PF_L = rb"(?:^|[^0-9A-Za-z+])"
 _PF_R = rb"(?:[^0-9A-Za-z]|$)"
 
@@ -74,6 +81,9 @@ class PhoneRecognizer(DerbesRecognizer):
         # 87011234567 as a field of a delimited record (``;87011234567;``): a Kazakh mobile
         # number, which libphonenumber must confirm as mobile (see ``candidates``).
         Pattern("field", rf"{_FIELD_L}(?:\+?7|8)7[0-9]{{9}}{_FIELD_R}", 0.3),
+        # 87011234567 as the whole value of a JSON field ({"x": "87011234567"}, a number
+        # too): a Kazakh mobile number, which libphonenumber must confirm as mobile.
+        Pattern("json", rf"{_JSON_L}[78]7[0-9]{{9}}{_JSON_R}", 0.3),
         # 87011234567, 77011234567, 7011234567: bare digits, phones only next to context.
         Pattern(
             "bare",
@@ -99,12 +109,16 @@ class PhoneRecognizer(DerbesRecognizer):
         + _PF_R,
         rb"(?:^|[^0-9A-Za-z+(])\(7[0-9]{3}\)[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}" + _PF_R,
         rb'(?:[;,|\t]"?(?:\+?7|8)7[0-9]{9}"?(?:[;,|\t\r]|$)|^"?(?:\+?7|8)7[0-9]{9}"?[;,|\t])',
+        rb'": ?"?[78]7[0-9]{9}(?:"|[ \t]*(?:[,}\]]|$))',
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
         "plus7": (0,), "trunk": (1,), "intl": (2,), "bare": (3,), "local": (4, 5),
-        "field": (6,),
+        "field": (6,), "json": (7,),
     }
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
+    # A bare number in a record or a JSON field is a phone by its place, unless the nearest
+    # word (the header's column, the key, the cell before) says it is an order, an account...
+    NEGATIVE_KILLS_PATTERNS = frozenset({"field", "json"})
     CONTEXT = (
         "тел", "телефон", "моб", "сот", "ұялы", "phone", "tel", "msisdn", "mobile", "cell",
         "номер", "нөмір", "contact", "контакт", "байланыс", "whatsapp", "ватсап", "sms", "смс",
@@ -145,7 +159,7 @@ class PhoneRecognizer(DerbesRecognizer):
                 continue
             for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
                 start, end = m.span()
-                if pattern_name == "field":
+                if pattern_name == "field" or pattern_name == "json":
                     if kz_mobile(text[start:end]):
                         out.append((start, end, self.VALIDATED_SCORE, pattern_name))
                 elif phone_is_valid(text[start:end]):
