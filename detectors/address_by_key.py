@@ -14,6 +14,7 @@ import ipaddress
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.keyed import KeyedValueRecognizer
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -44,11 +45,11 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
     """A postal address as the value of an address key in JSON."""
 
     ENTITY = "ADDRESS"
-    KEYS = (
-        "address", "Address", "home_address", "homeAddress", "delivery_address",
-        "deliveryAddress", "postal_address", "postalAddress", "shipping_address",
-        "shippingAddress", "street", "адрес", "мекенжай",
+    COLUMN_NAMES = (
+        "address", "addr", "street", "home_address", "postal_address", "адрес", "улица",
+        "мекенжай", "мекен_жай", "delivery_address", "shipping_address",
     )
+    MASK = staticmethod(values.words_mask)
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "The value of a JSON address key (address, delivery_address...) with letters, "
               "five characters at least.",

@@ -14,6 +14,11 @@ A derbes recognizer is data plus a checksum, as in Presidio's country recognizer
   as Presidio's ``context``, decides: a positive word raises the score, a negative one
   (``request_id`` before a UUID) does not.
 * ``validate_result()``: the checksum. ``True`` makes a match certain, ``False`` kills it.
+* What the entity is beyond its patterns: ``COLUMN_NAMES``, the column names and JSON keys
+  that name it (``derbes.scanner.names`` reads them); ``NORMALIZE``, its values' normal form
+  (what is hashed, so that two spellings of one phone are one value); ``MASK``, the preview a
+  report shows. The last two are picked from :mod:`derbes.detectors.values`. So adding an
+  entity touches ``detectors/`` only: a recognizer file and a line of the registry.
 
 Presidio's own context enhancer reads NLP tokens, which a blank engine does not have and which
 would make the result depend on the NLP model. So context is scored here, and results are
@@ -33,6 +38,8 @@ import re
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
+
+from derbes.detectors import values
 
 # Letters of the Kazakh and Russian alphabets and Latin, for word boundaries of context words.
 _WORD_CHARS = "0-9a-zа-яёәғқңөұүһі"
@@ -82,6 +89,21 @@ class DerbesRecognizer:
     FLAGS: ClassVar[int] = 0
     #: What validates a match, in ``en``, ``ru`` and ``kk``, for ``derbes detectors``.
     VALIDATION: ClassVar[dict[str, str]] = {}
+    #: Column names and JSON keys that name the entity, as whole tokens of a name cut at
+    #: ``_``, ``-``, ``.``, spaces and camelCase, case-folded (``client_iin``, ``телефон``).
+    COLUMN_NAMES: ClassVar[tuple[str, ...]] = ()
+    #: Names holding such a token that mean something else (``email_verified``); a name
+    #: with one of these names no entity.
+    NOT_COLUMN_NAMES: ClassVar[tuple[str, ...]] = ()
+    #: Keys under which a bare name field (``OWNED_NAMES``: ``name``) names this entity:
+    #: ``customer.name`` is a person's, ``item.name`` a product's (``derbes.scanner.names``).
+    NAME_OWNERS: ClassVar[frozenset[str]] = frozenset()
+    OWNED_NAMES: ClassVar[tuple[str, ...]] = ()
+    #: The normal form of a value (hashed: equal values, equal forms). Every recognizer of
+    #: an entity has the same (a test checks).
+    NORMALIZE: ClassVar[Callable[[str], str]] = staticmethod(values.stripped)
+    #: The masked preview of a value in reports: its kind, nothing personal.
+    MASK: ClassVar[Callable[[str], str]] = staticmethod(values.last_two)
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         # The attributes a Presidio recognizer has too, with the same meaning.

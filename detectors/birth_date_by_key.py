@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.keyed import KeyedValueRecognizer
 
 _ISO = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[T ][\d:.+Z-]{0,20})?")
@@ -23,10 +24,11 @@ class BirthDateByKeyRecognizer(KeyedValueRecognizer):
     """A date of birth as the value of a birth-date key in JSON."""
 
     ENTITY = "DATE_OF_BIRTH"
-    KEYS = (
-        "birth_date", "birthDate", "birthdate", "date_of_birth", "dateOfBirth", "dob", "DOB",
-        "birthday", "born", "дата_рождения", "туған_күні",
+    COLUMN_NAMES = (
+        "birth_date", "birthdate", "birthday", "dob", "date_of_birth", "born", "дата_рождения",
+        "др", "туған_күні", "туылған_күні",
     )
+    MASK = staticmethod(values.shape_mask)
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "The value of a JSON birth-date key (birth_date, dob...) that is a real "
               "calendar date after 1900.",

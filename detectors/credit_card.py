@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from stdnum import luhn
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 # (first digits, lowest, highest, allowed lengths), checked on the leading digits.
@@ -77,6 +78,10 @@ class CreditCardRecognizer(DerbesRecognizer):
     """Payment card numbers: scheme prefix and length, and the Luhn check digit."""
 
     ENTITY = "CREDIT_CARD"
+    COLUMN_NAMES = ("card", "card_number", "card_no", "pan", "cc_number", "номер_карты", "карта")
+    NOT_COLUMN_NAMES = ("card_type", "card_brand", "card_bin", "pan_hash")
+    NORMALIZE = staticmethod(values.digits)
+    MASK = staticmethod(values.last_four)
     PATTERNS = (
         Pattern("contiguous", rf"{_L}[2-689][0-9]{{12,18}}{_R}", 0.2),
         # 4-4-4-4, 4-4-4-4-3, 4-4-4-1..4 with one kind of separator.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
@@ -33,6 +34,11 @@ class DeviceIdRecognizer(DerbesRecognizer):
     """Advertising/vendor UUIDs, Android ids and MEIDs next to a device context word."""
 
     ENTITY = "DEVICE_ID"
+    COLUMN_NAMES = (
+        "device_id", "idfa", "gaid", "idfv", "android_id", "advertising_id", "ad_id",
+        "идентификатор_устройства", "құрылғы_идентификаторы",
+    )
+    NORMALIZE = staticmethod(values.compact_lower)
     PATTERNS = (
         Pattern(
             "uuid",

@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
@@ -75,6 +76,13 @@ class EmailRecognizer(DerbesRecognizer):
     """Email addresses whose top-level domain is delegated in the IANA root zone."""
 
     ENTITY = "EMAIL_ADDRESS"
+    COLUMN_NAMES = (
+        "email", "mail", "e_mail", "email_address", "почта", "эл_почта", "пошта",
+        "электрондық_пошта",
+    )
+    NOT_COLUMN_NAMES = ("mail_sent", "email_sent", "is_email", "email_verified")
+    NORMALIZE = staticmethod(values.compact_lower)
+    MASK = staticmethod(values.email_mask)
     PATTERNS = (Pattern("email", _EMAIL, 0.4),)
     # Raw bytes: Cyrillic letters are 0x80-0xff in UTF-8 and in cp1251. A top-level domain
     # may mix scripts (Latin A, Cyrillic І), as the pattern allows.

@@ -24,6 +24,7 @@ from typing import ClassVar
 from stdnum import iban as std_iban
 from stdnum.exceptions import ValidationError
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern, first_match
 
 _L = r"(?<![0-9A-Za-z])"
@@ -35,6 +36,9 @@ class IbanRecognizer(DerbesRecognizer):
     """IBANs (KZ and other countries), compact or in groups of four, mod-97 checked."""
 
     ENTITY = "IBAN_CODE"
+    COLUMN_NAMES = ("iban", "account_iban", "счет", "банковский_счет", "шот")
+    NORMALIZE = staticmethod(values.compact_lower)
+    MASK = staticmethod(values.last_four)
     PATTERNS = (
         Pattern("kz", rf"{_L}KZ[0-9]{{2}}(?: ?[0-9A-Z]{{4}}){{4}}{_R}", 0.4),
         Pattern(

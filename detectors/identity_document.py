@@ -28,6 +28,11 @@ class IdentityDocumentRecognizer(DerbesRecognizer):
     """A Kazakh identity card or passport number beside a word that names the document."""
 
     ENTITY = "IDENTITY_DOCUMENT"
+    COLUMN_NAMES = (
+        "passport", "passport_number", "passport_no", "id_card", "id_card_number", "udl",
+        "document_number", "doc_number", "паспорт", "удостоверение", "удл", "жеке_куәлік",
+        "құжат_нөмірі",
+    )
     PATTERNS = (
         Pattern("id_card", r"(?<![0-9A-Za-z№-])[0-9]{9}(?![0-9A-Za-z-])", 0.4),
         # ``N`` in Latin or Cyrillic (``Н``), as clerks type it.

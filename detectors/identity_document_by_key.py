@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from derbes.detectors.identity_document import IdentityDocumentRecognizer
 from derbes.detectors.keyed import KeyedValueRecognizer
 
 _DOCUMENT = re.compile(r"[A-Za-zА-Яа-яЁё0-9 №-]{6,20}")
@@ -22,11 +23,8 @@ class IdentityDocumentByKeyRecognizer(KeyedValueRecognizer):
     """An identity document number as the value of a document key in JSON."""
 
     ENTITY = "IDENTITY_DOCUMENT"
-    KEYS = (
-        "passport", "passport_number", "passportNumber", "passport_no", "passportNo",
-        "id_card", "idCard", "id_card_number", "idCardNumber", "document_number",
-        "documentNumber", "udl", "удостоверение", "паспорт", "жеке_куәлік",
-    )
+    # One entity, one list of spellings: the document recognizer's.
+    COLUMN_NAMES = IdentityDocumentRecognizer.COLUMN_NAMES
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "The value of a JSON document key (passport, id_card...): 6-20 letters and "
               "digits, five digits at least.",

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from stdnum import imei as std_imei
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 
@@ -24,6 +25,8 @@ class ImeiRecognizer(DerbesRecognizer):
     """IMEI numbers: Luhn-valid 15 digits, grouped or next to a context word."""
 
     ENTITY = "IMEI"
+    COLUMN_NAMES = ("imei",)
+    NORMALIZE = staticmethod(values.digits)
     PATTERNS = (
         Pattern(
             "grouped",

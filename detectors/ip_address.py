@@ -21,6 +21,7 @@ import ipaddress
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _O = r"[0-9]{1,3}"
@@ -39,6 +40,13 @@ class IpAddressRecognizer(DerbesRecognizer):
     """IPv4 and IPv6 addresses that can name a host."""
 
     ENTITY = "IP_ADDRESS"
+    COLUMN_NAMES = (
+        "ip", "ip_address", "ip_addr", "client_ip", "remote_addr", "remote_ip", "x_forwarded_for",
+        "ip_адрес",
+    )
+    NOT_COLUMN_NAMES = ("ip_version", "zip")
+    NORMALIZE = staticmethod(values.compact_lower)
+    MASK = staticmethod(values.network_half_mask)
     PATTERNS = (
         # Not preceded by a letter, digit or dot, nor by "Chrome/": written digit first,
         # with the lookbehinds after it, Python's ``re`` only tries the pattern at digits.

@@ -25,15 +25,17 @@ MAX_LENGTH = 200
 class KeyedValueRecognizer(DerbesRecognizer):
     """Base: the string value of a JSON member named by one of ``KEYS``."""
 
-    #: JSON keys, as written (case matters in JSON; list the spellings in use).
+    #: JSON keys, as written (case matters in JSON): every JSON spelling of the entity's
+    #: ``COLUMN_NAMES`` (:func:`json_keys`), set when the subclass is made.
     KEYS: ClassVar[tuple[str, ...]] = ()
     SCORE: ClassVar[float] = 0.6
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.KEYS:
+        if not cls.COLUMN_NAMES:
             return
-        keys = "|".join(re.escape(k) for k in sorted(cls.KEYS, key=len, reverse=True))
+        cls.KEYS = json_keys(cls.COLUMN_NAMES)
+        keys = "|".join(re.escape(k) for k in sorted(cls.KEYS, key=lambda k: (-len(k), k)))
         body = '(?:[^"\\\\]|\\\\.){1,' + str(MAX_LENGTH) + "}"  # a JSON string body
         # The match spans key and value; the ``value`` group is what is reported.
         cls.PATTERNS = (
@@ -53,6 +55,20 @@ class KeyedValueRecognizer(DerbesRecognizer):
         if not text or text.lower() in ("null", "none", "-", "n/a", "***", "hidden"):
             return False
         return None
+
+
+def json_keys(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    """The JSON keys that spell a column name: as written, camelCase and PascalCase, and
+    in capitals when it is one word (``fio``: ``fio``, ``Fio``, ``FIO``; ``full_name``:
+    ``full_name``, ``fullName``, ``FullName``). Sorted, so the same in every process."""
+    keys = set()
+    for spelling in spellings:
+        words = spelling.split("_")
+        capitalized = [w[:1].upper() + w[1:] for w in words]
+        keys.update((spelling, words[0] + "".join(capitalized[1:]), "".join(capitalized)))
+        if len(words) == 1:
+            keys.add(spelling.upper())
+    return tuple(sorted(keys))
 
 
 def _byte_forms(key: str) -> set[bytes]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import REFERENCE_WORDS, kz_checksum_ok
 
@@ -21,6 +22,10 @@ class KzBinRecognizer(DerbesRecognizer):
     """Kazakh BIN (БИН, БСН): month-shaped 12 digits, entity kind 4-6, the IIN check digit."""
 
     ENTITY = "KZ_BIN"
+    COLUMN_NAMES = ("bin", "бин", "бсн", "company_bin", "bin_number")
+    NOT_COLUMN_NAMES = ("bin_log", "binlog", "binary", "bin_path", "combined")
+    NORMALIZE = staticmethod(values.twelve_digits)
+    MASK = staticmethod(values.twelve_digits_last_two)
     PATTERNS = (
         Pattern(
             "bin",

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
@@ -76,6 +77,9 @@ class KzIinRecognizer(DerbesRecognizer):
     """Kazakh IIN (ИИН, ЖСН): date-shaped 12 digits with the IIN check digit."""
 
     ENTITY = "KZ_IIN"
+    COLUMN_NAMES = ("iin", "иин", "жсн", "client_iin", "iin_number")
+    NORMALIZE = staticmethod(values.twelve_digits)
+    MASK = staticmethod(values.twelve_digits_last_two)
     PATTERNS = (
         Pattern(
             "iin",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
@@ -25,6 +26,10 @@ class MacAddressRecognizer(DerbesRecognizer):
     """MAC addresses in colon, hyphen, Cisco dotted or (with context) bare form."""
 
     ENTITY = "MAC_ADDRESS"
+    COLUMN_NAMES = ("mac", "mac_address", "mac_addr")
+    NOT_COLUMN_NAMES = ("mac_os",)
+    NORMALIZE = staticmethod(values.mac_form)
+    MASK = staticmethod(values.maker_mask)
     PATTERNS = (
         Pattern(
             "separated",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.keyed import KeyedValueRecognizer
 
 _NAME = re.compile(r"[^\W\d_][\w .'\-]{0,99}", re.UNICODE)
@@ -22,12 +23,19 @@ class PersonByKeyRecognizer(KeyedValueRecognizer):
     """A person's name as the value of a name key in JSON."""
 
     ENTITY = "PERSON"
-    KEYS = (
-        "fio", "FIO", "Fio", "full_name", "fullName", "fullname", "FullName", "first_name",
-        "firstName", "last_name", "lastName", "surname", "middle_name", "middleName",
-        "patronymic", "client_name", "clientName", "customer_name", "customerName",
-        "holder_name", "holderName", "фио", "ФИО",
+    COLUMN_NAMES = (
+        "card_holder", "cardholder", "holder_name", "card_holder_name", "fio", "full_name",
+        "fullname", "first_name", "firstname", "last_name", "lastname", "surname", "middle_name",
+        "patronymic", "фио", "имя", "фамилия", "отчество", "аты", "тегі", "аты_жөні",
+        "әкесінің_аты", "client_name", "customer_name",
     )
+    MASK = staticmethod(values.person_mask)
+    NAME_OWNERS = frozenset((
+        "customer", "client", "recipient", "sender", "payer", "holder", "cardholder",
+        "employee", "contact", "passenger", "patient", "courier", "buyer", "клиент",
+        "получатель", "отправитель", "плательщик", "сотрудник", "тұтынушы", "алушы", "жіберуші",
+    ))
+    OWNED_NAMES = ("name", "full_name_ru", "имя", "аты")
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "The value of a JSON name key (fio, full_name, last_name...) that reads as a "
               "name: letters, spaces and hyphens, no digits.",

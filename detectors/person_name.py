@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
 
 _UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -108,6 +109,7 @@ class PersonNameRecognizer(DerbesRecognizer):
     """A person's full name in Cyrillic, recognised by a name dictionary and name endings."""
 
     ENTITY = "PERSON"
+    MASK = staticmethod(values.person_mask)
     PATTERNS = (
         Pattern("fio", f"{_BEFORE}{_TOKEN} {_TOKEN} {_TOKEN}{_AFTER}", 0.7),
         Pattern("name", f"{_BEFORE}{_TOKEN} {_TOKEN}{_AFTER}", 0.55),

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import phonenumbers
 
+from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern, first_match, string_memo
 
 _L = r"(?<![0-9A-Za-z+])"
@@ -68,6 +69,12 @@ class PhoneRecognizer(DerbesRecognizer):
     """Phone numbers (Kazakh and international), checked against libphonenumber's metadata."""
 
     ENTITY = "PHONE_NUMBER"
+    COLUMN_NAMES = (
+        "phone", "phones", "phone_number", "tel", "telephone", "mobile", "msisdn", "cellphone",
+        "телефон", "тел", "моб", "мобильный", "ұялы", "телефон_нөмірі",
+    )
+    NOT_COLUMN_NAMES = ("shipping_tel_ext", "phone_verified", "has_phone")
+    NORMALIZE = staticmethod(values.phone_digits)
     PATTERNS = (
         # +7 701 123 45 67, +7 (7172) 55-12-34, +77011234567
         Pattern("plus7", rf"{_L}\+7{_S}{_NATIONAL}{_R}", 0.4),

@@ -47,6 +47,24 @@ RECOGNIZER_CLASSES: tuple[type[DerbesRecognizer], ...] = (
 )
 
 
+#: When a column name holds the spellings of several entities (``client_iin_phone``), the
+#: first of this order names it: a card holder's name and an identity card before a card
+#: (``card_holder``, ``id_card``). Entities not listed follow, in the registry's order.
+COLUMN_NAME_ORDER: tuple[str, ...] = (
+    "KZ_IIN", "KZ_BIN", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS", "MAC_ADDRESS", "IMEI",
+    "DEVICE_ID", "PERSON", "IDENTITY_DOCUMENT", "CREDIT_CARD", "IBAN_CODE", "DATE_OF_BIRTH",
+    "ADDRESS",
+)
+
+
+def entity_classes() -> dict[str, tuple[type[DerbesRecognizer], ...]]:
+    """Each entity's recognizer classes, entities in :data:`COLUMN_NAME_ORDER`."""
+    out: dict[str, list[type[DerbesRecognizer]]] = {e: [] for e in COLUMN_NAME_ORDER}
+    for cls in RECOGNIZER_CLASSES:
+        out.setdefault(cls.ENTITY, []).append(cls)
+    return {entity: tuple(classes) for entity, classes in out.items() if classes}
+
+
 def all_recognizers(language: str = "en") -> list[DerbesRecognizer]:
     """One instance of every derbes recognizer for ``language``."""
     return [cls(supported_language=language) for cls in RECOGNIZER_CLASSES]

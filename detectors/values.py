@@ -1,0 +1,121 @@
+"""How values of an entity compare and how they show: normal forms and masked previews.
+
+Each recognizer names its entity's pair (:attr:`DerbesRecognizer.normalize` and
+:attr:`DerbesRecognizer.mask`) from the plain functions here, next to its patterns and
+context. ``derbes.scanner.redact`` hashes the normal form (``+7 701 123-45-67`` and
+``87011234567`` are one phone) and reports the mask, never the value. The functions run for
+every value a scan counts, so they live in one compiled module (``scanner/compiled.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- normal forms: what is hashed ------------------------------------------------------------
+
+
+def stripped(value: str) -> str:
+    """The value without surrounding spaces: names, addresses, dates, unknown entities."""
+    return value.strip()
+
+
+def digits(value: str) -> str:
+    """The digits only: ``8 (701) 123-45-67`` -> ``87011234567``."""
+    return value if value.isdigit() else "".join(c for c in value if c.isdigit())
+
+
+def twelve_digits(value: str) -> str:
+    """The digits, padded to 12: an IIN or BIN read from an integer column lost its zeros."""
+    return digits(value).zfill(12)
+
+
+def phone_digits(value: str) -> str:
+    """The digits, the Kazakh trunk prefix 8 read as the country code 7 (``87011234567``
+    and ``+7 701 123 45 67`` are one number)."""
+    found = digits(value)
+    if len(found) == 11 and found[0] == "8":
+        return "7" + found[1:]
+    return found
+
+
+def compact_lower(value: str) -> str:
+    """No spaces, lower case: emails, IP addresses, device ids, IBANs."""
+    return "".join(value.split()).lower()
+
+
+def mac_form(value: str) -> str:
+    """No spaces, lower case, ``:`` between bytes: ``3C-5A-B4`` -> ``3c:5a:b4``."""
+    return "".join(value.split()).lower().replace("-", ":")
+
+
+# -- masks: what a report shows ---------------------------------------------------------------
+
+
+def last_two(value: str) -> str:
+    """Every letter and digit hidden but the last two (the default)."""
+    return last_digits(value, 2)
+
+
+def last_four(value: str) -> str:
+    """Every letter and digit hidden but the last four: a card's or account's, as receipts
+    print them."""
+    return last_digits(value, 4)
+
+
+def twelve_digits_last_two(value: str) -> str:
+    """An IIN or BIN, padded back to 12 digits, with none of its date or sex digits shown."""
+    if value.isdigit() and len(value) < 12:
+        value = value.zfill(12)
+    return last_digits(value, 2)
+
+
+def email_mask(value: str) -> str:
+    """One letter of the mailbox and the domain: ``a***@mail.kz``."""
+    if "@" not in value:
+        return last_digits(value, 2)
+    local, _, domain = value.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def person_mask(value: str) -> str:
+    """One initial: a name's letters are the name."""
+    words = value.split()
+    return " ".join([words[0][:1] + "***", *("***" for _ in words[1:])]) if words else "***"
+
+
+def shape_mask(value: str) -> str:
+    """The separators only (a birth date): a decade is an age."""
+    return "".join("*" if c.isalnum() else c for c in value)
+
+
+_ALNUM_RUN = re.compile(r"\w+")
+
+
+def words_mask(value: str) -> str:
+    """Each run of letters and digits as ``***`` (an address): a town's letters are a place."""
+    return _ALNUM_RUN.sub("***", value)
+
+
+def network_half_mask(value: str) -> str:
+    """An IP address's first half, which names a provider, not a person: ``10.2.*.*``."""
+    if ":" in value:
+        head = value.split(":")
+        return ":".join([*head[:2], "*", "*"])
+    parts = value.split(".")
+    return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else last_digits(value, 2)
+
+
+def maker_mask(value: str) -> str:
+    """A MAC address's first three bytes (the maker, OUI), not the device's."""
+    if len(value) < 8:
+        return last_digits(value, 2)
+    return value[:8] + "".join("*" if c.isalnum() else c for c in value[8:])
+
+
+def last_digits(value: str, keep: int) -> str:
+    """Every letter and digit hidden but the last ``keep``; separators stay for the shape."""
+    positions = [i for i, c in enumerate(value) if c.isalnum()]
+    if len(positions) <= keep * 2:
+        keep = 0  # too short to show anything of it
+    shown = set(positions[len(positions) - keep:]) if keep else set()
+    return "".join(c if i in shown or not c.isalnum() else "*" for i, c in enumerate(value))

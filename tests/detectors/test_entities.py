@@ -1,0 +1,93 @@
+"""What defines an entity lives with its recognizer, and every place that uses it agrees.
+
+Column names, JSON keys, the normal form and the mask are class constants of the recognizers
+(``COLUMN_NAMES``, ``NORMALIZE``, ``MASK``); ``derbes.scanner.names`` and
+``derbes.scanner.redact`` read them from the registry.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derbes.detectors import values
+from derbes.detectors.address_by_key import AddressByKeyRecognizer
+from derbes.detectors.keyed import KeyedValueRecognizer, json_keys
+from derbes.detectors.person_by_key import PersonByKeyRecognizer
+from derbes.detectors.registry import COLUMN_NAME_ORDER, RECOGNIZER_CLASSES, entity_classes
+from derbes.scanner.names import entity_for_name
+from derbes.scanner.redact import mask, normalize
+
+ENTITIES = entity_classes()
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_recognizers_of_one_entity_agree(entity):
+    classes = ENTITIES[entity]
+    assert len({cls.NORMALIZE for cls in classes}) == 1, classes
+    assert len({cls.MASK for cls in classes}) == 1, classes
+    assert any(cls.COLUMN_NAMES for cls in classes), f"{entity}: no column names"
+
+
+def test_every_entity_has_a_place_in_the_column_name_order():
+    assert set(COLUMN_NAME_ORDER) == {cls.ENTITY for cls in RECOGNIZER_CLASSES}
+    assert list(ENTITIES) == list(COLUMN_NAME_ORDER)
+
+
+@pytest.mark.parametrize("cls", [c for c in RECOGNIZER_CLASSES if c.COLUMN_NAMES],
+                         ids=lambda c: c.__name__)
+def test_every_column_name_names_its_entity(cls):
+    """A spelling another entity's spelling or exclusion would shadow is a mistake."""
+    for spelling in cls.COLUMN_NAMES:
+        assert entity_for_name(spelling) == cls.ENTITY, spelling
+
+
+@pytest.mark.parametrize("cls", [c for c in RECOGNIZER_CLASSES
+                                 if issubclass(c, KeyedValueRecognizer)],
+                         ids=lambda c: c.__name__)
+def test_json_keys_are_the_column_names_spelt_as_json(cls):
+    assert set(cls.KEYS) == set(json_keys(cls.COLUMN_NAMES))
+    assert set(cls.COLUMN_NAMES) <= set(cls.KEYS)
+
+
+def test_json_keys_spellings():
+    assert json_keys(("fio", "full_name")) == (
+        "FIO", "Fio", "FullName", "fio", "fullName", "full_name")
+    assert {"fio", "FIO", "Fio", "fullName", "FullName", "фио", "ФИО"} <= set(
+        PersonByKeyRecognizer.KEYS)
+    assert {"shippingAddress", "deliveryAddress", "адрес"} <= set(AddressByKeyRecognizer.KEYS)
+
+
+@pytest.mark.parametrize(("name", "entity"), [
+    ("client_iin", "KZ_IIN"),
+    ("card_holder", "PERSON"),  # a card holder's name is a name
+    ("id_card", "IDENTITY_DOCUMENT"),  # an identity card is no payment card
+    ("card_number", "CREDIT_CARD"),
+    ("passport_fio", "PERSON"),  # a person's spelling comes before a document's
+    ("payload.customer.name", "PERSON"),  # a bare name under a person's key
+    ("item.name", None),
+    ("email_verified", None),  # a token, but a flag
+    ("phone_iin", "KZ_IIN"),
+])
+def test_column_name_precedence(name, entity):
+    assert entity_for_name(name) == entity
+
+
+@pytest.mark.parametrize(("entity", "value", "normal", "masked"), [
+    ("KZ_IIN", "61211600012", "061211600012", "**********12"),
+    ("PHONE_NUMBER", "8 (701) 123-45-67", "77011234567", "* (***) ***-**-67"),
+    ("EMAIL_ADDRESS", " Aigerim@Mail.KZ ", "aigerim@mail.kz", " ***@Mail.KZ "),
+    ("MAC_ADDRESS", "3C-5A-B4-1F-22-9E", "3c:5a:b4:1f:22:9e", "3C-5A-B4-**-**-**"),
+    ("CREDIT_CARD", "4111 1111 1111 1111", "4111111111111111", "**** **** **** 1111"),
+    ("PERSON", "Нурланова Айгерим", "Нурланова Айгерим", "Н*** ***"),
+    ("LOYALTY_CARD", " X-123456 ", "X-123456", " *-****56 "),  # a user's entity: defaults
+])
+def test_normal_forms_and_masks_come_from_the_entity(entity, value, normal, masked):
+    assert normalize(entity, value) == normal
+    assert mask(entity, value) == masked
+    if entity in ENTITIES:
+        assert ENTITIES[entity][0].NORMALIZE(value) == normal
+
+
+def test_defaults_are_the_plain_ones():
+    assert PersonByKeyRecognizer.NORMALIZE is values.stripped
+    assert KeyedValueRecognizer.MASK is values.last_two
