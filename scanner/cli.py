@@ -237,7 +237,8 @@ def scan(
         derbes scan postgresql://scanner@db/app ./logs --policy policy.yaml \\
             --baseline derbes-baseline.json --location db=KZ --out derbes-out
     """
-    from derbes.scanner.run import RunSpec, run_scan
+    from derbes.scanner.run import RunSpec
+    from derbes.scanner.terminal import scan_and_print
 
     spec = RunSpec(
         sources=list(sources or []),
@@ -283,7 +284,7 @@ def scan(
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        code = run_scan(spec, stop=stop)
+        code = scan_and_print(spec, stop=stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -345,7 +346,8 @@ def demo(
     """
     from derbes.scanner.compiled import COMPILED, compiled_modules, pure_python
     from derbes.scanner.demo import make_demo
-    from derbes.scanner.run import RunSpec, run_scan
+    from derbes.scanner.run import RunSpec
+    from derbes.scanner.terminal import scan_and_print
 
     data = make_demo(out / "data", clients=rows)
     typer.echo(f"demo data in {out / 'data'}: {data.database.name}, {len(data.logs)} log files")
@@ -367,7 +369,7 @@ def demo(
         lang=lang,
         seed=42,
     )
-    code = run_scan(spec)
+    code = scan_and_print(spec)
     typer.echo(f"open {out / 'report' / 'report.html'} in a browser; exit code {code} "
                "(the demo violates its policy on purpose)")
 

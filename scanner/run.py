@@ -1,13 +1,14 @@
 """One scan run, end to end: options -> sources -> scan -> policy -> baseline -> reports.
 
-The CLI's ``scan`` and ``demo`` commands are thin wrappers over :func:`run_scan`; tests call it
-directly. Configuration and policy are loaded and checked before any source is touched.
+The CLI's ``scan`` and ``demo`` commands are thin wrappers over :func:`run_scan` (through
+:mod:`derbes.scanner.terminal`, which prints); tests call it directly. Configuration and policy
+are loaded and checked before any source is touched. Nothing here prints: the run returns a
+:class:`RunOutcome` and raises :mod:`derbes.scanner.errors`.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine import Progress, ScanOptions, scan
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.model import ScanResult
 
@@ -24,8 +25,6 @@ DEFAULT_OUT = "derbes-out"
 #: The sampling seed unless ``--seed`` says otherwise: the same data gives the same sample,
 #: so that CI runs compare. ``None`` (``--seed random``) draws a new sample each run.
 DEFAULT_SEED = 94
-#: Seconds between two progress lines when standard error is not a terminal (CI logs).
-PROGRESS_EVERY = 5.0
 
 
 @dataclass
@@ -89,6 +88,19 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class RunOutcome:
+    """What a run gives back: the scan as reported, the exit code, and where the reports are."""
+
+    result: ScanResult
+    #: The documented exit code (:class:`derbes.reports.ci.ExitCode`).
+    code: int
+    #: The folder the reports were written to.
+    out: Path
+    #: Findings the baseline accepted (listed in the reports, failing nothing).
+    accepted: int = 0
+
+
+@dataclass(frozen=True)
 class _SourceSpec:
     """One source to open, from the command line or the config file."""
 
@@ -98,11 +110,21 @@ class _SourceSpec:
     options: dict = field(default_factory=dict)
 
 
-def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
-    """Run a scan and write its reports; return the documented exit code.
+def run_scan(
+    spec: RunSpec,
+    stop: threading.Event | None = None,
+    *,
+    progress: Progress | None = None,
+    detector: Any = None,
+) -> RunOutcome:
+    """Run a scan and write its reports; return the result and the documented exit code.
 
     Everything the user gave is checked before any source is opened: the configuration, the
     policy, the baseline, the flag names, and that the output folder can be written.
+    ``progress`` is called as the engine's :data:`~derbes.scanner.engine.Progress`;
+    ``detector`` replaces the one built from ``spec`` (its categories and recognizers).
+    Raises :class:`~derbes.scanner.errors.ConfigError` (and the other errors of
+    :mod:`derbes.scanner.errors`) for what the user gave wrong.
     """
     from derbes.reports import FORMATS, LANGS, write_reports
     from derbes.reports._io import commit_output_dir, discard_output_dir, prepare_output_dir
@@ -110,7 +132,7 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
 
     spec, source_specs = _merge_config(spec)
     # First: custom recognizers may add categories that the policy declares.
-    detector = _detector(spec)
+    detector = detector if detector is not None else _detector(spec)
     policy = None
     if spec.policy is not None:
         from derbes.scanner.policy import load_policy
@@ -139,8 +161,9 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
                               "they were made with (a random key per scan matches nothing)")
     staging = prepare_output_dir(spec.out)
     try:
-        code = _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging,
-                               stop, write_reports, exit_code)
+        result, code, accepted = _scan_and_write(
+            spec, source_specs, where, policy, baseline, detector, staging, stop, progress,
+            write_reports, exit_code)
     except BaseException:
         discard_output_dir(staging)
         raise
@@ -150,11 +173,11 @@ def run_scan(spec: RunSpec, stop: threading.Event | None = None) -> int:
         # A finished scan is never thrown away: say where it is.
         raise ConfigError(f"--out {spec.out}: could not put the finished scan in place "
                           f"({e.strerror or e}); its reports are in {staging}") from e
-    return code
+    return RunOutcome(result, code, spec.out, accepted)
 
 
 def _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging, stop,
-                    write_reports, exit_code) -> int:
+                    progress, write_reports, exit_code) -> tuple[ScanResult, int, int]:
     from derbes.scanner.allowlist import allowed_values
 
     if spec.scan_databases:
@@ -173,12 +196,9 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         allowed_values=allowed_values(spec.allow),
         **{k: v for k, v in given.items() if v is not None},
     )
-    progress = None if spec.quiet else _progress_printer(sys.stderr)
     with _executor(spec) as executor:
         result = scan(opened, options, detector=detector, progress=progress, stop=stop,
                       executor=executor)
-    if progress is not None:
-        progress.finish()
     if spec.scan_databases:
         result = _note_databases_scanned(result)
     if spec.categories:
@@ -203,11 +223,7 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         hits=spec.hits,
         fail_on=spec.fail_on,
     )
-    code = exit_code(result, spec.fail_on)
-    _print_problems(result)
-    if not spec.quiet:
-        _print_summary(result, spec, accepted, code)
-    return code
+    return result, exit_code(result, spec.fail_on), accepted
 
 
 def _merge_config(spec: RunSpec) -> tuple[RunSpec, list[_SourceSpec]]:
@@ -418,105 +434,3 @@ def _apply_policy(
             src.name, src.kind, src.host, explicit
         )
     return apply_policy(result, policy, locations)
-
-
-class _Progress:
-    """Progress on standard error: a bar on a terminal; elsewhere (CI logs) a plain line every
-    :data:`PROGRESS_EVERY` seconds with units (tables, files, byte ranges of large files) done
-    of planned, and megabytes read.
-
-    Called as the engine's ``Progress``: ``(source, container, done, total, bytes_read=0)``,
-    once per container finished, from any executor that can count them.
-    """
-
-    def __init__(self, stream, every: float = PROGRESS_EVERY, clock=None) -> None:
-        import time
-
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = every
-        self.clock = clock or time.monotonic
-        self.last = self.clock()
-        self.bytes = 0
-        self.shown = False
-
-    def __call__(self, source: str, container: str, done: int, total: int,
-                 bytes_read: int = 0) -> None:
-        self.bytes += bytes_read
-        if self.tty:
-            width = 30
-            filled = int(width * done / max(total, 1))
-            bar = "█" * filled + "·" * (width - filled)
-            label = container if len(container) <= 40 else "…" + container[-39:]
-            self.stream.write(f"\r{bar} {done}/{total} {label:<40}")
-            self.stream.flush()
-            self.shown = True
-            return
-        now = self.clock()
-        if now - self.last >= self.every or done == total:
-            self.last = now
-            self.stream.write(f"derbes: progress {_short_name(source)}: {done} of {total} "
-                              f"units, {self.bytes / 1e6:.1f} MB read\n")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.tty and self.shown:
-            self.stream.write("\n")
-
-
-def _progress_printer(stream) -> _Progress:
-    return _Progress(stream)
-
-
-def _short_name(name: str) -> str:
-    from derbes.scanner.urls import mask_urls
-
-    return mask_urls(name)
-
-
-def _print_problems(result: ScanResult) -> None:
-    """Errors and warnings of every source, on standard error, each naming its source."""
-    for s in result.sources:
-        for e in s.errors:
-            print(f"derbes: {s.name}: {e}", file=sys.stderr)
-        for w in s.warnings:
-            print(f"derbes: {s.name}: warning: {w}", file=sys.stderr)
-        for path, reason in s.skipped:
-            print(f"derbes: {s.name}: skipped {path}: {reason}", file=sys.stderr)
-
-
-def _print_summary(result: ScanResult, spec: RunSpec, accepted: int, code: int) -> None:
-    import shutil
-
-    from rich.console import Console
-    from rich.table import Table
-
-    width = max(shutil.get_terminal_size((120, 24)).columns, 110)
-    console = Console(highlight=False, width=width)
-    for s in result.sources:
-        rows = [f for f in result.findings if f.source == s.name]
-        status = s.status + (f", {s.location}" if s.location else "")
-        table = Table("where", "category", "hits", "rows", "match", "flags",
-                      title=f"{s.name} ({status})", title_justify="left")
-        for f in rows:
-            where = _short(f.container) + (f" → {f.field}" if f.field else "")
-            review = [] if f.status == "open" else [f"({f.status})"]
-            table.add_row(where, f.category, str(f.hits), f"{f.rows_with_hits}/{f.rows_scanned}",
-                          f.match_type, " ".join([*f.flags, *review]))
-        if rows:
-            console.print(table)
-        skipped = f", {len(s.skipped)} files skipped" if s.skipped else ""
-        console.print(f"{s.name}: {s.status}, {s.containers} containers, "
-                      f"{s.rows_scanned} rows, {s.seconds:.1f} s{skipped}", markup=False)
-    if accepted:
-        console.print(f"{accepted} findings accepted by the baseline (listed in the reports, "
-                      "failing nothing)")
-    console.print(f"reports in {spec.out} (exit code {code})")
-
-
-def _short(container: str) -> str:
-    """A file's name relative to the working directory when it is below it."""
-    try:
-        return str(Path(container).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return container

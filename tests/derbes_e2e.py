@@ -122,9 +122,10 @@ def read_output(out: Path, code: int, stdout: str = "", stderr: str = "") -> Run
 def shared_detector() -> Any:
     """One compiled detector for every in-process scan: compiling it takes most of a small
     scan's time."""
-    from derbes.scanner.run import RunSpec, _detector
+    from derbes.detectors import all_recognizers
+    from derbes.scanner.engine.detect import Detector
 
-    return _detector(RunSpec())
+    return Detector(all_recognizers("en"))
 
 
 ScanFn = Callable[..., Run]
@@ -132,18 +133,13 @@ ScanFn = Callable[..., Run]
 
 @pytest.fixture
 def derbes_scan(
-    shared_detector: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
-    tmp_path: Path,
+    shared_detector: Any, capsys: pytest.CaptureFixture, tmp_path: Path,
 ) -> Iterator[ScanFn]:
     """``derbes_scan(sources, **RunSpec fields)``: run_scan in this process, quiet (errors
     printed as the CLI prints them), Parquet and JSON reports; returns a :class:`Run`."""
     from derbes.scanner import run as run_module
+    from derbes.scanner.terminal import print_problems
 
-    real = run_module._detector
-    monkeypatch.setattr(
-        run_module, "_detector",
-        lambda spec: shared_detector if spec.recognizers is None else real(spec),
-    )
     counter = iter(range(1_000_000))
 
     def scan(sources: Sequence[str | Path], **options: Any) -> Run:
@@ -155,7 +151,11 @@ def derbes_scan(
             options["include"] = [*options["include"], "control.log"]
         spec = run_module.RunSpec(sources=[str(s) for s in sources], out=Path(out), **options)
         capsys.readouterr()
-        code = run_module.run_scan(spec)
+        # The CLI's run: errors printed as it prints them, after the run.
+        shared = shared_detector if spec.recognizers is None else None
+        outcome = run_module.run_scan(spec, detector=shared)
+        print_problems(outcome.result)
+        code = outcome.code
         captured = capsys.readouterr()
         return read_output(Path(out), code, captured.out, captured.err)
 

@@ -96,6 +96,38 @@ def test_the_engine_knows_sources_by_their_protocol_only():
     assert reaching == []
 
 
+#: The command line: the only modules that write to the terminal.
+CLI = ("derbes.scanner.cli", "derbes.scanner.terminal")
+
+
+def test_the_library_does_not_print():
+    # The library returns results and raises derbes.scanner.errors; the CLI prints.
+    printing = []
+    for module, path in sorted(_modules().items()):
+        if module in CLI:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = ""
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                text = "print(" if node.func.id == "print" else ""
+            elif isinstance(node, ast.Attribute) and ast.unparse(node) in (
+                    "sys.stdout", "sys.stderr"):
+                text = ast.unparse(node)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""])
+                text = next((n for n in names if n.split(".")[0] in ("rich", "typer")), "")
+            if text:
+                printing.append(f"{module}:{node.lineno} {text}")
+    assert printing == []
+
+
+def test_only_the_cli_imports_the_terminal():
+    users = [m for m, targets in _graph().items()
+             if "derbes.scanner.terminal" in targets and m not in CLI]
+    assert users == []
+
+
 def test_no_import_cycle():
     graph = _graph()
     cycles = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import (
     Batch,
     Column,
@@ -85,15 +85,16 @@ def open_source(spec: str, **options: Any) -> Source:
     >>> open_source("/var/log/app", include=["*.log*"], sample_rows=500)  # doctest: +SKIP
     <LogSource ...>
 
-    Raises ``TypeError`` for an option no source knows, and ``SourceError`` for a path that
-    does not exist or a URL whose scheme is no database derbes scans.
+    Raises ``ConfigError`` for an option no source knows (or a value it refuses), and
+    ``SourceError`` for a path that does not exist or a URL whose scheme is no database
+    derbes scans.
     """
     from derbes.scanner.sources.tabular import TabularSource, is_tabular
 
     known = _SQL_OPTIONS | _keywords(LogSource) | _keywords(TabularSource)
     unknown = sorted(set(options) - known)
     if unknown:
-        raise TypeError(f"open_source() got unknown options: {', '.join(unknown)}")
+        raise ConfigError(f"open_source() got unknown options: {', '.join(unknown)}")
     if is_remote(spec):  # s3://, gs://...: files on shared storage
         found, _ = find_remote(spec, options.get("include", ()), options.get("exclude", ()))
         cls: type = TabularSource if all(is_tabular(u) for u, _ in found) else LogSource

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime
 from derbes.scanner.sources.encoding import detect_encoding
@@ -83,7 +83,7 @@ class TabularSource:
         seed: int | None = None,
     ) -> None:
         if sample_rows < 0:
-            raise ValueError("sample_rows must be 0 (all rows) or positive")
+            raise ConfigError("sample_rows must be 0 (all rows) or positive")
         self.spec = spec
         self.name = name or display_url(spec)
         self.include = tuple(include)

@@ -13,6 +13,7 @@ import pytest
 from derbes_e2e import IINS, derbes_scan, shared_detector, write_control  # noqa: F401
 
 from derbes.scanner import run as run_module
+from derbes.scanner import terminal
 from derbes.scanner.cli import main
 
 
@@ -451,7 +452,7 @@ class _Pipe:
 def test_progress_off_a_terminal_is_a_plain_line_every_few_seconds():
     now = [0.0]
     pipe = _Pipe()
-    progress = run_module._Progress(pipe, every=5.0, clock=lambda: now[0])
+    progress = terminal.Progress(pipe, every=5.0, clock=lambda: now[0])
     for done in range(1, 11):  # ten files of 2 MB, one a second
         now[0] += 1.0
         progress("logs", f"{done}.log", done, 10, 2_000_000)
@@ -463,7 +464,7 @@ def test_progress_off_a_terminal_is_a_plain_line_every_few_seconds():
 
 
 def test_scan_prints_progress_lines_to_a_pipe(derbes, tmp_path, monkeypatch):
-    monkeypatch.setattr(run_module, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(terminal, "PROGRESS_EVERY", 0.0)
     folder = tmp_path / "logs"
     folder.mkdir()
     for i in range(3):
@@ -640,3 +641,13 @@ def test_a_scan_that_cannot_be_swapped_in_is_kept(derbes, tmp_path, monkeypatch)
     assert code == 2 and "its reports are in" in err
     kept = Path(err.rsplit("its reports are in ", 1)[1].strip())
     assert (kept / "summary.json").exists() and (kept / "findings.parquet").exists()
+
+
+def test_an_option_a_source_refuses_is_a_usage_error_not_a_bug(derbes, tmp_path):
+    # The source raises the library's ConfigError; the CLI turns it into exit code 2.
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, err = derbes("scan", table, "--sample-rows", "-1", "--out", tmp_path / "o", "-q")
+    assert code == 2
+    assert "sample_rows must be 0 (all rows) or positive" in err
+    assert "internal error" not in err

@@ -86,7 +86,7 @@ def test_scan_help_lists_defaults_valid_values_and_flag_pairs():
 
 
 def test_min_rows_and_min_share_reach_the_engine(tmp_path, monkeypatch):
-    from derbes.scanner import run as run_module
+    from derbes.scanner import terminal
 
     seen = {}
 
@@ -94,7 +94,7 @@ def test_min_rows_and_min_share_reach_the_engine(tmp_path, monkeypatch):
         seen.update(min_rows=spec.min_rows, min_share=spec.min_share)
         return 0
 
-    monkeypatch.setattr(run_module, "run_scan", fake_run)
+    monkeypatch.setattr(terminal, "scan_and_print", fake_run)
     result = runner.invoke(app, ["scan", "x.log", "--min-rows", "5", "--min-share", "0.2"])
     assert result.exit_code == 0, result.output
     assert seen == {"min_rows": 5, "min_share": 0.2}

@@ -158,8 +158,8 @@ def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path,
     monkeypatch.setenv("DERBES_HASH_KEY", KEY)
     # Every unit with hits writes them as a Parquet part: the gathering path is exercised.
     monkeypatch.setattr(dask_cluster, "INLINE_HITS", 0)
-    local = run_scan(_spec(corpus, tmp_path / "local"))
-    remote = run_scan(_spec(corpus, tmp_path / "dask", dask=client.scheduler.address))
+    local = run_scan(_spec(corpus, tmp_path / "local")).code
+    remote = run_scan(_spec(corpus, tmp_path / "dask", dask=client.scheduler.address)).code
     assert remote == local
     findings = _rows(tmp_path / "local" / "findings.parquet")
     assert {f["source_kind"] for f in findings} == {"log", "file", "database"}

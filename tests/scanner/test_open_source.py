@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import LogSource, Source, TabularSource, open_source
 
 
@@ -107,7 +107,7 @@ def test_filters_decide_what_the_files_are(files: Path) -> None:
 
 
 def test_unknown_option_is_an_error(files: Path) -> None:
-    with pytest.raises(TypeError, match="sample_row"):
+    with pytest.raises(ConfigError, match="sample_row"):
         open_source(str(files / "logs"), sample_row=5)
 
 

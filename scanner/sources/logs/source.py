@@ -37,7 +37,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
 from derbes.scanner.sources.discovery import (
     SQLITE_HEADER,
@@ -88,9 +88,9 @@ class LogSource:
         batch_bytes: int = 4 << 20,
     ) -> None:
         if max_line_bytes < 2 * CUT_WINDOW:
-            raise ValueError(f"max_line_bytes must be at least {2 * CUT_WINDOW}")
+            raise ConfigError(f"max_line_bytes must be at least {2 * CUT_WINDOW}")
         if batch_bytes < 1:
-            raise ValueError("batch_bytes must be positive")
+            raise ConfigError("batch_bytes must be positive")
         self.spec = spec
         self.name = name or (STDIN if spec == "-" else display_url(spec))
         self.include = tuple(include)
