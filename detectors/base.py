@@ -115,6 +115,14 @@ class DerbesRecognizer:
         self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score)
                           for p in self.patterns]
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
+        # invalidate_result() says nothing unless a subclass overrides it: without one, the
+        # call per match is skipped.
+        self._invalidates = (
+            type(self).invalidate_result is not DerbesRecognizer.invalidate_result)
+        # Whether every context word holds a letter: then a window without one (ASCII
+        # punctuation, digits, spaces) holds no context word, and no regex needs to run.
+        words = [*self.CONTEXT, *self.NEGATIVE_CONTEXT]
+        self._words_have_letters = all(any(c.isalpha() for c in w) for w in words)
         self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
 
     # -- the lean path, shared by Presidio's hooks (detectors/presidio.py) and the fast path ----
@@ -134,14 +142,15 @@ class DerbesRecognizer:
         for pattern_name, rx, score in self._compiled:
             if patterns is not None and pattern_name not in patterns:
                 continue
+            # A pattern may match more than it reports: a ``value`` group is the span.
+            has_value = "value" in rx.groupindex
             for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
-                # A pattern may match more than it reports: a ``value`` group is the span.
-                start, end = m.span("value") if "value" in rx.groupindex else m.span()
+                start, end = m.span("value") if has_value else m.span()
                 if start == end:
                     continue
                 value = text[start:end]
                 valid = self.validate_result(value)
-                if valid is False or self.invalidate_result(value):
+                if valid is False or (self._invalidates and self.invalidate_result(value)):
                     continue
                 out.append((start, end, self.VALIDATED_SCORE if valid else score, pattern_name))
         return out
@@ -177,7 +186,11 @@ class DerbesRecognizer:
             return None
         lo = max(0, start - self.CONTEXT_WINDOW)
         lo = text.rfind("\n", lo, start) + 1 or lo
-        verdict = _nearest_verdict(self._context_rx, text[lo:start])
+        window = text[lo:start]
+        if self._words_have_letters and window.isascii() and window.lower() == window.upper():
+            verdict = None  # no letter before the match: no word either
+        else:
+            verdict = _nearest_verdict(self._context_rx, window)
         if verdict is not None:
             return verdict
         if not field_context:

@@ -156,7 +156,14 @@ def _labelled_version(text: str, start: int) -> bool:
     """Whether a version label with up to three words after it ends right at ``start``."""
     lo = max(0, start - 64)
     lo = text.rfind("\n", lo, start) + 1 or lo
-    return start > lo and _VERSION_LABEL.search(text, lo, start) is not None
+    if start <= lo:
+        return False
+    # The label's words end in spaces, ':' or '=' right before the number: without one
+    # there, the search cannot match (an address in quotes, after a '/' or a '[').
+    before = text[start - 1]
+    if before not in ":=" and not before.isspace():
+        return False
+    return _VERSION_LABEL.search(text, lo, start) is not None
 
 
 @string_memo(1 << 16)  # the same client addresses fill a log
