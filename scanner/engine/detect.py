@@ -197,16 +197,16 @@ class Detector:
             return
         pending = sorted(special)
         k = 0
-        for index, line, found in self._scan_plain_lines(data, plain):
+        # Special lines are read piece by piece below, not as they stand: skipped here.
+        for index, line, found in self._scan_plain_lines(data, plain, special):
             while k < len(pending) and pending[k] < index:
                 yield from self._scan_special(pending[k], *special[pending[k]], shapes)
                 k += 1
-            if index not in special:
-                yield index, line, found
+            yield index, line, found
         for index in pending[k:]:
             yield from self._scan_special(index, *special[index], shapes)
         if shapes is not None and plain:
-            # Special lines were also read as they stand: their shapes come from their pieces.
+            # The shapes of special lines come from their pieces (the plain pass skips them).
             shapes.extend(x for x in plain if x[0] not in special)
 
     def scan_pieces(
@@ -261,10 +261,14 @@ class Detector:
             yield index, DecodedLine(line, values, names), found
 
     def _scan_plain_lines(
-        self, data: bytes, shapes: list[Shape] | None = None
+        self, data: bytes, shapes: list[Shape] | None = None,
+        skip: dict | frozenset = frozenset(),
     ) -> Iterator[tuple[int, str, list[Match]]]:
+        """Lines as they stand, but those in ``skip``."""
         if self._fast is not None and not self.others:
             for index, line, candidates in self._fast.candidate_lines(data):
+                if index in skip:
+                    continue
                 found = self._run_candidates(candidates, line, ())
                 if shapes is not None:
                     entities = self._shaped_of(candidates)
@@ -274,6 +278,8 @@ class Detector:
                     yield index, line, found
             return
         for index, raw in enumerate(data.split(b"\n")):
+            if index in skip:
+                continue
             line = raw.decode("utf-8", "replace")
             found = self._run(self.derbes, line, ())
             if shapes is not None and self.shaped_entities:
