@@ -149,7 +149,10 @@ _PRODUCT_BEFORE = re.compile(
 def _product_version(text: str, start: int) -> bool:
     """Whether a software product's name stands right before ``start``."""
     lo = max(0, start - 40)
-    return start > lo and _PRODUCT_BEFORE.search(text, lo, start) is not None
+    # The name ends in a space or '/' right before the number (the regex's "[ /]\Z").
+    if start <= lo or text[start - 1] not in " /":
+        return False
+    return _PRODUCT_BEFORE.search(text, lo, start) is not None
 
 
 def _labelled_version(text: str, start: int) -> bool:

@@ -11,3 +11,31 @@ def test_a_window_without_letters_holds_no_context_word():
     assert r.context_verdict(line, line.rindex("178")) is None
     assert r.context_verdict("version 1.2.3.4", 8) is False
     assert r.context_verdict("ip: 1.2.3.4", 4) is True
+
+
+def test_ip_version_shortcuts_agree_with_their_regexes():
+    # The IP recognizer skips its version searches where the character before the number
+    # cannot end a label ("[\s:=]+$") or a product name ("[ /]\Z"): the same verdicts.
+    import re
+
+    from derbes.detectors import ip_address as ip
+    from derbes.detectors.corpora.realistic import corpus
+
+    lines = [line for f in corpus(1500, seed=5) for line in f.lines] + [
+        "версия\u00a01.2.3.4", "build of agent\t5.1.0.2", "Version: x\u20031.2.3.4",
+        "Kaspi WebView 20.29.49.117", "Chrome/1.2.3.4", "x PaySDK 1.2.3.4",
+    ]
+    labelled = products = 0
+    for line in lines:
+        for m in re.finditer(r"(?<![0-9])[0-9]", line):
+            start = m.start()
+            lo = line.rfind("\n", max(0, start - 64), start) + 1 or max(0, start - 64)
+            expected = start > lo and ip._VERSION_LABEL.search(line, lo, start) is not None
+            assert ip._labelled_version(line, start) == expected, (line, start)
+            lo = max(0, start - 40)
+            expected_product = (
+                start > lo and ip._PRODUCT_BEFORE.search(line, lo, start) is not None)
+            assert ip._product_version(line, start) == expected_product, (line, start)
+            labelled += expected
+            products += expected_product
+    assert labelled and products
