@@ -41,13 +41,9 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
     ``report.json``. ``lang`` applies to the HTML page, the XLSX workbook, SARIF and JUnit
     messages.
     """
-    from derbes.reports.html import write_html
-    from derbes.reports.jsonout import write_json
-    from derbes.reports.junit import write_junit
-    from derbes.reports.parquet import write_findings, write_hits
-    from derbes.reports.sarif import write_sarif
+    # Each writer is imported when its format is asked for: the XLSX one loads openpyxl
+    # (0.2 s), which a scan writing the default formats need not pay for.
     from derbes.reports.summary import write_summary
-    from derbes.reports.xlsx import write_xlsx
 
     chosen = parse_formats(formats)
     out = Path(out_dir)
@@ -56,20 +52,32 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
     for name in chosen:
         path = out / FORMATS[name]
         if name == "parquet":
+            from derbes.reports.parquet import write_findings, write_hits
+
             written.append(write_findings(result, path))
             if hits:
                 written.append(write_hits(result, out / HITS_FILE, show_values=show_values))
         elif name == "html":
+            from derbes.reports.html import write_html
+
             written.append(write_html(result, path, lang=lang, show_values=show_values,
                                       fail_on=fail_on))
         elif name == "json":
+            from derbes.reports.jsonout import write_json
+
             written.append(write_json(result, path, show_values=show_values, hits=hits,
                                       fail_on=fail_on))
         elif name == "sarif":
+            from derbes.reports.sarif import write_sarif
+
             written.append(write_sarif(result, path, lang=lang, fail_on=fail_on))
         elif name == "junit":
+            from derbes.reports.junit import write_junit
+
             written.append(write_junit(result, path, lang=lang, fail_on=fail_on))
         elif name == "xlsx":
+            from derbes.reports.xlsx import write_xlsx
+
             written.append(write_xlsx(result, path, lang=lang, fail_on=fail_on))
     written.append(write_summary(result, out / SUMMARY_FILE, fail_on=fail_on))
     return written

@@ -26,18 +26,11 @@ from typing import Any
 
 import hyperscan
 
-CACHE_ENV = "DERBES_CACHE_DIR"
+from derbes.scanner.usercache import CACHE_ENV, cache_dir
+
+__all__ = ["CACHE_ENV", "block_database", "cache_dir", "database_key"]
+
 _MAGIC = b"derbes-hsdb-1\n"
-
-
-def cache_dir() -> Path:
-    """Where derbes keeps what it can rebuild: ``$DERBES_CACHE_DIR``, ``$XDG_CACHE_HOME/derbes``
-    or ``~/.cache/derbes``."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "derbes"
 
 
 def database_key(expressions: Sequence[bytes], ids: Sequence[int], flags: int, mode: int) -> str:
