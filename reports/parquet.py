@@ -3,7 +3,8 @@
 The schemas are explicit (not inferred) so that an empty scan and a large one produce the
 same columns and types, and so that scans appended over months can be read together with
 ``read_parquet('scans/*/findings.parquet')``. The file metadata carries ``schema_version``
-(:data:`derbes.scanner.model.SCHEMA_VERSION`) and ``derbes_version``.
+(:data:`derbes.scanner.model.SCHEMA_VERSION`) and ``derbes_version``. The columns are
+documented in ``docs/schema.md``, which a test holds to these schemas.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -32,6 +34,38 @@ HITS_GOLDEN = [
 
 def _columns(path) -> list[tuple[str, str]]:
     return [(f.name, str(f.type)) for f in pq.read_schema(path)]
+
+
+SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
+
+
+def _documented(title: str) -> list[tuple[str, str, bool]]:
+    """(column, type, nullable) from the table under ``## title`` in docs/schema.md."""
+    text = SCHEMA_DOC.read_text(encoding="utf-8")
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            kind = cells[1].replace("\\", "")
+            rows.append((cells[0].strip("`"), kind, {"yes": True, "no": False}[cells[2]]))
+    return rows
+
+
+def _written(path) -> list[tuple[str, str, bool]]:
+    return [(f.name, str(f.type).replace("element: ", ""), f.nullable)
+            for f in pq.read_schema(path)]
+
+
+def test_schema_doc_is_what_is_written(tmp_path, result_with_values):
+    """docs/schema.md names every column of both files with its type and nullability, in
+    order, and the schema version: a change of either side without the other fails here."""
+    findings = write_findings(result_with_values, tmp_path / "findings.parquet")
+    hits = write_hits(result_with_values, tmp_path / "hits.parquet", show_values=True)
+    assert _documented("findings.parquet") == _written(findings)
+    assert _documented("hits.parquet (`--hits`)") == _written(hits)
+    version = re.search(r"SCHEMA_VERSION`, now `(\w+)`", SCHEMA_DOC.read_text(encoding="utf-8"))
+    assert version and version.group(1) == SCHEMA_VERSION
 
 
 def test_findings_schema_is_golden(tmp_path, result):
