@@ -30,7 +30,12 @@ Shape = tuple[int, str, str, int, int, str, "str | None"]
 
 
 class Detector:
-    """Finds personal data in lines and values with a fixed set of recognizers."""
+    """Finds personal data in lines and values with a fixed set of recognizers.
+
+    ``fast=False`` runs every recognizer on every unit (the reference path); ``engine`` forces
+    the fast path's candidate finder (``hyperscan``, ``re2``, ``re``), for tests and
+    benchmarks.
+    """
 
     def __init__(
         self,
@@ -38,6 +43,7 @@ class Detector:
         *,
         language: str = "en",
         fast: bool = True,
+        engine: str | None = None,
     ) -> None:
         recognizers = list(recognizers) if recognizers is not None else all_recognizers(language)
         self.language = language
@@ -67,7 +73,7 @@ class Detector:
         if fast:
             from derbes.scanner.engine.fastpath import compile_scanner
 
-            self._fast = compile_scanner(self.derbes)
+            self._fast = compile_scanner(self.derbes, engine=engine)
 
     def prepare(self, units: str = "lines") -> None:
         """Compile the fast path's matchers for ``lines`` or ``values`` now, not on first use

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from derbes.detectors import DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.scanner.engine import ScanOptions, scan
-from derbes.scanner.engine import container as container_module
 from derbes.scanner.engine import timestamps as timestamps_module
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.errors import SourceError
@@ -301,24 +300,43 @@ def test_timestamp_memo_gives_what_a_fresh_search_gives(lines):
         assert timestamps_module.timestamp(line) == fresh(line), line
 
 
-def test_long_lived_caches_hold_nothing_the_garbage_collector_walks():
+def test_a_long_scan_gives_the_garbage_collector_nothing_more_to_walk(tmp_path):
     """Memos and distinct-value sets grow to tens of thousands of entries in a long scan;
-    as dicts of strings and bytes they are not tracked, so full collections skip them."""
+    held as strings and bytes, they are nothing a full collection walks. Measured as the
+    number of references the collector would follow (gc.get_referents of every tracked
+    object) after the first file and after the last, in the middle of one scan."""
     import gc
 
-    from derbes.detectors.ip_address import ip_is_host_address
-    from derbes.detectors.phone import phone_is_valid
-    from derbes.scanner.engine.container import ContainerScanner, _Agg
+    from derbes.detectors.corpora.common import kz_check
+    from derbes.detectors.ip_address import IpAddressRecognizer
+    from derbes.detectors.phone import PhoneRecognizer
+    from derbes.scanner.sources.logs import LogSource
 
-    agg = _Agg()
-    agg.add(1, 0.9, b"d" * 16, 5)
-    ip_is_host_address("10.1.2.3")
-    phone_is_valid("+7 701 123 45 67")
-    timestamps_module.timestamp("2026-11-21 10:05:09 x")
-    scanner = ContainerScanner(None, Detector([KzIinRecognizer()]), ScanOptions(), b"k")
-    out = container_module.ContainerOutcome(Container("c", "file"))
-    scanner._hit(out, None, 1, 0, 12, "KZ_IIN", 1.0, IIN_A, None)
-    for cache in (agg.distinct, ip_is_host_address.cache, phone_is_valid.cache,
-                  timestamps_module._TS_MEMO, *scanner._memo.values(),
-                  *(a.distinct for a in out.aggs.values())):
-        assert cache and not gc.is_tracked(cache)
+    files, lines = 4, 1500
+    n = 0
+    for f in range(files):
+        out = []
+        for i in range(lines):
+            n += 1
+            while kz_check(head := f"8{n % 10}0{(n // 10) % 9 + 1}0{(n // 90) % 9 + 1}3"
+                                  f"{n % 10000:04d}") is None:
+                n += 1
+            out.append(f"2026-11-{f + 1:02d} 10:{i // 60 % 60:02d}:{i % 60:02d}.{i:06d} "
+                       f"ИИН {head}{kz_check(head)} tel +7 701 {n % 1000:03d} {n % 97:02d} "
+                       f"{n % 89:02d} ip 5.{f}.{i // 250}.{i % 250 + 1}")
+        (tmp_path / f"{f}.log").write_text("\n".join(out) + "\n", encoding="utf-8")
+    walked = []
+
+    def measure(source, container, done, total, read=0):
+        gc.collect()
+        if done in (1, total):
+            walked.append(sum(len(gc.get_referents(o)) for o in gc.get_objects()))
+
+    detector = Detector([KzIinRecognizer(), PhoneRecognizer(), IpAddressRecognizer()])
+    result = scan([LogSource(str(tmp_path))], ScanOptions(jobs=1), detector=detector,
+                  progress=measure)
+    distinct = sum(f.distinct_values or 0 for f in result.findings)
+    assert distinct > 3 * (files - 1) * lines  # the caches did grow by that many values
+    first, last = walked
+    # A tracked cache would add at least one reference per value: thousands.
+    assert last - first < (files - 1) * lines // 10, (first, last)

@@ -151,8 +151,7 @@ def test_lines_match_presidio(engine):
     lines = _corpus_lines()
     # Raw bytes too: invalid UTF-8 and CRLF line ends, as logs have them.
     data = "\n".join(lines).encode("utf-8") + b"\nbad \xff\xfe 880714300123 \xd0\nend\r\n"
-    detector = Detector()
-    detector._fast = fastpath.compile_scanner(detector.derbes, engine=engine)
+    detector = Detector(engine=engine)
     got = _line_findings(detector, data)
     expected = _presidio_lines(data)
     assert len(expected) > 300, "the corpus should hold plenty of personal data"
@@ -168,8 +167,7 @@ def test_values_match_presidio_with_field_context(engine):
         values.extend(t for t in re.split(r"[ =,;\"]+", line) if t)
     values += ["\n".join(lines[i : i + 3]) for i in range(0, 300, 3)]
     values += ["", "\n", "880714300123\n", "\n880714300123", "a\n\n880714300123\n\nb"]
-    detector = Detector()
-    detector._fast = fastpath.compile_scanner(detector.derbes, engine=engine)
+    detector = Detector(engine=engine)
     checked = 0
     for k, field in enumerate(FIELDS):
         batch = values[k :: len(FIELDS)][:600]
@@ -263,7 +261,7 @@ def test_every_pattern_match_has_a_prefilter_match(line):
         prefilters = _prefilter_res().get(type(recognizer).__name__)
         if prefilters is None:
             continue
-        for name, rx, _ in recognizer._compiled:
+        for name, rx in _patterns(recognizer):
             if any(m.end() > m.start() for m in rx.finditer(line)):
                 assert any(p.search(raw) for p in prefilters), (
                     f"{type(recognizer).__name__} pattern {name!r} matches {line!r} "
@@ -285,6 +283,20 @@ def test_scanner_lists_every_recognizer_that_finds_something(line):
             assert type(recognizer).__name__ in listed, (type(recognizer).__name__, line)
 
 
+def _patterns(recognizer) -> list[tuple[str, re.Pattern]]:
+    """Each pattern of ``recognizer`` compiled as it compiles them (its ``FLAGS``)."""
+    return [(p.name, re.compile(p.regex, recognizer.FLAGS)) for p in recognizer.patterns]
+
+
+def _covers(recognizer) -> list[set[str]] | None:
+    """For each prefilter, the pattern names it stands for (``PATTERN_PREFILTERS``); None
+    when the recognizer does not say (every prefilter stands for every pattern)."""
+    mapping = recognizer.PATTERN_PREFILTERS
+    if not mapping:
+        return None
+    return [{n for n, ks in mapping.items() if k in ks} for k in range(len(recognizer.PREFILTERS))]
+
+
 @cache
 def _distinct_prefilters():
     """(recognizer, pattern name, Hyperscan database of the one prefilter) for every pattern
@@ -293,11 +305,13 @@ def _distinct_prefilters():
 
     out = []
     for recognizer in all_recognizers():
-        covers = fastpath._covers(recognizer)
+        covers = _covers(recognizer)
         for k in recognizer.PREFILTER_DISTINCT:
             names = covers[k] if covers else {p.name for p in recognizer.patterns}
             only = [n for n in names if not covers or sum(n in c for c in covers) == 1]
-            db = fastpath._hs_database([(0, recognizer.PREFILTERS[k])], hyperscan.HS_FLAG_MULTILINE)
+            db = hyperscan.Database()
+            db.compile(expressions=[recognizer.PREFILTERS[k]], ids=[0], elements=1,
+                       flags=hyperscan.HS_FLAG_MULTILINE)
             out.extend((recognizer, name, db) for name in only)
     return out
 
@@ -319,7 +333,7 @@ def test_distinct_prefilters_end_a_match_per_pattern_match(line, repeat):
             ends.add(end)
 
         db.scan(line.encode("utf-8"), match_event_handler=count, scratch=hyperscan.Scratch(db))
-        (rx,) = [rx for n, rx, _ in recognizer._compiled if n == name]
+        (rx,) = [rx for n, rx in _patterns(recognizer) if n == name]
         matches = [m for m in rx.finditer(line) if m.end() > m.start()]
         assert len(matches) <= len(ends), (type(recognizer).__name__, name, line)
 
