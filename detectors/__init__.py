@@ -13,10 +13,8 @@ names below are imported on first use, so that the ``DERBES_PURE_PYTHON`` switch
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import derbes.detectors.purepython  # noqa: F401  (DERBES_PURE_PYTHON, before compiled modules)
+from derbes.detectors.lazy import lazy_exports
 
 _EXPORTS = {
     "DerbesRecognizer": "base",
@@ -34,9 +32,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

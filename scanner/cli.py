@@ -24,9 +24,8 @@ from derbes.reports import DEFAULT_FAIL_ON, DEFAULT_FORMATS, DEFAULT_LANG, FORMA
 from derbes.reports.ci import ExitCode
 from derbes.scanner.errors import ConfigError, DerbesError, PolicyError, SourceError
 from derbes.scanner.policy.flags import FLAGS, SEVERITIES
+from derbes.scanner.run import DEFAULT_SEED
 
-# Spelt out here (run.py imports the engine): tests/scanner/test_cli_help.py compares it.
-DEFAULT_SEED = 94
 FORMAT_NAMES = ", ".join(FORMATS)
 
 # An argument's help names it by its metavar (SOURCE, FILE); typer would add a Python type

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derbes.scanner.engine import Progress, ScanOptions, scan
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.model import ScanResult
+
+if TYPE_CHECKING:
+    from derbes.scanner.engine import Progress
 
 #: Where reports go when neither the command line nor the config file says.
 DEFAULT_OUT = "derbes-out"
@@ -179,6 +181,7 @@ def run_scan(
 def _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging, stop,
                     progress, write_reports, exit_code) -> tuple[ScanResult, int, int]:
     from derbes.scanner.allowlist import allowed_values
+    from derbes.scanner.engine import ScanOptions, scan
 
     if spec.scan_databases:
         source_specs = source_specs + [_SourceSpec(f"sqlite:///{path}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from derbes.detectors.lazy import lazy_exports
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import (
     Batch,
@@ -70,13 +71,8 @@ _SQL_OPTIONS = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    # TabularSource needs pyarrow (~50 MB); a log scan should not pay for it.
-    if name == "TabularSource":
-        from derbes.scanner.sources.tabular import TabularSource
-
-        return TabularSource
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# TabularSource needs pyarrow (~50 MB); a log scan should not pay for it.
+__getattr__ = lazy_exports(__name__, {"TabularSource": "tabular"})
 
 
 def open_source(spec: str, **options: Any) -> Source:
