@@ -34,6 +34,7 @@ _V6 = (
     rf"|(?:{_H}(?::{_H}){{0,6}})?::(?:{_H}(?::{_H}){{0,6}})?)"
 )
 _PH = rb"[0-9A-Fa-f]{1,4}"
+_Q4 = rb"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
 
 
 class IpAddressRecognizer(DerbesRecognizer):
@@ -63,7 +64,11 @@ class IpAddressRecognizer(DerbesRecognizer):
         Pattern("ipv6", rf"(?<![0-9A-Za-z:.]){_V6}(?![0-9A-Za-z:]|\.[0-9A-Za-z])", 0.3),
     )
     PREFILTERS = (
-        rb"(?:^|[^0-9A-Za-z._])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:[^0-9A-Za-z]|$)",
+        # A dotted quad after a product token's slash (``Firefox/2.0.0.4``) is a version
+        # unless a port follows: such quads are no candidates (most access-log lines hold
+        # one), and the line's address is then the prefilter's only match (a single search).
+        rb"(?:(?:^|[^0-9A-Za-z._/])|(?:^|[^A-Za-z_])/)" + _Q4 + rb"(?:[^0-9A-Za-z]|$)"
+        rb"|/" + _Q4 + rb":",
         # IPv6: six groups and an IPv4 tail, eight groups, or a "::".
         rb"(?:" + _PH + rb":){6}[0-9A-Fa-f]",
         rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",
