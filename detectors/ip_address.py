@@ -9,7 +9,8 @@ Private addresses are kept: inside a network they still single out a device.
 Version strings are not addresses. A dotted quad glued to letters or to a product token
 (``v1.2.3.4``, ``Chrome/120.0.0.0``), one part of a longer dotted number (``1.2.3.4.5``),
 or following a word like ``version``, ``build``, ``версия``, ``нұсқа``, or a software
-product's name (``Kaspi WebView 20.29.49.117``, ``Android 13.0.0.1``) is rejected.
+product's name (``Kaspi WebView 20.29.49.117``, ``Android 13.0.0.1``) is rejected, and so is
+a network in CIDR form (``10.0.0.0/8``: host bits zero under a shorter prefix).
 
 Reference: RFC 791 and RFC 4291 section 2.2 (text representation), RFC 5952; Python
 ``ipaddress``.
@@ -120,7 +121,8 @@ class IpAddressRecognizer(DerbesRecognizer):
         («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
         found = super().candidates(text, patterns, once)
         return [c for c in found
-                if not (_labelled_version(text, c[0]) or _product_version(text, c[0]))]
+                if not (_labelled_version(text, c[0]) or _product_version(text, c[0])
+                        or _network_prefix(text, c[0], c[1]))]
 
 
 # A version word, then at most three words that do not speak of a network, then the number.
@@ -149,6 +151,24 @@ _PRODUCT_BEFORE = re.compile(
     r"|[A-Z][a-z]+(?:[A-Z]\w*?)?(?:View|Browser|Kit|OS|SDK|App|Engine|Player))"
     r"[ /]\Z",
 )
+
+
+_PREFIX = re.compile(r"/([0-9]{1,3})(?![0-9])")
+
+
+def _network_prefix(text: str, start: int, end: int) -> bool:
+    """Whether the address is a network in CIDR form (``10.0.0.0/8``, ``2001:db8::/32``): its
+    host bits are all zero under a prefix shorter than the address. A network names no host;
+    a host written with its prefix (``inet 192.168.1.23/24``) keeps its host bits and stays."""
+    m = _PREFIX.match(text, end)
+    if m is None:
+        return False
+    try:
+        address = ipaddress.ip_address(text[start:end])
+        network = ipaddress.ip_network(f"{address}/{m.group(1)}", strict=True)
+    except ValueError:
+        return False  # host bits set, or no valid prefix: an address
+    return network.prefixlen < network.max_prefixlen
 
 
 def _product_version(text: str, start: int) -> bool:

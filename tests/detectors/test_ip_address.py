@@ -79,6 +79,11 @@ CASES = [
     ("Құрылғы: HarmonyOS 4.0.0.1, OpenSSL 3.0.2.1", []),
     ("Server 10.0.0.5 is up; сервер 10.0.0.6 жауап бермейді", ["10.0.0.5", "10.0.0.6"]),
     ("Android client connected from 95.56.12.34", ["95.56.12.34"]),
+    # A network in CIDR form names no host; a host written with its prefix is one
+    # (presidio's test_ip_recognizer CIDR vectors; `ip addr` output).
+    ("Subnet: 192.168.1.0/24, route 10.0.0.0/8, prefix 2001:db8::/32", []),
+    ("inet 192.168.1.23/24 scope global eth0; подсеть 10.20.0.0/16", ["192.168.1.23"]),
+    ("желі 172.16.5.9/32 және 192.168.1.0/123", ["172.16.5.9", "192.168.1.0"]),
 ]
 
 
