@@ -156,3 +156,20 @@ def test_log_field_merge_keeps_a_verdict_and_the_waiting_hits() -> None:
     b.wait("hit")
     a.merge(b)
     assert a.state == "holds" and a.buffer == ["hit"]
+
+
+def test_realistic_logs_keep_every_checksum_value(tmp_path: Path) -> None:
+    # The realistic corpus (derbes.detectors.corpora.realistic) puts IINs, BINs, cards, IMEIs
+    # and IBANs in JSON keys, key=value pairs and header columns: every one of them still
+    # reaches the findings through the whole engine, field evidence and all.
+    from derbes.detectors.corpora.realistic import corpus
+
+    checksum = ("KZ_IIN", "KZ_BIN", "CREDIT_CARD", "IMEI", "IBAN_CODE")
+    for f in corpus(1500, 20261202):
+        path = tmp_path / f.name.replace("/", "_")
+        path.write_text(f.text, encoding="utf-8")
+        result = scan([LogSource(str(path))], ScanOptions())
+        for entity in checksum:
+            labels = sum(1 for *_, e in f.labels if e == entity)
+            hits = sum(x.hits for x in result.findings if x.entity == entity)
+            assert hits == labels, (f.name, entity, labels, hits)
