@@ -151,7 +151,9 @@ def _summarize(
             # ...or opened and found not to be text (binary, an SQLite database).
             skipped.append((outcome.container.name, outcome.done.skipped))
         if outcome.error:
-            errors.append(f"{outcome.container.name}: {outcome.error}")
+            # A source of one file is named by that file: its error names it once.
+            where = outcome.container.name
+            errors.append(outcome.error if where == source.name else f"{where}: {outcome.error}")
         # Hits of log fields whose evidence was undecided until the whole file was read.
         settle_log_fields(outcome, options.max_examples)
         info = _container_info(source, outcome)

@@ -152,6 +152,8 @@ def test_summary_marks_the_scan_interrupted(interrupted, name: str) -> None:
     assert run.source(run.big)["status"] != "ok"
     assert any("interrupted" in e for e in run.source(run.big)["errors"])
     assert f"derbes: {run.big}: " in run.stderr and "interrupted" in run.stderr
+    # The source is the one file: the message names it once ("big.log: big.log: ..." before).
+    assert f"{run.big}: {run.big}" not in run.stderr
     assert "Traceback" not in run.stderr
 
 
