@@ -7,10 +7,12 @@ Android logcat, Windows event text, JSON API lines (some with ``\\u`` escapes), 
 ``;``-separated export under its header. Values come in the forms those systems give them:
 percent-encoded query strings (``email=a%40mail.kz``, ``phone=%2B7+701+...``), URL user info,
 no-break spaces between digit groups, ``\\u`` escapes, keys on a line above their values,
-columns named only in a header. Look-alikes come as those systems print them: versions
-(Gecko ``rv:1.8.1.4``, ``Chrome/120.0.0.0``, .NET ``Version=4.0.0.0``, «версия 2.14.3.1»),
-HDFS block ids, Message-IDs, Windows SIDs and GUIDs, already-masked values, UUID request
-ids, epoch milliseconds, Luhn-failing numbers, 12-digit references failing the IIN check.
+columns named only in a header, phone numbers written bare as logins and in an export's
+client column next to order numbers of the same shape. Look-alikes come as those systems
+print them: versions (Gecko ``rv:1.8.1.4``, ``Chrome/120.0.0.0``, .NET ``Version=4.0.0.0``,
+«версия 2.14.3.1»), HDFS block ids, Message-IDs, Windows SIDs and GUIDs, already-masked
+values, UUID request ids, epoch milliseconds, Luhn-failing numbers, 12-digit references
+failing the IIN check.
 
 Every label is what the generator planted and where, decided by the value's own definition,
 implemented here independently of ``derbes``: the IIN/BIN check digit from the published
@@ -726,6 +728,12 @@ class Writer:
                         ("delivery_address", v.address(), "ADDRESS")]
         elif kind == 4:
             planted += [("contact", v.landline(), "PHONE_NUMBER")]
+            if self.rng.random() < 0.5:
+                # Apps whose login is the phone number log it bare, as 8 or 7 and ten digits;
+                # an order number of the very same shape sits next to it, unlabelled.
+                planted += [("login", self.pick(("7", "8")) + v.mobile_digits(),
+                             "PHONE_NUMBER")]
+                record.append(("order_id", "8" + v.mobile_digits()))
         else:
             planted += [("iban", v.kz_iban(grouped=False), "IBAN_CODE"),
                         ("bin", v.bin(), "KZ_BIN")]
@@ -788,6 +796,15 @@ class Writer:
         elif kind == 1:
             f.add(head + "Өтінім қабылданды: ЖСН ", (v.iin(), "KZ_IIN"), ", байланыс телефоны ",
                   (v.landline(), "PHONE_NUMBER"))
+        elif kind == 2 and self.rng.random() < 0.4:
+            # A Kazakh export whose header names the number's column only as the client; a
+            # column of order numbers of the very same shape stands before it, unlabelled.
+            f.add(head + "Тапсырыстар экспорты:")
+            f.add("күні;тапсырыс;клиент;сома")
+            for _ in range(self.rng.randint(2, 4)):
+                f.add(f"2026-03-{self.rng.randint(1, 28):02d};8{v.mobile_digits()};",
+                      ("8" + v.mobile_digits(), "PHONE_NUMBER"),
+                      f";{self.rng.randint(1000, 90000)}")
         elif kind == 2:
             f.add(head + f"Экспорт выгрузки клиентов ({self.rng.randint(2, 4)} строки):")
             f.add("дата;фио;телефон;иин;email")
