@@ -50,7 +50,7 @@ T = TypeVar("T")
 
 
 # A namedtuple made by call, not a class with annotations: the same under Cython.
-Pattern = namedtuple("Pattern", ("name", "regex", "score"))
+Pattern = namedtuple("Pattern", ("name", "regex", "score"), module=__name__)
 Pattern.__doc__ = "One regex of a recognizer, with its base score: Presidio's ``Pattern``, as data."
 
 

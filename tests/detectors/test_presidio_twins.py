@@ -36,3 +36,11 @@ def test_the_plain_recognizers_are_what_a_scan_uses():
     assert not any(isinstance(r, PatternRecognizer) for r in recognizers)
     assert {type(r).__name__ for r in presidio_recognizers()} == {
         c.__name__ for c in RECOGNIZER_CLASSES}
+
+
+def test_plain_recognizers_pickle_compiled_or_not():
+    """Worker processes and Dask receive the recognizers pickled (their Pattern records too)."""
+    for recognizer in all_recognizers():
+        again = pickle.loads(pickle.dumps(recognizer))
+        assert again.patterns == recognizer.patterns
+        assert again.find(TEXT) == recognizer.find(TEXT)
