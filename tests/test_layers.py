@@ -96,6 +96,20 @@ def test_the_engine_knows_sources_by_their_protocol_only():
     assert reaching == []
 
 
+def test_one_source_never_imports_another():
+    # Helpers the file sources share live in sources/ (discovery, encoding, remote).
+    sources = ("derbes.scanner.sources.logs", "derbes.scanner.sources.sql",
+               "derbes.scanner.sources.tabular")
+    crossing = [
+        f"{module} imports {target}"
+        for module, targets in sorted(_graph().items())
+        for mine in sources if module.startswith(mine)
+        for target in sorted(targets)
+        if target.startswith(sources) and not target.startswith(mine)
+    ]
+    assert crossing == []
+
+
 #: The command line: the only modules that write to the terminal.
 CLI = ("derbes.scanner.cli", "derbes.scanner.terminal")
 
