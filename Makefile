@@ -10,16 +10,19 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 .PHONY: test demo lint bench compiled clean
 
 # Installed editable, as Python; `compiled` then builds the hot modules in place.
+# --no-compile: pip would byte-compile every installed module (Faker's locales, phonenumbers'
+# data, spaCy under Presidio), most of which derbes never imports; Python compiles what is
+# imported on first use instead.
 $(STAMP): pyproject.toml constraints.txt setup.py
 	@echo "== derbes: creating $(VENV) and installing derbes with its pinned dependencies (about a minute)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q -c constraints.txt -e .
+	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q --no-compile -c constraints.txt -e .
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)
 	@echo "== derbes: installing the test and build tools (pytest, ruff, Cython, Dask, moto...)"
-	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q --no-compile -c constraints.txt -e '.[dev]'
 	touch $(DEV_STAMP)
 
 # Cython compiles the modules listed in scanner/compiled.py next to their sources, $(JOBS) at
