@@ -18,7 +18,7 @@ from derbes.scanner import jsonpaths
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
-from derbes.scanner.engine.logfields import HOLDS, LogField, key_before
+from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_before
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import name_at, value_at
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
@@ -249,6 +249,8 @@ class ContainerScanner:
         # Candidates of the checksum entities' shapes, valid or not, for evidence per field.
         shapes: list | None = [] if checksum else None
         touched: set[tuple[str, str]] = set()
+        counted = 0  # shapes already counted into their fields
+        waiting = 0  # hits kept since the last verdicts
         try:
             for index, line, matches in self.detector.scan_lines(data, shapes):
                 row = batch.first_line + index
@@ -282,8 +284,17 @@ class ContainerScanner:
                     else:
                         # In a named field: the field's share of valid candidates decides.
                         touched.add((name, entity))
-                        self._field_hit(out, name, field_name, row, lo, hi, entity, score,
-                                        value, ts, checksum[entity].context_verdict(line, start))
+                        waiting += self._field_hit(
+                            out, name, field_name, row, lo, hi, entity, score, value, ts,
+                            checksum[entity].context_verdict(line, start))
+                        if waiting >= DECIDE_EVERY:
+                            # Verdicts as the batch goes, on the shapes of the lines read so
+                            # far (each line's shapes come before its matches).
+                            self._count_shapes(out, shapes[counted:], touched)
+                            counted = len(shapes)
+                            self._decide(out, touched)
+                            touched.clear()
+                            waiting = 0
                     # Set right after each hit, so that an interrupt between two statements
                     # never counts a line whose hit is missing, nor misses one it counted.
                     done = index
@@ -294,7 +305,7 @@ class ContainerScanner:
                 out.rows += done + 1
             raise
         if shapes:
-            self._count_shapes(out, shapes, touched)
+            self._count_shapes(out, shapes[counted:], touched)
         self._decide(out, touched)
         if not batch.continued and data:
             out.rows += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
@@ -306,19 +317,23 @@ class ContainerScanner:
         self, out: ContainerOutcome, name: str, field_name: str | None, row: int, start: int,
         end: int, entity: str, score: float, value: str, ts: str | None,
         supported: bool | None,
-    ) -> None:
-        """A hit in a named log field: recorded once the field holds the entity, kept until."""
+    ) -> int:
+        """A hit in a named log field: recorded once the field holds the entity, kept until
+        then (returns 1 when kept). A word of the entity before it decides at once."""
         log_field = out.log_fields.get((name, entity))
         if log_field is None:
             log_field = out.log_fields[(name, entity)] = LogField()
         log_field.add_valid(shape_key(value))
         if supported:
             log_field.supported += 1
+            if log_field.state != HOLDS:
+                self._holds(out, log_field)
         if log_field.state == HOLDS:
             self._hit(out, field_name, row, start, end, entity, score, value, ts)
-        else:
-            log_field.wait(self._prepare(out, field_name, row, start, end, entity, score,
-                                         value, ts))
+            return 0
+        log_field.wait(self._prepare(out, field_name, row, start, end, entity, score,
+                                     value, ts))
+        return 1
 
     def _count_shapes(
         self, out: ContainerOutcome, shapes: list, touched: set[tuple[str, str]]
@@ -344,14 +359,17 @@ class ContainerScanner:
 
     def _decide(self, out: ContainerOutcome, touched: set[tuple[str, str]]) -> None:
         """Fields whose counts now hold their entity: their waiting hits are recorded."""
-        max_examples = self.options.max_examples
         for name, entity in touched:
             log_field = out.log_fields[(name, entity)]
             if log_field.state != HOLDS and log_field.verdict(name, entity):
-                log_field.state = HOLDS
-                for prepared in log_field.buffer:
-                    record(out, prepared, max_examples)
-                log_field.buffer.clear()
+                self._holds(out, log_field)
+
+    def _holds(self, out: ContainerOutcome, log_field: LogField) -> None:
+        """The field holds its entity: its kept hits are recorded, the next ones at once."""
+        log_field.state = HOLDS
+        for prepared in log_field.buffer:
+            record(out, prepared, self.options.max_examples)
+        log_field.buffer.clear()
 
     # -- one hit ----------------------------------------------------------------------------
 

@@ -192,36 +192,36 @@ class Detector:
         values are the decoded ones (:func:`~derbes.scanner.engine.pieces.value_at`).
 
         ``shapes``: when a list, it also gets every candidate of a checksum entity's shape
-        (:data:`Shape`, valid or not) on the lines where that entity's recognizer ran, by the
-        time the iteration ends: what evidence per log field counts
+        (:data:`Shape`, valid or not) on the lines where that entity's recognizer ran, each
+        line's before its matches are yielded: what evidence per log field counts
         (``derbes.scanner.engine.logfields``).
         """
         special = special_lines(data)
-        plain = [] if shapes is not None and special else shapes
         if not special:
-            yield from self._scan_plain_lines(data, plain)
+            yield from self._scan_plain_lines(data, shapes)
             return
         pending = sorted(special)
         k = 0
-        # Special lines are read piece by piece below, not as they stand: skipped here.
-        for index, line, found in self._scan_plain_lines(data, plain, special):
+        # Special lines are read piece by piece below, not as they stand: skipped here (their
+        # shapes come from their pieces). Shapes arrive in line order, each line's before its
+        # matches, so that a caller may count them as it goes.
+        for index, line, found in self._scan_plain_lines(data, shapes, special):
             while k < len(pending) and pending[k] < index:
                 yield from self._scan_special(pending[k], *special[pending[k]], shapes)
                 k += 1
             yield index, line, found
         for index in pending[k:]:
             yield from self._scan_special(index, *special[index], shapes)
-        if shapes is not None and plain:
-            # The shapes of special lines come from their pieces (the plain pass skips them).
-            shapes.extend(x for x in plain if x[0] not in special)
 
     def scan_pieces(
         self, pieces: Sequence[Piece], shapes: list | None = None, index: int = -1,
-        line: str = "",
+        line: str = "", names: dict | None = None,
     ) -> tuple[list[Match], dict]:
         """Matches in a line's pieces, at raw offsets, and the decoded value of each span.
 
         ``shapes``: as for :meth:`scan_lines`, for line ``index`` (``line`` as written).
+        ``names``: gets, for each match that is a whole value of its piece (a cell, a JSON
+        scalar), the field name the piece inherited (its header column, its key above).
         """
         out: list[Match] = []
         values: dict[tuple[int, int], str] = {}
@@ -236,17 +236,20 @@ class Detector:
                 for _, candidates in self._fast.candidate_values([text]):
                     found = self._run_candidates(candidates, text, piece.context)
                     entities = self._shaped_of(candidates)
+            name = piece.context[-1] if piece.context else None
             for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
                 out.append((entity, lo, hi, score))
                 values[(lo, hi)] = text[start:end]
+                if names is not None and name is not None and whole_value(text, start, end):
+                    names[(lo, hi)] = name
             if shapes is not None and entities:
-                name = piece.context[-1] if piece.context else None
                 self.shape_scans += 1
                 for entity in entities:
                     for start, end in shape_spans(entity, text):
                         lo, hi = piece.raw_span(start, end)
-                        shapes.append((index, line, entity, lo, hi, text[start:end], name))
+                        shapes.append((index, line, entity, lo, hi, text[start:end],
+                                       name if whole_value(text, start, end) else None))
         return out, values
 
     def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
@@ -260,10 +263,9 @@ class Detector:
     def _scan_special(
         self, index: int, line: str, pieces: list[Piece], shapes: list[Shape] | None = None
     ) -> Iterator[tuple[int, str, list[Match]]]:
-        found, values = self.scan_pieces(pieces, shapes, index, line)
+        names: dict[tuple[int, int], str] = {}
+        found, values = self.scan_pieces(pieces, shapes, index, line, names)
         if found:
-            names = {(lo, hi): p.context[-1] for p in pieces if p.context
-                     for lo, hi in _spans_in(found, p)}
             yield index, DecodedLine(line, values, names), found
 
     def _scan_plain_lines(
@@ -307,11 +309,16 @@ class Detector:
                 shapes.append((index, line, entity, start, end, line[start:end], None))
 
 
-def _spans_in(found: list[Match], piece: Piece) -> list[tuple[int, int]]:
-    """The raw spans of ``found`` that lie in ``piece``."""
-    lo = piece.offset
-    hi = lo + (len(piece.text) if piece.decoded is None else piece.decoded.marks[-1][1])
-    return [(m[1], m[2]) for m in found if lo <= m[1] and m[2] <= hi]
+def whole_value(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole value of a structure: a cell between delimiters,
+    a JSON scalar (in quotes or bare), not a number inside a phrase (``8704... plain text``)."""
+    before = text[:start].rstrip(" ")
+    after = text[end:].lstrip(" ")
+    return (not before or before[-1] in _OPENERS) and (not after or after[0] in _CLOSERS)
+
+
+_OPENERS = frozenset("\"'[:,;|\t")
+_CLOSERS = frozenset("\"',]};|\t\r")
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

@@ -11,8 +11,12 @@ whose candidates all pass is.
 The engine counts, per (field, entity), the distinct candidates of the entity's shape (valid
 or not: :func:`~derbes.scanner.engine.evidence.shape_spans` on the lines where the entity's
 recognizer was a candidate) and the distinct valid ones (its hits). A field's hits wait in a
-bounded buffer until the counts decide (:meth:`LogField.verdict`); once the field holds, its
-hits count as they come. Values outside any named field (free text) keep the per-file rules.
+bounded buffer until the counts decide (:meth:`LogField.verdict`, judged every
+:data:`DECIDE_EVERY` kept hits and at the end of each batch and of the file); once the field
+holds, its hits count as they come. A word of the entity before a value (``"iin": ...``,
+``iin=``) makes its field hold at once. A structure's name (a header's column, a key above)
+counts only for a whole value (a cell, a JSON scalar), not for a number inside a phrase.
+Values outside any named field (free text) keep the per-file rules.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from derbes.scanner.names import entity_for_name
 #: Hits of one field kept while its evidence is undecided; past it, hits are counted but not
 #: kept (the field's finding then shows fewer hits than were seen before it held).
 BUFFER_CAP = 10_000
+#: Kept hits after which the fields are judged again, within a batch of lines.
+DECIDE_EVERY = 256
 #: How far before a value its ``key=`` or ``"key":`` is looked for.
 KEY_WINDOW = 64
 

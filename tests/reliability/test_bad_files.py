@@ -353,7 +353,9 @@ def test_deeply_nested_json_line(derbes_scan, tmp_path: Path) -> None:
     path = tmp_path / "deep.jsonl"
     depth = 200_000  # far past Python's recursion limit
     path.write_text(
-        '{"a":' * depth + f'"{IINS[3]}"' + "}" * depth + "\n"
+        # The IIN under its word: a lone checksum-valid value in a field named by nothing is
+        # not evidence of its own (issue #12, scanner/engine/logfields.py).
+        '{"a":' * depth + f'{{"iin": "{IINS[3]}"}}' + "}" * depth + "\n"
         + "[" * depth + "]" * depth + "\n"
         + f'{{"iin": "{IINS[4]}"}}\n',
         encoding="utf-8",

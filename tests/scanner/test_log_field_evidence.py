@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from derbes.scanner.engine import parallel
+from derbes.scanner.engine.detect import whole_value
 from derbes.scanner.engine.logfields import LogField, key_before
 from derbes.scanner.engine.options import ScanOptions
 from derbes.scanner.engine.scan import scan
@@ -173,3 +174,29 @@ def test_realistic_logs_keep_every_checksum_value(tmp_path: Path) -> None:
             labels = sum(1 for *_, e in f.labels if e == entity)
             hits = sum(x.hits for x in result.findings if x.entity == entity)
             assert hits == labels, (f.name, entity, labels, hits)
+
+
+def test_a_large_field_keeps_every_hit(tmp_path: Path) -> None:
+    # More hits than a field keeps while undecided, in one batch: the verdict comes as the
+    # batch goes, so none is lost (English, no word of the entity before the values).
+    lines = [f'{{"event": "check", "doc": "{v}"}}' for v in IINS * 2000]
+    found = _iin_fields(tmp_path, lines)
+    assert [f.hits for f in found.values()] == [len(lines)]
+
+
+def test_a_number_inside_a_phrase_takes_no_name_from_above(tmp_path: Path) -> None:
+    # A line after '"note":' is read as that key's value; a number inside a phrase there is
+    # free text, not the field's value (Russian).
+    lines = ['{"event": "x", "note":', f"{IINS[0]} клиент обратился повторно", "}"]
+    assert sum(f.hits for f in _iin_fields(tmp_path, lines).values()) == 1
+
+
+@pytest.mark.parametrize(("text", "start", "end", "whole"), [
+    ('"870412300123",', 1, 13, True),
+    ("  870412300123", 2, 14, True),
+    (";870412300123;", 1, 13, True),
+    ("870412300123 клиент", 0, 12, False),
+    ("тел 870412300123", 4, 16, False),
+])
+def test_whole_value(text: str, start: int, end: int, whole: bool) -> None:
+    assert whole_value(text, start, end) is whole
