@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from derbes.reports._common import derbes_version
 from derbes.reports._io import atomic_open
+from derbes.scanner.hitparts import hit_batches
 from derbes.scanner.model import SCHEMA_VERSION, ScanResult
 
 FINDINGS_SCHEMA = pa.schema([
@@ -96,14 +97,6 @@ def findings_table(result: ScanResult) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def hits_table(result: ScanResult, show_values: bool = False) -> pa.Table:
-    """The hits of ``result`` as an Arrow table; a ``value`` column only with ``show_values``."""
-    hs = result.hits
-    schema = HITS_SCHEMA.append(VALUE_FIELD) if show_values else HITS_SCHEMA
-    columns = _columns(schema, hs, scan_id=[result.scan_id] * len(hs))
-    return pa.Table.from_pydict(columns, schema=schema.with_metadata(_metadata(result)))
-
-
 def write_findings(result: ScanResult, path: str | os.PathLike[str]) -> Path:
     """Write ``findings.parquet`` (one row per finding) atomically, mode 0600."""
     return _write(findings_table(result), path)
@@ -113,5 +106,15 @@ def write_hits(result: ScanResult, path: str | os.PathLike[str], show_values: bo
     """Write ``hits.parquet`` (one row per hit) atomically, mode 0600.
 
     Raw values are written only with ``show_values=True`` (and only if the scan kept them).
+    The hits are read a batch at a time (from the parts a scan wrote, :mod:`~derbes.scanner.
+    hitparts`), so writing millions of them takes little memory.
     """
-    return _write(hits_table(result, show_values), path)
+    schema = (HITS_SCHEMA.append(VALUE_FIELD) if show_values else HITS_SCHEMA).with_metadata(
+        _metadata(result))
+    scan_id = pa.scalar(result.scan_id, pa.string())
+    with atomic_open(path) as f, pq.ParquetWriter(f, schema, compression="zstd") as writer:
+        for batch in hit_batches(result.hits):
+            columns = [pa.repeat(scan_id, batch.num_rows) if name == "scan_id" else
+                       batch.column(name) for name in schema.names]
+            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+    return Path(path)

@@ -8,7 +8,7 @@ a :class:`ScanResult`. The Parquet schemas built from these records are document
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,7 +131,9 @@ class ScanResult:
     sources: tuple[SourceSummary, ...]
     findings: tuple[Finding, ...]
     containers: tuple[ContainerInfo, ...] = ()
-    hits: tuple[Hit, ...] = ()
+    #: Every hit, with ``options.hits``: a :class:`~derbes.scanner.hitparts.HitStore` (parts
+    #: on disk, read as iterated) from a scan; any sequence of hits will do.
+    hits: Sequence[Hit] = ()
     interrupted: bool = False
     options: dict = field(default_factory=dict)
     #: The check against the policy (:func:`derbes.scanner.policy.apply_policy`), if run.

@@ -9,6 +9,7 @@ are loaded and checked before any source is touched. Nothing here prints: the ru
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Where reports go when neither the command line nor the config file says.
 DEFAULT_OUT = "derbes-out"
+#: Where, in the output folder being written, hits wait as Parquet parts until the reports.
+HITS_PARTS_DIR = ".hits-parts"
 #: The sampling seed unless ``--seed`` says otherwise: the same data gives the same sample,
 #: so that CI runs compare. ``None`` (``--seed random``) draws a new sample each run.
 DEFAULT_SEED = 94
@@ -189,8 +192,13 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
     opened = [_open(s, spec) for s in source_specs]
     # Not given: the engine's default.
     given = {"min_score": spec.min_score, "connections": spec.connections}
+    # Hits are written as parts into the output folder while the scan runs, and gathered
+    # into hits.parquet at the end: memory does not grow with them, and an interrupted scan
+    # keeps every part written before it stopped.
+    parts = staging / HITS_PARTS_DIR
     options = ScanOptions(
         hits=spec.hits,
+        hits_dir=str(parts) if spec.hits else None,
         show_values=spec.show_values,
         min_rows=spec.min_rows,
         min_share=spec.min_share,
@@ -217,15 +225,18 @@ def _scan_and_write(spec, source_specs, where, policy, baseline, detector, stagi
         from derbes.reports.baseline import apply_baseline
 
         result, accepted = apply_baseline(result, baseline)
-    write_reports(
-        result,
-        staging,
-        formats=spec.formats,
-        lang=spec.lang,
-        show_values=spec.show_values,
-        hits=spec.hits,
-        fail_on=spec.fail_on,
-    )
+    try:
+        write_reports(
+            result,
+            staging,
+            formats=spec.formats,
+            lang=spec.lang,
+            show_values=spec.show_values,
+            hits=spec.hits,
+            fail_on=spec.fail_on,
+        )
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
     return result, exit_code(result, spec.fail_on), accepted
 
 

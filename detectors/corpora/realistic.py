@@ -986,3 +986,20 @@ def evaluate(files: list[LogFile], detector) -> Score:
             score.fn[entity] += 1
             score.false_negatives.append((entity, lines[index][s:e], f"{f.name}:{index + 1}"))
     return score
+
+
+def write_log(path: str, size: int, seed: int = 94, chunk_lines: int = 20_000) -> int:
+    """Write about ``size`` bytes of dense log to ``path``: corpora of ``chunk_lines`` lines,
+    each from the next seed (so values keep changing), their files one after another as a
+    log collector would concatenate them. Returns the number of lines written."""
+    written = lines = 0
+    with open(path, "w", encoding="utf-8") as out:
+        k = 0
+        while written < size:
+            for f in corpus(chunk_lines, seed=seed + k):
+                text = f.text
+                out.write(text)
+                written += len(text.encode("utf-8"))
+                lines += len(f.lines)
+            k += 1
+    return lines

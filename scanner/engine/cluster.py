@@ -14,10 +14,11 @@ What travels, and how:
   compiles the detector once: Hyperscan databases do not pickle, so workers rebuild them from
   the recognizers and keep them per process.
 * A unit's result is its counters, distinct-value sketches and examples: small. Its hits
-  (``--hits``), which can be millions of rows, are written by the worker as a Parquet part into
+  (``--hits``), which can be millions of rows, are written by the worker as Parquet parts
+  (:mod:`derbes.scanner.hitparts`, as a local scan's worker processes write them) into
   ``parts_url`` (a folder every worker and the client can reach: a shared path, or an fsspec URL
-  such as ``s3://bucket/derbes-parts``) and read back by the client, not sent through the
-  scheduler; the parts are deleted once gathered.
+  such as ``s3://bucket/derbes-parts``), not sent through the scheduler; the client moves each
+  part into the scan's own parts folder as the unit comes back (or reads it, without one).
 * A worker that dies (killed, out of memory, its machine lost) has its unit rerun by the
   scheduler on another worker. A unit that keeps killing workers (Dask's
   ``distributed.scheduler.allowed-failures``) is rerun once more at the end, alone, since it
@@ -34,6 +35,7 @@ import pickle
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
@@ -46,10 +48,10 @@ from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.parallel import detector_recipe, run_task
 from derbes.scanner.engine.units import Unit, describe_unit
 from derbes.scanner.errors import ClusterError
-from derbes.scanner.model import Hit
+from derbes.scanner.hitparts import HitPart, move_part, read_part, remove_parts
 from derbes.scanner.sources.base import Source
 
-#: A unit with more hits than this writes them as a Parquet part (when there is a parts folder).
+#: A unit with more hits than this writes them as Parquet parts (when there is a parts folder).
 INLINE_HITS = 10_000
 #: How long to wait for the first worker of a cluster that is still starting.
 WORKER_WAIT_S = 60.0
@@ -149,7 +151,7 @@ class DaskExecutor:
             biggest_first = sorted(range(total), key=lambda i: -units[i].task.size)
             suspects: list[int] = []
             batch = self._submit(plugin_name, token, units, biggest_first, "")
-            for i, outcome, killed in self._gather(batch, units, stop):
+            for i, outcome, killed in self._gather(batch, units, stop, options.hits_dir):
                 if killed and not stop.is_set():
                     suspects.append(i)
                     continue
@@ -163,7 +165,7 @@ class DaskExecutor:
                     outcome = ContainerOutcome(units[i].task.container, error="interrupted")
                 else:
                     alone = self._submit(plugin_name, token, units, [i], "-alone")
-                    _, outcome, _ = next(self._gather(alone, units, stop))
+                    _, outcome, _ = next(self._gather(alone, units, stop, options.hits_dir))
                 done += 1
                 if progress is not None:
                     progress(sources[units[i].source].name, units[i].task.container.name,
@@ -174,7 +176,7 @@ class DaskExecutor:
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(plugin_name)
             if parts_url is not None:
-                _remove_parts(parts_url)
+                remove_parts(parts_url)
 
     def _submit(
         self, plugin: str, token: str, units: Sequence[Unit], which: Sequence[int], suffix: str
@@ -189,7 +191,8 @@ class DaskExecutor:
         }
 
     def _gather(
-        self, futures: dict[Any, int], units: Sequence[Unit], stop: threading.Event
+        self, futures: dict[Any, int], units: Sequence[Unit], stop: threading.Event,
+        hits_dir: str | None,
     ) -> Iterator[tuple[int, ContainerOutcome, bool]]:
         """``(unit index, outcome, its workers died too often)`` as futures finish; after
         ``stop`` or Ctrl-C the rest come back interrupted."""
@@ -197,7 +200,7 @@ class DaskExecutor:
         try:
             for future in as_completed(list(futures), loop=self.client.loop):
                 i = pending.pop(future)
-                outcome, killed = self._outcome(future, units[i])
+                outcome, killed = self._outcome(future, units[i], hits_dir)
                 future.release()
                 yield i, outcome, killed
                 if stop.is_set():
@@ -208,7 +211,9 @@ class DaskExecutor:
             future.cancel()
             yield i, ContainerOutcome(units[i].task.container, error="interrupted"), False
 
-    def _outcome(self, future: Any, unit: Unit) -> tuple[ContainerOutcome, bool]:
+    def _outcome(
+        self, future: Any, unit: Unit, hits_dir: str | None
+    ) -> tuple[ContainerOutcome, bool]:
         container = unit.task.container
         try:
             result: _UnitResult = future.result()
@@ -223,26 +228,36 @@ class DaskExecutor:
                 container, error=f"{describe_unit(unit)}: failed on a worker "
                 f"({type(e).__name__})"), False
         outcome = result.outcome
-        if result.part is not None:
-            try:
-                outcome.hits = read_hit_part(result.part)
-            except OSError as e:
-                outcome.error = outcome.error or (
-                    f"{describe_unit(unit)}: hits part unreadable ({type(e).__name__})")
+        try:
+            outcome.spilled = [_fetch(s, hits_dir) for s in outcome.spilled]
+        except OSError as e:
+            outcome.spilled = []
+            outcome.error = outcome.error or (
+                f"{describe_unit(unit)}: hits part unreadable ({type(e).__name__})")
         return outcome, False
 
 
+def _fetch(segment: Any, hits_dir: str | None) -> Any:
+    """A part a worker wrote, moved into the scan's own parts folder (or read, without one)."""
+    if not isinstance(segment, HitPart):
+        return segment
+    if hits_dir is None:
+        hits = read_part(segment.url)
+        remove_parts(segment.url)
+        return hits
+    return move_part(segment, hits_dir)
+
+
 class _UnitResult:
-    """What a worker sends back: the outcome, with its hits left in a Parquet part if many."""
+    """What a worker sends back: the outcome, its hits in Parquet parts if many."""
 
-    __slots__ = ("outcome", "part")
+    __slots__ = ("outcome",)
 
-    def __init__(self, outcome: ContainerOutcome, part: str | None) -> None:
+    def __init__(self, outcome: ContainerOutcome) -> None:
         self.outcome = outcome
-        self.part = part
 
     def __reduce__(self):
-        return (_UnitResult, (self.outcome, self.part))
+        return (_UnitResult, (self.outcome,))
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -267,7 +282,9 @@ class _ScanState(WorkerPlugin):
         self.sources = sources
         self.recipe = detector_recipe(detector)
         self.recipe_digest = hashlib.sha256(pickle.dumps(self.recipe)).hexdigest()
-        self.options = options
+        # Hits are written where the client can fetch them: the cluster's parts folder, not
+        # the client's own (its ``hits_dir`` is a path on the client's machine).
+        self.options = replace(options, hits_dir=parts_url)
         self.key = key
         self.parts_url = parts_url
         self.inline_hits = inline_hits
@@ -296,61 +313,11 @@ class _ScanState(WorkerPlugin):
         source = self.sources[unit.source]
         scanner = ContainerScanner(source, self.detector(), self.options, self.key)
         outcome = run_task(scanner, source, unit.task, None)
-        part = None
-        if self.parts_url and len(outcome.hits) > self.inline_hits:
-            part = f"{self.parts_url}/unit-{index:06d}.parquet"
-            write_hit_part(outcome.hits, part)
-            outcome.hits = []
-        return _UnitResult(outcome, part)
+        if len(outcome.hits) > self.inline_hits:
+            scanner.spill(outcome)
+        return _UnitResult(outcome)
 
 
 def _run_unit(plugin_name: str, index: int, unit: Unit) -> _UnitResult:
     state: _ScanState = get_worker().plugins[plugin_name]
     return state.run(index, unit)
-
-
-# -- hit parts --------------------------------------------------------------------------------
-
-_HIT_FIELDS = ("source", "container", "field", "row", "start", "end", "entity", "score",
-               "masked", "value_hash", "value")
-
-
-def write_hit_part(hits: Sequence[Hit], url: str) -> None:
-    """Write ``hits`` as one Parquet file at ``url`` (a path or an fsspec URL)."""
-    import fsspec
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([
-        ("source", pa.string()), ("container", pa.string()), ("field", pa.string()),
-        ("row", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
-        ("entity", pa.string()), ("score", pa.float64()), ("masked", pa.string()),
-        ("value_hash", pa.string()), ("value", pa.string()),
-    ])
-    table = pa.table({name: [getattr(h, name) for h in hits] for name in _HIT_FIELDS},
-                     schema=schema)
-    fs, path = fsspec.core.url_to_fs(url)
-    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-    with fs.open(path, "wb") as f:
-        pq.write_table(table, f)
-
-
-def _remove_parts(url: str) -> None:
-    """Remove a scan's parts folder once every part was gathered (or the scan failed)."""
-    import fsspec
-
-    fs, path = fsspec.core.url_to_fs(url)
-    with contextlib.suppress(FileNotFoundError):
-        fs.rm(path, recursive=True)
-
-
-def read_hit_part(url: str) -> list[Hit]:
-    """The hits of one part, then the part deleted."""
-    import fsspec
-    import pyarrow.parquet as pq
-
-    fs, path = fsspec.core.url_to_fs(url)
-    with fs.open(path, "rb") as f:
-        rows = pq.read_table(f).to_pylist()
-    fs.rm(path)
-    return [Hit(**row) for row in rows]

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from derbes.scanner import jsonpaths
+from derbes.scanner import hitparts, jsonpaths
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
@@ -23,6 +23,7 @@ from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import name_at, value_at
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
+from derbes.scanner.hitparts import Segment, write_part
 from derbes.scanner.model import Hit
 from derbes.scanner.redact import distinct_key, mask, value_hash
 from derbes.scanner.sources.base import (
@@ -122,7 +123,10 @@ class ContainerOutcome:
 
     container: Container
     aggs: dict[tuple[str | None, str], _Agg] = field(default_factory=dict)
+    #: Hits not yet written; they come after those of ``spilled``.
     hits: list[Hit] = field(default_factory=list)
+    #: Hits already written as parts (or kept from an earlier byte range), in file order.
+    spilled: list[Segment] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
     #: What the values of each column looked like (value batches only), for the evidence.
     stats: dict[str, FieldStats] = field(default_factory=dict)
@@ -143,7 +147,13 @@ class ContainerOutcome:
                 self.aggs[key].merge(agg, max_examples)
             else:
                 self.aggs[key] = agg
-        self.hits.extend(other.hits)
+        if other.spilled:
+            if self.hits:
+                self.spilled.append(self.hits)
+            self.spilled.extend(other.spilled)
+            self.hits = other.hits
+        else:
+            self.hits.extend(other.hits)
         self.fields |= other.fields
         for name, stats in other.stats.items():
             if name in self.stats:
@@ -179,6 +189,15 @@ class ContainerScanner:
         for r in detector.derbes:
             if r.ENTITY in CHANCE_RULES:
                 self._checksum.setdefault(r.ENTITY, r)
+        # Hits are written as parts once this many wait in memory (never without a folder).
+        spill = options.hits_spill or hitparts.SPILL_HITS
+        self._spill_at = max(1, spill) if options.hits and options.hits_dir else float("inf")
+
+    def spill(self, out: ContainerOutcome) -> None:
+        """Write the hits ``out`` holds in memory as a part of the scan's parts folder."""
+        if out.hits and self.options.hits_dir:
+            out.spilled.append(write_part(out.hits, self.options.hits_dir))
+            out.hits = []
 
     def run(
         self, container: Container, batches: Iterable, stop: threading.Event | None = None
@@ -429,6 +448,8 @@ class ContainerScanner:
                     value=value if self.options.show_values else None,
                 )
             )
+            if len(out.hits) >= self._spill_at:
+                self.spill(out)
 
 
     def _prepare(

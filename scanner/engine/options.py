@@ -23,6 +23,12 @@ class ScanOptions:
 
     #: Keep every hit (``hits.parquet``), not only the aggregated inventory.
     hits: bool = False
+    #: Where hits are written as Parquet parts while the scan runs (a folder, or an fsspec
+    #: URL every worker can reach); ``None``: ``scan()`` uses a temporary folder of its own.
+    hits_dir: str | None = None
+    #: Hits a scanner holds in memory before writing them as a part (``None``:
+    #: :data:`~derbes.scanner.hitparts.SPILL_HITS`).
+    hits_spill: int | None = None
     #: Carry raw values in hits and examples. Off unless the user asks.
     show_values: bool = False
     #: HMAC key for value hashes; by default ``DERBES_HASH_KEY`` or a random key per scan.

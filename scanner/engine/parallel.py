@@ -34,6 +34,8 @@ from derbes.scanner.sources.base import Container, ContainerDone, RangeReadable,
 MIN_RANGE_BYTES = 2 << 20
 #: Tasks per worker when a file is cut: a few, so a slow range does not leave cores idle.
 RANGES_PER_JOB = 4
+#: Hits a worker sends back with its outcome; more are written as a part (``--hits``).
+RETURN_HITS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,12 @@ def _init_worker(
 
 
 def _work(task: Task) -> ContainerOutcome:
-    return run_task(_worker["scanner"], _worker["source"], task, _worker["stop"])
+    scanner = _worker["scanner"]
+    outcome = run_task(scanner, _worker["source"], task, _worker["stop"])
+    # Many hits go back as parts written here: pickling them to the parent costs more.
+    if len(outcome.hits) >= RETURN_HITS:
+        scanner.spill(outcome)
+    return outcome
 
 
 def run_task(

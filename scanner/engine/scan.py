@@ -10,11 +10,14 @@ its connection pool; log files can run in worker processes (``jobs``).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import replace
 
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
 from derbes.scanner.engine.detect import Detector
@@ -23,7 +26,8 @@ from derbes.scanner.engine.parallel import merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError
-from derbes.scanner.model import ContainerInfo, Finding, Hit, ScanResult, SourceSummary
+from derbes.scanner.hitparts import HitStore, Segment
+from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
 from derbes.scanner.sources.base import Container, ContainerDone, Source
 
@@ -45,8 +49,33 @@ def scan(
     ``executor`` runs the scan's units elsewhere (a Dask cluster:
     :class:`~derbes.scanner.engine.cluster.DaskExecutor`); by default they run here, tables in
     threads and logs in ``options.jobs`` processes. Progress counts units done out of planned.
+
+    With ``options.hits``, hits are written as Parquet parts into ``options.hits_dir`` while
+    the scan runs (by default a temporary folder that the result's :class:`HitStore` owns and
+    removes when it goes), so that memory does not grow with them.
     """
     options = options or ScanOptions()
+    owned = None
+    if options.hits and options.hits_dir is None:
+        owned = tempfile.mkdtemp(prefix="derbes-hits-")
+        options = replace(options, hits_dir=owned)
+    try:
+        return _scan(sources, options, detector, progress, stop, executor, owned)
+    except BaseException:
+        if owned is not None:
+            shutil.rmtree(owned, ignore_errors=True)
+        raise
+
+
+def _scan(
+    sources: Sequence[Source | SourceError],
+    options: ScanOptions,
+    detector: Detector | None,
+    progress: Progress | None,
+    stop: threading.Event | None,
+    executor: Executor | None,
+    owned: str | None,
+) -> ScanResult:
     detector = detector or Detector()
     key = options.hash_key or hash_key_from_env() or new_hash_key()
     stop = stop or threading.Event()
@@ -55,7 +84,7 @@ def scan(
     summaries: list[SourceSummary] = []
     findings: list[Finding] = []
     infos: list[ContainerInfo] = []
-    hits: list[Hit] = []
+    hits: list[Segment] = []
     interrupted = False
     if executor is not None:
         for summary, source_infos, source_findings, source_hits in _scan_units(
@@ -111,7 +140,7 @@ def scan(
         sources=tuple(summaries),
         findings=tuple(findings),
         containers=tuple(infos),
-        hits=tuple(hits),
+        hits=HitStore(hits, folder=owned),
         interrupted=interrupted,
         options={
             "min_score": options.min_score,
@@ -135,8 +164,9 @@ def _summarize(
     seconds: float,
     options: ScanOptions,
     interrupted: bool,
-) -> tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Hit]]:
-    """One source's summary, containers, findings and hits from its containers' outcomes."""
+) -> tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Segment]]:
+    """One source's summary, containers, findings and hits (written parts, then those in
+    memory, container by container) from its containers' outcomes."""
     # Listing problems that lost data (an unreadable directory) are errors of the source.
     errors = errors + list(source.errors)
     warnings = list(source.warnings)
@@ -144,7 +174,7 @@ def _summarize(
     skipped = list(source.skipped)
     infos: list[ContainerInfo] = []
     findings: list[Finding] = []
-    hits: list[Hit] = []
+    hits: list[Segment] = []
     rows = bytes_ = 0
     for outcome in outcomes:
         if outcome.done is not None and outcome.done.skipped:
@@ -161,7 +191,8 @@ def _summarize(
         rows += info.rows_scanned
         bytes_ += info.bytes_scanned
         findings.extend(findings_of(scan_id, source, outcome, info, options))
-        hits.extend(outcome.hits)
+        hits.extend(outcome.spilled)
+        hits.append(outcome.hits)
     if interrupted and (errors or len(outcomes) < listed) and all(
             e == "interrupted" or e.endswith(": interrupted") for e in errors):
         status = "interrupted"
@@ -198,7 +229,7 @@ def _scan_units(
     progress: Progress | None,
     stop: threading.Event,
     scan_id: str,
-) -> Iterator[tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Hit]]]:
+) -> Iterator[tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Segment]]]:
     """Every source listed first, then all their units on ``executor`` at once, so that the
     workers are kept busy across sources; summaries in the order of ``sources``."""
     t0 = time.perf_counter()

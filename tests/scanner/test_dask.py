@@ -165,8 +165,9 @@ def test_dask_scan_writes_the_findings_of_a_local_scan(corpus, client, tmp_path,
     assert {f["source_kind"] for f in findings} == {"log", "file", "database"}
     assert _rows(tmp_path / "dask" / "findings.parquet") == findings
     assert _rows(tmp_path / "dask" / "hits.parquet") == _rows(tmp_path / "local" / "hits.parquet")
-    # The parts were gathered and removed.
-    assert not list((tmp_path / "dask").rglob("unit-*.parquet"))
+    # The parts were gathered into hits.parquet and removed, on the cluster and here.
+    assert sorted(p.name for p in (tmp_path / "dask").rglob("*.parquet")) == [
+        "findings.parquet", "hits.parquet"]
 
 
 def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client, small_ranges):

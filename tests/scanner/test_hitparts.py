@@ -1,0 +1,130 @@
+"""Hits written as Parquet parts while a scan runs: the same hits, in the same order, as when
+they were kept in memory; with worker processes too; and none lost on an interrupt."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from derbes.scanner.engine import ScanOptions, parallel, scan
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.hitparts import HitStore, read_part, write_part
+from derbes.scanner.model import Hit
+from derbes.scanner.run import HITS_PARTS_DIR, RunSpec, run_scan
+from derbes.scanner.sources.logs import LogSource
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_logs
+
+KEY = b"hitparts-test-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hitparts") / "app.log"
+    path.write_text("\n".join(gen_logs.lines(6000, seed=5)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector()
+
+
+def _hits(result) -> list[tuple]:
+    """Hits in the order the result gives them (not sorted: the order is part of the test)."""
+    return [(h.container, h.field, h.row, h.start, h.end, h.entity, h.masked, h.value_hash)
+            for h in result.hits]
+
+
+def test_a_part_holds_its_hits_exactly(tmp_path: Path) -> None:
+    hits = [Hit("s", "c", None, 1, 0, 12, "KZ_IIN", 1.0, "8704********", "ab"),
+            Hit("s", "c", "user.phone", 2, 3, 15, "PHONE_NUMBER", 0.75, "+7 *** 67", "cd",
+                value="+77011234567")]
+    part = write_part(hits, str(tmp_path / "parts"))
+    assert part.count == 2 and read_part(part.url) == hits
+    # Written under a temporary name and renamed: nothing else is left in the folder.
+    assert [p.name for p in (tmp_path / "parts").iterdir()] == [Path(part.url).name]
+
+
+def test_spilled_hits_are_the_hits_kept_in_memory(log: Path, detector: Detector) -> None:
+    kept = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True, hits_spill=10**9),
+                detector=detector)
+    spilled = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True, hits_spill=50),
+                   detector=detector)
+    assert isinstance(spilled.hits, HitStore) and len(spilled.hits.parts) > 10
+    assert not kept.hits.parts
+    assert _hits(spilled) == _hits(kept)
+    assert len(spilled.hits) > 500
+
+
+def test_workers_write_parts_and_the_order_stays(log: Path, detector: Detector,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    monkeypatch.setattr(parallel, "RETURN_HITS", 10)
+    one = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True), detector=detector)
+    two = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True, jobs=2,
+                                                  hits_spill=200), detector=detector)
+    assert len(two.hits.parts) > 4
+    assert _hits(two) == _hits(one)
+
+
+def test_the_temporary_parts_folder_goes_with_the_result(log: Path, detector: Detector) -> None:
+    result = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True, hits_spill=50),
+                  detector=detector)
+    folder = Path(result.hits.folder)
+    assert list(folder.glob("part-*.parquet"))
+    del result
+    import gc
+
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_stopped_scan_keeps_every_hit_it_counted(log: Path, detector: Detector) -> None:
+    stop = threading.Event()
+
+    class Stopping(LogSource):
+        """Reads a few batches, then sets ``stop`` as Ctrl-C would."""
+
+        def read(self, container):
+            for n, batch in enumerate(super().read(container)):
+                if n == 3:
+                    stop.set()
+                yield batch
+
+    options = ScanOptions(hash_key=KEY, hits=True, hits_spill=50)
+    source = Stopping(str(log), batch_bytes=16 << 10)
+    result = scan([source], options, detector=detector, stop=stop)
+    assert result.interrupted
+    assert len(result.hits.parts) >= 1
+    # Every hit of the lines it counted as scanned, and no other, as a whole scan finds them.
+    (info,) = result.containers
+    whole = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True), detector=detector)
+    expected = [h for h in _hits(whole) if h[2] <= info.rows_scanned]
+    assert 0 < len(expected) < len(whole.hits)
+    assert _hits(result) == expected
+    assert len(result.hits) == len(expected)
+
+
+def test_cli_gathers_parts_into_hits_parquet(log: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERBES_HASH_KEY", KEY.decode())
+    out = tmp_path / "out"
+    import derbes.scanner.hitparts as hitparts
+
+    monkeypatch.setattr(hitparts, "SPILL_HITS", 50)
+    run_scan(RunSpec(sources=[str(log)], out=out, formats=["parquet"], hits=True, quiet=True,
+                     jobs=1))
+    written = pq.read_table(out / "hits.parquet").to_pylist()
+    whole = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True))
+    assert [(h["row"], h["start"], h["entity"], h["value_hash"]) for h in written] == [
+        (h.row, h.start, h.entity, h.value_hash) for h in whole.hits]
+    assert len(written) > 500
+    assert not (out / HITS_PARTS_DIR).exists()
+    assert sorted(p.name for p in out.iterdir()) == ["findings.parquet", "hits.parquet",
+                                                     "summary.json"]
