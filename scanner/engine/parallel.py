@@ -32,8 +32,10 @@ from derbes.scanner.sources.base import Container, ContainerDone, RangeReadable,
 
 #: Ranges shorter than this are not worth a task of their own.
 MIN_RANGE_BYTES = 2 << 20
-#: Tasks per worker when a file is cut: a few, so a slow range does not leave cores idle.
+#: A file larger than ``2 / (jobs * RANGES_PER_JOB)`` of all the work is cut into ranges.
 RANGES_PER_JOB = 4
+#: Each range of a cut file takes ``1 / (GUIDED * jobs)`` of the bytes still left (:func:`guided`).
+GUIDED = 2
 #: Hits a worker sends back with its outcome; more are written as a part (``--hits``).
 RETURN_HITS = 2_000
 
@@ -59,7 +61,9 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
     """Tasks for ``containers``: large plain files cut at line starts, the rest whole.
 
     A file is cut only when it is larger than its share of the total work, so many small files
-    run one per task and one large file runs in ``jobs * RANGES_PER_JOB`` ranges.
+    run one per task. A file that is cut runs in ranges that shrink as the work left does
+    (:func:`guided`): large ones first, then smaller, down to ``MIN_RANGE_BYTES`` at the end,
+    so that no worker waits long for the last range of another.
     """
     sizes = [int(c.meta.get("size", 0) or 0) for c in containers]
     share = max(MIN_RANGE_BYTES, sum(sizes) // max(1, jobs * RANGES_PER_JOB))
@@ -68,7 +72,9 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
     for index, (container, size) in enumerate(zip(containers, sizes, strict=True)):
         ranges: list[tuple[int, int]] = []
         if cuttable and size >= 2 * share:
-            ranges = source.split(container, -(-size // share), MIN_RANGE_BYTES)
+            # Pieces of MIN_RANGE_BYTES at line starts, grouped into the ranges.
+            ranges = guided(
+                source.split(container, -(-size // MIN_RANGE_BYTES), MIN_RANGE_BYTES), jobs)
         if len(ranges) <= 1:
             tasks.append(Task(index, container))
             continue
@@ -78,6 +84,26 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
             for (start, end), line in zip(ranges, first_lines, strict=True)
         )
     return tasks
+
+
+def guided(pieces: Sequence[tuple[int, int]], jobs: int) -> list[tuple[int, int]]:
+    """Consecutive ``pieces`` grouped into ranges of ``1 / (GUIDED * jobs)`` of the bytes left
+    each (guided scheduling): with ranges handed out biggest first, every worker gets a large
+    one, and the smallest come last, when a worker that finishes early has little to wait for.
+    """
+    out: list[tuple[int, int]] = []
+    left = sum(end - start for start, end in pieces)
+    i = 0
+    while i < len(pieces):
+        target = left / (GUIDED * max(1, jobs))
+        start, end = pieces[i]
+        i += 1
+        while i < len(pieces) and end - start < target:
+            end = pieces[i][1]
+            i += 1
+        out.append((start, end))
+        left -= end - start
+    return out
 
 
 def scan_log_containers(

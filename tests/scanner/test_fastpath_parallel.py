@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,24 @@ def test_a_missing_file_fails_alone(logs, tmp_path):
     )
     assert [o.error is not None for o in outcomes] == [False] * len(containers) + [True]
     assert all(o.done is not None for o in outcomes[:-1])
+
+
+def test_ranges_cover_the_file_and_shrink_towards_its_end(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 16 << 10)
+    source = LogSource(str(logs / "big.log"))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    bounds = [(t.start, t.end) for t in tasks]
+    size = (logs / "big.log").stat().st_size
+    assert bounds[0][0] == 0 and bounds[-1][1] == size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    sizes = [end - start for start, end in bounds]
+    # Guided: the first is a quarter of the file (1 / (GUIDED * jobs)), the last few pieces.
+    assert sizes[0] == max(sizes) >= size // 4 - (16 << 10)
+    assert max(sizes[-3:]) < size // 20
+
+
+def test_guided_groups_pieces_by_the_bytes_left():
+    pieces = [(i * 10, (i + 1) * 10) for i in range(40)]
+    # By hand: 400 left / 4 = 100; 300 / 4 = 75 -> 80 (whole pieces); 220 / 4 = 55 -> 60; ...
+    assert [b - a for a, b in parallel.guided(pieces, 2)] == [100, 80, 60, 40, 30, 30, 20, 10,
+                                                               10, 10, 10]
