@@ -90,12 +90,21 @@ def write_part(hits: Sequence[Hit], folder: str) -> HitPart:
 
 
 def read_batches(url: str, batch_size: int = READ_BATCH) -> Iterator[Any]:
-    """The record batches of one part, a few ten thousand rows at a time."""
+    """The record batches of one part, a few ten thousand rows at a time, with
+    :func:`part_schema` (a ``hits.parquet`` reads as a part: ``value`` null if absent)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema = part_schema()
     fs, path = _fs(url)
     with fs.open(path, "rb") as f:
-        yield from pq.ParquetFile(f).iter_batches(batch_size=batch_size, use_threads=False)
+        for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_size, use_threads=False):
+            if batch.schema.names != schema.names:
+                batch = pa.RecordBatch.from_arrays(
+                    [batch.column(name) if name in batch.schema.names
+                     else pa.nulls(batch.num_rows, pa.string()) for name in schema.names],
+                    schema=schema)
+            yield batch
     release_memory()
 
 

@@ -178,7 +178,19 @@ def run_scan(
         # A finished scan is never thrown away: say where it is.
         raise ConfigError(f"--out {spec.out}: could not put the finished scan in place "
                           f"({e.strerror or e}); its reports are in {staging}") from e
+    if spec.hits:
+        result = replace(result, hits=_written_hits(result, Path(spec.out)))
     return RunOutcome(result, code, spec.out, accepted)
+
+
+def _written_hits(result: ScanResult, out: Path):
+    """The hits as ``hits.parquet`` holds them (the parts they were gathered from are gone),
+    or none when no ``hits.parquet`` was asked for."""
+    from derbes.reports.formats import HITS_FILE
+    from derbes.scanner.hitparts import HitPart, HitStore
+
+    written = out / HITS_FILE
+    return HitStore([HitPart(str(written), len(result.hits))]) if written.exists() else ()
 
 
 def _scan_and_write(spec, source_specs, where, policy, baseline, detector, staging, stop,
