@@ -135,6 +135,10 @@ _VERSION_LABEL = re.compile(
 )
 
 
+#: The Latin words of _VERSION_LABEL (keep them together).
+_LATIN_LABELS = ("version", "build", "release", "firmware")
+
+
 # The name of a piece of software right before a dotted quad makes it that software's version:
 # Android logcat's «Kaspi WebView 20.29.49.117», «Chrome 120.0.0.0», «Android 13.0.0.1»,
 # build properties' «OpenSSL 3.0.2.1». A product name is a known one, or a CamelCase word with
@@ -190,6 +194,11 @@ def _labelled_version(text: str, start: int) -> bool:
     # there, the search cannot match (an address in quotes, after a '/' or a '[').
     before = text[start - 1]
     if before not in ":=" and not before.isspace():
+        return False
+    window = text[lo:start]
+    # ASCII text can hold only the label's Latin words, and holds one case-insensitively
+    # exactly when its lower case does: "from", "client" and the like need no search.
+    if window.isascii() and not any(word in window.lower() for word in _LATIN_LABELS):
         return False
     return _VERSION_LABEL.search(text, lo, start) is not None
 

@@ -24,6 +24,7 @@ def test_ip_version_shortcuts_agree_with_their_regexes():
     lines = [line for f in corpus(1500, seed=5) for line in f.lines] + [
         "версия\u00a01.2.3.4", "build of agent\t5.1.0.2", "Version: x\u20031.2.3.4",
         "Kaspi WebView 20.29.49.117", "Chrome/1.2.3.4", "x PaySDK 1.2.3.4",
+        "RELEASE notes 1.2.3.4", "Firmware rev: 2.3.4.5", "from host 10.1.2.3",
     ]
     labelled = products = 0
     for line in lines:
