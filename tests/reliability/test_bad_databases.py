@@ -236,17 +236,22 @@ def _scan_killing_the_reader(derbes_scan, tmp_path: Path, db: ServerDatabase):
 
         with psycopg.connect(host=db.host, port=db.port, user=db.user, dbname=db.name,
                              autocommit=True) as conn:
+            first: tuple | None = None
             while not stop.is_set() and not killed:
                 # A streamed table is read with FETCH from a server-side cursor.
                 row = conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'derbes' "
+                    "SELECT pid, query_start FROM pg_stat_activity "
+                    "WHERE application_name = 'derbes' "
                     "AND query ILIKE 'FETCH%%' AND pid <> pg_backend_pid()"
                 ).fetchone()
-                if row:
-                    time.sleep(0.2)  # let some rows through first
-                    conn.execute("SELECT pg_terminate_backend(%s)", row)
+                # Cut at the second FETCH of the reader, not after a pause: the rows of the
+                # first one have then been taken by the scan, however loaded the machine is.
+                if row and first is None:
+                    first = tuple(row)
+                elif row and row[0] == first[0] and row[1] > first[1]:
+                    conn.execute("SELECT pg_terminate_backend(%s)", (row[0],))
                     killed.append(row[0])
-                time.sleep(0.02)
+                time.sleep(0.01)
 
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
