@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 #: Distinct values are counted exactly up to this many per field, then estimated with a
 #: mergeable sketch (:mod:`~derbes.scanner.engine.distinct`).
 DISTINCT_CAP = 100_000
-#: Values whose hash is remembered per container scanner (and parsed timestamps).
-MEMO_SIZE = 50_000
+#: Values whose hash is remembered per container scanner (and parsed timestamps). Per entity:
+#: a scanner holds up to a dozen of these memos, and on a dense log each fills; 10,000 keep
+#: the values that repeat (client addresses) in about 1.5 MB each.
+MEMO_SIZE = 10_000
 
 #: Progress callback, called once per finished unit (a table, a file, or a byte range of a
 #: large file) by whichever executor runs it: (source name, container name, units done,

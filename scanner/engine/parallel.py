@@ -127,7 +127,7 @@ def scan_log_containers(
     # Standard input cannot be read from another process.
     local = [t for t in tasks if t.container.local_only]
     remote = [t for t in tasks if not t.container.local_only]
-    parts: dict[int, list[tuple[Task, ContainerOutcome]]] = {}
+    parts: dict[int, Folding] = {}
     pending_parts = {}
     for t in tasks:
         pending_parts[t.index] = pending_parts.get(t.index, 0) + 1
@@ -135,7 +135,7 @@ def scan_log_containers(
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
         # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
-        parts.setdefault(task.index, []).append((task, outcome))
+        parts.setdefault(task.index, Folding(options.max_examples)).append((task, outcome))
         pending_parts[task.index] -= 1
         finished.append(task.index)
         if progress:
@@ -216,6 +216,39 @@ def run_tasks(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Folding:
+    """The outcomes of one container's ranges as they come back, folded in file order as soon
+    as they connect to the first: the parent holds the merged start of the file and the ranges
+    that wait for an earlier one, not every range's distinct values until the end. Iterates
+    as what is left to merge (:func:`merge_outcomes`)."""
+
+    def __init__(self, max_examples: int) -> None:
+        self.max_examples = max_examples
+        self.items: list[tuple[Task, ContainerOutcome]] = []
+
+    def append(self, item: tuple[Task, ContainerOutcome]) -> None:
+        self.items.append(item)
+        self.items.sort(key=lambda p: p[0].start or 0)
+        if self.items[0][0].start != 0:
+            return  # a whole file, or the first range is still running
+        run = [self.items[0]]
+        for task, outcome in self.items[1:]:
+            if task.start != run[-1][0].end:
+                break
+            run.append((task, outcome))
+        if len(run) > 1:
+            merged = merge_outcomes(run, self.max_examples)
+            head = Task(run[0][0].index, run[0][0].container, 0, run[-1][0].end,
+                        run[0][0].first_line)
+            self.items[:len(run)] = [(head, merged)]
+
+    def __iter__(self) -> Iterator[tuple[Task, ContainerOutcome]]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 def merge_outcomes(

@@ -22,7 +22,7 @@ from dataclasses import replace
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
-from derbes.scanner.engine.parallel import merge_outcomes, run_task
+from derbes.scanner.engine.parallel import Folding, merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError
@@ -251,22 +251,23 @@ def _scan_units(
     # Standard input can be read by this process only.
     here = [u for u in planned if u.task.container.local_only]
     away = [u for u in planned if not u.task.container.local_only]
-    parts: dict[tuple[int, int], list] = {}
+    parts: dict[tuple[int, int], Folding] = {}
     seconds: dict[int, float] = {}
 
     def collect(unit: Unit, outcome: ContainerOutcome) -> None:
-        parts.setdefault((unit.source, unit.task.index), []).append((unit.task, outcome))
+        parts.setdefault((unit.source, unit.task.index), Folding(options.max_examples)).append(
+            (unit.task, outcome))
         seconds[unit.source] = time.perf_counter() - t0
 
     done = 0
     for unit in here:
         source = run_sources[unit.source]
         scanner = ContainerScanner(source, detector, options, key)
-        collect(unit, run_task(scanner, source, unit.task, stop))
+        outcome = run_task(scanner, source, unit.task, stop)
+        collect(unit, outcome)
         done += 1
         if progress:
-            progress(source.name, unit.task.container.name, done, len(planned),
-                     parts[(unit.source, unit.task.index)][-1][1].bytes)
+            progress(source.name, unit.task.container.name, done, len(planned), outcome.bytes)
 
     def shifted(source: str, container: str, finished: int, total: int, read: int) -> None:
         progress(source, container, done + finished, done + total, read)  # type: ignore[misc]

@@ -125,3 +125,34 @@ def test_guided_groups_pieces_by_the_bytes_left():
     # By hand: 400 left / 4 = 100; 300 / 4 = 75 -> 80 (whole pieces); 220 / 4 = 55 -> 60; ...
     assert [b - a for a, b in parallel.guided(pieces, 2)] == [100, 80, 60, 40, 30, 30, 20, 10,
                                                                10, 10, 10]
+
+
+def test_ranges_are_folded_as_soon_as_they_connect(logs, monkeypatch):
+    from derbes.scanner.engine.container import ContainerScanner
+
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    source = LogSource(str(logs / "big.log"))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    assert len(tasks) > 3
+    scanner = ContainerScanner(source, Detector(), ScanOptions(hash_key=KEY), KEY)
+
+    def outcomes():
+        return [(t, parallel.run_task(scanner, source, t, None)) for t in tasks]
+
+    folding = parallel.Folding(5)
+    first, second, third, *rest = outcomes()
+    folding.append(third)
+    folding.append(second)
+    assert len(folding) == 2  # waiting for the start of the file
+    folding.append(first)
+    assert len(folding) == 1
+    for item in rest:
+        folding.append(item)
+        assert len(folding) == 1
+    folded = parallel.merge_outcomes(folding, 5)
+    whole = parallel.merge_outcomes(outcomes(), 5)
+    assert folded.rows == whole.rows and folded.done == whole.done
+    assert {k: (a.hits, a.rows_with_hits, a.distinct_count(), a.examples)
+            for k, a in folded.aggs.items()} == {
+        k: (a.hits, a.rows_with_hits, a.distinct_count(), a.examples)
+        for k, a in whole.aggs.items()}
