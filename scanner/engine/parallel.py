@@ -220,9 +220,8 @@ def run_tasks(
 
 class Folding:
     """The outcomes of one container's ranges as they come back, folded in file order as soon
-    as they connect to the first: the parent holds the merged start of the file and the ranges
-    that wait for an earlier one, not every range's distinct values until the end. Iterates
-    as what is left to merge (:func:`merge_outcomes`)."""
+    as they connect: the parent holds a few merged runs of ranges, not every range's distinct
+    values until the end. Iterates as what is left to merge (:func:`merge_outcomes`)."""
 
     def __init__(self, max_examples: int) -> None:
         self.max_examples = max_examples
@@ -230,19 +229,28 @@ class Folding:
 
     def append(self, item: tuple[Task, ContainerOutcome]) -> None:
         self.items.append(item)
+        if item[0].start is None:
+            return  # a whole file
         self.items.sort(key=lambda p: p[0].start or 0)
-        if self.items[0][0].start != 0:
-            return  # a whole file, or the first range is still running
+        # Every run of connected ranges becomes one: the ranges after a long first one, which
+        # come back while it still runs, fold among themselves instead of waiting for it.
+        folded: list[tuple[Task, ContainerOutcome]] = []
         run = [self.items[0]]
         for task, outcome in self.items[1:]:
-            if task.start != run[-1][0].end:
-                break
-            run.append((task, outcome))
-        if len(run) > 1:
-            merged = merge_outcomes(run, self.max_examples)
-            head = Task(run[0][0].index, run[0][0].container, 0, run[-1][0].end,
-                        run[0][0].first_line)
-            self.items[:len(run)] = [(head, merged)]
+            if task.start == run[-1][0].end:
+                run.append((task, outcome))
+                continue
+            folded.append(self._fold(run))
+            run = [(task, outcome)]
+        folded.append(self._fold(run))
+        self.items = folded
+
+    def _fold(self, run: list[tuple[Task, ContainerOutcome]]) -> tuple[Task, ContainerOutcome]:
+        if len(run) == 1:
+            return run[0]
+        first = run[0][0]
+        return (Task(first.index, first.container, first.start, run[-1][0].end, first.first_line),
+                merge_outcomes(run, self.max_examples))
 
     def __iter__(self) -> Iterator[tuple[Task, ContainerOutcome]]:
         return iter(self.items)

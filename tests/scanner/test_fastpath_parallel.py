@@ -133,7 +133,7 @@ def test_ranges_are_folded_as_soon_as_they_connect(logs, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
     source = LogSource(str(logs / "big.log"))
     tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
-    assert len(tasks) > 3
+    assert len(tasks) > 5
     scanner = ContainerScanner(source, Detector(), ScanOptions(hash_key=KEY), KEY)
 
     def outcomes():
@@ -142,10 +142,15 @@ def test_ranges_are_folded_as_soon_as_they_connect(logs, monkeypatch):
     folding = parallel.Folding(5)
     first, second, third, *rest = outcomes()
     folding.append(third)
-    folding.append(second)
-    assert len(folding) == 2  # waiting for the start of the file
+    folding.append(rest[1])  # the fifth: not connected to the third
+    assert len(folding) == 2
+    folding.append(second)  # the second and the third connect, before the first is back
+    assert len(folding) == 2
     folding.append(first)
+    assert len(folding) == 2
+    folding.append(rest[0])  # the fourth joins the first three and the fifth
     assert len(folding) == 1
+    rest = rest[2:]
     for item in rest:
         folding.append(item)
         assert len(folding) == 1
