@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from benchmarks.realistic import print_confusions
 from derbes.detectors.corpora.public import evaluate, load, overall
 from derbes.scanner.engine.detect import Detector
 
@@ -37,11 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     tp, fp, fn = overall(score)
     print(f"{'all':<14} {tp:>6} {fp:>5} {fn:>5} {tp / max(tp + fp, 1):>9.4f} "
           f"{tp / max(tp + fn, 1):>7.4f}")
-    for title, items in (("false positives", score.false_positives),
-                         ("false negatives", score.false_negatives)):
-        print(f"\n{title}: {len(items)}")
-        for entity, text, where in items[: args.confusions]:
-            print(f"  {entity:<14} {text!r:<40} {where}")
+    print_confusions(score, args.confusions)
 
 
 if __name__ == "__main__":

@@ -42,10 +42,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{entity:<14} {labels:>7} {found:>7} {score.tp[entity]:>7} "
               f"{score.fp[entity]:>5} {score.fn[entity]:>5} {score.precision(entity):>9.4f} "
               f"{score.recall(entity):>7.4f}")
+    print_confusions(score, args.confusions)
+
+
+def print_confusions(score, limit: int) -> None:
+    """The first ``limit`` false positives and false negatives of a score, with where they are."""
     for title, items in (("false positives", score.false_positives),
                          ("false negatives", score.false_negatives)):
         print(f"\n{title}: {len(items)}")
-        for entity, text, where in items[: args.confusions]:
+        for entity, text, where in items[:limit]:
             print(f"  {entity:<14} {text!r:<40} {where}")
 
 
