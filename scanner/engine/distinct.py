@@ -1,7 +1,7 @@
 """Distinct values counted across the parts of a scan: exact while few, a sketch when many.
 
 Each aggregate (one entity in one field of one container) counts its distinct values by their
-keyed digests (:func:`~derbes.scanner.redact.distinct_key`). Up to ``DISTINCT_CAP`` (100,000,
+keyed digests (:func:`~derbes.scanner.redact.distinct_key`). Up to ``DISTINCT_CAP`` (16,384,
 :mod:`~derbes.scanner.engine.options`) the digests are kept and the count is exact, whether the
 container was read in one piece or in byte ranges on several workers: the parts' sets are
 united. Past that, the digests go into a :class:`DistinctSketch`, an Apache DataSketches Theta

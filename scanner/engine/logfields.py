@@ -77,9 +77,11 @@ class LogField:
             self.shaped.add(key)
 
     def add_valid(self, key: int) -> None:
-        if len(self.valid) < SHAPE_CAP:
-            self.valid.add(key)
+        # Valid values are counted among the shaped ones only: once the shaped set is full,
+        # a valid key it could not take would raise the share above what the field holds.
         self.add_shape(key)
+        if key in self.shaped:
+            self.valid.add(key)
 
     def wait(self, hit: Any) -> None:
         """Keep a hit until the verdict (up to :data:`BUFFER_CAP`)."""

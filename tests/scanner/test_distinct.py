@@ -46,11 +46,21 @@ def test_exact_below_the_cap_whole_or_in_parts():
 
 
 def test_parts_below_the_cap_whose_union_passes_it_become_a_sketch(many):
-    first, second = _agg(many[:90_000]), _agg(many[60_000:])
+    # Each part holds 90% of the cap; together they hold 150%.
+    cap = DISTINCT_CAP
+    first, second = _agg(many[: cap * 9 // 10]), _agg(many[cap * 6 // 10: cap * 15 // 10])
     assert first.sketch is None and second.sketch is None
     first.merge(second, 5)
     assert first.sketch is not None
-    assert first.distinct_count() == _agg(many).distinct_count()
+    assert first.distinct_count() == _agg(many[: cap * 15 // 10]).distinct_count()
+
+
+def test_the_cap_is_where_the_sketch_stops_being_exact():
+    # Below k entries a Theta sketch is exact as well: the cap trades nothing for memory there.
+    from derbes.scanner.engine.distinct import LG_K
+
+    assert DISTINCT_CAP == 1 << LG_K
+    assert DistinctSketch(_digests(DISTINCT_CAP)).estimate() == DISTINCT_CAP
 
 
 def test_past_the_cap_the_count_does_not_depend_on_the_split(many):

@@ -159,6 +159,23 @@ def test_log_field_merge_keeps_a_verdict_and_the_waiting_hits() -> None:
     assert a.state == "holds" and a.buffer == ["hit"]
 
 
+def test_a_full_shape_set_takes_no_more_valid_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap on distinct candidates a field's share stays that of the candidates it
+    counted: a long log of references, one in eleven valid, never drifts into an IIN field
+    because only its valid values kept being counted."""
+    from derbes.scanner.engine import logfields
+
+    monkeypatch.setattr(logfields, "SHAPE_CAP", 110)
+    refs = LogField()
+    for key in range(110):  # the cap fills with references, ten of them valid
+        refs.add_valid(key) if key % 11 == 0 else refs.add_shape(key)
+    assert not refs.verdict("ref", "KZ_IIN")
+    for key in range(1000, 1500):  # a long tail: 500 more valid values, no room left
+        refs.add_valid(key)
+    assert (len(refs.valid), len(refs.shaped)) == (10, 110)
+    assert not refs.verdict("ref", "KZ_IIN")
+
+
 def test_realistic_logs_keep_every_checksum_value(tmp_path: Path) -> None:
     # The realistic corpus (derbes.detectors.corpora.realistic) puts IINs, BINs, cards, IMEIs
     # and IBANs in JSON keys, key=value pairs and header columns: every one of them still
