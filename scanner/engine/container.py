@@ -426,30 +426,17 @@ class ContainerScanner:
                 agg.examples.append(example)
         if ts is not None and (agg.oldest is None or ts < agg.oldest):
             agg.oldest = ts
-        if options.allowed_values:
-            reason = options.allowed_values.get(value_hash(self.key, entity, value))
+        if options.allowed_values or options.hits:
+            hashed = value_hash(self.key, entity, value)
+            reason = options.allowed_values.get(hashed) if options.allowed_values else None
             if reason is not None:
                 agg.allowed += 1
                 agg.allowed_reason = agg.allowed_reason or reason
-        if options.hits:
-            masked = mask(entity, value)
-            out.hits.append(
-                Hit(
-                    source=self.source.name,
-                    container=out.container.name,
-                    field=field_name,
-                    row=row,
-                    start=start,
-                    end=end,
-                    entity=entity,
-                    score=round(score, 4),
-                    masked=masked,
-                    value_hash=value_hash(self.key, entity, value),
-                    value=value if self.options.show_values else None,
-                )
-            )
-            if len(out.hits) >= self._spill_at:
-                self.spill(out)
+            if options.hits:
+                out.hits.append(self._make_hit(out, field_name, row, start, end, entity,
+                                               score, value, hashed))
+                if len(out.hits) >= self._spill_at:
+                    self.spill(out)
 
 
     def _prepare(
@@ -460,25 +447,35 @@ class ContainerScanner:
         options = self.options
         distinct = distinct_key(self.key, entity, value)
         example = value if options.show_values else mask(entity, value)
-        reason = None
-        if options.allowed_values:
-            reason = options.allowed_values.get(value_hash(self.key, entity, value))
-        hit = None
-        if options.hits:
-            hit = Hit(
-                source=self.source.name,
-                container=out.container.name,
-                field=field_name,
-                row=row,
-                start=start,
-                end=end,
-                entity=entity,
-                score=round(score, 4),
-                masked=mask(entity, value),
-                value_hash=value_hash(self.key, entity, value),
-                value=value if options.show_values else None,
-            )
+        reason = hit = None
+        if options.allowed_values or options.hits:
+            hashed = value_hash(self.key, entity, value)
+            if options.allowed_values:
+                reason = options.allowed_values.get(hashed)
+            if options.hits:
+                hit = self._make_hit(out, field_name, row, start, end, entity, score, value,
+                                     hashed)
         return (field_name, entity, row, score, distinct, example, ts, reason, hit)
+
+    def _make_hit(
+        self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
+        entity: str, score: float, value: str, hashed: str,
+    ) -> Hit:
+        """One row of hits.parquet: masked, with the value's keyed hash (and the value only
+        when the user asked for values)."""
+        return Hit(
+            source=self.source.name,
+            container=out.container.name,
+            field=field_name,
+            row=row,
+            start=start,
+            end=end,
+            entity=entity,
+            score=round(score, 4),
+            masked=mask(entity, value),
+            value_hash=hashed,
+            value=value if self.options.show_values else None,
+        )
 
 
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
