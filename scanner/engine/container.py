@@ -47,7 +47,11 @@ class _Agg:
     # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which would
     # otherwise walk up to DISTINCT_CAP entries per aggregate at every full collection.
     distinct: dict[bytes, None] = field(default_factory=dict)
-    examples: list[str] = field(default_factory=list)
+    #: Masked example -> the smallest digest of the values that mask into it; at most
+    #: ``max_examples`` of them, those of the smallest digests (see :meth:`offer`).
+    examples: dict[str, bytes] = field(default_factory=dict)
+    #: The largest digest among ``examples`` once it is full: a value above it is no example.
+    bound: bytes | None = None
     oldest: str | None = None
     #: Hits whose value is allowlisted, and the reason of the first.
     allowed: int = 0
@@ -58,7 +62,7 @@ class _Agg:
     supported: int = 0
 
     def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
-        """Count one hit; True when its value is new and an example is still wanted."""
+        """Count one hit; True when its value may become an example (:meth:`offer`)."""
         self.hits += 1
         if row != self.last_row:
             self.rows_with_hits += 1
@@ -72,11 +76,45 @@ class _Agg:
         if self.sketch is None:
             if len(distinct) < DISTINCT_CAP:
                 distinct[digest] = None
-                return len(self.examples) < max_examples
+                return self._wanted(digest, max_examples)
             self._overflow()
         self.sketch.add(digest)  # type: ignore[union-attr]
-        # Past DISTINCT_CAP values the examples were chosen long ago.
-        return False
+        # Past DISTINCT_CAP a value may be seen again: those already shown are not offered.
+        return self._wanted(digest, max_examples) and digest not in self.examples.values()
+
+    def _wanted(self, digest: bytes, max_examples: int) -> bool:
+        if self.bound is None:
+            return len(self.examples) < max_examples
+        return digest < self.bound
+
+    def offer(self, digest: bytes, example: str, max_examples: int) -> None:
+        """Keep ``example`` (a value's mask) if its digest is among the smallest.
+
+        The examples are the ``max_examples`` masks of smallest digest (the keyed digest of
+        the value; of two values with one mask, the smaller counts), not the first ones seen:
+        a choice that does not depend on the order of the hits, so that a file scanned in
+        byte ranges, on a cluster or in one piece shows the same examples, and a range's
+        examples merge into the file's (:meth:`merge`) without knowing what came before.
+        """
+        examples = self.examples
+        held = examples.get(example)
+        if held is not None:
+            if digest < held:
+                examples[example] = digest
+                if self.bound is not None:
+                    self.bound = max(examples.values())
+            return
+        if len(examples) >= max_examples:
+            if self.bound is None or digest >= self.bound:
+                return
+            del examples[max(examples, key=examples.__getitem__)]
+        examples[example] = digest
+        if len(examples) >= max_examples:
+            self.bound = max(examples.values())
+
+    def example_list(self) -> list[str]:
+        """The examples in a fixed order: by digest."""
+        return sorted(self.examples, key=self.examples.__getitem__)
 
     def _overflow(self) -> None:
         """Move the exact set into a sketch: from here on the count is an estimate."""
@@ -108,9 +146,8 @@ class _Agg:
             if self.sketch is None:
                 self._overflow()
             self.sketch.merge(other.sketch)  # type: ignore[union-attr]
-        for example in other.examples:
-            if len(self.examples) < max_examples and example not in self.examples:
-                self.examples.append(example)
+        for example, digest in other.examples.items():
+            self.offer(digest, example, max_examples)
         self.oldest = min_ts(self.oldest, other.oldest)
         self.allowed += other.allowed
         self.allowed_reason = self.allowed_reason or other.allowed_reason
@@ -420,10 +457,9 @@ class ContainerScanner:
             agg = out.aggs[key] = _Agg()
         options = self.options
         if agg.add(row, score, distinct, options.max_examples):
-            # Masked only when shown: most values never become an example.
-            example = value if options.show_values else mask(entity, value)
-            if example not in agg.examples:
-                agg.examples.append(example)
+            # Masked only when it may be shown: most values never become an example.
+            agg.offer(distinct, value if options.show_values else mask(entity, value),
+                      options.max_examples)
         if ts is not None and (agg.oldest is None or ts < agg.oldest):
             agg.oldest = ts
         if options.allowed_values or options.hits:
@@ -485,8 +521,8 @@ def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
     agg = out.aggs.get(key)
     if agg is None:
         agg = out.aggs[key] = _Agg()
-    if agg.add(row, score, distinct, max_examples) and example not in agg.examples:
-        agg.examples.append(example)
+    if agg.add(row, score, distinct, max_examples):
+        agg.offer(distinct, example, max_examples)
     if ts is not None and (agg.oldest is None or ts < agg.oldest):
         agg.oldest = ts
     if reason is not None:

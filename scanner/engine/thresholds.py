@@ -70,7 +70,7 @@ def findings_of(
             distinct_values=agg.distinct_count(),
             score_max=round(agg.score_max, 4),
             score_mean=round(agg.score_sum / agg.hits, 4),
-            examples=tuple(agg.examples),
+            examples=tuple(agg.example_list()),
             oldest_seen=agg.oldest or (info.oldest_timestamp if source.kind == "log" else None),
         )
         if agg.allowed == agg.hits:  # every value seen here is allowlisted

@@ -18,7 +18,8 @@ KEY = b"parallel-test-key-0123456789abcdef"
 def _inventory(result) -> list[tuple]:
     return sorted(
         (f.container, f.field or "", f.entity, f.match_type, f.hits, f.rows_scanned,
-         f.rows_with_hits, f.distinct_values, f.score_max, f.score_mean, f.oldest_seen)
+         f.rows_with_hits, f.distinct_values, f.score_max, f.score_mean, f.oldest_seen,
+         f.examples)
         for f in result.findings
     )
 
@@ -55,6 +56,21 @@ def test_jobs_give_the_same_inventory_as_one_process(logs, monkeypatch):
     assert _inventory(one) == _inventory(two)
     assert _containers(one) == _containers(two)
     assert len(one.findings) >= 5
+
+
+def test_examples_do_not_depend_on_the_order_of_the_lines(logs, tmp_path):
+    # Examples are the masks of smallest keyed digest, not the first values met: a file cut
+    # into ranges (or scanned on a cluster) shows those of the file read in one piece.
+    lines = (logs / "big.log").read_text(encoding="utf-8").splitlines()
+    shuffled = tmp_path / "big.log"
+    shuffled.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    detector = Detector()
+    ahead = scan([LogSource(str(logs / "big.log"))], ScanOptions(hash_key=KEY),
+                 detector=detector)
+    behind = scan([LogSource(str(shuffled))], ScanOptions(hash_key=KEY), detector=detector)
+    examples = {(f.field, f.entity): f.examples for f in ahead.findings}
+    assert sum(len(e) == 5 for e in examples.values()) >= 3
+    assert examples == {(f.field, f.entity): f.examples for f in behind.findings}
 
 
 def test_hits_keep_their_line_numbers_across_ranges(logs, monkeypatch):
