@@ -273,7 +273,10 @@ def _scan_killing_the_reader(derbes_scan, tmp_path: Path, db: ServerDatabase):
 def test_pg_backend_terminated_mid_read(derbes_scan, tmp_path: Path, pgrel: ServerDatabase):
     run, name = _scan_killing_the_reader(derbes_scan, tmp_path, pgrel)
     error = run.assert_error(name, status="partial")
-    assert error.startswith("rel.big: ") and "terminat" in error
+    # The server's notice, or, when the client reads the socket after the server closed it,
+    # libpq's own words for the same loss; which one comes depends on timing.
+    assert error.startswith("rel.big: ")
+    assert "terminat" in error or "server closed the connection unexpectedly" in error
     by_table = {f["container"]: f for f in run.findings_of(name)}
     assert by_table["rel.good"]["hits"] == 30  # read on a new connection after the loss
     # What was read before the cut is kept; it is not the whole table.

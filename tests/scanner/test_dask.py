@@ -68,8 +68,16 @@ def s3_server() -> Iterator[str]:
             server.stop()
 
 
+@pytest.fixture
+def client(cluster: distributed.Client) -> distributed.Client:
+    """The cluster with both its workers: a test that killed one (a nanny starts a new
+    process, which takes long on a loaded machine) does not leave the next test without."""
+    cluster.wait_for_workers(2, timeout=600)
+    return cluster
+
+
 @pytest.fixture(scope="module")
-def client(s3_server: str) -> Iterator[distributed.Client]:
+def cluster(s3_server: str) -> Iterator[distributed.Client]:
     """Two worker processes on loopback; the workers inherit the S3 environment."""
     import dask
     from distributed import Client, LocalCluster
