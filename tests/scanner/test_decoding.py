@@ -71,6 +71,22 @@ def test_every_decoded_character_maps_back_to_what_it_was_written_as(pieces) -> 
         assert ch in expected, (raw, i, ch, written)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "\\u0430", "\\", "=", "=8",
+                                 "+", "7", "12", "\u00a0", "\u2011", "\u200b", "\u2212", "%",
+                                 "%2", "B", "u0430", "Ж"]), max_size=16))
+def test_decoding_reads_only_where_a_piece_can_start(pieces) -> None:
+    # decode() tries its expression only at the characters a piece can start at: it must
+    # decode as trying it at every character does.
+    from derbes.scanner.engine import decoding
+
+    raw = "".join(pieces)
+    fast = decode(raw)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(decoding, "_pieces", decoding._PIECES.finditer)
+        assert decode(raw) == fast
+
+
 def test_offsets_map_each_decoded_character_to_its_raw_start() -> None:
     raw = "e=a%40b.kz&p=%2B7"
     result = decode(raw)
