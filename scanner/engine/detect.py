@@ -201,41 +201,61 @@ class Detector:
             yield from self._scan_plain_lines(data, shapes)
             return
         pending = sorted(special)
+        # One candidate pass over every piece of the chunk's special lines, not one each:
+        # a Hyperscan call costs more than a short piece's scan (a cell, a decoded line).
+        hints = self._piece_candidates([special[index][1] for index in pending])
         k = 0
         # Special lines are read piece by piece below, not as they stand: skipped here (their
         # shapes come from their pieces). Shapes arrive in line order, each line's before its
         # matches, so that a caller may count them as it goes.
         for index, line, found in self._scan_plain_lines(data, shapes, special):
             while k < len(pending) and pending[k] < index:
-                yield from self._scan_special(pending[k], *special[pending[k]], shapes)
+                yield from self._scan_special(pending[k], *special[pending[k]], shapes,
+                                              hints[k])
                 k += 1
             yield index, line, found
-        for index in pending[k:]:
-            yield from self._scan_special(index, *special[index], shapes)
+        for k in range(k, len(pending)):
+            yield from self._scan_special(pending[k], *special[pending[k]], shapes, hints[k])
+
+    def _piece_candidates(self, lines: list[list[Piece]]) -> list[list | None]:
+        """For each line's pieces, each piece's fast-path candidates (``()``: none), found
+        in one pass; None for each line when there is no fast path."""
+        if self._fast is None or self.others:
+            return [None] * len(lines)
+        texts = [piece.text for pieces in lines for piece in pieces]
+        found = dict(self._fast.candidate_values(texts))
+        out: list[list | None] = []
+        at = 0
+        for pieces in lines:
+            out.append([found.get(i, ()) for i in range(at, at + len(pieces))])
+            at += len(pieces)
+        return out
 
     def scan_pieces(
         self, pieces: Sequence[Piece], shapes: list | None = None, index: int = -1,
-        line: str = "", names: dict | None = None,
+        line: str = "", names: dict | None = None, hints: Sequence | None = None,
     ) -> tuple[list[Match], dict]:
         """Matches in a line's pieces, at raw offsets, and the decoded value of each span.
 
         ``shapes``: as for :meth:`scan_lines`, for line ``index`` (``line`` as written).
         ``names``: gets, for each match that is a whole value of its piece (a cell, a JSON
         scalar), the field name the piece inherited (its header column, its key above).
+        ``hints``: each piece's fast-path candidates when already found.
         """
         out: list[Match] = []
         values: dict[tuple[int, int], str] = {}
-        for piece in pieces:
+        if hints is None and self._fast is not None and not self.others:
+            hints = self._piece_candidates([list(pieces)])[0]
+        for k, piece in enumerate(pieces):
             text = piece.text
-            if self._fast is None or self.others:
+            if hints is None:
                 found = self._run(self.derbes, text, piece.context)
                 entities = self.shaped_entities
             else:
-                found = []
-                entities = frozenset()
-                for _, candidates in self._fast.candidate_values([text]):
-                    found = self._run_candidates(candidates, text, piece.context)
-                    entities = self._shaped_of(candidates)
+                candidates = hints[k]
+                found = (self._run_candidates(candidates, text, piece.context)
+                         if candidates else [])
+                entities = self._shaped_of(candidates) if candidates else frozenset()
             name = piece.context[-1] if piece.context else None
             for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
@@ -261,10 +281,11 @@ class Detector:
         return []
 
     def _scan_special(
-        self, index: int, line: str, pieces: list[Piece], shapes: list[Shape] | None = None
+        self, index: int, line: str, pieces: list[Piece], shapes: list[Shape] | None = None,
+        hints: Sequence | None = None,
     ) -> Iterator[tuple[int, str, list[Match]]]:
         names: dict[tuple[int, int], str] = {}
-        found, values = self.scan_pieces(pieces, shapes, index, line, names)
+        found, values = self.scan_pieces(pieces, shapes, index, line, names, hints)
         if found:
             yield index, DecodedLine(line, values, names), found
 
