@@ -214,8 +214,9 @@ class Detector:
                                               hints[k])
                 k += 1
             yield index, line, found
-        for k in range(k, len(pending)):
-            yield from self._scan_special(pending[k], *special[pending[k]], shapes, hints[k])
+        for rest in range(k, len(pending)):
+            yield from self._scan_special(pending[rest], *special[pending[rest]], shapes,
+                                          hints[rest])
 
     def _piece_candidates(self, lines: list[list[Piece]]) -> list[list | None]:
         """For each line's pieces, each piece's fast-path candidates (``()``: none), found
