@@ -124,6 +124,7 @@ class DerbesRecognizer:
         words = [*self.CONTEXT, *self.NEGATIVE_CONTEXT]
         self._words_have_letters = all(any(c.isalpha() for c in w) for w in words)
         self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
+        self._window_verdicts: dict[str, bool | None] = {}
 
     # -- the lean path, shared by Presidio's hooks (detectors/presidio.py) and the fast path ----
 
@@ -190,7 +191,14 @@ class DerbesRecognizer:
         if self._words_have_letters and window.isascii() and window.lower() == window.upper():
             verdict = None  # no letter before the match: no word either
         else:
-            verdict = _nearest_verdict(self._context_rx, window)
+            # The text before a value repeats with the log line's template ("получателя
+            # БИН ", "?phone="): about half the windows of a dense log were seen before.
+            verdict = self._window_verdicts.get(window, _UNSEEN)
+            if verdict is _UNSEEN:
+                verdict = _nearest_verdict(self._context_rx, window)
+                if len(self._window_verdicts) >= _WINDOWS_KEPT:
+                    self._window_verdicts.clear()
+                self._window_verdicts[window] = verdict
         if verdict is not None:
             return verdict
         if not field_context:
@@ -237,6 +245,8 @@ class DerbesRecognizer:
 
 
 _UNSEEN = object()
+#: Context windows whose verdict a recognizer keeps (each at most CONTEXT_WINDOW characters).
+_WINDOWS_KEPT = 8192
 
 
 def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
