@@ -43,12 +43,29 @@ def extensions() -> list:
     return cythonize(
         modules,
         build_dir="build/cython",  # generated C stays out of the source folders
+        # Cython finds a module's augmenting .pxd (C types for a .py, as detectors/ip_address.pxd)
+        # by the module's full name: derbes/detectors/ip_address.pxd on its include path.
+        include_path=[_package_tree()],
         # Annotations stay hints, as in Python: typed arguments would refuse a None the
         # Python code accepts.
         compiler_directives={"language_level": 3, "binding": True, "annotation_typing": False},
         # Python to C in parallel too (``make compiled`` passes ``-j`` for the C compiler).
         nthreads=os.cpu_count() or 1,
     )
+
+
+def _package_tree() -> str:
+    """``build/packages/derbes/{scanner,detectors,reports}``, links to the source folders:
+    the installed package layout (``package-dir`` in pyproject.toml), for Cython."""
+    root = os.path.join("build", "packages")
+    package = os.path.join(root, "derbes")
+    os.makedirs(package, exist_ok=True)
+    open(os.path.join(package, "__init__.py"), "a").close()
+    for folder in ("scanner", "detectors", "reports"):
+        link = os.path.join(package, folder)
+        if not os.path.lexists(link):
+            os.symlink(os.path.abspath(folder), link)
+    return root
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": NamedBuildExt})

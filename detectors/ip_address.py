@@ -119,10 +119,126 @@ class IpAddressRecognizer(DerbesRecognizer):
     ) -> list[tuple[int, int, float, str]]:
         """As the base class, but a dotted quad labelled as a version a few words back
         («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
-        found = super().candidates(text, patterns, once)
+        if patterns is None or "ipv4" in patterns:
+            # The dotted-quad pattern, validated, read by a scanner of its own (ipv4_hosts)
+            # instead of ``re``: most lines of an access log hold one, and ``re`` tries the
+            # pattern at every digit of the line.
+            score = self.VALIDATED_SCORE
+            found = [(start, end, score, "ipv4")
+                     for start, end in ipv4_hosts(text, "ipv4" in once)]
+            if patterns is None or "ipv6" in patterns:
+                found += super().candidates(text, _IPV6, once)
+        else:
+            found = super().candidates(text, patterns, once)
         return [c for c in found
                 if not (_labelled_version(text, c[0]) or _product_version(text, c[0])
                         or _network_prefix(text, c[0], c[1]))]
+
+
+_IPV6 = frozenset({"ipv6"})
+
+
+def ipv4_hosts(text: str, once: bool = False) -> list[tuple[int, int]]:
+    """The spans of ``text`` the ``ipv4`` pattern matches (as ``finditer``), that are host
+    addresses (as :func:`ip_is_host_address`); ``once``: read only the first match (as
+    :func:`~derbes.detectors.base.first_match`).
+
+    The pattern, read as a scanner: a dotted quad of runs of one to three ASCII digits, not
+    after a letter, digit, ``.`` or ``_``; not after a product token's slash (``Chrome/``)
+    unless a port follows (``:`` and a digit); not followed by a letter or digit, nor by ``.``
+    and a digit. A run of four digits ends no octet (``re`` backtracks in vain), so each match
+    is decided at its first digit, and a failed one resumes at the next character, as
+    ``finditer`` does. Compiled with the types of ``ip_address.pxd``: C integers and
+    characters, no object per character. A test holds it to the pattern.
+    """
+    # A str subclass (a decoded line) is read as the str it is.
+    return _scan_ipv4(text if type(text) is str else str(text), once)
+
+
+def _scan_ipv4(text: str, once: bool) -> list[tuple[int, int]]:
+    out = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if not "0" <= c <= "9":
+            i += 1
+            continue
+        if i > 0 and _word_or_dot(text[i - 1]):
+            i += 1
+            continue
+        slash = i > 1 and text[i - 1] == "/" and _letter_or_underscore(text[i - 2])
+        end = _quad_end(text, i, n)
+        if end < 0:
+            i += 1
+            continue
+        if end < n:
+            c = text[end]
+            if _word(c) or (c == "." and end + 1 < n and "0" <= text[end + 1] <= "9"):
+                i += 1
+                continue
+        if slash and not (end + 1 < n and text[end] == ":" and "0" <= text[end + 1] <= "9"):
+            i += 1
+            continue
+        if _host_quad(text, i, end):
+            out.append((i, end))
+        if once:
+            break
+        i = end
+    return out
+
+
+def _quad_end(text: str, i: int, n: int) -> int:
+    """Where four dot-separated runs of one to three digits from ``i`` end; -1 if not."""
+    for octet in range(4):
+        digits = 0
+        while i < n and digits < 3 and "0" <= text[i] <= "9":
+            i += 1
+            digits += 1
+        if digits == 0:
+            return -1
+        if octet < 3:
+            if i < n and text[i] == ".":
+                i += 1
+            else:
+                return -1
+        elif i < n and "0" <= text[i] <= "9":
+            return -1
+    return i
+
+
+def _host_quad(text: str, i: int, end: int) -> bool:
+    """:func:`_ipv4_is_host` on ``text[i:end]``, a dotted quad of digit runs."""
+    octet = 0
+    value = 0
+    first = i
+    while i <= end:
+        if i == end or text[i] == ".":
+            if i - first > 1 and text[first] == "0":
+                return False  # a leading zero: ipaddress refuses it
+            if value > 255:
+                return False
+            if octet == 0 and (value == 0 or value == 127 or value >= 224):
+                return False
+            octet += 1
+            value = 0
+            first = i + 1
+        else:
+            value = value * 10 + (ord(text[i]) - 48)
+        i += 1
+    return True
+
+
+def _word(c: str) -> bool:
+    return "0" <= c <= "9" or "A" <= c <= "Z" or "a" <= c <= "z"
+
+
+def _word_or_dot(c: str) -> bool:
+    return _word(c) or c == "." or c == "_"
+
+
+def _letter_or_underscore(c: str) -> bool:
+    return "A" <= c <= "Z" or "a" <= c <= "z" or c == "_"
 
 
 # A version word, then at most three words that do not speak of a network, then the number.

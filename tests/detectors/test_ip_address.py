@@ -149,3 +149,23 @@ def test_ipv4_pattern_written_digit_first_matches_the_plain_one(text):
     assert [m.span() for m in re.finditer(ours, text)] == [
         m.span() for m in plain.finditer(text)
     ]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "25", "300", "0", "01", "127", "224", "255", "256", ".", "/", "a/",
+                         "Z", " ", "-", "v", "1.2.3.4", "10.0.0.255", "Chrome/", "..", "4.5",
+                         "_", ":", ":8", "a/1.2.3.4:5", "9", "é", "\n", "1.1.1.1"]),
+        max_size=14,
+    ).map("".join),
+    st.booleans(),
+)
+def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
+    """The scanner behind the ipv4 pattern finds exactly the pattern's matches that validate."""
+    from derbes.detectors.ip_address import ip_is_host_address, ipv4_hosts
+
+    (ours,) = [p.regex for p in IpAddressRecognizer.PATTERNS if p.name == "ipv4"]
+    matches = list(re.finditer(ours, text))[:1] if once else re.finditer(ours, text)
+    expected = [m.span() for m in matches if ip_is_host_address(m.group())]
+    assert ipv4_hosts(text, once) == expected

@@ -1,0 +1,16 @@
+# C types for the dotted-quad scanner of ip_address.py when Cython compiles it (an augmenting
+# .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
+cimport cython
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4, slash=bint)
+cdef list _scan_ipv4(str text, bint once)
+
+@cython.locals(octet=int, digits=int)
+cdef Py_ssize_t _quad_end(str text, Py_ssize_t i, Py_ssize_t n)
+
+@cython.locals(octet=int, value=int, first=Py_ssize_t, c=Py_UCS4)
+cdef bint _host_quad(str text, Py_ssize_t i, Py_ssize_t end)
+
+cdef bint _word(Py_UCS4 c)
+cdef bint _word_or_dot(Py_UCS4 c)
+cdef bint _letter_or_underscore(Py_UCS4 c)
