@@ -103,3 +103,26 @@ def test_a_record_field_under_its_header(column: str, expected: list[str]) -> No
     # around it and the header's column as context (``derbes.scanner.engine.pieces``): a
     # neutral column keeps the record's rule, a column of orders or accounts drops it.
     assert found_alone(PhoneRecognizer, ";87011234567;", [column]) == expected
+
+
+def test_kz_number_type_is_libphonenumbers_on_every_prefix():
+    """The Kazakh number types read from the metadata once are libphonenumber's own, for
+    every four-digit prefix of a national number starting with 7, at every length a number
+    written with +7 can have here (and around)."""
+    import random
+
+    import phonenumbers
+
+    from derbes.detectors.phone import kz_number_type
+
+    rng = random.Random(94)
+    checked = 0
+    for prefix in range(7000, 8000):
+        for length in (9, 10, 10, 10, 11, 13, 14):
+            national = str(prefix) + "".join(rng.choice("0123456789") for _ in range(length - 4))
+            number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+            assert kz_number_type(national) == phonenumbers.number_type(number), national
+            assert (kz_number_type(national) != phonenumbers.PhoneNumberType.UNKNOWN) == (
+                phonenumbers.is_valid_number(number)), national
+            checked += 1
+    assert checked == 7000
