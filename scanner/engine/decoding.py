@@ -41,7 +41,6 @@ _PIECES = re.compile(
     "|(?P<dash>[\u2010-\u2013\u2212])"
     "|(?P<zero>[\u200b\u2060\ufeff])"
 )
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +111,21 @@ def _pieces(line: str) -> Iterator[re.Match]:
     gives what ``finditer`` would find there (lookbehinds see the whole line).
     """
     starts: set[int] = set()
-    for char, shifts in _STARTS:
-        at = line.find(char)
-        while at >= 0:
-            starts.update(at + k for k in shifts)
-            at = line.find(char, at + 1)
+    add = starts.add
+    find = line.find
+    at = find("%")
+    while at >= 0:
+        add(at)
+        add(at + 3)
+        at = find("%", at + 1)
+    at = find("\\")
+    while at >= 0:
+        add(at)
+        at = find("\\", at + 1)
+    at = find("=")
+    while at >= 0:
+        add(at + 1)
+        at = find("=", at + 1)
     if not line.isascii():
         starts.update(m.start() for m in _ODD.finditer(line))
     match = _PIECES.match
@@ -130,8 +139,6 @@ def _pieces(line: str) -> Iterator[re.Match]:
             yield m
 
 
-#: Characters a piece starts at or after, and how far after.
-_STARTS = (("%", (0, 3)), ("\\", (0,)), ("=", (1,)))
 _ODD = re.compile("[\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff\u2010-\u2013\u2212]")
 
 
@@ -171,7 +178,8 @@ def _percent(raw: str) -> list[tuple[str, int]] | None:
 
 def _escapes(raw: str) -> list[tuple[str, int]] | None:
     """``\\uXXXX`` runs, surrogate pairs joined; None when one would change the structure."""
-    units = [int(m.group(1), 16) for m in _ESCAPE.finditer(raw)]
+    # The run is ``(?:\\u[0-9A-Fa-f]{4})+``: six characters an escape.
+    units = [int(raw[i + 2 : i + 6], 16) for i in range(0, len(raw), 6)]
     out = []
     i = 0
     while i < len(units):
