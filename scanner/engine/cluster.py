@@ -315,6 +315,7 @@ class _ScanState(WorkerPlugin):
         outcome = run_task(scanner, source, unit.task, None)
         if len(outcome.hits) > self.inline_hits:
             scanner.spill(outcome)
+        outcome.pack()  # distinct values packed, as a local worker sends them
         return _UnitResult(outcome)
 
 

@@ -10,11 +10,13 @@ its connection pool; log files can run in worker processes (``jobs``).
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from derbes.scanner import hitparts, jsonpaths
+from derbes.scanner.engine import distinct as distinct_sets
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
@@ -47,6 +49,9 @@ class _Agg:
     # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which would
     # otherwise walk up to DISTINCT_CAP entries per aggregate at every full collection.
     distinct: dict[bytes, None] = field(default_factory=dict)
+    #: The same set once packed (:meth:`pack`: sorted digests end to end, 16 bytes a value),
+    #: as a finished part of a file travels and waits to be merged. One of the two is empty.
+    packed: bytes = b""
     #: Masked example -> the smallest digest of the values that mask into it; at most
     #: ``max_examples`` of them, those of the smallest digests (see :meth:`offer`).
     examples: dict[str, bytes] = field(default_factory=dict)
@@ -70,6 +75,8 @@ class _Agg:
         if score > self.score_max:
             self.score_max = score
         self.score_sum += score
+        if self.packed:
+            self._unpack()  # a merged part counting more hits (settle_log_fields)
         distinct = self.distinct
         if digest in distinct:
             return False
@@ -118,14 +125,33 @@ class _Agg:
 
     def _overflow(self) -> None:
         """Move the exact set into a sketch: from here on the count is an estimate."""
-        self.sketch = DistinctSketch(self.distinct)
+        self.sketch = DistinctSketch(self.distinct or distinct_sets.unpack(self.packed))
         self.distinct = {}
+        self.packed = b""
+
+    def pack(self) -> None:
+        """Hold the exact set packed: what a part of a file keeps once it is scanned."""
+        if self.distinct:
+            self.packed = distinct_sets.pack(self.distinct)
+            self.distinct = {}
+
+    def _unpack(self) -> None:
+        self.distinct = dict.fromkeys(distinct_sets.unpack(self.packed))
+        self.packed = b""
+
+    def distinct_bytes(self) -> int:
+        """Bytes the exact set's digests take as held now: 16 a value packed, 80 or more
+        in the dict that takes them as a scan goes (what ``sys.getsizeof`` sees, without the
+        allocator's rounding); the sketch past the cap is not counted."""
+        if self.distinct:
+            return sys.getsizeof(self.distinct) + sum(map(sys.getsizeof, self.distinct))
+        return len(self.packed)
 
     def distinct_count(self) -> int:
         """Distinct values: exact up to DISTINCT_CAP, then the sketch's estimate (which is
         never reported below DISTINCT_CAP + 1, a count known to be passed)."""
         if self.sketch is None:
-            return len(self.distinct)
+            return len(self.distinct) or distinct_sets.packed_len(self.packed)
         return max(self.sketch.estimate(), DISTINCT_CAP + 1)
 
     def merge(self, other: _Agg, max_examples: int) -> None:
@@ -134,18 +160,23 @@ class _Agg:
         self.rows_with_hits += other.rows_with_hits
         self.score_max = max(self.score_max, other.score_max)
         self.score_sum += other.score_sum
-        # Exact while the union of the parts stays under DISTINCT_CAP, else one sketch of all.
-        for digest in other.distinct:
-            if self.sketch is None and len(self.distinct) >= DISTINCT_CAP:
+        # Exact while the union of the parts holds at most DISTINCT_CAP values, as one
+        # process would count them; else one sketch of all of them.
+        if self.sketch is None and other.sketch is None:
+            self.pack()
+            united = distinct_sets.union(
+                self.packed, other.packed or distinct_sets.pack(other.distinct))
+            self.packed = united
+            if distinct_sets.packed_len(united) > DISTINCT_CAP:
                 self._overflow()
-            if self.sketch is None:
-                self.distinct[digest] = None
-            else:
-                self.sketch.add(digest)
-        if other.sketch is not None:
+        else:
             if self.sketch is None:
                 self._overflow()
-            self.sketch.merge(other.sketch)  # type: ignore[union-attr]
+            sketch: DistinctSketch = self.sketch  # type: ignore[assignment]
+            for digest in other.distinct or distinct_sets.unpack(other.packed):
+                sketch.add(digest)
+            if other.sketch is not None:
+                sketch.merge(other.sketch)
         for example, digest in other.examples.items():
             self.offer(digest, example, max_examples)
         self.oldest = min_ts(self.oldest, other.oldest)
@@ -176,6 +207,16 @@ class ContainerOutcome:
     error: str | None = None
     oldest_ts: str | None = None
     newest_ts: str | None = None
+
+    def pack(self) -> None:
+        """Hold the distinct values of every aggregate packed (:meth:`_Agg.pack`): done to
+        the outcome of a part of a file as it leaves its worker, and when it waits."""
+        for agg in self.aggs.values():
+            agg.pack()
+
+    def distinct_bytes(self) -> int:
+        """Bytes the exact distinct sets take (:meth:`_Agg.distinct_bytes`)."""
+        return sum(agg.distinct_bytes() for agg in self.aggs.values())
 
     def merge(self, other: ContainerOutcome, max_examples: int) -> None:
         """Fold the outcome of another byte range of the same file into this one."""

@@ -231,6 +231,8 @@ class Folding:
         self.items.append(item)
         if item[0].start is None:
             return  # a whole file
+        # A range scanned here (not by a worker) waits packed too.
+        item[1].pack()
         self.items.sort(key=lambda p: p[0].start or 0)
         # Every run of connected ranges becomes one: the ranges after a long first one, which
         # come back while it still runs, fold among themselves instead of waiting for it.
@@ -321,6 +323,8 @@ def _work(task: Task) -> ContainerOutcome:
     # Many hits go back as parts written here: pickling them to the parent costs more.
     if len(outcome.hits) >= RETURN_HITS:
         scanner.spill(outcome)
+    # Distinct values go back packed, and wait so in the parent: 16 bytes a value, not ~110.
+    outcome.pack()
     return outcome
 
 

@@ -6,10 +6,13 @@ checked is counting, not detection.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.engine.container import _Agg
 from derbes.scanner.engine.distinct import DistinctSketch
@@ -101,3 +104,66 @@ def test_sketch_survives_pickling_as_workers_send_it(many):
     copy = pickle.loads(pickle.dumps(sketch))
     copy.merge(DistinctSketch(many[500:1500]))
     assert copy.estimate() == 1500  # exact while below the sketch's k (16,384)
+
+
+# -- packed sets: how a part of a file travels and waits to be merged --------------------------
+
+
+def _packed(digests: list[bytes]) -> _Agg:
+    agg = _agg(digests)
+    agg.pack()
+    return agg
+
+
+@pytest.mark.parametrize("union_size", [DISTINCT_CAP - 1, DISTINCT_CAP, DISTINCT_CAP + 1])
+def test_packed_parts_merge_exactly_at_the_cap(many, union_size):
+    # Two overlapping parts whose union is just under, at, and just past the cap: the same
+    # count, and the same switch to a sketch, as one aggregate that saw every value.
+    values = many[:union_size]
+    whole = _agg(values)
+    first, second = _packed(values[: union_size * 2 // 3]), _packed(values[union_size // 3:])
+    first.merge(second, 5)
+    assert first.distinct_count() == whole.distinct_count()
+    assert (first.sketch is None) == (whole.sketch is None) == (union_size <= DISTINCT_CAP)
+
+
+def test_a_part_of_repeats_at_the_cap_keeps_the_count_exact(many):
+    # The union has exactly DISTINCT_CAP values; the second part adds nothing new.
+    first, second = _packed(many[:DISTINCT_CAP]), _packed(many[:10])
+    first.merge(second, 5)
+    assert first.sketch is None and first.distinct_count() == DISTINCT_CAP
+
+
+def test_a_packed_set_takes_16_bytes_a_value(many):
+    agg = _agg(many[:10_000])
+    held = agg.distinct_bytes()
+    agg.pack()
+    assert agg.distinct_bytes() == 16 * 10_000 and agg.distinct_count() == 10_000
+    assert held > 4 * agg.distinct_bytes()  # the dict a scan fills: 80-110 bytes a value
+    # Counting more hits after a merge (a log field settled at the end) sees the packed ones.
+    assert not agg.add(1, 0.9, many[0], 5) and agg.distinct_count() == 10_000
+    agg.add(2, 0.9, many[10_000], 5)
+    assert agg.distinct_count() == 10_001
+
+
+@given(
+    size=st.sampled_from([50, DISTINCT_CAP - 3, DISTINCT_CAP, DISTINCT_CAP + 2, 30_000]),
+    cuts=st.lists(st.integers(0, 30_000), min_size=1, max_size=4),
+    overlap=st.integers(0, 2_000),
+    packed=st.lists(st.booleans(), min_size=5, max_size=5),
+)
+@settings(max_examples=25, deadline=None)
+def test_merging_parts_in_file_order_counts_as_one_process(many, size, cuts, overlap, packed):
+    values = many[:size]
+    whole = _agg(values)
+    bounds = [0, *sorted(min(c, size) for c in cuts), size]
+    # Each part also repeats a few values of the part before it.
+    parts = [_agg(values[max(0, a - overlap):b]) for a, b in itertools.pairwise(bounds)]
+    for part, pack in zip(parts, packed, strict=False):
+        if pack:
+            part.pack()
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.merge(part, 5)
+    assert merged.distinct_count() == whole.distinct_count()
+    assert (merged.sketch is None) == (whole.sketch is None)
