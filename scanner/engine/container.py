@@ -209,10 +209,13 @@ class ContainerOutcome:
     newest_ts: str | None = None
 
     def pack(self) -> None:
-        """Hold the distinct values of every aggregate packed (:meth:`_Agg.pack`): done to
-        the outcome of a part of a file as it leaves its worker, and when it waits."""
+        """Hold the distinct values of every aggregate and the keys of every log field
+        packed (:meth:`_Agg.pack`, :meth:`LogField.pack`): done to the outcome of a part of
+        a file as it leaves its worker, and while it waits to be merged."""
         for agg in self.aggs.values():
             agg.pack()
+        for log_field in self.log_fields.values():
+            log_field.pack()
 
     def distinct_bytes(self) -> int:
         """Bytes the exact distinct sets take (:meth:`_Agg.distinct_bytes`)."""

@@ -35,6 +35,9 @@ BUFFER_CAP = 10_000
 DECIDE_EVERY = 256
 #: How far before a value its ``key=`` or ``"key":`` is looked for.
 KEY_WINDOW = 64
+#: Bytes of one key in a packed set (:meth:`LogField.pack`): a key read from 34 base-36
+#: characters (the longest IBAN) takes 176 bits.
+KEY_BYTES = 24
 
 # ``key=value``, ``key="value"``, ``&key=`` in a query, ``"key": "value"`` and Python's
 # ``'key': 'value'`` when the line is no JSON document of its own; the key ends right before
@@ -71,8 +74,13 @@ class LogField:
     state: str = PENDING
     #: Hits waiting for the verdict, as the engine prepared them.
     buffer: list[Any] = field(default_factory=list)
+    #: ``shaped`` and ``valid`` packed (:meth:`pack`) while a scanned part of a file waits
+    #: to be merged; the sets are empty then.
+    packed: tuple[bytes, bytes] | None = None
 
     def add_shape(self, key: int) -> None:
+        if self.packed is not None:
+            self._unpack()
         if len(self.shaped) < SHAPE_CAP:
             self.shaped.add(key)
 
@@ -82,6 +90,23 @@ class LogField:
         self.add_shape(key)
         if key in self.shaped:
             self.valid.add(key)
+
+    def pack(self) -> None:
+        """Hold the two sets as bytes, 24 a key instead of about 65 in a set of ints: what
+        a scanned part of a file keeps while it travels and waits. Kept in the sets' order,
+        so that a merge takes the keys in the order it took them from the sets."""
+        if self.packed is not None or not self.shaped:
+            return
+        try:
+            self.packed = (_pack(self.shaped), _pack(self.valid))
+        except OverflowError:  # a key of more than 191 bits: no shape is that long
+            return
+        self.shaped, self.valid = set(), set()
+
+    def _unpack(self) -> None:
+        shaped, valid = self.packed  # type: ignore[misc]
+        self.shaped, self.valid = set(_unpack(shaped)), set(_unpack(valid))
+        self.packed = None
 
     def wait(self, hit: Any) -> None:
         """Keep a hit until the verdict (up to :data:`BUFFER_CAP`)."""
@@ -93,18 +118,33 @@ class LogField:
         chance, or a word supports it, or its name names the entity and the values agree."""
         if self.state == HOLDS:
             return True
+        if self.packed is not None:
+            self._unpack()
         named = entity_for_name(name) == entity
         return share_evidence(entity, len(self.valid), len(self.shaped), named,
                               self.supported).holds
 
     def merge(self, other: LogField) -> None:
         """Fold the counts of another byte range of the same file into these."""
-        for key in other.shaped:
+        if self.packed is not None:
+            self._unpack()
+        shaped, valid = (other.shaped, other.valid) if other.packed is None else (
+            _unpack(other.packed[0]), _unpack(other.packed[1]))
+        for key in shaped:
             self.add_shape(key)
-        for key in other.valid:
+        for key in valid:
             self.add_valid(key)
         self.supported += other.supported
         if other.state == HOLDS:
             self.state = HOLDS
         room = BUFFER_CAP - len(self.buffer)
         self.buffer.extend(other.buffer[: max(0, room)])
+
+
+def _pack(keys: set[int]) -> bytes:
+    return b"".join([k.to_bytes(KEY_BYTES, "little", signed=True) for k in keys])
+
+
+def _unpack(packed: bytes) -> list[int]:
+    return [int.from_bytes(packed[i:i + KEY_BYTES], "little", signed=True)
+            for i in range(0, len(packed), KEY_BYTES)]

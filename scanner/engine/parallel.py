@@ -251,8 +251,10 @@ class Folding:
         if len(run) == 1:
             return run[0]
         first = run[0][0]
+        merged = merge_outcomes(run, self.max_examples)
+        merged.pack()  # what a merge unpacked, packed again while the run waits
         return (Task(first.index, first.container, first.start, run[-1][0].end, first.first_line),
-                merge_outcomes(run, self.max_examples))
+                merged)
 
     def __iter__(self) -> Iterator[tuple[Task, ContainerOutcome]]:
         return iter(self.items)

@@ -214,6 +214,8 @@ def test_ranges_wait_in_the_parent_packed(logs, monkeypatch):
         exact = [a for _, o in self for a in o.aggs.values() if a.sketch is None]
         held.append((len(self), sum(o.distinct_bytes() for _, o in self),
                      sum(a.distinct_count() for a in exact)))
+        # The keys of log fields wait packed too (LogField.pack).
+        assert all(not f.shaped for _, o in self for f in o.log_fields.values())
 
     monkeypatch.setattr(parallel.Folding, "append", watch)
     source = LogSource(str(logs / "big.log"))

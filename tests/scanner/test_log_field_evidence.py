@@ -159,6 +159,36 @@ def test_log_field_merge_keeps_a_verdict_and_the_waiting_hits() -> None:
     assert a.state == "holds" and a.buffer == ["hit"]
 
 
+def test_a_packed_log_field_merges_and_decides_as_its_sets() -> None:
+    """A scanned part of a file waits with its keys packed (24 bytes a key): merged into
+    another, or judged, it counts as the sets it was packed from, in the same order."""
+    from derbes.scanner.engine.evidence import shape_key
+
+    rng = random.Random(3)
+    # IINs, and long keys: a KZ IBAN read in base 36, and a negative hash().
+    keys = [shape_key(f"{rng.randrange(10**11, 10**12)}") for _ in range(3000)]
+    keys += [shape_key("KZ86125KZT5004100100"), -(2**63), 2**175]
+
+    def field(valid_every: int) -> LogField:
+        out = LogField()
+        for i, key in enumerate(keys):
+            out.add_valid(key) if i % valid_every == 0 else out.add_shape(key)
+        return out
+
+    plain, packed = field(3), field(3)
+    packed.pack()
+    assert packed.packed is not None and not packed.shaped
+    assert len(packed.packed[0]) == 24 * len(plain.shaped)
+    into_plain, into_packed = field(5), field(5)
+    into_packed.pack()
+    into_plain.merge(plain)
+    into_packed.merge(packed)
+    assert (into_packed.shaped, into_packed.valid) == (into_plain.shaped, into_plain.valid)
+    again = field(3)
+    again.pack()
+    assert again.verdict("doc", "KZ_IIN") == field(3).verdict("doc", "KZ_IIN")
+
+
 def test_a_full_shape_set_takes_no_more_valid_values(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the cap on distinct candidates a field's share stays that of the candidates it
     counted: a long log of references, one in eleven valid, never drifts into an IIN field
