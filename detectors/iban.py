@@ -22,7 +22,7 @@ import re
 from typing import ClassVar
 
 from stdnum import iban as std_iban
-from stdnum.exceptions import ValidationError
+from stdnum.iso7064 import mod_97_10
 
 from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern, first_match, string_memo
@@ -95,11 +95,31 @@ class IbanRecognizer(DerbesRecognizer):
         return out
 
 
-@string_memo(1 << 14)  # an account recurs in a log (stdnum's check costs ~20 µs)
+@string_memo(1 << 14)  # an account recurs in a log
 def iban_is_valid(value: str) -> bool:
-    """The country's registered length and layout and the mod-97 check, nothing more."""
-    try:
-        std_iban.validate(value, check_country=False)
-    except ValidationError:
-        return False
-    return True
+    """The country's registered length and layout and the mod-97 check, nothing more:
+    ``stdnum.iban.validate(value, check_country=False)`` with each country's layout looked
+    up once (stdnum's registry lookup is most of its 30 us a value; a test holds this to it).
+    """
+    number = std_iban.compact(value)
+    layout = _LAYOUTS.get(number[:2], _UNKNOWN)
+    if layout is _UNKNOWN:
+        layout = _LAYOUTS[number[:2]] = _layout(number[:2])
+    return (
+        layout is not None
+        and layout.match(number[4:]) is not None
+        and mod_97_10.is_valid(number[4:] + number[:4])
+    )
+
+
+_UNKNOWN = object()
+#: Country code -> its registered BBAN layout as stdnum reads it, or None: not a country.
+_LAYOUTS: dict[str, re.Pattern | None] = {}
+
+
+def _layout(country: str) -> re.Pattern | None:
+    info = std_iban._ibandb.info(country)
+    if not info or not info[0][1]:
+        return None  # stdnum's InvalidComponent (or an empty number, which fails mod 97)
+    props = info[0][1]
+    return std_iban._struct_to_re(props.get("bban", ""))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds
 
 from derbes.detectors.iban import IbanRecognizer
@@ -55,3 +57,41 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_spans(text: str, expected: list[str]) -> None:
     assert_finds(IbanRecognizer, text, expected)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["KZ", "DE", "GB", "FR", "BE", "XX", "kz", "01", "K", ""]),
+    st.text(alphabet="0123456789ABCDEFKZTXYz -.#", max_size=34),
+)
+def test_iban_check_is_stdnums(country, rest):
+    """The layouts looked up once per country give stdnum's own verdict."""
+    from derbes.detectors.iban import iban_is_valid
+
+    value = country + rest
+    assert iban_is_valid.__wrapped__(value) is _stdnum_without_country(value), value
+
+
+def test_iban_check_is_stdnums_on_valid_accounts():
+    """Accounts whose check digits stdnum computed: valid to both; one digit off: to neither."""
+    from stdnum.iso7064 import mod_97_10
+
+    from derbes.detectors.iban import iban_is_valid
+
+    for country, bban in (("KZ", "125KZT5004100100"), ("DE", "370400440532013000"),
+                          ("GB", "NWBK60161331926819"), ("FR", "20041010050500013M02606")):
+        value = country + mod_97_10.calc_check_digits(bban + country) + bban
+        assert iban_is_valid.__wrapped__(value) is _stdnum_without_country(value) is True
+        wrong = value[:-1] + str((int(value[-1]) + 1) % 10)
+        assert iban_is_valid.__wrapped__(wrong) is _stdnum_without_country(wrong) is False
+
+
+def _stdnum_without_country(value: str) -> bool:
+    from stdnum import iban as std_iban
+    from stdnum.exceptions import ValidationError
+
+    try:
+        std_iban.validate(value, check_country=False)
+    except ValidationError:
+        return False
+    return True
