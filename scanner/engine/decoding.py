@@ -32,7 +32,7 @@ _NEEDS_DECODING_TEXT = re.compile(
     "%[0-9A-Fa-f]{2}|\\\\u[0-9A-Fa-f]{4}|=[0-9]{1,4}\\+[0-9]{1,4}\\+[0-9]"
     "|[\u00a0\u2000-\u2013\u202f\u205f\u2060\u2212\u3000\ufeff]"
 )
-_PIECES = re.compile(
+PIECES = re.compile(
     r"(?P<pct>(?:%[0-9A-Fa-f]{2})+)"
     r"|(?P<esc>(?:\\u[0-9A-Fa-f]{4})+)"
     # A form value's spaces: "q=8+701+123+45+67", "phone=%2B7+701+..." (not "+05:00").
@@ -78,14 +78,14 @@ def decode(line: str) -> Decoded | None:
     pos = 0  # where the run copied as written starts in the raw line
     size = 0  # decoded characters before it
     changed = False
-    for m in _pieces(line):
-        pieces = _decode_piece(m.lastgroup, m.group())
-        if pieces is None:
+    for m in pieces(line):
+        decoded = _decode_piece(m.lastgroup, m.group())
+        if decoded is None:
             continue  # kept as written: part of the copied run
         out.append(line[pos : m.start()])
         size += m.start() - pos
         changed = True
-        for text, offset in pieces:
+        for text, offset in decoded:
             if text:
                 marks.append((size, m.start() + offset))
                 out.append(text)
@@ -100,8 +100,9 @@ def decode(line: str) -> Decoded | None:
     return Decoded("".join(out), tuple(marks))
 
 
-def _pieces(line: str) -> Iterator[re.Match]:
-    """``_PIECES.finditer(line)``, tried only where a piece can start.
+def pieces(line: str) -> Iterator[re.Match]:
+    """The pieces :func:`decode` decodes: ``PIECES.finditer(line)``, tried only where a
+    piece can start.
 
     ``re`` cannot skip ahead to where an alternation of groups may match, and tries it at
     every character (about 0.1 us each: 120 us for an access-log line). Each piece starts at
@@ -128,7 +129,7 @@ def _pieces(line: str) -> Iterator[re.Match]:
         at = find("=", at + 1)
     if not line.isascii():
         starts.update(m.start() for m in _ODD.finditer(line))
-    match = _PIECES.match
+    match = PIECES.match
     pos = 0
     for at in sorted(starts):
         if at < pos:
