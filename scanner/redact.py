@@ -15,6 +15,7 @@ import hmac
 import os
 import re
 import secrets
+import zlib
 from collections.abc import Callable
 
 from derbes.detectors.registry import entity_classes
@@ -62,6 +63,14 @@ def distinct_key(key: bytes, entity: str, value: str) -> bytes:
     return hashlib.blake2b(
         normalize(entity, value).encode(), key=_blake2b_key(key), digest_size=16
     ).digest()
+
+
+def example_rank(entity: str, value: str) -> int:
+    """Where a value stands among the candidates for a finding's examples: the CRC-32 of its
+    normal form. The examples are the values of smallest rank, whatever the order the hits
+    came in. Not keyed, so that two scans of the same data show the same examples (each scan
+    has its own random key unless one is configured); the rank is never written anywhere."""
+    return zlib.crc32(normalize(entity, value).encode())
 
 
 def _blake2b_key(key: bytes) -> bytes:

@@ -27,7 +27,7 @@ from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
 from derbes.scanner.errors import SourceError
 from derbes.scanner.hitparts import Segment, write_part
 from derbes.scanner.model import Hit
-from derbes.scanner.redact import distinct_key, mask, value_hash
+from derbes.scanner.redact import distinct_key, example_rank, mask, value_hash
 from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
@@ -52,11 +52,12 @@ class _Agg:
     #: The same set once packed (:meth:`pack`: sorted digests end to end, 16 bytes a value),
     #: as a finished part of a file travels and waits to be merged. One of the two is empty.
     packed: bytes = b""
-    #: Masked example -> the smallest digest of the values that mask into it; at most
-    #: ``max_examples`` of them, those of the smallest digests (see :meth:`offer`).
-    examples: dict[str, bytes] = field(default_factory=dict)
-    #: The largest digest among ``examples`` once it is full: a value above it is no example.
-    bound: bytes | None = None
+    #: Masked example -> the smallest rank of the values that mask into it
+    #: (:func:`~derbes.scanner.redact.example_rank`); at most ``max_examples`` of them, those
+    #: of the smallest ranks (see :meth:`offer`).
+    examples: dict[str, int] = field(default_factory=dict)
+    #: The largest rank among ``examples`` once it is full: a value above it is no example.
+    bound: int | None = None
     oldest: str | None = None
     #: Hits whose value is allowlisted, and the reason of the first.
     allowed: int = 0
@@ -66,8 +67,9 @@ class _Agg:
     #: Hits with a supporting context word before them in their own value ("ИИН 8704...").
     supported: int = 0
 
-    def add(self, row: int, score: float, digest: bytes, max_examples: int) -> bool:
-        """Count one hit; True when its value may become an example (:meth:`offer`)."""
+    def add(self, row: int, score: float, digest: bytes) -> bool:
+        """Count one hit; True when its value is new (or, past DISTINCT_CAP, may be), so
+        that it may become an example (:meth:`wants`)."""
         self.hits += 1
         if row != self.last_row:
             self.rows_with_hits += 1
@@ -83,44 +85,45 @@ class _Agg:
         if self.sketch is None:
             if len(distinct) < DISTINCT_CAP:
                 distinct[digest] = None
-                return self._wanted(digest, max_examples)
+                return True
             self._overflow()
         self.sketch.add(digest)  # type: ignore[union-attr]
-        # Past DISTINCT_CAP a value may be seen again: those already shown are not offered.
-        return self._wanted(digest, max_examples) and digest not in self.examples.values()
+        return True  # past DISTINCT_CAP, new or not is unknown
 
-    def _wanted(self, digest: bytes, max_examples: int) -> bool:
+    def wants(self, rank: int, max_examples: int) -> bool:
+        """Whether a value of this rank would be kept as an example (not one already kept)."""
         if self.bound is None:
             return len(self.examples) < max_examples
-        return digest < self.bound
+        return rank < self.bound and rank not in self.examples.values()
 
-    def offer(self, digest: bytes, example: str, max_examples: int) -> None:
-        """Keep ``example`` (a value's mask) if its digest is among the smallest.
+    def offer(self, rank: int, example: str, max_examples: int) -> None:
+        """Keep ``example`` (a value's mask) if its rank is among the smallest.
 
-        The examples are the ``max_examples`` masks of smallest digest (the keyed digest of
-        the value; of two values with one mask, the smaller counts), not the first ones seen:
-        a choice that does not depend on the order of the hits, so that a file scanned in
-        byte ranges, on a cluster or in one piece shows the same examples, and a range's
-        examples merge into the file's (:meth:`merge`) without knowing what came before.
+        The examples are the ``max_examples`` masks of smallest rank (of two values with one
+        mask, the smaller rank counts), not the first ones seen: a choice that does not
+        depend on the order of the hits, so that a file scanned in byte ranges, on a cluster
+        or in one piece shows the same examples, and a range's examples merge into the
+        file's (:meth:`merge`) without knowing what came before. The rank is not keyed: two
+        scans of the same data show the same examples, each with its own random hash key.
         """
         examples = self.examples
         held = examples.get(example)
         if held is not None:
-            if digest < held:
-                examples[example] = digest
+            if rank < held:
+                examples[example] = rank
                 if self.bound is not None:
                     self.bound = max(examples.values())
             return
         if len(examples) >= max_examples:
-            if self.bound is None or digest >= self.bound:
+            if self.bound is None or rank >= self.bound:
                 return
             del examples[max(examples, key=examples.__getitem__)]
-        examples[example] = digest
+        examples[example] = rank
         if len(examples) >= max_examples:
             self.bound = max(examples.values())
 
     def example_list(self) -> list[str]:
-        """The examples in a fixed order: by digest."""
+        """The examples in a fixed order: by rank."""
         return sorted(self.examples, key=self.examples.__getitem__)
 
     def _overflow(self) -> None:
@@ -177,8 +180,8 @@ class _Agg:
                 sketch.add(digest)
             if other.sketch is not None:
                 sketch.merge(other.sketch)
-        for example, digest in other.examples.items():
-            self.offer(digest, example, max_examples)
+        for example, rank in other.examples.items():
+            self.offer(rank, example, max_examples)
         self.oldest = min_ts(self.oldest, other.oldest)
         self.allowed += other.allowed
         self.allowed_reason = self.allowed_reason or other.allowed_reason
@@ -500,10 +503,12 @@ class ContainerScanner:
         if agg is None:
             agg = out.aggs[key] = _Agg()
         options = self.options
-        if agg.add(row, score, distinct, options.max_examples):
-            # Masked only when it may be shown: most values never become an example.
-            agg.offer(distinct, value if options.show_values else mask(entity, value),
-                      options.max_examples)
+        if agg.add(row, score, distinct):
+            rank = example_rank(entity, value)
+            if agg.wants(rank, options.max_examples):
+                # Masked only when it may be shown: most values never become an example.
+                agg.offer(rank, value if options.show_values else mask(entity, value),
+                          options.max_examples)
         if ts is not None and (agg.oldest is None or ts < agg.oldest):
             agg.oldest = ts
         if options.allowed_values or options.hits:
@@ -526,6 +531,7 @@ class ContainerScanner:
         """What :meth:`_hit` would record, computed now, for :func:`record` later."""
         options = self.options
         distinct = distinct_key(self.key, entity, value)
+        rank = example_rank(entity, value)
         example = value if options.show_values else mask(entity, value)
         reason = hit = None
         if options.allowed_values or options.hits:
@@ -535,7 +541,7 @@ class ContainerScanner:
             if options.hits:
                 hit = self._make_hit(out, field_name, row, start, end, entity, score, value,
                                      hashed)
-        return (field_name, entity, row, score, distinct, example, ts, reason, hit)
+        return (field_name, entity, row, score, distinct, rank, example, ts, reason, hit)
 
     def _make_hit(
         self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
@@ -560,13 +566,13 @@ class ContainerScanner:
 
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
     """Records a hit prepared by ``ContainerScanner._prepare``, as ``_hit`` would have."""
-    field_name, entity, row, score, distinct, example, ts, reason, hit = prepared
+    field_name, entity, row, score, distinct, rank, example, ts, reason, hit = prepared
     key = (field_name, entity)
     agg = out.aggs.get(key)
     if agg is None:
         agg = out.aggs[key] = _Agg()
-    if agg.add(row, score, distinct, max_examples):
-        agg.offer(distinct, example, max_examples)
+    if agg.add(row, score, distinct) and agg.wants(rank, max_examples):
+        agg.offer(rank, example, max_examples)
     if ts is not None and (agg.oldest is None or ts < agg.oldest):
         agg.oldest = ts
     if reason is not None:

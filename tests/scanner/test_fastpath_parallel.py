@@ -61,7 +61,7 @@ def test_jobs_give_the_same_inventory_as_one_process(logs, monkeypatch):
     assert len(one.findings) >= 5
 
 
-def test_examples_do_not_depend_on_the_order_of_the_lines(logs, tmp_path):
+def test_examples_depend_neither_on_the_order_of_the_lines_nor_on_the_key(logs, tmp_path):
     # Examples are the masks of smallest keyed digest, not the first values met: a file cut
     # into ranges (or scanned on a cluster) shows those of the file read in one piece.
     lines = (logs / "big.log").read_text(encoding="utf-8").splitlines()
@@ -74,6 +74,10 @@ def test_examples_do_not_depend_on_the_order_of_the_lines(logs, tmp_path):
     examples = {(f.field, f.entity): f.examples for f in ahead.findings}
     assert sum(len(e) == 5 for e in examples.values()) >= 3
     assert examples == {(f.field, f.entity): f.examples for f in behind.findings}
+    # Nor on the scan's hash key: each scan has a random one unless a key is configured.
+    other_key = scan([LogSource(str(logs / "big.log"))], ScanOptions(hash_key=b"another key"),
+                     detector=detector)
+    assert examples == {(f.field, f.entity): f.examples for f in other_key.findings}
 
 
 def test_hits_keep_their_line_numbers_across_ranges(logs, monkeypatch):
