@@ -2,13 +2,16 @@
 
 A ``LocalCluster`` of two worker processes (one thread each) listens on loopback only, with
 ``allowed-failures`` at 1: a unit whose worker dies once is rerun, a unit that kills two
-workers is failed. An S3-compatible server (moto's server mode) runs on 127.0.0.1 for the
-module. Nothing here waits on a clock to decide an outcome: the lost-worker test makes one
-unit block on a marker file until the test has killed the process running it.
+workers is failed; the two tests that kill workers have a cluster of their own, so that no
+other test waits for new workers to start. An S3-compatible server (moto's server mode) runs
+on 127.0.0.1 for the module. Nothing here waits on a clock to decide an outcome: the
+lost-worker test makes one unit block on a marker file until the test has killed the process
+running it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -68,18 +71,24 @@ def s3_server() -> Iterator[str]:
             server.stop()
 
 
-@pytest.fixture
-def client(cluster: distributed.Client) -> distributed.Client:
-    """The cluster with a worker: after a test that killed workers (a nanny starts a new
-    process, which took over a minute on a loaded machine), the next one waits for it here,
-    not within the scan's own minute (``WORKER_WAIT_S``)."""
-    cluster.wait_for_workers(1, timeout=600)
-    return cluster
-
-
 @pytest.fixture(scope="module")
-def cluster(s3_server: str) -> Iterator[distributed.Client]:
-    """Two worker processes on loopback; the workers inherit the S3 environment."""
+def client(s3_server: str) -> Iterator[distributed.Client]:
+    """Two worker processes on loopback; the workers inherit the S3 environment. No test
+    kills them: those that do have a cluster of their own (``doomed``)."""
+    with _cluster() as client:
+        yield client
+
+
+@pytest.fixture
+def doomed(s3_server: str) -> Iterator[distributed.Client]:
+    """A cluster for a test that kills its workers: the next tests do not wait on nannies
+    to start new ones (that took over a minute at load 7)."""
+    with _cluster() as client:
+        yield client
+
+
+@contextlib.contextmanager
+def _cluster() -> Iterator[distributed.Client]:
     import dask
     from distributed import Client, LocalCluster
 
@@ -190,7 +199,7 @@ def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client, small_ranges)
 # -- lost workers -----------------------------------------------------------------------------
 
 
-def test_a_killed_worker_has_its_unit_rerun(corpus, client, tmp_path):
+def test_a_killed_worker_has_its_unit_rerun(corpus, doomed, tmp_path):
     markers = tmp_path / "markers"
     markers.mkdir()
     logs = tmp_path / "logs"
@@ -205,7 +214,7 @@ def test_a_killed_worker_has_its_unit_rerun(corpus, client, tmp_path):
     done: dict = {}
 
     def run() -> None:
-        done["result"] = scan([source], options, executor=DaskExecutor(client=client))
+        done["result"] = scan([source], options, executor=DaskExecutor(client=doomed))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -227,14 +236,14 @@ def test_a_killed_worker_has_its_unit_rerun(corpus, client, tmp_path):
     assert _strip(result.findings) == _strip(expected.findings)
 
 
-def test_a_unit_that_keeps_killing_workers_fails_its_part_only(corpus, client, tmp_path):
+def test_a_unit_that_keeps_killing_workers_fails_its_part_only(corpus, doomed, tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
     for p in corpus["logs"].glob("app-*.log"):
         (logs / p.name).write_bytes(p.read_bytes())
     (logs / "poison.log").write_text("2026-01-01T00:00:00 nothing\n")
     options = ScanOptions(hash_key=KEY.encode())
-    result = scan([PoisonLogSource(str(logs))], options, executor=DaskExecutor(client=client))
+    result = scan([PoisonLogSource(str(logs))], options, executor=DaskExecutor(client=doomed))
     source = result.sources[0]
     assert source.status == "partial"
     assert len(source.errors) == 1 and "poison.log" in source.errors[0]
