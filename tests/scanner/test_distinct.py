@@ -29,7 +29,7 @@ def _digests(n: int, start: int = 0) -> list[bytes]:
 def _agg(digests: list[bytes]) -> _Agg:
     agg = _Agg()
     for row, digest in enumerate(digests, 1):
-        agg.add(row, 0.9, digest, 5)
+        agg.add(row, 0.9, digest)
     return agg
 
 
@@ -141,8 +141,8 @@ def test_a_packed_set_takes_16_bytes_a_value(many):
     assert agg.distinct_bytes() == 16 * 10_000 and agg.distinct_count() == 10_000
     assert held > 4 * agg.distinct_bytes()  # the dict a scan fills: 80-110 bytes a value
     # Counting more hits after a merge (a log field settled at the end) sees the packed ones.
-    assert not agg.add(1, 0.9, many[0], 5) and agg.distinct_count() == 10_000
-    agg.add(2, 0.9, many[10_000], 5)
+    assert not agg.add(1, 0.9, many[0]) and agg.distinct_count() == 10_000
+    agg.add(2, 0.9, many[10_000])
     assert agg.distinct_count() == 10_001
 
 
