@@ -23,6 +23,10 @@ from derbes_e2e import DERBES, IINS, write_control
 LINES = 600_000
 #: CPU seconds of scanning the large log before the signal: a few 4 MB batches, far from its end.
 CPU_INSIDE = 2.0
+#: And the bytes the scan has read of it: past its second 4 MB batch, so that the first is
+#: scanned (the CPU time alone also counted first-use work, and once a signal came before
+#: any row was).
+READ_INSIDE = 9 << 20
 
 
 @dataclass
@@ -69,6 +73,23 @@ def _cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _read_to(pid: int, path: Path) -> int:
+    """How far into ``path`` the process or its children have read (the furthest file
+    position of a descriptor open on it), 0 when none is open."""
+    furthest = 0
+    for p in _family(pid):
+        try:
+            for fd in os.listdir(f"/proc/{p}/fd"):
+                if os.readlink(f"/proc/{p}/fd/{fd}") != str(path):
+                    continue
+                with open(f"/proc/{p}/fdinfo/{fd}") as f:
+                    pos = next(int(x.split()[1]) for x in f if x.startswith("pos:"))
+                furthest = max(furthest, pos)
+        except (OSError, StopIteration):
+            continue
+    return furthest
+
+
 def _opened(pid: int, path: Path) -> bool:
     """Whether the process or one of its children has ``path`` open."""
     pids = _family(pid)
@@ -108,8 +129,9 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Interrupt
         ))
     signalled: dict[str, float] = {}
     # CPU seconds each scan had used when it was first seen reading the large log. It is
-    # signalled once it has used CPU_INSIDE more: past its first batches, well inside the
-    # file, however loaded the machine is (wall time would depend on the load).
+    # signalled once it has used CPU_INSIDE more and read READ_INSIDE bytes of it: past its
+    # first batches, well inside the file, however loaded the machine is (wall time would
+    # depend on the load).
     opened: dict[str, float] = {}
     deadline = time.monotonic() + 300
     while len(signalled) < len(runs) and time.monotonic() < deadline:
@@ -119,7 +141,8 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Interrupt
             if name not in opened:
                 if _opened(proc.pid, big):
                     opened[name] = _cpu_seconds(proc.pid)
-            elif _cpu_seconds(proc.pid) - opened[name] >= CPU_INSIDE:
+            elif (_cpu_seconds(proc.pid) - opened[name] >= CPU_INSIDE
+                  and _read_to(proc.pid, big) >= READ_INSIDE):
                 sig, _, group = runs[name]
                 if group:
                     os.killpg(proc.pid, sig)
