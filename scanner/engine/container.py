@@ -23,7 +23,7 @@ from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
 from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_before
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import name_at, value_at
-from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp
+from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError
 from derbes.scanner.hitparts import Segment, write_part
 from derbes.scanner.model import Hit
@@ -354,12 +354,14 @@ class ContainerScanner:
         touched: set[tuple[str, str]] = set()
         counted = 0  # shapes already counted into their fields
         waiting = 0  # hits kept since the last verdicts
+        # A yearless (BSD syslog) stamp is read in the year before the file's mtime.
+        cut = year_cut(out.container.meta.get("mtime"))
         try:
             for index, line, matches in self.detector.scan_lines(data, shapes):
                 row = batch.first_line + index
                 # A piece of a long line: offsets count from the start of the whole line.
                 shift = batch.offset if index == 0 else 0
-                ts = timestamp(line)
+                ts = timestamp(line, cut)
                 if ts is not None:
                     out.oldest_ts = min_ts(out.oldest_ts, ts)
                     out.newest_ts = max_ts(out.newest_ts, ts)

@@ -1,76 +1,441 @@
 """Timestamps in log lines, for retention: the first one near the start of a line, as ISO 8601.
 
-ISO 8601, nginx/Apache and day.month.year forms are recognised; parses are memoized by the
-line's text up to the timestamp's end (lines of one second share it).
+The leftmost of these within a line's first 200 characters is the line's timestamp:
+
+- ISO 8601 / RFC 3339 ``2026-03-01T03:08:32`` or ``2026-03-01 03:08:32``, and the same
+  with slashes, ``2026/03/01 03:08:32`` (Go's ``log`` package, nginx's error.log);
+- nginx/Apache access logs (common log format) ``[01/Mar/2026:03:08:32 +0500]``;
+- day.month.year ``01.03.2026 03:08:32``;
+- C's ``asctime`` (Apache's error.log) ``Sun Mar 01 03:08:32 2026``, ``Sun Mar  1
+  03:08:32.123456 2026``;
+- BSD syslog (RFC 3164, rsyslog's and syslog-ng's traditional format) ``Mar  1 03:08:32``,
+  ``Mar 12 03:08:32`` (also ``Mar 1`` and ``Mar 01``, as some writers have it).
+
+Fractions of a second and zones are dropped: the time as written (the policy check takes it
+as UTC). A date that does not exist (30 February, 31 April, 29 February of a common year),
+a month name other than the twelve, an hour past 23, a minute past 59 or a second past 60
+is no timestamp; nor is a year before 1971.
+
+A BSD syslog stamp has no year. It is read in the latest year that puts it no more than a
+day after a reference time, the log file's modification time (:func:`year_cut`): a file is
+written up to its mtime, so ``Dec 31`` in a file last written on 2 January is from the year
+before, and ``Mar  1`` in a file written on 1 March of a year is of that year. The day's
+slack covers the stamp's zone (local time, the mtime is UTC) and clocks apart.
+
+:data:`_TS` is the definition and :func:`by_regex` the plain search. :func:`timestamp` gives
+the same with less work (it runs for every line with personal data): compiled, a scanner of
+its own reads the line's characters as C values (:func:`_span`, typed by ``timestamps.pxd``);
+as Python, where that scanner would be slower than ``re``, the search is memoized
+(:func:`_by_memo`). tests/scanner/test_timestamps.py holds both to the search.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from derbes.scanner.engine.options import MEMO_SIZE
 
-_MONTHS = {m: f"{i:02d}" for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-# ISO 8601 (2026-11-21T10:00:00, 2026-11-21 10:00:00), nginx/Apache [21/Nov/2026:10:00:00,
-# and day.month.year 21.11.2026 10:00:00: one search finds the leftmost of them. Fields are
-# fixed-width ASCII digits, so they are checked and reordered as strings.
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec")
+_MONTHS = {m: f"{i:02d}" for i, m in enumerate(_MONTH_NAMES, 1)}
+#: The last day of each month, as two digits (29 February: only in a leap year).
+_LAST_DAY = dict(zip(_MONTHS.values(), ("31", "29", "31", "30", "31", "30", "31", "31", "30",
+                                        "31", "30", "31"), strict=True))
+_MONTH = "(" + "|".join(_MONTH_NAMES) + ")"
+_HMS = r"([0-9]{2}):([0-9]{2}):([0-9]{2})"
+# One search finds the leftmost of the formats. Fields are fixed-width ASCII digits, so they
+# are checked and reordered as strings. Which format matched is ``lastindex``: each
+# alternative's last group always takes part. No lookaround: a match depends on its own text
+# only, which the memos rely on.
 _TS = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"|\[([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4}):([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"|([0-9]{2})\.([0-9]{2})\.([0-9]{4})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    # 1-7: ISO 8601 (or slashes), year first
+    r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})[T ]" + _HMS
+    # 8-13: nginx/Apache access log
+    + r"|\[([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4}):" + _HMS
+    # 14-19: day.month.year
+    + r"|([0-9]{2})\.([0-9]{2})\.([0-9]{4})[ T]" + _HMS
+    # 20-25: asctime, with the weekday and the year
+    + r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) " + _MONTH + r" ( [1-9]|[0-9]{2}) " + _HMS
+    + r"(?:\.[0-9]{1,9})? ([0-9]{4})"
+    # 26-30: BSD syslog, no year
+    + r"|" + _MONTH + r" ( ?[1-9]|[0-9]{2}) " + _HMS
 )
+_ISO, _CLF, _DMY, _ASCTIME, _BSD = 7, 13, 19, 25, 30
 
-
-#: Where a timestamp can begin: each format starts with a digit or "[".
-_TS_START = re.compile(r"[0-9\[]")
-#: Parsed timestamps by the text of their line up to the timestamp's end, for timestamps that
-#: begin at the line's first digit or "[": the result then depends on that text only (the
-#: formats that can begin at one place are all read within it). Lines of one second share it.
+#: Where a timestamp can begin: a digit, "[", or a month's or weekday's initial.
+_TS_START = re.compile(r"[0-9\[ADFJMNOSTW]")
+#: Parsed timestamps by text that decides them: the text of a line up to the end of a
+#: timestamp that begins at the line's first possible start (the formats that can begin
+#: there are all decided within it), or an access log's bracketed stamp by itself. Yearless
+#: stamps are held as ``--MM-DDTHH:MM:SS`` and given their year at each call. Lines of one
+#: second share an entry, and every access log line of one second the bracketed one.
 _TS_MEMO: dict[str, str | None] = {}
 _UNSEEN = object()
+_WEEKDAYS = dict.fromkeys(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+#: Whether this module runs compiled (Cython), and with it the scanner of :func:`_span`.
+_SCANNER_COMPILED = not __file__.endswith(".py")
 
 
-def timestamp(line: str) -> str | None:
-    """The first timestamp near the start of a log line, as ISO 8601, or None."""
+def timestamp(line: str, cut: str | None = None) -> str | None:
+    """The first timestamp near the start of a log line, as ISO 8601, or None.
+
+    ``cut`` (from :func:`year_cut`) gives a BSD syslog stamp its year; without it, a day
+    after now.
+    """
+    if _SCANNER_COMPILED:
+        return _by_scanner(line if type(line) is str else str(line), cut)
+    found = _by_memo(line)
+    if found is not None and found[0] == "-":
+        return _in_year(found, cut if cut is not None else year_cut(None))
+    return found
+
+
+def by_regex(line: str, cut: str | None = None) -> str | None:
+    """:func:`timestamp` by the plain search, without memos (the definition)."""
+    m = _TS.search(line, 0, 200)
+    found = None if m is None else _parse(m)
+    if found is not None and found[0] == "-":
+        return _in_year(found, cut if cut is not None else year_cut(None))
+    return found
+
+
+def year_cut(reference: str | None) -> str:
+    """A day after ``reference`` (ISO 8601, the file's mtime; None: now), as
+    ``YYYY-MM-DDTHH:MM:SS`` in UTC: the latest a yearless stamp can be."""
+    moment = None
+    if reference:
+        try:
+            moment = dt.datetime.fromisoformat(reference)
+        except (TypeError, ValueError):
+            moment = None  # an object store's own notation: the scan's time will do
+    if moment is None:
+        moment = dt.datetime.now(dt.UTC)
+    elif moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    if moment.year < 9999:  # a file touched to the end of time keeps its own day
+        moment += dt.timedelta(days=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _by_scanner(line: str, cut: str | None) -> str | None:
+    """:func:`timestamp` by :func:`_span` and :func:`_from_span` (compiled, no memo needed)."""
+    span = _span(line)
+    if span < 0:
+        return None
+    return _from_span(line, span >> 8, span & 255, cut)
+
+
+def _by_memo(line: str) -> str | None:
+    """The parse of ``_TS.search(line, 0, 200)``, yearless as it is, with less searching."""
+    # An access log line: the client's address, then the stamp at the first "[". With no ":"
+    # before it, no timestamp begins earlier: each format holds a ":", and only the access
+    # log's holds a "[", as its first character.
+    at = line.find("[", 0, 180)
+    if at > 0 and line.find(":", 0, at) < 0:
+        found = _TS_MEMO.get(line[at:at + 21], _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        m = _TS.match(line, at, 200)
+        if m is not None:
+            return _remember(line[at:m.end()], m)
     first = _TS_START.search(line, 0, 200)
     if first is None:
         return None
     at = first.start()
-    for width in (19, 21):  # ISO and day.month.year, or nginx with its "["
-        found = _TS_MEMO.get(line[: at + width], _UNSEEN)
-        if found is not _UNSEEN:
-            return found  # type: ignore[return-value]
+    c = line[at]
+    if c <= "9":
+        found = _TS_MEMO.get(line[:at + 19], _UNSEEN)
+    elif c == "[":
+        found = _TS_MEMO.get(line[:at + 21], _UNSEEN)
+    else:
+        found = _TS_MEMO.get(line[:at + 15], _UNSEEN)
+        if found is _UNSEEN:
+            found = _TS_MEMO.get(line[:at + 14], _UNSEEN)
+    if found is not _UNSEEN:
+        return found  # type: ignore[return-value]
     m = _TS.search(line, at, 200)
     if m is None:
         return None
+    if m.start() == at:
+        return _remember(line[:m.end()], m)
+    return _parse(m)
+
+
+def _span(line: str) -> int:
+    """Where ``_TS.search(line, 0, 200)`` matches, as ``start << 8 | end``; -1 if nowhere.
+
+    The pattern read as a scanner, character by character: compiled with the C types of
+    ``timestamps.pxd`` it costs a fraction of ``re``'s search (as Python, many times more:
+    the memoized search runs then). At each start the formats are tried in the pattern's
+    order, and each is decided by its own fixed characters, as ``re`` decides it.
+    """
+    n = len(line)
+    if n > 200:
+        n = 200
+    i = 0
+    while i + 14 <= n:  # the shortest stamp, "Mar 1 03:08:32", has 14 characters
+        c = line[i]
+        if "0" <= c <= "9":
+            if i + 19 <= n:
+                # A year's third digit, or a day's dot: the test that fails first.
+                c = line[i + 2]
+                if ("0" <= c <= "9" and _iso_at(line, i)) or (c == "." and _dmy_at(line, i)):
+                    return i << 8 | (i + 19)
+        elif c == "[":
+            if i + 21 <= n and _clf_at(line, i):
+                return i << 8 | (i + 21)
+        elif "A" <= c <= "W":
+            # A month's name or a weekday's: never both.
+            end = _bsd_end(line, i, n) if _month(line, i) else _asctime_end(line, i, n)
+            if end > 0:
+                return i << 8 | end
+        i += 1
+    return -1
+
+
+def _digit(c: str) -> bool:
+    return "0" <= c <= "9"
+
+
+def _hms_at(line: str, i: int) -> bool:
+    """``HH:MM:SS`` (digits) at ``i``; the caller knows the 8 characters are there."""
+    return (_digit(line[i]) and _digit(line[i + 1]) and line[i + 2] == ":"
+            and _digit(line[i + 3]) and _digit(line[i + 4]) and line[i + 5] == ":"
+            and _digit(line[i + 6]) and _digit(line[i + 7]))
+
+
+def _iso_at(line: str, i: int) -> bool:
+    sep = line[i + 4]
+    c = line[i + 10]
+    return (_digit(line[i]) and _digit(line[i + 1]) and _digit(line[i + 2])
+            and _digit(line[i + 3]) and (sep == "-" or sep == "/") and _digit(line[i + 5])
+            and _digit(line[i + 6]) and line[i + 7] == sep and _digit(line[i + 8])
+            and _digit(line[i + 9]) and (c == "T" or c == " ") and _hms_at(line, i + 11))
+
+
+def _dmy_at(line: str, i: int) -> bool:
+    c = line[i + 10]
+    return (_digit(line[i]) and _digit(line[i + 1]) and line[i + 2] == "."
+            and _digit(line[i + 3]) and _digit(line[i + 4]) and line[i + 5] == "."
+            and _digit(line[i + 6]) and _digit(line[i + 7]) and _digit(line[i + 8])
+            and _digit(line[i + 9]) and (c == " " or c == "T") and _hms_at(line, i + 11))
+
+
+def _clf_at(line: str, i: int) -> bool:
+    return (_digit(line[i + 1]) and _digit(line[i + 2]) and line[i + 3] == "/"
+            and "A" <= line[i + 4] <= "Z" and "a" <= line[i + 5] <= "z"
+            and "a" <= line[i + 6] <= "z" and line[i + 7] == "/" and _digit(line[i + 8])
+            and _digit(line[i + 9]) and _digit(line[i + 10]) and _digit(line[i + 11])
+            and line[i + 12] == ":" and _hms_at(line, i + 13))
+
+
+def _asctime_end(line: str, i: int, n: int) -> int:
+    """Where an asctime stamp from ``i`` ends, or -1."""
+    if i + 24 > n or not (line[i + 3] == " " and line[i:i + 3] in _WEEKDAYS
+                          and _month(line, i + 4) and line[i + 7] == " "):
+        return -1
+    c = line[i + 8]
+    if not ((c == " " and "1" <= line[i + 9] <= "9")
+            or (_digit(c) and _digit(line[i + 9]))):
+        return -1
+    if not (line[i + 10] == " " and _hms_at(line, i + 11)):
+        return -1
+    at = i + 19
+    if line[at] == ".":  # a fraction of one to nine digits, all of the run's
+        digits = 0
+        at += 1
+        while at < n and _digit(line[at]):
+            at += 1
+            digits += 1
+        if not 1 <= digits <= 9:
+            return -1
+    if not (at + 5 <= n and line[at] == " " and _digit(line[at + 1])
+            and _digit(line[at + 2]) and _digit(line[at + 3]) and _digit(line[at + 4])):
+        return -1
+    return at + 5
+
+
+def _bsd_end(line: str, i: int, n: int) -> int:
+    """Where a BSD syslog stamp from ``i`` ends, or -1. The day is tried as the pattern
+    tries it: space and digit, one digit, two digits."""
+    if line[i + 3] != " ":  # the caller has read the month's name
+        return -1
+    at = i + 4
+    c = line[at]
+    if c == " ":
+        if i + 15 <= n and "1" <= line[at + 1] <= "9" and line[at + 2] == " " \
+                and _hms_at(line, at + 3):
+            return i + 15
+        return -1
+    if "1" <= c <= "9" and line[at + 1] == " " and _hms_at(line, at + 2):
+        return i + 14
+    if i + 15 <= n and _digit(c) and _digit(line[at + 1]) and line[at + 2] == " " \
+            and _hms_at(line, at + 3):
+        return i + 15
+    return -1
+
+
+def _from_span(line: str, start: int, end: int, cut: str | None) -> str | None:
+    """What :func:`_parse` makes of the match from ``start`` to ``end`` (as :func:`_span`
+    finds it), read from its characters; a BSD syslog stamp in its year by ``cut``."""
+    c = line[start]
+    year = -1
+    if c == "[":
+        month = _month(line, start + 4)
+        if month == 0:
+            return None
+        day = _number(line, start + 1, 2)
+        year = _number(line, start + 8, 4)
+        at = start + 13
+    elif c <= "9":
+        c = line[start + 4]
+        if c == "-" or c == "/":
+            year = _number(line, start, 4)
+            month = _number(line, start + 5, 2)
+            day = _number(line, start + 8, 2)
+        else:
+            day = _number(line, start, 2)
+            month = _number(line, start + 3, 2)
+            year = _number(line, start + 6, 4)
+        at = start + 11
+    elif end - start >= 24:  # asctime
+        month = _month(line, start + 4)
+        day = _day(line, start + 8)
+        year = _number(line, end - 4, 4)
+        at = start + 11
+    else:  # BSD syslog
+        month = _month(line, start)
+        day = _number(line, start + 4, 1) if end - start == 14 else _day(line, start + 4)
+        at = end - 8
+    hour = _number(line, at, 2)
+    minute = _number(line, at + 3, 2)
+    second = _number(line, at + 6, 2)
+    if not (1 <= month <= 12 and 1 <= day <= _last_day(month) and hour < 24 and minute < 60
+            and second < 61):
+        return None
+    if year < 0:
+        if cut is None:
+            cut = year_cut(None)
+        year = _number(cut, 0, 4)
+        if (((month * 100 + day) * 100 + hour) * 100 + minute) * 100 + second > (((
+                _number(cut, 5, 2) * 100 + _number(cut, 8, 2)) * 100 + _number(cut, 11, 2))
+                * 100 + _number(cut, 14, 2)) * 100 + _number(cut, 17, 2):
+            year -= 1
+    elif year <= 1970:
+        return None
+    if month == 2 and day == 29 and not _leap(year):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def _number(text: str, i: int, digits: int) -> int:
+    """The number the ``digits`` ASCII digits of ``text`` at ``i`` write."""
+    value = 0
+    for k in range(i, i + digits):
+        value = value * 10 + (ord(text[k]) - 48)
+    return value
+
+
+def _day(line: str, i: int) -> int:
+    """A day of two characters, the first a space or a digit."""
+    c = line[i]
+    return (0 if c == " " else ord(c) - 48) * 10 + ord(line[i + 1]) - 48
+
+
+def _month(line: str, i: int) -> int:
+    """The month whose name is at ``i`` (1-12), or 0; read by characters (no slice, no
+    dict), since the scanner asks at every capital letter before a stamp."""
+    a = line[i]
+    b = line[i + 1]
+    c = line[i + 2]
+    if a == "J":
+        if b == "a":
+            return 1 if c == "n" else 0
+        if b == "u":
+            return 6 if c == "n" else 7 if c == "l" else 0
+        return 0
+    if a == "F":
+        return 2 if b == "e" and c == "b" else 0
+    if a == "M":
+        return 0 if b != "a" else 3 if c == "r" else 5 if c == "y" else 0
+    if a == "A":
+        return 4 if b == "p" and c == "r" else 8 if b == "u" and c == "g" else 0
+    if a == "S":
+        return 9 if b == "e" and c == "p" else 0
+    if a == "O":
+        return 10 if b == "c" and c == "t" else 0
+    if a == "N":
+        return 11 if b == "o" and c == "v" else 0
+    if a == "D":
+        return 12 if b == "e" and c == "c" else 0
+    return 0
+
+
+def _last_day(month: int) -> int:
+    if month == 2:
+        return 29
+    if month == 4 or month == 6 or month == 9 or month == 11:
+        return 30
+    return 31
+
+
+def _remember(key: str, m: re.Match) -> str | None:
     if len(_TS_MEMO) >= MEMO_SIZE:
         _TS_MEMO.clear()
-    # The parse depends on the timestamp's text alone: nginx lines of one second share it.
-    text = m.group()
-    found = _TS_MEMO.get(text, _UNSEEN)
-    if found is _UNSEEN:
-        found = _TS_MEMO[text] = _parse_timestamp(m)
-    if m.start() == at:
-        _TS_MEMO[line[: m.end()]] = found
-    return found  # type: ignore[return-value]
+    found = _TS_MEMO[key] = _parse(m)
+    return found
 
 
-def _parse_timestamp(m: re.Match) -> str | None:
-    g = m.groups()
-    if g[0] is not None:
-        y, mo, d, h, mi, s = g[0:6]
-    elif g[6] is not None:
-        mo = _MONTHS.get(g[7])
+def _parse(m: re.Match) -> str | None:
+    """The match as ``YYYY-MM-DDTHH:MM:SS``, or ``--MM-DDTHH:MM:SS`` without a year; None
+    when it is no real time."""
+    which = m.lastindex
+    if which == _ISO:
+        y, _, mo, d, h, mi, s = m.group(1, 2, 3, 4, 5, 6, 7)
+    elif which == _CLF:
+        d, name, y, h, mi, s = m.group(8, 9, 10, 11, 12, 13)
+        mo = _MONTHS.get(name)
         if mo is None:
             return None
-        d, y, h, mi, s = g[6], g[8], g[9], g[10], g[11]
+    elif which == _DMY:
+        d, mo, y, h, mi, s = m.group(14, 15, 16, 17, 18, 19)
+    elif which == _ASCTIME:
+        name, d, h, mi, s, y = m.group(20, 21, 22, 23, 24, 25)
+        mo = _MONTHS[name]
+        d = d.replace(" ", "0")
     else:
-        d, mo, y, h, mi, s = g[12:18]
-    if not ("01" <= mo <= "12" and "01" <= d <= "31" and h < "24" and mi < "60" and s < "61"
-            and y > "1970"):
+        name, d, h, mi, s = m.group(26, 27, 28, 29, 30)
+        mo = _MONTHS[name]
+        d = d.strip().rjust(2, "0")
+        if not _valid(None, mo, d, h, mi, s):
+            return None
+        return f"--{mo}-{d}T{h}:{mi}:{s}"
+    if not (y > "1970" and _valid(y, mo, d, h, mi, s)):
         return None
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}"
+
+
+def _valid(y: str | None, mo: str, d: str, h: str, mi: str, s: str) -> bool:
+    last = _LAST_DAY.get(mo)
+    if last is None or not ("01" <= d <= last and h < "24" and mi < "60" and s < "61"):
+        return False
+    return y is None or d != "29" or mo != "02" or _leap(int(y))
+
+
+def _leap(year: int) -> bool:
+    """Gregorian."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _in_year(yearless: str, cut: str) -> str | None:
+    """``--MM-DDTHH:MM:SS`` in the latest year that puts it no later than ``cut``."""
+    year = cut[:4]
+    if yearless[2:] > cut[5:]:
+        year = str(int(year) - 1)
+    if yearless.startswith("--02-29") and not _leap(int(year)):
+        return None
+    return year + yearless[1:]
 
 
 def min_ts(a: str | None, b: str | None) -> str | None:

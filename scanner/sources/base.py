@@ -36,6 +36,8 @@ class Container:
     name: str
     kind: str  # "table", "view" or "file"
     columns: tuple[Column, ...] = ()
+    #: What the listing learnt; for a file ``size`` (bytes) and ``mtime`` (ISO 8601, which
+    #: gives yearless log timestamps their year) where known.
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     #: Only this process can read it (standard input): never handed to a worker.
     local_only: bool = False

@@ -1,0 +1,239 @@
+"""Log-line timestamps (scanner/engine/timestamps.py): the formats, the year of a BSD syslog
+stamp, impossible dates, and the two fast paths held to the pattern.
+
+Vectors come from each format's definition or from real logs, with the source named:
+RFC 3164 (BSD syslog) §4.1.2 and its examples in §5.4; Apache httpd's log documentation
+(Common Log Format, error log in 2.2 and 2.4); Go's ``log`` package documentation
+(``LstdFlags``); the C standard's ``asctime`` example; Loghub samples in
+tests/data/public_logs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derbes.scanner.engine import timestamps as ts
+from derbes.scanner.engine.timestamps import by_regex, timestamp, year_cut
+
+PUBLIC_LOGS = Path(__file__).parent.parent / "data" / "public_logs"
+#: A reference of 2 March 2026 (a file last written then): stamps up to 3 March are of 2026.
+CUT = year_cut("2026-03-02T00:00:00+00:00")
+
+
+def _all_paths(line: str, cut: str) -> set[str | None]:
+    """What every path gives: the one this process runs, the memoized search (the path of
+    Python), the scanner (the compiled path) and the plain search (the definition)."""
+    memo = ts._by_memo(line)
+    if memo is not None and memo[0] == "-":
+        memo = ts._in_year(memo, cut)
+    return {timestamp(line, cut), memo, ts._by_scanner(line, cut), by_regex(line, cut)}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # RFC 3164 §5.4, the examples (the "<PRI>" before the stamp is part of the packet).
+    ("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
+     "2025-10-11T22:14:15"),
+    ("<13>Feb  5 17:32:18 10.0.0.99 Use the BFG!", "2026-02-05T17:32:18"),
+    # §5.4 example 3: "CST 1987" is message text after the stamp, not its year.
+    ("<165>Aug 24 05:34:00 CST 1987 mymachine myproc[10]: %% It's time to make the do-nuts.",
+     "2025-08-24T05:34:00"),
+    # RFC 3164 §4.1.2: a day below 10 is a space and the digit ("Aug  7").
+    ("Aug  7 01:02:03 host app: x", "2025-08-07T01:02:03"),
+    # Loghub, as written by real syslog daemons (linux.log, mac.log, openssh.log).
+    ("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure;", "2025-06-14T15:16:01"),
+    ("Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: IOThunderboltSwitch<0>(0x0)",
+     "2025-07-01T09:00:55"),
+    ("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186",
+     "2025-12-10T06:55:46"),
+    # Loghub thunderbird.log: a one-digit day after a single space, some way into the line.
+    ("- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]:",
+     "2025-11-09T12:01:01"),
+    # Apache httpd docs, Common Log Format (what nginx's "combined" writes too).
+    ('127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',
+     "2000-10-10T13:55:36"),
+    ('2001:db8::1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326',
+     "2000-10-10T13:55:36"),
+    # Apache httpd 2.2 and 2.4 docs, error log (asctime, 2.4 with microseconds).
+    ("[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server "
+     "configuration: /export/home/live/ap/htdocs/test", "2000-10-11T14:32:52"),
+    ("[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] [client "
+     "72.15.99.187] File does not exist: /usr/local/apache2/htdocs/favicon.ico",
+     "2011-09-09T10:42:29"),
+    # Loghub apache.log: the year comes from the stamp, not from the reference.
+    ("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok", "2005-12-04T04:47:44"),
+    # C standard, asctime: "Sun Sep 16 01:03:52 1973" (a day below 10 is space-padded).
+    ("Sun Sep 16 01:03:52 1973", "1973-09-16T01:03:52"),
+    ("Sun Sep  2 01:03:52 1973", "1973-09-02T01:03:52"),
+    # Go's log package, LstdFlags: "2009/01/23 01:23:23 message" (nginx's error.log too).
+    ("2009/01/23 01:23:23 message", "2009-01-23T01:23:23"),
+    # Separators must agree: year, month and day with one of "-" or "/".
+    ("2009/01-23 01:23:23 mixed", None),
+    ("2009-01/23 01:23:23 mixed", None),
+])
+def test_formats(line, expected):
+    assert _all_paths(line, CUT) == {expected}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # Impossible dates are no timestamps, in every format (and the search ends there).
+    ("Feb 30 10:00:00 host x", None),
+    ("Apr 31 10:00:00 host x", None),
+    ("Mar 32 10:00:00 host x", None),
+    ("Mar 00 10:00:00 host x", None),
+    ("2026-02-30 10:00:00 x", None),
+    ("2026-04-31T10:00:00 x", None),
+    ("2026/06/31 10:00:00 x", None),
+    ("30.02.2026 10:00:00 x", None),
+    ("[31/Apr/2026:10:00:00 +0000]", None),
+    ("Wed Feb 30 10:00:00 2026", None),
+    ("2025-02-29 10:00:00 common year", None),
+    ("2024-02-29 10:00:00 leap year", "2024-02-29T10:00:00"),
+    ("2000-02-29 10:00:00 leap (divisible by 400)", "2000-02-29T10:00:00"),
+    ("2100-02-29 10:00:00 common (divisible by 100)", None),
+    ("Mar  1 24:00:00 hour 24", None),
+    ("Mar  1 23:60:00 minute 60", None),
+    ("Dec 31 23:59:60 a leap second", "2025-12-31T23:59:60"),
+    ("Mar  1 23:59:61 second 61", None),
+    # Only the twelve English abbreviations, capitalized as RFC 3164 writes them.
+    ("Foo  1 03:08:32 host x", None),
+    ("Sept  1 03:08:32 host x", None),
+    ("mar  1 03:08:32 host x", None),
+    ("MAR  1 03:08:32 host x", None),
+    ("Mär  1 03:08:32 host x", None),
+    ("Mar   1 03:08:32 three spaces", None),
+    ("Mar  1 3:08:32 one-digit hour", None),
+    # Digits only, in every field of every format.
+    ("Mar  1 03:0x:32 host x", None),
+    ("Mar  1 03:0/:32 host x", None),
+    ("Mar 1x 03:08:32 host x", None),
+    ("2026-03-01 03:08:3x x", None),
+    ("2026-0x-01 03:08:32 x", None),
+    ("01.03.2026 0x:08:32 x", None),
+    ("[01/Mar/2026:03:08:x2 +0000]", None),
+    ("Sun Mar 01 03:08:32 2x26 then the month's stamp", "2026-03-01T03:08:32"),
+    ("Mon Mar  1 03:08:32 no year after the weekday: the month's stamp", "2026-03-01T03:08:32"),
+    ("Sat Mar 01 03:08:32 +0500 2026 a zone before the year: the month's stamp",
+     "2026-03-01T03:08:32"),
+])
+def test_impossible_times_and_names(line, expected):
+    assert _all_paths(line, CUT) == {expected}
+
+
+@pytest.mark.parametrize(("mtime", "stamp", "expected"), [
+    # The year of the reference, when the stamp is not more than a day after it.
+    ("2026-03-02T00:00:00+00:00", "Mar  1 03:08:32", "2026-03-01T03:08:32"),
+    ("2026-03-02T00:00:00+00:00", "Mar  2 23:59:59", "2026-03-02T23:59:59"),
+    # More than a day after it: the year before (a file rotated last March, read today).
+    ("2026-03-02T00:00:00+00:00", "Mar  3 00:00:01", "2025-03-03T00:00:01"),
+    ("2026-03-02T00:00:00+00:00", "Dec 31 23:59:59", "2025-12-31T23:59:59"),
+    # New Year: a file written from December into January, last on 2 January.
+    ("2027-01-02T10:00:00+00:00", "Dec 31 23:59:59", "2026-12-31T23:59:59"),
+    ("2027-01-02T10:00:00+00:00", "Jan  1 00:00:01", "2027-01-01T00:00:01"),
+    # Last written at 22:00 UTC on 31 December, when it was already 1 January in Almaty
+    # (UTC+5): the stamp in local time is a few hours past the mtime, within the day.
+    ("2026-12-31T22:00:00+00:00", "Jan  1 03:00:00", "2027-01-01T03:00:00"),
+    ("2026-12-31T22:00:00+00:00", "Dec 31 21:59:00", "2026-12-31T21:59:00"),
+    # A reference in another zone is taken in UTC.
+    ("2027-01-01T02:00:00+05:00", "Dec 31 23:00:00", "2026-12-31T23:00:00"),
+    # 29 February exists only in a leap year.
+    ("2028-03-01T00:00:00+00:00", "Feb 29 12:00:00", "2028-02-29T12:00:00"),
+    ("2027-03-01T00:00:00+00:00", "Feb 29 12:00:00", None),
+])
+def test_the_year_of_a_bsd_syslog_stamp(mtime, stamp, expected):
+    assert _all_paths(stamp + " host app: x", year_cut(mtime)) == {expected}
+
+
+def test_year_cut_is_a_day_after_the_reference_in_utc_or_after_now():
+    assert year_cut("2026-12-31T22:00:00+00:00") == "2027-01-01T22:00:00"
+    assert year_cut("2027-01-01T02:00:00+05:00") == "2027-01-01T21:00:00"
+    assert year_cut("2026-03-02T00:00:00") == "2026-03-03T00:00:00"  # naive: as UTC
+    import datetime as dt
+
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    for reference in (None, "", "not a time"):
+        assert year_cut(reference)[:10] == tomorrow
+    # Without a cut, the yearless stamp is read against now.
+    assert timestamp("Jan  1 00:00:00 x") in {f"{y}-01-01T00:00:00"
+                                              for y in range(int(tomorrow[:4]) - 1,
+                                                             int(tomorrow[:4]) + 1)}
+
+
+def test_the_leftmost_timestamp_is_the_lines_own():
+    # A later stamp is data: the first one found decides, even when it is no real date.
+    assert _all_paths("Mar  1 03:08:32 host app: born 1990-01-02 00:00:00", CUT) == {
+        "2026-03-01T03:08:32"}
+    assert _all_paths("[01/Foo/2026:00:00:00 +0000] 2026-01-01 00:00:00", CUT) == {None}
+    assert _all_paths("x" * 186 + "Mar  1 03:08:32", CUT) == {None}  # ends past 200
+    assert _all_paths("x" * 185 + "Mar  1 03:08:32", CUT) == {"2026-03-01T03:08:32"}
+
+
+_PARTS = st.sampled_from([
+    "2024-03-19 16:00:01", "2024/03/19 16:00:01", "2024-03-19T16:00:01", "2024-02-30 16:00:01",
+    "[19/Mar/2024:16:00:01", "[19/Foo/2024:16:00:01", "19.03.2024 16:00:01",
+    "Mar 19 16:00:01", "Mar  9 16:00:01", "Mar 9 16:00:01", "Feb 29 16:00:01", "Foo 19 16:00:01",
+    "Tue Mar 19 16:00:01 2024", "Tue Mar 19 16:00:01.123456 2024", "Tue Mar  9 16:00:01",
+    ".1234567890 2024", " 2024", "2024-13-19 16:00:01", '{"ts":"', "1.2.3.4", "fe80::1",
+    " - - ", ",123 INFO ", "[", "2", "-", "/", ".", ":", " ", "x", "M", "Ma", "Mar", "Tue",
+    "0", "9", "T", "16:00:01", "16:0x:01", "16:00:1", "1:00:01", "Jan", "Dec 31 23:59:59",
+])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_PARTS, max_size=8).map("".join), min_size=1, max_size=8),
+       st.sampled_from(["2026-03-02T00:00:00", "2024-03-01T00:00:00", "2027-01-01T12:00:00"]))
+def test_the_fast_paths_give_what_the_pattern_gives(lines, cut):
+    for line in lines + lines:  # the second time, from the memos where they apply
+        assert _all_paths(line, cut) == {by_regex(line, cut)}, line
+
+
+def test_the_fast_paths_on_real_and_generated_logs():
+    """Every line of the Loghub samples, and a realistic corpus with each line shifted and
+    cut at random places (seeded), through every path."""
+    from derbes.detectors.corpora.realistic import corpus
+
+    lines = []
+    for path in sorted(PUBLIC_LOGS.glob("*.log")):
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for log in corpus(lines=3000):
+        lines += log.lines
+    rng = random.Random(94)
+    for line in lines[:]:
+        cut = rng.randrange(len(line) + 1)
+        lines.append(line[cut:])
+        lines.append(rng.choice(" x[2M") * rng.randrange(0, 12) + line[:cut])
+    found = 0
+    for line in lines:
+        expected = by_regex(line, CUT)
+        assert _all_paths(line, CUT) == {expected}, line
+        found += expected is not None
+    assert found > len(lines) // 2  # most lines of real logs carry one
+
+
+def test_a_syslog_files_oldest_time_takes_its_year_from_the_files_mtime(tmp_path):
+    """End to end: a log written from December into January, its mtime on 2 January 2027."""
+    from derbes.detectors.email import EmailRecognizer
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.engine.detect import Detector
+    from derbes.scanner.sources.logs.source import LogSource
+
+    log = tmp_path / "mail.log"
+    log.write_text(
+        "Dec 30 23:10:00 mx1 postfix/smtp[11]: to=<aigerim@example.kz>, status=sent\n"
+        "Dec 31 23:59:59 mx1 postfix/smtp[11]: to=<serik@example.kz>, status=sent\n"
+        "Jan  1 00:00:05 mx1 postfix/smtp[11]: to=<dana@example.kz>, status=sent\n"
+        "Jan  2 09:00:00 mx1 postfix/smtp[11]: to=<arman@example.kz>, status=sent\n")
+    mtime = 1798884000  # 2027-01-02T10:00:00Z
+    os.utime(log, (mtime, mtime))
+    result = scan([LogSource(str(log))], ScanOptions(),
+                  detector=Detector([EmailRecognizer()]))
+    (container,) = result.containers
+    assert (container.oldest_timestamp, container.newest_timestamp) == (
+        "2026-12-30T23:10:00", "2027-01-02T09:00:00")
+    (finding,) = result.findings
+    assert finding.oldest_seen == "2026-12-30T23:10:00"
