@@ -65,6 +65,14 @@ def distinct_key(key: bytes, entity: str, value: str) -> bytes:
     ).digest()
 
 
+def distinct_and_rank(key: bytes, entity: str, value: str) -> tuple[bytes, int]:
+    """:func:`distinct_key` and :func:`example_rank` of one value, normalized once: what the
+    engine keeps per distinct value it meets."""
+    normal = normalize(entity, value).encode()
+    digest = hashlib.blake2b(normal, key=_blake2b_key(key), digest_size=16).digest()
+    return digest, zlib.crc32(normal)
+
+
 def example_rank(entity: str, value: str) -> int:
     """Where a value stands among the candidates for a finding's examples: the CRC-32 of its
     normal form. The examples are the values of smallest rank, whatever the order the hits

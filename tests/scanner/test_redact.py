@@ -57,3 +57,17 @@ def test_json_escaped_name_is_masked_decoded() -> None:
 
 def test_short_values_show_nothing() -> None:
     assert mask("PHONE_NUMBER", "1234") == "****"
+
+
+def test_distinct_and_rank_is_both_functions_of_one_normal_form():
+    from derbes.scanner.redact import distinct_and_rank, distinct_key, example_rank
+
+    key = b"k" * 32
+    for entity, value in [("PHONE_NUMBER", "+7 701 123-45-67"), ("PHONE_NUMBER", "87011234567"),
+                          ("EMAIL_ADDRESS", "Arman@Mail.KZ"), ("KZ_IIN", "870412300155"),
+                          ("UNKNOWN_ENTITY", "  x  ")]:
+        assert distinct_and_rank(key, entity, value) == (
+            distinct_key(key, entity, value), example_rank(entity, value))
+    # One phone number written two ways is one value, with one rank.
+    assert distinct_and_rank(key, "PHONE_NUMBER", "+7 701 123-45-67") == distinct_and_rank(
+        key, "PHONE_NUMBER", "87011234567")
