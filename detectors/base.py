@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import namedtuple
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar, TypeVar
 
 from derbes.detectors import values
@@ -145,7 +145,7 @@ class DerbesRecognizer:
                 continue
             # A pattern may match more than it reports: a ``value`` group is the span.
             has_value = "value" in rx.groupindex
-            for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
+            for m in self.matches(pattern_name, rx, text, pattern_name in once):
                 start, end = m.span("value") if has_value else m.span()
                 if start == end:
                     continue
@@ -155,6 +155,13 @@ class DerbesRecognizer:
                     continue
                 out.append((start, end, self.VALIDATED_SCORE if valid else score, pattern_name))
         return out
+
+    def matches(
+        self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
+    ) -> Iterable[re.Match]:
+        """``rx.finditer(text)`` (one search when ``once``): a recognizer that knows where its
+        pattern can start may find the same matches with less work."""
+        return first_match(rx, text) if once else rx.finditer(text)
 
     def context_score(
         self,

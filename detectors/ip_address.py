@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 from derbes.detectors import values
@@ -134,6 +135,52 @@ class IpAddressRecognizer(DerbesRecognizer):
         return [c for c in found
                 if not (_labelled_version(text, c[0]) or _product_version(text, c[0])
                         or _network_prefix(text, c[0], c[1]))]
+
+
+    def matches(
+        self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
+    ) -> Iterable[re.Match]:
+        """As the base class; the ``ipv6`` pattern is tried only where it can start (see
+        :func:`ipv6_matches`)."""
+        if pattern_name == "ipv6":
+            return ipv6_matches(rx, text, once)
+        return super().matches(pattern_name, rx, text, once)
+
+
+def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
+    """``rx.finditer(text)`` for the ``ipv6`` pattern (only the first match when ``once``),
+    with the pattern tried only where a match can start.
+
+    Every form of the pattern holds a ``:`` among its first five characters (at most four hex
+    digits, then ``:``), so a match starts at most four characters before a colon. ``re``
+    would try all the alternatives at every character of the line (about 10 µs on an access
+    log line); here ``str.find`` goes from colon to colon and ``rx.match`` tries the five
+    places before each. A match resumes the search at its end, as ``finditer`` does, and
+    ``rx.match`` sees the text before its start, so the pattern's lookbehind reads as in
+    ``finditer``. A test holds it to ``finditer``.
+    """
+    out = []
+    pos = 0
+    find = text.find
+    match = rx.match
+    while True:
+        colon = find(":", pos)
+        if colon < 0:
+            return out
+        start = colon - 4 if colon - 4 > pos else pos
+        m = None
+        while start <= colon:
+            m = match(text, start)
+            if m is not None:
+                break
+            start += 1
+        if m is None:
+            pos = colon + 1
+            continue
+        out.append(m)
+        if once:
+            return out
+        pos = m.end()
 
 
 _IPV6 = frozenset({"ipv6"})

@@ -169,3 +169,35 @@ def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
     matches = list(re.finditer(ours, text))[:1] if once else re.finditer(ours, text)
     expected = [m.span() for m in matches if ip_is_host_address(m.group())]
     assert ipv4_hosts(text, once) == expected
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "ab", "fe80", "ffff", "12345", "0", ":", "::", ":::", ".", "g",
+                         "Z", " ", "-", "/", "[", "]", "%eth0", "1.2.3.4", "2001:db8::1",
+                         "::ffff:10.0.0.1", "a:b:c:d:e:f:1:2", "a:b:c:d:e:f", "00:00:04",
+                         "\n", "é", "x:"]),
+        max_size=14,
+    ).map("".join),
+    st.booleans(),
+)
+def test_ipv6_matches_are_finditer(text, once):
+    """The ipv6 pattern tried only before colons finds what ``finditer`` finds (or, with
+    ``once``, the first of it)."""
+    from derbes.detectors.ip_address import ipv6_matches
+
+    (ours,) = [p.regex for p in IpAddressRecognizer.PATTERNS if p.name == "ipv6"]
+    rx = re.compile(ours)
+    expected = [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in ipv6_matches(rx, text, once)] == (
+        expected[:1] if once else expected)
+
+
+def test_ipv6_matches_is_linear() -> None:
+    from derbes.detectors.ip_address import ipv6_matches
+
+    rx = re.compile(IpAddressRecognizer.PATTERNS[1].regex)
+    took = growth(lambda text: ipv6_matches(rx, text), "ab:" * 5000 + "!",
+                  "ab:" * 20000 + "!", bound=8)
+    assert took <= 8, f"{took:.1f}x the time for 4x the input"
