@@ -27,6 +27,8 @@ COMPILED: dict[str, str] = {
     "derbes.scanner.engine.detect": "scanner/engine/detect.py",
     "derbes.scanner.engine.container": "scanner/engine/container.py",
     "derbes.scanner.engine.timestamps": "scanner/engine/timestamps.py",
+    "derbes.scanner.engine.decoding": "scanner/engine/decoding.py",
+    "derbes.scanner.engine.pieces": "scanner/engine/pieces.py",
     "derbes.scanner.jsonpaths": "scanner/jsonpaths.py",
     "derbes.scanner.redact": "scanner/redact.py",
     "derbes.detectors.base": "detectors/base.py",
