@@ -14,6 +14,7 @@ Reference: RFC 5322 section 3.4.1, RFC 6531, https://data.iana.org/TLD/tlds-alph
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import ClassVar
@@ -33,6 +34,10 @@ _EMAIL = (
     rf"(?:[A-Za-z{_CYR}]{{2,24}}|xn--[0-9A-Za-z-]{{1,59}})"
     rf"(?![{_LABEL}-]|\.[{_LABEL}])"
 )
+#: The characters of a local part (``[{_LOCAL}.]``), as a set: the pattern holds none past
+#: U+04FF, so the set is read off the class's own regex on the code points below U+0500.
+_LOCAL_OR_DOT_RX = re.compile(rf"[{_LOCAL}.]")
+LOCAL_OR_DOT = frozenset(c for c in map(chr, range(0x500)) if _LOCAL_OR_DOT_RX.fullmatch(c))
 # Right before a URL's password: "scheme://user:".
 _URL_PASSWORD = re.compile(r"://[^/\s@:]{1,64}:$")
 # Delegated TLDs that are, in logs, nearly always file extensions (``backup@2024.zip``).
@@ -111,6 +116,15 @@ class EmailRecognizer(DerbesRecognizer):
               "аймағы тізіміндегі жоғарғы деңгейлі домен (кіріктірілген, желісіз).",
     }
 
+    def matches(
+        self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
+    ) -> Iterable[re.Match]:
+        """As the base class, with the pattern tried only where it can start (see
+        :func:`email_matches`)."""
+        if pattern_name == "email":
+            return email_matches(rx, text, once)
+        return super().matches(pattern_name, rx, text, once)
+
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the local part is sane and the TLD is delegated."""
         return email_is_valid(pattern_text)
@@ -125,3 +139,36 @@ class EmailRecognizer(DerbesRecognizer):
         (``https://deploy:s3cr3t@git.example.kz/``) are not an address."""
         found = super().candidates(text, patterns, once)
         return [c for c in found if not _URL_PASSWORD.search(text, max(0, c[0] - 200), c[0])]
+
+
+def email_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
+    """``rx.finditer(text)`` for the ``email`` pattern (only the first match when ``once``),
+    with the pattern tried only where it can start.
+
+    A match is a local part of one to 64 characters of :data:`LOCAL_OR_DOT`, then ``@``, and
+    it starts after none of those characters (its lookbehind). So before each ``@`` it can
+    start only where the run of such characters that ends at the ``@`` begins, and only if
+    that run is at most 64 long. ``re`` would try the pattern at every character of a line;
+    here ``str.find`` goes from ``@`` to ``@`` and ``rx.match`` tries that one place, with
+    the text before it in sight of the lookbehind. A match resumes the search at its end, as
+    ``finditer`` does. A test holds it to ``finditer``.
+    """
+    out = []
+    pos = 0
+    find = text.find
+    match = rx.match
+    while True:
+        at = find("@", pos)
+        if at < 0:
+            return out
+        start = at
+        while start > pos and at - start <= 64 and text[start - 1] in LOCAL_OR_DOT:
+            start -= 1
+        m = match(text, start) if 0 < at - start <= 64 else None
+        if m is None:
+            pos = at + 1
+            continue
+        out.append(m)
+        if once:
+            return out
+        pos = m.end()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds
 
 from derbes.detectors.email import EmailRecognizer, email_is_valid, iana_tlds
@@ -66,3 +70,44 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_spans(text: str, expected: list[str]) -> None:
     assert_finds(EmailRecognizer, text, expected)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "Z", "0", "_", "%", "+", "-", ".", "..", "@", "@@", "mail.kz",
+                         "gmail.com", "почта.рф", "қ", "Ё", "ß", "ǅ", "*", "•", "…", " ", "/",
+                         ",", ":", "\n", "x" * 30, "x" * 64, "a.b", "xn--p1ai", "2x.png",
+                         "user@mail.kz", "Арман@пошта.қаз"]),
+        max_size=12,
+    ).map("".join),
+    st.booleans(),
+)
+# Local parts of the longest length, one longer, one shorter; after a masked tail.
+@example("x" * 64 + "@mail.kz", False)
+@example(" " + "x" * 65 + "@mail.kz a@b.kz", False)
+@example("y" * 63 + "@mail.kz", True)
+@example("gu**" + "x" * 60 + "@mail.kz", False)
+def test_email_matches_are_finditer(text, once):
+    """The email pattern tried only where a run of local-part characters before an ``@``
+    begins finds what ``finditer`` finds (or, with ``once``, the first of it)."""
+    from derbes.detectors.email import email_matches
+
+    (ours,) = [p.regex for p in EmailRecognizer.PATTERNS if p.name == "email"]
+    rx = re.compile(ours)
+    expected = [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in email_matches(rx, text, once)] == (
+        expected[:1] if once else expected)
+
+
+def test_local_part_characters_are_the_pattern_class():
+    """The set the start search walks over is the class of the pattern, on every code point
+    (the set is read off below U+0500; nothing above it may be in the class)."""
+    import sys
+
+    from derbes.detectors.email import _LOCAL, LOCAL_OR_DOT
+
+    rx = re.compile(rf"[{_LOCAL}.]")
+    found = {chr(c) for c in range(sys.maxunicode + 1)
+             if not 0xD800 <= c <= 0xDFFF and rx.fullmatch(chr(c))}
+    assert found == LOCAL_OR_DOT
