@@ -77,14 +77,24 @@ class PhoneRecognizer(DerbesRecognizer):
     NORMALIZE = staticmethod(values.phone_digits)
     PATTERNS = (
         # +7 701 123 45 67, +7 (7172) 55-12-34, +77011234567
-        Pattern("plus7", rf"{_L}\+7{_S}{_NATIONAL}{_R}", 0.4),
+        # Each pattern is written with its first character first and the lookbehinds after
+        # it: ``re`` then looks for that character instead of trying the pattern at every
+        # character of the line. A test holds each to the plainly written pattern.
+        Pattern("plus7", rf"\+(?<![0-9A-Za-z+]\+)7{_S}{_NATIONAL}{_R}", 0.4),
         # 8 701 123 4567, 8 (7172) 55-12-34: the 8 or 7 prefix counts only with separators,
         # which the lookahead demands somewhere in the next ten characters.
         Pattern(
-            "trunk", rf"{_L}{_NOT_IN_GROUPS}[78](?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}", 0.3
+            "trunk",
+            rf"[78](?<![0-9A-Za-z+][78])(?<![0-9][ -][78])(?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}"
+            rf"{_R}",
+            0.3,
         ),
         # +44 20 7946 0958, +49 30 901820, +4930901820 (not +7: that is the patterns above)
-        Pattern("intl", rf"{_L}\+[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}", 0.3),
+        Pattern(
+            "intl",
+            rf"\+(?<![0-9A-Za-z+]\+)[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}",
+            0.3,
+        ),
         # 87011234567 as a field of a delimited record (``;87011234567;``): a Kazakh mobile
         # number, which libphonenumber must confirm as mobile (see ``candidates``).
         Pattern("field", rf"{_FIELD_L}(?:\+?7|8)7[0-9]{{9}}{_FIELD_R}", 0.3),
@@ -100,9 +110,10 @@ class PhoneRecognizer(DerbesRecognizer):
         # (701) 123-45-67, 701 123 45 67, (7172) 55-12-34: no trunk prefix, context needed.
         Pattern(
             "local",
-            rf"(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}(?:\(7[0-9]{{2}}\)|7[0-9]{{2}}){_S}[0-9]{{3}}"
-            rf"{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}"
-            rf"|(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}\(7[0-9]{{3}}\){_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+            rf"(?:\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()7[0-9]{{2}}\)"
+            rf"|7(?<![0-9A-Za-z+(]7)(?<![0-9][ -]7)[0-9]{{2}})"
+            rf"{_S}[0-9]{{3}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}"
+            rf"|\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()7[0-9]{{3}}\){_S}[0-9]{{2}}{_S}[0-9]{{2}}"
             rf"{_S}[0-9]{{2}}{_R}",
             0.05,
         ),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds, found_alone
 
 from derbes.detectors.phone import PhoneRecognizer, phone_is_valid
@@ -126,3 +128,42 @@ def test_kz_number_type_is_libphonenumbers_on_every_prefix():
                 phonenumbers.is_valid_number(number)), national
             checked += 1
     assert checked == 7000
+
+
+# The phone patterns as first written, lookbehinds first: the specification of the ones in
+# phone.py, which put their first character first so that ``re`` searches for it.
+def _plain_patterns() -> dict[str, str]:
+    from derbes.detectors.phone import _INTL_GROUPS, _L, _NATIONAL, _NOT_IN_GROUPS, _R, _S
+
+    return {
+        "plus7": rf"{_L}\+7{_S}{_NATIONAL}{_R}",
+        "trunk": rf"{_L}{_NOT_IN_GROUPS}[78](?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}",
+        "intl": rf"{_L}\+[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}",
+        "local": (
+            rf"(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}(?:\(7[0-9]{{2}}\)|7[0-9]{{2}}){_S}[0-9]{{3}}"
+            rf"{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}"
+            rf"|(?<![0-9A-Za-z+(]){_NOT_IN_GROUPS}\(7[0-9]{{3}}\){_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+            rf"{_S}[0-9]{{2}}{_R}"
+        ),
+    }
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["+", "+7", "+44", "7", "8", "(", ")", "(701)", "(7172)", "701", "7172",
+                         "123", "45", "67", "4567", "1", "0", " ", "-", "a", "Z", "_", ":", "/",
+                         "2026-03-01", " 10:00", "+7 701 123 45 67", "8 (7172) 55-12-34",
+                         "+49 30 901820", "(727) 250-50-50", "7011234567", "\n", "қ"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_patterns_written_first_character_first_match_the_plain_ones(text):
+    import re
+
+    plain = _plain_patterns()
+    for pattern in PhoneRecognizer.PATTERNS:
+        if pattern.name in plain:
+            ours = [m.span() for m in re.finditer(pattern.regex, text)]
+            assert ours == [m.span() for m in re.finditer(plain[pattern.name], text)], (
+                pattern.name)
