@@ -88,12 +88,17 @@ _FLAG = re.compile(
     r"(?:0|1|-1|t|f|y|n|true|false|yes|no|on|off|да|нет|иә|жоқ|null|none)", re.IGNORECASE)
 _MASKED = re.compile(r"[*•#]{2,}|[xX]{4,}|[*•]")
 _OPAQUE = re.compile(r"(?=[^@\s]*[0-9])(?=[^@\s]*[A-Za-z])[A-Za-z0-9_\-+/=.:]{16,}")
+_FLAG_MAX = 5  # the longest word of _FLAG; IGNORECASE folds one character to one
+_OPAQUE_MIN = 16
 
 
 def is_not_data(value: str) -> bool:
     """A flag (``0``, ``true``), a masked value (``4400 43** **** 1234``), an opaque token."""
     v = value.strip()
-    return bool(_FLAG.fullmatch(v) or _MASKED.search(v) or _OPAQUE.fullmatch(v))
+    size = len(v)
+    # A flag has at most 5 characters, a token at least 16: most values need one search.
+    return bool((size <= _FLAG_MAX and _FLAG.fullmatch(v)) or _MASKED.search(v)
+                or (size >= _OPAQUE_MIN and _OPAQUE.fullmatch(v)))
 
 
 @dataclass(slots=True)
@@ -120,6 +125,9 @@ class FieldStats:
             self.not_data += known
             if _ANY_SHAPE.search(value) is None:
                 continue
+            if not (integer and value.isdigit()) and _SHAPES.search(value) is None:
+                # Not padded below, and no rule's shape anywhere: no rule finds one either.
+                continue
             for rule in CHANCE_RULES.values():
                 text = value
                 if integer and rule.width and value.isdigit() and len(value) < rule.width:
@@ -136,6 +144,10 @@ class FieldStats:
         for entity, bucket in other.shaped.items():
             mine = self.shaped.setdefault(entity, set())
             mine.update(list(bucket)[: max(0, SHAPE_CAP - len(mine))])
+
+
+#: Every rule's shape at once: it finds nothing where each rule's shape finds nothing.
+_SHAPES = re.compile("|".join(f"(?:{rule.shape.pattern})" for rule in CHANCE_RULES.values()))
 
 
 def binomial_sf(k: int, n: int, p: float) -> float:

@@ -8,6 +8,7 @@ import pytest
 
 from derbes.scanner.engine.evidence import (
     ALPHA,
+    CHANCE_RULES,
     CONTRADICTED,
     HINT,
     NAME_ONLY,
@@ -15,6 +16,7 @@ from derbes.scanner.engine.evidence import (
     binomial_sf,
     is_not_data,
     name_verdict,
+    shape_key,
     value_evidence,
 )
 from derbes.scanner.names import entity_for_name
@@ -37,6 +39,31 @@ def _stats(values: list[str], integer: bool = False) -> FieldStats:
     stats = FieldStats()
     stats.add(values, integer)
     return stats
+
+
+# One value of each rule's shape, values that pass the cheap first filter (nine digits, a
+# country code) but have no shape, and numbers that an integer column pads to an IIN's width.
+SHAPE_VALUES = [
+    "4400 4300 0000 0001", "870412300123", "ИИН 870412300123", "070340012345",
+    "35-209900-176148-1", "KZ86 125K ZT50 0410 0100", "+7 701 000 1234", "order 100000000001",
+    "GB12", "123456789", "61211600012", "8704123001", "870412300123x", "AB12 CD",
+]
+
+
+@pytest.mark.parametrize("integer", [False, True])
+def test_shaped_values_as_each_rule_finds_them(integer: bool) -> None:
+    # The count of shaped values skips the rules on values where none can find its shape:
+    # it must find what every rule run on every value finds.
+    expected: dict[str, set[int]] = {}
+    for value in SHAPE_VALUES:
+        for rule in CHANCE_RULES.values():
+            text = value
+            if integer and rule.width and value.isdigit() and len(value) < rule.width:
+                text = value.zfill(rule.width)
+            for m in rule.shape.finditer(text):
+                expected.setdefault(rule.entity, set()).add(shape_key(m.group()))
+    assert set(expected) == set(CHANCE_RULES)
+    assert _stats(SHAPE_VALUES, integer).shaped == expected
 
 
 def test_chance_share_is_not_evidence() -> None:
