@@ -381,6 +381,28 @@ def test_value_texts(value: object, expected: list[tuple[str, str]]) -> None:
     assert list(sql_values.texts(plan, value, sql_values.Stats())) == expected
 
 
+def test_batches_hold_what_texts_gives() -> None:
+    # Plain strings and integers take a shortcut into the batches: the batches must hold
+    # what texts() gives for every value, in the same fields and order.
+    values = ["  ", IIN, " x ", 870412300123, True, 1.5, Decimal("7"), b"\x00", None,
+              '{"contact": {"iin": "1"}}', ' [1, {"b": "x"}]', "[1, 2", "{", uuid.UUID(int=1)]
+    plans = [sql_catalog.ColumnPlan("c", "x", "value"), sql_catalog.ColumnPlan("t", "x", "text"),
+             sql_catalog.ColumnPlan("j", "JSON", "json")]
+    rows = [(v, values[-1 - i], v) for i, v in enumerate(values)]
+    expected: dict[str, tuple[list[int], list[str]]] = {}
+    for ordinal, row in enumerate(rows, 1):
+        for plan, value in zip(plans, row, strict=True):
+            if value is not None:
+                for name, text in sql_values.texts(plan, value, sql_values.Stats()):
+                    entry = expected.setdefault(name, ([], []))
+                    entry[0].append(ordinal)
+                    entry[1].append(text)
+    got = SqlSource._emit(None, plans, iter([rows]), sql_values.Stats())  # type: ignore[arg-type]
+    assert [(b.field, list(b.rows), list(b.values)) for b in got] == [
+        (name, rows_, texts) for name, (rows_, texts) in expected.items()
+    ]
+
+
 def test_json_column_values() -> None:
     plan = sql_catalog.ColumnPlan("payload", "JSON", "json")
     stats = sql_values.Stats()

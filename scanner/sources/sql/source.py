@@ -410,13 +410,32 @@ class SqlSource:
     ) -> Generator[ValueBatch, None, int]:
         """One ValueBatch per field and chunk; returns the number of rows."""
         ordinal = 0
+        # Most values are plain strings and integers: those go straight in, as texts() would
+        # give them, without a generator per value.
+        plain = [p.mode != "json" for p in plans]
         for chunk in chunks:
             fields: dict[str, tuple[list[int], list[str]]] = {}
             for row in chunk:
                 ordinal += 1
-                for plan, value in zip(plans, row, strict=False):
+                for plan, is_plain, value in zip(plans, plain, row, strict=False):
                     if value is None:
                         continue
+                    if is_plain:
+                        kind = type(value)
+                        text = None
+                        if kind is str:
+                            head = value.lstrip()[:1]
+                            if head and head != "{" and head != "[":
+                                text = value
+                        elif kind is int:
+                            text = str(value)
+                        if text is not None:
+                            entry = fields.get(plan.name)
+                            if entry is None:
+                                entry = fields[plan.name] = ([], [])
+                            entry[0].append(ordinal)
+                            entry[1].append(text)
+                            continue
                     for name, text in texts(plan, value, stats):
                         entry = fields.get(name)
                         if entry is None:
