@@ -341,7 +341,8 @@ def _unit(seed: int) -> float:
 
 
 def _all(conn: Connection, query: sa.Select) -> list[Row]:
-    return [tuple(r) for r in conn.execute(query)]
+    # .all() fetches every row at once, not one driver call per row.
+    return [tuple(r) for r in conn.execute(query).all()]
 
 
 def _sample(rows: list[Row], n: int, chunk_rows: int, notes: list[str]) -> Sample:
