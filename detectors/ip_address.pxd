@@ -14,3 +14,6 @@ cdef bint _host_quad(str text, Py_ssize_t i, Py_ssize_t end)
 cdef bint _word(Py_UCS4 c)
 cdef bint _word_or_dot(Py_UCS4 c)
 cdef bint _letter_or_underscore(Py_UCS4 c)
+
+@cython.locals(before=Py_UCS4)
+cdef bint _kept(str text, Py_ssize_t start, Py_ssize_t end)

@@ -132,9 +132,10 @@ class IpAddressRecognizer(DerbesRecognizer):
                 found += super().candidates(text, _IPV6, once)
         else:
             found = super().candidates(text, patterns, once)
-        return [c for c in found
-                if not (_labelled_version(text, c[0]) or _product_version(text, c[0])
-                        or _network_prefix(text, c[0], c[1]))]
+        if not found:
+            return found
+        plain = text if type(text) is str else str(text)  # a decoded line: the str it is
+        return [c for c in found if _kept(plain, c[0], c[1])]
 
 
     def matches(
@@ -154,12 +155,13 @@ def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match
     Every form of the pattern holds a ``:`` among its first five characters (at most four hex
     digits, then ``:``), and starts after no ASCII letter or digit (its lookbehind). So the
     one place before a colon where a match can start is where the run of ASCII letters and
-    digits that ends at the colon begins, and only if that run is at most four characters
-    long. ``re`` would try all the alternatives at every character of the line (about 10 µs
-    on an access log line); here ``str.find`` goes from colon to colon and ``rx.match`` tries
-    that one place. A match resumes the search at its end, as ``finditer`` does, and
-    ``rx.match`` sees the text before its start, so the pattern's lookbehind reads as in
-    ``finditer``. A test holds it to ``finditer``.
+    digits that ends at the colon begins, and only if that run is at most four hex digits
+    long, or, with no run, if another colon follows (``::``). ``re`` would try all the
+    alternatives at every character of the line (about 10 µs on an access log line); here
+    ``str.find`` goes from colon to colon and ``rx.match`` tries that one place. A match
+    resumes the search at its end, as ``finditer`` does, and ``rx.match`` sees the text
+    before its start, so the pattern's lookbehind reads as in ``finditer``. A test holds it
+    to ``finditer``.
     """
     out = []
     pos = 0
@@ -172,7 +174,14 @@ def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match
         start = colon
         while start > pos and colon - start < 5 and text[start - 1] in _ASCII_ALNUM:
             start -= 1
-        m = match(text, start) if colon - start < 5 else None
+        m = None
+        if start == colon:
+            # No hex group before the colon: only "::" can start here.
+            if text.startswith(":", colon + 1):
+                m = match(text, start)
+        elif colon - start < 5 and all(c in _HEX for c in text[start:colon]):
+            # The first group runs up to the colon: four hex digits at most.
+            m = match(text, start)
         if m is None:
             pos = colon + 1
             continue
@@ -182,6 +191,7 @@ def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match
         pos = m.end()
 
 
+_HEX = frozenset("0123456789ABCDEFabcdef")
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _IPV6 = frozenset({"ipv6"})
 #: Whether this module runs compiled (Cython), and with it the scanner of ipv4_hosts.
@@ -324,6 +334,23 @@ _PRODUCT_BEFORE = re.compile(
 
 
 _PREFIX = re.compile(r"/([0-9]{1,3})(?![0-9])")
+
+
+def _kept(text: str, start: int, end: int) -> bool:
+    """Neither a version (:func:`_labelled_version`, :func:`_product_version`) nor a network
+    (:func:`_network_prefix`). Each check can hold only with certain characters around the
+    address: a space, ``/``, ``:`` or ``=`` right before it, a ``/`` right after it. Most
+    addresses have none of them (the start of an access-log line, a quote, a bracket), and
+    are kept without running the checks."""
+    if start > 0:
+        before = text[start - 1]
+        if ((before == " " or before == "/" or before == ":" or before == "="
+                or before.isspace())
+                and (_labelled_version(text, start) or _product_version(text, start))):
+            return False
+    if end < len(text) and text[end] == "/":
+        return not _network_prefix(text, start, end)
+    return True
 
 
 def _network_prefix(text: str, start: int, end: int) -> bool:

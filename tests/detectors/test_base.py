@@ -40,3 +40,28 @@ def test_ip_version_shortcuts_agree_with_their_regexes():
             labelled += expected
             products += expected_product
     assert labelled and products
+
+
+def test_ip_candidates_are_the_patterns_less_versions_and_networks():
+    """The IP recognizer's candidates (its dotted-quad scanner when compiled, the checks of
+    versions and networks run only where the characters around an address allow them) are
+    the base class's pattern matches without versions and networks, on realistic lines."""
+    from derbes.detectors import ip_address as ip
+    from derbes.detectors.base import DerbesRecognizer
+    from derbes.detectors.corpora.realistic import corpus
+
+    r = IpAddressRecognizer()
+    lines = [line for f in corpus(1500, seed=11) for line in f.lines] + [
+        "версия\u00a01.2.3.4", "build of agent\t5.1.0.2", "Chrome/1.2.3.4", "x=10.0.0.0/8",
+        "route 10.0.0.0/8 via 10.0.0.1", "inet 192.168.1.23/24", "a:2001:db8::/32 b",
+        "Kaspi WebView 20.29.49.117", "peer=5.6.7.8/ ok", "ip:\t1.2.3.4", "1.2.3.4/16",
+    ]
+    kept = dropped = 0
+    for line in lines:
+        plain = [c for c in DerbesRecognizer.candidates(r, line)
+                 if not (ip._labelled_version(line, c[0]) or ip._product_version(line, c[0])
+                         or ip._network_prefix(line, c[0], c[1]))]
+        assert r.candidates(line) == plain, line
+        kept += len(plain)
+        dropped += len(DerbesRecognizer.candidates(r, line)) - len(plain)
+    assert kept > 1000 and dropped > 5
