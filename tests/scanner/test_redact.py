@@ -71,3 +71,19 @@ def test_distinct_and_rank_is_both_functions_of_one_normal_form():
     # One phone number written two ways is one value, with one rank.
     assert distinct_and_rank(key, "PHONE_NUMBER", "+7 701 123-45-67") == distinct_and_rank(
         key, "PHONE_NUMBER", "87011234567")
+
+
+def test_distinct_key_is_the_keyed_blake2b_of_the_normal_form():
+    """The copies of a keyed hash the engine makes give what a new keyed hash gives, for
+    every key length (a key past 64 bytes is hashed down first), one value after another."""
+    import hashlib
+
+    from derbes.scanner.redact import distinct_and_rank, distinct_key, normalize
+
+    for key in (b"a", b"k" * 32, b"k" * 64, b"x" * 65, b"y" * 200):
+        short = key if len(key) <= 64 else hashlib.sha256(key).digest()
+        for value in ("+7 701 123-45-67", "Arman@Mail.KZ", "10.0.0.1", "10.0.0.2"):
+            expected = hashlib.blake2b(normalize("PHONE_NUMBER", value).encode(), key=short,
+                                       digest_size=16).digest()
+            assert distinct_key(key, "PHONE_NUMBER", value) == expected
+            assert distinct_and_rank(key, "PHONE_NUMBER", value)[0] == expected
