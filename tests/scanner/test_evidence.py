@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.engine.evidence import (
     ALPHA,
@@ -127,3 +129,38 @@ def test_name_verdicts() -> None:
 ])
 def test_person_keys(name: str, entity: str | None) -> None:
     assert entity_for_name(name) == entity
+
+
+# The shapes as first written, lookbehind first: the specification of CHANCE_RULES' shapes,
+# which put their first character first so that ``re`` searches for it.
+_PLAIN_SHAPES = {
+    "CREDIT_CARD": r"(?<![0-9A-Za-z])[2-689](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z])",
+    "KZ_IIN": (r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-6]"
+               r"[0-9]{5}(?![0-9A-Za-z])"),
+    "KZ_BIN": r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])[4-6][0-3][0-9]{6}(?![0-9A-Za-z])",
+    "IMEI": r"(?<![0-9A-Za-z])[0-9]{2}(?:[ -]?[0-9]){13}(?![0-9])",
+    "IBAN_CODE": (r"(?<![0-9A-Za-z])[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){11,30}"
+                  r"(?![0-9A-Za-z])"),
+}
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["8", "7", "0", "1", "2", "4", "5", "9", "12", "870412", "300155",
+                         "651215450123", "040340001234", "870412300155", "4400430012345678",
+                         "35-209900-176148-1", "KZ", "KZ86", "125KZT5004100100", " ", "-",
+                         "a", "Z", "_", "/", ".", "\n", "қ"]),
+        max_size=12,
+    ).map("".join)
+)
+@example("-040340001234 a-870412300155")
+def test_shapes_written_first_character_first_find_the_plain_shapes(text):
+    import re
+
+    from derbes.scanner.engine.evidence import CHANCE_RULES
+
+    assert set(CHANCE_RULES) == set(_PLAIN_SHAPES)
+    for entity, plain in _PLAIN_SHAPES.items():
+        assert [m.span() for m in CHANCE_RULES[entity].shape.finditer(text)] == [
+            m.span() for m in re.finditer(plain, text)], entity
