@@ -117,6 +117,8 @@ class DerbesRecognizer:
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
+        #: Whether context_score is a subclass's own (find() then calls it per candidate).
+        self._own_score = type(self).context_score is not DerbesRecognizer.context_score
         self._invalidates = (
             type(self).invalidate_result is not DerbesRecognizer.invalidate_result)
         # Whether every context word holds a letter: then a window without one (ASCII
@@ -234,10 +236,28 @@ class DerbesRecognizer:
         ``once``: these patterns match at most once here (the fast path knows).
         """
         found = []
-        for start, end, score, pattern_name in self.candidates(text, patterns, once):
-            final = self.context_score(text, start, score, pattern_name, field_context)
-            if final > 0:
-                found.append((start, end, final))
+        candidates = self.candidates(text, patterns, once)
+        if not candidates:
+            return found
+        if self._own_score:
+            for start, end, score, pattern_name in candidates:
+                final = self.context_score(text, start, score, pattern_name, field_context)
+                if final > 0:
+                    found.append((start, end, final))
+        else:
+            # context_score as the base class has it, without a call per candidate.
+            for start, end, score, pattern_name in candidates:
+                verdict = self.context_verdict(text, start, field_context)
+                if verdict:
+                    final = min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
+                    if final > 0:
+                        found.append((start, end, final))
+                elif not (
+                    (verdict is False and (self.NEGATIVE_CONTEXT_KILLS
+                                           or pattern_name in self.NEGATIVE_KILLS_PATTERNS))
+                    or pattern_name in self.CONTEXT_REQUIRED
+                ) and score > 0:
+                    found.append((start, end, score))
         if len(found) > 1:
             found = _remove_contained(found)
         return found

@@ -65,3 +65,28 @@ def test_ip_candidates_are_the_patterns_less_versions_and_networks():
         kept += len(plain)
         dropped += len(DerbesRecognizer.candidates(r, line)) - len(plain)
     assert kept > 1000 and dropped > 5
+
+
+def test_find_scores_as_context_score_does():
+    """find() scores context inline for recognizers that keep the base class's
+    context_score: the same spans and scores as context_score gives, candidate by candidate,
+    with and without field names, on realistic lines."""
+    from derbes.detectors import all_recognizers
+    from derbes.detectors.base import _remove_contained
+    from derbes.detectors.corpora.realistic import corpus
+
+    lines = [line for f in corpus(800, seed=3) for line in f.lines]
+    scored = 0
+    for r in all_recognizers():
+        for field_context in ((), ("phone",), ("order_id",), ("email",)):
+            for line in lines:
+                expected = []
+                for start, end, score, name in r.candidates(line):
+                    final = r.context_score(line, start, score, name, field_context)
+                    if final > 0:
+                        expected.append((start, end, final))
+                if len(expected) > 1:
+                    expected = _remove_contained(expected)
+                assert r.find(line, field_context) == expected, (type(r).__name__, line)
+                scored += len(expected)
+    assert scored > 1000
