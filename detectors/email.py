@@ -20,7 +20,7 @@ from importlib import resources
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 # The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range
@@ -59,6 +59,7 @@ def iana_tlds() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
 
 
+@string_memo(4096)  # a log's addresses share a few top-level domains
 def _ascii_label(label: str) -> str | None:
     try:
         return label.encode("idna").decode("ascii").lower()
