@@ -227,12 +227,9 @@ def shape_key(value: str) -> int:
     as a base-36 number (every shape is digits and capitals), the same in every process, so
     that the counts of a file's byte ranges scanned by several workers add up."""
     try:
-        return int(_SEPARATORS.sub("", value), 36)
+        return int(value.replace(" ", "").replace("-", ""), 36)
     except ValueError:  # a decoded value with other characters: counted all the same
         return hash(value)
-
-
-_SEPARATORS = re.compile(r"[ -]")
 
 
 #: What the values say about a name-suggested entity that no value established.

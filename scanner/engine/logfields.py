@@ -52,6 +52,11 @@ def key_before(line: str, start: int) -> str | None:
     """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``."""
     if start == 0:
         return None
+    # The pair ends in "=" with at most a quote after it, or in ":" with at most a space and
+    # a quote after it: without one of those right before the value, no search can match.
+    if not (line[start - 1] == "=" or (start > 1 and line[start - 2] == "=")
+            or ":" in line[max(0, start - 3):start]):
+        return None
     m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start)
     if m is None:
         return None

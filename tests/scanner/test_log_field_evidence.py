@@ -11,6 +11,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.engine import parallel
 from derbes.scanner.engine.detect import whole_value
@@ -247,3 +249,23 @@ def test_a_number_inside_a_phrase_takes_no_name_from_above(tmp_path: Path) -> No
 ])
 def test_whole_value(text: str, start: int, end: int, whole: bool) -> None:
     assert whole_value(text, start, end) is whole
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["iin", "doc_no", "x.y", "-", "=", ":", " ", "\t", '"', "'", "\\",
+                              "&", "?", "{", ",", "8704", "a", "ИИН", "1"]), max_size=14)
+    .map("".join),
+    st.integers(min_value=0, max_value=60),
+)
+@example('{"iin": "8704', 9)
+@example("{'doc':\t'8704", 9)
+@example('a iin="8704', 7)
+def test_key_before_is_the_search_of_its_pattern(line, start):
+    """The shortcut before the search (no "=" or ":" right before the value) changes no
+    answer: key_before is the pattern's search ending at the value, on any text."""
+    from derbes.scanner.engine.logfields import _KEY_BEFORE, KEY_WINDOW
+
+    start = min(start, len(line))
+    m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start) if start else None
+    assert key_before(line, start) == (None if m is None else m.group("k") or m.group("q"))
