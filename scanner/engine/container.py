@@ -27,7 +27,7 @@ from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError
 from derbes.scanner.hitparts import Segment, write_part
 from derbes.scanner.model import Hit
-from derbes.scanner.redact import distinct_and_rank, mask, value_hash
+from derbes.scanner.redact import distinct_and_rank, example_rank, mask, value_hash
 from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
@@ -266,10 +266,9 @@ class ContainerScanner:
         self.key = key
         self._cpu = threading.Lock()
         # Values repeat (the same client IP on every line): hash each once.
-        # By entity, then value: its distinct key, and its example rank (normalized once for
-        # both); dicts of strings, bytes and ints, which the collector does not walk.
+        # By entity, then value: dicts of strings and bytes, which the collector does not walk.
+        # The digest is the very object the aggregates' distinct sets keep (no copy).
         self._memo: dict[str, dict[str, bytes]] = {}
-        self._ranks: dict[str, dict[str, int]] = {}
         # The recognizer of each checksum entity, to ask whether a word in a value supports it.
         self._checksum = {}
         for r in detector.derbes:
@@ -497,23 +496,24 @@ class ContainerScanner:
         memo = self._memo.get(entity)
         if memo is None:
             memo = self._memo[entity] = {}
-            self._ranks[entity] = {}
         distinct = memo.get(value)
+        rank = -1
         if distinct is None:
-            ranks = self._ranks[entity]
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
-                ranks.clear()
+            # A value not met lately: its digest and example rank from one normal form.
             distinct, rank = distinct_and_rank(self.key, entity, value)
             memo[value] = distinct
-            ranks[value] = rank
         key = (field_name, entity)
         agg = out.aggs.get(key)
         if agg is None:
             agg = out.aggs[key] = _Agg()
         options = self.options
         if agg.add(row, score, distinct):
-            rank = self._ranks[entity][value]
+            if rank < 0:
+                # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
+                # Not kept beside the digest: a second dict per entity costs a megabyte.
+                rank = example_rank(entity, value)
             if agg.wants(rank, options.max_examples):
                 # Masked only when it may be shown: most values never become an example.
                 agg.offer(rank, value if options.show_values else mask(entity, value),
