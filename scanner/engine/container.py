@@ -429,7 +429,8 @@ class ContainerScanner:
         log_field = out.log_fields.get((name, entity))
         if log_field is None:
             log_field = out.log_fields[(name, entity)] = LogField()
-        log_field.add_valid(shape_key(value))
+        if log_field.state != HOLDS:
+            log_field.add_valid(shape_key(value))
         if supported:
             log_field.supported += 1
             if log_field.state != HOLDS:
@@ -460,6 +461,8 @@ class ContainerScanner:
             log_field = out.log_fields.get((name, entity))
             if log_field is None:
                 log_field = out.log_fields[(name, entity)] = LogField()
+            elif log_field.state == HOLDS:
+                continue  # decided: nothing left to count
             log_field.add_shape(shape_key(value))
             touched.add((name, entity))
 
@@ -472,7 +475,7 @@ class ContainerScanner:
 
     def _holds(self, out: ContainerOutcome, log_field: LogField) -> None:
         """The field holds its entity: its kept hits are recorded, the next ones at once."""
-        log_field.state = HOLDS
+        log_field.hold()
         for prepared in log_field.buffer:
             record(out, prepared, self.options.max_examples)
         log_field.buffer.clear()
@@ -595,7 +598,7 @@ def settle_log_fields(out: ContainerOutcome, max_examples: int) -> None:
     fields whose evidence now holds are recorded; the others are dropped."""
     for (name, entity), log_field in out.log_fields.items():
         if log_field.buffer and log_field.verdict(name, entity):
-            log_field.state = HOLDS
+            log_field.hold()
             for prepared in log_field.buffer:
                 record(out, prepared, max_examples)
         log_field.buffer.clear()

@@ -84,6 +84,8 @@ class LogField:
     packed: tuple[bytes, bytes] | None = None
 
     def add_shape(self, key: int) -> None:
+        if self.state == HOLDS:
+            return  # decided: the counts are never read again
         if self.packed is not None:
             self._unpack()
         if len(self.shaped) < SHAPE_CAP:
@@ -95,6 +97,12 @@ class LogField:
         self.add_shape(key)
         if key in self.shaped:
             self.valid.add(key)
+
+    def hold(self) -> None:
+        """The field holds its entity, for good: its counts go (on a dense log a holding
+        field would otherwise keep up to SHAPE_CAP keys twice, megabytes, for nothing)."""
+        self.state = HOLDS
+        self.shaped, self.valid, self.packed = set(), set(), None
 
     def pack(self) -> None:
         """Hold the two sets as bytes, 24 a key instead of about 65 in a set of ints: what
@@ -131,17 +139,18 @@ class LogField:
 
     def merge(self, other: LogField) -> None:
         """Fold the counts of another byte range of the same file into these."""
-        if self.packed is not None:
-            self._unpack()
-        shaped, valid = (other.shaped, other.valid) if other.packed is None else (
-            _unpack(other.packed[0]), _unpack(other.packed[1]))
-        for key in shaped:
-            self.add_shape(key)
-        for key in valid:
-            self.add_valid(key)
         self.supported += other.supported
         if other.state == HOLDS:
-            self.state = HOLDS
+            self.hold()
+        if self.state != HOLDS:
+            if self.packed is not None:
+                self._unpack()
+            shaped, valid = (other.shaped, other.valid) if other.packed is None else (
+                _unpack(other.packed[0]), _unpack(other.packed[1]))
+            for key in shaped:
+                self.add_shape(key)
+            for key in valid:
+                self.add_valid(key)
         room = BUFFER_CAP - len(self.buffer)
         self.buffer.extend(other.buffer[: max(0, room)])
 

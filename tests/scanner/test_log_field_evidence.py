@@ -269,3 +269,24 @@ def test_key_before_is_the_search_of_its_pattern(line, start):
     start = min(start, len(line))
     m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start) if start else None
     assert key_before(line, start) == (None if m is None else m.group("k") or m.group("q"))
+
+
+def test_a_holding_field_keeps_no_counts() -> None:
+    """Once a field holds its entity its counts are never read again: they go, and no more
+    are kept, also when a holding part of a file is merged into an undecided one."""
+    held = LogField()
+    for key in range(50):
+        held.add_valid(key)
+    held.hold()
+    held.add_valid(99)
+    held.add_shape(100)
+    assert (held.shaped, held.valid, held.packed) == (set(), set(), None)
+    assert held.verdict("doc", "KZ_IIN")
+    undecided = LogField()
+    for key in range(1000):
+        undecided.add_shape(key)
+    undecided.pack()
+    undecided.wait("hit")
+    undecided.merge(held)
+    assert undecided.state == "holds" and undecided.buffer == ["hit"]
+    assert (undecided.shaped, undecided.valid, undecided.packed) == (set(), set(), None)
