@@ -304,6 +304,42 @@ def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]
     return wrap
 
 
+def anchored_matches(
+    rx: re.Pattern, text: str, anchor: str, start_of: Callable[[str, int, int], int],
+    once: bool = False,
+) -> list[re.Match]:
+    """``rx.finditer(text)`` (only the first match when ``once``) for a pattern each match of
+    which holds ``anchor``, and can start at one place only for the first anchor it holds:
+    ``start_of(text, at, pos)`` gives that place for the anchor at ``at`` (not before
+    ``pos``, where the last match ended), or -1 where no match can start.
+
+    ``re`` would try such a pattern at every character of a line when it cannot skip ahead to
+    its first character (an email's local part, an IPv6 address' first group). Here
+    ``str.find`` goes from anchor to anchor and ``rx.match`` tries that one place: it sees the
+    text before its start, so lookbehinds read as in ``finditer``, and a match resumes the
+    search at its end, as ``finditer`` does. The places grow with the anchors (the anchor is
+    none of the characters ``start_of`` walks back over), so the first match found is the
+    leftmost.
+    """
+    out = []
+    pos = 0
+    find = text.find
+    match = rx.match
+    while True:
+        at = find(anchor, pos)
+        if at < 0:
+            return out
+        start = start_of(text, at, pos)
+        m = match(text, start) if start >= 0 else None
+        if m is None:
+            pos = at + 1
+            continue
+        out.append(m)
+        if once:
+            return out
+        pos = m.end()
+
+
 def first_match(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:
     """``rx.finditer(text)`` for a pattern known to match at most once: one search, which
     stops at that match instead of reading the rest of the text."""

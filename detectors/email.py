@@ -20,7 +20,7 @@ from importlib import resources
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, anchored_matches, string_memo
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 # The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range
@@ -144,32 +144,19 @@ class EmailRecognizer(DerbesRecognizer):
 
 def email_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
     """``rx.finditer(text)`` for the ``email`` pattern (only the first match when ``once``),
-    with the pattern tried only where it can start.
+    tried only where it can start (:func:`~derbes.detectors.base.anchored_matches`, at
+    :func:`_local_part_start`). A test holds it to ``finditer``."""
+    return anchored_matches(rx, text, "@", _local_part_start, once)
+
+
+def _local_part_start(text: str, at: int, pos: int) -> int:
+    """Where an address whose ``@`` is at ``at`` can start, or -1.
 
     A match is a local part of one to 64 characters of :data:`LOCAL_OR_DOT`, then ``@``, and
-    it starts after none of those characters (its lookbehind). So before each ``@`` it can
-    start only where the run of such characters that ends at the ``@`` begins, and only if
-    that run is at most 64 long. ``re`` would try the pattern at every character of a line;
-    here ``str.find`` goes from ``@`` to ``@`` and ``rx.match`` tries that one place, with
-    the text before it in sight of the lookbehind. A match resumes the search at its end, as
-    ``finditer`` does. A test holds it to ``finditer``.
+    it starts after none of those characters (its lookbehind): where the run of such
+    characters that ends at the ``@`` begins, if that run is at most 64 long.
     """
-    out = []
-    pos = 0
-    find = text.find
-    match = rx.match
-    while True:
-        at = find("@", pos)
-        if at < 0:
-            return out
-        start = at
-        while start > pos and at - start <= 64 and text[start - 1] in LOCAL_OR_DOT:
-            start -= 1
-        m = match(text, start) if 0 < at - start <= 64 else None
-        if m is None:
-            pos = at + 1
-            continue
-        out.append(m)
-        if once:
-            return out
-        pos = m.end()
+    start = at
+    while start > pos and at - start <= 64 and text[start - 1] in LOCAL_OR_DOT:
+        start -= 1
+    return start if 0 < at - start <= 64 else -1

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, anchored_matches, string_memo
 
 _O = r"[0-9]{1,3}"
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -150,45 +150,29 @@ class IpAddressRecognizer(DerbesRecognizer):
 
 def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
     """``rx.finditer(text)`` for the ``ipv6`` pattern (only the first match when ``once``),
-    with the pattern tried only where a match can start.
+    tried only where a match can start (:func:`~derbes.detectors.base.anchored_matches`,
+    at :func:`_ipv6_start`). A test holds it to ``finditer``."""
+    return anchored_matches(rx, text, ":", _ipv6_start, once)
+
+
+def _ipv6_start(text: str, colon: int, pos: int) -> int:
+    """Where an IPv6 address whose first colon is at ``colon`` can start, or -1.
 
     Every form of the pattern holds a ``:`` among its first five characters (at most four hex
-    digits, then ``:``), and starts after no ASCII letter or digit (its lookbehind). So the
-    one place before a colon where a match can start is where the run of ASCII letters and
-    digits that ends at the colon begins, and only if that run is at most four hex digits
-    long, or, with no run, if another colon follows (``::``). ``re`` would try all the
-    alternatives at every character of the line (about 10 µs on an access log line); here
-    ``str.find`` goes from colon to colon and ``rx.match`` tries that one place. A match
-    resumes the search at its end, as ``finditer`` does, and ``rx.match`` sees the text
-    before its start, so the pattern's lookbehind reads as in ``finditer``. A test holds it
-    to ``finditer``.
+    digits, then ``:``), and starts after no ASCII letter or digit (its lookbehind). So it
+    starts where the run of ASCII letters and digits that ends at the colon begins, if that
+    run is at most four hex digits long, or, with no run, at the colon if another follows
+    (``::``). ``re`` would try all the alternatives at every character of the line (about
+    10 µs on an access log line).
     """
-    out = []
-    pos = 0
-    find = text.find
-    match = rx.match
-    while True:
-        colon = find(":", pos)
-        if colon < 0:
-            return out
-        start = colon
-        while start > pos and colon - start < 5 and text[start - 1] in _ASCII_ALNUM:
-            start -= 1
-        m = None
-        if start == colon:
-            # No hex group before the colon: only "::" can start here.
-            if text.startswith(":", colon + 1):
-                m = match(text, start)
-        elif colon - start < 5 and all(c in _HEX for c in text[start:colon]):
-            # The first group runs up to the colon: four hex digits at most.
-            m = match(text, start)
-        if m is None:
-            pos = colon + 1
-            continue
-        out.append(m)
-        if once:
-            return out
-        pos = m.end()
+    start = colon
+    while start > pos and colon - start < 5 and text[start - 1] in _ASCII_ALNUM:
+        start -= 1
+    if start == colon:
+        return start if text.startswith(":", colon + 1) else -1
+    if colon - start < 5 and all(c in _HEX for c in text[start:colon]):
+        return start
+    return -1
 
 
 _HEX = frozenset("0123456789ABCDEFabcdef")
