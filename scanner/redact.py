@@ -60,20 +60,14 @@ def distinct_key(key: bytes, entity: str, value: str) -> bytes:
     """What tells values apart in memory while a scan counts distinct values: a keyed
     BLAKE2b of the normalized value, 16 bytes (less than half the cost of the HMAC). Never
     written anywhere; equal values get equal keys, in every worker of the scan."""
-    keyed = _KEYED.get(key) or _keyed(key)
-    h = keyed.copy()
-    h.update(normalize(entity, value).encode())
-    return h.digest()
+    return _digest(key, normalize(entity, value).encode())
 
 
 def distinct_and_rank(key: bytes, entity: str, value: str) -> tuple[bytes, int]:
     """:func:`distinct_key` and :func:`example_rank` of one value, normalized once: what the
     engine keeps per distinct value it meets."""
     normal = normalize(entity, value).encode()
-    keyed = _KEYED.get(key) or _keyed(key)
-    h = keyed.copy()
-    h.update(normal)
-    return h.digest(), _crc32(normal)
+    return _digest(key, normal), _crc32(normal)
 
 
 def example_rank(entity: str, value: str) -> int:
@@ -90,11 +84,15 @@ _KEYED: dict[bytes, hashlib.blake2b] = {}
 _crc32 = zlib.crc32
 
 
-def _keyed(key: bytes) -> hashlib.blake2b:
-    if len(_KEYED) >= 64:  # scans of other keys in one process (tests, a server)
-        _KEYED.clear()
-    keyed = _KEYED[key] = hashlib.blake2b(key=_blake2b_key(key), digest_size=16)
-    return keyed
+def _digest(key: bytes, normal: bytes) -> bytes:
+    keyed = _KEYED.get(key)
+    if keyed is None:
+        if len(_KEYED) >= 64:  # scans of other keys in one process (tests, a server)
+            _KEYED.clear()
+        keyed = _KEYED[key] = hashlib.blake2b(key=_blake2b_key(key), digest_size=16)
+    h = keyed.copy()
+    h.update(normal)
+    return h.digest()
 
 
 def _blake2b_key(key: bytes) -> bytes:
