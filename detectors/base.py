@@ -174,13 +174,8 @@ class DerbesRecognizer:
         field_context: Sequence[str] | None = None,
     ) -> float:
         """The score after context: raised by a supporting word, 0 when context is required."""
-        verdict = self.context_verdict(text, start, field_context)
-        if verdict:
-            return min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
-        if verdict is False and (
-                self.NEGATIVE_CONTEXT_KILLS or pattern_name in self.NEGATIVE_KILLS_PATTERNS):
-            return 0.0
-        return 0.0 if pattern_name in self.CONTEXT_REQUIRED else score
+        return _after_context(
+            self, self.context_verdict(text, start, field_context), score, pattern_name)
 
     def has_context(
         self, text: str, start: int, field_context: Sequence[str] | None = None
@@ -245,19 +240,12 @@ class DerbesRecognizer:
                 if final > 0:
                     found.append((start, end, final))
         else:
-            # context_score as the base class has it, without a call per candidate.
+            # context_score as the base class has it, without its method call per candidate.
             for start, end, score, pattern_name in candidates:
-                verdict = self.context_verdict(text, start, field_context)
-                if verdict:
-                    final = min(1.0, max(score + self.CONTEXT_BOOST, self.CONTEXT_FLOOR))
-                    if final > 0:
-                        found.append((start, end, final))
-                elif not (
-                    (verdict is False and (self.NEGATIVE_CONTEXT_KILLS
-                                           or pattern_name in self.NEGATIVE_KILLS_PATTERNS))
-                    or pattern_name in self.CONTEXT_REQUIRED
-                ) and score > 0:
-                    found.append((start, end, score))
+                final = _after_context(
+                    self, self.context_verdict(text, start, field_context), score, pattern_name)
+                if final > 0:
+                    found.append((start, end, final))
         if len(found) > 1:
             found = _remove_contained(found)
         return found
@@ -269,6 +257,19 @@ class DerbesRecognizer:
     def invalidate_result(self, pattern_text: str) -> bool | None:
         """Whether a match is no value after all (Presidio's hook); True kills it."""
         return False
+
+
+def _after_context(
+    r: DerbesRecognizer, verdict: bool | None, score: float, pattern_name: str
+) -> float:
+    """A candidate's score given the context verdict before it
+    (:meth:`DerbesRecognizer.context_score`)."""
+    if verdict:
+        return min(1.0, max(score + r.CONTEXT_BOOST, r.CONTEXT_FLOOR))
+    if verdict is False and (
+            r.NEGATIVE_CONTEXT_KILLS or pattern_name in r.NEGATIVE_KILLS_PATTERNS):
+        return 0.0
+    return 0.0 if pattern_name in r.CONTEXT_REQUIRED else score
 
 
 _UNSEEN = object()
