@@ -99,6 +99,10 @@ class DerbesRecognizer:
     #: ``customer.name`` is a person's, ``item.name`` a product's (``derbes.scanner.names``).
     NAME_OWNERS: ClassVar[frozenset[str]] = frozenset()
     OWNED_NAMES: ClassVar[tuple[str, ...]] = ()
+    #: Patterns every match of which holds an anchor (``"@"``) and can start at one place
+    #: only before it: pattern name -> (anchor, the function giving that place, see
+    #: :func:`anchored_matches`). ``re`` then tries them there, not at every character.
+    ANCHORED: ClassVar[dict[str, tuple[str, Callable[[str, int, int], int]]]] = {}
     #: The normal form of a value (hashed: equal values, equal forms). Every recognizer of
     #: an entity has the same (a test checks).
     NORMALIZE: ClassVar[Callable[[str], str]] = staticmethod(values.stripped)
@@ -161,8 +165,12 @@ class DerbesRecognizer:
     def matches(
         self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
     ) -> Iterable[re.Match]:
-        """``rx.finditer(text)`` (one search when ``once``): a recognizer that knows where its
-        pattern can start may find the same matches with less work."""
+        """``rx.finditer(text)`` (one search when ``once``); for a pattern of
+        :attr:`ANCHORED`, the same matches found from anchor to anchor
+        (:func:`anchored_matches`)."""
+        anchored = self.ANCHORED.get(pattern_name)
+        if anchored is not None:
+            return anchored_matches(rx, text, anchored[0], anchored[1], once)
         return first_match(rx, text) if once else rx.finditer(text)
 
     def context_score(

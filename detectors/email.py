@@ -14,13 +14,12 @@ Reference: RFC 5322 section 3.4.1, RFC 6531, https://data.iana.org/TLD/tlds-alph
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, anchored_matches, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 # The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range
@@ -38,6 +37,22 @@ _EMAIL = (
 #: U+04FF, so the set is read off the class's own regex on the code points below U+0500.
 _LOCAL_OR_DOT_RX = re.compile(rf"[{_LOCAL}.]")
 LOCAL_OR_DOT = frozenset(c for c in map(chr, range(0x500)) if _LOCAL_OR_DOT_RX.fullmatch(c))
+
+
+def _local_part_start(text: str, at: int, pos: int) -> int:
+    """Where an address whose ``@`` is at ``at`` can start, or -1.
+
+    The ``email`` pattern's place to start for :attr:`EmailRecognizer.ANCHORED`. A match is
+    a local part of one to 64 characters of :data:`LOCAL_OR_DOT`, then ``@``, and
+    it starts after none of those characters (its lookbehind): where the run of such
+    characters that ends at the ``@`` begins, if that run is at most 64 long.
+    """
+    start = at
+    while start > pos and at - start <= 64 and text[start - 1] in LOCAL_OR_DOT:
+        start -= 1
+    return start if 0 < at - start <= 64 else -1
+
+
 # Right before a URL's password: "scheme://user:".
 _URL_PASSWORD = re.compile(r"://[^/\s@:]{1,64}:$")
 # Delegated TLDs that are, in logs, nearly always file extensions (``backup@2024.zip``).
@@ -90,6 +105,7 @@ class EmailRecognizer(DerbesRecognizer):
     NORMALIZE = staticmethod(values.compact_lower)
     MASK = staticmethod(values.email_mask)
     PATTERNS = (Pattern("email", _EMAIL, 0.4),)
+    ANCHORED: ClassVar[dict] = {"email": ("@", _local_part_start)}
     # Raw bytes: Cyrillic letters are 0x80-0xff in UTF-8 and in cp1251. A top-level domain
     # may mix scripts (Latin A, Cyrillic І), as the pattern allows.
     PREFILTERS = (
@@ -117,15 +133,6 @@ class EmailRecognizer(DerbesRecognizer):
               "аймағы тізіміндегі жоғарғы деңгейлі домен (кіріктірілген, желісіз).",
     }
 
-    def matches(
-        self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
-    ) -> Iterable[re.Match]:
-        """As the base class, with the pattern tried only where it can start (see
-        :func:`email_matches`)."""
-        if pattern_name == "email":
-            return email_matches(rx, text, once)
-        return super().matches(pattern_name, rx, text, once)
-
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the local part is sane and the TLD is delegated."""
         return email_is_valid(pattern_text)
@@ -140,23 +147,3 @@ class EmailRecognizer(DerbesRecognizer):
         (``https://deploy:s3cr3t@git.example.kz/``) are not an address."""
         found = super().candidates(text, patterns, once)
         return [c for c in found if not _URL_PASSWORD.search(text, max(0, c[0] - 200), c[0])]
-
-
-def email_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
-    """``rx.finditer(text)`` for the ``email`` pattern (only the first match when ``once``),
-    tried only where it can start (:func:`~derbes.detectors.base.anchored_matches`, at
-    :func:`_local_part_start`). A test holds it to ``finditer``."""
-    return anchored_matches(rx, text, "@", _local_part_start, once)
-
-
-def _local_part_start(text: str, at: int, pos: int) -> int:
-    """Where an address whose ``@`` is at ``at`` can start, or -1.
-
-    A match is a local part of one to 64 characters of :data:`LOCAL_OR_DOT`, then ``@``, and
-    it starts after none of those characters (its lookbehind): where the run of such
-    characters that ends at the ``@`` begins, if that run is at most 64 long.
-    """
-    start = at
-    while start > pos and at - start <= 64 and text[start - 1] in LOCAL_OR_DOT:
-        start -= 1
-    return start if 0 < at - start <= 64 else -1

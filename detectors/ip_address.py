@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, anchored_matches, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _O = r"[0-9]{1,3}"
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -37,6 +36,31 @@ _V6 = (
 )
 _PH = rb"[0-9A-Fa-f]{1,4}"
 _Q4 = rb"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
+
+
+def _ipv6_start(text: str, colon: int, pos: int) -> int:
+    """Where an IPv6 address whose first colon is at ``colon`` can start, or -1 (the ``ipv6``
+    pattern's place for :attr:`IpAddressRecognizer.ANCHORED`).
+
+    Every form of the pattern holds a ``:`` among its first five characters (at most four hex
+    digits, then ``:``), and starts after no ASCII letter or digit (its lookbehind). So it
+    starts where the run of ASCII letters and digits that ends at the colon begins, if that
+    run is at most four hex digits long, or, with no run, at the colon if another follows
+    (``::``). ``re`` would try all the alternatives at every character of the line (about
+    10 µs on an access log line).
+    """
+    start = colon
+    while start > pos and colon - start < 5 and text[start - 1] in _ASCII_ALNUM:
+        start -= 1
+    if start == colon:
+        return start if text.startswith(":", colon + 1) else -1
+    if colon - start < 5 and all(c in _HEX for c in text[start:colon]):
+        return start
+    return -1
+
+
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 class IpAddressRecognizer(DerbesRecognizer):
@@ -76,6 +100,7 @@ class IpAddressRecognizer(DerbesRecognizer):
         rb"(?:^|[^0-9A-Za-z:.])(?:" + _PH + rb"(?::" + _PH + rb"){0,6})?::",
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {"ipv4": (0,), "ipv6": (1, 2)}
+    ANCHORED: ClassVar[dict] = {"ipv6": (":", _ipv6_start)}
     # Two addresses on a line end two matches of the dotted-quad prefilter.
     PREFILTER_DISTINCT = frozenset({0})
     CONTEXT = (
@@ -120,6 +145,7 @@ class IpAddressRecognizer(DerbesRecognizer):
     ) -> list[tuple[int, int, float, str]]:
         """As the base class, but a dotted quad labelled as a version a few words back
         («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
+        plain = text if type(text) is str else str(text)  # a decoded line: the str it is
         if _SCANNER_COMPILED and (patterns is None or "ipv4" in patterns):
             # The dotted-quad pattern, validated, read by a scanner of its own (ipv4_hosts)
             # instead of ``re``: most lines of an access log hold one, and ``re`` tries the
@@ -127,56 +153,16 @@ class IpAddressRecognizer(DerbesRecognizer):
             # ``re``: the pattern runs then.
             score = self.VALIDATED_SCORE
             found = [(start, end, score, "ipv4")
-                     for start, end in ipv4_hosts(text, "ipv4" in once)]
+                     for start, end in ipv4_hosts(plain, "ipv4" in once)]
             if patterns is None or "ipv6" in patterns:
                 found += super().candidates(text, _IPV6, once)
         else:
             found = super().candidates(text, patterns, once)
         if not found:
             return found
-        plain = text if type(text) is str else str(text)  # a decoded line: the str it is
         return [c for c in found if _kept(plain, c[0], c[1])]
 
 
-    def matches(
-        self, pattern_name: str, rx: re.Pattern, text: str, once: bool = False
-    ) -> Iterable[re.Match]:
-        """As the base class; the ``ipv6`` pattern is tried only where it can start (see
-        :func:`ipv6_matches`)."""
-        if pattern_name == "ipv6":
-            return ipv6_matches(rx, text, once)
-        return super().matches(pattern_name, rx, text, once)
-
-
-def ipv6_matches(rx: re.Pattern, text: str, once: bool = False) -> list[re.Match]:
-    """``rx.finditer(text)`` for the ``ipv6`` pattern (only the first match when ``once``),
-    tried only where a match can start (:func:`~derbes.detectors.base.anchored_matches`,
-    at :func:`_ipv6_start`). A test holds it to ``finditer``."""
-    return anchored_matches(rx, text, ":", _ipv6_start, once)
-
-
-def _ipv6_start(text: str, colon: int, pos: int) -> int:
-    """Where an IPv6 address whose first colon is at ``colon`` can start, or -1.
-
-    Every form of the pattern holds a ``:`` among its first five characters (at most four hex
-    digits, then ``:``), and starts after no ASCII letter or digit (its lookbehind). So it
-    starts where the run of ASCII letters and digits that ends at the colon begins, if that
-    run is at most four hex digits long, or, with no run, at the colon if another follows
-    (``::``). ``re`` would try all the alternatives at every character of the line (about
-    10 µs on an access log line).
-    """
-    start = colon
-    while start > pos and colon - start < 5 and text[start - 1] in _ASCII_ALNUM:
-        start -= 1
-    if start == colon:
-        return start if text.startswith(":", colon + 1) else -1
-    if colon - start < 5 and all(c in _HEX for c in text[start:colon]):
-        return start
-    return -1
-
-
-_HEX = frozenset("0123456789ABCDEFabcdef")
-_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _IPV6 = frozenset({"ipv6"})
 #: Whether this module runs compiled (Cython), and with it the scanner of ipv4_hosts.
 _SCANNER_COMPILED = not __file__.endswith(".py")

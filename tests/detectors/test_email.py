@@ -91,12 +91,10 @@ def test_spans(text: str, expected: list[str]) -> None:
 def test_email_matches_are_finditer(text, once):
     """The email pattern tried only where a run of local-part characters before an ``@``
     begins finds what ``finditer`` finds (or, with ``once``, the first of it)."""
-    from derbes.detectors.email import email_matches
-
     (ours,) = [p.regex for p in EmailRecognizer.PATTERNS if p.name == "email"]
     rx = re.compile(ours)
     expected = [m.span() for m in rx.finditer(text)]
-    assert [m.span() for m in email_matches(rx, text, once)] == (
+    assert [m.span() for m in EmailRecognizer().matches("email", rx, text, once)] == (
         expected[:1] if once else expected)
 
 

@@ -185,19 +185,15 @@ def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
 def test_ipv6_matches_are_finditer(text, once):
     """The ipv6 pattern tried only before colons finds what ``finditer`` finds (or, with
     ``once``, the first of it)."""
-    from derbes.detectors.ip_address import ipv6_matches
-
     (ours,) = [p.regex for p in IpAddressRecognizer.PATTERNS if p.name == "ipv6"]
     rx = re.compile(ours)
     expected = [m.span() for m in rx.finditer(text)]
-    assert [m.span() for m in ipv6_matches(rx, text, once)] == (
+    assert [m.span() for m in IpAddressRecognizer().matches("ipv6", rx, text, once)] == (
         expected[:1] if once else expected)
 
 
 def test_ipv6_matches_is_linear() -> None:
-    from derbes.detectors.ip_address import ipv6_matches
-
     rx = re.compile(IpAddressRecognizer.PATTERNS[1].regex)
-    took = growth(lambda text: ipv6_matches(rx, text), "ab:" * 5000 + "!",
+    took = growth(lambda text: IpAddressRecognizer().matches("ipv6", rx, text), "ab:" * 5000 + "!",
                   "ab:" * 20000 + "!", bound=8)
     assert took <= 8, f"{took:.1f}x the time for 4x the input"
