@@ -17,3 +17,18 @@ cdef bint _letter_or_underscore(Py_UCS4 c)
 
 @cython.locals(before=Py_UCS4)
 cdef bint _kept(str text, Py_ssize_t start, Py_ssize_t end)
+
+cdef bint _word_char(Py_UCS4 c)
+
+@cython.locals(lo=Py_ssize_t, begin=Py_ssize_t)
+cpdef bint _product_version(str text, Py_ssize_t start)
+
+@cython.locals(lo=Py_ssize_t, pos=Py_ssize_t, run_end=Py_ssize_t, before=Py_UCS4)
+cpdef bint _labelled_version(str text, Py_ssize_t start)
+
+cdef bint _hex(Py_UCS4 c)
+cdef bint _ascii_alnum(Py_UCS4 c)
+
+@cython.locals(start=Py_ssize_t, end=Py_ssize_t, n=Py_ssize_t, colons=Py_ssize_t,
+               k=Py_ssize_t, c=Py_UCS4)
+cpdef Py_ssize_t _ipv6_start(str text, Py_ssize_t colon, Py_ssize_t pos)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from derbes.detectors.ip_address import IpAddressRecognizer
 
 
@@ -40,6 +43,44 @@ def test_ip_version_shortcuts_agree_with_their_regexes():
             labelled += expected
             products += expected_product
     assert labelled and products
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Chrome", "chrome", "WebView", "Kaspi", "PaySDK", "net", ".net", "1c", "x", "_", "é",
+    "Android", "٣", "a" * 41, " ", "/", ".", ":", "=", "-", "(", "ё", "HarmonyOS",
+]), max_size=8))
+def test_ip_product_version_is_its_regex_searched(words):
+    # _product_version tries _PRODUCT_BEFORE only where a match can begin; search tries
+    # every place of the 40 characters before the number.
+    from derbes.detectors import ip_address as ip
+
+    for tail in (" ", "/", ""):
+        line = "".join(words) + tail + "1.2.3.4"
+        start = len(line) - 7
+        lo = max(0, start - 40)
+        expected = start > lo and ip._PRODUCT_BEFORE.search(line, lo, start) is not None
+        assert ip._product_version(line, start) == expected, line
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([
+    "version", "Version", "VERSION", "версия", "Версии", "нұсқасы", "build", "сборка",
+    "release", "релиз", "firmware", "прошивки", "of", "agent", "from", "host", "адрес",
+    "модуля", "x1", "_", "é", "a" * 25, "a" * 70, " ", "  ", "\t", "\u00a0", ":", "=",
+    "-", "\n", ".", "/",
+]), max_size=9))
+def test_ip_labelled_version_is_its_regex_searched(words):
+    # _labelled_version tries _VERSION_LABEL only where a match can begin; search tries
+    # every place of the window before the number.
+    from derbes.detectors import ip_address as ip
+
+    for tail in (" ", ":", "", "= "):
+        line = "".join(words) + tail + "1.2.3.4"
+        start = len(line) - 7
+        lo = line.rfind("\n", max(0, start - 64), start) + 1 or max(0, start - 64)
+        expected = start > lo and ip._VERSION_LABEL.search(line, lo, start) is not None
+        assert ip._labelled_version(line, start) == expected, line
 
 
 def test_ip_candidates_are_the_patterns_less_versions_and_networks():

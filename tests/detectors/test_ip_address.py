@@ -177,7 +177,7 @@ def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
         st.sampled_from(["1", "ab", "fe80", "ffff", "12345", "0", ":", "::", ":::", ".", "g",
                          "Z", " ", "-", "/", "[", "]", "%eth0", "1.2.3.4", "2001:db8::1",
                          "::ffff:10.0.0.1", "a:b:c:d:e:f:1:2", "a:b:c:d:e:f", "00:00:04",
-                         "\n", "é", "x:"]),
+                         "\n", "é", "x:", "1:2:3:4:5:", "06:42:43.640", "f:"]),
         max_size=14,
     ).map("".join),
     st.booleans(),
