@@ -131,3 +131,86 @@ def test_find_scores_as_context_score_does():
                 assert r.find(line, field_context) == expected, (type(r).__name__, line)
                 scored += len(expected)
     assert scored > 1000
+
+
+def _plain_verdict(recognizer, text):
+    """The context verdict as first written: one boundary before a group of negative words
+    and a group of supporting ones, each longest first, after camelCase is cut."""
+    import re
+
+    from derbes.detectors.base import _WORD_CHARS
+
+    def alternation(words):
+        unique = sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
+        return "|".join(re.escape(w) for w in unique)
+
+    groups = [f"(?P<pos>{alternation(recognizer.CONTEXT)})"]
+    if recognizer.NEGATIVE_CONTEXT:
+        groups.insert(0, f"(?P<neg>{alternation(recognizer.NEGATIVE_CONTEXT)})")
+    rx = re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
+    folded = re.sub(r"(?<=[a-zа-я])(?=[A-ZА-Я])", "_", text).casefold()
+    last = None
+    for last in rx.finditer(folded):  # noqa: B007
+        pass
+    return None if last is None else last.lastgroup == "pos"
+
+
+def _overlapping():
+    """A recognizer whose supporting and negative words begin alike (none of derbes' own do
+    today): which of two words matching at one place wins is then the order's to decide."""
+    from derbes.detectors.base import DerbesRecognizer
+
+    class Overlapping(DerbesRecognizer):
+        ENTITY = "TEST"
+        CONTEXT = ("card", "ip", "номер", "id")
+        NEGATIVE_CONTEXT = ("card_id", "ip", "номер заказа", "i")
+
+    return Overlapping()
+
+
+def _recognizers():
+    from derbes.detectors import all_recognizers
+
+    return [*all_recognizers(), _overlapping()]
+
+
+def _context_words():
+    words = set()
+    for r in _recognizers():
+        words.update(r.CONTEXT)
+        words.update(r.NEGATIVE_CONTEXT)
+    return sorted(words)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(_context_words()),
+    st.sampled_from(_context_words()).map(str.upper),
+    st.sampled_from(_context_words()).map(str.title),
+    st.sampled_from([" ", "_", "x", "1", ":", "=", "é", "Ё", "-", ".", "aB", "ІІН", "\t"]),
+), max_size=7).map("".join))
+def test_context_verdict_is_the_plain_regex(text):
+    from derbes.detectors.base import _nearest_verdict
+
+    for r in _recognizers():
+        if r._context is not None:
+            assert _nearest_verdict(r._context, text) == _plain_verdict(r, text), (r.name, text)
+
+
+def test_context_verdict_is_the_plain_regex_on_realistic_windows():
+    from derbes.detectors import all_recognizers
+    from derbes.detectors.base import _nearest_verdict
+    from derbes.detectors.corpora.realistic import corpus
+
+    lines = [line for f in corpus(600, seed=8) for line in f.lines]
+    verdicts = set()
+    for r in all_recognizers():
+        if r._context is None:
+            continue
+        for line in lines:
+            for end in range(0, len(line), 7):
+                window = line[max(0, end - r.CONTEXT_WINDOW):end]
+                got = _nearest_verdict(r._context, window)
+                assert got == _plain_verdict(r, window), (r.name, window)
+                verdicts.add(got)
+    assert verdicts == {None, True, False}
