@@ -58,6 +58,9 @@ _FIELD_R = r"(?=\"?(?:[;,|\t\r]|$))"
 # The whole value of a JSON field: after '":' (a space and a quote allowed), up to the closing
 # quote, or to the comma, brace or bracket after a number.
 _JSON_L = r'(?:(?<=":")|(?<=": ")|(?<=":)|(?<=": ))'
+# The same, read after the value's first digit (a 7 or an 8), so that the pattern can begin
+# with that digit: ``re`` tries it only there, not at every character of a JSON line.
+_JSON_L_AFTER = r'(?:(?<=":"[78])|(?<=": "[78])|(?<=":[78])|(?<=": [78]))'
 _JSON_R = r'(?="|[ \t]*(?:[,}\]]|$))'
 
 _PF_L = rb"(?:^|[^0-9A-Za-z+])"
@@ -100,11 +103,11 @@ class PhoneRecognizer(DerbesRecognizer):
         Pattern("field", rf"{_FIELD_L}(?:\+?7|8)7[0-9]{{9}}{_FIELD_R}", 0.3),
         # 87011234567 as the whole value of a JSON field ({"x": "87011234567"}, a number
         # too): a Kazakh mobile number, which libphonenumber must confirm as mobile.
-        Pattern("json", rf"{_JSON_L}[78]7[0-9]{{9}}{_JSON_R}", 0.3),
+        Pattern("json", rf"[78]{_JSON_L_AFTER}7[0-9]{{9}}{_JSON_R}", 0.3),
         # 87011234567, 77011234567, 7011234567: bare digits, phones only next to context.
         Pattern(
             "bare",
-            r"(?<![0-9A-Za-z+])(?:[78]?7[0-9]{9}|[78]9[0-9]{9})(?![0-9A-Za-z])",
+            r"[78](?<![0-9A-Za-z+][78])(?:7[0-9]{9}|(?<=7)[0-9]{9}|9[0-9]{9})(?![0-9A-Za-z])",
             0.05,
         ),
         # (701) 123-45-67, 701 123 45 67, (7172) 55-12-34: no trunk prefix, context needed.

@@ -133,9 +133,20 @@ def test_kz_number_type_is_libphonenumbers_on_every_prefix():
 # The phone patterns as first written, lookbehinds first: the specification of the ones in
 # phone.py, which put their first character first so that ``re`` searches for it.
 def _plain_patterns() -> dict[str, str]:
-    from derbes.detectors.phone import _INTL_GROUPS, _L, _NATIONAL, _NOT_IN_GROUPS, _R, _S
+    from derbes.detectors.phone import (
+        _INTL_GROUPS,
+        _JSON_L,
+        _JSON_R,
+        _L,
+        _NATIONAL,
+        _NOT_IN_GROUPS,
+        _R,
+        _S,
+    )
 
     return {
+        "json": rf"{_JSON_L}[78]7[0-9]{{9}}{_JSON_R}",
+        "bare": r"(?<![0-9A-Za-z+])(?:[78]?7[0-9]{9}|[78]9[0-9]{9})(?![0-9A-Za-z])",
         "plus7": rf"{_L}\+7{_S}{_NATIONAL}{_R}",
         "trunk": rf"{_L}{_NOT_IN_GROUPS}[78](?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}",
         "intl": rf"{_L}\+[1-689](?:[0-9]{{0,2}}{_INTL_GROUPS}|[0-9]{{6,14}}){_R}",
@@ -154,7 +165,9 @@ def _plain_patterns() -> dict[str, str]:
         st.sampled_from(["+", "+7", "+44", "7", "8", "(", ")", "(701)", "(7172)", "701", "7172",
                          "123", "45", "67", "4567", "1", "0", " ", "-", "a", "Z", "_", ":", "/",
                          "2026-03-01", " 10:00", "+7 701 123 45 67", "8 (7172) 55-12-34",
-                         "+49 30 901820", "(727) 250-50-50", "7011234567", "\n", "қ"]),
+                         "+49 30 901820", "(727) 250-50-50", "7011234567", "\n", "қ",
+                         '":', '": ', '"', "87011234567", "77011234567", "89011234567",
+                         "701123456", "9", ",", "}"]),
         max_size=12,
     ).map("".join)
 )
