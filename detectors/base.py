@@ -116,8 +116,8 @@ class DerbesRecognizer:
         self.supported_entities = [self.ENTITY]
         self.patterns = [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS]
         self.context = list(self.CONTEXT)
-        self._compiled = [(p.name, re.compile(p.regex, self.FLAGS), p.score)
-                          for p in self.patterns]
+        self._compiled = [(p.name, re.compile(first_character_first(p.regex), self.FLAGS),
+                           p.score) for p in self.patterns]
         self._context = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
@@ -347,6 +347,81 @@ def anchored_matches(
         if once:
             return out
         pos = m.end()
+
+
+def first_character_first(regex: str) -> str:
+    """``regex`` with the lookbehinds it starts with moved after its first character, where
+    that can be done without changing a match: ``(?<![0-9A-Za-z-])[0-9]{12}`` becomes
+    ``[0-9](?<!(?:[0-9A-Za-z-])(?s:.))[0-9]{11}``; any other regex comes back as it is.
+
+    A pattern that starts with a lookbehind is tried by ``re`` at every character of a line
+    (the lookbehind, then the first character); one that starts with a character (or a
+    class) is tried only where that character stands. Each lookbehind, read one character
+    later, spans that character too (``(?s:.)``: any, a newline included). The first token
+    must match at least one character: a class, an escaped or plain character, alone or
+    with ``{n}``, ``{n,m}`` (n >= 1) or ``+``. Recognizers compile their patterns through
+    this; ``PATTERNS`` keep the plain form (Presidio's recognizers use it), and a test holds
+    the two to the same matches.
+    """
+    behind: list[str] = []
+    at = 0
+    while regex.startswith(("(?<!", "(?<="), at):
+        end = _group_end(regex, at)
+        if end < 0:
+            return regex
+        behind.append(f"{regex[at:at + 4]}(?:{regex[at + 4:end - 1]})(?s:.))")
+        at = end
+    if not behind:
+        return regex
+    m = _FIRST_TOKEN.match(regex, at)
+    if m is None:
+        return regex
+    token, low, high, plus = m.group("token", "low", "high", "plus")
+    if plus:
+        rest = f"{token}*"
+    elif low is None:
+        rest = ""
+    elif high is None:
+        rest = f"{token}{{{int(low) - 1}}}"
+    elif high == "":
+        rest = f"{token}{{{int(low) - 1},}}"
+    else:
+        rest = f"{token}{{{int(low) - 1},{int(high) - 1}}}"
+    return token + "".join(behind) + rest + regex[m.end():]
+
+
+#: One character: a class without nested brackets, an escaped character, or a plain one;
+#: then a quantifier of at least one (or none). Not followed by a quantifier's ``?``/``+``.
+_FIRST_TOKEN = re.compile(
+    r"(?P<token>\[(?:\\.|[^\]\\\[])+\]|\\[^0-9A-Za-z]|[0-9A-Za-z _:;,@-])"
+    r"(?:\{(?P<low>[1-9][0-9]*)(?:,(?P<high>[0-9]*))?\}|(?P<plus>\+))?(?![?+*{])"
+)
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Where the group opening at ``start`` ends (after its ``)``), or -1."""
+    depth = 0
+    i = start
+    in_class = False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if regex.startswith("]", i + 1) or regex.startswith("^]", i + 1):
+                i += 1 + (regex[i + 1] == "^")  # a "]" right after "[" is a character
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
 
 
 def first_match(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:

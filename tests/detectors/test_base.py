@@ -214,3 +214,61 @@ def test_context_verdict_is_the_plain_regex_on_realistic_windows():
                 assert got == _plain_verdict(r, window), (r.name, window)
                 verdicts.add(got)
     assert verdicts == {None, True, False}
+
+
+def test_first_character_first_moves_lookbehinds_after_the_first_token():
+    from derbes.detectors.base import first_character_first as first
+
+    assert first(r"(?<![0-9A-Za-z-])[0-9]{12}(?![0-9])") == (
+        r"[0-9](?<!(?:[0-9A-Za-z-])(?s:.))[0-9]{11}(?![0-9])")
+    assert first(r"(?<!a)(?<=b|c)x+y") == r"x(?<!(?:a)(?s:.))(?<=(?:b|c)(?s:.))x*y"
+    assert first(r"(?<![\]a])[0-9]{2,5}") == r"[0-9](?<!(?:[\]a])(?s:.))[0-9]{1,4}"
+    # Left alone: a token that may match nothing, a lookahead first, no lookbehind first.
+    for regex in (r"(?<!a)b?c", r"(?<!a)[0-9]*", r"(?<!a)(?!KZ)[A-Z]{2}", r"[78](?<!x)",
+                  r"(?<!a)(?:b|c)", r"(?<!a)[0-9]{2}?"):
+        assert first(regex) == regex
+
+
+def _all_patterns():
+    from derbes.detectors import all_recognizers
+
+    return sorted({(type(r).__name__, p.name, p.regex, r.FLAGS)
+                   for r in all_recognizers() for p in r.PATTERNS})
+
+
+def test_first_character_first_applies_to_most_patterns():
+    from derbes.detectors.base import first_character_first as first
+
+    moved = [name for _, name, regex, _ in _all_patterns() if first(regex) != regex]
+    assert len(moved) >= 15, moved
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([
+    "0", "1", "2", "4", "7", "8", "9", "12", "870412", "300", "4111", "a", "A", "f", "Z", "KZ",
+    "x", "0x", "-", " ", ".", ":", "_", ",", "*", "\n", "é", "Ж", "Айгерим", "ұ", "@", "+",
+    "(", "/", '"', "8704123", "00000000", "3C5A", "DE89", ";", "\t", "\\",
+]), max_size=16).map("".join))
+def test_first_character_first_matches_as_the_plain_pattern(text):
+    import re
+
+    from derbes.detectors.base import first_character_first as first
+
+    for recognizer, name, regex, flags in _all_patterns():
+        ours = [m.span() for m in re.finditer(first(regex), text, flags)]
+        assert ours == [m.span() for m in re.finditer(regex, text, flags)], (recognizer, name)
+
+
+def test_first_character_first_matches_as_the_plain_pattern_on_realistic_lines():
+    import re
+
+    from derbes.detectors.base import first_character_first as first
+    from derbes.detectors.corpora.realistic import corpus
+
+    text = "\n".join(line for f in corpus(1500, seed=21) for line in f.lines)
+    found = 0
+    for recognizer, name, regex, flags in _all_patterns():
+        ours = [m.span() for m in re.finditer(first(regex), text, flags)]
+        assert ours == [m.span() for m in re.finditer(regex, text, flags)], (recognizer, name)
+        found += len(ours)
+    assert found > 1000
