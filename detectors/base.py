@@ -131,6 +131,9 @@ class DerbesRecognizer:
         self._words_have_letters = all(any(c.isalpha() for c in w) for w in words)
         self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
         self._window_verdicts: dict[str, bool | None] = {}
+        #: ASCII digits that no context word holds, all made the first of them: two windows
+        #: that differ in such digits only (times, counters, ids) get the same verdict.
+        self._digits = _digits_made_one(words)
 
     # -- the lean path, shared by Presidio's hooks (detectors/presidio.py) and the fast path ----
 
@@ -205,12 +208,19 @@ class DerbesRecognizer:
         else:
             # The text before a value repeats with the log line's template ("получателя
             # БИН ", "?phone="): about half the windows of a dense log were seen before.
-            verdict = self._window_verdicts.get(window, _UNSEEN)
+            verdicts = self._window_verdicts
+            verdict = verdicts.get(window, _UNSEEN)
             if verdict is _UNSEEN:
-                verdict = _nearest_verdict(self._context, window)
-                if len(self._window_verdicts) >= _WINDOWS_KEPT:
-                    self._window_verdicts.clear()
-                self._window_verdicts[window] = verdict
+                # Most windows not seen as they stand were seen with other digits (a time,
+                # a process id): judged once in the form with those digits made one.
+                general = window.translate(self._digits)
+                verdict = verdicts.get(general, _UNSEEN)
+                if verdict is _UNSEEN:
+                    verdict = _nearest_verdict(self._context, general)
+                    if len(verdicts) >= _WINDOWS_KEPT:
+                        verdicts.clear()
+                    verdicts[general] = verdict
+                verdicts[window] = verdict
         if verdict is not None:
             return verdict
         if not field_context:
@@ -283,6 +293,15 @@ def _after_context(
 _UNSEEN = object()
 #: Context windows whose verdict a recognizer keeps (each at most CONTEXT_WINDOW characters).
 _WINDOWS_KEPT = 8192
+
+
+def _digits_made_one(words: Sequence[str]) -> dict[int, int]:
+    """A ``str.translate`` table making every ASCII digit that none of ``words`` holds the
+    first of them. It changes no context verdict: such a digit stays a digit (a word
+    character for the boundaries), and no word holds it, so no word's match begins, ends or
+    runs through it, before or after."""
+    free = [d for d in "0123456789" if not any(d in w for w in words)]
+    return {ord(d): ord(free[0]) for d in free[1:]}
 
 
 def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
