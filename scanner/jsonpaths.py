@@ -48,6 +48,12 @@ def value_spans(line: str, stop: int | None = None) -> list[tuple[int, int, str]
     Like :func:`flatten`, paths stop growing at ``MAX_DEPTH`` levels; each path is built from
     its parent's, so the cost is linear in the line however deep its nesting.
     """
+    # The reader takes an exact str (compiled, its characters are read as C integers): a
+    # line read decoded comes as a subclass (``DecodedLine``).
+    return _value_spans(line if type(line) is str else str(line), stop)
+
+
+def _value_spans(line: str, stop: int | None) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     paths: list[str] = []  # rendered path of each enclosing level that has a component
     dropped = 0  # enclosing levels past MAX_DEPTH, not in ``paths``

@@ -58,3 +58,13 @@ def test_stop_keeps_every_token_that_begins_before_it_whole(doc, cut):
     got = value_spans(line, stop)
     assert got == full[: len(got)]  # the same spans, whole, in order
     assert [s for s in full if s[0] <= stop] == [s for s in got if s[0] <= stop]
+
+
+def test_a_line_read_decoded_gives_the_spans_of_its_text():
+    """A ``DecodedLine`` (a str subclass) reads as the str it is, compiled or not."""
+    from derbes.scanner.engine.pieces import DecodedLine
+
+    line = '{"client": {"iin": "871008401427", "n": 5}, "x": [1, "a\\"b"]}'
+    decoded = DecodedLine(line, {(20, 32): "871008401427"}, {})
+    assert value_spans(decoded) == value_spans(line) != []
+    assert value_spans(decoded, 21) == value_spans(line, 21)

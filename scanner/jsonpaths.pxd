@@ -1,0 +1,10 @@
+# C types for the JSON line reader of jsonpaths.py when Cython compiles it (an augmenting
+# .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
+cimport cython
+
+@cython.locals(i=Py_ssize_t, j=Py_ssize_t, n=Py_ssize_t, limit=Py_ssize_t, c=Py_UCS4,
+               dropped=Py_ssize_t, expecting_key=bint)
+cdef list _value_spans(str line, object stop)
+
+@cython.locals(j=Py_ssize_t, k=Py_ssize_t)
+cdef Py_ssize_t _string_end(str line, Py_ssize_t i)
