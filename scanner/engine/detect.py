@@ -69,6 +69,7 @@ class Detector:
             r.ENTITY for r in self.derbes if r.ENTITY in CHANCE_RULES)
         #: Lines (or pieces) on which the shapes of those entities were looked for.
         self.shape_scans = 0
+        self._shaped_sets: dict[tuple, frozenset[str]] = {}
         self._fast = None
         if fast:
             from derbes.scanner.engine.fastpath import compile_scanner
@@ -318,9 +319,12 @@ class Detector:
                 yield index, line, found
 
     def _shaped_of(self, candidates) -> frozenset[str]:
-        """The checksum entities among a unit's candidate recognizers."""
-        shaped = self.shaped_entities
-        return frozenset(c[0].ENTITY for c in candidates if c[0].ENTITY in shaped)
+        """The checksum entities among a unit's candidate recognizers (:func:`shaped_of`),
+        remembered per candidate set: a few hundred sets recur over millions of lines."""
+        found = self._shaped_sets.get(candidates)
+        if found is None:
+            found = self._shaped_sets[candidates] = shaped_of(candidates, self.shaped_entities)
+        return found
 
     def _add_shapes(
         self, shapes: list[Shape], index: int, line: str, entities: frozenset[str]
@@ -329,6 +333,11 @@ class Detector:
         for entity in entities:
             for start, end in shape_spans(entity, line):
                 shapes.append((index, line, entity, start, end, line[start:end], None))
+
+
+def shaped_of(candidates, shaped: frozenset[str]) -> frozenset[str]:
+    """The entities of ``shaped`` among the recognizers of ``candidates``."""
+    return frozenset(c[0].ENTITY for c in candidates if c[0].ENTITY in shaped)
 
 
 def whole_value(text: str, start: int, end: int) -> bool:

@@ -268,3 +268,19 @@ def test_prepare_compiles_what_it_is_asked_for():
     assert scanner._for_lines is not None
     with pytest.raises(ValueError):
         scanner.prepare("rows")
+
+
+def test_shaped_entities_remembered_per_candidate_set_are_those_of_the_set():
+    """The detector's memo of checksum entities per candidate set gives, for every set of
+    candidates met on realistic lines (many sets, each met many times), what the plain
+    definition gives for that set."""
+    from derbes.detectors.corpora import logs as gen_logs
+    from derbes.scanner.engine.detect import shaped_of
+
+    detector = Detector()
+    data = "\n".join(gen_logs.lines(3000, seed=5)).encode()
+    sets = [candidates for _, _, candidates in detector._fast.candidate_lines(data)]
+    assert len({shaped_of(c, detector.shaped_entities) for c in sets}) > 2
+    for candidates in sets + sets[::-1]:
+        assert detector._shaped_of(candidates) == shaped_of(candidates,
+                                                            detector.shaped_entities)
