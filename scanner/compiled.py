@@ -41,6 +41,7 @@ COMPILED: dict[str, str] = {
     "derbes.detectors.credit_card": "detectors/credit_card.py",
     "derbes.detectors.keyed": "detectors/keyed.py",
     "derbes.detectors.values": "detectors/values.py",
+    "derbes.detectors.person_name": "detectors/person_name.py",
     "derbes.scanner.sources.logs.source": "scanner/sources/logs/source.py",
     "derbes.scanner.sources.logs.decompress": "scanner/sources/logs/decompress.py",
     "derbes.scanner.sources.logs.lines": "scanner/sources/logs/lines.py",
