@@ -20,7 +20,7 @@ from typing import Any
 
 from derbes.detectors import DerbesRecognizer, all_recognizers
 from derbes.scanner.engine.evidence import CHANCE_RULES, shape_spans
-from derbes.scanner.engine.pieces import DecodedLine, Piece, special_lines
+from derbes.scanner.engine.pieces import TRIGGERS, DecodedLine, Piece, special_lines
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
@@ -74,7 +74,8 @@ class Detector:
         if fast:
             from derbes.scanner.engine.fastpath import compile_scanner
 
-            self._fast = compile_scanner(self.derbes, engine=engine)
+            # The triggers of special lines ride along in the candidate pass over lines.
+            self._fast = compile_scanner(self.derbes, engine=engine, line_triggers=TRIGGERS)
 
     def prepare(self, units: str = "lines") -> None:
         """Compile the fast path's matchers for ``lines`` or ``values`` now, not on first use
@@ -197,9 +198,12 @@ class Detector:
         line's before its matches are yielded: what evidence per log field counts
         (``derbes.scanner.engine.logfields``).
         """
-        special = special_lines(data)
+        marks = triggered = None
+        if self._fast is not None and not self.others:
+            marks, triggered = self._fast.line_scan(data)
+        special = special_lines(data, triggered)
         if not special:
-            yield from self._scan_plain_lines(data, shapes)
+            yield from self._scan_plain_lines(data, shapes, marks=marks)
             return
         pending = sorted(special)
         # One candidate pass over every piece of the chunk's special lines, not one each:
@@ -209,7 +213,7 @@ class Detector:
         # Special lines are read piece by piece below, not as they stand: skipped here (their
         # shapes come from their pieces). Shapes arrive in line order, each line's before its
         # matches, so that a caller may count them as it goes.
-        for index, line, found in self._scan_plain_lines(data, shapes, special):
+        for index, line, found in self._scan_plain_lines(data, shapes, special, marks):
             while k < len(pending) and pending[k] < index:
                 yield from self._scan_special(pending[k], *special[pending[k]], shapes,
                                               hints[k])
@@ -293,11 +297,12 @@ class Detector:
 
     def _scan_plain_lines(
         self, data: bytes, shapes: list[Shape] | None = None,
-        skip: dict | frozenset = frozenset(),
+        skip: dict | frozenset = frozenset(), marks: list | None = None,
     ) -> Iterator[tuple[int, str, list[Match]]]:
-        """Lines as they stand, but those in ``skip``."""
+        """Lines as they stand, but those in ``skip``; ``marks``: the fast path's line scan
+        of ``data``, when it ran already."""
         if self._fast is not None and not self.others:
-            for index, line, candidates in self._fast.candidate_lines(data):
+            for index, line, candidates in self._fast.candidate_lines(data, marks):
                 if index in skip:
                     continue
                 found = self._run_candidates(candidates, line, ())

@@ -32,6 +32,12 @@ end two matches of the prefilter) matched only once, the patterns it alone stand
 at most once there, and run one search that stops at that match instead of reading the rest
 of the line. The fallbacks, flooded lines and column values do not count: never "once".
 
+Line triggers: expressions that mark lines of another kind (``derbes.scanner.engine.pieces``:
+encoded text, the opening of a structure) can ride along in the same database for lines
+(``line_triggers``). Their matches set no bit and count toward no flood; each reports the line
+it ends in, by kind, so that the chunk is not scanned a second time for them. A flooded line
+is rescanned with them too.
+
 Without Hyperscan (or for a prefilter it cannot compile), each prefilter runs with ``re2`` if
 installed, else Python's ``re``, searching from line to line; gates are expressions of their
 own there, which keep a gated prefilter on a line with its word anywhere: a few more
@@ -62,6 +68,8 @@ except ImportError:
 
 #: Matches on one line after which its remaining matches are counted once per prefilter.
 FLOOD = 64
+#: The Hyperscan id of the first line trigger (``line_triggers``), above every prefilter's.
+TRIGGER_ID = 1 << 20
 
 class Candidate(NamedTuple):
     """A recognizer to run on a unit, which of its patterns (None: all of them), and which of
@@ -96,7 +104,8 @@ class CandidateScanner:
     """
 
     def __init__(
-        self, recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None
+        self, recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None,
+        line_triggers: Sequence[tuple[int, bytes]] = (),
     ) -> None:
         if engine not in (None, "hyperscan", "re2", "re"):
             raise ValueError(f"unknown candidate engine {engine!r}")
@@ -175,6 +184,8 @@ class CandidateScanner:
         self._for_lines: _Matchers | None = None
         self._for_values: _Matchers | None = None
         self._sets: dict[int, Candidates] = {}
+        #: (kind, byte pattern) of each line trigger; see :meth:`line_scan`.
+        self._line_triggers = tuple(line_triggers)
 
     @property
     def engine(self) -> str:
@@ -225,7 +236,8 @@ class CandidateScanner:
                 # without gates (_unbypass): rare, and an alternation of them all after
                 # every gate would slow the whole scan down.
                 expressions.append(self._gate_exprs[-1])
-            hs, rejected = _compile_hyperscan(expressions, self._shift)
+            triggers = self._line_triggers if lines else ()
+            hs, rejected = _compile_hyperscan(expressions, self._shift, triggers)
             rejected_ids = {pid for pid, _ in rejected}
             fallback = [(pid, p) for pid, p in prefilters if pid in rejected_ids]
         gated = lines and any(pid in gates for pid, _ in fallback)
@@ -248,13 +260,17 @@ class CandidateScanner:
 
     # -- public -----------------------------------------------------------------------------
 
-    def candidate_lines(self, data: bytes) -> Iterator[tuple[int, str, Candidates]]:
+    def candidate_lines(
+        self, data: bytes, marks: list[Mark] | None = None
+    ) -> Iterator[tuple[int, str, Candidates]]:
         """``(line index, decoded line, candidates to run)`` for candidate lines.
 
         ``data`` is whole lines separated by ``\\n``; line indexes count as
         ``data.split(b"\\n")`` does, and lines decode as UTF-8 with replacement.
+        ``marks``: what :meth:`line_scan` found in ``data``, when it ran already.
         """
-        marks = self._line_marks(data)
+        if marks is None:
+            marks = self.line_scan(data)[0]
         recognizers_for = self._recognizers_for
         if self._always:
             # Every line is a candidate for some recognizer: walk them all.
@@ -326,14 +342,21 @@ class CandidateScanner:
                 once.append(name)
         return frozenset(once)
 
-    def _line_marks(self, data: bytes) -> list[Mark]:
-        """Candidate lines in order, each once, with the union of its recognizers."""
-        if not data:
-            return []
+    def line_scan(self, data: bytes) -> tuple[list[Mark], tuple[list, ...] | None]:
+        """The marks of ``data``'s candidate lines in order, each once, with the union of
+        its recognizers (for :meth:`candidate_lines`); and for each kind of line trigger,
+        the lines holding one, ``(index, start, end)`` in order, each once: None in place
+        of those when the triggers were not part of the scan (none given, no Hyperscan, or
+        Hyperscan refused one)."""
         matchers = self._line_matchers()
+        triggered = None
+        if matchers.hs is not None and matchers.hs.trigger_kinds:
+            triggered = tuple([] for _ in range(max(matchers.hs.trigger_kinds) + 1))
+        if not data:
+            return [], triggered
         marks: list[Mark] = []
         if matchers.hs is not None:
-            marks, union = matchers.hs.line_marks(data)
+            marks, union = matchers.hs.line_marks(data, triggered)
             if union & self._bypass:
                 marks = self._unbypass(data, marks)
         if matchers.fallback is not None:
@@ -343,7 +366,7 @@ class CandidateScanner:
             shift = self._shift
             extra = [(i, lo, hi, m | m << shift) for i, lo, hi, m in extra]
             marks = _merge_marks(marks, extra) if marks else extra
-        return marks
+        return marks, triggered
 
     def _unbypass(self, data: bytes, marks: list[Mark]) -> list[Mark]:
         """Hyperscan's line marks without the bypass bit; a line that had it gets every
@@ -429,13 +452,16 @@ def _after_gate(gate: bytes, prefilter: bytes) -> bytes:
 
 
 def compile_scanner(
-    recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None
+    recognizers: Sequence[DerbesRecognizer], *, engine: str | None = None,
+    line_triggers: Sequence[tuple[int, bytes]] = (),
 ) -> CandidateScanner:
     """The best candidate scanner this machine has for ``recognizers``.
 
     ``engine`` forces one (``hyperscan``, ``re2``, ``re``), for tests and benchmarks.
+    ``line_triggers``: ``(kind, byte pattern)`` s whose lines a line scan also reports
+    (:meth:`CandidateScanner.line_scan`).
     """
-    return CandidateScanner(recognizers, engine=engine)
+    return CandidateScanner(recognizers, engine=engine, line_triggers=line_triggers)
 
 
 def _covers(recognizer: DerbesRecognizer) -> list[frozenset[str]] | None:
@@ -539,11 +565,19 @@ def _hex_bytes(raw: bytes) -> bytes:
 
 
 class _HyperscanMatcher:
-    """All prefilters in one block-mode database; expression ids are prefilter ids."""
+    """All prefilters in one block-mode database; expression ids are prefilter ids. Line
+    triggers (``(kind, pattern)``), if any, follow with ids from :data:`TRIGGER_ID` on."""
 
-    def __init__(self, prefilters: list[tuple[int, bytes]], shift: int) -> None:
+    def __init__(
+        self, prefilters: list[tuple[int, bytes]], shift: int,
+        triggers: Sequence[tuple[int, bytes]] = (),
+    ) -> None:
         self._prefilters = prefilters
-        self._db = _hs_database(prefilters, hyperscan.HS_FLAG_MULTILINE)
+        self._expressions = prefilters + [
+            (TRIGGER_ID + k, p) for k, (_, p) in enumerate(triggers)]
+        #: The kind of each trigger, by its id less TRIGGER_ID.
+        self.trigger_kinds = [kind for kind, _ in triggers]
+        self._db = _hs_database(self._expressions, hyperscan.HS_FLAG_MULTILINE)
         self._single: Any = None  # the once-per-prefilter database, built on first flood
         # A Hyperscan scratch serves one scan at a time: the engine scans the tables of a
         # database in several threads, so each thread has its own (ScratchInUseError).
@@ -554,16 +588,22 @@ class _HyperscanMatcher:
         self._shift = shift
         self._again = [bit << shift for bit in self._bits]  # "matched a second time"
 
-    def single_mask(self, view: memoryview) -> int:
-        """The recognizers whose prefilters match ``view``, with one callback per prefilter."""
+    def single_mask(self, view: memoryview, kinds: set[int] | None = None) -> int:
+        """The recognizers whose prefilters match ``view``, with one callback per prefilter;
+        ``kinds`` gets the kind of each trigger that matches it."""
         if self._single is None:
             self._single = _hs_database(
-                self._prefilters, hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
+                self._expressions, hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
             )
         found = [0]
         bits = self._bits
+        trigger_kinds = self.trigger_kinds
 
         def on_match(pid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
+            if pid >= TRIGGER_ID:
+                if kinds is not None:
+                    kinds.add(trigger_kinds[pid - TRIGGER_ID])
+                return
             found[0] |= bits[pid]
 
         self._single.scan(view, match_event_handler=on_match, scratch=self._scratch("single"))
@@ -577,9 +617,12 @@ class _HyperscanMatcher:
             setattr(self._local, which, scratch)
         return scratch
 
-    def line_marks(self, data: bytes) -> tuple[list[Mark], int]:
+    def line_marks(
+        self, data: bytes, triggered: tuple[list, ...] | None = None
+    ) -> tuple[list[Mark], int]:
         """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes, and
-        the union of their masks."""
+        the union of their masks. ``triggered`` gets, for each kind of trigger, the lines
+        holding one: ``(index, lo, hi)``, in order, each once."""
         size = len(data)
         find = data.find
         rfind = data.rfind
@@ -596,7 +639,7 @@ class _HyperscanMatcher:
                 hi = size
             return index, lo, hi, hi + 1
 
-        return self._marks(data, locate)
+        return self._marks(data, locate, triggered)
 
     def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
         """Candidate units of a column batch (``starts``: where each begins): (index, mask)."""
@@ -610,15 +653,19 @@ class _HyperscanMatcher:
 
         return [(index, mask) for index, _, _, mask in self._marks(data, locate)[0]]
 
-    def _marks(self, data: bytes, locate: Any) -> tuple[list[Mark], int]:
+    def _marks(
+        self, data: bytes, locate: Any, triggered: tuple[list, ...] | None = None
+    ) -> tuple[list[Mark], int]:
         """One scan of ``data``; ``locate(end offset)`` gives the unit a match ends in as
         ``(index, lo, hi, end)``. Matches arrive in end-offset order, so each unit is
         located once, and a unit flooded with matches is finished once per prefilter.
-        Returns the marks and the union of their masks."""
+        Returns the marks and the union of their masks; ``triggered`` gets the units of
+        the triggers (see :meth:`line_marks`)."""
         marks: list[Mark] = []
         append = marks.append
         bits = self._bits
         again = self._again
+        trigger_kinds = self.trigger_kinds
         size = len(data)
         # The current unit: index, [lo, hi), end (where the next unit begins), its mask.
         index = lo = hi = mask = hits = base = union = 0
@@ -627,6 +674,18 @@ class _HyperscanMatcher:
         def on_match(pid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
             nonlocal index, lo, hi, end, mask, hits, union
             to += base
+            if pid >= TRIGGER_ID:  # a line trigger: its line, by kind; no bit, no flood
+                if to > end:
+                    if mask:
+                        append((index, lo, hi, mask))
+                        union |= mask
+                    index, lo, hi, end = locate(to)
+                    mask = hits = 0
+                if triggered is not None:
+                    lines = triggered[trigger_kinds[pid - TRIGGER_ID]]
+                    if not lines or lines[-1][0] != index:
+                        lines.append((index, lo, hi))
+                return None
             if to > end:
                 # The match ends in a later unit (for lines: at or past its newline).
                 if mask:
@@ -652,7 +711,13 @@ class _HyperscanMatcher:
                      scratch=scratch)
                 break
             except hyperscan.ScanTerminated:
-                mask |= self.single_mask(view[lo:end])
+                kinds: set[int] = set()
+                mask |= self.single_mask(view[lo:end], kinds)
+                if triggered is not None:
+                    for kind in sorted(kinds):
+                        lines = triggered[kind]
+                        if not lines or lines[-1][0] != index:
+                            lines.append((index, lo, hi))
                 mask |= mask << self._shift  # a flood: every prefilter counts as repeated
                 hits = 0
                 base = end
@@ -672,11 +737,18 @@ def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:
 
 
 def _compile_hyperscan(
-    prefilters: list[tuple[int, bytes]], shift: int
+    prefilters: list[tuple[int, bytes]], shift: int,
+    triggers: Sequence[tuple[int, bytes]] = (),
 ) -> tuple[_HyperscanMatcher | None, list[tuple[int, bytes]]]:
     """A Hyperscan matcher for the prefilters it accepts, and the ones it rejects.
 
-    ``shift``: how far above an id's bit its "matched again" bit lies."""
+    ``shift``: how far above an id's bit its "matched again" bit lies. ``triggers``: line
+    triggers to scan for in the same pass, left out if anything is refused."""
+    if triggers:
+        try:
+            return _HyperscanMatcher(prefilters, shift, triggers), []
+        except hyperscan.error:
+            pass
     try:
         return _HyperscanMatcher(prefilters, shift), []
     except hyperscan.error:

@@ -145,24 +145,36 @@ def name_at(line: str, start: int, end: int) -> str | None:
     return None
 
 
-def special_lines(data: bytes) -> dict[int, tuple[str, list[Piece]]]:
-    """``{line index: (raw line, pieces)}`` for the lines of ``data`` not read as they stand."""
+def trigger_lines(data: bytes) -> tuple[list[tuple[int, int, int]], ...]:
+    """For each kind of :data:`TRIGGERS` (encoded text, a structure's opening), the lines of
+    ``data`` holding one: ``(index, start, end)``, in order, each once."""
     global _triggers
     if _triggers is None:
         _triggers = _Triggers()
-    encoded_ends, opens_ends = _triggers.ends(data)
-    if not encoded_ends and not opens_ends:
+    return tuple(_lines_at(data, ends) for ends in _triggers.ends(data))
+
+
+def special_lines(
+    data: bytes, triggered: tuple[list[tuple[int, int, int]], ...] | None = None
+) -> dict[int, tuple[str, list[Piece]]]:
+    """``{line index: (raw line, pieces)}`` for the lines of ``data`` not read as they stand.
+
+    ``triggered``: :func:`trigger_lines` of ``data`` when a scan found them already (the
+    detector's candidate pass carries the triggers: one pass over a chunk, not two).
+    """
+    encoded, opens = trigger_lines(data) if triggered is None else triggered
+    if not encoded and not opens:
         return {}
     out: dict[int, tuple[str, list[Piece]]] = {}
-    if opens_ends:
+    if opens:
         lines = data.decode("utf-8", "replace").split("\n")
-        starts = [index for index, _, _ in _lines_at(data, opens_ends)]
+        starts = [index for index, _, _ in opens]
         contexts = line_contexts(lines, starts)
         for index in sorted(contexts):
             pieces = pieces_of(lines[index], contexts[index])
             if pieces:
                 out[index] = (lines[index], pieces)
-    for index, lo, hi in _lines_at(data, encoded_ends):
+    for index, lo, hi in encoded:
         if index not in out:
             line = data[lo:hi].decode("utf-8", "replace")
             pieces = pieces_of(line, None)

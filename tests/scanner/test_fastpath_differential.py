@@ -26,7 +26,7 @@ from derbes.detectors.corpora import labelled, realistic
 from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import fastpath
 from derbes.scanner.engine.detect import Detector
-from derbes.scanner.engine.pieces import special_lines
+from derbes.scanner.engine.pieces import special_lines, trigger_lines
 
 ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
 
@@ -192,6 +192,34 @@ def test_fast_and_reference_detector_agree_on_generated_corpus():
     slow = _line_findings(Detector(fast=False), data)
     assert fast == slow
     assert len(fast) > 500
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="the triggers ride along in Hyperscan")
+def test_triggers_found_in_the_candidate_pass_are_those_of_their_own_scan():
+    """The lines of each kind of trigger reported by the detector's candidate pass are those
+    the triggers' own scan finds (``trigger_lines``), and so are the special lines read from
+    them: on the corpora, the adversarial lines, and lines flooded with candidates that hold
+    triggers before and after the point where the candidate scan stops."""
+    flood = "@" * (fastpath.FLOOD * 3)
+    lines = [
+        *_corpus_lines(),
+        f"{flood} a%40b.kz {flood}",
+        f"{'880714300123 ' * 100}phone=%2B77011234567",
+        f"x%41 {'1 ' * 2000}",
+        f"{'a@b ' * 200}{{",
+        f'"phone": {"880714300123 " * 100}',
+        "",
+        f"{flood} a\u0430 ",
+    ]
+    detector = Detector()
+    checked = 0
+    for start in range(0, len(lines), 700):
+        data = "\n".join(lines[start:start + 700]).encode()
+        _, triggered = detector._fast.line_scan(data)
+        assert triggered == trigger_lines(data)
+        assert special_lines(data, triggered) == special_lines(data)
+        checked += sum(len(found) for found in triggered)
+    assert checked > 100
 
 
 # -- the PREFILTERS promise, recognizer by recognizer ------------------------------------------
