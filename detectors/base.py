@@ -450,43 +450,38 @@ def first_match(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:
     return () if m is None else (m,)
 
 
-def _context_regex(
-    positive: Sequence[str], negative: Sequence[str]
-) -> tuple[re.Pattern, frozenset[str]] | None:
-    """The context words as one regex over case-folded text, and the supporting ones.
+def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Pattern | None:
+    """The context words as one regex over case-folded text: negative words first, each
+    list longest first; the group that matched (``neg``, ``pos``) is the verdict.
 
-    Each word is written first character first, with its left boundary (no word character
-    before it) checked after that character: every alternative then begins with a literal,
-    and ``re`` skips to the characters that begin some word instead of trying the boundary
-    and every word at each character of a window (2.2 us a window on the dense corpus).
-    Negative words come first, each list longest first: at one place the first word that
-    matches wins, a negative one over a supporting one, as in the plain form
-    ``(?<![word])(?:(?P<neg>...)|(?P<pos>...))`` that a test holds this to.
+    (Written with each word's first character first, so that ``re`` skips to characters
+    that begin a word, it ran 17% faster on the dense corpus' windows but took 50 ms, not
+    10, to compile for the 16 recognizers: a cost every scan pays at start, for a few
+    milliseconds saved on 10 MB.)
     """
     if not positive:
         return None
 
-    def folded(words: Sequence[str]) -> list[str]:
-        return sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
+    def alternation(words: Sequence[str]) -> str:
+        unique = sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
+        return "|".join(re.escape(w) for w in unique)
 
-    negatives = folded(negative)
-    words = dict.fromkeys([*negatives, *folded(positive)])
-    rx = re.compile("|".join(
-        f"{re.escape(w[0])}(?<![{_WORD_CHARS}].){re.escape(w[1:])}" for w in words))
-    return rx, frozenset(words) - frozenset(negatives)
+    groups = [f"(?P<pos>{alternation(positive)})"]
+    if negative:
+        groups.insert(0, f"(?P<neg>{alternation(negative)})")
+    return re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
 
 
-def _nearest_verdict(context: tuple[re.Pattern, frozenset[str]], text: str) -> bool | None:
+def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:
     """True or False for the last context word in ``text``, None when there is none."""
     if not text:
         return None
     if not text.islower():  # all lower case: no camelCase boundary to cut
         text = _CAMEL.sub("_", text)
-    rx, supporting = context
     last = None
     for last in rx.finditer(text.casefold()):  # noqa: B007
         pass
-    return None if last is None else last.group() in supporting
+    return None if last is None else last.lastgroup == "pos"
 
 
 def _remove_contained(spans: list[Span]) -> list[Span]:
