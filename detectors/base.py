@@ -116,8 +116,10 @@ class DerbesRecognizer:
         self.supported_entities = [self.ENTITY]
         self.patterns = [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS]
         self.context = list(self.CONTEXT)
-        self._compiled = [(p.name, re.compile(first_character_first(p.regex), self.FLAGS),
-                           p.score) for p in self.patterns]
+        self._compiled = [
+            (p.name, re.compile(first_character_first(p.regex, self.FLAGS), self.FLAGS), p.score)
+            for p in self.patterns
+        ]
         self._context = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
@@ -368,7 +370,7 @@ def anchored_matches(
         pos = m.end()
 
 
-def first_character_first(regex: str) -> str:
+def first_character_first(regex: str, flags: int = 0) -> str:
     """``regex`` with the lookbehinds it starts with moved after its first character, where
     that can be done without changing a match: ``(?<![0-9A-Za-z-])[0-9]{12}`` becomes
     ``[0-9](?<!(?:[0-9A-Za-z-])(?s:.))[0-9]{11}``; any other regex comes back as it is.
@@ -380,8 +382,11 @@ def first_character_first(regex: str) -> str:
     must match at least one character: a class, an escaped or plain character, alone or
     with ``{n}``, ``{n,m}`` (n >= 1) or ``+``. Recognizers compile their patterns through
     this; ``PATTERNS`` keep the plain form (Presidio's recognizers use it), and a test holds
-    the two to the same matches.
+    the two to the same matches. A verbose regex (``re.VERBOSE`` in ``flags``), whose spaces
+    and comments are no characters, comes back as it is.
     """
+    if flags & re.VERBOSE:
+        return regex
     behind: list[str] = []
     at = 0
     while regex.startswith(("(?<!", "(?<="), at):
@@ -412,7 +417,7 @@ def first_character_first(regex: str) -> str:
 #: One character: a class without nested brackets, an escaped character, or a plain one;
 #: then a quantifier of at least one (or none). Not followed by a quantifier's ``?``/``+``.
 _FIRST_TOKEN = re.compile(
-    r"(?P<token>\[(?:\\.|[^\]\\\[])+\]|\\[^0-9A-Za-z]|[0-9A-Za-z _:;,@-])"
+    r"(?P<token>\[(?:\\.|[^\]\\\[])+\]|\\[^0-9A-Za-z]|[0-9A-Za-z_:;,@-])"
     r"(?:\{(?P<low>[1-9][0-9]*)(?:,(?P<high>[0-9]*))?\}|(?P<plus>\+))?(?![?+*{])"
 )
 

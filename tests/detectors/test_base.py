@@ -217,6 +217,8 @@ def test_context_verdict_is_the_plain_regex_on_realistic_windows():
 
 
 def test_first_character_first_moves_lookbehinds_after_the_first_token():
+    import re
+
     from derbes.detectors.base import first_character_first as first
 
     assert first(r"(?<![0-9A-Za-z-])[0-9]{12}(?![0-9])") == (
@@ -225,8 +227,11 @@ def test_first_character_first_moves_lookbehinds_after_the_first_token():
     assert first(r"(?<![\]a])[0-9]{2,5}") == r"[0-9](?<!(?:[\]a])(?s:.))[0-9]{1,4}"
     # Left alone: a token that may match nothing, a lookahead first, no lookbehind first.
     for regex in (r"(?<!a)b?c", r"(?<!a)[0-9]*", r"(?<!a)(?!KZ)[A-Z]{2}", r"[78](?<!x)",
-                  r"(?<!a)(?:b|c)", r"(?<!a)[0-9]{2}?"):
+                  r"(?<!a)(?:b|c)", r"(?<!a)[0-9]{2}?", r"(?<!a) x"):
         assert first(regex) == regex
+    # In a verbose regex spaces and comments are no characters: left alone too.
+    verbose = r"(?<![a-z])  [0-9]{2}  # two digits"
+    assert first(verbose, re.VERBOSE) == verbose
 
 
 def _all_patterns():
@@ -255,7 +260,7 @@ def test_first_character_first_matches_as_the_plain_pattern(text):
     from derbes.detectors.base import first_character_first as first
 
     for recognizer, name, regex, flags in _all_patterns():
-        ours = [m.span() for m in re.finditer(first(regex), text, flags)]
+        ours = [m.span() for m in re.finditer(first(regex, flags), text, flags)]
         assert ours == [m.span() for m in re.finditer(regex, text, flags)], (recognizer, name)
 
 
@@ -268,7 +273,7 @@ def test_first_character_first_matches_as_the_plain_pattern_on_realistic_lines()
     text = "\n".join(line for f in corpus(1500, seed=21) for line in f.lines)
     found = 0
     for recognizer, name, regex, flags in _all_patterns():
-        ours = [m.span() for m in re.finditer(first(regex), text, flags)]
+        ours = [m.span() for m in re.finditer(first(regex, flags), text, flags)]
         assert ours == [m.span() for m in re.finditer(regex, text, flags)], (recognizer, name)
         found += len(ours)
     assert found > 1000
