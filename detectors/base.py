@@ -215,7 +215,7 @@ class DerbesRecognizer:
             if verdict is _UNSEEN:
                 # Most windows not seen as they stand were seen with other digits (a time,
                 # a process id): judged once in the form with those digits made one.
-                general = window.translate(self._digits)
+                general = _with_digits_made_one(window, self._digits)
                 verdict = verdicts.get(general, _UNSEEN)
                 if verdict is _UNSEEN:
                     verdict = _nearest_verdict(self._context, general)
@@ -297,13 +297,22 @@ _UNSEEN = object()
 _WINDOWS_KEPT = 8192
 
 
-def _digits_made_one(words: Sequence[str]) -> dict[int, int]:
-    """A ``str.translate`` table making every ASCII digit that none of ``words`` holds the
+def _digits_made_one(words: Sequence[str]) -> bytes:
+    """A ``bytes.translate`` table making every ASCII digit that none of ``words`` holds the
     first of them. It changes no context verdict: such a digit stays a digit (a word
     character for the boundaries), and no word holds it, so no word's match begins, ends or
     runs through it, before or after."""
-    free = [d for d in "0123456789" if not any(d in w for w in words)]
-    return {ord(d): ord(free[0]) for d in free[1:]}
+    free = "".join(d for d in "0123456789" if not any(d in w for w in words))
+    return bytes.maketrans(free[1:].encode(), free[:1].encode() * len(free[1:]))
+
+
+def _with_digits_made_one(text: str, table: bytes) -> str:
+    """``text`` through a :func:`_digits_made_one` table. As UTF-8 bytes: ASCII digits are
+    single bytes there and no byte of another character is one; ``bytes.translate`` is a
+    table lookup a byte, where ``str.translate`` looks each character up in a dict (0.2
+    against 1.7 us a window)."""
+    return text.encode("utf-8", "surrogatepass").translate(table).decode(
+        "utf-8", "surrogatepass")
 
 
 def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:

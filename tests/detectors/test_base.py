@@ -283,23 +283,26 @@ def test_first_character_first_matches_as_the_plain_pattern_on_realistic_lines()
 @given(st.lists(st.one_of(
     st.sampled_from(_context_words()),
     st.sampled_from(["0", "1", "5", "7", "9", "2026-03-01", "12:30:45", "md", "md7", "v1",
-                     " ", "_", ":", "=", "x", "-", "[", "é", "md5 "]),
+                     "ИИН", "٣", "\ud800", " ", "_", ":", "=", "x", "-", "[", "é", "md5 "]),
 ), max_size=8).map("".join))
 @example("hash md5 ")
 def test_windows_with_other_digits_get_the_same_verdict(text):
-    from derbes.detectors.base import _nearest_verdict
+    from derbes.detectors.base import _nearest_verdict, _with_digits_made_one
 
     for r in _recognizers():
         if r._context is not None:
-            assert _nearest_verdict(r._context, text.translate(r._digits)) == (
+            general = _with_digits_made_one(text, r._digits)
+            assert _nearest_verdict(r._context, general) == (
                 _nearest_verdict(r._context, text)), (r.name, text)
             assert r.context_verdict(text, len(text)) == _plain_verdict(
                 r, text[max(0, len(text) - r.CONTEXT_WINDOW):]), (r.name, text)
 
 
 def test_digits_made_one_spare_the_digits_of_words():
-    from derbes.detectors.base import _digits_made_one
+    from derbes.detectors.base import _digits_made_one, _with_digits_made_one
 
     table = _digits_made_one(["md5", "ip"])
-    assert "md5 2026-03-01 v7".translate(table) == "md5 0000-00-00 v0"
-    assert _digits_made_one(["a0", "b"]) == {ord(d): ord("1") for d in "23456789"}
+    assert _with_digits_made_one("md5 2026-03-01 v7", table) == "md5 0000-00-00 v0"
+    # Other characters, and a lone surrogate (a database's text may hold one), as they were.
+    assert _with_digits_made_one("ИИН ٣ \ud800 7", table) == "ИИН ٣ \ud800 0"
+    assert _with_digits_made_one("a1 b2", _digits_made_one(["a0", "b"])) == "a1 b1"
