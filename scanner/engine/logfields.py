@@ -48,16 +48,46 @@ _KEY_BEFORE = re.compile(
 )
 
 
+# The characters of a key before "=", and the first one (not a digit).
+_KEY_CHARS = re.compile(r"[\w.\-]*")
+_KEY_FIRST = re.compile(r"[^\W\d]")
+#: The longest key of ``key=`` (_KEY_BEFORE's first branch).
+_KEY_MAX = 48
+
+
 def key_before(line: str, start: int) -> str | None:
-    """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``."""
+    """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``:
+    what ``_KEY_BEFORE`` finds ending there (:func:`key_before_by_search`)."""
     if start == 0:
         return None
     # The pair ends in "=" with at most a quote after it, or in ":" with at most a space and
     # a quote after it: without one of those right before the value, no search can match.
-    if not (line[start - 1] == "=" or (start > 1 and line[start - 2] == "=")
-            or ":" in line[max(0, start - 3):start]):
+    if line[start - 1] == "=":
+        eq = start - 1
+    elif start > 1 and line[start - 2] == "=" and line[start - 1] in "\"'":
+        eq = start - 2
+    elif ":" in line[max(0, start - 3):start]:
+        return key_before_by_search(line, start)
+    else:
         return None
-    m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start)
+    # ``key=``: only the first branch can end here (the second ends in ":", a space or a
+    # quote after ":"), and its key can only be the whole run of key characters before the
+    # "=" (the lookbehind), read here backwards: no search from every place in the window.
+    window = max(0, start - KEY_WINDOW)
+    first = max(0, eq - _KEY_MAX - 1, window - 1)
+    key_start = eq - _KEY_CHARS.match(line[first:eq][::-1]).end()
+    if key_start == first and first > 0:
+        return None  # the run goes on before it: longer than a key, or out of the window
+    if key_start == eq or key_start < window or eq - key_start > _KEY_MAX:
+        return None
+    if _KEY_FIRST.match(line, key_start) is None:
+        return None
+    return line[key_start:eq]
+
+
+def key_before_by_search(line: str, start: int) -> str | None:
+    """:func:`key_before` by the search of its pattern ending at ``start`` (the definition)."""
+    m = _KEY_BEFORE.search(line, max(0, start - KEY_WINDOW), start) if start else None
     if m is None:
         return None
     return m.group("k") or m.group("q")

@@ -271,6 +271,39 @@ def test_key_before_is_the_search_of_its_pattern(line, start):
     assert key_before(line, start) == (None if m is None else m.group("k") or m.group("q"))
 
 
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["k" * 20, "_" * 9, "x", "é", "Ж", "²", "٣", "7", ".", "-", "=",
+                              '"', "'", ":", " ", "\t", "\\", "&"]), max_size=16)
+    .map("".join),
+    st.integers(min_value=0, max_value=400),
+    st.sampled_from([64, 30, 6]),
+)
+@example("k" * 48 + "=8704", 49, 64)
+@example("k" * 49 + "=8704", 50, 64)
+@example(" " + "k" * 48 + "=8704", 50, 64)
+@example(" " + "k" * 40 + "=8704", 42, 30)
+@example("²k=8704", 3, 64)
+@example("7k=8704", 3, 64)
+@example("a=" * 40 + "b=8704", 82, 64)
+@example("=8704", 1, 64)
+@example('k="8704', 3, 64)
+@example("k'=8704", 3, 64)
+def test_key_before_reads_keys_as_the_search_does(line, start, window):
+    """key_before reads a ``key=`` key backwards from the "="; on long runs of key
+    characters (past the longest key, past the window, also a window shorter than a key),
+    Unicode letters and digits, and quotes, it answers as the search of its pattern does."""
+    from derbes.scanner.engine import logfields
+
+    start = min(start, len(line))
+    kept = logfields.KEY_WINDOW
+    logfields.KEY_WINDOW = window
+    try:
+        assert key_before(line, start) == logfields.key_before_by_search(line, start)
+    finally:
+        logfields.KEY_WINDOW = kept
+
+
 def test_a_holding_field_keeps_no_counts() -> None:
     """Once a field holds its entity its counts are never read again: they go, and no more
     are kept, also when a holding part of a file is merged into an undecided one."""
