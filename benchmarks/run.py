@@ -18,7 +18,10 @@ On each:
   before its clock), best of ``--repeat`` runs; the cost per detected value and per line;
 * ripgrep on one core (``-j1``, pinned with ``taskset -c 0`` when available) with the same
   candidate patterns derbes' prefilters use, in byte mode (``(?-u)``), counting every match
-  (``--count-matches``), as derbes' candidate pass must find them all.
+  (``--count-matches``), as derbes' candidate pass must find them all;
+* the ratio of the two from the best run of each, and the median of the ratios of
+  ``--repeat`` pairs of runs taken in turns (derbes, then ripgrep): this VM's speed drifts by
+  a third over minutes, and a pair meets it at about the same speed.
 
 On the dense corpus also: every module as Python (one run); ``--jobs`` worker processes
 (default: all cores) and the speed-up next to what as many busy loops get; stock Presidio
@@ -42,6 +45,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -348,7 +352,13 @@ def main() -> None:
     results: dict = {"machine": info, "uptime_before": _uptime()}
     ratios: dict[str, float | None] = {}
     for name, path in (("dense", dense), ("sparse", sparse)):
-        one, one_all = best_of(path)
+        # derbes and ripgrep in turns, so that each pair of runs meets the machine at about
+        # the same speed: the median of the pairs' ratios is printed beside the best of each.
+        one_all, rg_turns = [], []
+        for _ in range(args.repeat):
+            one_all.append(run_child("derbes", path, 1, pin=True))
+            rg_turns.append(measure_ripgrep(path, runs=1, mode="--count-matches"))
+        one = min(one_all, key=lambda r: r["seconds"])
         one_runs = [mbps(sizes[path], r["seconds"]) for r in one_all]
         one_mbps = mbps(sizes[path], one["seconds"])
         per_value = one["seconds"] / max(one["hits"], 1) * 1e6
@@ -367,6 +377,10 @@ def main() -> None:
                   f"{rg_all['version']})")
         ratios[f"[{name}] derbes 1 process/ripgrep --count-matches -j1"] = (
             one_mbps / rg_all_mbps if rg_all_mbps else None)
+        ratios[f"[{name}] the same, median of {args.repeat} pairs of runs taken in turns"] = (
+            statistics.median(rg["seconds"] / d["seconds"]
+                              for d, rg in zip(one_all, rg_turns, strict=True))
+            if rg_all else None)
         # The same ratio in CPU time, which the other processes of a loaded machine disturb
         # less than the wall clock (best CPU time of each).
         best_cpu = min(r["cpu_seconds"] for r in one_all)
