@@ -120,7 +120,7 @@ class DerbesRecognizer:
             (p.name, re.compile(first_character_first(p.regex, self.FLAGS), self.FLAGS), p.score)
             for p in self.patterns
         ]
-        self._context = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
+        self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
         #: Whether context_score is a subclass's own (find() then calls it per candidate).
@@ -200,7 +200,7 @@ class DerbesRecognizer:
         self, text: str, start: int, field_context: Sequence[str] | None = None
     ) -> bool | None:
         """True (supporting word), False (negative word) or None (no context word at all)."""
-        if self._context is None:
+        if self._context_rx is None:
             return None
         lo = max(0, start - self.CONTEXT_WINDOW)
         lo = text.rfind("\n", lo, start) + 1 or lo
@@ -218,7 +218,7 @@ class DerbesRecognizer:
                 general = _with_digits_made_one(window, self._digits)
                 verdict = verdicts.get(general, _UNSEEN)
                 if verdict is _UNSEEN:
-                    verdict = _nearest_verdict(self._context, general)
+                    verdict = _nearest_verdict(self._context_rx, general)
                     if len(verdicts) >= _WINDOWS_KEPT:
                         verdicts.clear()
                     verdicts[general] = verdict
@@ -231,7 +231,7 @@ class DerbesRecognizer:
         verdict = self._field_verdicts.get(key, _UNSEEN)
         if verdict is _UNSEEN:
             # A column's name is the same for all its values: judge it once.
-            fields = [_nearest_verdict(self._context, c) for c in key]
+            fields = [_nearest_verdict(self._context_rx, c) for c in key]
             verdict = True if True in fields else False if False in fields else None
             if len(self._field_verdicts) > 4096:
                 self._field_verdicts.clear()

@@ -193,8 +193,8 @@ def test_context_verdict_is_the_plain_regex(text):
     from derbes.detectors.base import _nearest_verdict
 
     for r in _recognizers():
-        if r._context is not None:
-            assert _nearest_verdict(r._context, text) == _plain_verdict(r, text), (r.name, text)
+        if r._context_rx is not None:
+            assert _nearest_verdict(r._context_rx, text) == _plain_verdict(r, text), (r.name, text)
 
 
 def test_context_verdict_is_the_plain_regex_on_realistic_windows():
@@ -205,12 +205,12 @@ def test_context_verdict_is_the_plain_regex_on_realistic_windows():
     lines = [line for f in corpus(600, seed=8) for line in f.lines]
     verdicts = set()
     for r in all_recognizers():
-        if r._context is None:
+        if r._context_rx is None:
             continue
         for line in lines:
             for end in range(0, len(line), 7):
                 window = line[max(0, end - r.CONTEXT_WINDOW):end]
-                got = _nearest_verdict(r._context, window)
+                got = _nearest_verdict(r._context_rx, window)
                 assert got == _plain_verdict(r, window), (r.name, window)
                 verdicts.add(got)
     assert verdicts == {None, True, False}
@@ -290,10 +290,10 @@ def test_windows_with_other_digits_get_the_same_verdict(text):
     from derbes.detectors.base import _nearest_verdict, _with_digits_made_one
 
     for r in _recognizers():
-        if r._context is not None:
+        if r._context_rx is not None:
             general = _with_digits_made_one(text, r._digits)
-            assert _nearest_verdict(r._context, general) == (
-                _nearest_verdict(r._context, text)), (r.name, text)
+            assert _nearest_verdict(r._context_rx, general) == (
+                _nearest_verdict(r._context_rx, text)), (r.name, text)
             assert r.context_verdict(text, len(text)) == _plain_verdict(
                 r, text[max(0, len(text) - r.CONTEXT_WINDOW):]), (r.name, text)
 

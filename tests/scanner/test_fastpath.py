@@ -191,8 +191,7 @@ def test_gate_drops_only_the_context_only_patterns():
 def test_gate_matches_every_spelling_that_folds_into_a_context_word(text):
     gate = re.compile(fastpath.context_gate(DeviceIdRecognizer()))
     recognizer = DeviceIdRecognizer()
-    rx = recognizer._context
-    folded_hit = rx.search(text.casefold()) or rx.search(
+    folded_hit = recognizer._context_rx.search(text.casefold()) or recognizer._context_rx.search(
         re.sub(r"(?<=[a-zа-я])(?=[A-ZА-Я])", "_", text).casefold()
     )
     assert folded_hit and folded_hit.lastgroup == "pos"  # the recognizer sees context here
