@@ -27,7 +27,6 @@ cpdef bint _product_version(str text, Py_ssize_t start)
 cpdef bint _labelled_version(str text, Py_ssize_t start)
 
 cdef bint _hex(Py_UCS4 c)
-cdef bint _ascii_alnum(Py_UCS4 c)
 
 @cython.locals(start=Py_ssize_t, end=Py_ssize_t, n=Py_ssize_t, colons=Py_ssize_t,
                k=Py_ssize_t, c=Py_UCS4)

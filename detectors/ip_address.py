@@ -50,7 +50,7 @@ def _ipv6_start(text: str, colon: int, pos: int) -> int:
     10 µs on an access log line).
     """
     start = colon
-    while start > pos and colon - start < 5 and _ascii_alnum(text[start - 1]):
+    while start > pos and colon - start < 5 and _word(text[start - 1]):
         start -= 1
     if start == colon:
         if not text.startswith(":", colon + 1):
@@ -82,10 +82,6 @@ def _ipv6_start(text: str, colon: int, pos: int) -> int:
 
 def _hex(c: str) -> bool:
     return "0" <= c <= "9" or "a" <= c <= "f" or "A" <= c <= "F"
-
-
-def _ascii_alnum(c: str) -> bool:
-    return "0" <= c <= "9" or "a" <= c <= "z" or "A" <= c <= "Z"
 
 
 class IpAddressRecognizer(DerbesRecognizer):
