@@ -317,10 +317,16 @@ def test_sampling_a_large_file_does_not_load_it(tmp_path: Path, fmt: str) -> Non
     assert proc.returncode == 0, proc.stderr
     rows, peak_mib = map(int, proc.stdout.split())
     assert rows == 1000
-    # Arrow's own allocations peak far below the data's size (60+ MiB as CSV; Parquet
-    # compresses it to ~20 MiB, but reading it all would allocate the 60 MiB).
-    assert size_mib >= (40 if fmt == "csv" else 10)
-    assert peak_mib < 16, f"Arrow allocated up to {peak_mib} MiB for a {size_mib} MiB file"
+    # Arrow's own allocations peak far below the data's size in memory (60+ MiB, which
+    # reading it all would allocate; Parquet compresses the file to ~20 MiB). The peak is
+    # near 10 MiB here and depends on how far Arrow's threads read ahead of the consumer:
+    # a CI run once saw 16 MiB, so the bound is a third of the data, not a figure near 10.
+    data_mib = table.nbytes >> 20
+    assert size_mib >= (40 if fmt == "csv" else 10) and data_mib >= 60
+    assert peak_mib < data_mib // 3, (
+        f"Arrow allocated up to {peak_mib} MiB for a {size_mib} MiB file "
+        f"({data_mib} MiB in memory)"
+    )
 
 
 @pytest.mark.parametrize("sample_rows", [0, 5])
