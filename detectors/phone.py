@@ -56,10 +56,10 @@ _FIELD_L = (
 _FIELD_R = r"(?=\"?(?:[;,|\t\r]|$))"
 
 # The whole value of a JSON field: after '":' (a space and a quote allowed), up to the closing
-# quote, or to the comma, brace or bracket after a number.
-_JSON_L = r'(?:(?<=":")|(?<=": ")|(?<=":)|(?<=": ))'
-# The same, read after the value's first digit (a 7 or an 8), so that the pattern can begin
-# with that digit: ``re`` tries it only there, not at every character of a JSON line.
+# quote, or to the comma, brace or bracket after a number. The left side is read after the
+# value's first digit (a 7 or an 8), so that the pattern can begin with that digit: ``re``
+# tries it only there, not at every character of a JSON line (the tests hold it to the plain
+# form, lookbehinds before the digit).
 _JSON_L_AFTER = r'(?:(?<=":"[78])|(?<=": "[78])|(?<=":[78])|(?<=": [78]))'
 _JSON_R = r'(?="|[ \t]*(?:[,}\]]|$))'
 

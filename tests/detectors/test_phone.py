@@ -135,7 +135,6 @@ def test_kz_number_type_is_libphonenumbers_on_every_prefix():
 def _plain_patterns() -> dict[str, str]:
     from derbes.detectors.phone import (
         _INTL_GROUPS,
-        _JSON_L,
         _JSON_R,
         _L,
         _NATIONAL,
@@ -144,8 +143,9 @@ def _plain_patterns() -> dict[str, str]:
         _S,
     )
 
+    json_l = r'(?:(?<=":")|(?<=": ")|(?<=":)|(?<=": ))'
     return {
-        "json": rf"{_JSON_L}[78]7[0-9]{{9}}{_JSON_R}",
+        "json": rf"{json_l}[78]7[0-9]{{9}}{_JSON_R}",
         "bare": r"(?<![0-9A-Za-z+])(?:[78]?7[0-9]{9}|[78]9[0-9]{9})(?![0-9A-Za-z])",
         "plus7": rf"{_L}\+7{_S}{_NATIONAL}{_R}",
         "trunk": rf"{_L}{_NOT_IN_GROUPS}[78](?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}",
