@@ -101,15 +101,38 @@ def iban_is_valid(value: str) -> bool:
     ``stdnum.iban.validate(value, check_country=False)`` with each country's layout looked
     up once (stdnum's registry lookup is most of its 30 us a value; a test holds this to it).
     """
+    if _PLAIN.fullmatch(value) is not None:
+        # What the patterns find (capitals, digits, spaces): stdnum's compact form is the
+        # value without its spaces, and its mod 97 the same number read with A=10 ... Z=35,
+        # without a str() and int() per character (a fifth of the time).
+        number = value.replace(" ", "")
+        layout = _layout_of(number[:2])
+        return (
+            layout is not None
+            and layout.match(number[4:]) is not None
+            and number != ""
+            and int((number[4:] + number[:4]).translate(_BASE_10)) % 97 == 1
+        )
     number = std_iban.compact(value)
-    layout = _LAYOUTS.get(number[:2], _UNKNOWN)
-    if layout is _UNKNOWN:
-        layout = _LAYOUTS[number[:2]] = _layout(number[:2])
+    layout = _layout_of(number[:2])
     return (
         layout is not None
         and layout.match(number[4:]) is not None
         and mod_97_10.is_valid(number[4:] + number[:4])
     )
+
+
+#: A value as the patterns find it, which the short way reads.
+_PLAIN = re.compile(r"[0-9A-Z ]*")
+#: Each capital as ISO 7064 mod 97-10 reads it (A=10 ... Z=35); digits stay.
+_BASE_10 = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def _layout_of(country: str) -> re.Pattern | None:
+    layout = _LAYOUTS.get(country, _UNKNOWN)
+    if layout is _UNKNOWN:
+        layout = _LAYOUTS[country] = _layout(country)
+    return layout  # type: ignore[return-value]
 
 
 _UNKNOWN = object()

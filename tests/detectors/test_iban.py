@@ -86,6 +86,28 @@ def test_iban_check_is_stdnums_on_valid_accounts():
         assert iban_is_valid.__wrapped__(wrong) is _stdnum_without_country(wrong) is False
 
 
+
+@settings(max_examples=1500, deadline=None)
+@given(st.data())
+def test_iban_check_is_stdnums_on_accounts_of_each_layout(data):
+    """Accounts in each country's layout with check digits stdnum computed, printed compact or
+    in groups, as they stand or with one character changed: the short way (capitals, digits
+    and spaces) and stdnum agree, valid or not."""
+    from stdnum.iso7064 import mod_97_10
+
+    from derbes.detectors.iban import _layout_of, iban_is_valid
+
+    country = data.draw(st.sampled_from(
+        ["KZ", "DE", "GB", "FR", "BE", "NL", "NO", "MT", "AE", "TR", "SA", "LC", "SC"]))
+    bban = data.draw(st.from_regex(_layout_of(country), fullmatch=True)).upper()
+    value = country + mod_97_10.calc_check_digits(bban + country) + bban
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(value) - 1))
+        value = value[:at] + data.draw(st.sampled_from("0123456789AZ")) + value[at + 1:]
+    if data.draw(st.booleans()):
+        value = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
+    assert iban_is_valid.__wrapped__(value) is _stdnum_without_country(value), value
+
 def _stdnum_without_country(value: str) -> bool:
     from stdnum import iban as std_iban
     from stdnum.exceptions import ValidationError
