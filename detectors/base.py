@@ -217,10 +217,10 @@ class DerbesRecognizer:
                 # a process id): judged once in the form with those digits made one.
                 general = _with_digits_made_one(window, self._digits)
                 verdict = verdicts.get(general, _UNSEEN)
+                if len(verdicts) >= _WINDOWS_KEPT:  # before either entry is added
+                    verdicts.clear()
                 if verdict is _UNSEEN:
                     verdict = _nearest_verdict(self._context_rx, general)
-                    if len(verdicts) >= _WINDOWS_KEPT:
-                        verdicts.clear()
                     verdicts[general] = verdict
                 verdicts[window] = verdict
         if verdict is not None:
@@ -293,7 +293,8 @@ def _after_context(
 
 
 _UNSEEN = object()
-#: Context windows whose verdict a recognizer keeps (each at most CONTEXT_WINDOW characters).
+#: Context windows whose verdict a recognizer keeps (each at most CONTEXT_WINDOW characters),
+#: as they stand and with digits made one; one more may be added after the check.
 _WINDOWS_KEPT = 8192
 
 

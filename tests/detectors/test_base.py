@@ -306,3 +306,16 @@ def test_digits_made_one_spare_the_digits_of_words():
     # Other characters, and a lone surrogate (a database's text may hold one), as they were.
     assert _with_digits_made_one("ИИН ٣ \ud800 7", table) == "ИИН ٣ \ud800 0"
     assert _with_digits_made_one("a1 b2", _digits_made_one(["a0", "b"])) == "a1 b1"
+
+
+def test_window_verdicts_stay_bounded_when_windows_differ_in_digits_only():
+    # A long log repeats a template with new digits on every line: each window is new as it
+    # stands, its digits-made-one form seen long ago. The memo must still be emptied at its
+    # limit, whichever of the two forms is new (it grew without end when only the second was).
+    from derbes.detectors.base import _WINDOWS_KEPT
+
+    r = IpAddressRecognizer()
+    for i in range(3 * _WINDOWS_KEPT):
+        window = f"pid {i} session {i * 7} client ip "
+        assert r.context_verdict(window, len(window)) is True
+        assert len(r._window_verdicts) <= _WINDOWS_KEPT + 1
