@@ -202,27 +202,11 @@ class DerbesRecognizer:
         """True (supporting word), False (negative word) or None (no context word at all)."""
         if self._context_rx is None:
             return None
-        lo = max(0, start - self.CONTEXT_WINDOW)
-        lo = text.rfind("\n", lo, start) + 1 or lo
-        window = text[lo:start]
-        if self._words_have_letters and window.isascii() and window.lower() == window.upper():
-            verdict = None  # no letter before the match: no word either
-        else:
-            # The text before a value repeats with the log line's template ("получателя
-            # БИН ", "?phone="): about half the windows of a dense log were seen before.
-            verdicts = self._window_verdicts
-            verdict = verdicts.get(window, _UNSEEN)
-            if verdict is _UNSEEN:
-                # Most windows not seen as they stand were seen with other digits (a time,
-                # a process id): judged once in the form with those digits made one.
-                general = _with_digits_made_one(window, self._digits)
-                verdict = verdicts.get(general, _UNSEEN)
-                if len(verdicts) >= _WINDOWS_KEPT:  # before either entry is added
-                    verdicts.clear()
-                if verdict is _UNSEEN:
-                    verdict = _nearest_verdict(self._context_rx, general)
-                    verdicts[general] = verdict
-                verdicts[window] = verdict
+        # The window's reader takes an exact str (compiled, its offsets are C integers): a
+        # line read decoded comes as a subclass (``DecodedLine``).
+        verdict = window_verdict(
+            self._window_verdicts, self._digits, self._context_rx, self._words_have_letters,
+            text if type(text) is str else str(text), start, self.CONTEXT_WINDOW)
         if verdict is not None:
             return verdict
         if not field_context:
@@ -485,6 +469,39 @@ def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Patte
     if negative:
         groups.insert(0, f"(?P<neg>{alternation(negative)})")
     return re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
+
+
+def window_verdict(
+    verdicts: dict, digits: bytes, rx: re.Pattern, letters: bool, text: str, start: int,
+    width: int,
+) -> bool | None:
+    """The verdict of :func:`_nearest_verdict` on the window before ``start`` (at most
+    ``width`` characters of its line), remembered in ``verdicts``. ``letters``: every context
+    word has a letter, so a window without one holds no word. A function of its own, so that
+    its strings and offsets get C types when compiled (``base.pxd``)."""
+    lo = start - width
+    if lo < 0:
+        lo = 0
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    window = text[lo:start]
+    # The text before a value repeats with the log line's template ("получателя БИН ",
+    # "?phone="): about half the windows of a dense log were seen before.
+    verdict = verdicts.get(window, _UNSEEN)
+    if verdict is not _UNSEEN:
+        return verdict  # type: ignore[return-value]
+    if letters and window.isascii() and window.lower() == window.upper():
+        return None  # no letter before the match (not kept: such windows seldom recur)
+    # Most windows not seen as they stand were seen with other digits (a time, a process
+    # id): judged once in the form with those digits made one.
+    general = _with_digits_made_one(window, digits)
+    verdict = verdicts.get(general, _UNSEEN)
+    if len(verdicts) >= _WINDOWS_KEPT:  # before either entry is added
+        verdicts.clear()
+    if verdict is _UNSEEN:
+        verdict = _nearest_verdict(rx, general)
+        verdicts[general] = verdict
+    verdicts[window] = verdict
+    return verdict  # type: ignore[return-value]
 
 
 def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:

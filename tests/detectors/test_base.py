@@ -319,3 +319,15 @@ def test_window_verdicts_stay_bounded_when_windows_differ_in_digits_only():
         window = f"pid {i} session {i * 7} client ip "
         assert r.context_verdict(window, len(window)) is True
         assert len(r._window_verdicts) <= _WINDOWS_KEPT + 1
+
+
+def test_context_verdict_of_a_line_read_decoded_is_its_texts():
+    # A line read decoded comes as a str subclass; the compiled window reader takes a str.
+    from derbes.scanner.engine.pieces import DecodedLine
+
+    r = IpAddressRecognizer()
+    for text in ("client ip 10.1.2.3", "version 1.2.3.4", "x\nip: 1.2.3.4", "1.2.3.4"):
+        start = text.rindex(" ") + 1 if " " in text else 0
+        line = DecodedLine(text, {})
+        assert r.context_verdict(line, start) == IpAddressRecognizer().context_verdict(
+            text, start)
