@@ -623,110 +623,135 @@ class _HyperscanMatcher:
         """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes, and
         the union of their masks. ``triggered`` gets, for each kind of trigger, the lines
         holding one: ``(index, lo, hi)``, in order, each once."""
-        size = len(data)
-        find = data.find
-        rfind = data.rfind
-        count = data.count
-        counted = [0, 0]  # (line index, start) of the last line located: count from there
-
-        def locate(to: int) -> tuple[int, int, int, int]:
-            last = to - 1
-            lo = rfind(b"\n", 0, last) + 1
-            index = counted[0] + count(b"\n", counted[1], lo)
-            counted[0], counted[1] = index, lo
-            hi = find(b"\n", last)
-            if hi < 0:
-                hi = size
-            return index, lo, hi, hi + 1
-
-        return self._marks(data, locate, triggered)
+        return self._marks(data, _MarkSink(self, data, None, triggered))
 
     def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
         """Candidate units of a column batch (``starts``: where each begins): (index, mask)."""
-        last_unit = len(starts) - 1
-        size = len(data)
+        sink = _MarkSink(self, data, starts, None)
+        return [(index, mask) for index, _, _, mask in self._marks(data, sink)[0]]
 
-        def locate(to: int) -> tuple[int, int, int, int]:
-            index = bisect_right(starts, to - 1) - 1
-            end = starts[index + 1] if index < last_unit else size
-            return index, starts[index], end, end
-
-        return [(index, mask) for index, _, _, mask in self._marks(data, locate)[0]]
-
-    def _marks(
-        self, data: bytes, locate: Any, triggered: tuple[list, ...] | None = None
-    ) -> tuple[list[Mark], int]:
-        """One scan of ``data``; ``locate(end offset)`` gives the unit a match ends in as
-        ``(index, lo, hi, end)``. Matches arrive in end-offset order, so each unit is
-        located once, and a unit flooded with matches is finished once per prefilter.
-        Returns the marks and the union of their masks; ``triggered`` gets the units of
-        the triggers (see :meth:`line_marks`)."""
-        marks: list[Mark] = []
-        append = marks.append
-        bits = self._bits
-        again = self._again
-        trigger_kinds = self.trigger_kinds
-        size = len(data)
-        # The current unit: index, [lo, hi), end (where the next unit begins), its mask.
-        index = lo = hi = mask = hits = base = union = 0
-        end = -1
-
-        def on_match(pid: int, _start: int, to: int, _flags: int, _ctx: object) -> bool | None:
-            nonlocal index, lo, hi, end, mask, hits, union
-            to += base
-            if pid >= TRIGGER_ID:  # a line trigger: its line, by kind; no bit, no flood
-                if to > end:
-                    if mask:
-                        append((index, lo, hi, mask))
-                        union |= mask
-                    index, lo, hi, end = locate(to)
-                    mask = hits = 0
-                if triggered is not None:
-                    lines = triggered[trigger_kinds[pid - TRIGGER_ID]]
-                    if not lines or lines[-1][0] != index:
-                        lines.append((index, lo, hi))
-                return None
-            if to > end:
-                # The match ends in a later unit (for lines: at or past its newline).
-                if mask:
-                    append((index, lo, hi, mask))
-                    union |= mask
-                index, lo, hi, end = locate(to)
-                mask = bits[pid]
-                hits = 1
-                return None
-            bit = bits[pid]
-            mask |= again[pid] if mask & bit else bit
-            hits += 1
-            if hits > FLOOD:
-                return True  # stop: this unit is rescanned once per prefilter below
-            return None
-
+    def _marks(self, data: bytes, sink: _MarkSink) -> tuple[list[Mark], int]:
+        """One scan of ``data`` into ``sink``; a unit flooded with matches is finished once
+        per prefilter. Returns the marks and the union of their masks."""
         view = memoryview(data)
         scan = self._db.scan
         scratch = self._scratch("db")
+        size = len(data)
         while True:
             try:
-                scan(view[base:] if base else data, match_event_handler=on_match,
+                scan(view[sink.base:] if sink.base else data, match_event_handler=sink,
                      scratch=scratch)
                 break
             except hyperscan.ScanTerminated:
                 kinds: set[int] = set()
-                mask |= self.single_mask(view[lo:end], kinds)
-                if triggered is not None:
+                mask = sink.mask | self.single_mask(view[sink.lo:sink.end], kinds)
+                if sink.triggered is not None:
                     for kind in sorted(kinds):
-                        lines = triggered[kind]
-                        if not lines or lines[-1][0] != index:
-                            lines.append((index, lo, hi))
-                mask |= mask << self._shift  # a flood: every prefilter counts as repeated
-                hits = 0
-                base = end
-                if base >= size:
+                        lines = sink.triggered[kind]
+                        if not lines or lines[-1][0] != sink.index:
+                            lines.append((sink.index, sink.lo, sink.hi))
+                sink.mask = mask | mask << self._shift  # a flood: every prefilter repeated
+                sink.hits = 0
+                sink.base = sink.end
+                if sink.base >= size:
                     break
-        if mask:
-            append((index, lo, hi, mask))
-            union |= mask
-        return marks, union
+        return sink.finish()
+
+
+class _MarkSink:
+    """The match handler of one scan (:meth:`_HyperscanMatcher._marks`): the unit each match
+    ends in, with the mask of the prefilters that matched there. Matches arrive in end-offset
+    order, so each unit is located once. A class, not a closure, so that compiled its state
+    is C integers (``fastpath.pxd``); Hyperscan calls it once a match."""
+
+    def __init__(
+        self, matcher: _HyperscanMatcher, data: bytes, starts: list[int] | None,
+        triggered: tuple[list, ...] | None,
+    ) -> None:
+        self.marks: list[Mark] = []
+        self.bits = matcher._bits
+        self.again = matcher._again
+        self.trigger_kinds = matcher.trigger_kinds
+        #: Lines holding each kind of trigger (``line_marks``), or None.
+        self.triggered = triggered
+        self.data = data
+        self.size = len(data)
+        #: Where each unit of a column batch begins; None: the units are lines.
+        self.starts = starts
+        # The current unit: index, [lo, hi), end (where the next unit begins), its mask and
+        # its matches so far; ``base``: where the scan (re)started in ``data``.
+        self.index = self.lo = self.hi = self.hits = self.base = 0
+        self.end = -1
+        self.mask = self.union = 0
+        # The index of the line after the last one located, and where it starts: lines are
+        # counted on from there.
+        self.counted_index = self.counted_start = 0
+
+    def __call__(
+        self, pid: int, _start: int, to: int, _flags: int, _ctx: object
+    ) -> bool | None:
+        return self._match(pid, to + self.base)
+
+    def _match(self, pid: int, to: int) -> bool | None:
+        if pid >= TRIGGER_ID:  # a line trigger: its line, by kind; no bit, no flood
+            if to > self.end:
+                self._enter(to)
+                self.mask = 0
+                self.hits = 0
+            if self.triggered is not None:
+                lines = self.triggered[self.trigger_kinds[pid - TRIGGER_ID]]
+                if not lines or lines[-1][0] != self.index:
+                    lines.append((self.index, self.lo, self.hi))
+            return None
+        if to > self.end:
+            # The match ends in a later unit (for lines: at or past its newline).
+            self._enter(to)
+            self.mask = self.bits[pid]
+            self.hits = 1
+            return None
+        bit = self.bits[pid]
+        self.mask |= self.again[pid] if self.mask & bit else bit
+        self.hits += 1
+        if self.hits > FLOOD:
+            return True  # stop: this unit is rescanned once per prefilter (``_marks``)
+        return None
+
+    def _enter(self, to: int) -> None:
+        """Keep the current unit's mark, and move to the unit the match ending at ``to``
+        ends in."""
+        if self.mask:
+            self.marks.append((self.index, self.lo, self.hi, self.mask))
+            self.union |= self.mask
+        last = to - 1
+        if self.starts is None:
+            data = self.data
+            lo = data.rfind(b"\n", 0, last) + 1
+            self.index = self.counted_index
+            if lo > self.counted_start:  # lines with no match between: counted
+                self.index += data.count(b"\n", self.counted_start, lo)
+            hi = data.find(b"\n", last)
+            if hi < 0:
+                hi = self.size
+            self.lo = lo
+            self.hi = hi
+            self.end = hi + 1
+            # The next unit starts past this line: its lines are counted from the next one.
+            self.counted_index = self.index + 1
+            self.counted_start = hi + 1
+        else:
+            starts = self.starts
+            self.index = bisect_right(starts, last) - 1
+            self.lo = starts[self.index]
+            self.hi = self.end = (
+                starts[self.index + 1] if self.index < len(starts) - 1 else self.size)
+
+    def finish(self) -> tuple[list[Mark], int]:
+        """The marks, the last unit's included, and the union of their masks."""
+        if self.mask:
+            self.marks.append((self.index, self.lo, self.hi, self.mask))
+            self.union |= self.mask
+            self.mask = 0
+        return self.marks, self.union
 
 
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:

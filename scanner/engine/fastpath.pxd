@@ -1,0 +1,20 @@
+# C types for the Hyperscan match handler of fastpath.py when Cython compiles it (an augmenting
+# .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
+cimport cython
+
+cdef class _MarkSink:
+    cdef public list marks
+    cdef list bits, again, trigger_kinds
+    cdef public object triggered
+    cdef bytes data
+    cdef Py_ssize_t size
+    cdef object starts
+    cdef public Py_ssize_t index, lo, hi, hits, base, end
+    cdef public object mask, union
+    cdef Py_ssize_t counted_index, counted_start
+
+    @cython.locals(bit=object, lines=list)
+    cdef object _match(self, Py_ssize_t pid, Py_ssize_t to)
+
+    @cython.locals(last=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t, data=bytes, starts=list)
+    cdef object _enter(self, Py_ssize_t to)
