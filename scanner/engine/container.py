@@ -414,7 +414,8 @@ class ContainerScanner:
             self._count_shapes(out, shapes[counted:], touched)
         self._decide(out, touched)
         if not batch.continued and data:
-            out.rows += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            newlines = batch.newlines if batch.newlines is not None else data.count(b"\n")
+            out.rows += newlines + (0 if data.endswith(b"\n") else 1)
         out.bytes += len(data)
 
     # -- evidence per log field -------------------------------------------------------------

@@ -69,6 +69,9 @@ class LineBatch:
     continued: bool = False
     #: Character offset of this piece within its line (for pieces of long lines).
     offset: int = 0
+    #: ``data.count(b"\n")`` when the reader counted it already (None: not counted), so that
+    #: the engine does not count a batch's newlines a second time.
+    newlines: int | None = None
 
 
 @dataclass(slots=True)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources import logs as logs_module
@@ -326,7 +328,7 @@ def test_line_of_exactly_the_limit_is_whole(tmp_path: Path) -> None:
     path = tmp_path / "edge.log"
     path.write_text(text)
     batches, _ = read_all(LogSource(str(path), max_line_bytes=limit, batch_bytes=1000))
-    assert [b for b in batches if b.first_line == 1] == [LineBatch(b"z" * limit, 1)]
+    assert [b for b in batches if b.first_line == 1] == [LineBatch(b"z" * limit, 1, newlines=0)]
     assert len([b for b in batches if b.first_line == 2]) == 2
     assert lines_of(batches) == expected(text)
 
@@ -658,3 +660,30 @@ def test_named_pipe_given_by_name_is_read_but_skipped_in_a_directory(tmp_path: P
         writer.join(timeout=10)
     assert lines_of(batches) == expected(TEXT)
     assert done.rows_scanned == len(LINES)
+
+
+# -- what a batch says it holds --------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", "ии", "x" * 40, "y" * 3000, "z" * 9000, "\r"]),
+                max_size=40),
+       st.booleans(), st.sampled_from([64, 100, 4099]), st.sampled_from([8192, 12_000]))
+def test_a_batch_counts_the_newlines_of_its_data(tmp_path_factory, lines, trailing, batch,
+                                                 longest):
+    # The engine counts a batch's lines from ``newlines`` (when the reader gives it) in place
+    # of ``data.count(b"\n")``: they must agree, blank and long lines, either ending.
+    text = "\n".join(lines) + ("\n" if trailing else "")
+    path = tmp_path_factory.mktemp("batches") / "app.log"
+    path.write_text(text, encoding="utf-8")
+    batches, _ = read_all(LogSource(str(path), batch_bytes=batch, max_line_bytes=longest))
+    for b in batches:
+        assert b.newlines is None or b.newlines == b.data.count(b"\n")
+
+
+def test_batches_of_short_lines_say_how_many_newlines_they_hold(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    path.write_text(TEXT)
+    batches, _ = read_all(LogSource(str(path), batch_bytes=10_000))
+    assert len(batches) > 10
+    assert all(b.newlines == b.data.count(b"\n") for b in batches)

@@ -125,15 +125,15 @@ def line_batches(
         if long_at is not None:
             end = long_at
         if end:
-            lines = buf.count(b"\n", 0, end)
+            newlines = buf.count(b"\n", 0, end)
             if buf[end - 1] == 0x0A:  # one slice, not two: these are megabytes
                 data = buf[: end - 1]
+                newlines -= 1
             else:
                 data = buf[:end]
-                lines += 1
             if data:
-                yield _checked(LineBatch(data, line), state)
-            line += lines
+                yield _checked(LineBatch(data, line, newlines=newlines), state)
+            line += newlines + 1
             buf = buf[end:]
             continue
         cut = _cut(buf, max_line)  # buf starts with a line longer than max_line
