@@ -37,35 +37,40 @@ from derbes.scanner.sources.base import (
 )
 
 
-@dataclass(slots=True)
 class _Agg:
-    """Running aggregate of one (field, entity) in one container."""
+    """Running aggregate of one (field, entity) in one container: counted at every hit, so
+    compiled it is an extension type with C fields (``container.pxd``)."""
 
-    hits: int = 0
-    rows_with_hits: int = 0
-    last_row: int = -1
-    score_max: float = 0.0
-    score_sum: float = 0.0
-    # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which would
-    # otherwise walk up to DISTINCT_CAP entries per aggregate at every full collection.
-    distinct: dict[bytes, None] = field(default_factory=dict)
-    #: The same set once packed (:meth:`pack`: sorted digests end to end, 16 bytes a value),
-    #: as a finished part of a file travels and waits to be merged. One of the two is empty.
-    packed: bytes = b""
-    #: Masked example -> the smallest rank of the values that mask into it
-    #: (:func:`~derbes.scanner.redact.example_rank`); at most ``max_examples`` of them, those
-    #: of the smallest ranks (see :meth:`offer`).
-    examples: dict[str, int] = field(default_factory=dict)
-    #: The largest rank among ``examples`` once it is full: a value above it is no example.
-    bound: int | None = None
-    oldest: str | None = None
-    #: Hits whose value is allowlisted, and the reason of the first.
-    allowed: int = 0
-    allowed_reason: str | None = None
-    #: Past DISTINCT_CAP values the digests go here instead of ``distinct``.
-    sketch: DistinctSketch | None = None
-    #: Hits with a supporting context word before them in their own value ("ИИН 8704...").
-    supported: int = 0
+    def __init__(self) -> None:
+        self.hits = 0
+        self.rows_with_hits = 0
+        self.last_row = -1
+        self.score_max = 0.0
+        self.score_sum = 0.0
+        # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which
+        # would otherwise walk up to DISTINCT_CAP entries per aggregate at every full
+        # collection.
+        self.distinct: dict[bytes, None] = {}
+        #: The same set once packed (:meth:`pack`: sorted digests end to end, 16 bytes a
+        #: value), as a finished part of a file travels and waits to be merged. One of the
+        #: two is empty.
+        self.packed = b""
+        #: Masked example -> the smallest rank of the values that mask into it
+        #: (:func:`~derbes.scanner.redact.example_rank`); at most ``max_examples`` of them,
+        #: those of the smallest ranks (see :meth:`offer`).
+        self.examples: dict[str, int] = {}
+        #: The largest rank among ``examples`` once it is full: a value above it is no
+        #: example.
+        self.bound: int | None = None
+        self.oldest: str | None = None
+        #: Hits whose value is allowlisted, and the reason of the first.
+        self.allowed = 0
+        self.allowed_reason: str | None = None
+        #: Past DISTINCT_CAP values the digests go here instead of ``distinct``.
+        self.sketch: DistinctSketch | None = None
+        #: Hits with a supporting context word before them in their own value ("ИИН
+        #: 8704...").
+        self.supported = 0
 
     def add(self, row: int, score: float, digest: bytes) -> bool:
         """Count one hit; True when its value is new (or, past DISTINCT_CAP, may be), so

@@ -1,0 +1,14 @@
+# C fields for the aggregate every hit is counted into (container.py's _Agg) when Cython
+# compiles it (an augmenting .pxd: the .py stays plain Python, and runs as such where nothing
+# is compiled).
+cimport cython
+
+cdef class _Agg:
+    cdef public Py_ssize_t hits, rows_with_hits, last_row, allowed, supported
+    cdef public double score_max, score_sum
+    cdef public dict distinct, examples
+    cdef public bytes packed
+    cdef public object bound, oldest, allowed_reason, sketch
+
+    @cython.locals(distinct=dict)
+    cpdef bint add(self, Py_ssize_t row, double score, bytes digest)
