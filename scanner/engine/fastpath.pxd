@@ -12,6 +12,7 @@ cdef class _MarkSink:
     cdef public Py_ssize_t index, lo, hi, hits, base, end
     cdef public object mask, union
     cdef Py_ssize_t counted_index, counted_start
+    cdef Py_ssize_t twin, twin_other
 
     @cython.locals(bit=object, lines=list)
     cdef object _match(self, Py_ssize_t pid, Py_ssize_t to)

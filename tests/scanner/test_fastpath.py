@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from derbes.detectors import DerbesRecognizer, Pattern
 from derbes.detectors.device_id import DeviceIdRecognizer
+from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
 from derbes.scanner.engine import fastpath
 from derbes.scanner.engine.detect import Detector
@@ -283,3 +286,53 @@ def test_shaped_entities_remembered_per_candidate_set_are_those_of_the_set():
     for candidates in sets + sets[::-1]:
         assert detector._shaped_of(candidates) == shaped_of(candidates,
                                                             detector.shaped_entities)
+
+
+# -- twins: the IIN's and the BIN's prefilters scanned as one expression -----------------------
+
+_TWIN_PIECES = ["880714300123", "870412300123", "880745012345", "990450012341", "990460012341",
+                "1234567890123", "123456789012", "8807143001", "\n", "\r\n", " ", "-", "x", ":",
+                "Ж", "=", "0", "7"]
+
+
+def _twin_marks(texts: list[str], monkeypatch, twins: bool):
+    """Line and value marks of every text, with the twins scanned as one or apart (the plain
+    definition: each prefilter its own expression)."""
+    if not twins:
+        monkeypatch.setattr(fastpath, "_TWIN", (b"-", b"-", b""))
+    scanner = fastpath.compile_scanner([KzIinRecognizer(), KzBinRecognizer(), AtRecognizer()],
+                                       engine="hyperscan")
+    assert (scanner._line_matchers().hs._twin >= 0) == twins
+    lines = [scanner.line_scan(text.encode()) for text in texts]
+    values = [[(i, [(type(c.recognizer).__name__, c.patterns, c.once) for c in cs])
+               for i, cs in scanner.candidate_values(text.split("\n"))] for text in texts]
+    return lines, values
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_TWIN_PIECES), max_size=12).map("".join),
+                min_size=1, max_size=4))
+def test_twins_scanned_as_one_mark_what_each_marks_apart(monkeypatch, texts):
+    # Every end offset keeps its prefilter: twelve digits at a line's end ($) or before a
+    # boundary byte, IIN-shaped (day 0-3) and BIN-shaped (kind 4-6), once and again, floods.
+    texts = [*texts, "880714300123 990450012341 " * 40, "990450012341\n880714300123"]
+    with monkeypatch.context() as m:
+        apart = _twin_marks(texts, m, twins=False)
+    assert _twin_marks(texts, monkeypatch, twins=True) == apart
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+def test_twins_scanned_as_one_mark_realistic_lines_as_apart(monkeypatch):
+    from derbes.detectors.corpora import logs as gen_logs
+    from derbes.detectors.corpora import realistic
+
+    lines = gen_logs.lines(3000, seed=5)
+    lines += [line for f in realistic.corpus(1500, seed=5) for line in f.lines]
+    texts = ["\n".join(lines[k:k + 500]) for k in range(0, len(lines), 500)]
+    with monkeypatch.context() as m:
+        apart = _twin_marks(texts, m, twins=False)
+    together = _twin_marks(texts, monkeypatch, twins=True)
+    assert sum(len(marks) for marks, _ in together[0]) > 300
+    assert together == apart
