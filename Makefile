@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt setup.py
 	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q --no-compile -c constraints.txt -e .
 	@echo "== derbes: a one-line scan, to write the bytecode of what a scan imports"
 	printf 'iin 900101300456\n' | PYTHONDONTWRITEBYTECODE= $(VENV)/bin/derbes scan - --quiet \
-		--format json --out $(VENV)/warm-up >/dev/null
+		--out $(VENV)/warm-up >/dev/null
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)
