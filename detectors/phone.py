@@ -219,6 +219,11 @@ def phone_is_valid(value: str) -> bool:
         # +7 7xx, 7 7xx, 8 7xx: a Kazakh national number after the country code or trunk
         # prefix. libphonenumber's parse() would find just that; skipping it is 3x faster.
         return kz_number_type(digits[1:]) != _UNKNOWN
+    if len(digits) == 10 and digits[0] == "7" and not value.startswith("+"):
+        # 701 123 45 67: a Kazakh national number written without the trunk 8, which
+        # parse() with region KZ reads as it stands (and keeps the leading 7: the number
+        # is whole as written). 30 us a number less, and such numbers fill Kazakh logs.
+        return kz_number_type(digits) != _UNKNOWN
     return _valid_by_parsing(value, digits)
 
 

@@ -107,6 +107,36 @@ def test_a_record_field_under_its_header(column: str, expected: list[str]) -> No
     assert found_alone(PhoneRecognizer, ";87011234567;", [column]) == expected
 
 
+
+def test_national_numbers_without_trunk_prefix_are_libphonenumbers():
+    """Ten digits starting with 7 (no +, no trunk 8) are valid as libphonenumber's parse()
+    with region KZ finds, for every four-digit prefix, written bare or in groups."""
+    import random
+
+    from derbes.detectors.phone import _NON_DIGITS, _valid_by_parsing, phone_is_valid
+
+    rng = random.Random(7)
+    valid = 0
+    for prefix in range(7000, 8000):
+        for _ in range(3):
+            digits = str(prefix) + "".join(rng.choice("0123456789") for _ in range(6))
+            for value in (digits, f"{digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}",
+                          f"({digits[:3]}) {digits[3:6]} {digits[6:]}"):
+                expected = _valid_by_parsing(value, _NON_DIGITS.sub("", value))
+                assert phone_is_valid.__wrapped__(value) is expected, value
+            valid += expected
+    assert 500 < valid < 2500  # both verdicts well represented
+    # Ten digits of another first digit still go to parse(): a Russian mobile written
+    # without its 8 (916 ...) is valid there, as Russia's.
+    for first in "012345689":
+        for _ in range(200):
+            value = first + "".join(rng.choice("0123456789") for _ in range(9))
+            assert phone_is_valid.__wrapped__(value) is _valid_by_parsing(value, value), value
+    assert phone_is_valid.__wrapped__("9161234567") is True
+    # With a plus the 7 is the country code: +7 012 345 678 is no number.
+    assert phone_is_valid.__wrapped__("+7012345678") is _valid_by_parsing(
+        "+7012345678", "7012345678") is False
+
 def test_kz_number_type_is_libphonenumbers_on_every_prefix():
     """The Kazakh number types read from the metadata once are libphonenumber's own, for
     every four-digit prefix of a national number starting with 7, at every length a number
