@@ -110,7 +110,6 @@ def iban_is_valid(value: str) -> bool:
         return (
             layout is not None
             and layout.match(number[4:]) is not None
-            and number != ""
             and int((number[4:] + number[:4]).translate(_BASE_10)) % 97 == 1
         )
     number = std_iban.compact(value)
