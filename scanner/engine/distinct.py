@@ -22,8 +22,10 @@ with another by a merge of the two sorted runs (:func:`union`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from datasketches import compact_theta_sketch, theta_union, update_theta_sketch
+if TYPE_CHECKING:
+    from datasketches import compact_theta_sketch, theta_union
 
 #: log2 of the Theta sketch's nominal entries (k = 16,384; RSE 1/sqrt(k) = 0.78%).
 LG_K = 14
@@ -54,6 +56,14 @@ def union(a: bytes, b: bytes) -> bytes:
     return b"".join(dict.fromkeys(sorted(unpack(a) + unpack(b))))
 
 
+def _theta():
+    """The DataSketches module, imported when a sketch is first made: it imports numpy (60-70
+    ms, and OpenBLAS's threads), and most scans never count past ``DISTINCT_CAP``."""
+    import datasketches
+
+    return datasketches
+
+
 def _item(digest: bytes) -> int:
     # The digests are keyed BLAKE2b, uniform already: their first 8 bytes are the item.
     return int.from_bytes(digest[:8], "little", signed=True)
@@ -65,7 +75,7 @@ class DistinctSketch:
     __slots__ = ("_live", "_merged")
 
     def __init__(self, digests: Iterable[bytes] = ()) -> None:
-        self._live = update_theta_sketch(LG_K)
+        self._live = _theta().update_theta_sketch(LG_K)
         # The union of the parts merged in, kept as one: a list of them grew by up to 128 KiB
         # with every byte range folded into a file's count.
         self._merged: theta_union | None = None
@@ -83,12 +93,12 @@ class DistinctSketch:
 
     def _fold(self, part: compact_theta_sketch) -> None:
         if self._merged is None:
-            self._merged = theta_union(LG_K)
+            self._merged = _theta().theta_union(LG_K)
         self._merged.update(part)
 
     def compact(self) -> compact_theta_sketch:
         """Everything seen so far as one compact sketch (the union of the parts)."""
-        found = theta_union(LG_K)
+        found = _theta().theta_union(LG_K)
         found.update(self._live)
         if self._merged is not None:
             found.update(self._merged.get_result())
@@ -110,5 +120,5 @@ class DistinctSketch:
 
 def _from_bytes(data: bytes) -> DistinctSketch:
     sketch = DistinctSketch()
-    sketch._fold(compact_theta_sketch.deserialize(data))
+    sketch._fold(_theta().compact_theta_sketch.deserialize(data))
     return sketch
