@@ -167,3 +167,27 @@ def test_merging_parts_in_file_order_counts_as_one_process(many, size, cuts, ove
         merged.merge(part, 5)
     assert merged.distinct_count() == whole.distinct_count()
     assert (merged.sketch is None) == (whole.sketch is None)
+
+
+def test_datasketches_is_imported_only_for_a_sketch(tmp_path):
+    """DataSketches imports numpy (tens of milliseconds): a scan whose counts stay exact
+    never loads it; the first sketch does."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "a.log"
+    log.write_text("client 10.1.2.3 user a@mail.kz\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from derbes.scanner.engine import ScanOptions, scan\n"
+        "from derbes.scanner.sources.logs import LogSource\n"
+        f"result = scan([LogSource({str(log)!r})], ScanOptions())\n"
+        "assert result.findings\n"
+        "print('datasketches' in sys.modules)\n"
+        "from derbes.scanner.engine.distinct import DistinctSketch\n"
+        "DistinctSketch([b'0' * 16]).estimate()\n"
+        "print('datasketches' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]
