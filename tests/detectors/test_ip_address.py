@@ -129,6 +129,71 @@ def test_fast_ipv4_check_agrees_with_ipaddress() -> None:
     assert [v for v in values if _ipv4_is_host(v) != reference(v)] == []
 
 
+def _ipv6_reference(value: str) -> bool:
+    """``ip_is_host_address``'s verdict on a value with a colon, as ``ipaddress`` gives it."""
+    import ipaddress
+
+    try:
+        a = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped is not None:
+        a = a.ipv4_mapped
+    return not (a.is_unspecified or a.is_loopback or a.is_multicast
+                or (a.version == 4 and (a.is_reserved or a.packed[0] == 0)))
+
+
+def _ipv6_forms(rng) -> list[str]:
+    """Addresses in every written form, valid or nearly: full, compressed anywhere, mapped,
+    with dotted tails, too many or too few groups, long groups, stray colons and dots."""
+    out = []
+    for _ in range(20_000):
+        groups = [rng.choice(["0", "1", "ff", "ffff", "FFFF", "db8", "2001", "ff02", "00000",
+                              "abcd", "0000", "7f00", "5c2e", "g1", ""])
+                  if rng.random() < 0.3 else format(rng.getrandbits(16), "x")
+                  for _ in range(rng.randint(1, 9))]
+        if rng.random() < 0.4:
+            groups[-1] = ".".join(rng.choice(["0", "1", "92", "127", "224", "240", "255",
+                                              "256", "01", str(rng.randint(0, 255))])
+                                  for _ in range(rng.choice([4, 4, 4, 3, 5])))
+        value = ":".join(groups)
+        if rng.random() < 0.6:
+            cut = rng.randint(0, len(groups))
+            value = ":".join(groups[:cut]) + "::" + ":".join(groups[cut + 1:])
+        if rng.random() < 0.05:
+            value = value.replace(":", ":::", 1)
+        out.append(value)
+    out += ["::", "::1", "::0.0.0.0", "::ffff:0.0.0.0", "::ffff:127.0.0.1",
+            "::ffff:92.46.50.29", "::ffff:5c2e:321d", "::ffff:7f00:1", "::ffff:e000:1",
+            "::ffff:f000:1", "::ffff:dfff:1", "0:0:0:0:0:ffff:1.2.3.4", "::1.2.3.4",
+            "ff02::1", "fe80::1", "2001:db8::1", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1::2::3", ":1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:1.2.3.4", "1.2:3::4",
+            "12345::1", "::ffff:1.2.3", ":::", "1:::2", "::ffff:01.2.3.4"]
+    return out
+
+
+def test_fast_ipv6_check_agrees_with_ipaddress() -> None:
+    """The IPv6 reader gives ``ipaddress``'s verdict (the reference) on every written form."""
+    import random
+
+    check = ip_is_host_address.__wrapped__  # not the memo: every value is judged here
+    # Without a digit a value is no host by our own rule ("dead::beef" in code), not ipaddress'.
+    values = [v for v in _ipv6_forms(random.Random(11))
+              if ":" in v and any(c.isdigit() for c in v)]
+    assert sum(map(_ipv6_reference, values)) > 5_000  # plenty of hosts among them
+    assert [v for v in values if check(v) != _ipv6_reference(v)] == []
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789abcdefABCDEF:.", min_size=2, max_size=45))
+def test_fast_ipv6_check_agrees_with_ipaddress_on_any_text(value):
+    from derbes.detectors.ip_address import _ipv6_is_host
+
+    if ":" in value:
+        assert _ipv6_is_host(value) == _ipv6_reference(value)
+
+
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
