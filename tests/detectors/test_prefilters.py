@@ -28,6 +28,9 @@ EXTRA = [
     "+44 2079460958", "350077-52-323751-3", "2026-03-01;Нурланова;87011234567;Алматы",
     '"Иванов","77051234567","ok"', "87011234567\tАлматы", "aigul/95.56.12.34:51234 MULTI",
     "4012888888881881 4012-8888-8888-1881", "BE71 0961 2345 6769 EUR",
+    # IBANs of countries beside KZ in the alphabet, which the other countries' prefilter must
+    # keep while it leaves out KZ (Kuwait, Azerbaijan; examples of the SWIFT IBAN registry).
+    "KW81CBKU0000000000001234560101", "AZ21NABZ00000000137010001944",
 ]
 
 
@@ -75,6 +78,15 @@ def test_prefilters_cover_every_pattern_match(cls, encoding: str) -> None:
                 assert any(p.search(raw) for p in prefilters), (m.group(), window)
                 checked += 1
     assert checked > 0
+
+
+def test_other_countries_iban_prefilter_leaves_kazakh_ibans_out() -> None:
+    """A line whose only IBAN is Kazakh does not run the other countries' pattern."""
+    iban = next(c for c in RECOGNIZER_CLASSES if c.ENTITY == "IBAN_CODE")
+    other = re.compile(iban.PREFILTERS[iban.PATTERN_PREFILTERS["other"][0]], re.MULTILINE)
+    for line in (b'{"iban":"KZ42722KZT6342695500"}', b"IBAN KZ86125KZT5004100100 ok"):
+        assert other.search(line) is None
+    assert other.search(b"iban KW81CBKU0000000000001234560101")
 
 
 @pytest.mark.parametrize(
