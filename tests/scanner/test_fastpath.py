@@ -250,6 +250,36 @@ def test_gated_prefilter_needs_its_word_before_the_match_on_the_same_line(engine
     assert got == ([0, 4] if engine == "hyperscan" else [0, 1, 4])
 
 
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="gates ride in Hyperscan's prefilters")
+def test_gated_prefilter_keeps_its_boundary_after_the_word():
+    """After its word, a gated prefilter still needs its own boundary before the number, or
+    the word's last byte right before it: the local phone pattern does not run on a number
+    inside a longer one, and does on one glued to a Cyrillic word."""
+    from derbes.detectors.phone import PhoneRecognizer
+
+    phone = PhoneRecognizer()
+    scanner = fastpath.compile_scanner([phone], engine="hyperscan")
+    detector = Detector([phone])
+
+    def local_runs(line: str) -> bool:
+        return any(c.patterns is None or "local" in c.patterns
+                   for _, _, candidates in scanner.candidate_lines(line.encode())
+                   for c in candidates)
+
+    def local_finds(line: str) -> bool:
+        return any(s for s in phone.find(line, (), frozenset({"local"})))
+
+    inside = '{"msisdn":"77056741454","n":1}'  # the local core 7056741454 inside 11 digits
+    assert not local_runs(inside) and not local_finds(inside)
+    for line in ("тел7011234567", "тел: 701 123 45 67", "msisdn=(701) 123-45-67",
+                 "моб.номер «701 123 45 67»"):
+        assert local_finds(line), line
+        assert local_runs(line), line
+    # The word on the line before supports nothing: no newline inside the gated prefilter.
+    assert not _lines(scanner, "тел:\n7011234567".encode())
+    assert list(detector.scan_lines("тел7011234567".encode()))
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_line_with_a_multi_letter_fold_is_scanned_ungated(engine):
     """``ẞ`` folds into ``ss``, so no byte gate can tell what it spells: such a line keeps
