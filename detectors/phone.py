@@ -41,6 +41,17 @@ _NATIONAL = (
     rf"|(?:\([0-9]{{4}}\)|[0-9]{{4}}){_S}[0-9](?:{_S}[0-9]){{5}}"
     rf"|(?:\([0-9]{{5}}\)|[0-9]{{5}}){_S}[0-9](?:{_S}[0-9]){{4}})"
 )
+# The trunk pattern's number as its prefilter reads it: the pattern's lookahead wants a
+# separator or a parenthesis within nine digits after the 8 (every place a separator can
+# stand), so an unbroken run of eleven digits (an order number, "phone":77011234567) is no
+# candidate. A separator right after the 8; an area code in parentheses; or a first separator
+# after the k-th digit (3 <= k <= 9) of the ten, more of them optional after it.
+_TRUNK_NATIONAL = "|".join(
+    [rf"[ -](?:{_NATIONAL})",
+     *(rf"\([0-9]{{{n}}}\)[ -]?[0-9](?:[ -]?[0-9]){{{9 - n}}}" for n in (3, 4, 5)),
+     *(rf"[0-9]{{{k}}}[ -][0-9](?:[ -]?[0-9]){{{9 - k}}}" for k in range(3, 9)),
+     r"[0-9]{9}[ -][0-9]"]  # Hyperscan refuses a repeat of none
+)
 # Groups of an international number; a date or a clock time after it is not one of them.
 # A subscriber number may stand in one group of up to ten digits (+998 901234567).
 _INTL_GROUPS = (
@@ -123,7 +134,7 @@ class PhoneRecognizer(DerbesRecognizer):
     )
     PREFILTERS = (
         _PF_L + rb"\+7[ -]?" + _NATIONAL.encode() + _PF_R,
-        _PF_L + rb"[78][ -]?" + _NATIONAL.encode() + _PF_R,
+        _PF_L + rb"[78](?:" + _TRUNK_NATIONAL.encode() + rb")" + _PF_R,
         _PF_L + rb"\+[1-689](?:[0-9]{0,2}[ -](?:\([0-9]{1,5}\)|[0-9]{1,10})|[0-9]{6,14})",
         _PF_L + rb"(?:[78]?7[0-9]{9}|[78]9[0-9]{9})" + _PF_R,
         rb"(?:^|[^0-9A-Za-z+(])(?:\(7[0-9]{2}\)|7[0-9]{2})[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}"

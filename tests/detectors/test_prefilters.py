@@ -6,6 +6,8 @@ import re
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.detectors.corpora.labelled import labelled_lines
 from derbes.detectors.registry import RECOGNIZER_CLASSES
@@ -78,6 +80,41 @@ def test_prefilters_cover_every_pattern_match(cls, encoding: str) -> None:
                 assert any(p.search(raw) for p in prefilters), (m.group(), window)
                 checked += 1
     assert checked > 0
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from("78"),
+    st.lists(st.sampled_from(["", "", "", " ", "-"]), min_size=11, max_size=11),
+    st.sampled_from([0, 0, 3, 4, 5]),
+    st.text(alphabet="0123456789", min_size=10, max_size=11),
+    st.sampled_from(["", " ", ",", "x", "7", "-1", ")"]),
+)
+def test_trunk_prefilter_covers_the_trunk_pattern(prefix, separators, paren, digits, tail):
+    """The trunk prefilter asks for a separator or a parenthesis where the pattern's
+    lookahead does: every match of the pattern on numbers grouped every way is covered."""
+    phone = next(c for c in RECOGNIZER_CLASSES if c.ENTITY == "PHONE_NUMBER")
+    recognizer = phone()
+    (trunk,) = [rx for name, rx in _patterns(recognizer) if name == "trunk"]
+    (k,) = phone.PATTERN_PREFILTERS["trunk"]
+    prefilter = re.compile(phone.PREFILTERS[k], re.MULTILINE)
+    body = "".join(s + d for s, d in zip(separators, digits, strict=False))
+    if paren:
+        body = "(" + digits[:paren] + ")" + separators[0] + digits[paren:]
+    text = "tel " + prefix + separators[-1] + body + tail
+    for m in trunk.finditer(text):
+        assert prefilter.search(text[: m.end() + 1].encode()), (m.group(), text)
+
+
+def test_trunk_prefilter_skips_unbroken_digits() -> None:
+    """Eleven digits without a separator are no trunk candidate (an order number)."""
+    phone = next(c for c in RECOGNIZER_CLASSES if c.ENTITY == "PHONE_NUMBER")
+    (k,) = phone.PATTERN_PREFILTERS["trunk"]
+    prefilter = re.compile(phone.PREFILTERS[k], re.MULTILINE)
+    for line in (b'"order_id": 82461628446,', b'"phone":77006934754}', b"87011234567"):
+        assert prefilter.search(line) is None, line
+    for line in (b"8 701 123 4567", b"8(7172)551234", b"8701-1234567", b"870112345-67"):
+        assert prefilter.search(line), line
 
 
 def test_other_countries_iban_prefilter_leaves_kazakh_ibans_out() -> None:
