@@ -69,9 +69,14 @@ def may_need_decoding(line: str) -> bool:
     return _NEEDS_DECODING_TEXT.search(line) is not None
 
 
-def decode(line: str) -> Decoded | None:
-    """The decoded form of ``line``, or None when decoding changes nothing."""
-    if not may_need_decoding(line):
+def decode(line: str, checked: bool = False) -> Decoded | None:
+    """The decoded form of ``line``, or None when decoding changes nothing.
+
+    ``checked``: the line is known to hold something :func:`may_need_decoding` looks for (a
+    trigger of the line scan found it), so that test is skipped. Skipping it never changes
+    the result: every piece that decodes is something it finds.
+    """
+    if not checked and not may_need_decoding(line):
         return None
     out: list[str] = []
     marks: list[tuple[int, int]] = [(0, 0)]

@@ -177,14 +177,17 @@ def special_lines(
     for index, lo, hi in encoded:
         if index not in out:
             line = data[lo:hi].decode("utf-8", "replace")
-            pieces = pieces_of(line, None)
+            pieces = pieces_of(line, None, encoded=True)
             if pieces:
                 out[index] = (line, pieces)
     return out
 
 
-def pieces_of(line: str, context: LineContext | None) -> list[Piece]:
-    """The pieces of one line; an empty list when the line is read as it stands."""
+def pieces_of(
+    line: str, context: LineContext | None, encoded: bool = False
+) -> list[Piece]:
+    """The pieces of one line; an empty list when the line is read as it stands.
+    ``encoded``: the line holds encoded text (a trigger found it)."""
     if context is not None and context.fields:
         pieces = []
         for start, end, name in context.fields:
@@ -198,7 +201,7 @@ def pieces_of(line: str, context: LineContext | None) -> list[Piece]:
             pieces.append(Piece(text, (name,), lo, decoded))
         return pieces
     keys = context.keys if context is not None else ()
-    decoded = decode(line)
+    decoded = decode(line, encoded)
     if decoded is None and not keys:
         return []
     return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded)]
