@@ -122,7 +122,8 @@ def pieces(line: str) -> Iterator[re.Match]:
     at = find("%")
     while at >= 0:
         add(at)
-        add(at + 3)
+        if line.startswith(("2B", "2b"), at + 1):
+            add(at + 3)  # a "+" run after an encoded plus: "%2B7+701+..."
         at = find("%", at + 1)
     at = find("\\")
     while at >= 0:
@@ -130,7 +131,8 @@ def pieces(line: str) -> Iterator[re.Match]:
         at = find("\\", at + 1)
     at = find("=")
     while at >= 0:
-        add(at + 1)
+        if "0" <= line[at + 1:at + 2] <= "9":  # a "+" run after "=" starts with a digit
+            add(at + 1)
         at = find("=", at + 1)
     if not line.isascii():
         starts.update(m.start() for m in _ODD.finditer(line))
@@ -167,7 +169,7 @@ def _decode_piece(kind: str | None, raw: str) -> list[tuple[str, int]] | None:
 
 def _percent(raw: str) -> list[tuple[str, int]] | None:
     """``%XX`` runs as UTF-8, character by character; None when the bytes are not UTF-8."""
-    data = bytes(int(raw[i + 1 : i + 3], 16) for i in range(0, len(raw), 3))
+    data = bytes.fromhex(raw.replace("%", ""))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -175,10 +177,12 @@ def _percent(raw: str) -> list[tuple[str, int]] | None:
     out = []
     offset = 0
     for ch in text:
-        if ch in '"\\' or ord(ch) < 0x20:
+        code = ord(ch)
+        if ch in '"\\' or code < 0x20:
             return None  # would change the line's structure (a quote in a JSON string)
         out.append((ch, offset))
-        offset += 3 * len(ch.encode("utf-8"))
+        # Three raw characters ("%XX") a UTF-8 byte of the character.
+        offset += 3 if code < 0x80 else 6 if code < 0x800 else 9 if code < 0x10000 else 12
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.engine import ScanOptions, scan
@@ -54,7 +54,8 @@ def test_left_as_written(raw: str) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "%40", "%ZZ", "%D0", "%D0%B8", "\\u0430", "\\u0022", "=8+7+1",
-                                 "\u00a0", "\u2011", "\u200b", "+", "7", "@", "%"]), max_size=12))
+                                 "\u00a0", "\u2011", "\u200b", "+", "7", "@", "%",
+                                 "%E2%82%B8", "%F0%9F%98%80", "%2B7+1+2"]), max_size=12))
 def test_every_decoded_character_maps_back_to_what_it_was_written_as(pieces) -> None:
     raw = "".join(pieces)
     result = decode(raw)
@@ -75,6 +76,8 @@ def test_every_decoded_character_maps_back_to_what_it_was_written_as(pieces) -> 
 @given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "\\u0430", "\\", "=", "=8",
                                  "+", "7", "12", "\u00a0", "\u2011", "\u200b", "\u2212", "%",
                                  "%2", "B", "u0430", "Ж"]), max_size=16).map("".join))
+@example("phone=%2b7+701+123+45&q=0+12+3+4")
+@example("x=%2B0+1+2 y=09+8+7")
 def test_decoding_reads_only_where_a_piece_can_start(raw) -> None:
     # The pieces are looked for only at the characters a piece can start at: they must be
     # those the expression finds trying every character.
