@@ -2,7 +2,8 @@
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4, slash=bint)
+@cython.locals(n=Py_ssize_t, dot=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t,
+               c=Py_UCS4, slash=bint)
 cdef list _scan_ipv4(str text, bint once)
 
 @cython.locals(octet=int, digits=int)

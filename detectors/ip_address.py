@@ -207,35 +207,38 @@ def ipv4_hosts(text: str, once: bool = False) -> list[tuple[int, int]]:
 
 
 def _scan_ipv4(text: str, once: bool) -> list[tuple[int, int]]:
+    # A match's first octet is one to three digits right before its first dot: the places
+    # worth trying are found from the dots (str.find), not by reading every character.
+    # A digit before those three (four or more), a letter, a dot or "_": no match there. A
+    # match ends before a character that is no digit, so no run crosses a match's end.
     out = []
     n = len(text)
-    i = 0
-    while i < n:
-        c = text[i]
-        if not "0" <= c <= "9":
-            i += 1
+    dot = text.find(".")
+    while dot >= 0:
+        start = dot
+        while start > 0 and dot - start < 3 and "0" <= text[start - 1] <= "9":
+            start -= 1
+        if start == dot or (start > 0 and _word_or_dot(text[start - 1])):
+            dot = text.find(".", dot + 1)
             continue
-        if i > 0 and _word_or_dot(text[i - 1]):
-            i += 1
-            continue
-        slash = i > 1 and text[i - 1] == "/" and _letter_or_underscore(text[i - 2])
-        end = _quad_end(text, i, n)
+        slash = start > 1 and text[start - 1] == "/" and _letter_or_underscore(text[start - 2])
+        end = _quad_end(text, start, n)
         if end < 0:
-            i += 1
+            dot = text.find(".", dot + 1)
             continue
         if end < n:
             c = text[end]
             if _word(c) or (c == "." and end + 1 < n and "0" <= text[end + 1] <= "9"):
-                i += 1
+                dot = text.find(".", dot + 1)
                 continue
         if slash and not (end + 1 < n and text[end] == ":" and "0" <= text[end + 1] <= "9"):
-            i += 1
+            dot = text.find(".", dot + 1)
             continue
-        if _host_quad(text, i, end):
-            out.append((i, end))
+        if _host_quad(text, start, end):
+            out.append((start, end))
         if once:
             break
-        i = end
+        dot = text.find(".", end)  # finditer resumes at the match's end
     return out
 
 

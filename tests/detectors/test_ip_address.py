@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from recognizer_cases import assert_finds
 from timing import growth
@@ -226,6 +226,8 @@ def test_ipv4_pattern_written_digit_first_matches_the_plain_one(text):
     ).map("".join),
     st.booleans(),
 )
+@example("1.2.3.4 5.6.7.8,9.9.9.9/1.1.1.1", False)
+@example("1234.5.6.7.8 a1.2.3.4 _1.2.3.4 01.2.3.4 Chrome/1.2.3.4 x/1.2.3.4:80", False)
 def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
     """The scanner behind the ipv4 pattern finds exactly the pattern's matches that validate."""
     from derbes.detectors.ip_address import ip_is_host_address, ipv4_hosts
