@@ -19,8 +19,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from derbes.detectors import DerbesRecognizer, all_recognizers
-from derbes.scanner.engine.evidence import CHANCE_RULES, shape_spans
+from derbes.scanner.engine.evidence import CHANCE_RULES
 from derbes.scanner.engine.pieces import TRIGGERS, DecodedLine, Piece, special_lines
+from derbes.scanner.engine.shapes import line_shapes
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
@@ -271,11 +272,10 @@ class Detector:
                     names[(lo, hi)] = name
             if shapes is not None and entities:
                 self.shape_scans += 1
-                for entity in entities:
-                    for start, end in shape_spans(entity, text):
-                        lo, hi = piece.raw_span(start, end)
-                        shapes.append((index, line, entity, lo, hi, text[start:end],
-                                       name if whole_value(text, start, end) else None))
+                for entity, start, end in line_shapes(text, entities):
+                    lo, hi = piece.raw_span(start, end)
+                    shapes.append((index, line, entity, lo, hi, text[start:end],
+                                   name if whole_value(text, start, end) else None))
         return out, values
 
     def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
@@ -335,9 +335,8 @@ class Detector:
         self, shapes: list[Shape], index: int, line: str, entities: frozenset[str]
     ) -> None:
         self.shape_scans += 1
-        for entity in entities:
-            for start, end in shape_spans(entity, line):
-                shapes.append((index, line, entity, start, end, line[start:end], None))
+        for entity, start, end in line_shapes(line, entities):
+            shapes.append((index, line, entity, start, end, line[start:end], None))
 
 
 def shaped_of(candidates, shaped: frozenset[str]) -> frozenset[str]:
