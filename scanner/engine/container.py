@@ -359,6 +359,9 @@ class ContainerScanner:
         shapes: list | None = [] if checksum else None
         touched: set[tuple[str, str]] = set()
         counted = 0  # shapes already counted into their fields
+        # The key paths of JSON lines whose shapes wait to be counted, by line: read once for
+        # a line's hits and its shapes (_count_shapes) alike.
+        json_spans: dict[int, list] = {}
         waiting = 0  # hits kept since the last verdicts
         # A yearless (BSD syslog) stamp is read in the year before the file's mtime.
         cut = year_cut(out.container.meta.get("mtime"))
@@ -371,11 +374,20 @@ class ContainerScanner:
                 if ts is not None:
                     out.oldest_ts = min_ts(out.oldest_ts, ts)
                     out.newest_ts = max_ts(out.newest_ts, ts)
-                spans = (
-                    jsonpaths.value_spans(line, max(m[1] for m in matches))
-                    if line.lstrip().startswith("{")
-                    else None
-                )
+                spans = None
+                if line.lstrip().startswith("{"):
+                    stop = max(m[1] for m in matches)
+                    # The line's shapes came right before it: read its tokens as far as the
+                    # last one that a shape without a field name stands in, too.
+                    last = -1
+                    k = len(shapes) - 1 if shapes else -1
+                    while k >= counted and shapes[k][0] == index:
+                        if shapes[k][6] is None and shapes[k][3] > last:
+                            last = shapes[k][3]
+                        k -= 1
+                    spans = jsonpaths.value_spans(line, max(stop, last))
+                    if last >= 0:
+                        json_spans[index] = spans
                 for entity, start, end, score in matches:
                     field_name = None
                     lo, hi = start + shift, end + shift
@@ -401,8 +413,9 @@ class ContainerScanner:
                         if waiting >= DECIDE_EVERY:
                             # Verdicts as the batch goes, on the shapes of the lines read so
                             # far (each line's shapes come before its matches).
-                            self._count_shapes(out, shapes[counted:], touched)
+                            self._count_shapes(out, shapes[counted:], touched, json_spans)
                             counted = len(shapes)
+                            json_spans.clear()
                             self._decide(out, touched)
                             touched.clear()
                             waiting = 0
@@ -416,7 +429,7 @@ class ContainerScanner:
                 out.rows += done + 1
             raise
         if shapes:
-            self._count_shapes(out, shapes[counted:], touched)
+            self._count_shapes(out, shapes[counted:], touched, json_spans)
         self._decide(out, touched)
         if not batch.continued and data:
             newlines = batch.newlines if batch.newlines is not None else data.count(b"\n")
@@ -449,15 +462,24 @@ class ContainerScanner:
         return 1
 
     def _count_shapes(
-        self, out: ContainerOutcome, shapes: list, touched: set[tuple[str, str]]
+        self, out: ContainerOutcome, shapes: list, touched: set[tuple[str, str]],
+        json_spans: dict[int, list] | None = None,
     ) -> None:
-        """Counts each shaped candidate in the field it stands in (none: free text)."""
+        """Counts each shaped candidate in the field it stands in (none: free text).
+
+        ``json_spans``: the tokens of JSON lines already read (``jsonpaths.value_spans``), by
+        line index, each as far as the last of the line's shapes at least: a bisection finds
+        the same token in them as in all of the line's.
+        """
         spans: list | None = None
         spans_of = -1
         for index, line, entity, start, end, value, name in shapes:
             if name is None and line.lstrip().startswith("{"):
                 if spans_of != index:
-                    spans, spans_of = jsonpaths.value_spans(line), index
+                    spans = json_spans.get(index) if json_spans else None
+                    if spans is None:
+                        spans = jsonpaths.value_spans(line)
+                    spans_of = index
                 where = jsonpaths.field_at(spans, start, end) if spans else None
                 name = where[0] if where is not None else None
             if name is None:

@@ -323,3 +323,57 @@ def test_a_holding_field_keeps_no_counts() -> None:
     undecided.merge(held)
     assert undecided.state == "holds" and undecided.buffer == ["hit"]
     assert (undecided.shaped, undecided.valid, undecided.packed) == (set(), set(), None)
+
+
+def test_the_json_tokens_read_with_the_hits_name_the_shapes_as_the_whole_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine reads a JSON line's tokens once, for its hits and for its shapes (which come
+    # before it), as far as the last of either; each shape must take the field it takes in
+    # the tokens of the whole line. Shapes after the line's last hit, in other keys, nested,
+    # in a phrase, on lines read decoded (escapes) and on lines of no hit.
+    from derbes.detectors.corpora.realistic import corpus
+    from derbes.scanner import jsonpaths
+    from derbes.scanner.engine.container import ContainerScanner
+    from derbes.scanner.engine.detect import Detector
+
+    rng = random.Random(13)
+    lines = []
+    for k in range(600):
+        valid, ref = IINS[k % len(IINS)], REFERENCES[k % len(REFERENCES)]
+        other = REFERENCES[-1 - k % len(REFERENCES)]
+        lines += [
+            f'{{"doc": "{valid}", "ref": "{ref}", "n": {k}}}',
+            f'{{"a": {{"doc": "{valid}"}}, "b": [{ref}, "x {other} y"]}}',
+            f'{{"msg": "\\u0418\\u0418\\u041d {valid}", "ref": "{ref}", "card": '
+            f'"4400 4300 {rng.randint(0, 9999):04d} {rng.randint(0, 9999):04d}"}}',
+            f'{{"ref": "{ref}", "iban": '
+            f'"KZ{rng.randint(10, 99)}125KZT{rng.randint(0, 10**10):010d}"}}',
+        ]
+    for log in corpus(3000, 13):
+        lines += [line for line in log.lines if line.lstrip().startswith("{")]
+    path = tmp_path / "api.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    used = last = 0
+    count_shapes = ContainerScanner._count_shapes
+
+    def held_to_the_whole_line(self, out, shapes, touched, json_spans=None):
+        nonlocal used, last
+        for index, line, _, start, end, _, name in shapes:
+            if name is None and index in (json_spans or {}):
+                used += 1
+                whole = jsonpaths.value_spans(line)
+                assert (jsonpaths.field_at(json_spans[index], start, end)
+                        == jsonpaths.field_at(whole, start, end)), (line, start)
+                last += start >= json_spans[index][-1][0]
+        count_shapes(self, out, shapes, touched, json_spans)
+
+    monkeypatch.setattr(ContainerScanner, "_count_shapes", held_to_the_whole_line)
+    source = LogSource(str(path))
+    container = next(source.containers())
+    detector = Detector()
+    ContainerScanner(source, detector, ScanOptions(), b"k" * 32).run(
+        container, source.read(container))
+    # Tokens read with the hits served most shapes, many of them in the last token read.
+    assert used > 2000 and last > 1000, (used, last)
