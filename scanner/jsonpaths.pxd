@@ -8,3 +8,7 @@ cdef list _value_spans(str line, object stop)
 
 @cython.locals(j=Py_ssize_t, k=Py_ssize_t)
 cdef Py_ssize_t _string_end(str line, Py_ssize_t i)
+
+@cython.locals(lo=Py_ssize_t, hi=Py_ssize_t, mid=Py_ssize_t, at=Py_ssize_t, s=Py_ssize_t,
+               e=Py_ssize_t)
+cpdef object field_at(list spans, Py_ssize_t start, Py_ssize_t end)

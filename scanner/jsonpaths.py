@@ -120,6 +120,27 @@ def field_at(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[s
     ``spans`` are in line order and do not overlap (as :func:`value_spans` returns them), so
     the token is found by bisection: a line with many hits stays linear.
     """
+    # bisect_right(spans, start, key=_span_start) written out (field_at_by_bisect): compiled,
+    # a loop of C integers instead of a call of the key at every step.
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if start < spans[mid][0]:
+            hi = mid
+        else:
+            lo = mid + 1
+    at = lo - 1
+    if at >= 0:
+        s, e, path = spans[at]
+        if s <= start and end <= e:
+            return path, s
+    return None
+
+
+def field_at_by_bisect(
+    spans: list[tuple[int, int, str]], start: int, end: int
+) -> tuple[str, int] | None:
+    """:func:`field_at` by the library's bisection (the definition)."""
     at = bisect_right(spans, start, key=_span_start) - 1
     if at >= 0:
         s, e, path = spans[at]

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derbes.scanner.jsonpaths import field_at, flatten, value_spans
+from derbes.scanner.jsonpaths import field_at, field_at_by_bisect, flatten, value_spans
 
 _TEXT = st.text(alphabet=st.sampled_from('ab"\\/ ИИН\n\t{}[]:,'), max_size=12)
 _DOC = st.recursive(
@@ -68,3 +68,19 @@ def test_a_line_read_decoded_gives_the_spans_of_its_text():
     decoded = DecodedLine(line, {(20, 32): "871008401427"}, {})
     assert value_spans(decoded) == value_spans(line) != []
     assert value_spans(decoded, 21) == value_spans(line, 21)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), _DOC, max_size=5),
+       cut=st.floats(0, 1), width=st.integers(0, 14))
+def test_field_at_is_the_bisection_of_the_spans(doc, cut, width):
+    # Every start in the line and past it, of every token, between tokens and inside them;
+    # over all the spans and over those read up to a stop.
+    line = json.dumps(doc, ensure_ascii=False)
+    for spans in (value_spans(line), value_spans(line, int(len(line) * cut))):
+        found = 0
+        for start in range(-1, len(line) + 2):
+            at = field_at(spans, start, start + width)
+            assert at == field_at_by_bisect(spans, start, start + width), (line, start)
+            found += at is not None
+        assert found or width > 0 or not spans
