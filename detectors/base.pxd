@@ -2,6 +2,23 @@
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
-@cython.locals(lo=Py_ssize_t, window=str, general=str)
-cpdef object window_verdict(dict verdicts, bytes digits, object rx, bint letters, str text,
-                            Py_ssize_t start, Py_ssize_t width)
+cpdef str _with_digits_made_one(str text, bytes table)
+
+cdef class _ContextWindows:
+    cdef public object rx
+    cdef public Py_ssize_t width
+    cdef public dict verdicts
+    cdef public bint letters
+    cdef public bytes digits
+    cdef public unsigned long long cuts_low, cuts_high
+
+    @cython.locals(lo=Py_ssize_t, window=str, general=str, verdicts=dict)
+    cpdef object verdict(self, str text, Py_ssize_t start)
+
+    @cython.locals(low="unsigned long long", high="unsigned long long", end=Py_ssize_t,
+                   at=Py_ssize_t, c=long)
+    cpdef object pieces_verdict(self, str text)
+
+    cdef object _piece_verdict(self, str piece)
+
+    cdef void _keep(self, str text, object verdict) except *

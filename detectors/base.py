@@ -127,15 +127,9 @@ class DerbesRecognizer:
         self._own_score = type(self).context_score is not DerbesRecognizer.context_score
         self._invalidates = (
             type(self).invalidate_result is not DerbesRecognizer.invalidate_result)
-        # Whether every context word holds a letter: then a window without one (ASCII
-        # punctuation, digits, spaces) holds no context word, and no regex needs to run.
-        words = [*self.CONTEXT, *self.NEGATIVE_CONTEXT]
-        self._words_have_letters = all(any(c.isalpha() for c in w) for w in words)
         self._field_verdicts: dict[tuple[str, ...], bool | None] = {}
-        self._window_verdicts: dict[str, bool | None] = {}
-        #: ASCII digits that no context word holds, all made the first of them: two windows
-        #: that differ in such digits only (times, counters, ids) get the same verdict.
-        self._digits = _digits_made_one(words)
+        self._windows = None if self._context_rx is None else _ContextWindows(
+            self._context_rx, [*self.CONTEXT, *self.NEGATIVE_CONTEXT], self.CONTEXT_WINDOW)
 
     # -- the lean path, shared by Presidio's hooks (detectors/presidio.py) and the fast path ----
 
@@ -200,13 +194,12 @@ class DerbesRecognizer:
         self, text: str, start: int, field_context: Sequence[str] | None = None
     ) -> bool | None:
         """True (supporting word), False (negative word) or None (no context word at all)."""
-        if self._context_rx is None:
+        windows = self._windows
+        if windows is None:
             return None
         # The window's reader takes an exact str (compiled, its offsets are C integers): a
         # line read decoded comes as a subclass (``DecodedLine``).
-        verdict = window_verdict(
-            self._window_verdicts, self._digits, self._context_rx, self._words_have_letters,
-            text if type(text) is str else str(text), start, self.CONTEXT_WINDOW)
+        verdict = windows.verdict(text if type(text) is str else str(text), start)
         if verdict is not None:
             return verdict
         if not field_context:
@@ -277,8 +270,8 @@ def _after_context(
 
 
 _UNSEEN = object()
-#: Context windows whose verdict a recognizer keeps (each at most CONTEXT_WINDOW characters),
-#: as they stand and with digits made one; one more may be added after the check.
+#: Texts whose verdict a recognizer keeps: context windows (each at most CONTEXT_WINDOW
+#: characters) as they stand and with digits made one, and pieces of them.
 _WINDOWS_KEPT = 8192
 
 
@@ -289,6 +282,26 @@ def _digits_made_one(words: Sequence[str]) -> bytes:
     runs through it, before or after."""
     free = "".join(d for d in "0123456789" if not any(d in w for w in words))
     return bytes.maketrans(free[1:].encode(), free[:1].encode() * len(free[1:]))
+
+
+def _cuts(words: Sequence[str]) -> str:
+    """The ASCII characters that are neither letters nor digits and that no word of ``words``
+    holds, as it stands or case-folded ("" if a word is empty).
+
+    No match of a :func:`_context_regex` can span such a character, and it changes nothing
+    around it: it folds to itself, it is no word character for the boundary before a word
+    (:data:`_WORD_CHARS`), and no camelCase cut (:data:`_CAMEL`) is made beside it. So the
+    matches in a text are the matches in its pieces between such characters, each read
+    alone, and the last word of a text is the last word of its last piece that holds one.
+    """
+    folded = [*words, *(w.casefold() for w in words)]
+    if not all(folded):
+        return ""
+    held = set("".join(folded))
+    word = re.compile(f"[{_WORD_CHARS}A-ZА-Я]")
+    return "".join(c for c in map(chr, range(128))
+                   if not c.isalnum() and c.casefold() == c and not word.match(c)
+                   and c not in held)
 
 
 def _with_digits_made_one(text: str, table: bytes) -> str:
@@ -471,37 +484,91 @@ def _context_regex(positive: Sequence[str], negative: Sequence[str]) -> re.Patte
     return re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
 
 
-def window_verdict(
-    verdicts: dict, digits: bytes, rx: re.Pattern, letters: bool, text: str, start: int,
-    width: int,
-) -> bool | None:
-    """The verdict of :func:`_nearest_verdict` on the window before ``start`` (at most
-    ``width`` characters of its line), remembered in ``verdicts``. ``letters``: every context
-    word has a letter, so a window without one holds no word. A function of its own, so that
-    its strings and offsets get C types when compiled (``base.pxd``)."""
-    lo = start - width
-    if lo < 0:
-        lo = 0
-    lo = text.rfind("\n", lo, start) + 1 or lo
-    window = text[lo:start]
-    # The text before a value repeats with the log line's template ("получателя БИН ",
-    # "?phone="): about half the windows of a dense log were seen before.
-    verdict = verdicts.get(window, _UNSEEN)
-    if verdict is not _UNSEEN:
+class _ContextWindows:
+    """The context verdicts of one recognizer: :func:`_nearest_verdict` of the text before a
+    match, remembered. Compiled, an extension type with C fields and offsets (``base.pxd``)."""
+
+    def __init__(self, rx: re.Pattern, words: Sequence[str], width: int) -> None:
+        self.rx = rx
+        #: How many characters before a match, on its line, are read (CONTEXT_WINDOW).
+        self.width = width
+        #: Text -> its verdict, for windows as they stand, with digits made one, and for
+        #: their pieces: one dict serves all three, as each text maps to its own verdict.
+        self.verdicts: dict[str, bool | None] = {}
+        # Whether every context word holds a letter: then a window without one (ASCII
+        # punctuation, digits, spaces) holds no context word, and no regex needs to run.
+        self.letters = all(any(c.isalpha() for c in w) for w in words)
+        #: ASCII digits that no context word holds, all made the first of them: two windows
+        #: that differ in such digits only (times, counters, ids) get the same verdict.
+        self.digits = _digits_made_one(words)
+        #: The characters a window is cut at (:func:`_cuts`), as bits: 0-63 and 64-127.
+        cuts = [ord(c) for c in _cuts(words)]
+        self.cuts_low = sum(1 << c for c in cuts if c < 64)
+        self.cuts_high = sum(1 << (c - 64) for c in cuts if c >= 64)
+
+    def verdict(self, text: str, start: int) -> bool | None:
+        """The verdict of the window before ``start`` in ``text``: at most ``width``
+        characters of its line."""
+        lo = start - self.width
+        if lo < 0:
+            lo = 0
+        lo = text.rfind("\n", lo, start) + 1 or lo
+        window = text[lo:start]
+        verdicts = self.verdicts
+        # The text before a value repeats with the log line's template ("получателя БИН ",
+        # "?phone="): about half the windows of a dense log were seen before.
+        verdict = verdicts.get(window, _UNSEEN)
+        if verdict is not _UNSEEN:
+            return verdict  # type: ignore[return-value]
+        if self.letters and window.isascii() and window.lower() == window.upper():
+            return None  # no letter before the match (not kept: such windows seldom recur)
+        # Most windows not seen as they stand were seen with other digits (a time, a process
+        # id): judged once in the form with those digits made one.
+        general = _with_digits_made_one(window, self.digits)
+        verdict = verdicts.get(general, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = self.pieces_verdict(general)
+            self._keep(general, verdict)
+        self._keep(window, verdict)
         return verdict  # type: ignore[return-value]
-    if letters and window.isascii() and window.lower() == window.upper():
-        return None  # no letter before the match (not kept: such windows seldom recur)
-    # Most windows not seen as they stand were seen with other digits (a time, a process
-    # id): judged once in the form with those digits made one.
-    general = _with_digits_made_one(window, digits)
-    verdict = verdicts.get(general, _UNSEEN)
-    if len(verdicts) >= _WINDOWS_KEPT:  # before either entry is added
-        verdicts.clear()
-    if verdict is _UNSEEN:
-        verdict = _nearest_verdict(rx, general)
-        verdicts[general] = verdict
-    verdicts[window] = verdict
-    return verdict  # type: ignore[return-value]
+
+    def pieces_verdict(self, text: str) -> bool | None:
+        """:func:`_nearest_verdict` of ``text``, from its pieces between the characters of
+        :func:`_cuts`, last piece first, each remembered.
+
+        A window not seen before often holds ever-new text (the hex digits of a request id
+        before ``","phone":"``) and, after it, a piece seen many times (``phone``) with the
+        last word: that piece is found remembered, and the pieces before it are not read."""
+        low = self.cuts_low
+        high = self.cuts_high
+        end = len(text)
+        at = end
+        while at > 0:
+            at -= 1
+            c = ord(text[at])
+            if c >= 128 or not ((low >> c) & 1 if c < 64 else (high >> (c - 64)) & 1):
+                continue
+            if at + 1 < end:
+                verdict = self._piece_verdict(text[at + 1:end])
+                if verdict is not None:
+                    return verdict
+            end = at
+        return self._piece_verdict(text[:end]) if end else None
+
+    def _piece_verdict(self, piece: str) -> bool | None:
+        verdict = self.verdicts.get(piece, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = _nearest_verdict(self.rx, piece)
+            self._keep(piece, verdict)
+        return verdict  # type: ignore[return-value]
+
+    def _keep(self, text: str, verdict: bool | None) -> None:
+        # Emptied at the limit whatever the text is: when only some kinds of additions were
+        # checked (a window's form with digits made one), a long log of windows that differ
+        # in digits only grew the memo without end.
+        if len(self.verdicts) >= _WINDOWS_KEPT:
+            self.verdicts.clear()
+        self.verdicts[text] = verdict
 
 
 def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import string
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -138,21 +141,28 @@ def _plain_verdict(recognizer, text):
     and a group of supporting ones, each longest first, after camelCase is cut."""
     import re
 
+    rx = _plain_regex(tuple(recognizer.CONTEXT), tuple(recognizer.NEGATIVE_CONTEXT))
+    folded = re.sub(r"(?<=[a-zа-я])(?=[A-ZА-Я])", "_", text).casefold()
+    last = None
+    for last in rx.finditer(folded):  # noqa: B007
+        pass
+    return None if last is None else last.lastgroup == "pos"
+
+
+@functools.cache
+def _plain_regex(positive, negative):
+    import re
+
     from derbes.detectors.base import _WORD_CHARS
 
     def alternation(words):
         unique = sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
         return "|".join(re.escape(w) for w in unique)
 
-    groups = [f"(?P<pos>{alternation(recognizer.CONTEXT)})"]
-    if recognizer.NEGATIVE_CONTEXT:
-        groups.insert(0, f"(?P<neg>{alternation(recognizer.NEGATIVE_CONTEXT)})")
-    rx = re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
-    folded = re.sub(r"(?<=[a-zа-я])(?=[A-ZА-Я])", "_", text).casefold()
-    last = None
-    for last in rx.finditer(folded):  # noqa: B007
-        pass
-    return None if last is None else last.lastgroup == "pos"
+    groups = [f"(?P<pos>{alternation(positive)})"]
+    if negative:
+        groups.insert(0, f"(?P<neg>{alternation(negative)})")
+    return re.compile(f"(?<![{_WORD_CHARS}])(?:{'|'.join(groups)})")
 
 
 def _overlapping():
@@ -291,7 +301,7 @@ def test_windows_with_other_digits_get_the_same_verdict(text):
 
     for r in _recognizers():
         if r._context_rx is not None:
-            general = _with_digits_made_one(text, r._digits)
+            general = _with_digits_made_one(text, r._windows.digits)
             assert _nearest_verdict(r._context_rx, general) == (
                 _nearest_verdict(r._context_rx, text)), (r.name, text)
             assert r.context_verdict(text, len(text)) == _plain_verdict(
@@ -318,7 +328,139 @@ def test_window_verdicts_stay_bounded_when_windows_differ_in_digits_only():
     for i in range(3 * _WINDOWS_KEPT):
         window = f"pid {i} session {i * 7} client ip "
         assert r.context_verdict(window, len(window)) is True
-        assert len(r._window_verdicts) <= _WINDOWS_KEPT + 1
+        assert len(r._windows.verdicts) <= _WINDOWS_KEPT
+
+
+def _punctuated():
+    """A recognizer whose words hold characters that cut the windows of derbes' own ones
+    (quotes, a comma, an equals sign, braces, a bar): for it they must not cut."""
+    from derbes.detectors.base import DerbesRecognizer
+
+    class Punctuated(DerbesRecognizer):
+        ENTITY = "TEST"
+        CONTEXT = ('"phone"', "a,b", "x=y", "{ip}", "tel", "straße")
+        NEGATIVE_CONTEXT = ("order|id", "no;", "ID", "[x]")
+
+    return Punctuated()
+
+
+#: Recognizers that live through many examples, so that their memos hold earlier windows
+#: and pieces, as in a scan.
+_LIVING = []
+
+
+def _living():
+    if not _LIVING:
+        _LIVING.extend(r for r in (*_recognizers(), _punctuated()) if r._context_rx is not None)
+    return _LIVING
+
+
+def _window_before(recognizer, text, start):
+    """The text a verdict at ``start`` reads, cut as plainly as can be."""
+    window = text[max(0, start - recognizer.CONTEXT_WINDOW):start]
+    return window.split("\n")[-1]
+
+
+_PIECES = st.lists(st.one_of(
+    st.sampled_from([*_context_words(), '"phone"', "a,b", "x=y", "{ip}", "order|id", "no;"]),
+    st.sampled_from(_context_words()).map(str.upper),
+    st.sampled_from(_context_words()).map(str.title),
+    st.sampled_from(sorted(set(string.punctuation + " \t\n"))),
+    st.sampled_from([
+        # camelCase, at and across cuts
+        "aB", "xY", "requestId", "clientIp", "userPhone", "жИ", "ёЖ", "Ё", "é",
+        # digits and ever-new hex (a request id's tail)
+        "0", "7", "2026-03-01", "12:30:45", "a9a25c5e-d5e5", "3f2a9c", "DE89", "0x1F",
+        # characters whose case folding is longer or not themselves
+        "ß", "ẞ", "İ", "ﬁ", "ŉ", "Σ", "ς", "ᲀ", "ІІН", "\ud800",
+    ]),
+), max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_PIECES)
+@example('a9a25c5e-d5e5-4598-b80f-3d8ca1f0656d","phone":"')
+@example('order_id":7,"phone')
+@example('номер заказа, тел')
+@example('ip: 1, version')
+def test_pieces_verdict_is_the_plain_regex(text):
+    # A window cut at the characters no context word holds, judged piece by piece from its
+    # end, gets the verdict of the whole window: with an empty memo, with the memo of
+    # earlier examples, and through context_verdict (window memo, digits made one, pieces).
+    from derbes.detectors.base import _ContextWindows
+
+    for r in _living():
+        expected = _plain_verdict(r, text)
+        fresh = _ContextWindows(r._context_rx, [*r.CONTEXT, *r.NEGATIVE_CONTEXT], 48)
+        assert fresh.pieces_verdict(text) == expected, (r.name, text)
+        assert r._windows.pieces_verdict(text) == expected, (r.name, text)
+        assert r.context_verdict(text, len(text)) == _plain_verdict(
+            r, _window_before(r, text, len(text))), (r.name, text)
+
+
+def test_cuts_are_no_character_of_a_word():
+    from derbes.detectors.base import _cuts
+
+    cuts = set(_cuts(["номер заказа", "e-mail", "tel.", "ip:", "x=y", "card_id", "STRAẞE"]))
+    assert set('"{}[],;|') <= cuts
+    assert not cuts & set(" -.:=_") and all(c.isascii() and not c.isalnum() for c in cuts)
+    for r in _living():
+        bits = r._windows.cuts_low | r._windows.cuts_high << 64
+        cuts = [c for c in map(chr, range(128)) if bits >> ord(c) & 1]
+        if r.ENTITY != "TEST":
+            assert set('"{}[],;|') <= set(cuts), r.name
+        assert not any(c in w.casefold() for w in (*r.CONTEXT, *r.NEGATIVE_CONTEXT)
+                       for c in cuts), r.name
+    assert _cuts(["ip", ""]) == ""  # an empty word matches anywhere: nothing cuts it
+
+
+def _realistic_lines():
+    from pathlib import Path
+
+    from derbes.detectors.corpora import logs
+    from derbes.detectors.corpora.realistic import corpus
+
+    public = sorted(Path(__file__).parent.parent.joinpath("data", "public_logs").glob("*.log"))
+    lines = [line for f in public for line in f.read_text(encoding="utf-8").splitlines()]
+    lines += [line for f in corpus(600, seed=13) for line in f.lines]
+    lines += logs.lines(1500, seed=13)
+    return lines
+
+
+def test_context_verdict_is_the_plain_regex_on_realistic_lines():
+    # Every recognizer, every few characters of public logs and generated ones (JSON lines
+    # with request ids, nginx, application lines): the memoized verdict, pieces and all, is
+    # the plain regex's on the window. Lines are read as the scan reads them: one after the
+    # other, each recognizer keeping its memo.
+    from derbes.detectors import all_recognizers
+
+    lines = _realistic_lines()
+    text = "\n".join(lines)
+    verdicts = {None: 0, True: 0, False: 0}
+    for r in [*all_recognizers(), _punctuated()]:
+        if r._context_rx is None:
+            continue
+        for start in range(0, len(text), 5):
+            got = r.context_verdict(text, start)
+            assert got == _plain_verdict(r, _window_before(r, text, start)), (
+                r.name, _window_before(r, text, start))
+            verdicts[got] += 1
+    assert min(verdicts.values()) > 1000, verdicts
+
+
+def test_window_verdicts_stay_bounded_when_pieces_are_new():
+    # Windows of ever-new pieces and no context word: each adds itself, its form with digits
+    # made one, and every piece; the memo is still emptied at its limit.
+    import random
+
+    from derbes.detectors.base import _WINDOWS_KEPT
+
+    r = IpAddressRecognizer()
+    rng = random.Random(5)
+    for _ in range(3 * _WINDOWS_KEPT):
+        window = ",".join(f"q{rng.getrandbits(20):x}" for _ in range(4)) + ","
+        assert r.context_verdict(window, len(window)) is None
+        assert len(r._windows.verdicts) <= _WINDOWS_KEPT
 
 
 def test_context_verdict_of_a_line_read_decoded_is_its_texts():
