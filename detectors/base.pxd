@@ -2,7 +2,12 @@
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
+cpdef object _after_context(object r, object verdict, object score, object pattern_name)
+
 cpdef str _with_digits_made_one(str text, bytes table)
+
+@cython.locals(ch=Py_UCS4, c=long)
+cpdef bint _letterless_ascii(str text)
 
 cdef class _ContextWindows:
     cdef public object rx

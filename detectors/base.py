@@ -200,10 +200,12 @@ class DerbesRecognizer:
         # The window's reader takes an exact str (compiled, its offsets are C integers): a
         # line read decoded comes as a subclass (``DecodedLine``).
         verdict = windows.verdict(text if type(text) is str else str(text), start)
-        if verdict is not None:
+        if verdict is not None or not field_context:
             return verdict
-        if not field_context:
-            return None
+        return self._field_verdict(field_context)
+
+    def _field_verdict(self, field_context: Sequence[str]) -> bool | None:
+        """The verdict of the field names a match stands under (a column, a JSON key)."""
         key = tuple(field_context)
         verdict = self._field_verdicts.get(key, _UNSEEN)
         if verdict is _UNSEEN:
@@ -237,10 +239,17 @@ class DerbesRecognizer:
                 if final > 0:
                     found.append((start, end, final))
         else:
-            # context_score as the base class has it, without its method call per candidate.
+            # context_score as the base class has it, without its method calls per candidate:
+            # context_verdict's steps, the window's verdict read here.
+            windows = self._windows
+            line = text if type(text) is str else str(text)
             for start, end, score, pattern_name in candidates:
-                final = _after_context(
-                    self, self.context_verdict(text, start, field_context), score, pattern_name)
+                verdict = None
+                if windows is not None:
+                    verdict = windows.verdict(line, start)
+                    if verdict is None and field_context:
+                        verdict = self._field_verdict(field_context)
+                final = _after_context(self, verdict, score, pattern_name)
                 if final > 0:
                     found.append((start, end, final))
         if len(found) > 1:
@@ -520,7 +529,7 @@ class _ContextWindows:
         verdict = verdicts.get(window, _UNSEEN)
         if verdict is not _UNSEEN:
             return verdict  # type: ignore[return-value]
-        if self.letters and window.isascii() and window.lower() == window.upper():
+        if self.letters and _letterless_ascii(window):
             return None  # no letter before the match (not kept: such windows seldom recur)
         # Most windows not seen as they stand were seen with other digits (a time, a process
         # id): judged once in the form with those digits made one.
@@ -569,6 +578,16 @@ class _ContextWindows:
         if len(self.verdicts) >= _WINDOWS_KEPT:
             self.verdicts.clear()
         self.verdicts[text] = verdict
+
+
+def _letterless_ascii(text: str) -> bool:
+    """Whether ``text`` is ASCII without a letter: ``text.isascii() and text.lower() ==
+    text.upper()`` in one pass, without the two copies (compiled, over C characters)."""
+    for ch in text:
+        c = ord(ch)
+        if c >= 128 or 97 <= (c | 32) <= 122:  # | 32: A-Z to a-z, nothing else into them
+            return False
+    return True
 
 
 def _nearest_verdict(rx: re.Pattern, text: str) -> bool | None:

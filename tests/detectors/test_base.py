@@ -463,6 +463,18 @@ def test_window_verdicts_stay_bounded_when_pieces_are_new():
         assert len(r._windows.verdicts) <= _WINDOWS_KEPT
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.one_of(
+    st.characters(max_codepoint=127), st.sampled_from("@[`{ZAza\x7f\x80éЖß\ud800")),
+    max_size=20))
+@example("ip")
+@example("@[`{")
+def test_letterless_ascii_is_ascii_with_lower_equal_to_upper(text):
+    from derbes.detectors.base import _letterless_ascii
+
+    assert _letterless_ascii(text) == (text.isascii() and text.lower() == text.upper())
+
+
 def test_context_verdict_of_a_line_read_decoded_is_its_texts():
     # A line read decoded comes as a str subclass; the compiled window reader takes a str.
     from derbes.scanner.engine.pieces import DecodedLine
