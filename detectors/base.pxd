@@ -17,13 +17,14 @@ cdef class _ContextWindows:
     cdef public bytes digits
     cdef public unsigned long long cuts_low, cuts_high
 
-    @cython.locals(lo=Py_ssize_t, window=str, general=str, verdicts=dict)
+    @cython.locals(lo=Py_ssize_t, window=str, verdicts=dict)
     cpdef object verdict(self, str text, Py_ssize_t start)
 
     @cython.locals(low="unsigned long long", high="unsigned long long", end=Py_ssize_t,
                    at=Py_ssize_t, c=long)
     cpdef object pieces_verdict(self, str text)
 
+    @cython.locals(general=str, verdicts=dict)
     cdef object _piece_verdict(self, str piece)
 
     cdef void _keep(self, str text, object verdict) except *

@@ -501,8 +501,8 @@ class _ContextWindows:
         self.rx = rx
         #: How many characters before a match, on its line, are read (CONTEXT_WINDOW).
         self.width = width
-        #: Text -> its verdict, for windows as they stand, with digits made one, and for
-        #: their pieces: one dict serves all three, as each text maps to its own verdict.
+        #: Text -> its verdict, for windows, their pieces, and pieces with digits made one:
+        #: one dict serves all three, as each text maps to its own verdict.
         self.verdicts: dict[str, bool | None] = {}
         # Whether every context word holds a letter: then a window without one (ASCII
         # punctuation, digits, spaces) holds no context word, and no regex needs to run.
@@ -531,13 +531,7 @@ class _ContextWindows:
             return verdict  # type: ignore[return-value]
         if self.letters and _letterless_ascii(window):
             return None  # no letter before the match (not kept: such windows seldom recur)
-        # Most windows not seen as they stand were seen with other digits (a time, a process
-        # id): judged once in the form with those digits made one.
-        general = _with_digits_made_one(window, self.digits)
-        verdict = verdicts.get(general, _UNSEEN)
-        if verdict is _UNSEEN:
-            verdict = self.pieces_verdict(general)
-            self._keep(general, verdict)
+        verdict = self.pieces_verdict(window)
         self._keep(window, verdict)
         return verdict  # type: ignore[return-value]
 
@@ -565,9 +559,16 @@ class _ContextWindows:
         return self._piece_verdict(text[:end]) if end else None
 
     def _piece_verdict(self, piece: str) -> bool | None:
-        verdict = self.verdicts.get(piece, _UNSEEN)
+        verdicts = self.verdicts
+        verdict = verdicts.get(piece, _UNSEEN)
         if verdict is _UNSEEN:
-            verdict = _nearest_verdict(self.rx, piece)
+            # Most pieces not seen as they stand were seen with other digits (a time, a
+            # process id): judged once in the form with those digits made one.
+            general = _with_digits_made_one(piece, self.digits)
+            verdict = verdicts.get(general, _UNSEEN)
+            if verdict is _UNSEEN:
+                verdict = _nearest_verdict(self.rx, general)
+                self._keep(general, verdict)
             self._keep(piece, verdict)
         return verdict  # type: ignore[return-value]
 
