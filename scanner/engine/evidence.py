@@ -216,12 +216,6 @@ def share_evidence(
     return Evidence(candidates, valid, p_value, holds)
 
 
-def shape_spans(entity: str, text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` with the shape of ``entity``'s candidates (:data:`CHANCE_RULES`),
-    valid or not: what a log field's share of valid values is counted against."""
-    return [m.span() for m in CHANCE_RULES[entity].shape.finditer(text)]
-
-
 def shape_key(value: str) -> int:
     """The key one distinct candidate is counted by: its characters without separators, read
     as a base-36 number (every shape is digits and capitals), the same in every process, so

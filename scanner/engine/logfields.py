@@ -9,7 +9,7 @@ field's *same-shape candidates* that validate, against the chance rate. A field 
 whose candidates all pass is.
 
 The engine counts, per (field, entity), the distinct candidates of the entity's shape (valid
-or not: :func:`~derbes.scanner.engine.evidence.shape_spans` on the lines where the entity's
+or not: :func:`~derbes.scanner.engine.shapes.line_shapes` on the lines where the entity's
 recognizer was a candidate) and the distinct valid ones (its hits). A field's hits wait in a
 bounded buffer until the counts decide (:meth:`LogField.verdict`, judged every
 :data:`DECIDE_EVERY` kept hits and at the end of each batch and of the file); once the field

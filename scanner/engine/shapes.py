@@ -60,7 +60,7 @@ def scan(text: str, entities) -> list[tuple[str, int, int]]:
     for entity in entities:
         bit = _BITS.get(entity, 0)
         if bit == 0:
-            out.extend([(entity, *m.span()) for m in CHANCE_RULES[entity].shape.finditer(text)])
+            out.extend(by_regex(text, (entity,)))
             continue
         for kind, start, end in found:
             if kind == bit:
