@@ -607,6 +607,18 @@ def _remove_contained(spans: list[Span]) -> list[Span]:
     """Presidio's ``EntityRecognizer.remove_duplicates`` for one entity, on plain tuples: a
     zero score goes, and so does a span inside (or equal to) a kept one of no lower score;
     the order is Presidio's (score first)."""
+    # Mostly a line's spans are apart and of one score (validated values): none is inside
+    # another, and the score-first order is the order of their starts.
+    ordered = sorted(spans)
+    score = ordered[0][2]
+    if score != 0:
+        end = -1
+        for span in ordered:
+            if span[0] < end or span[1] <= span[0] or span[2] != score:
+                break
+            end = span[1]
+        else:
+            return ordered
     kept: list[Span] = []
     active: list[Span] = []
     for span in sorted(set(spans), key=lambda x: (x[0], x[0] - x[1], -x[2])):

@@ -118,12 +118,22 @@ class Detector:
     def _run_candidates(candidates, text: str, field_context: Sequence[str]) -> list[Match]:
         """The fast path's candidates on one unit: each recognizer, only the hinted patterns."""
         out: list[Match] = []
+        # One recognizer's spans of its entity need no settling (find() settled them as
+        # _dedupe would); only an entity that two recognizers found here does.
+        last = seen = None
+        shared = False
         for recognizer, patterns, once in candidates:
             found = recognizer.find(text, field_context, patterns, once)
             if found:  # most candidates find nothing: no generator made for them
                 entity = recognizer.ENTITY
+                if last is not None and not shared:
+                    if seen is None:
+                        seen = {last}
+                    shared = entity in seen
+                    seen.add(entity)
+                last = entity
                 out.extend([(entity, s, e, score) for s, e, score in found])
-        return _dedupe(out) if len(out) > 1 else out
+        return _dedupe(out) if shared else out
 
     # -- batches ----------------------------------------------------------------------------
 

@@ -485,3 +485,27 @@ def test_context_verdict_of_a_line_read_decoded_is_its_texts():
         line = DecodedLine(text, {})
         assert r.context_verdict(line, start) == IpAddressRecognizer().context_verdict(
             text, start)
+
+
+_SPANS = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 12),
+              st.sampled_from([0.0, 0.3, 0.4, 0.75, 1.0])).map(
+        lambda t: (t[0], t[0] + t[1], t[2])),
+    min_size=1, max_size=8)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_SPANS)
+@example([(0, 5, 1.0), (5, 9, 1.0), (9, 9, 1.0)])  # empty span where another ends
+@example([(3, 8, 1.0), (0, 4, 1.0)])  # apart only when read in order of starts
+@example([(0, 4, 0.4), (6, 9, 1.0)])  # apart, two scores: score first
+def test_remove_contained_is_presidios_remove_duplicates(spans):
+    """_remove_contained (spans apart and of one score taken at once) keeps what Presidio's
+    EntityRecognizer.remove_duplicates keeps, in its order, on spans of one entity."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from derbes.detectors.base import _remove_contained
+
+    presidio = EntityRecognizer.remove_duplicates(
+        [RecognizerResult("X", s, e, score) for s, e, score in spans])
+    assert _remove_contained(spans) == [(r.start, r.end, r.score) for r in presidio]
