@@ -19,6 +19,7 @@ from stdnum import imei as std_imei
 
 from derbes.detectors import values
 from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.credit_card import luhn_is_valid
 
 
 class ImeiRecognizer(DerbesRecognizer):
@@ -72,4 +73,9 @@ class ImeiRecognizer(DerbesRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the 15 digits pass the Luhn check."""
         digits = pattern_text.replace(" ", "").replace("-", "")
-        return len(digits) == 15 and std_imei.is_valid(digits)
+        if len(digits) != 15:
+            return False
+        if digits.isascii() and digits.isdigit():
+            # What std_imei.is_valid checks of 15 digits: their Luhn check digit.
+            return luhn_is_valid(digits)
+        return std_imei.is_valid(digits)

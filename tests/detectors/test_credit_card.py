@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds
 
 from derbes.detectors.credit_card import CreditCardRecognizer, card_is_valid
@@ -69,3 +71,37 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_spans(text: str, expected: list[str]) -> None:
     assert_finds(CreditCardRecognizer, text, expected)
+
+
+_DIGITS_AND_OTHERS = st.text(
+    alphabet=st.sampled_from("0123456789" * 6 + " -a/\u0663\u00b2\u0660"), max_size=24)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_DIGITS_AND_OTHERS)
+@example("")
+@example("79927398713")  # the Luhn article's example number
+@example("\u0663" * 16)  # Arabic-Indic digits: str.isdigit() holds, stdnum's alphabet not
+def test_luhn_is_stdnums(text: str) -> None:
+    """luhn_is_valid, the typed loop, is python-stdnum's luhn.is_valid on any text."""
+    from stdnum import luhn
+
+    from derbes.detectors.credit_card import luhn_is_valid
+
+    assert luhn_is_valid(text) is luhn.is_valid(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=4, max_size=19))
+@example("2221000000000000")
+@example("2720999999999999")
+@example("3000000000000")
+@example("6499000000000000")
+def test_card_scheme_ok_reads_each_schemes_first_digits(digits: str) -> None:
+    """card_scheme_ok (the first four digits read once) against the schemes' table as it
+    reads: each scheme's own number of first digits in its range, the length among its own."""
+    from derbes.detectors.credit_card import _SCHEMES, card_scheme_ok
+
+    plain = any(lo <= int(digits[:width]) <= hi and len(digits) in lengths
+                for width, lo, hi, lengths in _SCHEMES)
+    assert card_scheme_ok(digits) is plain

@@ -1,8 +1,10 @@
-"""IMEI: Luhn via python-stdnum, the dashed form is strong, bare digits need context."""
+"""IMEI: Luhn as python-stdnum has it, the dashed form is strong, bare digits need context."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from recognizer_cases import assert_finds, found_alone
 
 from derbes.detectors.imei import ImeiRecognizer
@@ -52,3 +54,17 @@ def test_spans(text: str, expected: list[str]) -> None:
 
 def test_column_name_is_context() -> None:
     assert found_alone(ImeiRecognizer, "354178036859789", ["device_imei"]) == ["354178036859789"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789" * 4 + " -\t\u0663"), max_size=20))
+@example("35417803685978\u0663")
+@example("\t35417803685978")  # fifteen characters; stdnum strips the tab: an IMEISV-less 14
+def test_validation_is_stdnums(text: str) -> None:
+    """validate_result (fifteen ASCII digits: the Luhn loop of credit_card) is what it was:
+    fifteen characters once spaces and dashes go, and python-stdnum's imei.is_valid."""
+    from stdnum import imei as std_imei
+
+    digits = text.replace(" ", "").replace("-", "")
+    expected = len(digits) == 15 and std_imei.is_valid(digits)
+    assert bool(ImeiRecognizer().validate_result(text)) is expected
