@@ -25,6 +25,7 @@ _NETWORK = re.compile(
     r"|[A-Za-z][A-Za-z0-9+.-]*://\S*"
     r"|[^\s@]+@[^\s@]+"
 )
+_IP_CHARS = frozenset("0123456789abcdefABCDEF:.[]")
 _PORT = re.compile(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$")
 
 
@@ -32,6 +33,11 @@ def is_network_address(value: str) -> bool:
     """Whether a value under an ``address`` key names a network endpoint, not a place."""
     if _NETWORK.fullmatch(value):
         return True
+    # An address holds only these before its zone ("%eth0"), and so does either candidate
+    # below (the value, or its host without brackets and port): most values, a street and
+    # a house, need no ipaddress' parse and its exception.
+    if not _IP_CHARS.issuperset(value.split("%", 1)[0]):
+        return False
     for candidate in (value, _PORT.sub(r"\g<host>", value)):
         try:
             ipaddress.ip_address(candidate.split("%", 1)[0])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derbes.detectors.address_by_key import AddressByKeyRecognizer
 from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
@@ -74,3 +76,40 @@ def test_masks_show_no_name_no_date() -> None:
     assert mask("PERSON", "Нурланова Айгерим Ерлановна") == "Н*** *** ***"
     assert mask("DATE_OF_BIRTH", "1987-10-08") == "****-**-**"
     assert "Абая" not in mask("ADDRESS", "г. Алматы, ул. Абая, 10")
+
+
+def _network_plain(value: str) -> bool:
+    """is_network_address as first written: the network shapes, then ipaddress' parse of the
+    value and of its host without brackets and port, each before its zone."""
+    import ipaddress
+    import re
+
+    from derbes.detectors.address_by_key import _NETWORK
+
+    if _NETWORK.fullmatch(value):
+        return True
+    host = re.sub(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$", r"\g<host>", value)
+    for candidate in (value, host):
+        try:
+            ipaddress.ip_address(candidate.split("%", 1)[0])
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789abcdefABCDEF:.[]%/ gxул-"), max_size=40))
+@example("[2001:db8::1]:8443")
+@example("fe80::1%eth0")
+@example("[fe80::1%eth0]:80")
+@example("10.0.0.1:5432")
+@example("ул. Абая 10")
+@example("::ffff:10.0.0.1")
+@example("[ABCD:EF01::9]:80")  # every hex digit, both cases
+@example("abcd:ef01::9")
+def test_network_address_is_the_plain_check(value: str) -> None:
+    """The character test before ipaddress' parse changes no verdict."""
+    from derbes.detectors.address_by_key import is_network_address
+
+    assert is_network_address(value) is _network_plain(value)
