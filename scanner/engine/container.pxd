@@ -12,3 +12,8 @@ cdef class _Agg:
 
     @cython.locals(distinct=dict)
     cpdef bint add(self, Py_ssize_t row, double score, bytes digest)
+
+@cython.locals(memo=dict, rank="long long", aggs=dict, agg=_Agg)
+cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t row,
+                      Py_ssize_t start, Py_ssize_t end, str entity, double score, str value,
+                      object ts) except *

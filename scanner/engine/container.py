@@ -335,8 +335,8 @@ class ContainerScanner:
                 value = values[index]
                 row = batch.rows[index]
                 for entity, start, end, score in matches:
-                    self._hit(out, batch.field, row, start, end, entity, score,
-                              value[start:end], None)
+                    _count_hit(self, out, batch.field, row, start, end, entity, score,
+                               value[start:end], None)
                     recognizer = self._checksum.get(entity)
                     if recognizer is not None and recognizer.context_verdict(value, start):
                         out.aggs[(batch.field, entity)].supported += 1
@@ -403,7 +403,8 @@ class ContainerScanner:
                     if entity in checksum:
                         name = field_name or name_at(line, start, end) or key_before(line, start)
                     if name is None:
-                        self._hit(out, field_name, row, lo, hi, entity, score, value, ts)
+                        _count_hit(self, out, field_name, row, lo, hi, entity, score, value,
+                                   ts)
                     else:
                         # In a named field: the field's share of valid candidates decides.
                         touched.add((name, entity))
@@ -455,7 +456,7 @@ class ContainerScanner:
             if log_field.state != HOLDS:
                 self._holds(out, log_field)
         if log_field.state == HOLDS:
-            self._hit(out, field_name, row, start, end, entity, score, value, ts)
+            _count_hit(self, out, field_name, row, start, end, entity, score, value, ts)
             return 0
         log_field.wait(self._prepare(out, field_name, row, start, end, entity, score,
                                      value, ts))
@@ -510,65 +511,11 @@ class ContainerScanner:
 
     # -- one hit ----------------------------------------------------------------------------
 
-    def _hit(
-        self,
-        out: ContainerOutcome,
-        field_name: str | None,
-        row: int,
-        start: int,
-        end: int,
-        entity: str,
-        score: float,
-        value: str,
-        ts: str | None,
-    ) -> None:
-        # Distinct values are counted by a cheap keyed digest; the HMAC that reports show
-        # is computed only for hit rows.
-        memo = self._memo.get(entity)
-        if memo is None:
-            memo = self._memo[entity] = {}
-        distinct = memo.get(value)
-        rank = -1
-        if distinct is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            # A value not met lately: its digest and example rank from one normal form.
-            distinct, rank = distinct_and_rank(self.key, entity, value)
-            memo[value] = distinct
-        key = (field_name, entity)
-        agg = out.aggs.get(key)
-        if agg is None:
-            agg = out.aggs[key] = _Agg()
-        options = self.options
-        if agg.add(row, score, distinct):
-            if rank < 0:
-                # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
-                # Not kept beside the digest: a second dict per entity costs a megabyte.
-                rank = example_rank(entity, value)
-            if agg.wants(rank, options.max_examples):
-                # Masked only when it may be shown: most values never become an example.
-                agg.offer(rank, value if options.show_values else mask(entity, value),
-                          options.max_examples)
-        if ts is not None and (agg.oldest is None or ts < agg.oldest):
-            agg.oldest = ts
-        if options.allowed_values or options.hits:
-            hashed = value_hash(self.key, entity, value)
-            reason = options.allowed_values.get(hashed) if options.allowed_values else None
-            if reason is not None:
-                agg.allowed += 1
-                agg.allowed_reason = agg.allowed_reason or reason
-            if options.hits:
-                out.hits.append(self._make_hit(out, field_name, row, start, end, entity,
-                                               score, value, hashed))
-                if len(out.hits) >= self._spill_at:
-                    self.spill(out)
-
-
     def _prepare(
         self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
         entity: str, score: float, value: str, ts: str | None,
     ) -> tuple:
-        """What :meth:`_hit` would record, computed now, for :func:`record` later."""
+        """What :func:`_count_hit` would record, computed now, for :func:`record` later."""
         options = self.options
         distinct, rank = distinct_and_rank(self.key, entity, value)
         example = value if options.show_values else mask(entity, value)
@@ -603,8 +550,66 @@ class ContainerScanner:
         )
 
 
+def _count_hit(
+    scanner: ContainerScanner,
+    out: ContainerOutcome,
+    field_name: str | None,
+    row: int,
+    start: int,
+    end: int,
+    entity: str,
+    score: float,
+    value: str,
+    ts: str | None,
+) -> None:
+    """Count one hit into its aggregate (a function, not a method: compiled, it is called
+    in C with C arguments, and reads the aggregate's C fields, ``container.pxd``)."""
+    # Distinct values are counted by a cheap keyed digest; the HMAC that reports show
+    # is computed only for hit rows.
+    memo = scanner._memo.get(entity)
+    if memo is None:
+        memo = scanner._memo[entity] = {}
+    distinct = memo.get(value)
+    rank = -1
+    if distinct is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        # A value not met lately: its digest and example rank from one normal form.
+        distinct, rank = distinct_and_rank(scanner.key, entity, value)
+        memo[value] = distinct
+    aggs = out.aggs
+    key = (field_name, entity)
+    agg = aggs.get(key)
+    if agg is None:
+        agg = aggs[key] = _Agg()
+    options = scanner.options
+    if agg.add(row, score, distinct):
+        if rank < 0:
+            # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
+            # Not kept beside the digest: a second dict per entity costs a megabyte.
+            rank = example_rank(entity, value)
+        if agg.wants(rank, options.max_examples):
+            # Masked only when it may be shown: most values never become an example.
+            agg.offer(rank, value if options.show_values else mask(entity, value),
+                      options.max_examples)
+    if ts is not None and (agg.oldest is None or ts < agg.oldest):
+        agg.oldest = ts
+    if options.allowed_values or options.hits:
+        hashed = value_hash(scanner.key, entity, value)
+        reason = options.allowed_values.get(hashed) if options.allowed_values else None
+        if reason is not None:
+            agg.allowed += 1
+            agg.allowed_reason = agg.allowed_reason or reason
+        if options.hits:
+            out.hits.append(scanner._make_hit(out, field_name, row, start, end, entity,
+                                              score, value, hashed))
+            if len(out.hits) >= scanner._spill_at:
+                scanner.spill(out)
+
+
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
-    """Records a hit prepared by ``ContainerScanner._prepare``, as ``_hit`` would have."""
+    """Records a hit prepared by ``ContainerScanner._prepare``, as :func:`_count_hit` would
+    have."""
     field_name, entity, row, score, distinct, rank, example, ts, reason, hit = prepared
     key = (field_name, entity)
     agg = out.aggs.get(key)
