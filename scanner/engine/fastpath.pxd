@@ -17,5 +17,11 @@ cdef class _MarkSink:
     @cython.locals(bit=object, lines=list)
     cdef object _match(self, Py_ssize_t pid, Py_ssize_t to)
 
-    @cython.locals(last=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t, data=bytes, starts=list)
+    @cython.locals(last=Py_ssize_t, newlines=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t,
+                   starts=list)
     cdef object _enter(self, Py_ssize_t to)
+
+# The bytes as C bytes: the loops over them are C loops (the caller keeps them alive).
+@cython.locals(newlines=Py_ssize_t, lo=Py_ssize_t, i=Py_ssize_t, hi=Py_ssize_t)
+cpdef (Py_ssize_t, Py_ssize_t, Py_ssize_t) _read_line(
+    const unsigned char *data, Py_ssize_t start, Py_ssize_t at, Py_ssize_t size) noexcept

@@ -68,6 +68,45 @@ def test_lines_are_numbered_as_split_numbers_them(engine):
     assert _lines(scanner, b"\n\n\n@") == [(3, "@", ["AtRecognizer"])]
 
 
+def _line_by_split(data: bytes, start: int, at: int) -> tuple[int, int, int]:
+    """The line holding byte ``at`` (its newline included), by ``split``: the lines from the
+    one starting at ``start`` to it, where it starts, where it ends."""
+    lo = 0
+    first = None
+    for index, line in enumerate(data.split(b"\n")):
+        if lo == start:
+            first = index
+        if at <= lo + len(line):
+            return index - first, lo, lo + len(line)
+        lo += len(line) + 1
+    raise AssertionError("at past the data")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"\n", b"a", b"\xd0", b"\n\n", b"abc"]), min_size=1,
+                max_size=30).map(b"".join))
+def test_the_line_holding_a_byte_is_the_one_split_makes(data):
+    # Every line start and every byte from there: the C loop (compiled) and bytes' methods.
+    size = len(data)
+    starts = [0] + [k + 1 for k in range(size) if data[k] == 10 and k + 1 < size]
+    for start in starts:
+        for at in range(start, size):
+            expected = _line_by_split(data, start, at)
+            assert fastpath._read_line(data, start, at, size) == expected, (start, at)
+            assert fastpath._find_line(data, start, at, size) == expected, (start, at)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["", "@", "x", "x@y", "@@", "\r"]), max_size=12))
+def test_each_line_is_marked_where_split_puts_it(engine, lines):
+    scanner = fastpath.compile_scanner([AtRecognizer()], engine=engine)
+    data = "\n".join(lines).encode()
+    expected = [(i, line, ["AtRecognizer"]) for i, line in enumerate(data.decode().split("\n"))
+                if "@" in line]
+    assert _lines(scanner, data) == expected
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_match_ending_in_the_newline_belongs_to_the_line_it_ends(engine):
     # The IIN prefilter's right boundary matches the newline itself.
