@@ -21,6 +21,9 @@ cdef class _MarkSink:
                    starts=list)
     cdef object _enter(self, Py_ssize_t to)
 
+cpdef object _on_match(Py_ssize_t pid, object _start, Py_ssize_t to, object _flags,
+                       _MarkSink sink)
+
 # The bytes as C bytes: the loops over them are C loops (the caller keeps them alive).
 @cython.locals(newlines=Py_ssize_t, lo=Py_ssize_t, i=Py_ssize_t, hi=Py_ssize_t)
 cpdef (Py_ssize_t, Py_ssize_t, Py_ssize_t) _read_line(

@@ -695,8 +695,8 @@ class _HyperscanMatcher:
         size = len(data)
         while True:
             try:
-                scan(view[sink.base:] if sink.base else data, match_event_handler=sink,
-                     scratch=scratch)
+                scan(view[sink.base:] if sink.base else data, match_event_handler=_on_match,
+                     context=sink, scratch=scratch)
                 break
             except hyperscan.ScanTerminated:
                 kinds: set[int] = set()
@@ -714,11 +714,22 @@ class _HyperscanMatcher:
         return sink.finish()
 
 
+def _on_match(pid: int, _start: int, to: int, _flags: int, sink: _MarkSink) -> bool | None:
+    """The match handler of a scan into ``sink`` (its context): a function, which the
+    binding calls with its arguments as they are (vectorcall), where a callable object's
+    ``__call__`` first gets them packed into a tuple (about 300 instructions a match less,
+    callgrind)."""
+    if sink is None:  # compiled, the typed argument lets None through, and None has no fields
+        raise TypeError("the context of a scan must be its _MarkSink")
+    return sink._match(pid, to + sink.base)
+
+
 class _MarkSink:
     """The match handler of one scan (:meth:`_HyperscanMatcher._marks`): the unit each match
     ends in, with the mask of the prefilters that matched there. Matches arrive in end-offset
     order, so each unit is located once. A class, not a closure, so that compiled its state
-    is C integers (``fastpath.pxd``); Hyperscan calls it once a match."""
+    is C integers (``fastpath.pxd``); Hyperscan calls :func:`_on_match` once a match, with
+    the sink as its context."""
 
     def __init__(
         self, matcher: _HyperscanMatcher, data: bytes, starts: list[int] | None,
@@ -744,11 +755,6 @@ class _MarkSink:
         # The index of the line after the last one located, and where it starts: lines are
         # counted on from there.
         self.counted_index = self.counted_start = 0
-
-    def __call__(
-        self, pid: int, _start: int, to: int, _flags: int, _ctx: object
-    ) -> bool | None:
-        return self._match(pid, to + self.base)
 
     def _match(self, pid: int, to: int) -> bool | None:
         if pid == self.twin and not _first_twin(self.data, to):

@@ -107,6 +107,13 @@ def test_each_line_is_marked_where_split_puts_it(engine, lines):
     assert _lines(scanner, data) == expected
 
 
+def test_match_handler_refuses_a_context_that_is_no_sink():
+    # Compiled, a None context would otherwise reach the sink's C fields.
+    for context in (None, 5):
+        with pytest.raises(TypeError):
+            fastpath._on_match(0, 0, 1, 0, context)
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_match_ending_in_the_newline_belongs_to_the_line_it_ends(engine):
     # The IIN prefilter's right boundary matches the newline itself.
