@@ -13,6 +13,7 @@ cdef class _MarkSink:
     cdef public object mask, union
     cdef Py_ssize_t counted_index, counted_start
     cdef Py_ssize_t twin, twin_other
+    cdef Py_ssize_t first_trigger, flood
 
     @cython.locals(bit=object, lines=list)
     cdef object _match(self, Py_ssize_t pid, Py_ssize_t to)
@@ -28,3 +29,7 @@ cpdef object _on_match(Py_ssize_t pid, object _start, Py_ssize_t to, object _fla
 @cython.locals(newlines=Py_ssize_t, lo=Py_ssize_t, i=Py_ssize_t, hi=Py_ssize_t)
 cpdef (Py_ssize_t, Py_ssize_t, Py_ssize_t) _read_line(
     const unsigned char *data, Py_ssize_t start, Py_ssize_t at, Py_ssize_t size) noexcept
+
+# ``end`` ends a match of twelve digits and more: the bytes read lie inside ``data``.
+@cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t)
+cpdef bint _first_twin(const unsigned char *data, Py_ssize_t end) noexcept

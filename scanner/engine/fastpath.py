@@ -741,6 +741,9 @@ class _MarkSink:
         self.trigger_kinds = matcher.trigger_kinds
         self.twin = matcher._twin
         self.twin_other = matcher._twin_other
+        # The module's constants, held here to be C integers when compiled (fastpath.pxd).
+        self.first_trigger = TRIGGER_ID
+        self.flood = FLOOD
         #: Lines holding each kind of trigger (``line_marks``), or None.
         self.triggered = triggered
         self.data = data
@@ -759,13 +762,13 @@ class _MarkSink:
     def _match(self, pid: int, to: int) -> bool | None:
         if pid == self.twin and not _first_twin(self.data, to):
             pid = self.twin_other
-        if pid >= TRIGGER_ID:  # a line trigger: its line, by kind; no bit, no flood
+        if pid >= self.first_trigger:  # a line trigger: its line, by kind; no bit, no flood
             if to > self.end:
                 self._enter(to)
                 self.mask = 0
                 self.hits = 0
             if self.triggered is not None:
-                lines = self.triggered[self.trigger_kinds[pid - TRIGGER_ID]]
+                lines = self.triggered[self.trigger_kinds[pid - self.first_trigger]]
                 if not lines or lines[-1][0] != self.index:
                     lines.append((self.index, self.lo, self.hi))
             return None
@@ -778,7 +781,7 @@ class _MarkSink:
         bit = self.bits[pid]
         self.mask |= self.again[pid] if self.mask & bit else bit
         self.hits += 1
-        if self.hits > FLOOD:
+        if self.hits > self.flood:
             return True  # stop: this unit is rescanned once per prefilter (``_marks``)
         return None
 
