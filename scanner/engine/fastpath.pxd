@@ -8,7 +8,7 @@ cdef class _MarkSink:
     cdef public object triggered
     cdef bytes data
     cdef Py_ssize_t size
-    cdef object starts
+    cdef readonly object starts
     cdef public Py_ssize_t index, lo, hi, hits, base, end
     cdef public object mask, union
     cdef Py_ssize_t counted_index, counted_start

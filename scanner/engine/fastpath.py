@@ -75,6 +75,8 @@ except ImportError:
 
 #: Matches on one line after which its remaining matches are counted once per prefilter.
 FLOOD = 64
+#: Bytes scanned at first after a flood, up to the end of a unit (see ``_marks``).
+FLOOD_WINDOW = 4096
 #: The Hyperscan id of the first line trigger (``line_triggers``), above every prefilter's.
 TRIGGER_ID = 1 << 20
 
@@ -688,16 +690,28 @@ class _HyperscanMatcher:
 
     def _marks(self, data: bytes, sink: _MarkSink) -> tuple[list[Mark], int]:
         """One scan of ``data`` into ``sink``; a unit flooded with matches is finished once
-        per prefilter. Returns the marks and the union of their masks."""
+        per prefilter. Returns the marks and the union of their masks.
+
+        Hyperscan reads all it is given before its first report: a scan stopped at its first
+        match costs as much as one to the end. So after a flood the rest is scanned in
+        windows of whole units, :data:`FLOOD_WINDOW` bytes at first, twice as many after
+        each window without a flood: a chunk of flooded lines costs each flood a window, not
+        the rest of the chunk (quadratic). A window ends after a unit's separator, as the
+        scan restarted after a flood always did."""
         view = memoryview(data)
         scan = self._db.scan
         scratch = self._scratch("db")
         size = len(data)
+        stop = size  # the scan reads [sink.base, stop)
+        window = FLOOD_WINDOW
         while True:
             try:
-                scan(view[sink.base:] if sink.base else data, match_event_handler=_on_match,
-                     context=sink, scratch=scratch)
-                break
+                scan(view[sink.base:stop] if sink.base or stop < size else data,
+                     match_event_handler=_on_match, context=sink, scratch=scratch)
+                if stop >= size:
+                    break
+                sink.base = stop
+                window *= 2
             except hyperscan.ScanTerminated:
                 kinds: set[int] = set()
                 mask = sink.mask | self.single_mask(view[sink.lo:sink.end], kinds)
@@ -711,6 +725,8 @@ class _HyperscanMatcher:
                 sink.base = sink.end
                 if sink.base >= size:
                     break
+                window = FLOOD_WINDOW
+            stop = _unit_end(data, sink.starts, min(sink.base + window, size) - 1, size)
         return sink.finish()
 
 
@@ -819,6 +835,16 @@ class _MarkSink:
             self.union |= self.mask
             self.mask = 0
         return self.marks, self.union
+
+
+def _unit_end(data: bytes, starts: list[int] | None, at: int, size: int) -> int:
+    """Where the unit holding byte ``at`` of ``data`` ends, its separator included: the next
+    unit's start (``starts``: where each unit of a column batch begins; None: lines), or
+    ``size``."""
+    if starts is None:
+        return data.find(b"\n", at) + 1 or size
+    index = bisect_right(starts, at)
+    return starts[index] if index < len(starts) else size
 
 
 #: Whether this module runs compiled (Cython), and with it :func:`_read_line`; as Python,

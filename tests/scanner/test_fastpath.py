@@ -181,6 +181,65 @@ def test_flooded_line_keeps_all_its_recognizers_and_the_lines_after_it():
 
 
 @pytest.mark.skipif(fastpath.hyperscan is None, reason="needs hyperscan")
+class _CountingDatabase:
+    """A Hyperscan database that counts the bytes its scans are given."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.scanned = 0
+
+    def scan(self, data, **options):
+        self.scanned += len(data)
+        return self.db.scan(data, **options)
+
+
+def _counting_scanner(monkeypatch, window: int):
+    """A scanner for "@" and the IIN whose line scans count the bytes Hyperscan reads, with
+    ``window`` bytes scanned at first after a flood."""
+    monkeypatch.setattr(fastpath, "FLOOD_WINDOW", window)
+    scanner = fastpath.compile_scanner([AtRecognizer(), KzIinRecognizer()], engine="hyperscan")
+    scanner.line_scan(b"x")  # this thread's scratch, made from the real database
+    hs = scanner._line_matchers().hs
+    counting = _CountingDatabase(hs._db)
+    monkeypatch.setattr(hs, "_db", counting)
+    return scanner, counting
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["@" * (fastpath.FLOOD + 1), "@ " * 40, "x", "", IIN,
+                                 f"@{IIN}", "y" * 300]), min_size=1, max_size=30),
+       st.sampled_from([1, 16, 100, 4096]))
+def test_lines_after_a_flood_are_marked_as_each_alone(monkeypatch, lines, window):
+    # After a flood the chunk is scanned in windows of whole lines: each line keeps the
+    # prefilters it matches alone (the plain definition; in the chunk, an IIN before a
+    # newline also matches it as its boundary: "again" bits may differ).
+    scanner, _ = _counting_scanner(monkeypatch, window)
+    data = "\n".join(lines).encode()
+    keep = scanner._keep
+    alone = []
+    lo = 0
+    for index, line in enumerate(data.split(b"\n")):
+        alone += [(index, lo, lo + len(line), mask & keep)
+                  for _, _, _, mask in scanner.line_scan(line)[0]]
+        lo += len(line) + 1
+    assert [(i, lo, hi, mask & keep) for i, lo, hi, mask in scanner.line_scan(data)[0]] == alone
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+def test_flooded_lines_cost_a_window_each_not_the_rest_of_the_chunk(monkeypatch):
+    # Hyperscan reads all it is given before it reports: a scan restarted after each flood
+    # on all the rest of the chunk would read it again and again (quadratic).
+    scanner, counting = _counting_scanner(monkeypatch, 64)
+    lines = ["@" * (fastpath.FLOOD + 1), "x", IIN, "y" * 100] * 200
+    data = "\n".join(lines).encode()
+    marks = scanner.line_scan(data)[0]
+    assert len(marks) == 400
+    floods = 200
+    assert counting.scanned <= 3 * len(data) + floods * (2 * 64 + 100)
+
+
 def test_prefilter_hyperscan_rejects_falls_back_to_re_for_that_recognizer():
     detector = Detector([BackrefRecognizer(), KzIinRecognizer()])
     assert detector.engine_name == "hyperscan+re"
