@@ -15,7 +15,8 @@ that only adds a candidate, never loses one.
 Linear time on hostile input: a line where prefilters match at every byte (a megabyte of
 digits or ``@``) would cost one Python callback per byte. After :data:`FLOOD` matches on one
 line the scan stops, that line alone is rescanned with a database that reports each prefilter
-at most once, and the chunk scan resumes at the next line.
+at most once, and the chunk scan resumes at the next line, in windows of a few lines at first
+(Hyperscan reads all it is given before it reports: see ``_HyperscanMatcher._marks``).
 
 Context gates: on a log line there is no field name to give context, so a pattern that needs
 context reports nothing on a line without one of its recognizer's positive context words
@@ -34,8 +35,9 @@ of the line. The fallbacks, flooded lines and column values do not count: never 
 
 Line triggers: expressions that mark lines of another kind (``derbes.scanner.engine.pieces``:
 encoded text, the opening of a structure) can ride along in the same database for lines
-(``line_triggers``). Their matches set no bit and count toward no flood; each reports the line
-it ends in, by kind, so that the chunk is not scanned a second time for them. A flooded line
+(``line_triggers``). Their matches set no bit; each reports the line it ends in, by kind, so
+that the chunk is not scanned a second time for them. They count toward a flood like any match
+(a line of ``%41%41...`` would otherwise cost a callback every three bytes), and a flooded line
 is rescanned with them too.
 
 Twins: the IIN's and the BIN's prefilters differ only in the middle of their twelve digits,
@@ -778,7 +780,7 @@ class _MarkSink:
     def _match(self, pid: int, to: int) -> bool | None:
         if pid == self.twin and not _first_twin(self.data, to):
             pid = self.twin_other
-        if pid >= self.first_trigger:  # a line trigger: its line, by kind; no bit, no flood
+        if pid >= self.first_trigger:  # a line trigger: its line, by kind; no bit
             if to > self.end:
                 self._enter(to)
                 self.mask = 0
@@ -787,7 +789,8 @@ class _MarkSink:
                 lines = self.triggered[self.trigger_kinds[pid - self.first_trigger]]
                 if not lines or lines[-1][0] != self.index:
                     lines.append((self.index, self.lo, self.hi))
-            return None
+            self.hits += 1
+            return True if self.hits > self.flood else None
         if to > self.end:
             # The match ends in a later unit (for lines: at or past its newline).
             self._enter(to)

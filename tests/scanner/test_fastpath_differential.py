@@ -210,6 +210,8 @@ def test_triggers_found_in_the_candidate_pass_are_those_of_their_own_scan():
         f'"phone": {"880714300123 " * 100}',
         "",
         f"{flood} a\u0430 ",
+        f"q={'%41' * fastpath.FLOOD * 3}&u=a%40b.kz {IIN_LIKE}",
+        f"{'%41' * fastpath.FLOOD}{chr(92)}u0041 {flood} x%41",
     ]
     detector = Detector()
     checked = 0
@@ -220,6 +222,43 @@ def test_triggers_found_in_the_candidate_pass_are_those_of_their_own_scan():
         assert special_lines(data, triggered) == special_lines(data)
         checked += sum(len(found) for found in triggered)
     assert checked > 100
+
+
+IIN_LIKE = "880714300123"
+
+
+class _CountingDatabase:
+    """A Hyperscan database whose scans count the match handler's calls."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.calls = 0
+
+    def scan(self, data, match_event_handler, **options):
+        def counted(*args):
+            self.calls += 1
+            return match_event_handler(*args)
+
+        return self.db.scan(data, match_event_handler=counted, **options)
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="the triggers ride along in Hyperscan")
+def test_a_line_flooded_with_triggers_costs_at_most_a_flood_of_callbacks(monkeypatch):
+    """Triggers count toward a flood: a long line of encoded bytes costs at most ``FLOOD`` + 1
+    callbacks, not one every three bytes, and its lines are still those of the triggers'
+    own scan."""
+    detector = Detector()
+    detector._fast.line_scan(b"x")  # this thread's scratch, made from the real database
+    hs = detector._fast._line_matchers().hs
+    counting = _CountingDatabase(hs._db)
+    monkeypatch.setattr(hs, "_db", counting)
+    for hostile in (b"%41" * 3000, b"\\u0041" * 2000, b"\xc2\xa0" * 3000):
+        data = b"a=%41\n" + hostile + f" {IIN_LIKE} a@b.kz\nok %41 {IIN_LIKE}".encode()
+        counting.calls = 0
+        marks, triggered = detector._fast.line_scan(data)
+        assert triggered == trigger_lines(data)
+        assert [index for index, *_ in marks] == [1, 2]
+        assert counting.calls <= fastpath.FLOOD + 1 + 4, hostile[:6]
 
 
 # -- the PREFILTERS promise, recognizer by recognizer ------------------------------------------
