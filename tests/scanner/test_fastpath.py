@@ -108,10 +108,12 @@ def test_each_line_is_marked_where_split_puts_it(engine, lines):
 
 
 def test_match_handler_refuses_a_context_that_is_no_sink():
-    # Compiled, a None context would otherwise reach the sink's C fields.
-    for context in (None, 5):
-        with pytest.raises(TypeError):
-            fastpath._on_match(0, 0, 1, 0, context)
+    # Compiled, a None context would otherwise reach the sink's C fields (another object is
+    # refused by the argument's type, compiled; as Python, it has no _match).
+    with pytest.raises(TypeError):
+        fastpath._on_match(0, 0, 1, 0, None)
+    with pytest.raises((TypeError, AttributeError)):
+        fastpath._on_match(0, 0, 1, 0, 5)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -186,10 +188,11 @@ class _CountingDatabase:
 
     def __init__(self, db) -> None:
         self.db = db
-        self.scanned = 0
+        self.scanned = self.scans = 0
 
     def scan(self, data, **options):
         self.scanned += len(data)
+        self.scans += 1
         return self.db.scan(data, **options)
 
 
@@ -231,13 +234,36 @@ def test_lines_after_a_flood_are_marked_as_each_alone(monkeypatch, lines, window
 def test_flooded_lines_cost_a_window_each_not_the_rest_of_the_chunk(monkeypatch):
     # Hyperscan reads all it is given before it reports: a scan restarted after each flood
     # on all the rest of the chunk would read it again and again (quadratic).
+    # After a flood, a long stretch without one lets the window grow; the floods after it
+    # each cost a window as small as at first again.
     scanner, counting = _counting_scanner(monkeypatch, 64)
-    lines = ["@" * (fastpath.FLOOD + 1), "x", IIN, "y" * 100] * 200
+    flood = "@" * (fastpath.FLOOD + 1)
+    lines = [flood] + ["x"] * 20000 + [flood, "x", IIN, "y" * 100] * 200
     data = "\n".join(lines).encode()
     marks = scanner.line_scan(data)[0]
-    assert len(marks) == 400
-    floods = 200
+    assert len(marks) == 401
+    floods = 201
     assert counting.scanned <= 3 * len(data) + floods * (2 * 64 + 100)
+    # ... in windows that grow: a few scans a flood, not one every 64 bytes.
+    assert counting.scans <= 3 * floods + 20
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["@" * (fastpath.FLOOD + 1), "x", "", IIN, f"a\n{IIN}",
+                                 "@\n@"]), min_size=1, max_size=30),
+       st.sampled_from([1, 16, 4096]))
+def test_values_after_a_flood_are_marked_as_each_alone(monkeypatch, values, window):
+    # Windows of values end where a value does, not at a newline inside one.
+    scanner, _ = _counting_scanner(monkeypatch, window)
+
+    def names(candidates):
+        return [(type(c.recognizer).__name__, c.patterns) for c in candidates]
+
+    alone = [(i, names(cs)) for i, value in enumerate(values)
+             for _, cs in scanner.candidate_values([value])]
+    assert [(i, names(cs)) for i, cs in scanner.candidate_values(values)] == alone
 
 
 def test_prefilter_hyperscan_rejects_falls_back_to_re_for_that_recognizer():
