@@ -86,16 +86,14 @@ def _network_plain(value: str) -> bool:
 
     from derbes.detectors.address_by_key import _NETWORK
 
-    if _NETWORK.fullmatch(value):
-        return True
-    host = re.sub(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$", r"\g<host>", value)
-    for candidate in (value, host):
+    def parses(candidate: str) -> bool:
         try:
-            ipaddress.ip_address(candidate.split("%", 1)[0])
+            return ipaddress.ip_address(candidate.split("%", 1)[0]) is not None
         except ValueError:
-            continue
-        return True
-    return False
+            return False
+
+    host = re.sub(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$", r"\g<host>", value)
+    return bool(_NETWORK.fullmatch(value)) or parses(value) or parses(host)
 
 
 @settings(max_examples=3000, deadline=None)
