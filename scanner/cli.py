@@ -356,8 +356,8 @@ def demo(
     elif built < len(COMPILED):
         # A fresh clone's `make demo` does not wait minutes for the C compiler.
         typer.echo(f"running {len(COMPILED) - built} of the {len(COMPILED)} hot modules as "
-                   "Python (not compiled yet): `make compiled` builds them, and scans go about "
-                   "a fifth faster")
+                   "Python (not compiled yet): `make compiled` builds them, and a scan of "
+                   "logs then goes 1.4 to 2.4 times as fast (benchmarks/README.md)")
     spec = RunSpec(
         sources=[f"sqlite:///{data.database}", str(data.logs_dir)],
         out=out / "report",
