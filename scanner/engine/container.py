@@ -133,7 +133,8 @@ class _Agg:
 
     def _overflow(self) -> None:
         """Move the exact set into a sketch: from here on the count is an estimate."""
-        self.sketch = DistinctSketch(self.distinct or distinct_sets.unpack(self.packed))
+        self.sketch = DistinctSketch(self.distinct)
+        self.sketch.add_packed(self.packed)
         self.distinct = {}
         self.packed = b""
 
@@ -181,8 +182,9 @@ class _Agg:
             if self.sketch is None:
                 self._overflow()
             sketch: DistinctSketch = self.sketch  # type: ignore[assignment]
-            for digest in other.distinct or distinct_sets.unpack(other.packed):
+            for digest in other.distinct:
                 sketch.add(digest)
+            sketch.add_packed(other.packed)
             if other.sketch is not None:
                 sketch.merge(other.sketch)
         for example, rank in other.examples.items():

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from derbes.scanner.engine import distinct
 from derbes.scanner.engine.container import _Agg
 from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.options import DISTINCT_CAP
@@ -167,6 +168,33 @@ def test_merging_parts_in_file_order_counts_as_one_process(many, size, cuts, ove
         merged.merge(part, 5)
     assert merged.distinct_count() == whole.distinct_count()
     assert (merged.sketch is None) == (whole.sketch is None)
+
+
+# Digests from a few bytes, so that two of them often share a long prefix and differ at any
+# position, or are one digest: the byte-by-byte merge compares every position.
+_digest = st.binary(min_size=16, max_size=16).map(lambda b: bytes(x % 3 for x in b[:15]) + b[15:])
+
+
+@given(a=st.lists(_digest, max_size=40), b=st.lists(_digest, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_union_of_packed_sets_is_the_set_union(a, b):
+    packed_a, packed_b = distinct.pack(a), distinct.pack(b)
+    expected = distinct.pack(set(a) | set(b))  # the definition: sorted, each once
+    assert distinct.union(packed_a, packed_b) == expected
+    # The merge of the two runs that union() uses compiled, called whatever the build.
+    if a and b:
+        assert distinct._merged(packed_a, packed_b) == expected
+
+
+def test_a_packed_set_is_sketched_as_its_digests_one_by_one(many):
+    # Past the sketch's k, so that the sketch's own choice of what to keep is compared too.
+    packed = distinct.pack(many[:40_000])
+    one_by_one = DistinctSketch(many[:40_000])
+    at_once = DistinctSketch()
+    at_once.add_packed(packed)
+    assert at_once.compact().serialize() == one_by_one.compact().serialize()
+    assert distinct._packed_items(packed[:48]) == tuple(
+        int.from_bytes(d[:8], "little", signed=True) for d in distinct.unpack(packed[:48]))
 
 
 def test_datasketches_is_imported_only_for_a_sketch(tmp_path):
