@@ -137,6 +137,29 @@ def test_national_numbers_without_trunk_prefix_are_libphonenumbers():
     assert phone_is_valid.__wrapped__("+7012345678") is _valid_by_parsing(
         "+7012345678", "7012345678") is False
 
+def test_a_description_read_whole_is_what_libphonenumber_matches():
+    """The alternation of kz_number_type reads each description as a lookahead
+    (``_whole``): possible lengths and the whole national number pattern, as ``_matches``
+    (libphonenumber's reading) does, also where the lengths say more than the pattern, give
+    only -1 (no number) or nothing at all."""
+    import re
+
+    from derbes.detectors.phone import _matches, _whole
+
+    descs = [
+        (frozenset({10}), re.compile(r"7\d{8,10}")),
+        (frozenset(), re.compile(r"7(\d)\d{8}")),
+        (frozenset({-1}), re.compile(r"\d*")),
+        (frozenset({9, 11, -1}), re.compile(r"7\d+")),
+    ]
+    numbers = ["7" + "1" * k for k in range(6, 13)]
+    numbers += ["", "8123456789", "7123\n56789", "71234567890x"]
+    for desc in descs:
+        lookahead = re.compile(f"(?={_whole(desc)})")
+        for number in numbers:
+            assert (lookahead.match(number) is not None) == _matches(number, desc), (desc, number)
+
+
 def test_kz_number_type_is_libphonenumbers_on_every_prefix():
     """The Kazakh number types read from the metadata once are libphonenumber's own, for
     every four-digit prefix of a national number starting with 7, at every length a number
