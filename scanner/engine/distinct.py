@@ -68,7 +68,8 @@ def _merged(a: bytes, b: bytes) -> bytes:
     """:func:`union` as one pass over both sorted runs, a digest (``DIGEST_SIZE`` bytes)
     compared and copied byte by byte: no object per digest (compiled, ``distinct.pxd``).
     The parent of a ``--jobs`` scan unites the parts of a file as they come back, while the
-    workers run: as objects, the union of two parts of 16,384 digests took 8 ms."""
+    workers run: as objects, the union of two sets of 16,000 digests, half of them shared,
+    took 6.9 ms; this way 1.0 ms."""
     la, lb, size = len(a), len(b), DIGEST_SIZE
     out = bytearray(la + lb)
     va, vb, vo = memoryview(a), memoryview(b), memoryview(out)
