@@ -273,7 +273,9 @@ def kz_number_type(national: str) -> int:
     that here). A test holds it to libphonenumber on every prefix.
     """
     if not _KZ:
-        _KZ.extend(_kz_kinds())
+        # One assignment of the whole list: two threads meeting their first Kazakh number
+        # at once both build it, and the list holds one build (extend() would hold both).
+        _KZ[:] = _kz_kinds()
     general, kinds, alternation = _KZ
     if not _matches(national, general):
         return _UNKNOWN

@@ -160,6 +160,43 @@ def test_a_description_read_whole_is_what_libphonenumber_matches():
             assert (lookahead.match(number) is not None) == _matches(number, desc), (desc, number)
 
 
+def test_kz_number_types_load_once_when_threads_meet_their_first_number_at_once(monkeypatch):
+    """A Presidio recognizer may serve several threads: two that meet their first Kazakh
+    number together both read the metadata, and both get the number's type."""
+    import threading
+    import time
+
+    import phonenumbers
+
+    from derbes.detectors import phone
+
+    build = phone._kz_kinds
+
+    def slow_build():
+        time.sleep(0.2)  # both threads are inside before either has stored its build
+        return build()
+
+    monkeypatch.setattr(phone, "_KZ", [])
+    monkeypatch.setattr(phone, "_kz_kinds", slow_build)
+    got, errors = [], []
+
+    def first_number(national):
+        try:
+            got.append(phone.kz_number_type.__wrapped__(national))
+        except Exception as e:  # what a thread raised is the finding
+            errors.append(e)
+
+    threads = [threading.Thread(target=first_number, args=(n,))
+               for n in ("7011234567", "7471234567")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert got == [phonenumbers.PhoneNumberType.MOBILE] * 2
+    assert len(phone._KZ) == 3
+
+
 def test_kz_number_type_is_libphonenumbers_on_every_prefix():
     """The Kazakh number types read from the metadata once are libphonenumber's own, for
     every four-digit prefix of a national number starting with 7, at every length a number
