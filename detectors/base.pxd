@@ -28,3 +28,7 @@ cdef class _ContextWindows:
     cdef object _piece_verdict(self, str piece)
 
     cdef void _keep(self, str text, object verdict) except *
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, c=Py_UCS4)
+cpdef list digit_run_matches(object rx, str text, Py_ssize_t shortest, Py_ssize_t longest,
+                             bint once=*)

@@ -43,6 +43,7 @@ class ImeiRecognizer(DerbesRecognizer):
         ),
         Pattern("bare", r"(?<![0-9A-Za-z-])[0-9]{15}(?![0-9A-Za-z])", 0.05),
     )
+    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bare": (15, 15)}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[ -][0-9]{6}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
         rb"(?:^|[^0-9A-Za-z-])[0-9]{15}(?:[^0-9A-Za-z]|$)",

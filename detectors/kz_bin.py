@@ -34,6 +34,7 @@ class KzBinRecognizer(DerbesRecognizer):
         ),
     )
     INTEGER_WIDTH = 12
+    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bin": (12, 12)}
     PREFILTERS = (rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][4-6][0-3][0-9]{6}(?:[^0-9A-Za-z]|$)",)
     PREFILTER_DISTINCT = frozenset({0})  # as the IIN's
     CONTEXT = (

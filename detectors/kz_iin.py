@@ -91,6 +91,7 @@ class KzIinRecognizer(DerbesRecognizer):
     INTEGER_WIDTH = 12
     # Two IINs on a line end two matches of the prefilter (each with its own boundaries).
     PREFILTER_DISTINCT = frozenset({0})
+    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"iin": (12, 12)}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][0-3][0-9][1-6][0-9]{5}(?:[^0-9A-Za-z]|$)",
     )

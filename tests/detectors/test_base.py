@@ -509,3 +509,64 @@ def test_remove_contained_is_presidios_remove_duplicates(spans):
     presidio = EntityRecognizer.remove_duplicates(
         [RecognizerResult("X", s, e, score) for s, e, score in spans])
     assert _remove_contained(spans) == [(r.start, r.end, r.score) for r in presidio]
+
+
+def _digit_run_patterns():
+    """Every pattern a recognizer declares in DIGIT_RUNS, compiled as it runs, with its run
+    lengths."""
+    from derbes.detectors import all_recognizers
+
+    out = []
+    for recognizer in all_recognizers():
+        for name, rx, _ in recognizer._compiled:
+            if name in recognizer.DIGIT_RUNS:
+                out.append((recognizer, name, rx, *recognizer.DIGIT_RUNS[name]))
+    return out
+
+
+def test_digit_runs_are_declared_for_the_plain_digit_patterns():
+    declared = {(type(r).__name__, name) for r, name, *_ in _digit_run_patterns()}
+    assert declared == {("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
+                        ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare")}
+
+
+# Runs of digits of every length around the declared ones, and what may stand around them:
+# letters, the separators the patterns' lookarounds name, other scripts' digits.
+_DIGIT_TEXT = st.lists(st.one_of(
+    st.integers(1, 21).map(lambda n: "".join("4111111111111111111110"[k % 22] for k in range(n))),
+    st.sampled_from(["870412300456", "4000056655665556", "354673099793529", "9", "07"]),
+    st.sampled_from(["-", " ", ".", ",", "*", "_", "+", "a", "Z", "KZ12 ", "x", "\n", "٣",
+                     "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5"]),
+), max_size=14).map("".join)
+
+
+@given(_DIGIT_TEXT)
+@settings(max_examples=400, deadline=None)
+@example("870412300456 4000056655665556-354673099793529")
+@example("x870412300456,4000056655665556*354673099793529.5")
+def test_digit_run_matches_are_finditers(text):
+    """What the pattern finds in a text read run by run is what ``finditer`` finds, and with
+    ``once`` what ``search`` finds: the declarations of DIGIT_RUNS hold. Called whatever the
+    build (as Python the recognizers run finditer)."""
+    from derbes.detectors.base import digit_run_matches
+
+    for recognizer, name, rx, shortest, longest in _digit_run_patterns():
+        spans = [m.span() for m in digit_run_matches(rx, text, shortest, longest)]
+        assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name, text)
+        first = rx.search(text)
+        assert [m.span() for m in digit_run_matches(rx, text, shortest, longest, True)] == (
+            [first.span()] if first else []), (recognizer, name, text)
+        assert [m.span() for m in recognizer.matches(name, rx, text)] == spans
+
+
+def test_digit_run_matches_are_finditers_on_realistic_lines():
+    from derbes.detectors.base import digit_run_matches
+    from derbes.detectors.corpora.realistic import corpus
+
+    text = "\n".join(line for f in corpus(3000, seed=22) for line in f.lines)
+    found = 0
+    for recognizer, name, rx, shortest, longest in _digit_run_patterns():
+        spans = [m.span() for m in digit_run_matches(rx, text, shortest, longest)]
+        assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name)
+        found += len(spans)
+    assert found > 300  # 391 in these 3,000 lines
