@@ -25,7 +25,7 @@ from typing import ClassVar
 import phonenumbers
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, first_match, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _L = r"(?<![0-9A-Za-z+])"
 # A phone may be followed by a space and more text, but not glued to more digits.
@@ -147,6 +147,9 @@ class PhoneRecognizer(DerbesRecognizer):
         "plus7": (0,), "trunk": (1,), "intl": (2,), "bare": (3,), "local": (4, 5),
         "field": (6,), "json": (7,),
     }
+    # A bare number is 10 or 11 digits (8 or 7, then 7 or 9 and nine more; 7 and nine more),
+    # the number of a JSON field 11: never next to another digit.
+    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bare": (10, 11), "json": (11, 11)}
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     # A bare number in a record or a JSON field is a phone by its place, unless the nearest
     # word (the header's column, the key, the cell before) says it is an order, an account...
@@ -189,7 +192,7 @@ class PhoneRecognizer(DerbesRecognizer):
         for pattern_name, rx, _score in self._compiled:
             if patterns is not None and pattern_name not in patterns:
                 continue
-            for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
+            for m in self.matches(pattern_name, rx, text, pattern_name in once):
                 start, end = m.span()
                 if pattern_name == "field" or pattern_name == "json":
                     if kz_mobile(text[start:end]):

@@ -527,14 +527,17 @@ def _digit_run_patterns():
 def test_digit_runs_are_declared_for_the_plain_digit_patterns():
     declared = {(type(r).__name__, name) for r, name, *_ in _digit_run_patterns()}
     assert declared == {("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
-                        ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare")}
+                        ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
+                        ("PhoneRecognizer", "bare"), ("PhoneRecognizer", "json")}
 
 
 # Runs of digits of every length around the declared ones, and what may stand around them:
 # letters, the separators the patterns' lookarounds name, other scripts' digits.
 _DIGIT_TEXT = st.lists(st.one_of(
     st.integers(1, 21).map(lambda n: "".join("4111111111111111111110"[k % 22] for k in range(n))),
-    st.sampled_from(["870412300456", "4000056655665556", "354673099793529", "9", "07"]),
+    st.sampled_from(["870412300456", "4000056655665556", "354673099793529", "9", "07",
+                     "87011234567", "7011234567", "89161234567", "77011234567", '"phone":"',
+                     '": ']),
     st.sampled_from(["-", " ", ".", ",", "*", "_", "+", "a", "Z", "KZ12 ", "x", "\n", "٣",
                      "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5"]),
 ), max_size=14).map("".join)
@@ -544,6 +547,7 @@ _DIGIT_TEXT = st.lists(st.one_of(
 @settings(max_examples=400, deadline=None)
 @example("870412300456 4000056655665556-354673099793529")
 @example("x870412300456,4000056655665556*354673099793529.5")
+@example('{"phone":"77011234567","msisdn": 87011234567,"tel":+77011234567} 7011234567 89161234567')
 def test_digit_run_matches_are_finditers(text):
     """What the pattern finds in a text read run by run is what ``finditer`` finds, and with
     ``once`` what ``search`` finds: the declarations of DIGIT_RUNS hold. Called whatever the
