@@ -29,6 +29,8 @@ cdef class _ContextWindows:
 
     cdef void _keep(self, str text, object verdict) except *
 
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, c=Py_UCS4)
-cpdef list digit_run_matches(object rx, str text, Py_ssize_t shortest, Py_ssize_t longest,
-                             bint once=*)
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, pos=Py_ssize_t)
+cpdef list run_matches(object rx, str text, unsigned long long low, unsigned long long high,
+                       Py_ssize_t shortest, Py_ssize_t longest, bint once=*)
+
+cpdef bint _in_masks(long code, unsigned long long low, unsigned long long high) noexcept

@@ -103,10 +103,12 @@ class DerbesRecognizer:
     #: only before it: pattern name -> (anchor, the function giving that place, see
     #: :func:`anchored_matches`). ``re`` then tries them there, not at every character.
     ANCHORED: ClassVar[dict[str, tuple[str, Callable[[str, int, int], int]]]] = {}
-    #: Patterns every match of which is a whole run of ASCII digits (no ASCII digit right
-    #: before or after it) whose length is in a range: pattern name -> (shortest, longest).
-    #: Compiled, ``re`` tries them only where such a run starts (:func:`digit_run_matches`).
-    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {}
+    #: Patterns every match of which starts where a run of some ASCII characters starts (no
+    #: such character right before it), a run of a length in a range: pattern name ->
+    #: (the characters, shortest, longest; 0: no limit). A lookbehind that excludes all of
+    #: them before a first character among them says so. Compiled, ``re`` tries such a
+    #: pattern only at those places (:func:`run_matches`).
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {}
     #: The normal form of a value (hashed: equal values, equal forms). Every recognizer of
     #: an entity has the same (a test checks).
     NORMALIZE: ClassVar[Callable[[str], str]] = staticmethod(values.stripped)
@@ -125,6 +127,9 @@ class DerbesRecognizer:
             for p in self.patterns
         ]
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
+        #: RUNS with each set of characters as the bit masks run_matches reads.
+        self._runs = {name: (*char_masks(chars), shortest, longest)
+                      for name, (chars, shortest, longest) in self.RUNS.items()}
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
         #: Whether context_score is a subclass's own (find() then calls it per candidate).
@@ -175,11 +180,10 @@ class DerbesRecognizer:
         if anchored is not None:
             return anchored_matches(rx, text, anchored[0], anchored[1], once)
         if _COMPILED:
-            runs = self.DIGIT_RUNS.get(pattern_name)
+            runs = self._runs.get(pattern_name)
             if runs is not None:
                 # The reader takes an exact str (a decoded line comes as a subclass).
-                return digit_run_matches(
-                    rx, text if type(text) is str else str(text), runs[0], runs[1], once)
+                return run_matches(rx, text if type(text) is str else str(text), *runs, once)
         return first_match(rx, text) if once else rx.finditer(text)
 
     def context_score(
@@ -396,41 +400,73 @@ def anchored_matches(
         pos = m.end()
 
 
-def digit_run_matches(
-    rx: re.Pattern, text: str, shortest: int, longest: int, once: bool = False
+#: The characters of the runs most patterns of RUNS start at.
+DIGITS = "0123456789"
+HEX = "0123456789ABCDEFabcdef"
+ALNUM = DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def char_masks(chars: str) -> tuple[int, int]:
+    """ASCII ``chars`` as two 64-bit masks: bit ``c`` of the first for code ``c`` < 64, bit
+    ``c - 64`` of the second for the others."""
+    low = high = 0
+    for c in chars:
+        code = ord(c)
+        if code >= 128:
+            raise ValueError(f"not ASCII: {c!r}")
+        if code < 64:
+            low |= 1 << code
+        else:
+            high |= 1 << (code - 64)
+    return low, high
+
+
+def run_matches(
+    rx: re.Pattern, text: str, low: int, high: int, shortest: int, longest: int,
+    once: bool = False,
 ) -> list[re.Match]:
     """``rx.finditer(text)`` (only the first match when ``once``) for a pattern every match
-    of which is a whole run of ASCII digits, ``shortest`` to ``longest`` long
-    (:attr:`DerbesRecognizer.DIGIT_RUNS`): ``rx.match`` tried at the start of each such run.
+    of which starts where a run of the characters of ``low``/``high`` (:func:`char_masks`)
+    starts, a run ``shortest`` to ``longest`` long (0: any length;
+    :attr:`DerbesRecognizer.RUNS`): ``rx.match`` tried at those places, from where the last
+    match ended.
 
-    ``re`` tries such a pattern at every digit of a line (an IIN's: 3 us for a JSON API line
-    full of ids, times and amounts); this reads the line once, in C when compiled
-    (``base.pxd``), and ``rx.match`` sees the text before its start, so lookbehinds read as
-    in ``finditer``. A match is the whole run, so no match starts inside the run of another:
-    the matches are those ``finditer`` finds, in its order.
+    ``re`` tries such a pattern at every character it may start with (an IIN at every digit:
+    3 us for a JSON API line full of ids, times and amounts); this reads the line once, in C
+    when compiled (``base.pxd``), and ``rx.match`` sees the text before its start, so
+    lookbehinds read as in ``finditer``; a match resumes the search at its end, as
+    ``finditer`` does.
     """
     out = []
     n = len(text)
+    pos = 0
     i = 0
     while i < n:
-        c = text[i]
-        if c < "0" or c > "9":
+        if not _in_masks(ord(text[i]), low, high):
             i += 1
             continue
         j = i + 1
-        while j < n and "0" <= text[j] <= "9":
+        while j < n and _in_masks(ord(text[j]), low, high):
             j += 1
-        if shortest <= j - i <= longest:
+        if i >= pos and shortest <= j - i and (longest == 0 or j - i <= longest):
             m = rx.match(text, i)
             if m is not None:
                 out.append(m)
                 if once:
                     return out
+                pos = m.end()
         i = j
     return out
 
 
-#: Whether this module runs compiled (Cython): then :func:`digit_run_matches` reads a line
+def _in_masks(code: int, low: int, high: int) -> bool:
+    """Whether the character of ``code`` is one of :func:`char_masks`' ``low``/``high``."""
+    if code < 64:
+        return low >> code & 1 == 1
+    return code < 128 and high >> (code - 64) & 1 == 1
+
+
+#: Whether this module runs compiled (Cython): then :func:`run_matches` reads a line
 #: in C; as Python it is slower than ``re``, and ``finditer`` runs instead.
 _COMPILED = not __file__.endswith(".py")
 

@@ -22,7 +22,7 @@ import re
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import HEX, DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
 _L = r"(?<![0-9A-Za-z-])"
@@ -48,6 +48,9 @@ class DeviceIdRecognizer(DerbesRecognizer):
         Pattern("android_id", rf"{_L}{_X}{{16}}{_R}", 0.05),
         Pattern("meid", rf"{_L}{_X}{{14}}{_R}", 0.05),
     )
+    # Each starts after none of the characters it is made of (its lookbehind).
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
+        "uuid": (HEX + "-", 36, 0), "android_id": (HEX, 16, 16), "meid": (HEX, 14, 14)}
     PREFILTERS = (
         rb"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
         # The pattern ends before a "-" that ends the line, too ("...:0780823427162000-").

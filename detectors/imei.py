@@ -18,7 +18,7 @@ from typing import ClassVar
 from stdnum import imei as std_imei
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
 from derbes.detectors.credit_card import luhn_is_valid
 
 
@@ -43,7 +43,7 @@ class ImeiRecognizer(DerbesRecognizer):
         ),
         Pattern("bare", r"(?<![0-9A-Za-z-])[0-9]{15}(?![0-9A-Za-z])", 0.05),
     )
-    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bare": (15, 15)}
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {"bare": (DIGITS, 15, 15)}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[ -][0-9]{6}[ -][0-9]{6}[ -][0-9](?:[^0-9A-Za-z]|$)",
         rb"(?:^|[^0-9A-Za-z-])[0-9]{15}(?:[^0-9A-Za-z]|$)",

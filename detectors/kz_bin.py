@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import REFERENCE_WORDS, kz_checksum_ok
 
 
@@ -34,7 +34,7 @@ class KzBinRecognizer(DerbesRecognizer):
         ),
     )
     INTEGER_WIDTH = 12
-    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bin": (12, 12)}
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {"bin": (DIGITS, 12, 12)}
     PREFILTERS = (rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][4-6][0-3][0-9]{6}(?:[^0-9A-Za-z]|$)",)
     PREFILTER_DISTINCT = frozenset({0})  # as the IIN's
     CONTEXT = (

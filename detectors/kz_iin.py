@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
 
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
@@ -91,7 +91,7 @@ class KzIinRecognizer(DerbesRecognizer):
     INTEGER_WIDTH = 12
     # Two IINs on a line end two matches of the prefilter (each with its own boundaries).
     PREFILTER_DISTINCT = frozenset({0})
-    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"iin": (12, 12)}
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {"iin": (DIGITS, 12, 12)}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z-])[0-9]{2}[01][0-9][0-3][0-9][1-6][0-9]{5}(?:[^0-9A-Za-z]|$)",
     )

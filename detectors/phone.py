@@ -25,7 +25,7 @@ from typing import ClassVar
 import phonenumbers
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
+from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern, string_memo
 
 _L = r"(?<![0-9A-Za-z+])"
 # A phone may be followed by a space and more text, but not glued to more digits.
@@ -149,7 +149,8 @@ class PhoneRecognizer(DerbesRecognizer):
     }
     # A bare number is 10 or 11 digits (8 or 7, then 7 or 9 and nine more; 7 and nine more),
     # the number of a JSON field 11: never next to another digit.
-    DIGIT_RUNS: ClassVar[dict[str, tuple[int, int]]] = {"bare": (10, 11), "json": (11, 11)}
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
+        "bare": (DIGITS, 10, 11), "json": (DIGITS, 11, 11)}
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     # A bare number in a record or a JSON field is a phone by its place, unless the nearest
     # word (the header's column, the key, the cell before) says it is an order, an account...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import string
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -511,66 +512,102 @@ def test_remove_contained_is_presidios_remove_duplicates(spans):
     assert _remove_contained(spans) == [(r.start, r.end, r.score) for r in presidio]
 
 
-def _digit_run_patterns():
-    """Every pattern a recognizer declares in DIGIT_RUNS, compiled as it runs, with its run
-    lengths."""
+def _run_patterns():
+    """Every pattern a recognizer declares in RUNS, compiled as it runs, with the masks of
+    its characters and its run lengths."""
     from derbes.detectors import all_recognizers
+    from derbes.detectors.base import char_masks
 
     out = []
     for recognizer in all_recognizers():
         for name, rx, _ in recognizer._compiled:
-            if name in recognizer.DIGIT_RUNS:
-                out.append((recognizer, name, rx, *recognizer.DIGIT_RUNS[name]))
+            if name in recognizer.RUNS:
+                chars, shortest, longest = recognizer.RUNS[name]
+                out.append((recognizer, name, rx, *char_masks(chars), shortest, longest))
     return out
 
 
-def test_digit_runs_are_declared_for_the_plain_digit_patterns():
-    declared = {(type(r).__name__, name) for r, name, *_ in _digit_run_patterns()}
-    assert declared == {("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
-                        ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
-                        ("PhoneRecognizer", "bare"), ("PhoneRecognizer", "json")}
+def test_runs_are_declared_for_the_patterns_that_start_a_run():
+    declared = {(type(r).__name__, name) for r, name, *_ in _run_patterns()}
+    assert declared == {
+        ("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
+        ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
+        ("PhoneRecognizer", "bare"), ("PhoneRecognizer", "json"),
+        ("MacAddressRecognizer", "separated"), ("MacAddressRecognizer", "cisco"),
+        ("MacAddressRecognizer", "bare"), ("MacAddressRecognizer", "hex"),
+        ("DeviceIdRecognizer", "uuid"), ("DeviceIdRecognizer", "android_id"),
+        ("DeviceIdRecognizer", "meid"),
+    }
 
 
-# Runs of digits of every length around the declared ones, and what may stand around them:
-# letters, the separators the patterns' lookarounds name, other scripts' digits.
-_DIGIT_TEXT = st.lists(st.one_of(
+def test_char_masks_hold_their_characters_only():
+    from derbes.detectors.base import _in_masks, char_masks
+
+    low, high = char_masks("09:-AFaf.x")
+    assert [c for c in map(chr, range(300)) if _in_masks(ord(c), low, high)] == sorted("09:-AFaf.x")
+    with pytest.raises(ValueError):
+        char_masks("0٣")
+
+
+# Runs of digits and of hex digits of every length around the declared ones, the shapes of the
+# values, and what may stand around them: letters, the separators the lookarounds name, other
+# scripts' digits.
+_RUN_TEXT = st.lists(st.one_of(
     st.integers(1, 21).map(lambda n: "".join("4111111111111111111110"[k % 22] for k in range(n))),
+    st.integers(1, 17).map(lambda n: "".join("3c5AB4f1229e0d7C8b9"[k % 19] for k in range(n))),
     st.sampled_from(["870412300456", "4000056655665556", "354673099793529", "9", "07",
                      "87011234567", "7011234567", "89161234567", "77011234567", '"phone":"',
-                     '": ']),
+                     '": ', "3c:5a:b4:28:fa:e5", "3C-5A-B4-28-FA-E5", "3c5a.b428.fae5",
+                     "0x3C5AB41F229E", "55c04afa-d250-4e24-bc96-21d18f6feaa0", "fe80::",
+                     "9774d56d682e549c", "A0000012345678"]),
     st.sampled_from(["-", " ", ".", ",", "*", "_", "+", "a", "Z", "KZ12 ", "x", "\n", "٣",
-                     "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5"]),
+                     "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5", "::", ":a"]),
 ), max_size=14).map("".join)
 
 
-@given(_DIGIT_TEXT)
-@settings(max_examples=400, deadline=None)
+@given(_RUN_TEXT)
+@settings(max_examples=500, deadline=None)
 @example("870412300456 4000056655665556-354673099793529")
 @example("x870412300456,4000056655665556*354673099793529.5")
 @example('{"phone":"77011234567","msisdn": 87011234567,"tel":+77011234567} 7011234567 89161234567')
-def test_digit_run_matches_are_finditers(text):
-    """What the pattern finds in a text read run by run is what ``finditer`` finds, and with
-    ``once`` what ``search`` finds: the declarations of DIGIT_RUNS hold. Called whatever the
+@example("mac=3c:5a:b4:28:fa:e5-3c:5a:b4:28:fa:e5 0x3C5AB41F229E 3c5a.b428.fae5 3c5ab41f229e")
+def test_run_matches_are_finditers(text):
+    """What the pattern finds tried at the starts of its runs is what ``finditer`` finds, and
+    with ``once`` what ``search`` finds: the declarations of RUNS hold. Called whatever the
     build (as Python the recognizers run finditer)."""
-    from derbes.detectors.base import digit_run_matches
+    from derbes.detectors.base import run_matches
 
-    for recognizer, name, rx, shortest, longest in _digit_run_patterns():
-        spans = [m.span() for m in digit_run_matches(rx, text, shortest, longest)]
+    for recognizer, name, rx, low, high, shortest, longest in _run_patterns():
+        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest)]
         assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name, text)
         first = rx.search(text)
-        assert [m.span() for m in digit_run_matches(rx, text, shortest, longest, True)] == (
-            [first.span()] if first else []), (recognizer, name, text)
+        assert [m.span() for m in run_matches(rx, text, low, high, shortest, longest, True)] \
+            == ([first.span()] if first else []), (recognizer, name, text)
         assert [m.span() for m in recognizer.matches(name, rx, text)] == spans
 
 
-def test_digit_run_matches_are_finditers_on_realistic_lines():
-    from derbes.detectors.base import digit_run_matches
+def test_run_matches_are_finditers_on_realistic_lines():
+    from derbes.detectors.base import run_matches
     from derbes.detectors.corpora.realistic import corpus
 
     text = "\n".join(line for f in corpus(3000, seed=22) for line in f.lines)
     found = 0
-    for recognizer, name, rx, shortest, longest in _digit_run_patterns():
-        spans = [m.span() for m in digit_run_matches(rx, text, shortest, longest)]
+    for recognizer, name, rx, low, high, shortest, longest in _run_patterns():
+        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest)]
         assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name)
         found += len(spans)
-    assert found > 300  # 391 in these 3,000 lines
+    assert found > 1000
+
+
+def test_run_matches_resume_where_the_last_match_ended():
+    # A match may run past its own run into the next (not so for the declared patterns, but
+    # run_matches does not count on it): the next run tried is one after that match, as
+    # finditer resumes there.
+    import re
+
+    from derbes.detectors.base import DIGITS, char_masks, run_matches
+
+    rx = re.compile(r"(?<![0-9])[0-9]+ [0-9]+")
+    text = "12 34 56 78"
+    spans = [m.span() for m in run_matches(rx, text, *char_masks(DIGITS), 1, 0)]
+    assert spans == [m.span() for m in rx.finditer(text)] == [(0, 5), (6, 11)]
