@@ -25,7 +25,7 @@ from stdnum import iban as std_iban
 from stdnum.iso7064 import mod_97_10
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, first_match, string_memo
+from derbes.detectors.base import ALNUM, DerbesRecognizer, Pattern, string_memo
 
 _L = r"(?<![0-9A-Za-z])"
 _R = r"(?![0-9A-Za-z])"
@@ -48,6 +48,8 @@ class IbanRecognizer(DerbesRecognizer):
             0.2,
         ),
     )
+    # Two capitals and two digits at least, after no letter or digit.
+    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {"other": (ALNUM, 4, 0)}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z])KZ[0-9]{2} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4} ?[0-9A-Z]{4}",
         # Any country but KZ, as the pattern ("(?!KZ)"): a line with a Kazakh IBAN does not
@@ -84,7 +86,7 @@ class IbanRecognizer(DerbesRecognizer):
         for pattern_name, rx, _score in self._compiled:
             if patterns is not None and pattern_name not in patterns:
                 continue
-            for m in first_match(rx, text) if pattern_name in once else rx.finditer(text):
+            for m in self.matches(pattern_name, rx, text, pattern_name in once):
                 start, end = m.span()
                 value = text[start:end]
                 while not iban_is_valid(value):

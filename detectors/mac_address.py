@@ -16,7 +16,7 @@ import re
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import ALNUM, HEX, DerbesRecognizer, Pattern
+from derbes.detectors.base import HEX, DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
 _NON_HEX = re.compile(r"[^0-9A-Fa-f]")
@@ -50,8 +50,7 @@ class MacAddressRecognizer(DerbesRecognizer):
     )
     # Each starts after none of the characters it is made of (its lookbehind).
     RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
-        "separated": (HEX + ":-", 17, 0), "cisco": (HEX + ".", 14, 0), "bare": (HEX, 12, 12),
-        "hex": (ALNUM, 14, 14)}
+        "separated": (HEX + ":-", 17, 0), "cisco": (HEX + ".", 14, 0), "bare": (HEX, 12, 12)}
     PREFILTERS = (
         rb"[0-9A-Fa-f]{2}[:-](?:[0-9A-Fa-f]{2}[:-]){4}[0-9A-Fa-f]{2}",
         rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",

@@ -534,9 +534,10 @@ def test_runs_are_declared_for_the_patterns_that_start_a_run():
         ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
         ("PhoneRecognizer", "bare"), ("PhoneRecognizer", "json"),
         ("MacAddressRecognizer", "separated"), ("MacAddressRecognizer", "cisco"),
-        ("MacAddressRecognizer", "bare"), ("MacAddressRecognizer", "hex"),
+        ("MacAddressRecognizer", "bare"),
         ("DeviceIdRecognizer", "uuid"), ("DeviceIdRecognizer", "android_id"),
-        ("DeviceIdRecognizer", "meid"),
+        ("DeviceIdRecognizer", "meid"), ("IbanRecognizer", "other"),
+        ("CreditCardRecognizer", "grouped"),
     }
 
 
@@ -559,7 +560,11 @@ _RUN_TEXT = st.lists(st.one_of(
                      "87011234567", "7011234567", "89161234567", "77011234567", '"phone":"',
                      '": ', "3c:5a:b4:28:fa:e5", "3C-5A-B4-28-FA-E5", "3c5a.b428.fae5",
                      "0x3C5AB41F229E", "55c04afa-d250-4e24-bc96-21d18f6feaa0", "fe80::",
-                     "9774d56d682e549c", "A0000012345678"]),
+                     "9774d56d682e549c", "A0000012345678", "4111 1111 1111 1111",
+                     "4111-1111-1111-1111", "3714 496353 98431", "35 467309 979352 9",
+                     "354673-09-979352-9", "8 701 123 45 67", "8 (7172) 55-12-34",
+                     "87011234567", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32",
+                     "KZ86125KZT5004100100"]),
     st.sampled_from(["-", " ", ".", ",", "*", "_", "+", "a", "Z", "KZ12 ", "x", "\n", "٣",
                      "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5", "::", ":a"]),
 ), max_size=14).map("".join)
@@ -571,6 +576,8 @@ _RUN_TEXT = st.lists(st.one_of(
 @example("x870412300456,4000056655665556*354673099793529.5")
 @example('{"phone":"77011234567","msisdn": 87011234567,"tel":+77011234567} 7011234567 89161234567')
 @example("mac=3c:5a:b4:28:fa:e5-3c:5a:b4:28:fa:e5 0x3C5AB41F229E 3c5a.b428.fae5 3c5ab41f229e")
+@example("card 4111 1111 1111 1111, 3714 496353 98431; imei 35 467309 979352 9 354673-09-979352-9")
+@example("tel 8 701 123 45 67, 8 (7172) 55-12-34; iban DE89370400440532013000 GB82 WEST 1234 5698")
 def test_run_matches_are_finditers(text):
     """What the pattern finds tried at the starts of its runs is what ``finditer`` finds, and
     with ``once`` what ``search`` finds: the declarations of RUNS hold. Called whatever the
