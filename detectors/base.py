@@ -129,9 +129,11 @@ class DerbesRecognizer:
             for p in self.patterns
         ]
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
-        #: RUNS with each set of characters as the bit masks run_matches reads.
+        #: RUNS with each set of characters as the bit masks run_matches reads; none as
+        #: Python, where run_matches is slower than ``re``.
         self._runs = {name: (*char_masks(chars), shortest, longest)
-                      for name, (chars, shortest, longest) in self.RUNS.items()}
+                      for name, (chars, shortest, longest) in self.RUNS.items()
+                      } if _COMPILED else {}
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
         #: Whether context_score is a subclass's own (find() then calls it per candidate).
@@ -181,11 +183,10 @@ class DerbesRecognizer:
         anchored = self.ANCHORED.get(pattern_name)
         if anchored is not None:
             return anchored_matches(rx, text, anchored[0], anchored[1], once)
-        if _COMPILED:
-            runs = self._runs.get(pattern_name)
-            if runs is not None:
-                # The reader takes an exact str (a decoded line comes as a subclass).
-                return run_matches(rx, text if type(text) is str else str(text), *runs, once)
+        runs = self._runs.get(pattern_name)
+        if runs is not None:
+            # The reader takes an exact str (a decoded line comes as a subclass).
+            return run_matches(rx, text if type(text) is str else str(text), *runs, once)
         return first_match(rx, text) if once else rx.finditer(text)
 
     def context_score(

@@ -528,7 +528,12 @@ def _run_patterns():
 
 
 def test_runs_are_declared_for_the_patterns_that_start_a_run():
+    from derbes.detectors import base
+
     declared = {(type(r).__name__, name) for r, name, *_ in _run_patterns()}
+    # Compiled, each recognizer reads its runs; as Python, none does (finditer runs).
+    assert all(set(r._runs) == (set(r.RUNS) if base._COMPILED else set())
+               for r, *_ in _run_patterns())
     assert declared == {
         ("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
         ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
