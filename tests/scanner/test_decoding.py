@@ -87,6 +87,26 @@ def test_decoding_reads_only_where_a_piece_can_start(raw) -> None:
         (m.lastgroup, m.span()) for m in PIECES.finditer(raw)]
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "%d0%b8", "%4", "%G0",
+                                 "\\u0430", "\\u04D8", "\\u043", "\\", "\\\\u0430", "u", "=", "=8",
+                                 "=12345",
+                                 "+", "+1234", "+12345", "7", "12", "\u00a0", "\u2000", "\u200a",
+                                 "\u200b", "\u2010", "\u2013", "\u2014", "\u2060", "\u202f",
+                                 "\u205f", "\u3000", "\ufeff", "\u2212", "%", "%2", "B", "b",
+                                 "u0430", "Ж", "\u00a1"]), max_size=20).map("".join))
+@example("phone=%2b7+701+123+45&q=0+12+3+4")
+@example("x=%2B0+1+2 y=09+8+7=12345+6+7 =1+23456+7+8")
+@example("%2B%37+1+2 %2b7+1 \\u0430\\u04\\u00e9")
+def test_the_piece_reader_finds_what_the_expression_finds(raw) -> None:
+    # read_pieces is what decode() reads compiled; both builds run it here.
+    from derbes.scanner.engine.decoding import PIECES, piece_spans, read_pieces
+
+    expected = [(m.lastgroup, *m.span()) for m in PIECES.finditer(raw)]
+    assert read_pieces(raw) == expected
+    assert piece_spans(raw) == expected
+
+
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "%FF", "\\u0430", "\\",
                                  "=", "=8", "+", "7", "12", "\u00a0", "\u2011", "\u200b",
@@ -165,3 +185,22 @@ def test_findings_mask_and_hash_the_decoded_value() -> None:
     # The same person's value hashes alike, however it was encoded.
     email = next(h for h in result.hits if h.entity == "EMAIL_ADDRESS" and h.row == 2)
     assert email.value_hash == value_hash(key, "EMAIL_ADDRESS", "иван@mail.kz")
+
+
+@pytest.mark.parametrize("case", ["upper", "lower"])
+def test_one_percent_encoded_byte_decodes_as_utf_8_says(case: str) -> None:
+    # Every byte alone: a character of ASCII (but a quote, a backslash or a control character,
+    # which would change the line's structure), or no UTF-8 at all.
+    from derbes.scanner.engine.decoding import _percent
+
+    for byte in range(256):
+        raw = f"%{byte:02X}" if case == "upper" else f"%{byte:02x}"
+        try:
+            ch = bytes([byte]).decode("utf-8")
+        except UnicodeDecodeError:
+            expected = None
+        else:
+            expected = None if ch in '"\\' or byte < 0x20 else [(ch, 0)]
+        assert _percent(raw) == expected, raw
+        # A run of them reads as its bytes together do.
+        assert _percent(raw + "%41") == (None if expected is None else [*expected, ("A", 3)])

@@ -1,0 +1,23 @@
+# C types for the piece reader of decoding.py when Cython compiles it (an augmenting .pxd: the
+# .py stays plain Python, and runs as such where nothing is compiled).
+cimport cython
+
+@cython.locals(out=list, n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4, kind=str)
+cpdef list read_pieces(str line)
+
+@cython.locals(end=Py_ssize_t, at=Py_ssize_t, k=Py_ssize_t)
+cdef Py_ssize_t _run_end(str line, Py_ssize_t i, Py_ssize_t n, Py_UCS4 mark, Py_ssize_t width)
+
+@cython.locals(j=Py_ssize_t, runs=Py_ssize_t)
+cdef Py_ssize_t _plus_end(str line, Py_ssize_t i, Py_ssize_t n)
+
+@cython.locals(j=Py_ssize_t)
+cdef Py_ssize_t _digits_end(str line, Py_ssize_t i, Py_ssize_t n)
+
+cdef bint _hex(Py_UCS4 c)
+
+cdef str _odd_kind(Py_UCS4 c)
+
+cpdef list piece_spans(str line)
+
+cdef object _decode_piece(str kind, str raw)
