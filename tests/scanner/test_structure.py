@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.structure import LineContext, line_contexts
@@ -85,3 +87,24 @@ def test_records_under_a_header_found_by_their_column(fast: bool) -> None:
 def test_prose_with_commas_is_no_header() -> None:
     lines = ["2026-03-01 INFO started, pid 42, port 8080", "a;b", "x, y, z"]
     assert line_contexts(lines) == {}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "\n", "{", "[", '"k":', ";", "Ж", "\xd0", "\xff", "é", " "]),
+                max_size=40).map("".join).map(lambda t: t.encode("utf-8", "surrogatepass")),
+       st.data())
+def test_chunk_lines_read_as_the_chunk_split_reads(data: bytes, draw) -> None:
+    # Lines decoded one by one, from any known starts, in any order of reading, are the
+    # lines of the whole chunk decoded and split.
+    from derbes.scanner.engine.pieces import ChunkLines
+
+    data = data.replace("\xd0".encode(), b"\xd0").replace("\xff".encode(), b"\xff")
+    expected = data.decode("utf-8", "replace").split("\n")
+    starts = [0] + [k + 1 for k, byte in enumerate(data) if byte == 10]
+    known = sorted(draw.draw(st.sets(st.integers(0, len(expected) - 1))))
+    lines = ChunkLines(data, [(i, starts[i], -1) for i in known])
+    assert len(lines) == len(expected)
+    order = draw.draw(st.permutations(range(len(expected))))
+    assert [lines[i] for i in order] == [expected[i] for i in order]
+    with pytest.raises(IndexError):
+        lines[len(expected)]
