@@ -21,8 +21,12 @@ cdef bint _kept(str text, Py_ssize_t start, Py_ssize_t end)
 
 cdef bint _word_char(Py_UCS4 c)
 
-@cython.locals(lo=Py_ssize_t, begin=Py_ssize_t)
+@cython.locals(lo=Py_ssize_t, begin=Py_ssize_t, key=str, found=object)
 cpdef bint _product_version(str text, Py_ssize_t start)
+
+cdef dict _PRODUCTS_SEEN
+
+cdef bint _product_at(str text, Py_ssize_t begin, Py_ssize_t start, bint dotted)
 
 @cython.locals(lo=Py_ssize_t, pos=Py_ssize_t, run_end=Py_ssize_t, before=Py_UCS4)
 cpdef bint _labelled_version(str text, Py_ssize_t start)

@@ -383,10 +383,31 @@ def _product_version(text: str, start: int) -> bool:
     begin = start - 1
     while begin > lo and _word_char(text[begin - 1]):
         begin -= 1
+    if begin <= lo or begin < 2:
+        return _product_at(text, begin, start, begin > lo)
+    # The verdict reads no further back than the character before the dot's try: the text
+    # from two characters before the word decides it (and says where the word begins, as no
+    # word character stands right before it). A log's templates repeat it ("from ", "rv:").
+    key = text[begin - 2:start]
+    found = _PRODUCTS_SEEN.get(key)
+    if found is None:
+        if len(_PRODUCTS_SEEN) >= 4096:
+            _PRODUCTS_SEEN.clear()
+        found = _PRODUCTS_SEEN[key] = _product_at(text, begin, start, True)
+    return found
+
+
+#: :func:`_product_version`'s verdicts by the text that decides them.
+_PRODUCTS_SEEN: dict[str, bool] = {}
+
+
+def _product_at(text: str, begin: int, start: int, dotted: bool) -> bool:
+    """``_PRODUCT_BEFORE`` matched from ``begin`` to ``start``, or (``dotted``: there is room)
+    from a dot right before ``begin``."""
     match = _PRODUCT_BEFORE.match
     if match(text, begin, start) is not None:
         return True
-    return begin > lo and text[begin - 1] == "." and match(text, begin - 1, start) is not None
+    return dotted and text[begin - 1] == "." and match(text, begin - 1, start) is not None
 
 
 def _word_char(c: str) -> bool:

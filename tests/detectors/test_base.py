@@ -59,12 +59,16 @@ def test_ip_product_version_is_its_regex_searched(words):
     # every place of the 40 characters before the number.
     from derbes.detectors import ip_address as ip
 
-    for tail in (" ", "/", ""):
-        line = "".join(words) + tail + "1.2.3.4"
-        start = len(line) - 7
-        lo = max(0, start - 40)
-        expected = start > lo and ip._PRODUCT_BEFORE.search(line, lo, start) is not None
-        assert ip._product_version(line, start) == expected, line
+    # Twice, and after a character or two in front: the verdicts are remembered by the text
+    # before the number, which must hold all that decides them.
+    for head in ("", "a", ".", " ", "a.", " .", "._"):
+        for tail in (" ", "/", ""):
+            line = head + "".join(words) + tail + "1.2.3.4"
+            start = len(line) - 7
+            lo = max(0, start - 40)
+            expected = start > lo and ip._PRODUCT_BEFORE.search(line, lo, start) is not None
+            assert ip._product_version(line, start) == expected, line
+            assert ip._product_version(line, start) == expected, line
 
 
 @settings(max_examples=600, deadline=None)
