@@ -65,6 +65,7 @@ from derbes.scanner.sources.remote import display_url, find_remote, is_remote, o
 STDIN = "<stdin>"
 
 _HEAD = 64 << 10  # how much decides the encoding
+_CUT_READ = 4 << 10  # first read at a cut, looking for the next line start
 
 
 class LogSource:
@@ -313,16 +314,21 @@ class LogSource:
 
 
 def _next_line_start(f, pos: int) -> int | None:
+    """The first line start at or after ``pos``, read in a few KiB: a file cut into thousands
+    of ranges is read at each cut only as far as the next newline, not a block of 1 MiB
+    (four times the file itself when its ranges are 256 KiB apart)."""
     f.seek(pos - 1)
     offset = pos - 1
+    step = _CUT_READ
     while True:
-        block = f.read(BLOCK)
+        block = f.read(step)
         if not block:
             return None
         nl = block.find(b"\n")
         if nl >= 0:
             return offset + nl + 1
         offset += len(block)
+        step = min(2 * step, BLOCK)  # a long line: larger reads
 
 
 def _count_newlines(f, end: int) -> int:
