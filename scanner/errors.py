@@ -10,12 +10,26 @@ class DerbesError(Exception):
 class SourceError(DerbesError):
     """A source, or one container in it, could not be read. The message names the source."""
 
-    def __init__(self, source: str, reason: str, container: str | None = None) -> None:
+    def __init__(
+        self, source: str, reason: str, container: str | None = None, *,
+        after_lines: int | None = None,
+    ) -> None:
         self.source = source
         self.container = container
+        #: The reason without the lines read before the failure, and those lines (when it
+        #: names them: a byte range counts from its own start, and is renumbered when merged).
+        self.fault = reason
+        self.after_lines = after_lines
+        if after_lines is not None:
+            reason = after_lines_reason(reason, after_lines)
         self.reason = reason
         where = f"{source}: {container}" if container else source
         super().__init__(f"{where}: {reason}")
+
+
+def after_lines_reason(fault: str, lines: int) -> str:
+    """The reason of a reading that failed after ``lines`` lines."""
+    return f"{fault} after {lines} lines"
 
 
 class ConfigError(DerbesError):

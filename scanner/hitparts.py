@@ -20,6 +20,7 @@ import os
 import shutil
 import uuid
 import weakref
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,10 +39,16 @@ FIELDS = ("source", "container", "field", "row", "start", "end", "entity", "scor
 
 @dataclass(frozen=True, slots=True)
 class HitPart:
-    """One written part: where it is and how many hits it holds."""
+    """One written part: where it is and how many hits it holds.
+
+    ``row_offset`` is added to every ``row`` read from it: a byte range of a file numbers its
+    lines from its own start, and its parts are renumbered, not rewritten, when it is merged
+    after the ranges before it.
+    """
 
     url: str
     count: int
+    row_offset: int = 0
 
 
 #: A stretch of a scan's hits: a written part, or hits held in memory.
@@ -89,9 +96,10 @@ def write_part(hits: Sequence[Hit], folder: str) -> HitPart:
     return HitPart(url, len(hits))
 
 
-def read_batches(url: str, batch_size: int = READ_BATCH) -> Iterator[Any]:
+def read_batches(url: str, batch_size: int = READ_BATCH, row_offset: int = 0) -> Iterator[Any]:
     """The record batches of one part, a few ten thousand rows at a time, with
-    :func:`part_schema` (a ``hits.parquet`` reads as a part: ``value`` null if absent)."""
+    :func:`part_schema` (a ``hits.parquet`` reads as a part: ``value`` null if absent);
+    ``row_offset`` added to every ``row`` (:attr:`HitPart.row_offset`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -104,13 +112,35 @@ def read_batches(url: str, batch_size: int = READ_BATCH) -> Iterator[Any]:
                     [batch.column(name) if name in batch.schema.names
                      else pa.nulls(batch.num_rows, pa.string()) for name in schema.names],
                     schema=schema)
+            if row_offset:
+                row = schema.get_field_index("row")
+                batch = batch.set_column(row, "row", _plus(batch.column(row), row_offset))
             yield batch
     release_memory()
 
 
-def read_part(url: str) -> list[Hit]:
+def _plus(rows: Any, n: int) -> Any:
+    """An int64 Arrow array of rows, never null (a hit always has its line), plus ``n``.
+
+    Added in Python, about 6 ms for the 65,536 rows of a batch: ``pyarrow.compute.add``, or
+    an array made from numpy, would load modules that take 9 MiB (which the peak memory of a
+    scan with hits showed, ``tests/scanner/test_logs_memory.py``).
+    """
+    import pyarrow as pa
+
+    raw = array("q")
+    raw.frombytes(memoryview(rows.buffers()[1])[rows.offset * 8:(rows.offset + len(rows)) * 8])
+    shifted = array("q", [r + n for r in raw])
+    return pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(shifted)])
+
+
+def read_part(url: str, row_offset: int = 0) -> list[Hit]:
     """Every hit of one part (for tests and small parts: a part can be large)."""
-    return [hit for batch in read_batches(url) for hit in _hits_of(batch)]
+    return [hit for batch in read_batches(url, row_offset=row_offset) for hit in _hits_of(batch)]
+
+
+def _part_batches(part: HitPart) -> Iterator[Any]:
+    return read_batches(part.url, row_offset=part.row_offset)
 
 
 def move_part(part: HitPart, folder: str) -> HitPart:
@@ -125,7 +155,7 @@ def move_part(part: HitPart, folder: str) -> HitPart:
     os.replace(tmp, local)
     with contextlib.suppress(FileNotFoundError):
         src_fs.rm(src)
-    return HitPart(local, part.count)
+    return HitPart(local, part.count, part.row_offset)
 
 
 def remove_parts(folder: str) -> None:
@@ -210,7 +240,7 @@ class HitStore(Sequence[Hit]):
     def __iter__(self) -> Iterator[Hit]:
         for segment in self.segments:
             if isinstance(segment, HitPart):
-                for batch in read_batches(segment.url):
+                for batch in _part_batches(segment):
                     yield from _hits_of(batch)
             else:
                 yield from segment
@@ -244,7 +274,7 @@ class HitStore(Sequence[Hit]):
         """The hits as Arrow record batches with :func:`part_schema`, in order."""
         for segment in self.segments:
             if isinstance(segment, HitPart):
-                yield from read_batches(segment.url)
+                yield from _part_batches(segment)
             else:
                 for start in range(0, len(segment), READ_BATCH):
                     yield from hits_table(list(segment[start:start + READ_BATCH])).to_batches()

@@ -242,7 +242,7 @@ def _fetch(segment: Any, hits_dir: str | None) -> Any:
     if not isinstance(segment, HitPart):
         return segment
     if hits_dir is None:
-        hits = read_part(segment.url)
+        hits = read_part(segment.url, segment.row_offset)
         remove_parts(segment.url)
         return hits
     return move_part(segment, hits_dir)

@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from derbes.scanner import hitparts, jsonpaths
 from derbes.scanner.engine import distinct as distinct_sets
@@ -24,8 +24,8 @@ from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_b
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import name_at, value_at
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
-from derbes.scanner.errors import SourceError
-from derbes.scanner.hitparts import Segment, write_part
+from derbes.scanner.errors import SourceError, after_lines_reason
+from derbes.scanner.hitparts import HitPart, Segment, remove_parts, write_part
 from derbes.scanner.model import Hit
 from derbes.scanner.redact import distinct_and_rank, example_rank, mask, value_hash
 from derbes.scanner.sources.base import (
@@ -34,6 +34,7 @@ from derbes.scanner.sources.base import (
     LineBatch,
     Source,
     ValueBatch,
+    invalid_utf8_note,
 )
 
 
@@ -166,7 +167,10 @@ class _Agg:
     def merge(self, other: _Agg, max_examples: int) -> None:
         """Fold another part of the same container (a byte range) into this one."""
         self.hits += other.hits
+        # No line is in two parts (a byte range starts at a line start): rows add up.
         self.rows_with_hits += other.rows_with_hits
+        if other.last_row >= 0:  # parts merge in file order: the other's rows come after
+            self.last_row = other.last_row
         self.score_max = max(self.score_max, other.score_max)
         self.score_sum += other.score_sum
         # Exact while the union of the parts holds at most DISTINCT_CAP values, as one
@@ -215,8 +219,14 @@ class ContainerOutcome:
     bytes: int = 0
     done: ContainerDone | None = None
     error: str | None = None
+    #: ``(fault, lines)`` when ``error`` names the lines read before it
+    #: (:func:`~derbes.scanner.errors.after_lines_reason`), so that :meth:`shift_rows` can
+    #: renumber it.
+    error_after: tuple[str, int] | None = None
     oldest_ts: str | None = None
     newest_ts: str | None = None
+    #: What merging the parts of a file noted (hits left out, :meth:`drop_rows`).
+    notes: list[str] = field(default_factory=list)
 
     def pack(self) -> None:
         """Hold the distinct values of every aggregate and the keys of every log field
@@ -231,8 +241,65 @@ class ContainerOutcome:
         """Bytes the exact distinct sets take (:meth:`_Agg.distinct_bytes`)."""
         return sum(agg.distinct_bytes() for agg in self.aggs.values())
 
+    def shift_rows(self, lines: int) -> None:
+        """Number this part of a file (a byte range, read counting its own first line as 1)
+        after the ``lines`` lines of the parts before it: every row that its hits (in memory,
+        in parts, waiting in log fields), its aggregates, its notes and its error name."""
+        if not lines:
+            return
+        for agg in self.aggs.values():
+            if agg.last_row >= 0:
+                agg.last_row += lines
+        self.hits = _shifted_hits(self.hits, lines)
+        self.spilled = [
+            replace(s, row_offset=s.row_offset + lines) if isinstance(s, HitPart)
+            else _shifted_hits(s, lines)
+            for s in self.spilled
+        ]
+        for log_field in self.log_fields.values():
+            log_field.buffer = [_shifted_prepared(p, lines) for p in log_field.buffer]
+        done = self.done
+        if done is not None and done.invalid_utf8_line is not None:
+            old, new = invalid_utf8_note(done.invalid_utf8_line), done.invalid_utf8_line + lines
+            self.done = replace(
+                done, invalid_utf8_line=new,
+                notes=tuple(invalid_utf8_note(new) if n == old else n for n in done.notes))
+        if self.error_after is not None:
+            fault, after = self.error_after
+            self.error_after = (fault, after + lines)
+            self.error = after_lines_reason(fault, after + lines)
+
+    def drop_rows(self, start: int) -> None:
+        """Leave out what names a line of this part of a file, which starts at byte ``start``,
+        when the lines before it are not known (a range before it failed or never ran): its
+        hits (a wrong line number is worse than none), the line of its invalid UTF-8 and of
+        its error. Its counts stay."""
+        dropped = len(self.hits)
+        for segment in self.spilled:
+            if isinstance(segment, HitPart):
+                dropped += segment.count
+                remove_parts(segment.url)
+            else:
+                dropped += len(segment)
+        self.hits, self.spilled = [], []
+        for agg in self.aggs.values():
+            agg.last_row = -1
+        for log_field in self.log_fields.values():
+            dropped += sum(p[9] is not None for p in log_field.buffer)
+            log_field.buffer = [(*p[:9], None) for p in log_field.buffer]
+        if self.done is not None and self.done.invalid_utf8_line is not None:
+            note = invalid_utf8_note(self.done.invalid_utf8_line)
+            self.done = replace(self.done, invalid_utf8_line=None,
+                                notes=tuple(n for n in self.done.notes if n != note))
+        if self.error_after is not None:
+            self.error, self.error_after = self.error_after[0], None
+        if dropped:
+            self.notes.append(f"hits from byte {start} on left out: a part of the file before "
+                              "them was not read whole, so their line numbers are unknown")
+
     def merge(self, other: ContainerOutcome, max_examples: int) -> None:
-        """Fold the outcome of another byte range of the same file into this one."""
+        """Fold the outcome of the next byte range of the same file into this one (its rows
+        numbered after this one's: :meth:`shift_rows`)."""
         for key, agg in other.aggs.items():
             if key in self.aggs:
                 self.aggs[key].merge(agg, max_examples)
@@ -258,7 +325,9 @@ class ContainerOutcome:
                 self.log_fields[key] = log_field
         self.rows += other.rows
         self.bytes += other.bytes
-        self.error = self.error or other.error
+        if self.error is None:
+            self.error, self.error_after = other.error, other.error_after
+        self.notes.extend(n for n in other.notes if n not in self.notes)
         self.oldest_ts = min_ts(self.oldest_ts, other.oldest_ts)
         self.newest_ts = max_ts(self.newest_ts, other.newest_ts)
 
@@ -313,6 +382,8 @@ class ContainerScanner:
                     out.done = batch
         except SourceError as e:
             out.error = e.reason
+            if e.after_lines is not None:
+                out.error_after = (e.fault, e.after_lines)
         except KeyboardInterrupt:
             # Ctrl-C or SIGTERM midway: keep what this container gave so far.
             if stop is not None:
@@ -626,6 +697,18 @@ def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
         agg.allowed_reason = agg.allowed_reason or reason
     if hit is not None:
         out.hits.append(hit)
+
+
+def _shifted_hits(hits: Iterable[Hit], lines: int) -> list[Hit]:
+    return [replace(h, row=h.row + lines) for h in hits]
+
+
+def _shifted_prepared(prepared: tuple, lines: int) -> tuple:
+    """A hit prepared by ``ContainerScanner._prepare``, ``lines`` lines further down."""
+    field_name, entity, row, score, distinct, rank, example, ts, reason, hit = prepared
+    if hit is not None:
+        hit = replace(hit, row=hit.row + lines)
+    return (field_name, entity, row + lines, score, distinct, rank, example, ts, reason, hit)
 
 
 def settle_log_fields(out: ContainerOutcome, max_examples: int) -> None:

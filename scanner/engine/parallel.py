@@ -7,6 +7,11 @@ tasks: a whole file, or for a large plain file a byte range starting at a line s
 :class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged
 back in file order. Findings are therefore the same as with one process.
 
+A range numbers its lines from its own start (its first line is 1): nothing but the range is
+read to number them, neither by the planner nor by the worker. The merge numbers each range
+after the lines of the ranges before it (:meth:`ContainerOutcome.shift_rows`), so hits, notes
+and errors name the lines that one process would.
+
 Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
 databases do not pickle) and start in milliseconds. Elsewhere they are spawned and rebuild the
 detector from its recognizers. Workers ignore SIGINT; the parent handles Ctrl-C and ``stop``.
@@ -28,7 +33,13 @@ from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.base import Container, ContainerDone, RangeReadable, Source
+from derbes.scanner.sources.base import (
+    Container,
+    ContainerDone,
+    RangeReadable,
+    Source,
+    invalid_utf8_note,
+)
 
 #: Ranges shorter than this are not worth a task of their own. Small enough that the last
 #: ranges of a file end close together even where the file's lines differ in cost from one
@@ -52,7 +63,6 @@ class Task:
     container: Container
     start: int | None = None
     end: int | None = None
-    first_line: int | None = None
 
     @property
     def size(self) -> int:
@@ -82,11 +92,7 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
         if len(ranges) <= 1:
             tasks.append(Task(index, container))
             continue
-        first_lines = source.line_numbers(container, [start for start, _ in ranges])
-        tasks.extend(
-            Task(index, container, start, end, line)
-            for (start, end), line in zip(ranges, first_lines, strict=True)
-        )
+        tasks.extend(Task(index, container, start, end) for start, end in ranges)
     return tasks
 
 
@@ -255,10 +261,9 @@ class Folding:
         if len(run) == 1:
             return run[0]
         first = run[0][0]
-        merged = merge_outcomes(run, self.max_examples)
+        merged = _merge_run(run, self.max_examples)
         merged.pack()  # what a merge unpacked, packed again while the run waits
-        return (Task(first.index, first.container, first.start, run[-1][0].end, first.first_line),
-                merged)
+        return Task(first.index, first.container, first.start, run[-1][0].end), merged
 
     def __iter__(self) -> Iterator[tuple[Task, ContainerOutcome]]:
         return iter(self.items)
@@ -270,20 +275,49 @@ class Folding:
 def merge_outcomes(
     parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int
 ) -> ContainerOutcome:
-    """One outcome for a container from the outcomes of its ranges, in file order."""
+    """One outcome for a container from the outcomes of its ranges, in file order.
+
+    Each range's lines are numbered after those of the ranges before it. After a range whose
+    lines are not known (it failed midway, or never ran), the ranges that follow keep their
+    counts but leave out what would name a line (:meth:`ContainerOutcome.drop_rows`).
+    """
+    ordered = sorted(parts, key=lambda p: p[0].start or 0)
+    first_task, first = ordered[0]
+    if first_task.start:  # the file's first range never came back: no line number is known
+        first.drop_rows(first_task.start)
+    return _merge_run(ordered, max_examples)
+
+
+def _merge_run(
+    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int
+) -> ContainerOutcome:
+    """:func:`merge_outcomes` of ranges of a file, numbered from the first one's start."""
     ordered = sorted(parts, key=lambda p: p[0].start or 0)
     first_task, merged = ordered[0]
     if len(ordered) == 1:
         return merged
     dones = [merged.done]
-    for _, outcome in ordered[1:]:
+    lines, end = _lines_read(merged), first_task.end
+    for task, outcome in ordered[1:]:
+        if lines is not None and task.start == end:
+            outcome.shift_rows(lines)
+        else:
+            outcome.drop_rows(task.start or 0)
+        read = _lines_read(outcome)
+        lines = None if lines is None or read is None else lines + read
+        end = task.end
         merged.merge(outcome, max_examples)
         dones.append(outcome.done)
     merged.container = first_task.container
     if all(d is not None for d in dones):
         notes: list[str] = []
+        # One process notes the first invalid UTF-8 of a file only: so does the merge.
+        invalid = next((d.invalid_utf8_line for d in dones if d.invalid_utf8_line is not None),
+                       None)
         for d in dones:
-            notes.extend(n for n in d.notes if n not in notes)
+            later = d.invalid_utf8_line not in (None, invalid)
+            notes.extend(n for n in d.notes if n not in notes and not (
+                later and n == invalid_utf8_note(d.invalid_utf8_line)))
         merged.done = ContainerDone(
             rows_scanned=sum(d.rows_scanned for d in dones),
             bytes_scanned=sum(d.bytes_scanned for d in dones),
@@ -291,10 +325,19 @@ def merge_outcomes(
             skipped_fields=tuple(sorted({f for d in dones for f in d.skipped_fields})),
             notes=tuple(notes),
             mtime=dones[0].mtime,
+            invalid_utf8_line=invalid,
         )
     else:  # a range failed: no ContainerDone, as for a file read in part
         merged.done = None
     return merged
+
+
+def _lines_read(outcome: ContainerOutcome) -> int | None:
+    """The lines of a range read to its end (what the ranges after it are numbered after);
+    None when it was not (failed midway, interrupted, never ran)."""
+    if outcome.done is None or outcome.error is not None:
+        return None
+    return outcome.done.rows_scanned
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -342,7 +385,7 @@ def run_task(
         if task.start is None:
             batches = source.read(task.container)
         else:  # only a RangeReadable source is cut into ranges (plan_tasks)
-            batches = source.read_range(task.container, task.start, task.end, task.first_line)
+            batches = source.read_range(task.container, task.start, task.end)
         return scanner.run(task.container, batches, stop)
     except SourceError as e:
         return ContainerOutcome(task.container, error=e.reason)

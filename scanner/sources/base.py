@@ -94,9 +94,17 @@ class ContainerDone:
     oldest: str | None = None
     age_column: str | None = None
     age_method: str | None = None
+    #: The line that :func:`invalid_utf8_note` in ``notes`` names, as a number: a byte range
+    #: read on its own counts from its own first line, and is renumbered when merged.
+    invalid_utf8_line: int | None = None
 
 
 Batch = ValueBatch | LineBatch | ContainerDone
+
+
+def invalid_utf8_note(line: int) -> str:
+    """The note of a file whose UTF-8 turns invalid at ``line``."""
+    return f"invalid UTF-8 from line {line}, passed through as is"
 
 
 @runtime_checkable
@@ -144,14 +152,10 @@ class RangeReadable(Protocol):
         at a line start and at least ``min_part_bytes`` long; empty when it cannot be cut."""
         ...
 
-    def line_numbers(self, container: Container, starts: Sequence[int]) -> list[int | None]:
-        """The 1-based line number at each byte offset of ``starts`` (sorted); None where it
-        cannot be told (the range then counts its own lines)."""
-        ...
-
     def read_range(
-        self, container: Container, start: int, end: int, first_line: int | None = None
+        self, container: Container, start: int, end: int, first_line: int = 1
     ) -> Iterator[Batch]:
-        """Batches of bytes ``[start, end)``, lines numbered from ``first_line``, ending with
-        a ``ContainerDone`` of this range's counts. Raises ``SourceError``."""
+        """Batches of bytes ``[start, end)``, lines numbered from ``first_line`` (by default
+        the range's own first line is 1: nothing before ``start`` is read to number them),
+        ending with a ``ContainerDone`` of this range's counts. Raises ``SourceError``."""
         ...

@@ -196,6 +196,67 @@ def test_big_log_is_cut_into_ranges_on_the_cluster(corpus, client, small_ranges)
     assert len(big) > 1, "the big log should be scanned in several byte ranges"
 
 
+class _CountedReads:
+    """A remote file that adds the bytes each read returns to ``counted``."""
+
+    def __init__(self, f, counted: list[int]) -> None:
+        self._f, self._counted = f, counted
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        self._counted.append(len(data))
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self._f, name)
+
+    def __enter__(self) -> _CountedReads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._f.close()
+
+
+def test_an_object_in_ranges_is_not_read_to_plan_and_is_numbered_as_one_piece(
+        corpus, client, s3_server, small_ranges, monkeypatch, tmp_path):
+    import boto3
+
+    from derbes.scanner.sources.logs import source as log_source
+
+    s3 = boto3.client("s3")
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(Bucket=BUCKET)
+    big = corpus["logs"] / "big.log"
+    s3.upload_file(str(big), BUCKET, "whole/big.log")
+    url = f"s3://{BUCKET}/whole/big.log"
+    counted: list[int] = []
+    opened = log_source.open_remote
+    monkeypatch.setattr(log_source, "open_remote",
+                        lambda path, name: _CountedReads(opened(path, name), counted))
+    # Every unit writes its hits as a part, numbered from its range's start; the merge
+    # renumbers them after the ranges before.
+    executor = DaskExecutor(client=client, parts_url=str(tmp_path / "parts"), inline_hits=0)
+    source = LogSource(url)
+    units = plan_units([source], [list(source.containers())], executor.parallelism())
+    assert len(units) > 3
+    # The client reads the object's head and a few KiB at each cut; it numbered the ranges'
+    # lines by reading the object up to the last range's start.
+    assert sum(counted) < big.stat().st_size // 2, (sum(counted), big.stat().st_size)
+    options = ScanOptions(hash_key=KEY.encode(), hits=True)
+    remote = scan([LogSource(url)], options, executor=executor)
+    local = scan([LogSource(str(big))], options)
+    assert remote.sources[0].status == "ok"
+    assert len(remote.hits.parts) > 3 and any(p.row_offset for p in remote.hits.parts)
+
+    def hits(result) -> list[tuple]:
+        return sorted((h.row, h.start, h.end, h.field or "", h.entity, h.masked, h.value_hash)
+                      for h in result.hits)
+
+    assert hits(remote) == hits(local)
+    assert len(hits(local)) > 100
+    assert [c.notes for c in remote.containers] == [c.notes for c in local.containers]
+
+
 # -- lost workers -----------------------------------------------------------------------------
 
 

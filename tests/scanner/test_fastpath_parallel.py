@@ -52,7 +52,7 @@ def test_jobs_give_the_same_inventory_as_one_process(logs, monkeypatch):
     source = LogSource(str(logs))
     tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
     big = [t for t in tasks if t.container.name.endswith("big.log")]
-    assert len(big) > 2 and all(t.first_line for t in big)
+    assert len(big) > 2
     one = scan([LogSource(str(logs))], ScanOptions(jobs=1, hash_key=KEY), detector=detector)
     two = scan([LogSource(str(logs))], ScanOptions(jobs=2, hash_key=KEY), detector=detector)
     assert two.sources[0].status == "ok"

@@ -3,6 +3,7 @@ they were kept in memory; with worker processes too; and none lost on an interru
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import ScanOptions, parallel, scan
 from derbes.scanner.engine.detect import Detector
-from derbes.scanner.hitparts import HitStore, read_part, write_part
+from derbes.scanner.hitparts import HitStore, move_part, read_part, write_part
 from derbes.scanner.model import Hit
 from derbes.scanner.run import HITS_PARTS_DIR, RunSpec, run_scan
 from derbes.scanner.sources.logs import LogSource
@@ -48,6 +49,22 @@ def test_a_part_holds_its_hits_exactly(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "parts").iterdir()] == [Path(part.url).name]
 
 
+def test_a_part_of_a_later_byte_range_reads_its_rows_further_down(tmp_path: Path) -> None:
+    # A range's worker writes rows counted from its range's first line; the merge renumbers
+    # the part (HitPart.row_offset) instead of rewriting it.
+    hits = [Hit("s", "c", None, row, 0, 12, "KZ_IIN", 1.0, "8704********", f"h{row}")
+            for row in range(1, 70_001)]  # more than one batch read back
+    part = dataclasses.replace(write_part(hits, str(tmp_path / "parts")), row_offset=1000)
+    expected = [dataclasses.replace(h, row=h.row + 1000) for h in hits]
+    assert read_part(part.url, part.row_offset) == expected
+    store = HitStore([part, hits[:2]])
+    assert list(store) == [*expected, *hits[:2]]
+    assert [r for b in store.batches() for r in b.column("row").to_pylist()] == [
+        h.row for h in (*expected, *hits[:2])]
+    moved = move_part(part, str(tmp_path / "here"))
+    assert moved.row_offset == 1000 and read_part(moved.url, moved.row_offset) == expected
+
+
 def test_spilled_hits_are_the_hits_kept_in_memory(log: Path, detector: Detector) -> None:
     kept = scan([LogSource(str(log))], ScanOptions(hash_key=KEY, hits=True, hits_spill=10**9),
                 detector=detector)
@@ -70,8 +87,10 @@ def test_workers_write_parts_and_the_order_stays(log: Path, detector: Detector,
     assert sorted(_hits(two), key=repr) == sorted(_hits(one), key=repr)
     # Ranges in file order: a line's hits come in the order its batch was detected, and
     # batches start elsewhere in a range, but no hit comes before a line of an earlier range.
-    firsts = {t.first_line for t in parallel.plan_tasks(
+    raw = log.read_bytes()
+    firsts = {raw.count(b"\n", 0, t.start or 0) + 1 for t in parallel.plan_tasks(
         LogSource(str(log)), list(LogSource(str(log)).containers()), 2)}
+    assert len(firsts) > 4
     rows = [h.row for h in two.hits]
     for first in firsts:
         before = [i for i, row in enumerate(rows) if row < first]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 
-from derbes.scanner.sources.base import ContainerDone, LineBatch
+from derbes.scanner.sources.base import ContainerDone, LineBatch, invalid_utf8_note
 from derbes.scanner.sources.logs.decompress import Fault
 
 CUT_WINDOW = 4 << 10
@@ -19,13 +19,14 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 class ReadState:
     """Counts and notes of one reading."""
 
-    __slots__ = ("bytes", "check_utf8", "lines", "notes")
+    __slots__ = ("bytes", "check_utf8", "invalid_line", "lines", "notes")
 
     def __init__(self) -> None:
         self.lines = 0
         self.bytes = 0
         self.notes: list[str] = []
         self.check_utf8 = False
+        self.invalid_line: int | None = None
 
     def done(self, mtime: str | None) -> ContainerDone:
         """The ``ContainerDone`` that ends this reading."""
@@ -34,6 +35,7 @@ class ReadState:
             bytes_scanned=self.bytes,
             notes=tuple(self.notes),
             mtime=mtime,
+            invalid_utf8_line=self.invalid_line,
         )
 
 
@@ -162,7 +164,8 @@ def _checked(batch: LineBatch, state: ReadState) -> LineBatch:
             except UnicodeDecodeError as e:
                 # The decoder may hold back up to 3 bytes of the previous slice.
                 where = batch.first_line + data.count(b"\n", 0, max(0, start + e.start - 3))
-                state.notes.append(f"invalid UTF-8 from line {where}, passed through as is")
+                state.notes.append(invalid_utf8_note(where))
+                state.invalid_line = where
                 state.check_utf8 = False
                 break
     return batch

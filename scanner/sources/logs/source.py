@@ -35,7 +35,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
@@ -221,7 +221,7 @@ class LogSource:
                 chunks, first_line, self.max_line_bytes, self.batch_bytes, state
             )
         except Fault as e:
-            raise SourceError(self.name, f"{e} after {state.lines} lines", path) from e
+            raise SourceError(self.name, str(e), path, after_lines=state.lines) from e
 
     # -- byte ranges, for parallel scans of one large file ----------------------------------
 
@@ -257,13 +257,14 @@ class LogSource:
         return [(a, b) for a, b in itertools.pairwise(bounds) if b > a] or [(0, 0)]
 
     def read_range(
-        self, container: Container, start: int, end: int, first_line: int | None = None
+        self, container: Container, start: int, end: int, first_line: int = 1
     ) -> Iterator[LineBatch | ContainerDone]:
         """Lines of bytes ``[start, end)`` of a plain file (``start`` at a line start).
 
-        Line numbers count from ``first_line``, or from the newlines before ``start`` when it
-        is not given. Ends with a ``ContainerDone`` holding this range's counts only: the
-        engine sums the ranges of one file.
+        Line numbers count from ``first_line``: by default the range's own first line is 1,
+        and nothing before ``start`` is read but the file's head (its encoding). Ends with a
+        ``ContainerDone`` holding this range's counts only: the engine sums the ranges of one
+        file, and numbers the lines of each after those of the ranges before it.
         """
         path = container.name
         with self._open(path) as f:
@@ -275,8 +276,6 @@ class LogSource:
             codec, note = detect_encoding(head, len(head) < _HEAD)
             if codec in (*WIDE, "binary"):
                 raise SourceError(self.name, f"{codec} file cannot be read by range", path)
-            if first_line is None:
-                first_line = _count_newlines(f, start) + 1
             f.seek(start)
             state = ReadState()
             raw = Prefixed(b"", f, max(0, end - start))
@@ -284,24 +283,6 @@ class LogSource:
             chunks = text_chunks(blocks, codec, strip_bom=start == 0, state=state)
             yield from self._lines(chunks, codec, note, first_line, state, path)
         yield state.done(mtime)
-
-    def line_numbers(self, container: Container, starts: Sequence[int]) -> list[int | None]:
-        """1-based line numbers at each byte offset of ``starts`` (sorted), in one read."""
-        out: list[int | None] = []
-        line, pos = 1, 0
-        try:
-            with self._open(container.name) as f:
-                for start in starts:
-                    while pos < start:
-                        block = f.read(min(4 << 20, start - pos))
-                        if not block:
-                            break
-                        line += block.count(b"\n")
-                        pos += len(block)
-                    out.append(line)
-        except (OSError, SourceError):
-            return [None] * len(starts)  # the ranges count for themselves (or fail, saying why)
-        return out
 
     def _size(self, f, container: Container) -> int:
         if is_remote(container.name):
@@ -329,18 +310,6 @@ def _next_line_start(f, pos: int) -> int | None:
             return offset + nl + 1
         offset += len(block)
         step = min(2 * step, BLOCK)  # a long line: larger reads
-
-
-def _count_newlines(f, end: int) -> int:
-    f.seek(0)
-    count, left = 0, end
-    while left > 0:
-        block = f.read(min(BLOCK * 4, left))
-        if not block:
-            break
-        count += block.count(b"\n")
-        left -= len(block)
-    return count
 
 
 def _growth_notes(f, consumed: int, size_at_open: int) -> list[str]:
