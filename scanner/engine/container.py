@@ -167,7 +167,7 @@ class _Agg:
     def merge(self, other: _Agg, max_examples: int) -> None:
         """Fold another part of the same container (a byte range) into this one."""
         self.hits += other.hits
-        # No line is in two parts (a byte range starts at a line start): rows add up.
+        # No line is in two parts (a byte range reads the lines that start in it): rows add up.
         self.rows_with_hits += other.rows_with_hits
         if other.last_row >= 0:  # parts merge in file order: the other's rows come after
             self.last_row = other.last_row

@@ -1,7 +1,7 @@
 """Log files in worker processes: many files, or one large file cut into byte ranges.
 
 Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
-tasks: a whole file, or for a large plain file a byte range starting at a line start
+tasks: a whole file, or for a large plain file a byte range, which reads the lines that start in it
 (:class:`~derbes.scanner.sources.base.RangeReadable`). Each worker process runs the engine's own
 :class:`~derbes.scanner.engine.container.ContainerScanner` on its task and returns the
 :class:`~derbes.scanner.engine.container.ContainerOutcome`; the ranges of one file are merged
@@ -72,7 +72,7 @@ class Task:
 
 
 def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> list[Task]:
-    """Tasks for ``containers``: large plain files cut at line starts, the rest whole.
+    """Tasks for ``containers``: large plain files cut into byte ranges, the rest whole.
 
     A file is cut only when it is larger than its share of the total work, so many small files
     run one per task. A file that is cut runs in ranges that shrink as the work left does
@@ -86,7 +86,7 @@ def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> li
     for index, (container, size) in enumerate(zip(containers, sizes, strict=True)):
         ranges: list[tuple[int, int]] = []
         if cuttable and size >= 2 * share:
-            # Pieces of MIN_RANGE_BYTES at line starts, grouped into the ranges.
+            # Pieces of MIN_RANGE_BYTES, grouped into the ranges (the file is not read).
             ranges = guided(
                 source.split(container, -(-size // MIN_RANGE_BYTES), MIN_RANGE_BYTES), jobs)
         if len(ranges) <= 1:

@@ -148,14 +148,16 @@ class RangeReadable(Protocol):
     def split(
         self, container: Container, parts: int, min_part_bytes: int = 1 << 20
     ) -> list[tuple[int, int]]:
-        """About ``parts`` byte ranges ``[start, end)`` covering the container, each starting
-        at a line start and at least ``min_part_bytes`` long; empty when it cannot be cut."""
+        """About ``parts`` byte ranges ``[start, end)`` covering the container, each at least
+        ``min_part_bytes`` long, cut anywhere (a range reads the lines that start in it);
+        empty when it cannot be cut."""
         ...
 
     def read_range(
         self, container: Container, start: int, end: int, first_line: int = 1
     ) -> Iterator[Batch]:
-        """Batches of bytes ``[start, end)``, lines numbered from ``first_line`` (by default
-        the range's own first line is 1: nothing before ``start`` is read to number them),
-        ending with a ``ContainerDone`` of this range's counts. Raises ``SourceError``."""
+        """Batches of the lines that start in bytes ``[start, end)`` (the last one read to its
+        end), numbered from ``first_line`` (by default the range's own first line is 1: nothing
+        before ``start`` is read to number them), ending with a ``ContainerDone`` of this
+        range's counts. Raises ``SourceError``."""
         ...

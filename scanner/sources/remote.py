@@ -130,10 +130,15 @@ def _meta(info: dict) -> dict:
     return meta
 
 
-def open_remote(url: str, source: str) -> BinaryIO:
-    """``url`` opened for reading bytes; ``SourceError`` naming the file if it cannot be."""
+def open_remote(url: str, source: str, block_size: int | None = None) -> BinaryIO:
+    """``url`` opened for reading bytes; ``SourceError`` naming the file if it cannot be.
+
+    ``block_size``: how much a read fetches at least (the filesystem's default when None:
+    50 MiB for S3, which a read of a file's head alone does not need)."""
     fs, path = _fs(url, source)
     try:
+        if block_size is not None:
+            return fs.open(path, "rb", block_size=block_size)
         return fs.open(path, "rb")
     except FileNotFoundError as e:
         raise SourceError(source, "file vanished before it was read", url) from e

@@ -65,7 +65,7 @@ from derbes.scanner.sources.remote import display_url, find_remote, is_remote, o
 STDIN = "<stdin>"
 
 _HEAD = 64 << 10  # how much decides the encoding
-_CUT_READ = 4 << 10  # first read at a cut, looking for the next line start
+_CUT_READ = 4 << 10  # first read looking for a newline at the edge of a range
 
 
 class LogSource:
@@ -156,9 +156,9 @@ class LogSource:
             limit = st.st_size if stat.S_ISREG(st.st_mode) else None
             yield from self._read_stream(container, f, limit, st)
 
-    def _open(self, path: str):
+    def _open(self, path: str, block_size: int | None = None):
         if is_remote(path):
-            return open_remote(path, self.name)
+            return open_remote(path, self.name, block_size)
         try:
             return open(path, "rb")
         except FileNotFoundError as e:
@@ -228,7 +228,8 @@ class LogSource:
     def split(
         self, container: Container, parts: int, min_part_bytes: int = 1 << 20
     ) -> list[tuple[int, int]]:
-        """Byte ranges ``[start, end)`` starting at line starts and covering the file.
+        """Byte ranges ``[start, end)`` covering the file, cut where they fall: the file's head
+        is all that is read. A range holds the lines that start in it (:meth:`read_range`).
 
         Only plain (uncompressed) files in UTF-8 or a single-byte encoding split; for anything
         else (stdin, compressed, UTF-16/32, binary) the list is empty: read the whole file.
@@ -236,35 +237,28 @@ class LogSource:
         """
         if container.name == STDIN:
             return []
-        with self._open(container.name) as f:
+        # The head alone: an object store's file reads ahead tens of MiB by default.
+        with self._open(container.name, block_size=_HEAD) as f:
             size = self._size(f, container)
             head = f.read(_HEAD)
-            if compression(head) or detect_encoding(head, len(head) < _HEAD)[0] in (
-                *WIDE,
-                "binary",
-            ):
-                return []
-            parts = max(1, min(parts, size // max(1, min_part_bytes)))
-            bounds = [0]
-            for k in range(1, parts):
-                pos = max(size * k // parts, bounds[-1] + 1)
-                start = _next_line_start(f, pos)
-                if start is None or start >= size:
-                    break
-                if start > bounds[-1]:
-                    bounds.append(start)
-        bounds.append(size)
+        if compression(head) or detect_encoding(head, len(head) < _HEAD)[0] in (*WIDE, "binary"):
+            return []
+        parts = max(1, min(parts, size // max(1, min_part_bytes)))
+        bounds = [size * k // parts for k in range(parts + 1)]
         return [(a, b) for a, b in itertools.pairwise(bounds) if b > a] or [(0, 0)]
 
     def read_range(
         self, container: Container, start: int, end: int, first_line: int = 1
     ) -> Iterator[LineBatch | ContainerDone]:
-        """Lines of bytes ``[start, end)`` of a plain file (``start`` at a line start).
+        """The lines of a plain file that start in bytes ``[start, end)``: from the first line
+        start at or after ``start`` (the byte before it is read to tell) to the end of the line
+        that goes on past ``end``, if one does. Ranges cut anywhere so read each line once.
 
         Line numbers count from ``first_line``: by default the range's own first line is 1,
-        and nothing before ``start`` is read but the file's head (its encoding). Ends with a
-        ``ContainerDone`` holding this range's counts only: the engine sums the ranges of one
-        file, and numbers the lines of each after those of the ranges before it.
+        and nothing before the range is read to number them (only the file's head, for its
+        encoding). Ends with a ``ContainerDone`` holding this range's counts only: the engine
+        sums the ranges of one file, and numbers the lines of each after those of the ranges
+        before it.
         """
         path = container.name
         with self._open(path) as f:
@@ -276,12 +270,16 @@ class LogSource:
             codec, note = detect_encoding(head, len(head) < _HEAD)
             if codec in (*WIDE, "binary"):
                 raise SourceError(self.name, f"{codec} file cannot be read by range", path)
-            f.seek(start)
             state = ReadState()
-            raw = Prefixed(b"", f, max(0, end - start))
-            blocks = read_blocks(raw, None)
-            chunks = text_chunks(blocks, codec, strip_bom=start == 0, state=state)
-            yield from self._lines(chunks, codec, note, first_line, state, path)
+            try:
+                first = _line_start_in(f, start, end)
+            except OSError as e:
+                raise SourceError(self.name, f"read error: {e}", path) from e
+            if first is not None:  # else no line starts here: one goes on from the last range
+                f.seek(first)
+                blocks = read_blocks(_ToLineEnd(f, end - first), None)
+                chunks = text_chunks(blocks, codec, strip_bom=first == 0, state=state)
+                yield from self._lines(chunks, codec, note, first_line, state, path)
         yield state.done(mtime)
 
     def _size(self, f, container: Container) -> int:
@@ -294,22 +292,58 @@ class LogSource:
         """Nothing to release: each file is closed when its reading ends."""
 
 
-def _next_line_start(f, pos: int) -> int | None:
-    """The first line start at or after ``pos``, read in a few KiB: a file cut into thousands
-    of ranges is read at each cut only as far as the next newline, not a block of 1 MiB
-    (four times the file itself when its ranges are 256 KiB apart)."""
-    f.seek(pos - 1)
-    offset = pos - 1
+def _line_start_in(f, start: int, end: int) -> int | None:
+    """The first line start in ``[start, end)`` (0, or a byte after a newline), read from
+    ``start - 1`` in a few KiB, more in a long line; None when there is none."""
+    if start == 0:
+        return 0
+    pos = start - 1
     step = _CUT_READ
-    while True:
-        block = f.read(step)
+    f.seek(pos)
+    while pos < end - 1:
+        block = f.read(min(step, end - 1 - pos))
         if not block:
             return None
         nl = block.find(b"\n")
         if nl >= 0:
-            return offset + nl + 1
-        offset += len(block)
-        step = min(2 * step, BLOCK)  # a long line: larger reads
+            return pos + nl + 1
+        pos += len(block)
+        step = min(2 * step, BLOCK)
+    return None
+
+
+class _ToLineEnd:
+    """A stream of ``size`` bytes of ``f`` from where it is, then on to the end of the line
+    they end in (nothing more if they end with a newline)."""
+
+    def __init__(self, f, size: int) -> None:
+        self._f = f
+        self._left = size
+        self._done = False
+        self._step = _CUT_READ
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if self._done:
+            return b""
+        if self._left > 0:
+            data = self._f.read(self._left if n < 0 else min(n, self._left))
+            self._left -= len(data)
+            if not data or (self._left == 0 and data.endswith(b"\n")):
+                self._done = True
+            return data
+        # The range's last line goes on past its end: read on to its newline.
+        block = self._f.read(self._step)
+        self._step = min(2 * self._step, BLOCK)
+        nl = block.find(b"\n")
+        if nl >= 0 or not block:
+            self._done = True
+            return block[: nl + 1] if nl >= 0 else block
+        return block
+
+    read1 = read
 
 
 def _growth_notes(f, consumed: int, size_at_open: int) -> list[str]:
