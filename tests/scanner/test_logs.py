@@ -611,6 +611,24 @@ def test_split_and_read_range_match_read(tmp_path: Path) -> None:
     assert first.first_line == 1 and first.data.startswith(raw[line_start:line_start + 20])
 
 
+def test_a_range_reads_its_last_line_past_its_end_but_not_past_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "growing.log"
+    path.write_text("".join(f"line {i:05d}\n" for i in range(2000)) + "half a li")
+    src = LogSource(str(path))
+    (container,) = list(src.containers())
+    ranges = src.split(container, 2, min_part_bytes=1)
+    (a, b), (c, d) = ranges
+    assert b == c and path.read_bytes()[b - 1 : b] != b"\n"  # cut inside a line
+    with path.open("a") as f:  # the file grows after it was listed and cut
+        f.write("ne\nwritten later\n")
+    *first, done = src.read_range(container, a, b)
+    *last, _ = src.read_range(container, c, d, first_line=done.rows_scanned + 1)
+    # The line the cut falls in is read whole by the first range; the second ends where the
+    # file did when it was listed, as the whole file read then would.
+    assert list(lines_of(first + last).values()) == [
+        f"line {i:05d}" for i in range(2000)] + ["half a li"]
+
+
 def test_split_small_or_unsplittable(tmp_path: Path) -> None:
     plain = tmp_path / "small.log"
     plain.write_text(TEXT)

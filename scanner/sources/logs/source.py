@@ -277,7 +277,11 @@ class LogSource:
                 raise SourceError(self.name, f"read error: {e}", path) from e
             if first is not None:  # else no line starts here: one goes on from the last range
                 f.seek(first)
-                blocks = read_blocks(_ToLineEnd(f, end - first), None)
+                # The file's last range ends where the file did when listed, as a file read
+                # whole does, though it may have grown since.
+                size = container.meta.get("size")
+                last = size is not None and end >= int(size)
+                blocks = read_blocks(_ToLineEnd(f, end - first, finish=not last), None)
                 chunks = text_chunks(blocks, codec, strip_bom=first == 0, state=state)
                 yield from self._lines(chunks, codec, note, first_line, state, path)
         yield state.done(mtime)
@@ -313,13 +317,14 @@ def _line_start_in(f, start: int, end: int) -> int | None:
 
 
 class _ToLineEnd:
-    """A stream of ``size`` bytes of ``f`` from where it is, then on to the end of the line
-    they end in (nothing more if they end with a newline)."""
+    """A stream of ``size`` bytes of ``f`` from where it is, then (with ``finish``) on to the
+    end of the line they end in (nothing more if they end with a newline)."""
 
-    def __init__(self, f, size: int) -> None:
+    def __init__(self, f, size: int, finish: bool = True) -> None:
         self._f = f
         self._left = size
         self._done = False
+        self._finish = finish
         self._step = _CUT_READ
 
     def readable(self) -> bool:
@@ -331,7 +336,7 @@ class _ToLineEnd:
         if self._left > 0:
             data = self._f.read(self._left if n < 0 else min(n, self._left))
             self._left -= len(data)
-            if not data or (self._left == 0 and data.endswith(b"\n")):
+            if not data or (self._left == 0 and (data.endswith(b"\n") or not self._finish)):
                 self._done = True
             return data
         # The range's last line goes on past its end: read on to its newline.
