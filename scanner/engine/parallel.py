@@ -10,7 +10,9 @@ back in file order. Findings are therefore the same as with one process.
 A range numbers its lines from its own start (its first line is 1): nothing but the range is
 read to number them, neither by the planner nor by the worker. The merge numbers each range
 after the lines of the ranges before it (:meth:`ContainerOutcome.shift_rows`), so hits, notes
-and errors name the lines that one process would.
+and errors name the lines that one process would. Only the lines of a range that was not
+read to its end (it failed midway, was interrupted, never ran) are counted apart, from the
+file's bytes, by the process that merges (:func:`lines_counter`).
 
 Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
 databases do not pickle) and start in milliseconds. Elsewhere they are spawned and rebuild the
@@ -23,7 +25,7 @@ import gc
 import multiprocessing
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -134,6 +136,7 @@ def scan_log_containers(
     detector = detector or Detector()
     stop = stop or threading.Event()
     tasks = plan_tasks(source, containers, options.jobs)
+    lines_in = lines_counter(source)
     # Standard input cannot be read from another process.
     local = [t for t in tasks if t.container.local_only]
     remote = [t for t in tasks if not t.container.local_only]
@@ -145,7 +148,8 @@ def scan_log_containers(
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
         # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
-        parts.setdefault(task.index, Folding(options.max_examples)).append((task, outcome))
+        parts.setdefault(task.index, Folding(options.max_examples, lines_in)).append(
+            (task, outcome))
         pending_parts[task.index] -= 1
         finished.append(task.index)
         if progress:
@@ -165,7 +169,7 @@ def scan_log_containers(
         if not got:  # never ran: the scan was stopped first
             outcomes.append(ContainerOutcome(container, error="interrupted"))
             continue
-        outcomes.append(merge_outcomes(got, options.max_examples))
+        outcomes.append(merge_outcomes(got, options.max_examples, lines_in))
     return outcomes
 
 
@@ -228,13 +232,37 @@ def run_tasks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: The lines that start in bytes ``[start, end)`` of a container, read from its source
+#: (:func:`lines_counter`); None when they cannot be read.
+LinesIn = Callable[[Container, int, int], "int | None"]
+
+
+def lines_counter(source: Source) -> LinesIn | None:
+    """What counts the lines of a byte range of ``source``'s containers that was not read to
+    its end (it failed midway, was interrupted, or never ran), so that the ranges after it
+    are numbered all the same; None for a source that is not cut into ranges."""
+    if not isinstance(source, RangeReadable):
+        return None
+
+    def lines_in(container: Container, start: int, end: int) -> int | None:
+        try:
+            return source.lines_in(container, start, end)
+        except SourceError:
+            return None
+
+    return lines_in
+
+
 class Folding:
     """The outcomes of one container's ranges as they come back, folded in file order as soon
     as they connect: the parent holds a few merged runs of ranges, not every range's distinct
-    values until the end. Iterates as what is left to merge (:func:`merge_outcomes`)."""
+    values until the end. Iterates as what is left to merge (:func:`merge_outcomes`).
 
-    def __init__(self, max_examples: int) -> None:
+    ``lines_in``: counts the lines of a range not read to its end (:func:`lines_counter`)."""
+
+    def __init__(self, max_examples: int, lines_in: LinesIn | None = None) -> None:
         self.max_examples = max_examples
+        self.lines_in = lines_in
         self.items: list[tuple[Task, ContainerOutcome]] = []
 
     def append(self, item: tuple[Task, ContainerOutcome]) -> None:
@@ -261,7 +289,7 @@ class Folding:
         if len(run) == 1:
             return run[0]
         first = run[0][0]
-        merged = _merge_run(run, self.max_examples)
+        merged = _merge_run(run, self.max_examples, self.lines_in)
         merged.pack()  # what a merge unpacked, packed again while the run waits
         return Task(first.index, first.container, first.start, run[-1][0].end), merged
 
@@ -273,37 +301,54 @@ class Folding:
 
 
 def merge_outcomes(
-    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int
+    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int,
+    lines_in: LinesIn | None = None,
 ) -> ContainerOutcome:
     """One outcome for a container from the outcomes of its ranges, in file order.
 
-    Each range's lines are numbered after those of the ranges before it. After a range whose
-    lines are not known (it failed midway, or never ran), the ranges that follow keep their
-    counts but leave out what would name a line (:meth:`ContainerOutcome.drop_rows`).
+    Each range's lines are numbered after those of the ranges before it. The lines of a range
+    that was not read to its end (it failed midway, was interrupted, or never ran) are
+    counted by ``lines_in`` (:func:`lines_counter`) from the source's bytes; where that cannot
+    be done either, the ranges that follow keep their counts but leave out what would name a
+    line (:meth:`ContainerOutcome.drop_rows`): no line number is better than a wrong one.
     """
     ordered = sorted(parts, key=lambda p: p[0].start or 0)
     first_task, first = ordered[0]
-    if first_task.start:  # the file's first range never came back: no line number is known
-        first.drop_rows(first_task.start)
-    return _merge_run(ordered, max_examples)
+    if first_task.start:  # the file's first ranges never came back
+        before = _count(lines_in, first_task.container, 0, first_task.start)
+        if before is None:
+            first.drop_rows(first_task.start)
+        else:
+            first.shift_rows(before)
+    return _merge_run(ordered, max_examples, lines_in)
 
 
 def _merge_run(
-    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int
+    parts: Iterable[tuple[Task, ContainerOutcome]], max_examples: int,
+    lines_in: LinesIn | None = None,
 ) -> ContainerOutcome:
     """:func:`merge_outcomes` of ranges of a file, numbered from the first one's start."""
     ordered = sorted(parts, key=lambda p: p[0].start or 0)
     first_task, merged = ordered[0]
     if len(ordered) == 1:
         return merged
+    container = first_task.container
     dones = [merged.done]
-    lines, end = _lines_read(merged), first_task.end
+    lines = _lines_read(merged)
+    if lines is None:
+        lines = _count(lines_in, container, first_task.start or 0, first_task.end)
+    end = first_task.end
     for task, outcome in ordered[1:]:
-        if lines is not None and task.start == end:
+        if lines is not None and task.start != end:  # ranges between never came back
+            gap = _count(lines_in, container, end, task.start)
+            lines = None if gap is None else lines + gap
+        if lines is not None:
             outcome.shift_rows(lines)
         else:
             outcome.drop_rows(task.start or 0)
         read = _lines_read(outcome)
+        if read is None:
+            read = _count(lines_in, container, task.start or 0, task.end)
         lines = None if lines is None or read is None else lines + read
         end = task.end
         merged.merge(outcome, max_examples)
@@ -330,6 +375,14 @@ def _merge_run(
     else:  # a range failed: no ContainerDone, as for a file read in part
         merged.done = None
     return merged
+
+
+def _count(lines_in: LinesIn | None, container: Container, start: int | None,
+           end: int | None) -> int | None:
+    """The lines that start in bytes ``[start, end)``, if they can be counted."""
+    if lines_in is None or start is None or end is None:
+        return None
+    return lines_in(container, start, end)
 
 
 def _lines_read(outcome: ContainerOutcome) -> int | None:

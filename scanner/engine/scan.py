@@ -22,7 +22,7 @@ from dataclasses import replace
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
-from derbes.scanner.engine.parallel import Folding, merge_outcomes, run_task
+from derbes.scanner.engine.parallel import Folding, lines_counter, merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError
@@ -255,7 +255,8 @@ def _scan_units(
     seconds: dict[int, float] = {}
 
     def collect(unit: Unit, outcome: ContainerOutcome) -> None:
-        parts.setdefault((unit.source, unit.task.index), Folding(options.max_examples)).append(
+        parts.setdefault((unit.source, unit.task.index), Folding(
+            options.max_examples, lines_counter(run_sources[unit.source]))).append(
             (unit.task, outcome))
         seconds[unit.source] = time.perf_counter() - t0
 
@@ -289,8 +290,9 @@ def _scan_units(
             index = runnable.index(position)
             for c, container in enumerate(containers):
                 got = parts.get((index, c))
-                outcomes.append(merge_outcomes(got, options.max_examples) if got else
-                                ContainerOutcome(container, error="interrupted"))
+                outcomes.append(
+                    merge_outcomes(got, options.max_examples, lines_counter(source)) if got
+                    else ContainerOutcome(container, error="interrupted"))
         try:
             source.close()
         except SourceError as e:

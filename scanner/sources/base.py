@@ -161,3 +161,8 @@ class RangeReadable(Protocol):
         before ``start`` is read to number them), ending with a ``ContainerDone`` of this
         range's counts. Raises ``SourceError``."""
         ...
+
+    def lines_in(self, container: Container, start: int, end: int) -> int:
+        """How many lines start in bytes ``[start, end)``: what :meth:`read_range` would read
+        there, for a range that was not read to its end. Raises ``SourceError``."""
+        ...

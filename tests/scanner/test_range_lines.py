@@ -238,3 +238,80 @@ def test_a_range_reads_only_the_head_and_its_own_lines(log, many_ranges):
         assert past <= 2 * len(last) + (4 << 10), task
         assert all(pos + n <= HEAD or pos >= task.start - 1 for pos, n in source.reads), task
     assert lines == raw.count(b"\n")
+
+
+def test_each_range_counts_the_lines_it_reads(log, many_ranges):
+    # What the merge counts for a range that was not read to its end is what a read gives.
+    path, _ = log
+    source = _source(path)
+    (container,) = list(source.containers())
+    tasks = parallel.plan_tasks(source, [container], jobs=2)
+    assert len(tasks) > 8
+    counted = []
+    for task in tasks:
+        *_, done = source.read_range(container, task.start, task.end)
+        assert source.lines_in(container, task.start, task.end) == done.rows_scanned, task
+        counted.append(done.rows_scanned)
+    assert sum(counted) == path.read_bytes().count(b"\n")
+    # Cut anywhere, even inside a line or right after a newline.
+    size = path.stat().st_size
+    for start, end in ((0, 1), (1, 2), (0, size), (size // 3, size // 2), (size - 1, size)):
+        raw = path.read_bytes()
+        starts = [p for p in range(start, end) if p == 0 or raw[p - 1] == 10]
+        assert source.lines_in(container, start, end) == len(starts)
+
+
+class _StopAfter:
+    """A stop event that is set once it has been asked ``n`` times."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def is_set(self) -> bool:
+        self.n -= 1
+        return self.n < 0
+
+    def set(self) -> None:
+        self.n = -1
+
+
+def test_ranges_after_one_not_read_to_its_end_keep_their_line_numbers(log, detector,
+                                                                      many_ranges):
+    # A range interrupted midway, and one that never ran: the lines of both are counted
+    # from the file, and every hit after them keeps the line one process gives it.
+    path, _ = log
+    source = LogSource(str(path), max_line_bytes=MAX_LINE, batch_bytes=4 << 10)
+    (container,) = list(source.containers())
+    options = ScanOptions(jobs=1, hash_key=KEY, hits=True)
+    scanner = parallel.ContainerScanner(source, detector, options, KEY)
+    whole = parallel.run_task(scanner, source, parallel.Task(0, container), _StopAfter(1 << 30))
+    tasks = parallel.plan_tasks(source, [container], jobs=2)
+    interrupted, lost = len(tasks) // 3, 2 * len(tasks) // 3
+    parts = []
+    for k, task in enumerate(tasks):
+        if k != lost:
+            stop = _StopAfter(2 if k == interrupted else 1 << 30)
+            parts.append((task, parallel.run_task(scanner, source, task, stop)))
+    assert parts[interrupted][1].error == "interrupted"
+    assert parts[interrupted][1].rows > 0
+    merged = parallel.merge_outcomes(parts, options.max_examples,
+                                     parallel.lines_counter(source))
+    later = tasks[interrupted + 1].start
+    one = {(h.row, h.entity, h.start, h.end) for h in whole.hits}
+    got = [(h.row, h.entity, h.start, h.end) for h in merged.hits]
+    assert got and set(got) <= one
+    # Hits of ranges after the interrupted one are there (not left out), numbered as one
+    # process numbers them.
+    raw = path.read_bytes()
+    first_later_row = raw.count(b"\n", 0, later) + 1
+    assert any(row >= first_later_row for row, *_ in got)
+    assert not merged.notes
+    # Without the counter, the same parts leave those hits out, and say so.
+    parts_again = []
+    for k, task in enumerate(tasks):
+        if k != lost:
+            stop = _StopAfter(2 if k == interrupted else 1 << 30)
+            parts_again.append((task, parallel.run_task(scanner, source, task, stop)))
+    blind = parallel.merge_outcomes(parts_again, options.max_examples)
+    assert all(h.row < first_later_row for h in blind.hits)
+    assert any(n.startswith("hits from byte") for n in blind.notes)

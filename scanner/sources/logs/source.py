@@ -286,6 +286,29 @@ class LogSource:
                 yield from self._lines(chunks, codec, note, first_line, state, path)
         yield state.done(mtime)
 
+    def lines_in(self, container: Container, start: int, end: int) -> int:
+        """The lines that start in bytes ``[start, end)`` of a plain file: those
+        :meth:`read_range` reads there. Counted from the newlines before each, not decoded:
+        for a range that was not read to its end, so that the ranges after it are numbered
+        as one process numbers them (``derbes.scanner.engine.parallel``)."""
+        if end <= start:
+            return 0
+        path = container.name
+        try:
+            with self._open(path) as f:
+                at = max(start - 1, 0)
+                f.seek(at)
+                lines = 1 if start == 0 else 0
+                while at < end - 1:
+                    block = f.read(min(4 << 20, end - 1 - at))
+                    if not block:
+                        break
+                    lines += block.count(b"\n")
+                    at += len(block)
+        except OSError as e:
+            raise SourceError(self.name, f"read error: {e.strerror or e}", path) from e
+        return lines
+
     def _size(self, f, container: Container) -> int:
         if is_remote(container.name):
             size = container.meta.get("size")
