@@ -262,6 +262,40 @@ def test_an_object_in_ranges_is_not_read_to_plan_and_is_numbered_as_one_piece(
     assert [c.notes for c in remote.containers] == [c.notes for c in local.containers]
 
 
+def test_a_range_of_an_object_fetches_little_more_than_its_bytes(corpus, s3_server,
+                                                                  monkeypatch):
+    # A worker's range of an object: the store's read-ahead (50 MiB for S3) fetched the whole
+    # 800 KB object for each 64 KiB range; the head, the line before the range and the end of
+    # its last line are read, each one read-ahead (range_block) past what is asked.
+    import boto3
+
+    from derbes.scanner.sources.logs import source as log_source
+
+    s3 = boto3.client("s3")
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(Bucket=BUCKET)
+    big = corpus["logs"] / "big.log"
+    s3.upload_file(str(big), BUCKET, "ranges/big.log")
+    counted: list[int] = []
+    fetched: list[int] = []
+    opened = log_source.open_remote
+    monkeypatch.setattr(log_source, "open_remote", lambda path, name, block_size=None:
+                        _CountedReads(opened(path, name, block_size), counted, fetched))
+    remote = LogSource(f"s3://{BUCKET}/ranges/big.log")
+    local = LogSource(str(big))
+    (container,) = remote.containers()
+    (here,) = local.containers()
+    ranges = remote.split(container, 12, 64 << 10)
+    assert len(ranges) >= 10
+    for start, end in ranges[1:-1]:
+        fetched.clear()
+        got = list(remote.read_range(container, start, end))
+        block = log_source.range_block(end - start)
+        assert sum(fetched) <= (64 << 10) + (end - start) + 4 * block < big.stat().st_size // 2
+        expected = list(local.read_range(here, start, end))
+        assert [b.data for b in got[:-1]] == [b.data for b in expected[:-1]]
+
+
 # -- lost workers -----------------------------------------------------------------------------
 
 
