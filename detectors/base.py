@@ -68,6 +68,12 @@ class DerbesRecognizer:
     #: line where such a prefilter matched once and no other prefilter of a pattern matched,
     #: the pattern matches at most once: the fast path stops at its first match.
     PREFILTER_DISTINCT: ClassVar[frozenset[int]] = frozenset()
+    #: Indexes of PREFILTERS written for the bytes of a legacy single-byte encoding (cp1251),
+    #: which the others cover in UTF-8: the scan engine reads UTF-8 only (a log file in cp1251
+    #: is transcoded, values are encoded), so its fast path leaves them out. In UTF-8 text
+    #: they are not needed and match at random (a cp1251 capital's byte is a byte of UTF-8
+    #: Cyrillic), each match a line a recognizer reads in vain.
+    LEGACY_PREFILTERS: ClassVar[frozenset[int]] = frozenset()
     CONTEXT: ClassVar[Sequence[str]] = ()
     NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
     #: Names of patterns whose matches are dropped unless context supports them.

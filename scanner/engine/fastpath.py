@@ -158,12 +158,13 @@ class CandidateScanner:
         for rid, recognizer in enumerate(self.recognizers):
             covers = _covers(recognizer)
             first = len(self._owner)
+            legacy = recognizer.LEGACY_PREFILTERS
             for k, p in enumerate(recognizer.PREFILTERS or (None,)):
                 pid = len(self._owner)
                 self._owner.append((rid, covers[k] if covers else None))
                 if p is None:
                     self._always |= bit(pid)
-                else:
+                elif k not in legacy:  # the text read here is UTF-8: a legacy one never fires
                     prefilters.append((pid, _as_bytes(p)))
             distinct = getattr(recognizer, "PREFILTER_DISTINCT", None)
             if distinct and recognizer.PREFILTERS:
