@@ -148,8 +148,10 @@ def scan_log_containers(
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
         # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
-        parts.setdefault(task.index, Folding(options.max_examples, lines_in)).append(
-            (task, outcome))
+        folding = parts.get(task.index)
+        if folding is None:
+            folding = parts[task.index] = Folding(options.max_examples, lines_in)
+        folding.append((task, outcome))
         pending_parts[task.index] -= 1
         finished.append(task.index)
         if progress:

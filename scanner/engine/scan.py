@@ -253,11 +253,15 @@ def _scan_units(
     away = [u for u in planned if not u.task.container.local_only]
     parts: dict[tuple[int, int], Folding] = {}
     seconds: dict[int, float] = {}
+    # What counts the lines of a range that was not read to its end, for each source.
+    counters = [lines_counter(source) for source in run_sources]
 
     def collect(unit: Unit, outcome: ContainerOutcome) -> None:
-        parts.setdefault((unit.source, unit.task.index), Folding(
-            options.max_examples, lines_counter(run_sources[unit.source]))).append(
-            (unit.task, outcome))
+        key = (unit.source, unit.task.index)
+        folding = parts.get(key)
+        if folding is None:
+            folding = parts[key] = Folding(options.max_examples, counters[unit.source])
+        folding.append((unit.task, outcome))
         seconds[unit.source] = time.perf_counter() - t0
 
     done = 0
@@ -291,7 +295,7 @@ def _scan_units(
             for c, container in enumerate(containers):
                 got = parts.get((index, c))
                 outcomes.append(
-                    merge_outcomes(got, options.max_examples, lines_counter(source)) if got
+                    merge_outcomes(got, options.max_examples, counters[index]) if got
                     else ContainerOutcome(container, error="interrupted"))
         try:
             source.close()
