@@ -7,6 +7,7 @@ checked is counting, not detection.
 from __future__ import annotations
 
 import itertools
+import os
 import pickle
 import random
 
@@ -219,3 +220,29 @@ def test_datasketches_is_imported_only_for_a_sketch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads counted in /proc")
+def test_numpy_loads_for_a_sketch_without_blas_threads():
+    """The first sketch loads numpy for DataSketches alone: its OpenBLAS starts no threads of
+    its own (they spin on the free cores as they start), and the environment is left as the
+    user had it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from derbes.scanner.engine.distinct import BLAS_THREADS_ENV, DistinctSketch\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "DistinctSketch([b'0' * 16]).estimate()\n"
+        "print(len(os.listdir('/proc/self/task')) - before, os.environ.get(BLAS_THREADS_ENV))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env).stdout.split()
+    assert out == ["0", "None"]
+    # A user's own setting is theirs: kept, and not replaced.
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env).stdout.split()
+    assert out[1] == "2"
