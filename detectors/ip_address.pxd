@@ -31,6 +31,8 @@ cdef bint _product_at(str text, Py_ssize_t begin, Py_ssize_t start, bint dotted)
 @cython.locals(lo=Py_ssize_t, pos=Py_ssize_t, run_end=Py_ssize_t, before=Py_UCS4)
 cpdef bint _labelled_version(str text, Py_ssize_t start)
 
+cdef bint _has_latin_label(str lowered)
+
 cdef bint _hex(Py_UCS4 c)
 
 @cython.locals(start=Py_ssize_t, end=Py_ssize_t, n=Py_ssize_t, colons=Py_ssize_t,
