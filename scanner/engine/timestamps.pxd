@@ -11,13 +11,17 @@ cdef Py_ssize_t _span(str line)
 cdef bint _digit(Py_UCS4 c)
 cdef bint _hms_at(str line, Py_ssize_t i)
 
-@cython.locals(sep=Py_UCS4, c=Py_UCS4)
-cdef bint _iso_at(str line, Py_ssize_t i)
+@cython.locals(c=Py_UCS4)
+cdef bint _iso_at(str line, Py_ssize_t i, Py_UCS4 sep)
 
 @cython.locals(c=Py_UCS4)
 cdef bint _dmy_at(str line, Py_ssize_t i)
 
 cdef bint _clf_at(str line, Py_ssize_t i)
+cdef bint _hdfs_at(str line)
+cdef bint _healthapp_at(str line, Py_ssize_t i)
+cdef bint _logcat_at(str line, Py_ssize_t i)
+cdef bint _proxifier_at(str line, Py_ssize_t i)
 
 @cython.locals(c=Py_UCS4, at=Py_ssize_t, digits=Py_ssize_t)
 cdef Py_ssize_t _asctime_end(str line, Py_ssize_t i, Py_ssize_t n)
@@ -26,7 +30,7 @@ cdef Py_ssize_t _asctime_end(str line, Py_ssize_t i, Py_ssize_t n)
 cdef Py_ssize_t _bsd_end(str line, Py_ssize_t i, Py_ssize_t n)
 
 @cython.locals(c=Py_UCS4, year=long, month=long, day=long, hour=long, minute=long,
-               second=long, at=Py_ssize_t)
+               second=long, at=Py_ssize_t, step=Py_ssize_t, length=Py_ssize_t)
 cdef object _from_span(str line, Py_ssize_t start, Py_ssize_t end, object cut)
 
 @cython.locals(value=long, k=Py_ssize_t)

@@ -9,18 +9,28 @@ The leftmost of these within a line's first 200 characters is the line's timesta
 - C's ``asctime`` (Apache's error.log) ``Sun Mar 01 03:08:32 2026``, ``Sun Mar  1
   03:08:32.123456 2026``;
 - BSD syslog (RFC 3164, rsyslog's and syslog-ng's traditional format) ``Mar  1 03:08:32``,
-  ``Mar 12 03:08:32`` (also ``Mar 1`` and ``Mar 01``, as some writers have it).
+  ``Mar 12 03:08:32`` (also ``Mar 1`` and ``Mar 01``, as some writers have it);
+- HDFS's log4j stamp ``yyMMdd HHmmss`` ``260301 030832`` and a space, only at the very start
+  of a line (two six-digit numbers anywhere else are phone numbers, ids, counts);
+- HealthApp's ``yyyyMMdd-HH:mm:ss:SSS`` ``20260301-03:08:32:606``;
+- Android logcat (``threadtime`` and ``time``, liblog's ``%m-%d %H:%M:%S`` and milliseconds)
+  ``03-01 03:08:32.811``;
+- Proxifier ``[03.01 03:08:32]`` (month, then day).
 
 Fractions of a second and zones are dropped: the time as written (the policy check takes it
 as UTC). A date that does not exist (30 February, 31 April, 29 February of a common year),
 a month name other than the twelve, an hour past 23, a minute past 59 or a second past 60
 is no timestamp; nor is a year before 1971.
 
-A BSD syslog stamp has no year. It is read in the latest year that puts it no more than a
-day after a reference time, the log file's modification time (:func:`year_cut`): a file is
-written up to its mtime, so ``Dec 31`` in a file last written on 2 January is from the year
-before, and ``Mar  1`` in a file written on 1 March of a year is of that year. The day's
-slack covers the stamp's zone (local time, the mtime is UTC) and clocks apart.
+A two-digit year (HDFS) is read as POSIX ``strptime`` reads ``%y``: 69-99 are 1969-1999,
+00-68 are 2000-2068; so 69 and 70 give no timestamp (before 1971).
+
+BSD syslog, logcat and Proxifier stamps have no year. Such a stamp is read in the latest year
+that puts it no more than a day after a reference time, the log file's modification time
+(:func:`year_cut`): a file is written up to its mtime, so ``Dec 31`` in a file last written
+on 2 January is from the year before, and ``Mar  1`` in a file written on 1 March of a year
+is of that year. The day's slack covers the stamp's zone (local time, the mtime is UTC) and
+clocks apart.
 
 :data:`_TS` is the definition and :func:`by_regex` the plain search. :func:`timestamp` gives
 the same with less work (it runs for every line with personal data): compiled, a scanner of
@@ -47,7 +57,7 @@ _HMS = r"([0-9]{2}):([0-9]{2}):([0-9]{2})"
 # One search finds the leftmost of the formats. Fields are fixed-width ASCII digits, so they
 # are checked and reordered as strings. Which format matched is ``lastindex``: each
 # alternative's last group always takes part. No lookaround: a match depends on its own text
-# only, which the memos rely on.
+# only, which the memos rely on (and HDFS's "^" on the line's start, which their keys hold).
 _TS = re.compile(
     # 1-7: ISO 8601 (or slashes), year first
     r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})[T ]" + _HMS
@@ -60,8 +70,17 @@ _TS = re.compile(
     + r"(?:\.[0-9]{1,9})? ([0-9]{4})"
     # 26-30: BSD syslog, no year
     + r"|" + _MONTH + r" ( ?[1-9]|[0-9]{2}) " + _HMS
+    # 31-36: HDFS, a two-digit year, at the line's start only and with the space after it
+    + r"|^([0-9]{2})([0-9]{2})([0-9]{2}) ([0-9]{2})([0-9]{2})([0-9]{2}) "
+    # 37-42: HealthApp, with the milliseconds
+    + r"|([0-9]{4})([0-9]{2})([0-9]{2})-" + _HMS + r":[0-9]{3}"
+    # 43-47: Android logcat, with the milliseconds; no year
+    + r"|([0-9]{2})-([0-9]{2}) " + _HMS + r"\.[0-9]{3}"
+    # 48-52: Proxifier, in its brackets; no year
+    + r"|\[([0-9]{2})\.([0-9]{2}) " + _HMS + r"\]"
 )
 _ISO, _CLF, _DMY, _ASCTIME, _BSD = 7, 13, 19, 25, 30
+_HDFS, _HEALTHAPP, _LOGCAT, _PROXIFIER = 36, 42, 47, 52
 
 #: Where a timestamp can begin: a digit, "[", or a month's or weekday's initial.
 _TS_START = re.compile(r"[0-9\[ADFJMNOSTW]")
@@ -80,8 +99,8 @@ _SCANNER_COMPILED = not __file__.endswith(".py")
 def timestamp(line: str, cut: str | None = None) -> str | None:
     """The first timestamp near the start of a log line, as ISO 8601, or None.
 
-    ``cut`` (from :func:`year_cut`) gives a BSD syslog stamp its year; without it, a day
-    after now.
+    ``cut`` (from :func:`year_cut`) gives a yearless stamp (BSD syslog, logcat, Proxifier)
+    its year; without it, a day after now.
     """
     if _SCANNER_COMPILED:
         return _by_scanner(line if type(line) is str else str(line), cut)
@@ -129,10 +148,11 @@ def _by_scanner(line: str, cut: str | None) -> str | None:
 def _by_memo(line: str) -> str | None:
     """The parse of ``_TS.search(line, 0, 200)``, yearless as it is, with less searching."""
     # An access log line: the client's address, then the stamp at the first "[". With no ":"
-    # before it, no timestamp begins earlier: each format holds a ":", and only the access
-    # log's holds a "[", as its first character.
+    # before it, no timestamp begins earlier: each format holds a ":" but HDFS's, which needs
+    # a space at 6 and 14 characters before the "[" (an IPv4 address has no space at 6), and
+    # only the access log's and Proxifier's hold a "[", as their first character.
     at = line.find("[", 0, 180)
-    if at > 0 and line.find(":", 0, at) < 0:
+    if at > 0 and line.find(":", 0, at) < 0 and (at < 14 or line[6] != " "):
         found = _TS_MEMO.get(line[at:at + 21], _UNSEEN)
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
@@ -167,24 +187,39 @@ def _span(line: str) -> int:
 
     The pattern read as a scanner, character by character: compiled with the C types of
     ``timestamps.pxd`` it costs a fraction of ``re``'s search (as Python, many times more:
-    the memoized search runs then). At each start the formats are tried in the pattern's
-    order, and each is decided by its own fixed characters, as ``re`` decides it.
+    the memoized search runs then). At each start the formats that can begin there are
+    tried, each decided by its own fixed characters, as ``re`` decides it; no two match at
+    one start, so the order of trying is free (cheapest first) and HDFS's ``^`` is ``i == 0``.
     """
     n = len(line)
     if n > 200:
         n = 200
     i = 0
-    while i + 14 <= n:  # the shortest stamp, "Mar 1 03:08:32", has 14 characters
+    while i + 14 <= n:  # the shortest stamps, "Mar 1 03:08:32" and HDFS's, have 14
         c = line[i]
         if "0" <= c <= "9":
-            if i + 19 <= n:
-                # A year's third digit, or a day's dot: the test that fails first.
-                c = line[i + 2]
-                if ("0" <= c <= "9" and _iso_at(line, i)) or (c == "." and _dmy_at(line, i)):
+            # A year's third digit, a day's dot or a month's dash: the test that fails first;
+            # then ISO 8601's separator or a fifth digit (HealthApp, HDFS).
+            c = line[i + 2]
+            if "0" <= c <= "9":
+                c = line[i + 4]
+                if c == "-" or c == "/":
+                    if i + 19 <= n and _iso_at(line, i, c):
+                        return i << 8 | (i + 19)
+                elif i + 21 <= n and _healthapp_at(line, i):
+                    return i << 8 | (i + 21)
+                elif i == 0 and _hdfs_at(line):  # at the start of the line only
+                    return 14
+            elif c == ".":
+                if i + 19 <= n and _dmy_at(line, i):
                     return i << 8 | (i + 19)
+            elif c == "-" and i + 18 <= n and _logcat_at(line, i):
+                return i << 8 | (i + 18)
         elif c == "[":
             if i + 21 <= n and _clf_at(line, i):
                 return i << 8 | (i + 21)
+            if i + 16 <= n and _proxifier_at(line, i):
+                return i << 8 | (i + 16)
         elif "A" <= c <= "W":
             # A month's name or a weekday's: never both.
             end = _bsd_end(line, i, n) if _month(line, i) else _asctime_end(line, i, n)
@@ -205,8 +240,8 @@ def _hms_at(line: str, i: int) -> bool:
             and _digit(line[i + 6]) and _digit(line[i + 7]))
 
 
-def _iso_at(line: str, i: int) -> bool:
-    sep = line[i + 4]
+def _iso_at(line: str, i: int, sep: str) -> bool:
+    """``YYYY-MM-DD HH:MM:SS`` at ``i``; the caller has read ``sep``, the fifth character."""
     c = line[i + 10]
     return (_digit(line[i]) and _digit(line[i + 1]) and _digit(line[i + 2])
             and _digit(line[i + 3]) and (sep == "-" or sep == "/") and _digit(line[i + 5])
@@ -228,6 +263,35 @@ def _clf_at(line: str, i: int) -> bool:
             and "a" <= line[i + 6] <= "z" and line[i + 7] == "/" and _digit(line[i + 8])
             and _digit(line[i + 9]) and _digit(line[i + 10]) and _digit(line[i + 11])
             and line[i + 12] == ":" and _hms_at(line, i + 13))
+
+
+def _hdfs_at(line: str) -> bool:
+    """``yyMMdd HHmmss `` at the start; the caller knows the 14 characters are there."""
+    return (line[6] == " " and line[13] == " " and _digit(line[0]) and _digit(line[1])
+            and _digit(line[2]) and _digit(line[3]) and _digit(line[4]) and _digit(line[5])
+            and _digit(line[7]) and _digit(line[8]) and _digit(line[9]) and _digit(line[10])
+            and _digit(line[11]) and _digit(line[12]))
+
+
+def _healthapp_at(line: str, i: int) -> bool:
+    return (line[i + 8] == "-" and _digit(line[i]) and _digit(line[i + 1])
+            and _digit(line[i + 2]) and _digit(line[i + 3]) and _digit(line[i + 4])
+            and _digit(line[i + 5]) and _digit(line[i + 6]) and _digit(line[i + 7])
+            and _hms_at(line, i + 9) and line[i + 17] == ":" and _digit(line[i + 18])
+            and _digit(line[i + 19]) and _digit(line[i + 20]))
+
+
+def _logcat_at(line: str, i: int) -> bool:
+    return (line[i + 5] == " " and _digit(line[i]) and _digit(line[i + 1])
+            and line[i + 2] == "-" and _digit(line[i + 3]) and _digit(line[i + 4])
+            and _hms_at(line, i + 6) and line[i + 14] == "." and _digit(line[i + 15])
+            and _digit(line[i + 16]) and _digit(line[i + 17]))
+
+
+def _proxifier_at(line: str, i: int) -> bool:
+    return (line[i + 3] == "." and line[i] == "[" and _digit(line[i + 1])
+            and _digit(line[i + 2]) and _digit(line[i + 4]) and _digit(line[i + 5])
+            and line[i + 6] == " " and _hms_at(line, i + 7) and line[i + 15] == "]")
 
 
 def _asctime_end(line: str, i: int, n: int) -> int:
@@ -278,39 +342,63 @@ def _bsd_end(line: str, i: int, n: int) -> int:
 
 def _from_span(line: str, start: int, end: int, cut: str | None) -> str | None:
     """What :func:`_parse` makes of the match from ``start`` to ``end`` (as :func:`_span`
-    finds it), read from its characters; a BSD syslog stamp in its year by ``cut``."""
+    finds it), read from its characters; a yearless stamp in its year by ``cut``."""
     c = line[start]
     year = -1
+    step = 3  # from the hour to the minute and the second: "HH:MM:SS"
+    length = end - start  # tells the formats of one first character apart
     if c == "[":
-        month = _month(line, start + 4)
-        if month == 0:
-            return None
-        day = _number(line, start + 1, 2)
-        year = _number(line, start + 8, 4)
-        at = start + 13
+        if length == 21:  # access log
+            month = _month(line, start + 4)
+            if month == 0:
+                return None
+            day = _number(line, start + 1, 2)
+            year = _number(line, start + 8, 4)
+            at = start + 13
+        else:  # Proxifier
+            month = _number(line, start + 1, 2)
+            day = _number(line, start + 4, 2)
+            at = start + 7
     elif c <= "9":
-        c = line[start + 4]
-        if c == "-" or c == "/":
+        if length == 19:
+            c = line[start + 4]
+            if c == "-" or c == "/":  # ISO 8601
+                year = _number(line, start, 4)
+                month = _number(line, start + 5, 2)
+                day = _number(line, start + 8, 2)
+            else:  # day.month.year
+                day = _number(line, start, 2)
+                month = _number(line, start + 3, 2)
+                year = _number(line, start + 6, 4)
+            at = start + 11
+        elif length == 18:  # logcat
+            month = _number(line, start, 2)
+            day = _number(line, start + 3, 2)
+            at = start + 6
+        elif length == 21:  # HealthApp
             year = _number(line, start, 4)
-            month = _number(line, start + 5, 2)
-            day = _number(line, start + 8, 2)
-        else:
-            day = _number(line, start, 2)
-            month = _number(line, start + 3, 2)
-            year = _number(line, start + 6, 4)
-        at = start + 11
-    elif end - start >= 24:  # asctime
+            month = _number(line, start + 4, 2)
+            day = _number(line, start + 6, 2)
+            at = start + 9
+        else:  # HDFS
+            year = _number(line, start, 2)
+            year += 1900 if year >= 69 else 2000  # POSIX strptime's %y
+            month = _number(line, start + 2, 2)
+            day = _number(line, start + 4, 2)
+            at = start + 7
+            step = 2
+    elif length >= 24:  # asctime
         month = _month(line, start + 4)
         day = _day(line, start + 8)
         year = _number(line, end - 4, 4)
         at = start + 11
     else:  # BSD syslog
         month = _month(line, start)
-        day = _number(line, start + 4, 1) if end - start == 14 else _day(line, start + 4)
+        day = _number(line, start + 4, 1) if length == 14 else _day(line, start + 4)
         at = end - 8
     hour = _number(line, at, 2)
-    minute = _number(line, at + 3, 2)
-    second = _number(line, at + 6, 2)
+    minute = _number(line, at + step, 2)
+    second = _number(line, at + 2 * step, 2)
     if not (1 <= month <= 12 and 1 <= day <= _last_day(month) and hour < 24 and minute < 60
             and second < 61):
         return None
@@ -404,10 +492,20 @@ def _parse(m: re.Match) -> str | None:
         name, d, h, mi, s, y = m.group(20, 21, 22, 23, 24, 25)
         mo = _MONTHS[name]
         d = d.replace(" ", "0")
+    elif which == _HDFS:
+        y, mo, d, h, mi, s = m.group(31, 32, 33, 34, 35, 36)
+        y = ("19" if y >= "69" else "20") + y  # POSIX strptime's %y
+    elif which == _HEALTHAPP:
+        y, mo, d, h, mi, s = m.group(37, 38, 39, 40, 41, 42)
     else:
-        name, d, h, mi, s = m.group(26, 27, 28, 29, 30)
-        mo = _MONTHS[name]
-        d = d.strip().rjust(2, "0")
+        if which == _BSD:
+            name, d, h, mi, s = m.group(26, 27, 28, 29, 30)
+            mo = _MONTHS[name]
+            d = d.strip().rjust(2, "0")
+        elif which == _LOGCAT:
+            mo, d, h, mi, s = m.group(43, 44, 45, 46, 47)
+        else:
+            mo, d, h, mi, s = m.group(48, 49, 50, 51, 52)
         if not _valid(None, mo, d, h, mi, s):
             return None
         return f"--{mo}-{d}T{h}:{mi}:{s}"

@@ -1,15 +1,20 @@
-"""Log-line timestamps (scanner/engine/timestamps.py): the formats, the year of a BSD syslog
+"""Log-line timestamps (scanner/engine/timestamps.py): the formats, the year of a yearless
 stamp, impossible dates, and the two fast paths held to the pattern.
 
 Vectors come from each format's definition or from real logs, with the source named:
 RFC 3164 (BSD syslog) §4.1.2 and its examples in §5.4; Apache httpd's log documentation
 (Common Log Format, error log in 2.2 and 2.4); Go's ``log`` package documentation
 (``LstdFlags``); the C standard's ``asctime`` example; Loghub samples in
-tests/data/public_logs.
+tests/data/public_logs, with the fields Loghub's parser settings give them (HDFS ``<Date>
+<Time> <Pid> <Level> <Component>: <Content>``, Proxifier ``[<Time>] <Program> - <Content>``);
+Android's liblog (logprint.c writes logcat's stamp as ``%m-%d %H:%M:%S`` and ``.%03ld``
+milliseconds); POSIX ``strptime`` for a two-digit year, as Python's own ``_strptime``
+implements it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 from pathlib import Path
@@ -75,6 +80,25 @@ def _all_paths(line: str, cut: str) -> set[str | None]:
     # Separators must agree: year, month and day with one of "-" or "/".
     ("2009/01-23 01:23:23 mixed", None),
     ("2009-01/23 01:23:23 mixed", None),
+    # Loghub hdfs.log: yyMMdd HHmmss at the start of the line, 9 November 2008.
+    ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "
+     "blk_38865049064139660 terminating", "2008-11-09T20:36:15"),
+    # Loghub healthapp.log: yyyyMMdd-HH:mm:ss:SSS.
+    ("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "2017-12-23T22:15:29"),
+    ("20171223-22:15:29:633|Step_StandReportReceiver|30002312|onReceive action: "
+     "android.intent.action.SCREEN_ON", "2017-12-23T22:15:29"),
+    # Loghub android.log: logcat's threadtime, month first, no year (17 March is more than a
+    # day after the reference, so of the year before).
+    ("03-17 16:13:38.859  2227  2227 D TextView: visible is system.time.showampm",
+     "2025-03-17T16:13:38"),
+    # logcat -v time, as lnav's Android format gives its sample.
+    ("10-13 15:39:27.517 I/GoogleURLConnFactory( 2118): Using platform "
+     "SSLCertificateSocketFactory", "2025-10-13T15:39:27"),
+    ("03-01 03:08:32.811  1702  2395 D WindowManager: within the day", "2026-03-01T03:08:32"),
+    # Loghub proxifier.log: [MM.dd HH:mm:ss] (a 30th month cannot be), no year.
+    ("[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy "
+     "proxy.cse.cuhk.edu.hk:5070 HTTPS", "2025-10-30T16:49:06"),
+    ("[03.01 03:08:32] chrome.exe - within the day", "2026-03-01T03:08:32"),
 ])
 def test_formats(line, expected):
     assert _all_paths(line, CUT) == {expected}
@@ -120,12 +144,76 @@ def test_formats(line, expected):
     ("Mon Mar  1 03:08:32 no year after the weekday: the month's stamp", "2026-03-01T03:08:32"),
     ("Sat Mar 01 03:08:32 +0500 2026 a zone before the year: the month's stamp",
      "2026-03-01T03:08:32"),
+    # HDFS: every field checked, the two-digit year too.
+    ("081131 203615 148 INFO 31 November", None),
+    ("081309 203615 148 INFO month 13", None),
+    ("081100 203615 148 INFO day 0", None),
+    ("090229 203615 148 INFO 29 February 2009", None),
+    ("080229 203615 148 INFO 29 February 2008", "2008-02-29T20:36:15"),
+    ("000229 000000 1 INFO 2000 is a leap year", "2000-02-29T00:00:00"),
+    ("081109 243615 148 INFO hour 24", None),
+    ("081109 206015 148 INFO minute 60", None),
+    ("081109 203661 148 INFO second 61", None),
+    ("081109 2036x5 148 INFO", None),
+    # HealthApp.
+    ("20171232-22:15:29:606|day 32", None),
+    ("20170229-22:15:29:606|29 February of a common year", None),
+    ("20160229-22:15:29:606|29 February of a leap year", "2016-02-29T22:15:29"),
+    ("20171223-24:15:29:606|hour 24", None),
+    ("19701223-22:15:29:606|1970", None),
+    ("20171223-22:15:29|no milliseconds", None),
+    ("20171223-22:15:29:60|two digits of them", None),
+    ("20171223 22:15:29:606|a space", None),
+    # logcat.
+    ("13-17 16:13:38.811  1702  2395 D month 13", None),
+    ("02-30 16:13:38.811  1702  2395 D 30 February", None),
+    ("04-31 16:13:38.811  1702  2395 D 31 April", None),
+    ("03-17 24:13:38.811  1702  2395 D hour 24", None),
+    ("03-17 16:13:38  1702  2395 D no milliseconds", None),
+    ("03-17 16:13:38,811  1702  2395 D a comma", None),
+    ("03/17 16:13:38.811  1702  2395 D a slash", None),
+    # Proxifier.
+    ("[13.30 16:49:06] month 13", None),
+    ("[30.10 16:49:06] the day first", None),
+    ("[10.32 16:49:06] day 32", None),
+    ("[10.30 16:60:06] minute 60", None),
+    ("[10.30 16:49:06 no bracket after", None),
+    ("[10/30 16:49:06] a slash", None),
 ])
 def test_impossible_times_and_names(line, expected):
     assert _all_paths(line, CUT) == {expected}
 
 
-@pytest.mark.parametrize(("mtime", "stamp", "expected"), [
+@pytest.mark.parametrize(("line", "expected"), [
+    # Two six-digit numbers anywhere but at the very start are no stamp (ids, phone numbers).
+    (" 081109 203615 148 INFO a space before", None),
+    ("x 081109 203615 148 INFO", None),
+    ("order 240315 120000 paid", None),
+    ("tel 870112 345678 ", None),
+    ('{"a": "081109 203615 148"}', None),
+    # ...and hide no later stamp.
+    ("ids 081109 203615 at 2026-03-01 03:08:32", "2026-03-01T03:08:32"),
+    # At the start: six digits, a space, six digits and a space.
+    ("081109 203615", None),
+    ("081109 2036151 INFO seven digits", None),
+    ("0811090 203615 INFO seven digits", None),
+    ("081109 203615\tINFO a tab", None),
+    ("081109  203615 INFO two spaces", None),
+    ("081109 203615 ", "2008-11-09T20:36:15"),
+])
+def test_an_hdfs_stamp_only_at_the_start_of_a_line(line, expected):
+    assert _all_paths(line, CUT) == {expected}
+
+
+def test_a_two_digit_year_is_read_as_posix_strptime_reads_it():
+    """69-99 are 1969-1999, 00-68 are 2000-2068; a year before 1971 is no timestamp."""
+    for yy in range(100):
+        year = dt.datetime.strptime(f"{yy:02d}", "%y").year
+        expected = f"{year}-01-01T00:00:00" if year > 1970 else None
+        assert _all_paths(f"{yy:02d}0101 000000 1 INFO x", CUT) == {expected}, yy
+
+
+_YEARLESS = [
     # The year of the reference, when the stamp is not more than a day after it.
     ("2026-03-02T00:00:00+00:00", "Mar  1 03:08:32", "2026-03-01T03:08:32"),
     ("2026-03-02T00:00:00+00:00", "Mar  2 23:59:59", "2026-03-02T23:59:59"),
@@ -144,9 +232,24 @@ def test_impossible_times_and_names(line, expected):
     # 29 February exists only in a leap year.
     ("2028-03-01T00:00:00+00:00", "Feb 29 12:00:00", "2028-02-29T12:00:00"),
     ("2027-03-01T00:00:00+00:00", "Feb 29 12:00:00", None),
-])
+]
+_MONTH_NUMBERS = {name: f"{number:02d}" for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+@pytest.mark.parametrize(("mtime", "stamp", "expected"), _YEARLESS)
 def test_the_year_of_a_bsd_syslog_stamp(mtime, stamp, expected):
     assert _all_paths(stamp + " host app: x", year_cut(mtime)) == {expected}
+
+
+@pytest.mark.parametrize(("mtime", "stamp", "expected"), _YEARLESS)
+@pytest.mark.parametrize("form", ["{m}-{d} {t}.811  1702  2395 D app: x",
+                                  "[{m}.{d} {t}] app.exe - x"], ids=["logcat", "Proxifier"])
+def test_logcat_and_proxifier_stamps_take_their_year_as_bsd_syslog_stamps_do(
+        form, mtime, stamp, expected):
+    name, day, time = stamp.split()
+    line = form.format(m=_MONTH_NUMBERS[name], d=f"{int(day):02d}", t=time)
+    assert _all_paths(line, year_cut(mtime)) == {expected}
 
 
 def test_year_cut_is_a_day_after_the_reference_in_utc_or_after_now():
@@ -171,6 +274,12 @@ def test_the_leftmost_timestamp_is_the_lines_own():
     assert _all_paths("[01/Foo/2026:00:00:00 +0000] 2026-01-01 00:00:00", CUT) == {None}
     assert _all_paths("x" * 186 + "Mar  1 03:08:32", CUT) == {None}  # ends past 200
     assert _all_paths("x" * 185 + "Mar  1 03:08:32", CUT) == {"2026-03-01T03:08:32"}
+    assert _all_paths("x" * 183 + "03-01 03:08:32.811", CUT) == {None}
+    assert _all_paths("x" * 182 + "03-01 03:08:32.811", CUT) == {"2026-03-01T03:08:32"}
+    assert _all_paths("x" * 180 + "20260301-03:08:32:606", CUT) == {None}
+    assert _all_paths("x" * 179 + "20260301-03:08:32:606", CUT) == {"2026-03-01T03:08:32"}
+    assert _all_paths("[03.01 03:08:32] then 2026-01-01 00:00:00", CUT) == {
+        "2026-03-01T03:08:32"}
 
 
 _PARTS = st.sampled_from([
@@ -181,6 +290,11 @@ _PARTS = st.sampled_from([
     ".1234567890 2024", " 2024", "2024-13-19 16:00:01", '{"ts":"', "1.2.3.4", "fe80::1",
     " - - ", ",123 INFO ", "[", "2", "-", "/", ".", ":", " ", "x", "M", "Ma", "Mar", "Tue",
     "0", "9", "T", "16:00:01", "16:0x:01", "16:00:1", "1:00:01", "Jan", "Dec 31 23:59:59",
+    # HDFS (a stamp only where a line begins with it), HealthApp, logcat, Proxifier.
+    "240319 160001 ", "240230 160001 ", "240319 246001 ", "240319 160001", "240319", "160001",
+    "20240319-16:00:01:606", "20240230-16:00:01:606", "20240319-16:00:01", ":606",
+    "03-19 16:00:01.811", "02-29 16:00:01.811", "13-19 16:00:01.811", "03-19 16:00:01", ".811",
+    "[03.19 16:00:01]", "[19.03 16:00:01]", "[03.19 16:00:01", "]", "\t",
 ])
 
 
@@ -190,6 +304,9 @@ _PARTS = st.sampled_from([
 def test_the_fast_paths_give_what_the_pattern_gives(lines, cut):
     for line in lines + lines:  # the second time, from the memos where they apply
         assert _all_paths(line, cut) == {by_regex(line, cut)}, line
+        if not ts._SCANNER_COMPILED:  # the scanner as Python: its span is the match's too
+            m = ts._TS.search(line, 0, 200)
+            assert ts._span(line) == (-1 if m is None else m.start() << 8 | m.end()), line
 
 
 def test_the_fast_paths_on_real_and_generated_logs():
@@ -215,7 +332,12 @@ def test_the_fast_paths_on_real_and_generated_logs():
     assert found > len(lines) // 2  # most lines of real logs carry one
 
 
-def test_a_syslog_files_oldest_time_takes_its_year_from_the_files_mtime(tmp_path):
+@pytest.mark.parametrize("form", [
+    "{b} {d:>2} {t} mx1 postfix/smtp[11]: to=<{to}>, status=sent",
+    "{m}-{d} {t}.811  1702  2395 I MailSync: sent to={to}",
+    "[{m}.{d} {t}] thunderbird.exe - smtp.example.kz:465 open, mail to {to}",
+], ids=["BSD syslog", "logcat", "Proxifier"])
+def test_a_yearless_files_oldest_time_takes_its_year_from_the_files_mtime(tmp_path, form):
     """End to end: a log written from December into January, its mtime on 2 January 2027."""
     from derbes.detectors.email import EmailRecognizer
     from derbes.scanner.engine import ScanOptions, scan
@@ -223,11 +345,15 @@ def test_a_syslog_files_oldest_time_takes_its_year_from_the_files_mtime(tmp_path
     from derbes.scanner.sources.logs.source import LogSource
 
     log = tmp_path / "mail.log"
-    log.write_text(
-        "Dec 30 23:10:00 mx1 postfix/smtp[11]: to=<aigerim@example.kz>, status=sent\n"
-        "Dec 31 23:59:59 mx1 postfix/smtp[11]: to=<serik@example.kz>, status=sent\n"
-        "Jan  1 00:00:05 mx1 postfix/smtp[11]: to=<dana@example.kz>, status=sent\n"
-        "Jan  2 09:00:00 mx1 postfix/smtp[11]: to=<arman@example.kz>, status=sent\n")
+    log.write_text("".join(
+        form.format(b=name, m=_MONTH_NUMBERS[name], d=day, t=time, to=to) + "\n"
+        for name, day, time, to in [("Dec", "30", "23:10:00", "aigerim@example.kz"),
+                                    ("Dec", "31", "23:59:59", "serik@example.kz"),
+                                    ("Jan", "01", "00:00:05", "dana@example.kz"),
+                                    ("Jan", "02", "09:00:00", "arman@example.kz")]))
+    if form.startswith("{b}"):
+        # RFC 3164 pads a day below 10 with a space: "Jan  1".
+        log.write_text(log.read_text().replace("Jan 01", "Jan  1").replace("Jan 02", "Jan  2"))
     mtime = 1798884000  # 2027-01-02T10:00:00Z
     os.utime(log, (mtime, mtime))
     result = scan([LogSource(str(log))], ScanOptions(),
@@ -237,3 +363,22 @@ def test_a_syslog_files_oldest_time_takes_its_year_from_the_files_mtime(tmp_path
         "2026-12-30T23:10:00", "2027-01-02T09:00:00")
     (finding,) = result.findings
     assert finding.oldest_seen == "2026-12-30T23:10:00"
+
+
+def test_an_hdfs_logs_times_are_its_own_not_its_mtime(tmp_path):
+    """End to end on Loghub's hdfs.log, its mtime of today: its lines with an address run
+    from 20:40:05 to 23:33:56 on 9 November 2008 (a time is read where there is a hit)."""
+    from derbes.detectors.ip_address import IpAddressRecognizer
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.engine.detect import Detector
+    from derbes.scanner.sources.logs.source import LogSource
+
+    log = tmp_path / "hdfs.log"
+    log.write_bytes((PUBLIC_LOGS / "hdfs.log").read_bytes())
+    result = scan([LogSource(str(log))], ScanOptions(),
+                  detector=Detector([IpAddressRecognizer()]))
+    (container,) = result.containers
+    assert (container.oldest_timestamp, container.newest_timestamp) == (
+        "2008-11-09T20:40:05", "2008-11-09T23:33:56")
+    assert {f.entity for f in result.findings} == {"IP_ADDRESS"}
+    assert {f.oldest_seen for f in result.findings} == {"2008-11-09T20:40:05"}
