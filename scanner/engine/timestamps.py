@@ -84,6 +84,10 @@ _HDFS, _HEALTHAPP, _LOGCAT, _PROXIFIER = 36, 42, 47, 52
 
 #: Where a timestamp can begin: a digit, "[", or a month's or weekday's initial.
 _TS_START = re.compile(r"[0-9\[ADFJMNOSTW]")
+#: An hour and minute, ``03:08:``: every format but HDFS's has its own at most 13 characters
+#: after its start (``[01/Mar/2026:03:08:32``), so no stamp begins more than 13 characters
+#: before the first of these in a line.
+_HOUR_MINUTE = re.compile(r"[0-9][0-9]:[0-9][0-9]:")
 #: Parsed timestamps by text that decides them: the text of a line up to the end of a
 #: timestamp that begins at the line's first possible start (the formats that can begin
 #: there are all decided within it), or an access log's bracketed stamp by itself. Yearless
@@ -174,12 +178,16 @@ def _by_memo(line: str) -> str | None:
             found = _TS_MEMO.get(line[:at + 14], _UNSEEN)
     if found is not _UNSEEN:
         return found  # type: ignore[return-value]
-    m = _TS.search(line, at, 200)
-    if m is None:
-        return None
-    if m.start() == at:
+    m = _TS.match(line, at, 200)
+    if m is not None:
         return _remember(line[:m.end()], m)
-    return _parse(m)
+    # Further on (where HDFS's stamp, the one without an hour and minute, cannot be): the
+    # search costs per character tried, and the hint skips those no stamp can begin at.
+    hint = _HOUR_MINUTE.search(line, at + 1, 200)
+    if hint is None:
+        return None
+    m = _TS.search(line, max(at + 1, hint.start() - 13), 200)
+    return None if m is None else _parse(m)
 
 
 def _span(line: str) -> int:

@@ -280,6 +280,12 @@ def test_the_leftmost_timestamp_is_the_lines_own():
     assert _all_paths("x" * 179 + "20260301-03:08:32:606", CUT) == {"2026-03-01T03:08:32"}
     assert _all_paths("[03.01 03:08:32] then 2026-01-01 00:00:00", CUT) == {
         "2026-03-01T03:08:32"}
+    # After a false start ("Done" is no "Dec"), the search as Python skips ahead to a little
+    # before the first hour and minute ("03:08:", or the access log's "26:03:"): stamps with
+    # theirs furthest in are found all the same.
+    for stamp in ("2026-03-01T03:08:32", "01.03.2026 03:08:32", "Sun Mar  1 03:08:32 2026",
+                  "[01/Mar/2026:03:08:32 +0000]"):
+        assert _all_paths(f"Done: {stamp} GET /", CUT) == {"2026-03-01T03:08:32"}, stamp
 
 
 _PARTS = st.sampled_from([
