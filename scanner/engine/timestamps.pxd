@@ -2,8 +2,10 @@
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
-@cython.locals(span=Py_ssize_t)
+@cython.locals(span=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, key=str, last=tuple)
 cpdef object _by_scanner(str line, object cut)
+
+cdef tuple _LAST_SPAN
 
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, c=Py_UCS4, end=Py_ssize_t)
 cdef Py_ssize_t _span(str line)
