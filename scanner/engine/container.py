@@ -505,7 +505,7 @@ class ContainerScanner:
         if shapes:
             self._count_shapes(out, shapes[counted:], touched, json_spans)
         self._decide(out, touched)
-        if not batch.continued and data:
+        if not batch.continued:
             newlines = batch.newlines if batch.newlines is not None else data.count(b"\n")
             out.rows += newlines + (0 if data.endswith(b"\n") else 1)
         out.bytes += len(data)

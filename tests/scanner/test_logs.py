@@ -663,6 +663,17 @@ def test_split_with_utf8_bom_and_cp1251(tmp_path: Path) -> None:
         assert lines_of(batches) == expected(RU)
 
 
+def test_an_empty_line_alone_in_a_batch_comes_all_the_same(tmp_path: Path) -> None:
+    # A batch ends before an empty line, and the line after it is longer than a batch: the
+    # empty line is a batch of its own (it ends records under a header, in any batch).
+    text = "ab\n\n" + "x" * 300 + "\nc\n"
+    path = tmp_path / "gap.log"
+    path.write_text(text)
+    batches, done = read_all(LogSource(str(path), batch_bytes=3, max_line_bytes=8192))
+    assert lines_of(batches) == expected(text)
+    assert any(b.data == b"" for b in batches) and done.rows_scanned == 4
+
+
 def test_named_pipe_given_by_name_is_read_but_skipped_in_a_directory(tmp_path: Path) -> None:
     import threading
 

@@ -133,8 +133,9 @@ def line_batches(
                 newlines -= 1
             else:
                 data = buf[:end]
-            if data:
-                yield _checked(LineBatch(data, line, newlines=newlines), state)
+            # Empty ``data`` is a batch of one empty line: a line all the same (it ends the
+            # records under a header, as it does in a larger batch).
+            yield _checked(LineBatch(data, line, newlines=newlines), state)
             line += newlines + 1
             buf = buf[end:]
             continue
