@@ -23,6 +23,7 @@ from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
 from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_before
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import name_at, value_at
+from derbes.scanner.engine.structure import StructureState
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError, after_lines_reason
 from derbes.scanner.hitparts import HitPart, Segment, remove_parts, write_part
@@ -361,17 +362,24 @@ class ContainerScanner:
             out.hits = []
 
     def run(
-        self, container: Container, batches: Iterable, stop: threading.Event | None = None
+        self, container: Container, batches: Iterable, stop: threading.Event | None = None,
+        structure: StructureState | None = None,
     ) -> ContainerOutcome:
-        """Consume ``batches``; a ``SourceError`` midway keeps what was read before it."""
+        """Consume ``batches``; a ``SourceError`` midway keeps what was read before it.
+
+        ``structure``: what is open before the first line; None: nothing. Each batch of lines
+        goes on with what the one before it left open.
+        """
         out = ContainerOutcome(container)
+        if structure is None:
+            structure = StructureState()
         try:
             for batch in batches:
                 if stop is not None and stop.is_set():
                     out.error = "interrupted"
                     break
                 if isinstance(batch, LineBatch):
-                    self._lines(out, batch)
+                    self._lines(out, batch, structure)
                 elif isinstance(batch, ValueBatch):
                     # Tables are read in several threads so that their queries overlap;
                     # detection is CPU-bound, and threads taking turns under the GIL run it
@@ -424,8 +432,15 @@ class ContainerScanner:
 
     # -- lines of a log ---------------------------------------------------------------------
 
-    def _lines(self, out: ContainerOutcome, batch: LineBatch) -> None:
+    def _lines(
+        self, out: ContainerOutcome, batch: LineBatch, structure: StructureState | None
+    ) -> None:
         data = batch.data
+        if batch.continued and structure is not None:
+            # A piece of a line too long to come whole (its first piece came as a line): read
+            # on its own, and nothing is open after it.
+            structure.clear()
+            structure = None
         done = -1  # the last line of this batch whose hits are all recorded
         checksum = self._checksum
         # Candidates of the checksum entities' shapes, valid or not, for evidence per field.
@@ -439,7 +454,7 @@ class ContainerScanner:
         # A yearless (BSD syslog) stamp is read in the year before the file's mtime.
         cut = year_cut(out.container.meta.get("mtime"))
         try:
-            for index, line, matches in self.detector.scan_lines(data, shapes):
+            for index, line, matches in self.detector.scan_lines(data, shapes, structure):
                 row = batch.first_line + index
                 # A piece of a long line: offsets count from the start of the whole line.
                 shift = batch.offset if index == 0 else 0

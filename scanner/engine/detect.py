@@ -22,6 +22,7 @@ from derbes.detectors import DerbesRecognizer, all_recognizers
 from derbes.scanner.engine.evidence import CHANCE_RULES
 from derbes.scanner.engine.pieces import TRIGGERS, DecodedLine, Piece, special_lines
 from derbes.scanner.engine.shapes import line_shapes
+from derbes.scanner.engine.structure import StructureState
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
@@ -194,7 +195,8 @@ class Detector:
                 yield index, found
 
     def scan_lines(
-        self, data: bytes, shapes: list[Shape] | None = None
+        self, data: bytes, shapes: list[Shape] | None = None,
+        structure: StructureState | None = None,
     ) -> Iterator[tuple[int, str, list[Match]]]:
         """``(line index, line, matches)`` for every line of ``data`` that holds something.
 
@@ -208,11 +210,14 @@ class Detector:
         (:data:`Shape`, valid or not) on the lines where that entity's recognizer ran, each
         line's before its matches are yielded: what evidence per log field counts
         (``derbes.scanner.engine.logfields``).
+
+        ``structure``: what the chunks of the file before ``data`` left open, updated to what
+        ``data`` leaves open (:func:`~derbes.scanner.engine.pieces.special_lines`).
         """
         marks = triggered = None
         if self._fast is not None and not self.others:
             marks, triggered = self._fast.line_scan(data)
-        special = special_lines(data, triggered)
+        special = special_lines(data, triggered, structure)
         if not special:
             yield from self._scan_plain_lines(data, shapes, marks=marks)
             return

@@ -24,7 +24,7 @@ from typing import Any
 
 from derbes.scanner.engine.decoding import Decoded, decode
 from derbes.scanner.engine.fastpath import hyperscan
-from derbes.scanner.engine.structure import LineContext, line_contexts
+from derbes.scanner.engine.structure import LineContext, StructureState, line_contexts
 
 _ENCODED, _OPENS = 0, 1
 #: What makes a line special, as byte patterns Hyperscan and ``re`` read alike: encoded text
@@ -155,21 +155,25 @@ def trigger_lines(data: bytes) -> tuple[list[tuple[int, int, int]], ...]:
 
 
 def special_lines(
-    data: bytes, triggered: tuple[list[tuple[int, int, int]], ...] | None = None
+    data: bytes, triggered: tuple[list[tuple[int, int, int]], ...] | None = None,
+    structure: StructureState | None = None,
 ) -> dict[int, tuple[str, list[Piece]]]:
     """``{line index: (raw line, pieces)}`` for the lines of ``data`` not read as they stand.
 
     ``triggered``: :func:`trigger_lines` of ``data`` when a scan found them already (the
     detector's candidate pass carries the triggers: one pass over a chunk, not two).
+    ``structure``: what the chunks before this one left open, updated to what this one leaves
+    open (``derbes.scanner.engine.structure``); None: nothing, and nothing kept.
     """
     encoded, opens = trigger_lines(data) if triggered is None else triggered
-    if not encoded and not opens:
+    carried = structure is not None and structure.kind is not None
+    if not encoded and not opens and not carried:
         return {}
     out: dict[int, tuple[str, list[Piece]]] = {}
-    if opens:
+    if opens or carried:
         lines = ChunkLines(data, opens)
         starts = [index for index, _, _ in opens]
-        contexts = line_contexts(lines, starts)
+        contexts = line_contexts(lines, starts, structure)
         for index in sorted(contexts):
             pieces = pieces_of(lines[index], contexts[index])
             if pieces:

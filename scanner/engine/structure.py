@@ -14,8 +14,11 @@ structure, the field names that stand for their values: the keys enclosing a JSO
 span and its header name. Detection then runs on those lines with the names as Presidio's
 ``context``, as it does for a table column. Lines outside any structure get nothing.
 
-The reading is per chunk: a structure cut by a chunk boundary loses its names past the cut
-(the log reader's batches hold thousands of lines, so that is rare).
+A file is read as one stream of lines, whatever the chunks it comes in: a structure still
+open at the end of a chunk is kept in a :class:`StructureState` (the keys of a document's
+open objects and arrays, or the header of records) and goes on into the next chunk, so the
+reader's batches change no names. A structure spans at most :data:`MAX_BLOCK_LINES` lines,
+its opening line included; the lines past that are read as they stand.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ from dataclasses import dataclass, field
 _OPENS = re.compile(r'(?:[\[{]|"\s*:)\s*$')
 #: A JSON string or one of the structural characters.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
-#: How many lines one pretty-printed document may span before the reading gives up.
+#: How many lines one structure (a pretty-printed document, a header and its records) may span
+#: before the reading gives up, its opening line included.
 MAX_BLOCK_LINES = 2000
 
 _DELIMITERS = (";", "\t", "|", ",")
 #: A header cell: a name, not a value (letters first; no digits-only, no e-mail, no spaces run).
 _HEADER_CELL = re.compile(r"[^\W\d][\w .()/#№-]{0,47}", re.UNICODE)
+
+_JSON, _RECORDS = "json", "records"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,41 +51,87 @@ class LineContext:
     fields: tuple[tuple[int, int, str], ...] = field(default_factory=tuple)
 
 
-def line_contexts(lines: list[str], starts: list[int] | None = None) -> dict[int, LineContext]:
+@dataclass(slots=True)
+class StructureState:
+    """The structure left open by the lines read so far, which the next lines go on with."""
+
+    #: ``"json"``, ``"records"``, or None when nothing is open.
+    kind: str | None = None
+    #: Lines the structure spans so far, its opening line included.
+    lines: int = 0
+    #: A document: the key of each open object or array (None for an array element), the key
+    #: whose value has not started yet, and whether a brace or bracket opened.
+    stack: list[str | None] = field(default_factory=list)
+    pending: str | None = None
+    opened: bool = False
+    #: Records: the header's delimiter and column names.
+    delimiter: str = ""
+    names: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        """Nothing open: the next line is read afresh."""
+        self.kind = None
+        self.lines = 0
+        self.stack = []
+        self.pending = None
+        self.opened = False
+        self.delimiter = ""
+        self.names = []
+
+
+def line_contexts(
+    lines: list[str], starts: list[int] | None = None, state: StructureState | None = None
+) -> dict[int, LineContext]:
     """Context for the lines (by index) inside a pretty-printed JSON block or a CSV record.
 
     ``starts``: the only lines where a structure may open (found in bytes by
-    ``derbes.scanner.engine.pieces``), sorted; None: any line.
+    ``derbes.scanner.engine.pieces``), sorted; None: any line. ``state``: what the lines
+    before these left open (None: nothing), updated to what these leave open, for the next.
     """
     out: dict[int, LineContext] = {}
-    candidates = range(len(lines)) if starts is None else starts
+    if state is None:
+        state = StructureState()
     after = 0  # lines before it belong to a structure already read
+    if state.kind == _JSON:
+        after = _read_block(lines, 0, out, state)
+    elif state.kind == _RECORDS:
+        after = _read_records(lines, 0, out, state)
+    candidates = range(len(lines)) if starts is None else starts
     for i in candidates:
         if i < after:
             continue
         line = lines[i]
         if ("{" in line or "[" in line) and _OPENS.search(line):
-            after = _read_block(lines, i, out)
-        elif i + 1 < len(lines):
-            after = max(after, _read_records(lines, i, out))
+            after = _read_block(lines, i, out, state)
+        else:
+            after = max(after, _read_records(lines, i, out, state))
     return out
+
+
+def _spent(state: StructureState) -> bool:
+    """Whether the structure has spanned all the lines it may: it ends there, and no state is
+    kept open that the next line could not go on with."""
+    return state.lines >= MAX_BLOCK_LINES
 
 
 # -- pretty-printed JSON ----------------------------------------------------------------------
 
 
-def _read_block(lines: list[str], first: int, out: dict[int, LineContext]) -> int:
-    """Walks one document from the line that opens it; returns the index after it."""
+def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
+                state: StructureState) -> int:
+    """Walks one document from ``lines[first]``: the line that opens it, or the next line of
+    the one open in ``state``. Returns the index after it; ``len(lines)`` with ``state``
+    holding the document when it is still open there."""
     # The stack holds the key of each open object or array (None for an array element).
-    stack: list[str | None] = []
-    pending: str | None = None  # a key whose value has not started yet
-    opened = False
-    last = min(len(lines), first + MAX_BLOCK_LINES)
+    stack = state.stack
+    pending = state.pending  # a key whose value has not started yet
+    opened = state.opened
     i = first
-    while i < last:
+    while i < len(lines):
         line = lines[i]
         start = 0
-        if i == first:
+        opening = state.lines == 0
+        if opening:
             # Only the JSON part of the opening line: from its first brace or bracket.
             start = min((p for p in (line.find("{"), line.find("[")) if p >= 0), default=0)
         own: str | None = None
@@ -104,14 +156,22 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext]) -> in
             elif tok == "," or previous == ":":
                 pending = None  # the pending key got its value
             previous = tok
-        if i > first and (enclosing or own is not None):
+        state.lines += 1
+        if not opening and (enclosing or own is not None):
             keys = enclosing + ((own,) if own is not None else ())
             out[i] = LineContext(keys=keys)
         if opened and not stack:
+            state.clear()
             return i + 1
-        if i > first and not opened:
+        if not opening and not opened:
+            state.clear()
             return i  # "key": then no value: not a document
         i += 1
+        if _spent(state):
+            state.clear()
+            return i
+    state.kind = _JSON
+    state.stack, state.pending, state.opened = stack, pending, opened
     return i
 
 
@@ -122,22 +182,37 @@ def _unquote(token: str) -> str:
 # -- delimited records under a header -----------------------------------------------------------
 
 
-def _read_records(lines: list[str], first: int, out: dict[int, LineContext]) -> int:
-    """If ``lines[first]`` is a header, names the fields of the records below it; returns
-    the index after the last record (``first + 1`` when there is none)."""
-    header = _header(lines[first])
-    if header is None:
-        return first + 1
-    delimiter, names = header
-    j = first + 1
+def _read_records(lines: list[str], first: int, out: dict[int, LineContext],
+                  state: StructureState) -> int:
+    """If ``lines[first]`` is a header (or the next line of the records open in ``state``),
+    names the fields of the records below it; returns the index after the last record
+    (``first + 1`` when there is none), ``len(lines)`` with ``state`` holding the header
+    when the records may go on past them."""
+    if state.kind is None:
+        header = _header(lines[first])
+        if header is None:
+            return first + 1
+        state.delimiter, state.names = header
+        state.lines = 1
+        j = first + 1
+    else:
+        j = first
+    delimiter, names = state.delimiter, state.names
     while j < len(lines):
-        spans = _split(lines[j], delimiter)
+        line = lines[j]
+        spans = _split(line, delimiter)
         if len(spans) != len(names):
-            break
+            state.clear()
+            return j
         if j not in out:
             out[j] = LineContext(fields=tuple(
                 (s, e, name) for (s, e), name in zip(spans, names, strict=True)))
+        state.lines += 1
         j += 1
+        if _spent(state):
+            state.clear()
+            return j
+    state.kind = _RECORDS
     return j
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.engine.detect import Detector
-from derbes.scanner.engine.structure import LineContext, line_contexts
+from derbes.scanner.engine.structure import (
+    MAX_BLOCK_LINES,
+    LineContext,
+    StructureState,
+    line_contexts,
+)
 
 PRETTY = """2026-03-01 12:00:01,120 DEBUG [exec-3] k.k.c.CrmClient - Response body: {
   "client": {
@@ -108,3 +115,51 @@ def test_chunk_lines_read_as_the_chunk_split_reads(data: bytes, draw) -> None:
     assert [lines[i] for i in order] == [expected[i] for i in order]
     with pytest.raises(IndexError):
         lines[len(expected)]
+
+
+# -- a file read in chunks ---------------------------------------------------------------------
+
+
+def _long_document(count: int) -> list[str]:
+    return ["body: {", '  "phones": [', *(f'    "8701{k:07d}",' for k in range(count)),
+            '    "87010000000"', "  ]", "}"]
+
+
+def _in_chunks(lines: list[str], cuts: list[int], starts: list[int] | None = None) -> dict:
+    """:func:`line_contexts` of ``lines`` read in chunks cut before the lines ``cuts``."""
+    state = StructureState()
+    out = {}
+    bounds = [0, *cuts, len(lines)]
+    for a, b in itertools.pairwise(bounds):
+        chunk_starts = None if starts is None else [i - a for i in starts if a <= i < b]
+        got = line_contexts(lines[a:b], chunk_starts, state)
+        out.update({a + i: context for i, context in got.items()})
+    return out
+
+
+@pytest.mark.parametrize("lines", [
+    [*PRETTY.split("\n"), *CSV.split("\n"), *PRETTY.split("\n")],
+    [*CSV.split("\n")[1:3], '  "phone":', "{", '"a": [', "1", "]", "}", *CSV.split("\n")],
+    _long_document(MAX_BLOCK_LINES + 5),
+    ["дата;фио;телефон", *(f"2026-03-01;А{k};8701{k:07d}" for k in range(MAX_BLOCK_LINES + 5))],
+], ids=["documents-and-records", "back-to-back", "long-document", "long-records"])
+def test_lines_read_in_chunks_get_the_names_they_get_in_one(lines: list[str]) -> None:
+    whole = line_contexts(lines)
+    assert whole
+    step = 1 if len(lines) < 100 else 89
+    for cut in range(1, len(lines), step):
+        assert _in_chunks(lines, [cut]) == whole, cut
+    assert _in_chunks(lines, list(range(1, len(lines)))) == whole
+
+
+def test_a_structure_ends_after_its_lines() -> None:
+    lines = _long_document(MAX_BLOCK_LINES + 5)
+    assert max(line_contexts(lines)) == MAX_BLOCK_LINES - 1  # the opening line is the first
+
+
+def test_a_header_on_the_last_line_of_a_chunk_names_the_records_of_the_next() -> None:
+    csv = CSV.split("\n")
+    state = StructureState()
+    assert line_contexts(csv[:2], None, state) == {}
+    fields = line_contexts(csv[2:4], None, state)[0].fields
+    assert [name for _, _, name in fields] == ["дата", "фио", "телефон", "иин"]

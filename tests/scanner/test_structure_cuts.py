@@ -1,0 +1,158 @@
+"""A structure cut by a batch is read as in one piece: the names a line inherits
+(``derbes.scanner.engine.structure``) do not depend on where a file is cut."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.structure import MAX_BLOCK_LINES
+from derbes.scanner.sources.logs import LogSource
+
+KEY = b"structure-cuts-test-key-0123456789"
+
+# Phones written bare in JSON strings and in records: found by the key above them, or by their
+# column, and not found (the order number of a phone's shape) where the name says otherwise.
+PRETTY = [
+    "2026-03-01 12:00:01,120 DEBUG [exec-3] k.k.c.CrmClient - Response body: {",
+    '  "client": {',
+    '    "phones": [',
+    '      "87011234567",',
+    '      "87021234567"',
+    "    ],",
+    '    "contacts": [',
+    "      {",
+    '        "type": "mobile",',
+    '        "value": "87051234567"',
+    "      }",
+    "    ],",
+    '    "phone":',
+    '      "87071234567",',
+    '    "order": {',
+    '      "id": "87081234567"',
+    "    }",
+    "  }",
+    "}",
+]
+CSV = [
+    "2026-03-01 12:00:03 [crm] Экспорт клиентов:",
+    "дата;фио;телефон;иин",
+    "2026-03-01;Нурланова А.;87011234567;880714300129",
+    '2026-03-02;"Ахметов, Н.";87272505050;',
+    "2026-03-03;Серикова Б.;87272505051;",
+    "2026-03-04 12:00:04 [crm] Тапсырыстар экспорты:",
+    "күні;тапсырыс;клиент;сома",
+    "2026-03-05;87015551234;87019876543;12000",
+    "2026-03-06;87015554321;87016543210;9000",
+]
+# Empty lines: one ends records (no record is empty), one inside a document does not end it;
+# and a record-like line longer than the small batches below, after the empty line.
+GAPS = [
+    *CSV[:3],
+    "",
+    "2026-03-02;" + "Ахметов Нурлан Серикович, Алматы, ул. Абая 150, кв. 12 " * 20
+    + ";87272505050;",
+    *PRETTY[:3],
+    "",
+    *PRETTY[3:],
+]
+PLAIN = [
+    "2026-03-01 12:00:00,001 INFO [main] k.k.Application - Started in 4.2 s",
+    "2026-03-01 12:00:00,002 INFO [main] k.k.Application - pid 4242, port 8080",
+]
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector()
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _options(**more) -> ScanOptions:
+    return ScanOptions(jobs=1, hash_key=KEY, hits=True, show_values=True, **more)
+
+
+def _result(result) -> tuple:
+    """What a scan found: every hit with its line, field and value, and every finding."""
+    assert [s.status for s in result.sources] == ["ok"]
+    hits = sorted((h.row, h.entity, h.start, h.end, h.field, h.value) for h in result.hits)
+    findings = sorted((dataclasses.replace(f, scan_id="") for f in result.findings), key=repr)
+    return hits, findings, tuple(c.rows_scanned for c in result.containers)
+
+
+def _line_starts(path: Path) -> list[int]:
+    raw = path.read_bytes()
+    return [0, *(k + 1 for k, byte in enumerate(raw[:-1]) if byte == 10)]
+
+
+def _by_batches(path: Path, detector: Detector, batch_bytes: int) -> tuple:
+    # A batch ends after the last newline within ``batch_bytes``: a batch of this size ends
+    # right before the line that starts at ``batch_bytes`` (and the next ones cut further on).
+    source = LogSource(str(path), batch_bytes=batch_bytes, max_line_bytes=16 << 10)
+    return _result(scan([source], _options(), detector=detector))
+
+
+def _cut_lines(lines: list[str]) -> list[int]:
+    return list(range(1, len(lines)))
+
+
+STRUCTURES = {"json": PRETTY, "csv": CSV, "gaps": GAPS}
+
+
+@pytest.mark.parametrize("kind", list(STRUCTURES))
+def test_a_batch_boundary_at_any_line_finds_what_one_batch_finds(tmp_path, detector, kind):
+    lines = PLAIN + STRUCTURES[kind] + PLAIN
+    path = _write(tmp_path / "app.log", lines)
+    whole = _by_batches(path, detector, 1 << 20)
+    assert whole[0]  # the names count: some values are found by them alone
+    starts = _line_starts(path)
+    differ = [k for k in _cut_lines(lines) if _by_batches(path, detector, starts[k]) != whole]
+    assert differ == []
+
+
+def test_the_bare_values_need_their_names(tmp_path, detector):
+    # What the tests above compare: without its names (the document or records read from
+    # their middle), a line gives other findings.
+    for kind, lines, where in (("json", PRETTY, 3), ("csv", CSV, 3), ("csv", CSV, 7)):
+        whole = _by_batches(_write(tmp_path / f"{kind}.log", lines), detector, 1 << 20)
+        alone = _by_batches(_write(tmp_path / f"{kind}-cut.log", lines[where:]), detector,
+                            1 << 20)
+        after = {(h[0] - where, *h[1:]) for h in whole[0] if h[0] > where}
+        assert set(alone[0]) != after, (kind, where)
+
+
+def _long_document(count: int) -> list[str]:
+    """A document whose array runs past :data:`MAX_BLOCK_LINES`."""
+    return [
+        "2026-03-01 12:00:05,000 DEBUG [exec-1] k.k.c.CrmClient - Response body: {",
+        '  "phones": [',
+        *(f'    "8701{k:07d}",' for k in range(count)),
+        '    "87010000000"',
+        "  ]",
+        "}",
+    ]
+
+
+def test_a_document_longer_than_the_limit_is_cut_off_where_it_is_read_whole(
+        tmp_path, detector):
+    lines = PLAIN + _long_document(MAX_BLOCK_LINES + 40) + PLAIN
+    path = _write(tmp_path / "long.log", lines)
+    whole = _by_batches(path, detector, 1 << 20)
+    opening = len(PLAIN)
+    rows = {h[0] for h in whole[0] if h[1] == "PHONE_NUMBER"}
+    # Its elements are found by their key up to the limit, and not after it.
+    assert rows == set(range(opening + 3, opening + MAX_BLOCK_LINES + 1))
+    starts = _line_starts(path)
+    around = [2, opening + 1, opening + 2, opening + 900, opening + MAX_BLOCK_LINES - 2,
+              opening + MAX_BLOCK_LINES - 1, opening + MAX_BLOCK_LINES,
+              opening + MAX_BLOCK_LINES + 1, opening + MAX_BLOCK_LINES + 30]
+    differ = [("batch", k) for k in around if _by_batches(path, detector, starts[k]) != whole]
+    assert differ == []
