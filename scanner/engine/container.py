@@ -367,8 +367,9 @@ class ContainerScanner:
     ) -> ContainerOutcome:
         """Consume ``batches``; a ``SourceError`` midway keeps what was read before it.
 
-        ``structure``: what is open before the first line; None: nothing. Each batch of lines
-        goes on with what the one before it left open.
+        ``structure``: what is open before the first line (when a byte range of a file starts
+        inside a pretty-printed document: ``pieces.structure_before``); None: nothing. Each
+        batch of lines goes on with what the one before it left open.
         """
         out = ContainerOutcome(container)
         if structure is None:
@@ -438,7 +439,8 @@ class ContainerScanner:
         data = batch.data
         if batch.continued and structure is not None:
             # A piece of a line too long to come whole (its first piece came as a line): read
-            # on its own, and nothing is open after it.
+            # on its own, and nothing is open after it, as the lines before a range are read
+            # from after such a line (``RangeReadable.lines_before``).
             structure.clear()
             structure = None
         done = -1  # the last line of this batch whose hits are all recorded

@@ -12,7 +12,10 @@ read to number them, neither by the planner nor by the worker. The merge numbers
 after the lines of the ranges before it (:meth:`ContainerOutcome.shift_rows`), so hits, notes
 and errors name the lines that one process would. Only the lines of a range that was not
 read to its end (it failed midway, was interrupted, never ran) are counted apart, from the
-file's bytes, by the process that merges (:func:`lines_counter`).
+file's bytes, by the process that merges (:func:`lines_counter`). A range that starts inside
+a pretty-printed JSON document, or among records under a header, learns what is open there
+from the lines just before it (:func:`~derbes.scanner.engine.pieces.structure_before`), so
+that its lines get the names they get in one process (:func:`run_task`).
 
 Workers are forked where the platform allows it: they inherit the compiled detector (Hyperscan
 databases do not pickle) and start in milliseconds. Elsewhere they are spawned and rebuild the
@@ -34,6 +37,8 @@ from typing import Any
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
+from derbes.scanner.engine.pieces import structure_before
+from derbes.scanner.engine.structure import LOOKBACK_BYTES, MAX_BLOCK_LINES
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import (
     Container,
@@ -436,12 +441,18 @@ def run_task(
     scanner: ContainerScanner, source: Source, task: Task, stop: Any
 ) -> ContainerOutcome:
     """Scan one task with ``scanner``; a ``SourceError`` becomes the outcome's error."""
+    structure = None
     try:
         if task.start is None:
             batches = source.read(task.container)
         else:  # only a RangeReadable source is cut into ranges (plan_tasks)
             batches = source.read_range(task.container, task.start, task.end)
-        return scanner.run(task.container, batches, stop)
+            if task.start:
+                # A range that starts inside a pretty-printed document, or among records
+                # under a header, goes on with the names of what is open there.
+                structure = structure_before(source.lines_before(
+                    task.container, task.start, task.end, MAX_BLOCK_LINES, LOOKBACK_BYTES))
+        return scanner.run(task.container, batches, stop, structure)
     except SourceError as e:
         return ContainerOutcome(task.container, error=e.reason)
 

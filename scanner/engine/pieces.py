@@ -24,7 +24,12 @@ from typing import Any
 
 from derbes.scanner.engine.decoding import Decoded, decode
 from derbes.scanner.engine.fastpath import hyperscan
-from derbes.scanner.engine.structure import LineContext, StructureState, line_contexts
+from derbes.scanner.engine.structure import (
+    MAX_BLOCK_LINES,
+    LineContext,
+    StructureState,
+    line_contexts,
+)
 
 _ENCODED, _OPENS = 0, 1
 #: What makes a line special, as byte patterns Hyperscan and ``re`` read alike: encoded text
@@ -185,6 +190,37 @@ def special_lines(
             if pieces:
                 out[index] = (line, pieces)
     return out
+
+
+def structure_before(data: bytes) -> StructureState:
+    """What is open after ``data``, the lines before a byte range of a file (UTF-8, each
+    ending with a newline, as ``RangeReadable.lines_before`` gives them): what the range's
+    first lines go on with.
+
+    Read from the last :data:`MAX_BLOCK_LINES` of them, as if nothing were open before them:
+    a structure still open after them opened among them (``structure.LOOKBACK_BYTES``). The
+    reading is the one of the whole file when their first line is outside any structure, or
+    inside one that closes within its limits: a document's inner lines read as openings close
+    with it, records read under one of them as a header end with it. Only a structure cut off
+    by its limits, or a record that reads as a header of another shape, can leave a
+    different structure open by the range's start.
+    """
+    state = StructureState()
+    if not data:
+        return state
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    cut = len(data)
+    for _ in range(MAX_BLOCK_LINES):
+        cut = data.rfind(b"\n", 0, cut)
+        if cut < 0:
+            break
+    if cut >= 0:
+        data = data[cut + 1:]
+    _, opens = trigger_lines(data)
+    if opens:  # else nothing opens in them, and nothing opened before them is still open
+        line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)
+    return state
 
 
 class ChunkLines:

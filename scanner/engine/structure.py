@@ -17,8 +17,13 @@ span and its header name. Detection then runs on those lines with the names as P
 A file is read as one stream of lines, whatever the chunks it comes in: a structure still
 open at the end of a chunk is kept in a :class:`StructureState` (the keys of a document's
 open objects and arrays, or the header of records) and goes on into the next chunk, so the
-reader's batches change no names. A structure spans at most :data:`MAX_BLOCK_LINES` lines,
-its opening line included; the lines past that are read as they stand.
+reader's batches change no names. A structure spans at most :data:`MAX_BLOCK_LINES` lines
+and :data:`MAX_BLOCK_CHARS` characters, its opening line included (the lines past that are
+read as they stand), so that one still open where a byte range of the file starts (``--jobs``,
+a Dask unit) opened within the :data:`LOOKBACK_BYTES` before it: reading those lines again
+tells the range what is open at its start
+(:func:`derbes.scanner.engine.pieces.structure_before`, which says when that reading can
+differ from the whole file's).
 """
 
 from __future__ import annotations
@@ -31,8 +36,14 @@ _OPENS = re.compile(r'(?:[\[{]|"\s*:)\s*$')
 #: A JSON string or one of the structural characters.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
 #: How many lines one structure (a pretty-printed document, a header and its records) may span
-#: before the reading gives up, its opening line included.
+#: before the reading gives up, its opening line included...
 MAX_BLOCK_LINES = 2000
+#: ...and how many characters (a newline counts as one).
+MAX_BLOCK_CHARS = 512 << 10
+#: Bytes before a line that hold the opening of any structure still open there: a structure
+#: still open spans fewer than MAX_BLOCK_CHARS characters, a character at most 4 bytes of UTF-8
+#: (or of any other encoding a log is read in).
+LOOKBACK_BYTES = 4 * MAX_BLOCK_CHARS
 
 _DELIMITERS = (";", "\t", "|", ",")
 #: A header cell: a name, not a value (letters first; no digits-only, no e-mail, no spaces run).
@@ -57,8 +68,9 @@ class StructureState:
 
     #: ``"json"``, ``"records"``, or None when nothing is open.
     kind: str | None = None
-    #: Lines the structure spans so far, its opening line included.
+    #: Lines and characters the structure spans so far, its opening line included.
     lines: int = 0
+    chars: int = 0
     #: A document: the key of each open object or array (None for an array element), the key
     #: whose value has not started yet, and whether a brace or bracket opened.
     stack: list[str | None] = field(default_factory=list)
@@ -71,7 +83,7 @@ class StructureState:
     def clear(self) -> None:
         """Nothing open: the next line is read afresh."""
         self.kind = None
-        self.lines = 0
+        self.lines = self.chars = 0
         self.stack = []
         self.pending = None
         self.opened = False
@@ -109,9 +121,9 @@ def line_contexts(
 
 
 def _spent(state: StructureState) -> bool:
-    """Whether the structure has spanned all the lines it may: it ends there, and no state is
-    kept open that the next line could not go on with."""
-    return state.lines >= MAX_BLOCK_LINES
+    """Whether the structure has spanned all the lines or characters it may: it ends there,
+    and no state is kept open that the next line could not go on with."""
+    return state.lines >= MAX_BLOCK_LINES or state.chars >= MAX_BLOCK_CHARS
 
 
 # -- pretty-printed JSON ----------------------------------------------------------------------
@@ -157,6 +169,7 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
                 pending = None  # the pending key got its value
             previous = tok
         state.lines += 1
+        state.chars += len(line) + 1
         if not opening and (enclosing or own is not None):
             keys = enclosing + ((own,) if own is not None else ())
             out[i] = LineContext(keys=keys)
@@ -193,7 +206,7 @@ def _read_records(lines: list[str], first: int, out: dict[int, LineContext],
         if header is None:
             return first + 1
         state.delimiter, state.names = header
-        state.lines = 1
+        state.lines, state.chars = 1, len(lines[first]) + 1
         j = first + 1
     else:
         j = first
@@ -208,6 +221,7 @@ def _read_records(lines: list[str], first: int, out: dict[int, LineContext],
             out[j] = LineContext(fields=tuple(
                 (s, e, name) for (s, e), name in zip(spans, names, strict=True)))
         state.lines += 1
+        state.chars += len(line) + 1
         j += 1
         if _spent(state):
             state.clear()

@@ -166,3 +166,13 @@ class RangeReadable(Protocol):
         """How many lines start in bytes ``[start, end)``: what :meth:`read_range` would read
         there, for a range that was not read to its end. Raises ``SourceError``."""
         ...
+
+    def lines_before(
+        self, container: Container, start: int, end: int, lines: int, size: int
+    ) -> bytes:
+        """The lines just before those that :meth:`read_range` reads in ``[start, end)``, as
+        it would give them (UTF-8, each ending with a newline): the last ``lines`` of those
+        that start in the ``size`` bytes before the range's first line, none from before a
+        line it gives in pieces. Empty when the range starts the file or reads no line. What
+        a range's lines go on from, for the engine. Raises ``SourceError``."""
+        ...

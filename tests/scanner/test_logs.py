@@ -674,6 +674,62 @@ def test_an_empty_line_alone_in_a_batch_comes_all_the_same(tmp_path: Path) -> No
     assert any(b.data == b"" for b in batches) and done.rows_scanned == 4
 
 
+def _lines_before(raw: bytes, start: int, end: int, lines: int, size: int,
+                  max_line: int) -> bytes:
+    """What ``lines_before`` gives, from the whole file's lines: those that start in the
+    ``size`` bytes before the range's first line, the last ``lines`` of them, and none from
+    before a line longer than ``max_line``."""
+    starts = [0] + [k + 1 for k, byte in enumerate(raw) if byte == 10]
+    first = next((p for p in starts if start <= p < end), None)
+    if not first:
+        return b""
+    kept = [(a, b) for a, b in itertools.pairwise(starts) if b <= first and a >= first - size]
+    kept = kept[-lines:]
+    long = [k for k, (a, b) in enumerate(kept) if b - a - 1 > max_line]
+    if long:
+        kept = kept[long[-1] + 1:]
+    return b"".join(raw[a:b] for a, b in kept)
+
+
+def test_the_lines_before_a_range(tmp_path: Path) -> None:
+    # Lines of every length, some longer than max_line_bytes (read in pieces), a range
+    # starting anywhere: what comes back is the lines before its first line, whole.
+    text = "".join(f"{i} " + "ж" * (i * 37 % 700) + ("x" * 9000 if i % 97 == 5 else "") + "\n"
+                   for i in range(400))
+    path = tmp_path / "app.log"
+    path.write_text(text)
+    raw = path.read_bytes()
+    src = LogSource(str(path), max_line_bytes=8192)
+    (container,) = list(src.containers())
+    size = len(raw)
+    for start in [0, 1, 2, 700, size // 3, size // 3 + 1, size // 2, size - 900, size - 1]:
+        for lines, window in ((5, 1 << 20), (1000, 1 << 20), (50, 3000), (1000, 20_000)):
+            got = src.lines_before(container, start, size, lines, window)
+            assert got == _lines_before(raw, start, size, lines, window, 8192), (start, lines)
+    # A range where no line starts, and one starting the file: nothing before them.
+    assert src.lines_before(container, 0, 10, 100, 1 << 20) == b""
+    inside = raw.index(b"x" * 9000) + 10
+    assert src.lines_before(container, inside, inside + 100, 100, 1 << 20) == b""
+
+
+def test_the_lines_before_a_range_are_decoded_as_it_reads_them(tmp_path: Path) -> None:
+    for name, raw in [("bom.log", codecs.BOM_UTF8 + RU.encode()),
+                      ("win.log", RU.encode("cp1251"))]:
+        path = tmp_path / name
+        path.write_bytes(raw)
+        src = LogSource(str(path))
+        (container,) = list(src.containers())
+        last_start = raw.rfind(b"\n", 0, len(raw) - 1) + 1
+        for at in range(4, len(raw), 97):
+            # The lines that start before the range's first line: those the range before it
+            # reads, as it gives them (without the BOM, in UTF-8; a range of fewer bytes than
+            # the BOM keeps it, a range's first read being that short).
+            *batches, _ = src.read_range(container, 0, at)
+            read = b"".join(b.data + b"\n" for b in batches)
+            got = src.lines_before(container, at, len(raw), 1000, 1 << 20)
+            assert got == (read if at <= last_start else b""), (name, at)
+
+
 def test_named_pipe_given_by_name_is_read_but_skipped_in_a_directory(tmp_path: Path) -> None:
     import threading
 

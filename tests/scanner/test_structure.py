@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.pieces import special_lines, structure_before
 from derbes.scanner.engine.structure import (
+    MAX_BLOCK_CHARS,
     MAX_BLOCK_LINES,
     LineContext,
     StructureState,
@@ -117,7 +119,7 @@ def test_chunk_lines_read_as_the_chunk_split_reads(data: bytes, draw) -> None:
         lines[len(expected)]
 
 
-# -- a file read in chunks ---------------------------------------------------------------------
+# -- a file read in chunks, and from the middle ------------------------------------------------
 
 
 def _long_document(count: int) -> list[str]:
@@ -152,9 +154,14 @@ def test_lines_read_in_chunks_get_the_names_they_get_in_one(lines: list[str]) ->
     assert _in_chunks(lines, list(range(1, len(lines)))) == whole
 
 
-def test_a_structure_ends_after_its_lines() -> None:
+def test_a_structure_ends_after_its_lines_or_its_characters() -> None:
     lines = _long_document(MAX_BLOCK_LINES + 5)
     assert max(line_contexts(lines)) == MAX_BLOCK_LINES - 1  # the opening line is the first
+    wide = ["body: {", '  "phones": [', *(f'    "8701{k:07d}", "{"x" * 999}",'
+                                          for k in range(MAX_BLOCK_CHARS // 1000 + 5))]
+    named = max(line_contexts(wide))
+    assert sum(len(line) + 1 for line in wide[:named]) < MAX_BLOCK_CHARS
+    assert sum(len(line) + 1 for line in wide[:named + 1]) >= MAX_BLOCK_CHARS
 
 
 def test_a_header_on_the_last_line_of_a_chunk_names_the_records_of_the_next() -> None:
@@ -163,3 +170,25 @@ def test_a_header_on_the_last_line_of_a_chunk_names_the_records_of_the_next() ->
     assert line_contexts(csv[:2], None, state) == {}
     fields = line_contexts(csv[2:4], None, state)[0].fields
     assert [name for _, _, name in fields] == ["дата", "фио", "телефон", "иин"]
+
+
+def test_what_is_open_before_a_line_is_read_from_the_lines_before_it() -> None:
+    # From the lines before a byte range alone, what a reading of the file up to them leaves
+    # open: a document's keys and how far it has gone, a header of records.
+    lines = ["2026-03-01 INFO started", *PRETTY.split("\n"), *CSV.split("\n"),
+             *_long_document(MAX_BLOCK_LINES + 5), "2026-03-01 INFO done"]
+    data = "\n".join(lines).encode()
+    opened = 0
+    for r in [*range(1, 60), *range(len(lines) - 40, len(lines) + 1)]:
+        before = "\n".join(lines[:r]).encode()
+        state = StructureState()
+        special_lines(before, None, state)
+        assert structure_before(before + b"\n") == state, r
+        opened += state.kind is not None
+    assert opened > 30
+    # Inside the long document: the lines before are more than the lookback reads again.
+    r = MAX_BLOCK_LINES // 2 + len(lines) - MAX_BLOCK_LINES - 10
+    state = StructureState()
+    special_lines(b"\n".join(data.split(b"\n")[:r]), None, state)
+    assert state.kind == "json" and state.stack == [None, "phones"]
+    assert structure_before(b"\n".join(data.split(b"\n")[:r]) + b"\n") == state

@@ -1,14 +1,16 @@
-"""A structure cut by a batch is read as in one piece: the names a line inherits
-(``derbes.scanner.engine.structure``) do not depend on where a file is cut."""
+"""A structure cut by a batch or a byte range is read as in one piece: the names a line
+inherits (``derbes.scanner.engine.structure``) do not depend on where a file is cut."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
 
-from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.engine import ScanOptions, parallel, scan
+from derbes.scanner.engine.container import ContainerScanner
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.structure import MAX_BLOCK_LINES
 from derbes.scanner.sources.logs import LogSource
@@ -100,6 +102,47 @@ def _by_batches(path: Path, detector: Detector, batch_bytes: int) -> tuple:
     return _result(scan([source], _options(), detector=detector))
 
 
+class _Ranges(LogSource):
+    """A log whose file is cut into the byte ranges given, each its own unit."""
+
+    def __init__(self, spec: str, cuts: list[int], **options) -> None:
+        super().__init__(spec, **options)
+        self.cuts = cuts
+
+    def split(self, container, parts, min_part_bytes=1 << 20):
+        size = int(container.meta["size"])
+        bounds = [0, *self.cuts, size]
+        return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+class _Here:
+    """An executor that runs every unit in this process, one after the other, as a worker
+    process or a Dask worker runs it (``parallel.run_task``)."""
+
+    name = "here"
+
+    def parallelism(self) -> int:
+        return 2
+
+    def run(self, sources, units, detector, options, key, progress=None, stop=None):
+        for unit in sorted(units, key=lambda u: -u.task.size):  # biggest first, as they run
+            source = sources[unit.source]
+            scanner = ContainerScanner(source, detector, options, key)
+            yield unit, parallel.run_task(scanner, source, unit.task, stop)
+
+
+@pytest.fixture
+def exact_ranges(monkeypatch) -> None:
+    """Ranges as a source's ``split`` gives them: none too small, none grouped."""
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 1)
+    monkeypatch.setattr(parallel, "GUIDED", 1 << 30)
+
+
+def _by_ranges(path: Path, detector: Detector, cuts: list[int]) -> tuple:
+    source = _Ranges(str(path), cuts, max_line_bytes=16 << 10)
+    return _result(scan([source], _options(), detector=detector, executor=_Here()))
+
+
 def _cut_lines(lines: list[str]) -> list[int]:
     return list(range(1, len(lines)))
 
@@ -115,6 +158,26 @@ def test_a_batch_boundary_at_any_line_finds_what_one_batch_finds(tmp_path, detec
     assert whole[0]  # the names count: some values are found by them alone
     starts = _line_starts(path)
     differ = [k for k in _cut_lines(lines) if _by_batches(path, detector, starts[k]) != whole]
+    assert differ == []
+
+
+@pytest.mark.parametrize("kind", list(STRUCTURES))
+def test_a_range_boundary_at_any_line_finds_what_one_process_finds(tmp_path, detector, kind,
+                                                                    exact_ranges):
+    lines = PLAIN + STRUCTURES[kind] + PLAIN
+    path = _write(tmp_path / "app.log", lines)
+    whole = _by_batches(path, detector, 1 << 20)
+    starts = _line_starts(path)
+    differ = []
+    for k in _cut_lines(lines):
+        # Cut at the line's start, and inside the line before it (the range then starts
+        # at the next line start): both give the range the same first line.
+        for cut in (starts[k], starts[k] - 3):
+            if _by_ranges(path, detector, [cut]) != whole:
+                differ.append(cut)
+    # Every line a range of its own, too.
+    if _by_ranges(path, detector, starts[1:]) != whole:
+        differ.append("every line")
     assert differ == []
 
 
@@ -142,7 +205,7 @@ def _long_document(count: int) -> list[str]:
 
 
 def test_a_document_longer_than_the_limit_is_cut_off_where_it_is_read_whole(
-        tmp_path, detector):
+        tmp_path, detector, exact_ranges):
     lines = PLAIN + _long_document(MAX_BLOCK_LINES + 40) + PLAIN
     path = _write(tmp_path / "long.log", lines)
     whole = _by_batches(path, detector, 1 << 20)
@@ -155,4 +218,53 @@ def test_a_document_longer_than_the_limit_is_cut_off_where_it_is_read_whole(
               opening + MAX_BLOCK_LINES - 1, opening + MAX_BLOCK_LINES,
               opening + MAX_BLOCK_LINES + 1, opening + MAX_BLOCK_LINES + 30]
     differ = [("batch", k) for k in around if _by_batches(path, detector, starts[k]) != whole]
+    differ += [("range", k) for k in around if _by_ranges(path, detector, [starts[k]]) != whole]
+    differ += [("ranges", k) for k in around[1:]
+               if _by_ranges(path, detector, [starts[k - 1], starts[k]]) != whole]
     assert differ == []
+
+
+def test_a_document_of_long_lines_is_cut_off_by_its_characters(tmp_path, detector,
+                                                                exact_ranges):
+    from derbes.scanner.engine.structure import MAX_BLOCK_CHARS
+
+    # Lines of 4 KiB: the document reaches MAX_BLOCK_CHARS long before MAX_BLOCK_LINES.
+    pad = "x" * 4000
+    per_line = len(f'    "87010000000", "{pad}",') + 1
+    count = MAX_BLOCK_CHARS // per_line + 20
+    body = [f'    "8701{k:07d}", "{pad}",' for k in range(count)]
+    lines = [*PLAIN, PRETTY[0], '  "phones": [', *body, '    "87010000000"', "  ]", "}"]
+    path = _write(tmp_path / "wide.log", lines)
+    whole = _by_batches(path, detector, 1 << 20)
+    rows = sorted(h[0] for h in whole[0] if h[1] == "PHONE_NUMBER")
+    assert rows and rows[-1] < len(PLAIN) + count  # cut off before its end
+    last = rows[-1]  # the last line the document's key names (a 1-based row)
+    starts = _line_starts(path)
+    around = [len(PLAIN) + 3, last - 1, last, last + 1, last + 2]
+    differ = [("batch", k) for k in around if _by_batches(path, detector, starts[k]) != whole]
+    differ += [("range", k) for k in around if _by_ranges(path, detector, [starts[k]]) != whole]
+    assert differ == []
+
+
+def test_worker_processes_find_what_one_process_finds(tmp_path, detector, monkeypatch):
+    # Many documents and exports, cut into ranges of 1 KiB or more where they fall, as --jobs
+    # cuts a large file: a range starting inside a document or under a header knows its names.
+    lines = []
+    for k in range(120):
+        lines += PLAIN + (PRETTY if k % 2 else CSV)
+    path = _write(tmp_path / "many.log", lines)
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 1 << 10)
+    monkeypatch.setattr(parallel, "GUIDED", 8)  # smaller ranges
+    source = LogSource(str(path))
+    tasks = parallel.plan_tasks(source, list(source.containers()), 2)
+    raw = path.read_bytes()
+    opened = PRETTY[0].encode()
+    documents = [(k, raw.index(b"\n}\n", k)) for k in range(len(raw))
+                 if raw.startswith(opened, k)]
+    inside = [t for t in tasks if any(a < t.start < b for a, b in documents)]
+    assert len(tasks) > 20 and len(inside) > 3  # some start inside a document
+    options = _options()
+    one = _result(scan([LogSource(str(path))], options, detector=detector))
+    many = _result(scan([LogSource(str(path))], dataclasses.replace(options, jobs=2),
+                        detector=detector))
+    assert many == one

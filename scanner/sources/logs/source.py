@@ -66,6 +66,7 @@ STDIN = "<stdin>"
 
 _HEAD = 64 << 10  # how much decides the encoding
 _CUT_READ = 4 << 10  # first read looking for a newline at the edge of a range
+_BACK_READ = 64 << 10  # first read back from a range for the lines before it
 
 
 class LogSource:
@@ -308,6 +309,56 @@ class LogSource:
         except OSError as e:
             raise SourceError(self.name, f"read error: {e.strerror or e}", path) from e
         return lines
+
+    def lines_before(
+        self, container: Container, start: int, end: int, lines: int, size: int
+    ) -> bytes:
+        """The lines just before those :meth:`read_range` reads in ``[start, end)``, decoded
+        as it decodes them: the last ``lines`` of those that start in the ``size`` bytes
+        before its first line, none from before a line longer than ``max_line_bytes`` (one
+        that comes in pieces). Read backwards from the range's first line, in blocks that
+        double until they hold ``lines`` lines. Empty at the start of the file."""
+        path = container.name
+        try:
+            with self._open(path, block_size=range_block(size)) as f:
+                head = f.read(_HEAD)
+                codec, _ = detect_encoding(head, len(head) < _HEAD)
+                if compression(head) or codec in (*WIDE, "binary"):
+                    return b""  # never read by range
+                first = _line_start_in(f, start, end)
+                if not first:
+                    return b""
+                # One byte more than ``size``: whether a line starts at its first byte.
+                low = max(0, first - size - 1)
+                pos, blocks, newlines, step = first, [], 0, _BACK_READ
+                while pos > low and newlines <= lines:
+                    n = min(step, pos - low)
+                    pos -= n
+                    f.seek(pos)
+                    blocks.append(f.read(n))
+                    newlines += blocks[-1].count(b"\n")
+                    step *= 2
+        except OSError as e:
+            raise SourceError(self.name, f"read error: {e.strerror or e}", path) from e
+        data = b"".join(reversed(blocks))
+        if pos > 0:  # its first line began before what was read
+            data = data[data.find(b"\n") + 1:]
+        cut = len(data) - 1
+        for _ in range(lines):
+            cut = data.rfind(b"\n", 0, cut)
+            if cut < 0:
+                break
+        if cut >= 0:
+            data = data[cut + 1:]
+        data = b"".join(text_chunks(iter([data]), codec, strip_bom=pos == 0, state=ReadState()))
+        # From after the last line that comes in pieces (each piece is read on its own).
+        k = len(data) - 1
+        while k >= 0:
+            nl = data.rfind(b"\n", 0, k)
+            if k - nl - 1 > self.max_line_bytes:
+                return data[k + 1:]
+            k = nl
+        return data
 
     def _size(self, f, container: Container) -> int:
         if is_remote(container.name):
