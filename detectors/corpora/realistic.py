@@ -23,8 +23,9 @@ Nothing is labelled by running derbes.
 Blind spots, by construction: only the forms written below exist here; the values are well
 formed (no typos, no truncated lines); the noise is the noise listed above and nothing
 else; names, birth dates and documents (the keyed entities) are not labelled (they are
-left out of the evaluation); one process writes each file, so structures never straddle
-a chunk boundary.
+left out of the evaluation); one process writes each file, and each is scored in one
+chunk, so structures never straddle a chunk boundary (a scan reads one that does as in one
+piece: ``tests/scanner/test_structure_cuts.py``).
 
 ``corpus(lines, seed)`` returns ``[LogFile]``: a name, the text, and labels
 ``(line, start, end, entity)`` with offsets in the raw line. Deterministic for a seed.
