@@ -730,6 +730,19 @@ def test_the_lines_before_a_range_are_decoded_as_it_reads_them(tmp_path: Path) -
             assert got == (read if at <= last_start else b""), (name, at)
 
 
+def test_the_lines_before_a_range_keep_a_bom_after_the_first_line(tmp_path: Path) -> None:
+    # Only the file's first line loses its BOM, as in read_range: a line after it that starts
+    # with one keeps it, though it be the first line given back.
+    path = tmp_path / "bom.log"
+    path.write_bytes(codecs.BOM_UTF8 + b"first\n" + codecs.BOM_UTF8 + b"second\nthird\n")
+    src = LogSource(str(path))
+    (container,) = list(src.containers())
+    at = path.read_bytes().index(b"third")
+    assert src.lines_before(container, at, at + 1, 2, 1 << 20) == (
+        b"first\n" + codecs.BOM_UTF8 + b"second\n")
+    assert src.lines_before(container, at, at + 1, 1, 1 << 20) == codecs.BOM_UTF8 + b"second\n"
+
+
 def test_named_pipe_given_by_name_is_read_but_skipped_in_a_directory(tmp_path: Path) -> None:
     import threading
 

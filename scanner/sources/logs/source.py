@@ -350,7 +350,9 @@ class LogSource:
                 break
         if cut >= 0:
             data = data[cut + 1:]
-        data = b"".join(text_chunks(iter([data]), codec, strip_bom=pos == 0, state=ReadState()))
+        # A BOM is stripped where the file starts, as read_range does; not from a line after.
+        at_start = pos == 0 and cut < 0
+        data = b"".join(text_chunks(iter([data]), codec, strip_bom=at_start, state=ReadState()))
         # From after the last line that comes in pieces (each piece is read on its own).
         k = len(data) - 1
         while k >= 0:
