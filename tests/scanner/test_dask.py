@@ -294,6 +294,12 @@ def test_a_range_of_an_object_fetches_little_more_than_its_bytes(corpus, s3_serv
         assert sum(fetched) <= (64 << 10) + (end - start) + 4 * block < big.stat().st_size // 2
         expected = list(local.read_range(here, start, end))
         assert [b.data for b in got[:-1]] == [b.data for b in expected[:-1]]
+        # The lines before it, read backwards for what is open there: their bytes, the head,
+        # and one read-ahead (64 KiB) past each of the few blocks that hold them.
+        fetched.clear()
+        before = remote.lines_before(container, start, end, 2000, 2 << 20)
+        assert before == local.lines_before(here, start, end, 2000, 2 << 20)
+        assert sum(fetched) <= 2 * len(before) + 6 * (64 << 10)
 
 
 # -- lost workers -----------------------------------------------------------------------------

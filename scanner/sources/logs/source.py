@@ -320,7 +320,9 @@ class LogSource:
         double until they hold ``lines`` lines. Empty at the start of the file."""
         path = container.name
         try:
-            with self._open(path, block_size=range_block(size)) as f:
+            # A small read-ahead: read backwards, each block's would fetch the next one's bytes
+            # again (an object store's file fetches what it reads ahead).
+            with self._open(path, block_size=_HEAD) as f:
                 head = f.read(_HEAD)
                 codec, _ = detect_encoding(head, len(head) < _HEAD)
                 if compression(head) or codec in (*WIDE, "binary"):
