@@ -210,13 +210,11 @@ def structure_before(data: bytes) -> StructureState:
         return state
     if data.endswith(b"\n"):
         data = data[:-1]
-    cut = len(data)
-    for _ in range(MAX_BLOCK_LINES):
-        cut = data.rfind(b"\n", 0, cut)
-        if cut < 0:
-            break
-    if cut >= 0:
-        data = data[cut + 1:]
+    # The last MAX_BLOCK_LINES lines: after the newline that many from the end, if there is
+    # one (one rsplit, not a method call a line: 2,000 of them took 4 M instructions).
+    head = data.rsplit(b"\n", MAX_BLOCK_LINES)
+    if len(head) > MAX_BLOCK_LINES:
+        data = data[len(head[0]) + 1:]
     _, opens = trigger_lines(data)
     if opens:  # else nothing opens in them, and nothing opened before them is still open
         line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)

@@ -345,11 +345,10 @@ class LogSource:
         data = b"".join(reversed(blocks))
         if pos > 0:  # its first line began before what was read
             data = data[data.find(b"\n") + 1:]
-        cut = len(data) - 1
-        for _ in range(lines):
-            cut = data.rfind(b"\n", 0, cut)
-            if cut < 0:
-                break
+        # The last ``lines`` lines: after the newline that many before the final one, if
+        # there is one (one rsplit, not a method call a line).
+        head = data.rsplit(b"\n", lines + 1)
+        cut = len(head[0]) if len(head) > lines + 1 else -1
         if cut >= 0:
             data = data[cut + 1:]
         # A BOM is stripped where the file starts, as read_range does; not from a line after.
