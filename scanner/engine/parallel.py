@@ -153,6 +153,9 @@ def scan_log_containers(
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
         # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
+        # This unit's bytes, before the fold: a range that comes back before the ranges after
+        # it (already folded) becomes their run's first, and the fold adds their bytes to it.
+        read = outcome.bytes
         folding = parts.get(task.index)
         if folding is None:
             folding = parts[task.index] = Folding(options.max_examples, lines_in)
@@ -160,7 +163,7 @@ def scan_log_containers(
         pending_parts[task.index] -= 1
         finished.append(task.index)
         if progress:
-            progress(source.name, task.container.name, len(finished), len(tasks), outcome.bytes)
+            progress(source.name, task.container.name, len(finished), len(tasks), read)
 
     scanner = ContainerScanner(source, detector, options, key)
     for task in local:

@@ -315,3 +315,30 @@ def test_ranges_after_one_not_read_to_its_end_keep_their_line_numbers(log, detec
     blind = parallel.merge_outcomes(parts_again, options.max_examples)
     assert all(h.row < first_later_row for h in blind.hits)
     assert any(n.startswith("hits from byte") for n in blind.notes)
+
+
+def test_progress_counts_each_range_once_whatever_order_they_come_back_in(log, detector,
+                                                                         many_ranges,
+                                                                         monkeypatch):
+    # The ranges come back last first: each one folds into the run of those after it. The
+    # bytes the progress reports add up to the file's, once each.
+    path, _ = log
+    source = _source(path)
+
+    def backwards(tasks, jobs, source, detector, options, key, stop):
+        scanner = parallel.ContainerScanner(source, detector, options, key)
+        done = [(t, parallel.run_task(scanner, source, t, stop)) for t in tasks]
+        yield from reversed(done)
+
+    monkeypatch.setattr(parallel, "run_tasks", backwards)
+    reported = []
+    outcomes = parallel.scan_log_containers(
+        source, list(source.containers()), ScanOptions(jobs=2, hash_key=KEY), KEY,
+        progress=lambda _s, _c, done, total, nbytes: reported.append((done, total, nbytes)),
+        detector=detector)
+    total = reported[-1][1]
+    assert total > 3 and [done for done, _, _ in reported] == list(range(1, total + 1))
+    # What the merged file says it read, each range's bytes once (the engine counts the
+    # bytes of the text it reads, within a few bytes of the file's size here).
+    assert sum(nbytes for _, _, nbytes in reported) == outcomes[0].bytes
+    assert abs(outcomes[0].bytes - path.stat().st_size) < 64
