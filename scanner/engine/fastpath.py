@@ -814,10 +814,7 @@ class _MarkSink:
         last = to - 1
         if self.starts is None:
             # Lines with no match between the last one located and this one are counted.
-            if _SCANNER_COMPILED:
-                newlines, lo, hi = _read_line(self.data, self.counted_start, last, self.size)
-            else:
-                newlines, lo, hi = _find_line(self.data, self.counted_start, last, self.size)
+            newlines, lo, hi = _read_line(self.data, self.counted_start, last, self.size)
             self.index = self.counted_index + newlines
             self.lo = lo
             self.hi = hi
