@@ -1,7 +1,6 @@
 # C types for the Hyperscan match handler of fastpath.py when Cython compiles it (an augmenting
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
-from libc.string cimport memchr
 
 cdef class _MarkSink:
     cdef public list marks
@@ -32,15 +31,9 @@ cpdef (Py_ssize_t, Py_ssize_t, Py_ssize_t) _read_line(
     const unsigned char *data, Py_ssize_t start, Py_ssize_t at, Py_ssize_t size) noexcept
 
 
-# Where the first newline of data[i:end] is, or end: libc's memchr. Only here, in C (the
-# .py calls it on its compiled path only).
-cdef inline Py_ssize_t _next_newline(
-        const unsigned char *data, Py_ssize_t i, Py_ssize_t end) noexcept nogil:
-    cdef const unsigned char *found
-    if i >= end:
-        return end
-    found = <const unsigned char *> memchr(data + i, 10, <size_t> (end - i))
-    return end if found == NULL else found - data
+# Where the first newline of data[i:end] is, or end: libc's memchr, in C (the .py calls it
+# on its compiled path only). The line reader's own (lines.pxd).
+from derbes.scanner.sources.logs.lines cimport _next_newline
 
 # ``end`` ends a match of twelve digits and more: the bytes read lie inside ``data``.
 @cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t)

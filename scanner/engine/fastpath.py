@@ -871,7 +871,8 @@ def _read_line(data: bytes, start: int, at: int, size: int) -> tuple[int, int, i
     apart). As Python, bytes' methods are the faster: :func:`_find_line` itself."""
     if not _SCANNER_COMPILED:
         return _find_line(data, start, at, size)
-    # _next_newline: fastpath.pxd's, in C, so compiled only (the branch above as Python).
+    # _next_newline: the line reader's (lines.pxd, cimported by fastpath.pxd), in C, so
+    # compiled only (the branch above as Python).
     newlines = 0
     lo = start
     i = _next_newline(data, start, at)  # noqa: F821

@@ -792,3 +792,15 @@ def test_batches_of_short_lines_say_how_many_newlines_they_hold(tmp_path: Path) 
     batches, _ = read_all(LogSource(str(path), batch_bytes=10_000))
     assert len(batches) > 10
     assert all(b.newlines == b.data.count(b"\n") for b in batches)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"\x00", b"\n")), st.data())
+def test_a_batch_counts_its_newlines_as_bytes_count_does(buf, data):
+    # Compiled, one memchr a line (lines.pxd); as Python, bytes.count itself. NUL bytes made
+    # newlines: runs of them, and newlines at the start and end of the counted span.
+    from derbes.scanner.sources.logs.lines import count_newlines
+
+    end = data.draw(st.integers(0, len(buf)))
+    assert count_newlines(buf, end) == buf.count(b"\n", 0, end)
+    assert count_newlines(b"\n" * len(buf), end) == end
