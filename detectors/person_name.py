@@ -94,15 +94,59 @@ def roles(word: str) -> str:
 
 def is_full_name(words: list[str]) -> bool:
     """Two or three words, each a name word, one a given name, another a surname or patronymic."""
-    if not 2 <= len(words) <= 3:
-        return False
-    found = [roles(w) for w in words]
-    if not all(found):
+    return 2 <= len(words) <= 3 and reads_as_name([roles(w) for w in words])
+
+
+def reads_as_name(found: list[str]) -> bool:
+    """:func:`is_full_name` of the words whose :func:`roles` are ``found``."""
+    if not 2 <= len(found) <= 3 or not all(found):
         return False
     for i, r in enumerate(found):
         if "G" in r and any(("S" in o or "P" in o) for j, o in enumerate(found) if j != i):
             return True
     return False
+
+
+#: Whether Cython compiled this module (``person_name.pxd``): then :func:`_name_starts`
+#: reads a line in C; as Python, ``finditer`` is the faster.
+_COMPILED = not __file__.endswith(".py")
+
+
+def _name_starts(text: str) -> list[int]:
+    """Where a run of capitalised words, or initials, may begin in ``text``: a capital of
+    ``_UPPER`` with no word character (``\\w``: a letter, digit or underscore) or hyphen
+    before it, what both ``_RUN`` and ``_WITH_INITIALS`` begin with.
+
+    ``re`` tries those patterns at every character of a line (their lookbehind comes first):
+    about half the recognizer's time on lines of Russian text. This reads the line once (in C
+    when compiled, ``person_name.pxd``) and the patterns are tried here only."""
+    out = []
+    word = False  # whether the character before is a word character or a hyphen
+    for i in range(len(text)):
+        c = text[i]
+        code = ord(c)
+        # _UPPER: А-Я, then Ё, І and the Kazakh capitals (a literal: compiled, a C switch).
+        if not word and (0x410 <= code <= 0x42F or c in "ЁӘҒҚҢӨҰҮҺІ"):
+            out.append(i)
+        word = c.isalnum() or c == "_" or c == "-"
+    return out
+
+
+def _matches_at(rx: re.Pattern, text: str, starts: list[int] | None) -> list[re.Match]:
+    """``rx.finditer(text)`` for a pattern whose every match begins at one of ``starts``
+    (:func:`_name_starts`), found by ``rx.match`` there, from where the last match ended
+    (as ``finditer`` resumes); None: ``finditer`` itself."""
+    if starts is None:
+        return list(rx.finditer(text))
+    out = []
+    end = 0
+    for i in starts:
+        if i >= end:
+            m = rx.match(text, i)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
 
 
 class PersonNameRecognizer(DerbesRecognizer):
@@ -174,26 +218,35 @@ class PersonNameRecognizer(DerbesRecognizer):
         """
         out = []
         want = {"fio", "name", "single", "initials"} if patterns is None else patterns
+        # Both patterns match only at a capital with no word character or hyphen before it.
+        # (The reader takes an exact str: a decoded line comes as a subclass.)
+        starts = None
+        if _COMPILED:
+            starts = _name_starts(text if type(text) is str else str(text))
         if "initials" in want:
-            for m in _WITH_INITIALS.finditer(text):
+            for m in _matches_at(_WITH_INITIALS, text, starts):
                 surname = m.group("after") or m.group("before")
                 if "S" in roles(surname):
                     out.append((m.start(), m.end(), self._score("initials"), "initials"))
-        for run in _RUN.finditer(text):
+        for run in _matches_at(_RUN, text, starts):
             words = [(m.start() + run.start(), m.end() + run.start())
                      for m in _WORD.finditer(run.group())]
+            if len(words) == 1 and "single" not in want:
+                continue  # one word, and no window of two or three
+            # Each word's roles once, for every window it is in.
+            found = [roles(text[s:e]) for s, e in words]
             i = 0
             while i < len(words):
                 for size, kind in ((3, "fio"), (2, "name")):
-                    if kind in want and i + size <= len(words) and is_full_name(
-                            [text[s:e] for s, e in words[i:i + size]]):
+                    if kind in want and i + size <= len(words) and reads_as_name(
+                            found[i:i + size]):
                         out.append((words[i][0], words[i + size - 1][1],
                                     self._score(kind), kind))
                         i += size
                         break
                 else:
                     s, e = words[i]
-                    if "single" in want and roles(text[s:e]):
+                    if "single" in want and found[i]:
                         out.append((s, e, self._score("single"), "single"))
                     i += 1
         return out

@@ -7,8 +7,11 @@ not in the bundled list, so that endings, not the list, must carry them).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from recognizer_cases import found_alone
 
+from derbes.detectors import person_name
 from derbes.detectors.person_name import PersonNameRecognizer, is_full_name, roles
 
 CASES = [
@@ -85,3 +88,26 @@ def test_roles(word: str, expected: str) -> None:
 def test_two_given_names_alone_are_not_a_full_name() -> None:
     assert not is_full_name(["Айгерим", "Динара"])
     assert is_full_name(["Айгерим", "Нурланова"])
+
+
+class _Decoded(str):
+    """A line read decoded comes to the recognizer as a str subclass."""
+
+
+# Capitals of every kind the names take (Russian, Ё, І, the Kazakh ones), the lower-case
+# letters around them, and what may stand before a name or glue a word to it.
+_NAME_TEXT = st.text(alphabet=list("АЯЁІӘҚҰӨаяёіәқұөZz09_-. ,:«\t"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_TEXT)
+def test_names_are_tried_only_where_a_name_can_begin(text):
+    """The runs of words and the initials found from the capitals :func:`_name_starts`
+    gives are those ``finditer`` finds (the definition), in either build."""
+    for line in (text, _Decoded(text)):
+        starts = person_name._name_starts(str(line))
+        for rx in (person_name._RUN, person_name._WITH_INITIALS):
+            found = [m.span() for m in person_name._matches_at(rx, line, starts)]
+            assert found == [m.span() for m in rx.finditer(line)], rx.pattern
+    assert PersonNameRecognizer().candidates(_Decoded(text)) == (
+        PersonNameRecognizer().candidates(text))
