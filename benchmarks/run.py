@@ -17,10 +17,11 @@ Two corpora of about ``--size-mb`` MB each:
 
 On each:
 
-* derbes, one process pinned to one core: the full scan of the file through the engine
-  (reading, candidate finding, recognizers, validation, context scoring, aggregation into
-  findings), after a scan of the file's first line (Presidio too analyses a first line
-  before its clock), best of ``--repeat`` runs; the cost per detected value and per line;
+* derbes, one process pinned to one core: the full scan of the file through the engine,
+  opened as ``derbes scan`` opens it (reading, candidate finding, recognizers, validation,
+  context scoring, aggregation into findings), after a scan of the file's first line
+  (Presidio too analyses a first line before its clock), best of ``--repeat`` runs; the
+  cost per detected value and per line;
 * ripgrep on one core (``-j1``, pinned with ``taskset -c 0`` when available) with the same
   candidate patterns derbes' prefilters use, in byte mode (``(?-u)``), counting every match
   (``--count-matches``), as derbes' candidate pass must find them all;
