@@ -241,6 +241,75 @@ def test_invalid_utf8_later_is_passed_through_and_noted(tmp_path: Path) -> None:
     assert any("invalid UTF-8 from line 20001" in n for n in done.notes)
 
 
+@pytest.mark.parametrize("bad", [b"\xff x", b"a\xff x", b"ab\xff x", b"abc\xff x",
+                                 b"\xd0", b"\xe2\x82 x", b"ok \xf0\x9f\x98"])
+def test_invalid_utf8_is_noted_on_its_own_line(tmp_path: Path, bad: bytes) -> None:
+    # Its first bytes too: the note once named the line before for an invalid byte in the
+    # first three of a line (the decoder's held-back bytes allowed for where none were).
+    good = "".join(f"строка {i} ok\n" for i in range(20_000))
+    path = tmp_path / "mixed.log"
+    path.write_bytes(good.encode() + bad + b"\nafter\n")
+    _, done = read_all(LogSource(str(path)))
+    assert done.invalid_utf8_line == 20_001
+    assert any("invalid UTF-8 from line 20001" in n for n in done.notes)
+
+
+# Bytes around the edges of the ranges of well-formed UTF-8 (table 3-7 of the Unicode
+# Standard), newlines and NUL among them, and whole characters of one to four bytes.
+_UTF8_EDGES = st.lists(st.one_of(
+    st.sampled_from([0x00, 0x0A, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1,
+                     0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4,
+                     0xF5, 0xFF]).map(lambda b: bytes([b])),
+    st.sampled_from(["a", "а", "ә", "€", "\ud55c", "😀"]).map(str.encode),
+    st.integers(0, 20).map(lambda n: b"x" * n),  # ASCII runs, read eight bytes a step
+), max_size=30).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_UTF8_EDGES)
+def test_the_first_invalid_utf8_is_where_the_decoder_fails(data):
+    from derbes.scanner.sources.logs.lines import first_invalid_utf8
+
+    try:
+        data.decode("utf-8")
+        expected = -1
+    except UnicodeDecodeError as e:
+        expected = e.start
+    assert first_invalid_utf8(data) == expected
+
+
+def test_every_edge_of_the_utf8_ranges_is_where_the_decoder_says():
+    """Each lead byte at the edges of table 3-7's ranges, with second, third and fourth
+    bytes at the edges of theirs, alone and between ASCII runs."""
+    from derbes.scanner.sources.logs.lines import first_invalid_utf8
+
+    leads = [0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+             0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+    seconds = [0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0]
+    rest = [0x7F, 0x80, 0xBF, 0xC0]
+    for lead, second, third, fourth in itertools.product(leads, seconds, rest, rest):
+        for data in (bytes([lead, second, third, fourth]),
+                     b"0123456789" + bytes([lead, second, third, fourth]) + b"x" * 9):
+            try:
+                data.decode("utf-8")
+                expected = -1
+            except UnicodeDecodeError as e:
+                expected = e.start
+            assert first_invalid_utf8(data) == expected, data
+
+
+def test_the_first_invalid_utf8_is_found_across_slices(monkeypatch):
+    # As Python the bytes are decoded in slices ending after a newline; compiled, in place.
+    from derbes.scanner.sources.logs import lines
+
+    monkeypatch.setattr(lines, "UTF8_SLICE", 7)
+    text = "ab\nвв\nг\n" * 5
+    for k in range(len(text) + 1):  # a broken sequence before each character
+        before, after = text[:k].encode(), text[k:].encode()
+        assert lines.first_invalid_utf8(before + b"\xc3(" + after) == len(before)
+    assert lines.first_invalid_utf8(text.encode()) == -1
+
+
 def test_mostly_utf8_head_with_a_broken_line_stays_utf8(tmp_path: Path) -> None:
     raw = "Ақжол Сәрсенбаев\n".encode() * 50 + b"bad \xc0 byte\n" + "Иван\n".encode() * 50
     assert detect_encoding(raw, at_eof=True)[0] == "utf-8"

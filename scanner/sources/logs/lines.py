@@ -152,24 +152,47 @@ def line_batches(
 
 
 def _checked(batch: LineBatch, state: ReadState) -> LineBatch:
-    """Note the first invalid UTF-8 passed through (once: the check costs a decode)."""
+    """Note the first invalid UTF-8 passed through, with its line (once: the check reads
+    every byte)."""
     data = batch.data
     if state.check_utf8 and not data.isascii():
-        # In slices: decoding a whole batch at once would hold a str of up to 4x its size.
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        view = memoryview(data)
-        step = 256 << 10
-        for start in range(0, len(data), step):
-            try:
-                decoder.decode(view[start : start + step], final=start + step >= len(data))
-            except UnicodeDecodeError as e:
-                # The decoder may hold back up to 3 bytes of the previous slice.
-                where = batch.first_line + data.count(b"\n", 0, max(0, start + e.start - 3))
-                state.notes.append(invalid_utf8_note(where))
-                state.invalid_line = where
-                state.check_utf8 = False
-                break
+        at = first_invalid_utf8(data)
+        if at >= 0:
+            where = batch.first_line + count_newlines(data, at)
+            state.notes.append(invalid_utf8_note(where))
+            state.invalid_line = where
+            state.check_utf8 = False
     return batch
+
+
+#: Bytes decoded at a time, at least, by :func:`first_invalid_utf8` as Python.
+UTF8_SLICE = 256 << 10
+
+
+def first_invalid_utf8(data: bytes) -> int:
+    """Where the first byte that begins no well-formed UTF-8 sequence lies in ``data`` (what
+    ``data.decode()`` gives as its ``UnicodeDecodeError.start``), or -1 when it is all UTF-8.
+
+    Compiled, the bytes are checked in place (``lines.pxd``: eight ASCII bytes a step, each
+    sequence by the ranges of the Unicode Standard's table 3-7, which Python's decoder
+    applies): no text is made of them. As Python, ``data`` is decoded in slices of at least
+    ``UTF8_SLICE`` bytes that end after a newline: no UTF-8 sequence holds one, so a slice
+    fails where the whole would, and a whole batch decoded at once would hold a str of up to
+    four times its size."""
+    if _COMPILED:
+        return _utf8_error(data, len(data))  # noqa: F821 (lines.pxd's, compiled only)
+    view = memoryview(data)
+    n = len(data)
+    pos = 0
+    while pos < n:
+        end = data.find(b"\n", min(pos + UTF8_SLICE, n))
+        end = n if end < 0 else end + 1
+        try:
+            codecs.utf_8_decode(view[pos:end], "strict", True)
+        except UnicodeDecodeError as e:
+            return pos + e.start
+        pos = end
+    return -1
 
 
 #: Whether Cython compiled this module (``lines.pxd``): then :func:`count_newlines` counts
