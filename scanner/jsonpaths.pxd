@@ -12,3 +12,10 @@ cdef Py_ssize_t _string_end(str line, Py_ssize_t i)
 @cython.locals(lo=Py_ssize_t, hi=Py_ssize_t, mid=Py_ssize_t, at=Py_ssize_t, s=Py_ssize_t,
                e=Py_ssize_t)
 cpdef object field_at(list spans, Py_ssize_t start, Py_ssize_t end)
+
+# The path of each token, built in C calls (a Python call each was a third of a JSON line's
+# reading); Python cannot call these compiled, nor needs to.
+cdef str _component(str kind, object key)
+cdef str _join(str parent, str part)
+cdef str _path(list paths, Py_ssize_t dropped, list kinds, object key)
+cdef str _unescape(str raw)
