@@ -58,7 +58,13 @@ from derbes.scanner.sources.logs.decompress import (
     prepend,
     read_blocks,
 )
-from derbes.scanner.sources.logs.lines import CUT_WINDOW, ReadState, line_batches, text_chunks
+from derbes.scanner.sources.logs.lines import (
+    CUT_WINDOW,
+    ReadState,
+    _long_line,
+    line_batches,
+    text_chunks,
+)
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
 #: The name of standard input's one container.
@@ -354,7 +360,10 @@ class LogSource:
         # A BOM is stripped where the file starts, as read_range does; not from a line after.
         at_start = pos == 0 and cut < 0
         data = b"".join(text_chunks(iter([data]), codec, strip_bom=at_start, state=ReadState()))
-        # From after the last line that comes in pieces (each piece is read on its own).
+        # From after the last line that comes in pieces (each piece is read on its own). The
+        # reader's own test rules such lines out in a few find calls, not one a line.
+        if _long_line(data, len(data), self.max_line_bytes) is None:
+            return data
         k = len(data) - 1
         while k >= 0:
             nl = data.rfind(b"\n", 0, k)
