@@ -21,12 +21,11 @@ with another by a merge of the two sorted runs (:func:`union`).
 
 from __future__ import annotations
 
-import os
 import struct
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from derbes.detectors.lazy import one_blas_thread
 
 if TYPE_CHECKING:
     from datasketches import compact_theta_sketch, theta_union
@@ -99,31 +98,13 @@ def _theta():
     """The DataSketches module, imported when a sketch is first made: it imports numpy (60-70
     ms), and most scans never count past ``DISTINCT_CAP``.
 
-    numpy is loaded here for DataSketches alone, which does no linear algebra: so its
-    OpenBLAS starts no worker threads (:func:`_one_blas_thread`). They would spin on the free
-    cores as they start, taking the workers' CPU in a ``--jobs`` scan."""
-    with _one_blas_thread():
+    numpy, if pyarrow has not loaded it, loads here for DataSketches alone, which does no
+    linear algebra: so its OpenBLAS starts no threads
+    (:func:`~derbes.detectors.lazy.one_blas_thread`)."""
+    with one_blas_thread():
         import datasketches
 
     return datasketches
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """``OPENBLAS_NUM_THREADS=1`` while numpy loads, unless numpy is loaded already or the
-    user set it; the environment is as it was afterwards (OpenBLAS reads it when it loads,
-    and processes started later inherit the user's)."""
-    if "numpy" in sys.modules or BLAS_THREADS_ENV in os.environ:
-        yield
-        return
-    os.environ[BLAS_THREADS_ENV] = "1"
-    try:
-        yield
-    finally:
-        os.environ.pop(BLAS_THREADS_ENV, None)
-
-
-BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS"
 
 
 def _item(digest: bytes) -> int:

@@ -28,9 +28,14 @@ from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, time
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
+from derbes.detectors.lazy import one_blas_thread
+
+# pyarrow loads numpy: with one OpenBLAS thread, as derbes does no linear algebra (every
+# `derbes scan` imports this module, from open_source).
+with one_blas_thread():
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch

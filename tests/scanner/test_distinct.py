@@ -232,7 +232,8 @@ def test_numpy_loads_for_a_sketch_without_blas_threads():
 
     code = (
         "import os\n"
-        "from derbes.scanner.engine.distinct import BLAS_THREADS_ENV, DistinctSketch\n"
+        "from derbes.detectors.lazy import BLAS_THREADS_ENV\n"
+        "from derbes.scanner.engine.distinct import DistinctSketch\n"
         "before = len(os.listdir('/proc/self/task'))\n"
         "DistinctSketch([b'0' * 16]).estimate()\n"
         "print(len(os.listdir('/proc/self/task')) - before, os.environ.get(BLAS_THREADS_ENV))\n"

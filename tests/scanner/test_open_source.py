@@ -126,3 +126,35 @@ def test_real_sql_module_accepts_the_options(tmp_path: Path) -> None:
         assert isinstance(src, sql.SqlSource) and src.kind == "database"
     finally:
         src.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads counted in /proc")
+def test_opening_a_source_loads_numpy_without_blas_threads(tmp_path):
+    """open_source() imports pyarrow, which loads numpy: its OpenBLAS starts no threads (they
+    spin as they start, on the cores a scan's workers need), and the environment is left as
+    the user had it."""
+    import os
+    import subprocess
+
+    log = tmp_path / "app.log"
+    log.write_text("ok\n")
+    code = (
+        "import os, sys\n"
+        "from derbes.detectors.lazy import BLAS_THREADS_ENV\n"
+        "from derbes.scanner.sources import open_source\n"
+        "assert 'numpy' not in sys.modules\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        f"open_source({str(log)!r})\n"
+        "print('numpy' in sys.modules, len(os.listdir('/proc/self/task')) - before,\n"
+        "      os.environ.get(BLAS_THREADS_ENV))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env).stdout.split()
+    # pyarrow may start a thread of its own; OpenBLAS would add one per further core.
+    assert out[0] == "True" and out[2] == "None", out
+    with_blas = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**env, "OPENBLAS_NUM_THREADS": str(max(2, os.cpu_count() or 2))},
+    ).stdout.split()
+    assert int(out[1]) < int(with_blas[1]), (out, with_blas)
