@@ -627,3 +627,27 @@ def test_run_matches_resume_where_the_last_match_ended():
     text = "12 34 56 78"
     spans = [m.span() for m in run_matches(rx, text, *char_masks(DIGITS), 1, 0)]
     assert spans == [m.span() for m in rx.finditer(text)] == [(0, 5), (6, 11)]
+
+
+def test_clear_memos_empties_every_string_memo():
+    """A memo answers from its cache until clear_memos(); then the function runs again, for
+    the memos of the detectors' own modules too (a benchmark run that starts with it
+    validates as a new process would)."""
+    from derbes.detectors.base import clear_memos, string_memo
+    from derbes.detectors.phone import phone_is_valid
+
+    calls = []
+
+    @string_memo(8)
+    def length(value: str) -> int:
+        calls.append(value)
+        return len(value)
+
+    assert length("abc") == 3 and length("abc") == 3
+    assert calls == ["abc"]
+    phone_is_valid("+7 701 123 45 67")
+    assert phone_is_valid.cache
+    clear_memos()
+    assert not phone_is_valid.cache
+    assert length("abc") == 3
+    assert calls == ["abc", "abc"]
