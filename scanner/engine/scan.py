@@ -10,6 +10,7 @@ its connection pool; log files can run in worker processes (``jobs``).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import shutil
 import tempfile
 import threading
@@ -17,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import replace
 
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
@@ -60,11 +62,32 @@ def scan(
         owned = tempfile.mkdtemp(prefix="derbes-hits-")
         options = replace(options, hits_dir=owned)
     try:
-        return _scan(sources, options, detector, progress, stop, executor, owned)
+        with _collector_skips_older_objects():
+            return _scan(sources, options, detector, progress, stop, executor, owned)
     except BaseException:
         if owned is not None:
             shutil.rmtree(owned, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _collector_skips_older_objects() -> Iterator[None]:
+    """The objects alive before the scan (modules, the compiled detector, the caller's) left
+    out of the garbage collector's full collections while it runs (``gc.freeze``), and given
+    back after it (``gc.unfreeze``). A full collection walks every tracked object, and the
+    scan's allocations set off a few (on the dense 10 MB corpus, two, taking 20-26 ms of a
+    1.0 s scan); none of the older objects is the scan's garbage, and whatever garbage is
+    among them is collected after the scan instead. Nothing is done when objects are frozen
+    already (a ``--jobs`` worker freezes what it inherits; a caller may have its reasons) or
+    the collector is off."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _scan(
