@@ -35,6 +35,9 @@ cdef Py_ssize_t _bsd_end(str line, Py_ssize_t i, Py_ssize_t n)
                second=long, at=Py_ssize_t, step=Py_ssize_t, length=Py_ssize_t)
 cdef object _from_span(str line, Py_ssize_t start, Py_ssize_t end, object cut)
 
+@cython.locals(buf="char[19]")
+cpdef str iso(long year, long month, long day, long hour, long minute, long second)
+
 @cython.locals(value=long, k=Py_ssize_t)
 cdef long _number(str text, Py_ssize_t i, Py_ssize_t digits)
 

@@ -388,3 +388,14 @@ def test_an_hdfs_logs_times_are_its_own_not_its_mtime(tmp_path):
         "2008-11-09T20:40:05", "2008-11-09T23:33:56")
     assert {f.entity for f in result.findings} == {"IP_ADDRESS"}
     assert {f.oldest_seen for f in result.findings} == {"2008-11-09T20:40:05"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(-50, 12_000), st.integers(-5, 120), st.integers(-5, 120),
+       st.integers(-5, 120), st.integers(-5, 120), st.integers(-5, 120))
+def test_iso_is_the_fields_zero_padded_as_the_format_string_has_them(
+        year, month, day, hour, minute, second):
+    """The stamp's string: compiled, written digit by digit; as Python, the f-string. Both
+    are held to ``format`` here, including fields wider than their digits."""
+    want = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    assert ts.iso(year, month, day, hour, minute, second) == want
