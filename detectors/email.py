@@ -66,6 +66,33 @@ _MESSAGE_ID_LOCAL = re.compile(
 )
 
 
+def _eight_digits(text: str) -> bool:
+    """Whether eight ASCII digits follow each other in ``text``: what either alternative of
+    ``_MESSAGE_ID_LOCAL`` holds, so that without them it needs no run."""
+    run = 0
+    for c in text:
+        if "0" <= c <= "9":
+            run += 1
+            if run == 8:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def _after_url_user(text: str, at: int) -> bool:
+    """Whether ``text`` right before ``at`` is a URL's ``scheme://user:`` (``_URL_PASSWORD``
+    in the 200 characters before). Its ``:$`` needs a colon right before ``at`` (or before a
+    newline there, which ``$`` also matches before): most addresses have none, and no search
+    runs."""
+    if at < 1:
+        return False
+    before = text[at - 1]
+    if before != ":" and not (before == "\n" and at >= 2 and text[at - 2] == ":"):
+        return False
+    return _URL_PASSWORD.search(text, max(0, at - 200), at) is not None
+
+
 @cache
 def iana_tlds() -> frozenset[str]:
     """The delegated top-level domains (ASCII, punycode for IDN), lower-cased."""
@@ -87,7 +114,10 @@ def email_is_valid(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     if not local or ".." in local or local.endswith(".") or len(local) > 64:
         return False
-    if _RETINA.match(domain) or len(domain) > 253 or _MESSAGE_ID_LOCAL.fullmatch(local):
+    # Each regex runs only where it can match: a pixel-density suffix starts with a digit, and
+    # both forms of a Message-ID's left part hold eight digits in a row.
+    if (("0" <= domain[:1] <= "9" and _RETINA.match(domain)) or len(domain) > 253
+            or (_eight_digits(local) and _MESSAGE_ID_LOCAL.fullmatch(local))):
         return False
     tld = _ascii_label(domain.rsplit(".", 1)[-1])
     return tld is not None and tld in iana_tlds() and tld not in _FILE_EXTENSION_TLDS
@@ -146,4 +176,7 @@ class EmailRecognizer(DerbesRecognizer):
         """As the base class, but the password and host of a URL's user info
         (``https://deploy:s3cr3t@git.example.kz/``) are not an address."""
         found = super().candidates(text, patterns, once)
-        return [c for c in found if not _URL_PASSWORD.search(text, max(0, c[0] - 200), c[0])]
+        if not found:
+            return found
+        plain = text if type(text) is str else str(text)  # a decoded line: the str it is
+        return [c for c in found if not _after_url_user(plain, c[0])]

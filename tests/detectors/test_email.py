@@ -109,3 +109,22 @@ def test_local_part_characters_are_the_pattern_class():
     found = {chr(c) for c in range(sys.maxunicode + 1)
              if not 0xD800 <= c <= 0xDFFF and rx.fullmatch(chr(c))}
     assert found == LOCAL_OR_DOT
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789abcxyz.$-_+:/@\n ", max_size=40), st.integers(0, 45))
+@example("https://deploy:s3cr3t@git.example.kz/", 15)
+@example("x://a:\nuser@mail.kz", 7)
+@example("1740827236521.97D6", 0)
+def test_the_checks_run_their_regexes_only_where_they_can_match(text, at):
+    """The shortcuts before the Message-ID and URL-password regexes decide as the regexes
+    do: eight digits in a row are in every Message-ID left part, and the password's ``:$``
+    needs a colon right before the address (or before a newline there)."""
+    from derbes.detectors import email
+
+    if email._MESSAGE_ID_LOCAL.fullmatch(text):
+        assert email._eight_digits(text)
+    assert email._eight_digits(text) == (re.search("[0-9]{8}", text) is not None)
+    at = min(at, len(text))
+    want = email._URL_PASSWORD.search(text, max(0, at - 200), at) is not None
+    assert email._after_url_user(text, at) == want
