@@ -270,3 +270,14 @@ def test_patterns_written_first_character_first_match_the_plain_ones(text):
             ours = [m.span() for m in re.finditer(pattern.regex, text)]
             assert ours == [m.span() for m in re.finditer(plain[pattern.name], text)], (
                 pattern.name)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789+-() .:/\u0663\u00b2\uff11x7"), max_size=80))
+def test_ascii_digits_is_the_regex_substitution(value):
+    """The digits a phone check reads: compiled, copied in C; equal to the regex's
+    substitution for any text, with other scripts' digits (which are not ASCII) and values
+    longer than the C buffer."""
+    from derbes.detectors import phone
+
+    assert phone.ascii_digits(value) == phone._NON_DIGITS.sub("", value)
