@@ -462,8 +462,14 @@ class ContainerScanner:
                 shift = batch.offset if index == 0 else 0
                 ts = timestamp(line, cut)
                 if ts is not None:
-                    out.oldest_ts = min_ts(out.oldest_ts, ts)
-                    out.newest_ts = max_ts(out.newest_ts, ts)
+                    # min_ts and max_ts, written out: two calls and two attribute writes a
+                    # line cost more than the comparisons (a log's stamps seldom move back).
+                    oldest = out.oldest_ts
+                    if oldest is None or ts < oldest:
+                        out.oldest_ts = ts
+                    newest = out.newest_ts
+                    if newest is None or ts > newest:
+                        out.newest_ts = ts
                 spans = None
                 if line.lstrip().startswith("{"):
                     stop = max(m[1] for m in matches)
