@@ -148,9 +148,13 @@ class PhoneRecognizer(DerbesRecognizer):
         "field": (6,), "json": (7,),
     }
     # A bare number is 10 or 11 digits (8 or 7, then 7 or 9 and nine more; 7 and nine more),
-    # the number of a JSON field 11: never next to another digit.
+    # the number of a JSON field 11: never next to another digit. A trunk number starts a run
+    # of one to ten digits (its 8 or 7, then at most nine before a separator); a local one a
+    # run of digits and "(" at least three long ("(701", "(7172", "701"; "7011234567(" and
+    # more): each starts after none of those characters.
     RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
-        "bare": (DIGITS, 10, 11), "json": (DIGITS, 11, 11)}
+        "bare": (DIGITS, 10, 11), "json": (DIGITS, 11, 11), "trunk": (DIGITS, 1, 10),
+        "local": (DIGITS + "(", 3, 0)}
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     # A bare number in a record or a JSON field is a phone by its place, unless the nearest
     # word (the header's column, the key, the cell before) says it is an order, an account...

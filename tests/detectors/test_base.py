@@ -542,6 +542,7 @@ def test_runs_are_declared_for_the_patterns_that_start_a_run():
         ("KzIinRecognizer", "iin"), ("KzBinRecognizer", "bin"),
         ("CreditCardRecognizer", "contiguous"), ("ImeiRecognizer", "bare"),
         ("PhoneRecognizer", "bare"), ("PhoneRecognizer", "json"),
+        ("PhoneRecognizer", "trunk"), ("PhoneRecognizer", "local"),
         ("MacAddressRecognizer", "separated"), ("MacAddressRecognizer", "cisco"),
         ("MacAddressRecognizer", "bare"),
         ("DeviceIdRecognizer", "uuid"), ("DeviceIdRecognizer", "android_id"),
@@ -573,7 +574,8 @@ _RUN_TEXT = st.lists(st.one_of(
                      "4111-1111-1111-1111", "3714 496353 98431", "35 467309 979352 9",
                      "354673-09-979352-9", "8 701 123 45 67", "8 (7172) 55-12-34",
                      "87011234567", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32",
-                     "KZ86125KZT5004100100"]),
+                     "KZ86125KZT5004100100", "(701) 123-45-67", "701 123 45 67", "(7172)",
+                     "(", ")", "8(701)1234567", "7011234567"]),
     st.sampled_from(["-", " ", ".", ",", "*", "_", "+", "a", "Z", "KZ12 ", "x", "\n", "٣",
                      "３", "é", "Ж", '"', ":", "=", "/", "-5", ".5", ",5", "::", ":a"]),
 ), max_size=14).map("".join)
@@ -587,6 +589,9 @@ _RUN_TEXT = st.lists(st.one_of(
 @example("mac=3c:5a:b4:28:fa:e5-3c:5a:b4:28:fa:e5 0x3C5AB41F229E 3c5a.b428.fae5 3c5ab41f229e")
 @example("card 4111 1111 1111 1111, 3714 496353 98431; imei 35 467309 979352 9 354673-09-979352-9")
 @example("tel 8 701 123 45 67, 8 (7172) 55-12-34; iban DE89370400440532013000 GB82 WEST 1234 5698")
+@example("(701) 123-45-67 701 123 45 67 ((7172) 55-12-34 x(701)1234567 7(01 (7172)55 12 34")
+@example("7011234567(701) 123-45-67")
+@example("8(7172)55-12-34 88 701 123 45 67 8-701-123-45-67 8 7011 234567 1-8 701 123 45 67")
 def test_run_matches_are_finditers(text):
     """What the pattern finds tried at the starts of its runs is what ``finditer`` finds, and
     with ``once`` what ``search`` finds: the declarations of RUNS hold. Called whatever the
