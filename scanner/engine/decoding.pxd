@@ -21,3 +21,7 @@ cdef str _odd_kind(Py_UCS4 c)
 cpdef list piece_spans(str line)
 
 cdef object _decode_piece(str kind, str raw)
+
+@cython.locals(lo=Py_ssize_t, hi=Py_ssize_t, mid=Py_ssize_t, key=Py_ssize_t,
+               decoded=Py_ssize_t, raw=Py_ssize_t)
+cpdef Py_ssize_t _raw_offset(tuple marks, Py_ssize_t offset)

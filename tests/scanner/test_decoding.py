@@ -204,3 +204,26 @@ def test_one_percent_encoded_byte_decodes_as_utf_8_says(case: str) -> None:
         assert _percent(raw) == expected, raw
         # A run of them reads as its bytes together do.
         assert _percent(raw + "%41") == (None if expected is None else [*expected, ("A", 3)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9)), min_size=1, max_size=12),
+       st.integers(0, 60))
+def test_a_decoded_offset_maps_back_from_the_last_mark_at_or_before_it(steps, offset) -> None:
+    """The raw offset of a decoded one: from the last mark whose decoded offset is at or
+    before it, as ``bisect_right`` of ``(offset, huge)`` finds it; marks with equal decoded
+    offsets (a character decoded to nothing) take the last."""
+    from bisect import bisect_right
+
+    from derbes.scanner.engine.decoding import Decoded, _raw_offset
+
+    marks = [(0, 0)]
+    for grow, skip in steps:  # decoded offsets never decrease; raw ones grow at least as much
+        marks.append((marks[-1][0] + grow, marks[-1][1] + grow + skip))
+    marks = tuple(marks)
+    decoded, raw = marks[bisect_right(marks, (offset, 1 << 62)) - 1]
+    assert _raw_offset(marks, offset) == raw + offset - decoded
+    text = "x" * marks[-1][0]
+    at = min(offset, len(text))
+    assert Decoded(text, marks).raw_span(0, at) == (_raw_offset(marks, 0),
+                                                    _raw_offset(marks, at))
