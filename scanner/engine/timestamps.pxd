@@ -38,6 +38,8 @@ cdef object _from_span(str line, Py_ssize_t start, Py_ssize_t end, object cut)
 @cython.locals(buf="char[19]")
 cpdef str iso(long year, long month, long day, long hour, long minute, long second)
 
+cdef void _two_digits(char* buf, Py_ssize_t at, long value) noexcept
+
 @cython.locals(value=long, k=Py_ssize_t)
 cdef long _number(str text, Py_ssize_t i, Py_ssize_t digits)
 

@@ -454,27 +454,26 @@ def iso(year: int, month: int, day: int, hour: int, minute: int, second: int) ->
     if (_SCANNER_COMPILED and 0 <= year <= 9999 and 0 <= month <= 99 and 0 <= day <= 99
             and 0 <= hour <= 99 and 0 <= minute <= 99 and 0 <= second <= 99):
         # buf: 19 C chars (timestamps.pxd), compiled only (the branch above).
-        buf[0] = 48 + year // 1000  # noqa: F821
-        buf[1] = 48 + year // 100 % 10  # noqa: F821
-        buf[2] = 48 + year // 10 % 10  # noqa: F821
-        buf[3] = 48 + year % 10  # noqa: F821
-        buf[4] = 45  # noqa: F821
-        buf[5] = 48 + month // 10  # noqa: F821
-        buf[6] = 48 + month % 10  # noqa: F821
-        buf[7] = 45  # noqa: F821
-        buf[8] = 48 + day // 10  # noqa: F821
-        buf[9] = 48 + day % 10  # noqa: F821
+        _two_digits(buf, 0, year // 100)  # noqa: F821
+        _two_digits(buf, 2, year % 100)  # noqa: F821
+        _two_digits(buf, 5, month)  # noqa: F821
+        _two_digits(buf, 8, day)  # noqa: F821
+        _two_digits(buf, 11, hour)  # noqa: F821
+        _two_digits(buf, 14, minute)  # noqa: F821
+        _two_digits(buf, 17, second)  # noqa: F821
+        # The separators: "-" (45), "T" (84), ":" (58).
+        buf[4] = buf[7] = 45  # noqa: F821
         buf[10] = 84  # noqa: F821
-        buf[11] = 48 + hour // 10  # noqa: F821
-        buf[12] = 48 + hour % 10  # noqa: F821
-        buf[13] = 58  # noqa: F821
-        buf[14] = 48 + minute // 10  # noqa: F821
-        buf[15] = 48 + minute % 10  # noqa: F821
-        buf[16] = 58  # noqa: F821
-        buf[17] = 48 + second // 10  # noqa: F821
-        buf[18] = 48 + second % 10  # noqa: F821
+        buf[13] = buf[16] = 58  # noqa: F821
         return buf[:19].decode("ascii")  # noqa: F821
     return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def _two_digits(buf, at: int, value: int) -> None:
+    """``value`` (0 to 99) as two ASCII digits at ``buf[at]`` (C chars: :func:`iso`,
+    compiled only)."""
+    buf[at] = 48 + value // 10
+    buf[at + 1] = 48 + value % 10
 
 
 def _number(text: str, i: int, digits: int) -> int:
