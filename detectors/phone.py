@@ -221,17 +221,18 @@ def ascii_digits(value: str) -> str:
     """The ASCII digits of ``value``, in order: ``_NON_DIGITS.sub("", value)``. A value of
     digits only is itself; compiled, others of up to 64 characters are copied digit by digit
     into C chars (the regex's substitution took about 1 us a number)."""
-    if value.isdigit() and value.isascii():
-        return value
-    if _COMPILED and len(value) <= 64:
+    text = value if type(value) is str else str(value)  # a str subclass: the str it is
+    if text.isdigit() and text.isascii():
+        return text
+    if _COMPILED and len(text) <= 64:
         # buf: 64 C chars (phone.pxd), compiled only (the branch above).
         n = 0
-        for c in value:
+        for c in text:
             if "0" <= c <= "9":
                 buf[n] = ord(c)  # noqa: F821
                 n += 1
         return buf[:n].decode("ascii")  # noqa: F821
-    return _NON_DIGITS.sub("", value)
+    return _NON_DIGITS.sub("", text)
 
 
 def _shorten_to_valid(text: str, start: int, end: int) -> int | None:

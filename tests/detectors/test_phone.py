@@ -279,5 +279,10 @@ def test_ascii_digits_is_the_regex_substitution(value):
     substitution for any text, with other scripts' digits (which are not ASCII) and values
     longer than the C buffer."""
     from derbes.detectors import phone
+    from derbes.scanner.engine.pieces import DecodedLine
 
-    assert phone.ascii_digits(value) == phone._NON_DIGITS.sub("", value)
+    want = phone._NON_DIGITS.sub("", value)
+    assert phone.ascii_digits(value) == want
+    # A line read decoded is a str subclass; its digits come back as a plain str.
+    got = phone.ascii_digits(DecodedLine(value, {}))
+    assert got == want and type(got) is str
