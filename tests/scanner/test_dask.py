@@ -82,9 +82,22 @@ def client(s3_server: str) -> Iterator[distributed.Client]:
 @pytest.fixture
 def doomed(s3_server: str) -> Iterator[distributed.Client]:
     """A cluster for a test that kills its workers: the next tests do not wait on nannies
-    to start new ones (that took over a minute at load 7)."""
-    with _cluster() as client:
+    to start new ones (that took over a minute at load 7).
+
+    Closing it may meet a nanny whose new worker process is made but not yet started:
+    distributed (2026.8.0) then fails in ``Nanny.kill`` with "can only join a started
+    process" (seen once, in a CI run on a loaded machine, after the test itself passed). That
+    race of distributed's own shutdown is let pass here; any other error is not."""
+    cluster = _cluster()
+    client = cluster.__enter__()
+    try:
         yield client
+    finally:
+        try:
+            cluster.__exit__(None, None, None)
+        except AssertionError as e:
+            if "can only join a started process" not in str(e):
+                raise
 
 
 @contextlib.contextmanager
