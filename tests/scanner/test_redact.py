@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.redact import mask
 
@@ -87,3 +89,77 @@ def test_distinct_key_is_the_keyed_blake2b_of_the_normal_form():
                                        digest_size=16).digest()
             assert distinct_key(key, "PHONE_NUMBER", value) == expected
             assert distinct_and_rank(key, "PHONE_NUMBER", value)[0] == expected
+
+
+#: The official BLAKE2b keyed known-answer tests (the BLAKE2 reference's blake2b-kat.txt:
+#: key 00 01 .. 3f, input 00 01 .. of each length, 64-byte digests), as other projects' suites
+#: carry them: lengths 1, 2 and 255 (a full block and a partial one after the key's).
+BLAKE2B_KAT = [
+    (1, "961f6dd1e4dd30f63901690c512e78e4b45e4742ed197c3c5e45c549fd25f2e4"
+        "187b0bc9fe30492b16b0d0bc4ef9b0f34c7003fac09a5ef1532e69430234cebd"),
+    (2, "da2cfbe2d8409a0f38026113884f84b50156371ae304c4430173d08a99d9fb1b"
+        "983164a3770706d537f49e0c916d9f32b95cc37a95b99d857436f0232c88a965"),
+    (255, "142709d62e28fcccd0af97fad0f8465b971e82201dc51070faa0372aa43e9248"
+          "4be1c1e73ba10906d5d1853db6a4106e0a7bf9800d373d6dee2d46d62ef2a461"),
+]
+
+
+@pytest.mark.parametrize(("length", "expected"), BLAKE2B_KAT)
+def test_blake2b_after_key_gives_the_known_answers(length: int, expected: str) -> None:
+    from derbes.scanner.redact import blake2b_after_key, blake2b_key_state
+
+    state = blake2b_key_state(bytes(range(64)), 64)
+    assert blake2b_after_key(state, bytes(range(length)), 64).hex() == expected
+
+
+@given(key=st.binary(min_size=1, max_size=64), data=st.binary(min_size=1, max_size=400),
+       size=st.sampled_from([1, 16, 32, 64]))
+@settings(max_examples=300, deadline=None)
+def test_blake2b_after_key_is_hashlibs_keyed_blake2b(key: bytes, data: bytes, size: int):
+    """Every length around the block edges (127-129, 255-257 bytes) and every key length:
+    the digest the compiled engine counts by is hashlib's, byte for byte, so that workers of
+    one scan built with and without a compiler (a Dask cluster) count the same values."""
+    import hashlib
+
+    from derbes.scanner.redact import blake2b_after_key, blake2b_key_state
+
+    state = blake2b_key_state(key, size)
+    expected = hashlib.blake2b(data, key=key, digest_size=size).digest()
+    assert blake2b_after_key(state, data, size) == expected
+    assert type(blake2b_after_key(state, data, size)) is bytes
+
+
+@pytest.mark.parametrize("length", [127, 128, 129, 255, 256, 257])
+def test_blake2b_after_key_at_block_edges(length: int) -> None:
+    import hashlib
+
+    from derbes.scanner.redact import blake2b_after_key, blake2b_key_state
+
+    key = b"derbes" * 5
+    data = bytes((7 * i + 3) % 256 for i in range(length))
+    assert blake2b_after_key(blake2b_key_state(key, 16), data, 16) == hashlib.blake2b(
+        data, key=key, digest_size=16).digest()
+
+
+def test_blake2b_refuses_what_it_does_not_hash() -> None:
+    from derbes.scanner.redact import blake2b_after_key, blake2b_key_state
+
+    with pytest.raises(ValueError):
+        blake2b_key_state(b"", 16)
+    with pytest.raises(ValueError):
+        blake2b_key_state(b"k" * 65, 16)
+    state = blake2b_key_state(b"k", 16)
+    with pytest.raises(ValueError):
+        blake2b_after_key(state, b"", 16)  # the key's block is then the last: not this path
+    with pytest.raises(ValueError):
+        blake2b_after_key(state[:63], b"x", 16)
+
+
+def test_an_empty_normal_form_has_hashlibs_digest_too() -> None:
+    import hashlib
+
+    from derbes.scanner.redact import distinct_key
+
+    key = b"k" * 32
+    assert distinct_key(key, "UNKNOWN_ENTITY", "   ") == hashlib.blake2b(
+        b"", key=key, digest_size=16).digest()
