@@ -13,7 +13,18 @@ cdef class _Agg:
     @cython.locals(distinct=dict)
     cpdef bint add(self, Py_ssize_t row, double score, bytes digest)
 
-@cython.locals(memo=dict, rank="long long", aggs=dict, agg=_Agg)
+    cpdef bint wants(self, long long rank, Py_ssize_t max_examples)
+
+    @cython.locals(examples=dict)
+    cpdef void offer(self, long long rank, str example, Py_ssize_t max_examples) except *
+
+cdef class _Counting:
+    cdef public bytes key
+    cdef public dict memo
+    cdef public Py_ssize_t max_examples
+    cdef public bint show_values, hashing
+
+@cython.locals(counting=_Counting, memos=dict, memo=dict, rank="long long", aggs=dict, agg=_Agg)
 cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t row,
                       Py_ssize_t start, Py_ssize_t end, str entity, double score, str value,
                       object ts) except *

@@ -342,10 +342,8 @@ class ContainerScanner:
         self.options = options
         self.key = key
         self._cpu = threading.Lock()
-        # Values repeat (the same client IP on every line): hash each once.
-        # By entity, then value: dicts of strings and bytes, which the collector does not walk.
-        # The digest is the very object the aggregates' distinct sets keep (no copy).
-        self._memo: dict[str, dict[str, bytes]] = {}
+        # What counting a hit reads, in C fields when compiled (_count_hit).
+        self._counting = _Counting(key, options)
         # The recognizer of each checksum entity, to ask whether a word in a value supports it.
         self._checksum = {}
         for r in detector.derbes:
@@ -646,6 +644,22 @@ class ContainerScanner:
         )
 
 
+class _Counting:
+    """What :func:`_count_hit` reads of its scanner at every hit: compiled, an extension type
+    with C fields (``container.pxd``), not five attribute lookups a hit."""
+
+    def __init__(self, key: bytes, options: ScanOptions) -> None:
+        self.key = key
+        # Values repeat (the same client IP on every line): hash each once. By entity, then
+        # value: dicts of strings and bytes, which the collector does not walk. The digest is
+        # the very object the aggregates' distinct sets keep (no copy).
+        self.memo: dict[str, dict[str, bytes]] = {}
+        self.max_examples = options.max_examples
+        self.show_values = bool(options.show_values)
+        #: Each hit's HMAC is needed: for the allowlist, or for hit rows.
+        self.hashing = bool(options.allowed_values or options.hits)
+
+
 def _count_hit(
     scanner: ContainerScanner,
     out: ContainerOutcome,
@@ -662,36 +676,38 @@ def _count_hit(
     in C with C arguments, and reads the aggregate's C fields, ``container.pxd``)."""
     # Distinct values are counted by a cheap keyed digest; the HMAC that reports show
     # is computed only for hit rows.
-    memo = scanner._memo.get(entity)
+    counting = scanner._counting
+    memos = counting.memo
+    memo = memos.get(entity)
     if memo is None:
-        memo = scanner._memo[entity] = {}
+        memo = memos[entity] = {}
     distinct = memo.get(value)
     rank = -1
     if distinct is None:
         if len(memo) >= MEMO_SIZE:
             memo.clear()
         # A value not met lately: its digest and example rank from one normal form.
-        distinct, rank = distinct_and_rank(scanner.key, entity, value)
+        distinct, rank = distinct_and_rank(counting.key, entity, value)
         memo[value] = distinct
     aggs = out.aggs
     key = (field_name, entity)
     agg = aggs.get(key)
     if agg is None:
         agg = aggs[key] = _Agg()
-    options = scanner.options
     if agg.add(row, score, distinct):
         if rank < 0:
             # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
             # Not kept beside the digest: a second dict per entity costs a megabyte.
             rank = example_rank(entity, value)
-        if agg.wants(rank, options.max_examples):
+        if agg.wants(rank, counting.max_examples):
             # Masked only when it may be shown: most values never become an example.
-            agg.offer(rank, value if options.show_values else mask(entity, value),
-                      options.max_examples)
+            agg.offer(rank, value if counting.show_values else mask(entity, value),
+                      counting.max_examples)
     if ts is not None and (agg.oldest is None or ts < agg.oldest):
         agg.oldest = ts
-    if options.allowed_values or options.hits:
-        hashed = value_hash(scanner.key, entity, value)
+    if counting.hashing:
+        options = scanner.options
+        hashed = value_hash(counting.key, entity, value)
         reason = options.allowed_values.get(hashed) if options.allowed_values else None
         if reason is not None:
             agg.allowed += 1
