@@ -34,12 +34,19 @@ def extensions() -> list:
         from Cython.Build import cythonize
     except ImportError:  # no Cython: a pure-Python install
         return []
-    compiled = runpy.run_path("scanner/compiled.py", run_name="derbes_build")["COMPILED"]
+    listed = runpy.run_path("scanner/compiled.py", run_name="derbes_build")
     # -w: the warnings are about Cython's generated C, nothing to act on here.
     modules = [
         Extension(name, [path], optional=True, extra_compile_args=["-w"])
-        for name, path in compiled.items()
+        for name, path in listed["COMPILED"].items()
     ]
+    # Modules that call a C library: built where its header is (the build goes on without).
+    for name, (path, header, library) in listed["NATIVE"].items():
+        if _has_header(header):
+            modules.append(Extension(name, [path], optional=True, libraries=[library],
+                                     extra_compile_args=["-w"]))
+        else:
+            print(f"derbes: {name} not built: no {header} (optional; see README)", flush=True)
     return cythonize(
         modules,
         build_dir="build/cython",  # generated C stays out of the source folders
@@ -52,6 +59,15 @@ def extensions() -> list:
         # Python to C in parallel too (``make compiled`` passes ``-j`` for the C compiler).
         nthreads=os.cpu_count() or 1,
     )
+
+
+def _has_header(header: str) -> bool:
+    """Whether the C compiler finds ``header`` in the system's include folders."""
+    import sysconfig
+
+    folders = [sysconfig.get_config_var("INCLUDEDIR") or "", "/usr/include",
+               "/usr/local/include", *os.environ.get("CPATH", "").split(os.pathsep)]
+    return any(folder and os.path.exists(os.path.join(folder, header)) for folder in folders)
 
 
 def _package_tree() -> str:

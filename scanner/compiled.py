@@ -18,12 +18,13 @@ if __name__ != "derbes_build":  # setup.py reads COMPILED before derbes is impor
     # The switch itself lives in the lowest layer (detectors), which must not import scanner.
     from derbes.detectors.purepython import PURE_ENV, install, pure_python
 
-__all__ = ["COMPILED", "PURE_ENV", "compiled_modules", "install", "pure_python",
+__all__ = ["COMPILED", "NATIVE", "PURE_ENV", "compiled_modules", "install", "pure_python",
            "stale_modules"]
 
 #: Module -> its source, relative to the project root.
 COMPILED: dict[str, str] = {
     "derbes.scanner.engine.fastpath": "scanner/engine/fastpath.py",
+    "derbes.scanner.engine.marks": "scanner/engine/marks.py",
     "derbes.scanner.engine.detect": "scanner/engine/detect.py",
     "derbes.scanner.engine.container": "scanner/engine/container.py",
     "derbes.scanner.engine.timestamps": "scanner/engine/timestamps.py",
@@ -54,6 +55,15 @@ COMPILED: dict[str, str] = {
 }
 
 
+#: Modules written for Cython alone (no Python twin), each built only where the C library it
+#: calls is installed, and used only where the modules it serves run compiled: module ->
+#: (its source, the header it needs, the library it links).
+NATIVE: dict[str, tuple[str, str, str]] = {
+    # The system Hyperscan, called from C (derbes.scanner.engine.fastpath uses it).
+    "derbes.scanner.engine.hsnative": ("scanner/engine/hsnative.pyx", "hs/hs.h", "hs"),
+}
+
+
 def compiled_modules() -> list[str]:
     """The modules of :data:`COMPILED` that this process runs compiled (imports them)."""
     out = []
@@ -68,7 +78,8 @@ def stale_modules(root: Path) -> list[str]:
     """Compiled modules in the source tree at ``root`` older than their source: what an
     in-place build left behind before the source changed (``make compiled`` rebuilds)."""
     stale = []
-    for name, source in COMPILED.items():
+    sources = {**COMPILED, **{name: source for name, (source, _, _) in NATIVE.items()}}
+    for name, source in sources.items():
         py = root / source
         for built in py.parent.glob(py.stem + ".*.so"):
             if py.exists() and built.stat().st_mtime < py.stat().st_mtime:

@@ -64,6 +64,7 @@ from typing import Any, NamedTuple
 from derbes.detectors import DerbesRecognizer
 from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
+from derbes.scanner.engine.marks import TRIGGER_ID, Mark, _MarkSink, _on_match
 
 try:  # Hyperscan ships for x86-64 Linux only; elsewhere the fallback takes over.
     import hyperscan
@@ -79,13 +80,11 @@ except ImportError:
 FLOOD = 64
 #: Bytes scanned at first after a flood, up to the end of a unit (see ``_marks``).
 FLOOD_WINDOW = 4096
-#: The Hyperscan id of the first line trigger (``line_triggers``), above every prefilter's.
-TRIGGER_ID = 1 << 20
 
 #: Two prefilters Hyperscan scans for as one expression, and that expression: the IIN's and
 #: the BIN's, ``L X A T`` and ``L X B T``, as ``L X (?:A|B) T``, which matches at exactly the
 #: end offsets where either does (1,011 -> 803 M instructions for the Hyperscan pass over the
-#: sparse corpus, callgrind). :func:`_first_twin` tells a match back to its own prefilter.
+#: sparse corpus, callgrind). ``marks._first_twin`` tells a match back to its own prefilter.
 _TWIN = (
     KzIinRecognizer.PREFILTERS[0],
     KzBinRecognizer.PREFILTERS[0],
@@ -93,19 +92,6 @@ _TWIN = (
     rb"(?:[^0-9A-Za-z]|$)",
 )
 
-
-def _first_twin(data: bytes, end: int) -> bool:
-    """Whether the match of ``_TWIN``'s expression that ends at ``end`` in ``data`` is the
-    first prefilter's (the IIN's), not the second's (the BIN's).
-
-    Its twelve digits end at ``end`` when the line ends there (the last byte is a digit:
-    ``$`` matched), else one byte before (the boundary byte the match took). Their fifth
-    digit is an IIN's day, 0-3, where a BIN's is its kind of entity, 4-6: no end offset is
-    both prefilters'.
-    """
-    last = data[end - 1]
-    digits_end = end if 48 <= last <= 57 else end - 1
-    return data[digits_end - 8] <= 51  # b"3"
 
 class Candidate(NamedTuple):
     """A recognizer to run on a unit, which of its patterns (None: all of them), and which of
@@ -117,8 +103,6 @@ class Candidate(NamedTuple):
 
 
 Candidates = tuple[Candidate, ...]
-#: A candidate unit found by a scan: (unit index, start byte, end byte, prefilter bit mask).
-Mark = tuple[int, int, int, int]
 
 
 def bit(n: int) -> int:
@@ -626,7 +610,7 @@ class _HyperscanMatcher:
         #: The kind of each trigger, by its id less TRIGGER_ID.
         self.trigger_kinds = [kind for kind, _ in triggers]
         # The twins (_TWIN), when both are here as they stand (not gated), are one expression
-        # with the first's id; a match of it is the second's unless _first_twin() says so
+        # with the first's id; a match of it is the second's unless marks._first_twin() says so
         # (_MarkSink). The once-per-prefilter database (single_mask) keeps them apart: it
         # must report both.
         by_expression = {p: pid for pid, p in prefilters}
@@ -638,7 +622,11 @@ class _HyperscanMatcher:
             self._twin, self._twin_other = first, second
             expressions = [(pid, _TWIN[2] if pid == first else p)
                            for pid, p in expressions if pid != second]
-        self._db = _hs_database(expressions, hyperscan.HS_FLAG_MULTILINE)
+        #: The database in the system Hyperscan called from C (``hsnative``), where that is
+        #: built and this module runs compiled; else None, and the package's scans.
+        self.native = _native_database(expressions, hyperscan.HS_FLAG_MULTILINE)
+        self._db = (_hs_database(expressions, hyperscan.HS_FLAG_MULTILINE)
+                    if self.native is None else None)
         self._single: Any = None  # the once-per-prefilter database, built on first flood
         # A Hyperscan scratch serves one scan at a time: the engine scans the tables of a
         # database in several threads, so each thread has its own (ScratchInUseError).
@@ -671,10 +659,14 @@ class _HyperscanMatcher:
         return found[0]
 
     def _scratch(self, which: str) -> Any:
-        """This thread's scratch space for the database ``which`` ("db" or "single")."""
+        """This thread's scratch space for the database ``which`` ("db", "single" or
+        "native")."""
         scratch = getattr(self._local, which, None)
         if scratch is None:
-            scratch = hyperscan.Scratch(self._db if which == "db" else self._single)
+            if which == "native":
+                scratch = self.native.scratch()
+            else:
+                scratch = hyperscan.Scratch(self._db if which == "db" else self._single)
             setattr(self._local, which, scratch)
         return scratch
 
@@ -684,11 +676,11 @@ class _HyperscanMatcher:
         """Candidate lines: ``(index, lo, hi, mask)`` with ``[lo, hi)`` the line's bytes, and
         the union of their masks. ``triggered`` gets, for each kind of trigger, the lines
         holding one: ``(index, lo, hi)``, in order, each once."""
-        return self._marks(data, _MarkSink(self, data, None, triggered))
+        return self._marks(data, _MarkSink(self, data, None, triggered, FLOOD))
 
     def unit_marks(self, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
         """Candidate units of a column batch (``starts``: where each begins): (index, mask)."""
-        sink = _MarkSink(self, data, starts, None)
+        sink = _MarkSink(self, data, starts, None, FLOOD)
         return [(index, mask) for index, _, _, mask in self._marks(data, sink)[0]]
 
     def _marks(self, data: bytes, sink: _MarkSink) -> tuple[list[Mark], int]:
@@ -702,20 +694,28 @@ class _HyperscanMatcher:
         the rest of the chunk (quadratic). A window ends after a unit's separator, as the
         scan restarted after a flood always did."""
         view = memoryview(data)
-        scan = self._db.scan
-        scratch = self._scratch("db")
+        native = self.native
+        scratch = self._scratch("db" if native is None else "native")
         size = len(data)
         stop = size  # the scan reads [sink.base, stop)
         window = FLOOD_WINDOW
         while True:
-            try:
-                scan(view[sink.base:stop] if sink.base or stop < size else data,
-                     match_event_handler=_on_match, context=sink, scratch=scratch)
+            if native is not None:
+                flooded = native.scan(data, sink.base, stop, sink, scratch)
+            else:
+                try:
+                    self._db.scan(view[sink.base:stop] if sink.base or stop < size else data,
+                                  match_event_handler=_on_match, context=sink,
+                                  scratch=scratch)
+                    flooded = False
+                except hyperscan.ScanTerminated:
+                    flooded = True
+            if not flooded:
                 if stop >= size:
                     break
                 sink.base = stop
                 window *= 2
-            except hyperscan.ScanTerminated:
+            else:
                 kinds: set[int] = set()
                 mask = sink.mask | self.single_mask(view[sink.lo:sink.end], kinds)
                 if sink.triggered is not None:
@@ -733,111 +733,6 @@ class _HyperscanMatcher:
         return sink.finish()
 
 
-def _on_match(pid: int, _start: int, to: int, _flags: int, sink: _MarkSink) -> bool | None:
-    """The match handler of a scan into ``sink`` (its context): a function, which the
-    binding calls with its arguments as they are (vectorcall), where a callable object's
-    ``__call__`` first gets them packed into a tuple (about 300 instructions a match less,
-    callgrind)."""
-    if sink is None:  # compiled, the typed argument lets None through, and None has no fields
-        raise TypeError("the context of a scan must be its _MarkSink")
-    return sink._match(pid, to + sink.base)
-
-
-class _MarkSink:
-    """The match handler of one scan (:meth:`_HyperscanMatcher._marks`): the unit each match
-    ends in, with the mask of the prefilters that matched there. Matches arrive in end-offset
-    order, so each unit is located once. A class, not a closure, so that compiled its state
-    is C integers (``fastpath.pxd``); Hyperscan calls :func:`_on_match` once a match, with
-    the sink as its context."""
-
-    def __init__(
-        self, matcher: _HyperscanMatcher, data: bytes, starts: list[int] | None,
-        triggered: tuple[list, ...] | None,
-    ) -> None:
-        self.marks: list[Mark] = []
-        self.bits = matcher._bits
-        self.again = matcher._again
-        self.trigger_kinds = matcher.trigger_kinds
-        self.twin = matcher._twin
-        self.twin_other = matcher._twin_other
-        # The module's constants, held here to be C integers when compiled (fastpath.pxd).
-        self.first_trigger = TRIGGER_ID
-        self.flood = FLOOD
-        #: Lines holding each kind of trigger (``line_marks``), or None.
-        self.triggered = triggered
-        self.data = data
-        self.size = len(data)
-        #: Where each unit of a column batch begins; None: the units are lines.
-        self.starts = starts
-        # The current unit: index, [lo, hi), end (where the next unit begins), its mask and
-        # its matches so far; ``base``: where the scan (re)started in ``data``.
-        self.index = self.lo = self.hi = self.hits = self.base = 0
-        self.end = -1
-        self.mask = self.union = 0
-        # The index of the line after the last one located, and where it starts: lines are
-        # counted on from there.
-        self.counted_index = self.counted_start = 0
-
-    def _match(self, pid: int, to: int) -> bool | None:
-        if pid == self.twin and not _first_twin(self.data, to):
-            pid = self.twin_other
-        if pid >= self.first_trigger:  # a line trigger: its line, by kind; no bit
-            if to > self.end:
-                self._enter(to)
-                self.mask = 0
-                self.hits = 0
-            if self.triggered is not None:
-                lines = self.triggered[self.trigger_kinds[pid - self.first_trigger]]
-                if not lines or lines[-1][0] != self.index:
-                    lines.append((self.index, self.lo, self.hi))
-            self.hits += 1
-            return True if self.hits > self.flood else None
-        if to > self.end:
-            # The match ends in a later unit (for lines: at or past its newline).
-            self._enter(to)
-            self.mask = self.bits[pid]
-            self.hits = 1
-            return None
-        bit = self.bits[pid]
-        self.mask |= self.again[pid] if self.mask & bit else bit
-        self.hits += 1
-        if self.hits > self.flood:
-            return True  # stop: this unit is rescanned once per prefilter (``_marks``)
-        return None
-
-    def _enter(self, to: int) -> None:
-        """Keep the current unit's mark, and move to the unit the match ending at ``to``
-        ends in."""
-        if self.mask:
-            self.marks.append((self.index, self.lo, self.hi, self.mask))
-            self.union |= self.mask
-        last = to - 1
-        if self.starts is None:
-            # Lines with no match between the last one located and this one are counted.
-            newlines, lo, hi = _read_line(self.data, self.counted_start, last, self.size)
-            self.index = self.counted_index + newlines
-            self.lo = lo
-            self.hi = hi
-            self.end = hi + 1
-            # The next unit starts past this line: its lines are counted from the next one.
-            self.counted_index = self.index + 1
-            self.counted_start = hi + 1
-        else:
-            starts = self.starts
-            self.index = bisect_right(starts, last) - 1
-            self.lo = starts[self.index]
-            self.hi = self.end = (
-                starts[self.index + 1] if self.index < len(starts) - 1 else self.size)
-
-    def finish(self) -> tuple[list[Mark], int]:
-        """The marks, the last unit's included, and the union of their masks."""
-        if self.mask:
-            self.marks.append((self.index, self.lo, self.hi, self.mask))
-            self.union |= self.mask
-            self.mask = 0
-        return self.marks, self.union
-
-
 def _unit_end(data: bytes, starts: list[int] | None, at: int, size: int) -> int:
     """Where the unit holding byte ``at`` of ``data`` ends, its separator included: the next
     unit's start (``starts``: where each unit of a column batch begins; None: lines), or
@@ -848,39 +743,36 @@ def _unit_end(data: bytes, starts: list[int] | None, at: int, size: int) -> int:
     return starts[index] if index < len(starts) else size
 
 
-#: Whether this module runs compiled (Cython), and with it :func:`_read_line`; as Python,
-#: bytes' own methods (:func:`_find_line`) are the faster.
+#: Whether this module runs compiled (Cython): only then can the system Hyperscan hand its
+#: matches to the sink in C (``hsnative``).
 _SCANNER_COMPILED = not __file__.endswith(".py")
 
 
-def _find_line(data: bytes, start: int, at: int, size: int) -> tuple[int, int, int]:
-    """The line of ``data`` (``size`` bytes) that holds byte ``at``, ``start`` <= ``at``
-    being the start of a line: the newlines in ``[start, lo)``, its first byte ``lo``, and
-    its end ``hi`` (its newline, or ``size``). By bytes' methods (the definition)."""
-    lo = data.rfind(b"\n", 0, at) + 1
-    newlines = data.count(b"\n", start, lo) if lo > start else 0
-    hi = data.find(b"\n", at)
-    return newlines, lo, hi if hi >= 0 else size
+def _native_database(expressions: list[tuple[int, bytes]], flags: int) -> Any:
+    """The expressions compiled by the system Hyperscan (``hsnative``), or None: where that
+    module is not built, where this one runs as Python (the native scan hands matches to the
+    compiled sink), or where the system library refuses an expression (the package then
+    compiles them all, and finds which it refuses)."""
+    native = _hsnative() if _SCANNER_COMPILED else None
+    if native is None:
+        return None
+    from derbes.scanner.engine.hscache import native_database
+
+    try:
+        return native_database([p for _, p in expressions], [pid for pid, _ in expressions],
+                               flags)
+    except native.NativeError:
+        return None
 
 
-def _read_line(data: bytes, start: int, at: int, size: int) -> tuple[int, int, int]:
-    """:func:`_find_line`, compiled, in C: the newlines found by ``memchr`` (glibc reads 16
-    or 32 bytes at a step), where each of bytes' methods is a Python call (about 4.7k
-    instructions a line located) and a loop over the bytes costs several instructions a
-    byte (6% of a scan of the public Loghub lines, whose matches lie hundreds of bytes
-    apart). As Python, bytes' methods are the faster: :func:`_find_line` itself."""
-    if not _SCANNER_COMPILED:
-        return _find_line(data, start, at, size)
-    # _next_newline: the line reader's (lines.pxd, cimported by fastpath.pxd), in C, so
-    # compiled only (the branch above as Python).
-    newlines = 0
-    lo = start
-    i = _next_newline(data, start, at)  # noqa: F821
-    while i < at:
-        newlines += 1
-        lo = i + 1
-        i = _next_newline(data, lo, at)  # noqa: F821
-    return newlines, lo, _next_newline(data, at, size)  # noqa: F821
+def _hsnative() -> Any:
+    """The module that calls the system Hyperscan, or None where it is not built (or where
+    ``marks`` runs as Python: its sink is then no extension type, which the import checks)."""
+    try:
+        from derbes.scanner.engine import hsnative
+    except (ImportError, ValueError, TypeError):
+        return None
+    return hsnative
 
 
 def _hs_database(prefilters: list[tuple[int, bytes]], flags: int) -> Any:

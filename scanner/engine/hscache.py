@@ -28,15 +28,20 @@ import hyperscan
 
 from derbes.scanner.usercache import CACHE_ENV, cache_dir
 
-__all__ = ["CACHE_ENV", "block_database", "cache_dir", "database_key"]
+__all__ = ["CACHE_ENV", "block_database", "cache_dir", "database_key", "native_database"]
 
 _MAGIC = b"derbes-hsdb-1\n"
 
 
-def database_key(expressions: Sequence[bytes], ids: Sequence[int], flags: int, mode: int) -> str:
-    """The cache key of a database: a hash of the Hyperscan version and all compile inputs."""
+def database_key(
+    expressions: Sequence[bytes], ids: Sequence[int], flags: int, mode: int,
+    library: str | None = None,
+) -> str:
+    """The cache key of a database: a hash of the Hyperscan that compiled it (``library``;
+    None: the ``hyperscan`` package) and all compile inputs."""
     digest = hashlib.sha256()
-    digest.update(f"{hyperscan.__version__}|{mode}|{flags}|{len(ids)}".encode())
+    library = library or f"{hyperscan.__version__}"
+    digest.update(f"{library}|{mode}|{flags}|{len(ids)}".encode())
     for pid, expression in zip(ids, expressions, strict=True):
         digest.update(b"|%d:%d:" % (pid, len(expression)))
         digest.update(expression)
@@ -58,7 +63,39 @@ def block_database(expressions: Sequence[bytes], ids: Sequence[int], flags: int)
     return db
 
 
+def native_database(expressions: Sequence[bytes], ids: Sequence[int], flags: int) -> Any:
+    """:func:`block_database` for the system Hyperscan (``derbes.scanner.engine.hsnative``),
+    cached apart: its serialized databases are its own version's. Raises
+    ``hsnative.NativeError`` as compiling does."""
+    from derbes.scanner.engine import hsnative
+
+    mode = hyperscan.HS_MODE_BLOCK
+    library = f"system {hsnative.version()} for {hsnative.platform()}"
+    key = database_key(expressions, ids, flags, mode, library)
+    path = cache_dir() / "hyperscan" / f"{key}.hsndb"
+    payload = _payload(path)
+    if payload is not None:
+        try:
+            return hsnative.NativeDatabase.deserialize(payload)
+        except hsnative.NativeError:
+            pass  # compiled again and replaced
+    db = hsnative.NativeDatabase.compile(list(expressions), list(ids), flags)
+    _store(path, db.serialize())
+    return db
+
+
 def _load(path: Path, mode: int) -> Any:
+    payload = _payload(path)
+    if payload is None:
+        return None
+    try:
+        return hyperscan.loadb(payload, mode)
+    except (hyperscan.error, ValueError, TypeError):
+        return None
+
+
+def _payload(path: Path) -> bytes | None:
+    """The database bytes a cache file holds, or None (no file, damaged or foreign)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -68,10 +105,7 @@ def _load(path: Path, mode: int) -> Any:
         len(_MAGIC) : head
     ]:
         return None  # damaged or foreign: compiled again and replaced
-    try:
-        return hyperscan.loadb(data[head:], mode)
-    except (hyperscan.error, ValueError, TypeError):
-        return None
+    return data[head:]
 
 
 def _store(path: Path, payload: bytes) -> None:

@@ -12,7 +12,7 @@ from derbes.detectors import DerbesRecognizer, Pattern
 from derbes.detectors.device_id import DeviceIdRecognizer
 from derbes.detectors.kz_bin import KzBinRecognizer
 from derbes.detectors.kz_iin import KzIinRecognizer
-from derbes.scanner.engine import fastpath
+from derbes.scanner.engine import fastpath, marks
 from derbes.scanner.engine.detect import Detector
 
 ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
@@ -92,8 +92,8 @@ def test_the_line_holding_a_byte_is_the_one_split_makes(data):
     for start in starts:
         for at in range(start, size):
             expected = _line_by_split(data, start, at)
-            assert fastpath._read_line(data, start, at, size) == expected, (start, at)
-            assert fastpath._find_line(data, start, at, size) == expected, (start, at)
+            assert marks._read_line(data, start, at, size) == expected, (start, at)
+            assert marks._find_line(data, start, at, size) == expected, (start, at)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,9 +111,9 @@ def test_match_handler_refuses_a_context_that_is_no_sink():
     # Compiled, a None context would otherwise reach the sink's C fields (another object is
     # refused by the argument's type, compiled; as Python, it has no _match).
     with pytest.raises(TypeError):
-        fastpath._on_match(0, 0, 1, 0, None)
+        marks._on_match(0, 0, 1, 0, None)
     with pytest.raises((TypeError, AttributeError)):
-        fastpath._on_match(0, 0, 1, 0, 5)
+        marks._on_match(0, 0, 1, 0, 5)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -122,15 +122,17 @@ def test_the_cache_folder_follows_xdg(monkeypatch, tmp_path):
 
 def test_derbes_prefilters_give_one_key_in_every_process(tmp_path):
     """The expressions come out the same whatever the process's hash seed, or no scan would
-    ever find its database in the cache."""
+    ever find its database in the cache (the package's or the system Hyperscan's)."""
     code = (
         "from derbes.scanner.engine import hscache\n"
         "keys = []\n"
-        "real = hscache.block_database\n"
-        "def spy(e, i, f):\n"
-        "    keys.append(hscache.database_key(e, i, f, 1))\n"
-        "    return real(e, i, f)\n"
-        "hscache.block_database = spy\n"
+        "def spy(real):\n"
+        "    def spied(e, i, f):\n"
+        "        keys.append(hscache.database_key(e, i, f, 1))\n"
+        "        return real(e, i, f)\n"
+        "    return spied\n"
+        "hscache.block_database = spy(hscache.block_database)\n"
+        "hscache.native_database = spy(hscache.native_database)\n"
         "from derbes.detectors import all_recognizers\n"
         "from derbes.scanner.engine.detect import Detector\n"
         "d = Detector(all_recognizers())\n"

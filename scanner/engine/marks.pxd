@@ -1,5 +1,6 @@
-# C types for the Hyperscan match handler of fastpath.py when Cython compiles it (an augmenting
-# .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
+# C types for the match sink of marks.py when Cython compiles it (an augmenting .pxd: the .py
+# stays plain Python, and runs as such where nothing is compiled). hsnative.pyx cimports the
+# sink and calls its _match in C.
 cimport cython
 
 cdef class _MarkSink:
