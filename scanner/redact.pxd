@@ -7,13 +7,15 @@ ctypedef unsigned long long u64
 cdef bytes _IV, _SIGMA
 cdef bint _COMPILED
 
-@cython.locals(i=Py_ssize_t, h="unsigned long long[8]", m="unsigned long long[16]",
-               out="unsigned char[64]")
+@cython.locals(i=Py_ssize_t, h="unsigned long long[8]", m="unsigned long long[16]")
 cpdef bytes blake2b_key_state(bytes key, int digest_size)
 
 @cython.locals(n=Py_ssize_t, done=Py_ssize_t, i=Py_ssize_t, h="unsigned long long[8]",
-               m="unsigned long long[16]", out="unsigned char[64]")
+               m="unsigned long long[16]")
 cpdef bytes blake2b_after_key(bytes state, bytes data, int digest_size)
+
+@cython.locals(i=Py_ssize_t, out="unsigned char[64]")
+cdef bytes _bytes_of(u64 *h, Py_ssize_t size)
 
 @cython.locals(b0=u64, b1=u64, b2=u64, b3=u64, b4=u64, b5=u64, b6=u64, b7=u64)
 cdef inline u64 _word(const unsigned char *data, Py_ssize_t at) noexcept

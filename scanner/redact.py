@@ -145,15 +145,12 @@ def blake2b_key_state(key: bytes, digest_size: int) -> bytes:
     if not _COMPILED:  # compiled, these are C arrays (redact.pxd)
         h = [0] * 8
         m = [0] * 16
-        out = bytearray(64)
     for i in range(8):
         h[i] = _word(_IV, 8 * i)
     h[0] ^= 0x01010000 ^ (len(key) << 8) ^ digest_size
     _load(m, key, 0, len(key))
     _compress(h, m, 128, False)
-    for i in range(64):
-        out[i] = h[i >> 3] >> ((i & 7) << 3) & 255
-    return bytes(out[:64])
+    return _bytes_of(h, 64)
 
 
 def blake2b_after_key(state: bytes, data: bytes, digest_size: int) -> bytes:
@@ -165,7 +162,6 @@ def blake2b_after_key(state: bytes, data: bytes, digest_size: int) -> bytes:
     if not _COMPILED:  # compiled, these are C arrays (redact.pxd)
         h = [0] * 8
         m = [0] * 16
-        out = bytearray(64)
     for i in range(8):
         h[i] = _word(state, 8 * i)
     done = 0
@@ -176,11 +172,19 @@ def blake2b_after_key(state: bytes, data: bytes, digest_size: int) -> bytes:
         done += 128
     _load(m, data, done, n)
     _compress(h, m, 128 + n, True)
-    for i in range(digest_size):
+    return _bytes_of(h, digest_size)
+
+
+def _bytes_of(h: list, size: int) -> bytes:
+    """The first ``size`` bytes (at most 64) of the state ``h``, little-endian: a digest, or
+    the state itself."""
+    if not _COMPILED:  # compiled, a C array (redact.pxd)
+        out = bytearray(64)
+    for i in range(size):
         out[i] = h[i >> 3] >> ((i & 7) << 3) & 255
     if _COMPILED:
-        return out[:digest_size]  # compiled, a C array's bytes: made once
-    return bytes(out[:digest_size])
+        return out[:size]  # compiled, a C array's bytes: made once
+    return bytes(out[:size])
 
 
 def _word(data: bytes, at: int) -> int:
