@@ -114,10 +114,21 @@ def measure_derbes(path: Path, jobs: int) -> dict:
         "compile_seconds": compile_seconds,
         "findings": len(result.findings),
         "hits": sum(f.hits for f in result.findings),
-        "engine": detector.engine_name,
+        "engine": detector.engine_name + _hyperscan_library(detector),
         "recognizers": len(detector.recognizers),
         "compiled_modules": len(compiled_modules()),
     }
+
+
+def _hyperscan_library(detector) -> str:
+    """Which Hyperscan scanned the lines: the system library called from C (``hsnative``,
+    built where its headers are) or the ``hyperscan`` package."""
+    if detector._fast is None:
+        return ""
+    hs = detector._fast._line_matchers().hs
+    if hs is None:
+        return ""
+    return " (the system library, from C)" if hs.native is not None else " (the package)"
 
 
 def measure_presidio(path: Path) -> dict:
