@@ -34,3 +34,12 @@ cdef u64 _rotr(u64 x, int n) noexcept
 
 @cython.locals(state=bytes)
 cpdef bytes _digest(bytes key, bytes normal)
+
+# The normal form and a distinct value's digest and rank, called in C from one another.
+cdef dict _NORMALIZE
+
+@cython.locals(function=object)
+cpdef object normalize(object entity, object value)
+
+@cython.locals(normal=bytes)
+cpdef tuple distinct_and_rank(bytes key, object entity, object value)
