@@ -42,7 +42,7 @@ def extensions() -> list:
     ]
     # Modules that call a C library: built where its header is (the build goes on without).
     for name, (path, header, library) in listed["NATIVE"].items():
-        if _has_header(header):
+        if listed["header_installed"](header):
             modules.append(Extension(name, [path], optional=True, libraries=[library],
                                      extra_compile_args=["-w"]))
         else:
@@ -59,15 +59,6 @@ def extensions() -> list:
         # Python to C in parallel too (``make compiled`` passes ``-j`` for the C compiler).
         nthreads=os.cpu_count() or 1,
     )
-
-
-def _has_header(header: str) -> bool:
-    """Whether the C compiler finds ``header`` in the system's include folders."""
-    import sysconfig
-
-    folders = [sysconfig.get_config_var("INCLUDEDIR") or "", "/usr/include",
-               "/usr/local/include", *os.environ.get("CPATH", "").split(os.pathsep)]
-    return any(folder and os.path.exists(os.path.join(folder, header)) for folder in folders)
 
 
 def _package_tree() -> str:

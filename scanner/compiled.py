@@ -12,14 +12,16 @@ modules exist (to profile, or to compare); at build time it skips compiling.
 from __future__ import annotations
 
 import importlib
+import os
+import sysconfig
 from pathlib import Path
 
 if __name__ != "derbes_build":  # setup.py reads COMPILED before derbes is importable
     # The switch itself lives in the lowest layer (detectors), which must not import scanner.
     from derbes.detectors.purepython import PURE_ENV, install, pure_python
 
-__all__ = ["COMPILED", "NATIVE", "PURE_ENV", "compiled_modules", "install", "pure_python",
-           "stale_modules"]
+__all__ = ["COMPILED", "NATIVE", "PURE_ENV", "compiled_modules", "header_installed", "install",
+           "pure_python", "stale_modules"]
 
 #: Module -> its source, relative to the project root.
 COMPILED: dict[str, str] = {
@@ -62,6 +64,14 @@ NATIVE: dict[str, tuple[str, str, str]] = {
     # The system Hyperscan, called from C (derbes.scanner.engine.fastpath uses it).
     "derbes.scanner.engine.hsnative": ("scanner/engine/hsnative.pyx", "hs/hs.h", "hs"),
 }
+
+
+def header_installed(header: str) -> bool:
+    """Whether the C compiler finds ``header`` (a :data:`NATIVE` module's) in the system's
+    include folders: where ``setup.py`` builds that module, and where the tests expect it."""
+    folders = [sysconfig.get_config_var("INCLUDEDIR") or "", "/usr/include",
+               "/usr/local/include", *os.environ.get("CPATH", "").split(os.pathsep)]
+    return any(folder and os.path.exists(os.path.join(folder, header)) for folder in folders)
 
 
 def compiled_modules() -> list[str]:

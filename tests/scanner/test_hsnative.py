@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 hyperscan = pytest.importorskip("hyperscan")
 
 from derbes.detectors import all_recognizers  # noqa: E402
-from derbes.scanner.compiled import NATIVE  # noqa: E402
+from derbes.scanner.compiled import NATIVE, header_installed  # noqa: E402
 from derbes.scanner.engine import fastpath, hscache, marks  # noqa: E402
 from derbes.scanner.engine.pieces import TRIGGERS  # noqa: E402
 
@@ -22,14 +22,9 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "public_logs"
 HEADER = NATIVE["derbes.scanner.engine.hsnative"][1]
 
 
-def _header_installed() -> bool:
-    return any(os.path.exists(os.path.join(folder, HEADER))
-               for folder in ("/usr/include", "/usr/local/include"))
-
-
 hsnative = fastpath._hsnative() if fastpath._SCANNER_COMPILED else None
 if hsnative is None:
-    if (os.environ.get("DERBES_REQUIRE_COMPILED") == "1" and _header_installed()
+    if (os.environ.get("DERBES_REQUIRE_COMPILED") == "1" and header_installed(HEADER)
             and not os.environ.get("DERBES_PURE_PYTHON")):
         raise AssertionError(f"{HEADER} is installed but derbes.scanner.engine.hsnative is "
                              "not built (make compiled)")
