@@ -33,6 +33,16 @@ cpdef bint _labelled_version(str text, Py_ssize_t start)
 
 cdef bint _has_latin_label(str lowered)
 
+# The bytes of a line of Latin-1 characters, read in place (_may_hold_label, compiled only).
+from cpython.unicode cimport PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND, PyUnicode_KIND
+
+@cython.locals(i=Py_ssize_t, c=cython.uchar, data=cython.p_uchar)
+cdef bint _may_hold_label(str text, Py_ssize_t lo, Py_ssize_t end)
+
+@cython.locals(k=Py_ssize_t)
+cdef bint _ascii_word_at(const unsigned char *data, Py_ssize_t i, Py_ssize_t end,
+                         const unsigned char *word, Py_ssize_t n) noexcept
+
 cdef bint _hex(Py_UCS4 c)
 
 @cython.locals(start=Py_ssize_t, end=Py_ssize_t, n=Py_ssize_t, colons=Py_ssize_t,

@@ -313,6 +313,45 @@ def _has_latin_label(lowered: str) -> bool:
             or "firmware" in lowered)
 
 
+def _may_hold_label(text: str, lo: int, end: int) -> bool:
+    """Whether ``text[lo:end]`` may hold a version label: it is not ASCII (a Russian or
+    Kazakh label), or it holds one of the Latin words of :func:`_has_latin_label` in any
+    case. Compiled, for a line of Latin-1 characters (one byte each in memory), a C loop
+    over those bytes (no slice and lower-case copy of the window); else, and as Python,
+    those copies."""
+    if not _SCANNER_COMPILED or PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND:  # noqa: F821
+        window = text[lo:end]
+        return not window.isascii() or _has_latin_label(window.lower())
+    data = PyUnicode_1BYTE_DATA(text)  # noqa: F821
+    for i in range(lo, end):
+        c = data[i]
+        if c >= 0x80:
+            return True
+        # An ASCII letter in lower case: "V" and "v" alike (no other byte becomes one).
+        c |= 0x20
+        if c == 0x76 and _ascii_word_at(data, i, end, b"version", 7):  # v
+            return True
+        if c == 0x62 and _ascii_word_at(data, i, end, b"build", 5):  # b
+            return True
+        if c == 0x72 and _ascii_word_at(data, i, end, b"release", 7):  # r
+            return True
+        if c == 0x66 and _ascii_word_at(data, i, end, b"firmware", 8):  # f
+            return True
+    return False
+
+
+def _ascii_word_at(data: bytes, i: int, end: int, word: bytes, n: int) -> bool:
+    """Whether the ``n`` lower-case letters of ``word`` stand at ``i`` in ``data`` (ASCII
+    bytes), in any case, before ``end``."""
+    if i + n > end:
+        return False
+    # A loop, not all() over a generator: compiled, a generator is an object a call.
+    for k in range(n):  # noqa: SIM110
+        if (data[i + k] | 0x20) != word[k]:
+            return False
+    return True
+
+
 # The name of a piece of software right before a dotted quad makes it that software's version:
 # Android logcat's «Kaspi WebView 20.29.49.117», «Chrome 120.0.0.0», «Android 13.0.0.1»,
 # build properties' «OpenSSL 3.0.2.1». A product name is a known one, or a CamelCase word with
@@ -426,10 +465,9 @@ def _labelled_version(text: str, start: int) -> bool:
     before = text[start - 1]
     if before not in ":=" and not before.isspace():
         return False
-    window = text[lo:start]
     # ASCII text can hold only the label's Latin words, and holds one case-insensitively
     # exactly when its lower case does: "from", "client" and the like need no search.
-    if window.isascii() and not _has_latin_label(window.lower()):
+    if not _may_hold_label(text, lo, start):
         return False
     # A match is whole runs of word characters joined by spaces, ':' and '=' only: the label
     # (after no word character), then one to three words, then the separators before the

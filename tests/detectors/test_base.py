@@ -75,6 +75,7 @@ def test_ip_product_version_is_its_regex_searched(words):
 @given(st.lists(st.sampled_from([
     "version", "Version", "VERSION", "версия", "Версии", "нұсқасы", "build", "сборка",
     "release", "релиз", "firmware", "прошивки", "of", "agent", "from", "host", "адрес",
+    "BuILD", "ReLeasE", "FIRMWARE", "verSion", "versio", "buil", "firmwar", "relea",
     "модуля", "x1", "_", "é", "a" * 25, "a" * 70, " ", "  ", "\t", "\u00a0", ":", "=",
     "-", "\n", ".", "/",
 ]), max_size=9))
