@@ -29,7 +29,13 @@ cdef class _ContextWindows:
 
     cdef void _keep(self, str text, object verdict) except *
 
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, pos=Py_ssize_t)
+# A string's characters read in place (run_matches, compiled only).
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+
+cdef bint _IN_PLACE
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, pos=Py_ssize_t, kind=int,
+               data="void *", code=long)
 cpdef list run_matches(object rx, str text, unsigned long long low, unsigned long long high,
                        Py_ssize_t shortest, Py_ssize_t longest, bint once=*)
 

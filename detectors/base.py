@@ -461,16 +461,25 @@ def run_matches(
     lookbehinds read as in ``finditer``; a match resumes the search at its end, as
     ``finditer`` does.
     """
+    if _IN_PLACE:
+        # The characters read in place (PyUnicode_READ of the string's kind and data), where
+        # text[i] checks the index and the kind again at every character.
+        kind = PyUnicode_KIND(text)  # noqa: F821
+        data = PyUnicode_DATA(text)  # noqa: F821
     out = []
     n = len(text)
     pos = 0
     i = 0
     while i < n:
-        if not _in_masks(ord(text[i]), low, high):
+        code = PyUnicode_READ(kind, data, i) if _IN_PLACE else ord(text[i])  # noqa: F821
+        if not _in_masks(code, low, high):
             i += 1
             continue
         j = i + 1
-        while j < n and _in_masks(ord(text[j]), low, high):
+        while j < n:
+            code = PyUnicode_READ(kind, data, j) if _IN_PLACE else ord(text[j])  # noqa: F821
+            if not _in_masks(code, low, high):
+                break
             j += 1
         if i >= pos and shortest <= j - i and (longest == 0 or j - i <= longest):
             m = rx.match(text, i)
@@ -493,6 +502,8 @@ def _in_masks(code: int, low: int, high: int) -> bool:
 #: Whether this module runs compiled (Cython): then :func:`run_matches` reads a line
 #: in C; as Python it is slower than ``re``, and ``finditer`` runs instead.
 _COMPILED = not __file__.endswith(".py")
+#: The same, as a C flag when compiled (``base.pxd``): tested at every character.
+_IN_PLACE = _COMPILED
 
 
 def first_character_first(regex: str, flags: int = 0) -> str:
