@@ -1,15 +1,23 @@
 # C types for the dotted-quad scanner of ip_address.py when Cython compiles it (an augmenting
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
+# A string's characters read in place (compiled only): its kind and data, then each character;
+# the bytes of a line of Latin-1 characters (_may_hold_label).
+from cpython.unicode cimport (
+    PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ,
+)
+
+cdef bint _IN_PLACE
 
 @cython.locals(n=Py_ssize_t, dot=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t,
                c=Py_UCS4, slash=bint)
 cdef list _scan_ipv4(str text, bint once)
 
-@cython.locals(octet=int, digits=int)
+@cython.locals(octet=int, digits=int, c=Py_UCS4, kind=int, data="void *")
 cdef Py_ssize_t _quad_end(str text, Py_ssize_t i, Py_ssize_t n)
 
-@cython.locals(octet=int, value=int, first=Py_ssize_t, c=Py_UCS4)
+@cython.locals(octet=int, value=int, first=Py_ssize_t, c=long, lead=long, kind=int,
+               data="void *")
 cdef bint _host_quad(str text, Py_ssize_t i, Py_ssize_t end)
 
 cdef bint _word(Py_UCS4 c)
@@ -33,8 +41,6 @@ cpdef bint _labelled_version(str text, Py_ssize_t start)
 
 cdef bint _has_latin_label(str lowered)
 
-# The bytes of a line of Latin-1 characters, read in place (_may_hold_label, compiled only).
-from cpython.unicode cimport PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND, PyUnicode_KIND
 
 @cython.locals(i=Py_ssize_t, c=cython.uchar, data=cython.p_uchar)
 cdef bint _may_hold_label(str text, Py_ssize_t lo, Py_ssize_t end)

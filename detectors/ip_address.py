@@ -187,6 +187,8 @@ class IpAddressRecognizer(DerbesRecognizer):
 _IPV6 = frozenset({"ipv6"})
 #: Whether this module runs compiled (Cython), and with it the scanner of ipv4_hosts.
 _SCANNER_COMPILED = not __file__.endswith(".py")
+#: The same, as a C flag when compiled (``ip_address.pxd``): tested at every character.
+_IN_PLACE = _SCANNER_COMPILED
 
 
 def ipv4_hosts(text: str, once: bool = False) -> list[tuple[int, int]]:
@@ -243,32 +245,48 @@ def _scan_ipv4(text: str, once: bool) -> list[tuple[int, int]]:
 
 
 def _quad_end(text: str, i: int, n: int) -> int:
-    """Where four dot-separated runs of one to three digits from ``i`` end; -1 if not."""
+    """Where four dot-separated runs of one to three digits from ``i`` end; -1 if not.
+    Compiled, the characters are read in place."""
+    if _IN_PLACE:
+        kind = PyUnicode_KIND(text)  # noqa: F821
+        data = PyUnicode_DATA(text)  # noqa: F821
     for octet in range(4):
         digits = 0
-        while i < n and digits < 3 and "0" <= text[i] <= "9":
+        while i < n and digits < 3:
+            c = PyUnicode_READ(kind, data, i) if _IN_PLACE else text[i]  # noqa: F821
+            if not "0" <= c <= "9":
+                break
             i += 1
             digits += 1
         if digits == 0:
             return -1
+        if i < n:
+            c = PyUnicode_READ(kind, data, i) if _IN_PLACE else text[i]  # noqa: F821
         if octet < 3:
-            if i < n and text[i] == ".":
+            if i < n and c == ".":
                 i += 1
-            else:
-                return -1
-        elif i < n and "0" <= text[i] <= "9":
-            return -1
+                continue
+            return -1  # no dot after the run
+        if i < n and "0" <= c <= "9":
+            return -1  # a fourth digit after the last octet's three
     return i
 
 
 def _host_quad(text: str, i: int, end: int) -> bool:
-    """:func:`_ipv4_is_host` on ``text[i:end]``, a dotted quad of digit runs."""
+    """:func:`_ipv4_is_host` on ``text[i:end]``, a dotted quad of digit runs. Compiled, the
+    characters are read in place."""
+    if _IN_PLACE:
+        kind = PyUnicode_KIND(text)  # noqa: F821
+        data = PyUnicode_DATA(text)  # noqa: F821
     octet = 0
     value = 0
     first = i
+    lead = 0  # the first digit of the octet
     while i <= end:
-        if i == end or text[i] == ".":
-            if i - first > 1 and text[first] == "0":
+        c = (ord(PyUnicode_READ(kind, data, i) if _IN_PLACE else text[i])  # noqa: F821
+             if i < end else 46)  # "."
+        if c == 46:
+            if i - first > 1 and lead == 48:
                 return False  # a leading zero: ipaddress refuses it
             if value > 255:
                 return False
@@ -278,7 +296,9 @@ def _host_quad(text: str, i: int, end: int) -> bool:
             value = 0
             first = i + 1
         else:
-            value = value * 10 + (ord(text[i]) - 48)
+            if i == first:
+                lead = c
+            value = value * 10 + (c - 48)
         i += 1
     return True
 
