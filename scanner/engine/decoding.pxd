@@ -2,7 +2,13 @@
 # .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
-@cython.locals(out=list, n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4, kind=str)
+# A line's characters read in place (read_pieces, compiled only).
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+
+cdef bint _IN_PLACE
+
+@cython.locals(out=list, n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4, group=str,
+               kind=int, data="void *")
 cpdef list read_pieces(str line)
 
 @cython.locals(end=Py_ssize_t, at=Py_ssize_t, k=Py_ssize_t)

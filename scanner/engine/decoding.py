@@ -196,28 +196,33 @@ def read_pieces(line: str) -> list[tuple[str, int, int]]:
     out = []
     n = len(line)
     i = 0
+    if _IN_PLACE:
+        # The characters read in place (PyUnicode_READ of the line's kind and data), where
+        # line[i] checks the index and the kind again at every character.
+        kind = PyUnicode_KIND(line)  # noqa: F821
+        data = PyUnicode_DATA(line)  # noqa: F821
     while i < n:
-        c = line[i]
+        c = PyUnicode_READ(kind, data, i) if _IN_PLACE else line[i]  # noqa: F821
         end = i
-        kind = ""
+        group = ""
         if c == "%":
             end = _run_end(line, i, n, "%", 2)
-            kind = "pct"
+            group = "pct"
         elif c == "\\":
             end = _run_end(line, i, n, "u", 4)
-            kind = "esc"
+            group = "esc"
         elif "0" <= c <= "9":
             if (i >= 1 and line[i - 1] == "=") or (
                     i >= 3 and line[i - 3] == "%" and line[i - 2] == "2"
                     and (line[i - 1] == "B" or line[i - 1] == "b")):
                 end = _plus_end(line, i, n)
-                kind = "plus"
+                group = "plus"
         elif c >= "\u00a0":
-            kind = _odd_kind(c)
-            if kind:
+            group = _odd_kind(c)
+            if group:
                 end = i + 1
         if end > i:
-            out.append((kind, i, end))
+            out.append((group, i, end))
             i = end
         else:
             i += 1
@@ -283,6 +288,8 @@ def _odd_kind(c: str) -> str:
 
 #: Whether this module runs compiled (Cython): then :func:`piece_spans` reads lines in C.
 _COMPILED = not __file__.endswith(".py")
+#: The same, as a C flag when compiled (``decoding.pxd``): tested at every character.
+_IN_PLACE = _COMPILED
 
 
 def _decode_piece(kind: str | None, raw: str) -> list[tuple[str, int]] | None:

@@ -1,13 +1,17 @@
 # C types for the timestamp scanner of timestamps.py when Cython compiles it (an augmenting
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
+# A line's characters read in place (compiled only): its kind and data, then each character.
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+
+cdef bint _IN_PLACE
 
 @cython.locals(span=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, key=str, last=tuple)
 cpdef object _by_scanner(str line, object cut)
 
 cdef tuple _LAST_SPAN
 
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, c=Py_UCS4, end=Py_ssize_t)
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, c=Py_UCS4, end=Py_ssize_t, kind=int, data="void *")
 cdef Py_ssize_t _span(str line)
 
 cdef bint _digit(Py_UCS4 c)
@@ -40,7 +44,7 @@ cpdef str iso(long year, long month, long day, long hour, long minute, long seco
 
 cdef void _two_digits(char* buf, Py_ssize_t at, long value) noexcept
 
-@cython.locals(value=long, k=Py_ssize_t)
+@cython.locals(value=long, k=Py_ssize_t, kind=int, data="void *")
 cdef long _number(str text, Py_ssize_t i, Py_ssize_t digits)
 
 @cython.locals(c=Py_UCS4)

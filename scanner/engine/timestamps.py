@@ -98,6 +98,8 @@ _UNSEEN = object()
 _WEEKDAYS = dict.fromkeys(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
 #: Whether this module runs compiled (Cython), and with it the scanner of :func:`_span`.
 _SCANNER_COMPILED = not __file__.endswith(".py")
+#: The same, as a C flag when compiled (``timestamps.pxd``): tested at every character.
+_IN_PLACE = _SCANNER_COMPILED
 
 
 def timestamp(line: str, cut: str | None = None) -> str | None:
@@ -223,15 +225,20 @@ def _span(line: str) -> int:
     n = len(line)
     if n > 200:
         n = 200
+    if _IN_PLACE:
+        # The characters read in place (PyUnicode_READ of the line's kind and data), where
+        # line[i] checks the index and the kind again at every character.
+        kind = PyUnicode_KIND(line)  # noqa: F821
+        data = PyUnicode_DATA(line)  # noqa: F821
     i = 0
     while i + 14 <= n:  # the shortest stamps, "Mar 1 03:08:32" and HDFS's, have 14
-        c = line[i]
+        c = PyUnicode_READ(kind, data, i) if _IN_PLACE else line[i]  # noqa: F821
         if "0" <= c <= "9":
             # A year's third digit, a day's dot or a month's dash: the test that fails first;
             # then ISO 8601's separator or a fifth digit (HealthApp, HDFS).
-            c = line[i + 2]
+            c = PyUnicode_READ(kind, data, i + 2) if _IN_PLACE else line[i + 2]  # noqa: F821
             if "0" <= c <= "9":
-                c = line[i + 4]
+                c = PyUnicode_READ(kind, data, i + 4) if _IN_PLACE else line[i + 4]  # noqa: F821
                 if c == "-" or c == "/":
                     if i + 19 <= n and _iso_at(line, i, c):
                         return i << 8 | (i + 19)
@@ -479,6 +486,12 @@ def _two_digits(buf, at: int, value: int) -> None:
 def _number(text: str, i: int, digits: int) -> int:
     """The number the ``digits`` ASCII digits of ``text`` at ``i`` write."""
     value = 0
+    if _IN_PLACE:
+        kind = PyUnicode_KIND(text)  # noqa: F821
+        data = PyUnicode_DATA(text)  # noqa: F821
+        for k in range(i, i + digits):
+            value = value * 10 + (ord(PyUnicode_READ(kind, data, k)) - 48)  # noqa: F821
+        return value
     for k in range(i, i + digits):
         value = value * 10 + (ord(text[k]) - 48)
     return value
