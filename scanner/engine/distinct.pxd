@@ -6,3 +6,7 @@ cimport cython
                k=Py_ssize_t, size=Py_ssize_t, out=bytearray, va="const unsigned char[:]",
                vb="const unsigned char[:]", vo="unsigned char[:]")
 cpdef bytes _merged(bytes a, bytes b)
+
+# The digest's first 8 bytes read in C (the caller keeps the bytes alive; a digest has 16).
+@cython.locals(value="unsigned long long", k=Py_ssize_t)
+cpdef long long _item(const unsigned char *digest)

@@ -108,8 +108,15 @@ def _theta():
 
 
 def _item(digest: bytes) -> int:
-    # The digests are keyed BLAKE2b, uniform already: their first 8 bytes are the item.
-    return int.from_bytes(digest[:8], "little", signed=True)
+    """The sketch's item of a digest: its first 8 bytes, a signed little-endian integer (the
+    digests are keyed BLAKE2b, uniform already). Compiled, read in C (``distinct.pxd``), where
+    a slice and ``int.from_bytes`` cost about 0.3 us a value counted past DISTINCT_CAP."""
+    if not _COMPILED:
+        return int.from_bytes(digest[:8], "little", signed=True)
+    value = 0
+    for k in range(7, -1, -1):
+        value = value << 8 | digest[k]
+    return value  # an unsigned 64-bit value, returned as C's signed one: two's complement
 
 
 def _packed_items(packed: bytes) -> tuple[int, ...]:

@@ -247,3 +247,16 @@ def test_numpy_loads_for_a_sketch_without_blas_threads():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env).stdout.split()
     assert out[1] == "2"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(min_size=16, max_size=16))
+def test_sketch_item_is_the_digests_first_eight_bytes_signed(digest):
+    """Compiled, a digest's sketch item is read in C: the same signed little-endian integer as
+    ``int.from_bytes``, sign bit and all (the sketch of a file scanned in ranges merges items
+    made in several processes)."""
+    expected = int.from_bytes(digest[:8], "little", signed=True)
+    assert distinct._item(digest) == expected
+    for edge in (b"\xff" * 16, b"\x00" * 16, b"\xff" * 7 + b"\x7f" + b"\x00" * 8,
+                 b"\x00" * 7 + b"\x80" + b"\xff" * 8):
+        assert distinct._item(edge) == int.from_bytes(edge[:8], "little", signed=True)
