@@ -39,7 +39,18 @@ def phone_digits(value: str) -> str:
 
 
 def compact_lower(value: str) -> str:
-    """No spaces, lower case: emails, IP addresses, device ids, IBANs."""
+    """No spaces, lower case: emails, IP addresses, device ids, IBANs.
+
+    Compiled, a value without white space (almost every one) is only lowered: a loop over its
+    characters in C finds none, where ``split`` and ``join`` made a list and a string (about
+    1.2k instructions a value counted). As Python, ``split`` and ``join`` are the faster."""
+    if _COMPILED and type(value) is str:
+        text = value  # a C-typed str (values.pxd): its characters read in C
+        for c in text:
+            if c.isspace():
+                break
+        else:
+            return text.lower()
     return "".join(value.split()).lower()
 
 
@@ -119,3 +130,8 @@ def last_digits(value: str, keep: int) -> str:
         keep = 0  # too short to show anything of it
     shown = set(positions[len(positions) - keep:]) if keep else set()
     return "".join(c if i in shown or not c.isalnum() else "*" for i, c in enumerate(value))
+
+
+#: Whether Cython compiled this module (``values.pxd``): then :func:`compact_lower` looks for
+#: white space in C.
+_COMPILED = not __file__.endswith(".py")

@@ -8,6 +8,8 @@ Column names, JSON keys, the normal form and the mask are class constants of the
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.detectors import values
 from derbes.detectors.address_by_key import AddressByKeyRecognizer
@@ -91,3 +93,20 @@ def test_normal_forms_and_masks_come_from_the_entity(entity, value, normal, mask
 def test_defaults_are_the_plain_ones():
     assert PersonByKeyRecognizer.NORMALIZE is values.stripped
     assert KeyedValueRecognizer.MASK is values.last_two
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["a", "B", "1", ".", "@", ":", "É", "İ", "ẞ", "Ж", "\U0001f600", " ", "\t", "\n", "\u00a0",
+     "\u2003", "\u3000", "\x1c", "\x85", "\u200b"]), max_size=12))
+def test_compact_lower_is_split_joined_and_lowered(value):
+    """Compiled, compact_lower only lowers a value with no white space, found in C: the same
+    as joining its split and lowering it, white space of every kind str.split knows (and the
+    zero-width space, which it does not) included; a str subclass too."""
+    expected = "".join(value.split()).lower()
+    assert values.compact_lower(value) == expected
+
+    class Line(str):
+        pass
+
+    assert values.compact_lower(Line(value)) == expected
