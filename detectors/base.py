@@ -187,11 +187,12 @@ class DerbesRecognizer:
         :attr:`ANCHORED`, the same matches found from anchor to anchor
         (:func:`anchored_matches`)."""
         anchored = self.ANCHORED.get(pattern_name)
+        # The readers take an exact str (a decoded line comes as a subclass).
         if anchored is not None:
-            return anchored_matches(rx, text, anchored[0], anchored[1], once)
+            return anchored_matches(rx, text if type(text) is str else str(text), anchored[0],
+                                    anchored[1], once)
         runs = self._runs.get(pattern_name)
         if runs is not None:
-            # The reader takes an exact str (a decoded line comes as a subclass).
             return run_matches(rx, text if type(text) is str else str(text), *runs, once)
         return first_match(rx, text) if once else rx.finditer(text)
 

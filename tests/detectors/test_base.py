@@ -658,3 +658,40 @@ def test_clear_memos_empties_every_string_memo():
     assert not phone_is_valid.cache
     assert length("abc") == 3
     assert calls == ["abc", "abc"]
+
+
+_ANCHORED_TEXT = st.lists(st.one_of(
+    st.sampled_from(["a", "user.name", "x_y+z", "%", "-", ".", "@", "mail.kz", "почта", "ə",
+                     "ü", "\u04ff", "\u0500", "\U0001f600", "É", " ", ",", "<", ">", "\n", "1",
+                     ":", "::", "fe80", "2001:db8", "::1", "a" * 63, "b" * 65, "[", "]",
+                     "\u00a0", '"', "'", "/"]),
+    st.integers(1, 70).map(lambda n: "k" * n),
+), max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_ANCHORED_TEXT)
+@example("a" * 64 + "@mail.kz " + "b" * 65 + "@mail.kz")
+@example("почта.иван@mail.kz, ivan@почта.kz")
+@example("\U0001f600x@mail.kz fe80::1 2001:db8::1")
+def test_anchored_matches_are_finditers(text):
+    """A pattern of ANCHORED (tried only where its anchor's start_of says it can start: an
+    email's local part read back from its '@', compiled in C) finds what ``finditer``
+    finds, and with ``once`` what ``search`` finds; for a decoded line (a str subclass) too."""
+    from derbes.detectors import all_recognizers
+    from derbes.scanner.engine.pieces import DecodedLine
+
+    seen = 0
+    for recognizer in all_recognizers():
+        for name, rx, _ in recognizer._compiled:
+            if name not in recognizer.ANCHORED:
+                continue
+            seen += 1
+            expected = [m.span() for m in rx.finditer(text)]
+            for line in (text, DecodedLine(text, {})):
+                assert [m.span() for m in recognizer.matches(name, rx, line)] == expected, (
+                    name, text)
+                first = rx.search(text)
+                assert [m.span() for m in recognizer.matches(name, rx, line, True)] == (
+                    [first.span()] if first else []), (name, text)
+    assert seen == 2  # the email's and the IPv6 address'
