@@ -6,6 +6,8 @@ ctypedef unsigned long long u64
 
 cdef bytes _IV, _SIGMA
 cdef bint _COMPILED
+# The state after each key's block, a dict in C: get() and len() without attribute lookups.
+cdef dict _AFTER_KEY
 
 @cython.locals(i=Py_ssize_t, h="unsigned long long[8]", m="unsigned long long[16]")
 cpdef bytes blake2b_key_state(bytes key, int digest_size)
