@@ -286,3 +286,60 @@ def test_ascii_digits_is_the_regex_substitution(value):
     # A line read decoded is a str subclass; its digits come back as a plain str.
     got = phone.ascii_digits(DecodedLine(value, {}))
     assert got == want and type(got) is str
+
+
+def _numbers_around_examples():
+    """Every region's example number of every kind (libphonenumber's own metadata), and the
+    numbers one digit away from each: its last digit changed, one more digit, one fewer."""
+    import phonenumbers
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    kinds = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
+             "personal_number", "voip", "pager", "uan", "voicemail")
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = PhoneMetadata.metadata_for_region(region)
+        for kind in kinds:
+            desc = getattr(metadata, kind)
+            example = desc.example_number if desc is not None else None
+            if not example:
+                continue
+            for national in (example, example[:-1] + str((int(example[-1]) + 1) % 10),
+                             example + "5", example[:-1]):
+                yield f"+{metadata.country_code}{national}"
+
+
+def test_valid_number_is_libphonenumbers_on_every_regions_examples():
+    """valid_number (the kinds of number tried likeliest first) says what is_valid_number
+    says, on every region's example numbers of every kind and on the numbers one digit away
+    from them: shared country codes (+1, +7, +44...) and non-geographic ones included."""
+    import phonenumbers
+
+    from derbes.detectors.phone import _MATCHES_DESC, valid_number
+
+    assert _MATCHES_DESC is not None  # else valid_number is is_valid_number, and tests nothing
+    valid = invalid = 0
+    for text in _numbers_around_examples():
+        try:
+            number = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            continue
+        expected = phonenumbers.is_valid_number(number)
+        assert valid_number(number) is expected, text
+        valid += expected
+        invalid += not expected
+    assert valid > 1500 and invalid > 1500, (valid, invalid)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(sorted({1, 7, 44, 49, 86, 90, 298, 358, 590, 599, 800, 882, 996, 998})),
+       st.text(alphabet="0123456789", min_size=4, max_size=14))
+def test_valid_number_is_libphonenumbers_on_any_digits(code, national):
+    import phonenumbers
+
+    from derbes.detectors.phone import valid_number
+
+    try:
+        number = phonenumbers.parse(f"+{code}{national}", None)
+    except phonenumbers.NumberParseException:
+        return
+    assert valid_number(number) is phonenumbers.is_valid_number(number), (code, national)
