@@ -43,7 +43,7 @@ PIECES = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Decoded:
     """A line's decoded text, and where its characters start in the raw line."""
 
@@ -52,6 +52,12 @@ class Decoded:
     #: sequence, or a run copied as written (whose characters follow one to one). The last
     #: mark is ``(len(text), len(raw))``.
     marks: tuple[tuple[int, int], ...]
+
+    def __init__(self, text: str, marks: tuple[tuple[int, int], ...]) -> None:
+        # Compiled with the module (not the dataclass' __init__, made at import, which frozen
+        # set each field through object.__setattr__): nothing changes it once made.
+        self.text = text
+        self.marks = marks
 
     def raw_offset(self, offset: int) -> int:
         """Where decoded character ``offset`` (or the end, ``len(text)``) starts in the raw line."""
