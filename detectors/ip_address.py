@@ -168,13 +168,13 @@ class IpAddressRecognizer(DerbesRecognizer):
         («Версия модуля интеграции 19.26.6.104», "build of agent 5.1.0.2") is dropped."""
         plain = text if type(text) is str else str(text)  # a decoded line: the str it is
         if _SCANNER_COMPILED and (patterns is None or "ipv4" in patterns):
-            # The dotted-quad pattern, validated, read by a scanner of its own (ipv4_hosts)
-            # instead of ``re``: most lines of an access log hold one, and ``re`` tries the
-            # pattern at every digit of the line. As Python, the scanner is slower than
-            # ``re``: the pattern runs then.
+            # The dotted-quad pattern, validated, read by a scanner of its own (ipv4_hosts'
+            # _scan_ipv4, called in C) instead of ``re``: most lines of an access log hold one,
+            # and ``re`` tries the pattern at every digit of the line. As Python, the scanner
+            # is slower than ``re``: the pattern runs then.
             score = self.VALIDATED_SCORE
             found = [(start, end, score, "ipv4")
-                     for start, end in ipv4_hosts(plain, "ipv4" in once)]
+                     for start, end in _scan_ipv4(plain, "ipv4" in once)]
             if patterns is None or "ipv6" in patterns:
                 found += super().candidates(plain, _IPV6, once)
         else:
