@@ -408,9 +408,7 @@ def valid_number(number: phonenumbers.PhoneNumber) -> bool:
     """
     if _MATCHES_DESC is None:  # the library's internals changed: its own check
         return phonenumbers.is_valid_number(number)
-    from phonenumbers import phonenumberutil as util
-    from phonenumbers.phonemetadata import PhoneMetadata
-
+    util = _UTIL
     code = number.country_code
     regions = util.COUNTRY_CODE_TO_REGION_CODE.get(code)
     if regions is None:
@@ -421,7 +419,7 @@ def valid_number(number: phonenumbers.PhoneNumber) -> bool:
     else:  # _region_code_for_number_from_list, with _of_some_kind for _number_type_helper
         region = None
         for candidate in regions:
-            metadata = PhoneMetadata.metadata_for_region(candidate.upper(), None)
+            metadata = _METADATA.metadata_for_region(candidate.upper(), None)
             if metadata is None:
                 continue
             if metadata.leading_digits is not None:
@@ -434,7 +432,7 @@ def valid_number(number: phonenumbers.PhoneNumber) -> bool:
         if region is None:
             return False
     # is_valid_number_for_region
-    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region.upper())
+    metadata = _METADATA.metadata_for_region_or_calling_code(code, region.upper())
     if metadata is None or (region != util.REGION_CODE_FOR_NON_GEO_ENTITY
                             and code != util.country_code_for_valid_region(region)):
         return False
@@ -455,6 +453,9 @@ def _of_some_kind(national: str, metadata) -> bool:
     return any(matches(national, getattr(metadata, name)) for name, _ in _TYPES)
 
 
+#: The library's modules valid_number reads (loaded with ``phonenumbers`` itself).
+_UTIL = phonenumbers.phonenumberutil
+_METADATA = phonenumbers.phonemetadata.PhoneMetadata
 #: libphonenumber's test of one description (possible lengths, then the pattern matched
 #: whole), or None if a release renames it: then valid_number is is_valid_number itself.
-_MATCHES_DESC = getattr(phonenumbers.phonenumberutil, "_is_number_matching_desc", None)
+_MATCHES_DESC = getattr(_UTIL, "_is_number_matching_desc", None)
