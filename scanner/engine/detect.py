@@ -317,9 +317,7 @@ class Detector:
         """Lines as they stand, but those in ``skip``; ``marks``: the fast path's line scan
         of ``data``, when it ran already."""
         if self._fast is not None and not self.others:
-            for index, line, candidates in self._fast.candidate_lines(data, marks):
-                if index in skip:
-                    continue
+            for index, line, candidates in self._fast.candidate_lines(data, marks, skip):
                 found = self._run_candidates(candidates, line, ())
                 if shapes is not None:
                     entities = self._shaped_of(candidates)

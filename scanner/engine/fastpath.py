@@ -282,13 +282,15 @@ class CandidateScanner:
     # -- public -----------------------------------------------------------------------------
 
     def candidate_lines(
-        self, data: bytes, marks: list[Mark] | None = None
+        self, data: bytes, marks: list[Mark] | None = None,
+        skip: dict | frozenset = frozenset(),
     ) -> Iterator[tuple[int, str, Candidates]]:
         """``(line index, decoded line, candidates to run)`` for candidate lines.
 
         ``data`` is whole lines separated by ``\\n``; line indexes count as
         ``data.split(b"\\n")`` does, and lines decode as UTF-8 with replacement.
         ``marks``: what :meth:`line_scan` found in ``data``, when it ran already.
+        ``skip``: indexes of lines the caller reads otherwise (neither decoded nor given).
         """
         if marks is None:
             marks = self.line_scan(data)[0]
@@ -298,10 +300,14 @@ class CandidateScanner:
             always = self._always
             by_index = {index: mask for index, _, _, mask in marks}
             for index, raw in enumerate(data.split(b"\n")):
+                if index in skip:
+                    continue
                 mask = by_index.get(index, 0) | always
                 yield index, raw.decode("utf-8", "replace"), recognizers_for(mask)
             return
         for index, lo, hi, mask in marks:
+            if index in skip:
+                continue
             yield index, data[lo:hi].decode("utf-8", "replace"), recognizers_for(mask)
 
     def candidate_values(self, values: Sequence[str]) -> Iterator[tuple[int, Candidates]]:

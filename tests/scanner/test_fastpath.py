@@ -68,6 +68,25 @@ def test_lines_are_numbered_as_split_numbers_them(engine):
     assert _lines(scanner, b"\n\n\n@") == [(3, "@", ["AtRecognizer"])]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("always", [False, True])
+def test_skipped_lines_are_left_out_and_the_rest_kept(engine, always):
+    # The lines a caller reads otherwise (decoded, in pieces) are not given; the others come
+    # as without skip, with the same indexes, also when every line is a candidate.
+    recognizers = [KzIinRecognizer(), AtRecognizer()]
+    if always:
+        recognizers.append(NoPrefilterRecognizer())
+    scanner = fastpath.compile_scanner(recognizers, engine=engine)
+    data = f"{IIN}\n\nnothing\nx @ y {IIN}\n@\n\n{IIN}".encode()
+    whole = list(scanner.candidate_lines(data))
+    for skip in ({3}, {0, 6}, {1, 2, 5}, set(range(7))):
+        kept = list(scanner.candidate_lines(data, None, skip))
+        assert [(i, line, _names(rs)) for i, line, rs in kept] == [
+            (i, line, _names(rs)) for i, line, rs in whole if i not in skip]
+    assert list(scanner.candidate_lines(data, None, dict.fromkeys([3]))) == [
+        c for c in whole if c[0] != 3]
+
+
 def _line_by_split(data: bytes, start: int, at: int) -> tuple[int, int, int]:
     """The line holding byte ``at`` (its newline included), by ``split``: the lines from the
     one starting at ``start`` to it, where it starts, where it ends."""
