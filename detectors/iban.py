@@ -115,7 +115,7 @@ def iban_is_valid(value: str) -> bool:
         return (
             layout is not None
             and layout.match(number[4:]) is not None
-            and int((number[4:] + number[:4]).translate(_BASE_10)) % 97 == 1
+            and _mod_97(number) == 1
         )
     number = std_iban.compact(value)
     layout = _layout_of(number[:2])
@@ -126,6 +126,25 @@ def iban_is_valid(value: str) -> bool:
     )
 
 
+def _mod_97(number: str) -> int:
+    """ISO 7064 mod 97-10 of an IBAN of capitals and digits (at least four), its first four
+    characters read last and each capital as two digits (A=10 ... Z=35):
+    ``int((number[4:] + number[:4]).translate(_BASE_10)) % 97``. Compiled, one pass over
+    the characters keeping the remainder in a C integer (``iban.pxd``), not a translated
+    copy (a dict lookup a character) read as a big integer."""
+    if not _COMPILED:
+        return int((number[4:] + number[:4]).translate(_BASE_10)) % 97
+    n = len(number)
+    remainder = 0
+    for i in range(4, n + 4):
+        c = ord(number[i if i < n else i - n])
+        # A digit, or a capital read as two digits.
+        remainder = ((remainder * 10 + c - 48) if c < 65 else (remainder * 100 + c - 55)) % 97
+    return remainder
+
+
+#: Whether this module runs compiled (``iban.pxd``): then :func:`_mod_97` reads characters.
+_COMPILED = not __file__.endswith(".py")
 #: A value as the patterns find it, which the short way reads.
 _PLAIN = re.compile(r"[0-9A-Z ]*")
 #: Each capital as ISO 7064 mod 97-10 reads it (A=10 ... Z=35); digits stay.

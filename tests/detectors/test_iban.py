@@ -108,6 +108,17 @@ def test_iban_check_is_stdnums_on_accounts_of_each_layout(data):
         value = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
     assert iban_is_valid.__wrapped__(value) is _stdnum_without_country(value), value
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=40))
+def test_mod_97_is_the_big_number_read(number):
+    """The remainder kept character by character (compiled: in C) is the remainder of the
+    whole number, capitals read as two digits, the first four characters last."""
+    from derbes.detectors.iban import _mod_97
+
+    table = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    assert _mod_97(number) == int((number[4:] + number[:4]).translate(table)) % 97
+
+
 def _stdnum_without_country(value: str) -> bool:
     from stdnum import iban as std_iban
     from stdnum.exceptions import ValidationError
