@@ -24,7 +24,7 @@ from importlib import resources
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern
+from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
 
 _UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "а-яёәғқңөұүһі"
@@ -78,6 +78,7 @@ def fold(word: str) -> str:
     return word.casefold().translate(_FOLD)
 
 
+@string_memo(1 << 14)  # the words of a log's templates and its people recur
 def roles(word: str) -> str:
     """What a word can be in a name: ``G`` given name, ``S`` surname, ``P`` patronymic."""
     given, surnames, patronymics = name_lists()
@@ -110,6 +111,8 @@ def reads_as_name(found: list[str]) -> bool:
 #: Whether Cython compiled this module (``person_name.pxd``): then :func:`_name_starts`
 #: reads a line in C; as Python, ``finditer`` is the faster.
 _COMPILED = not __file__.endswith(".py")
+#: The same, as a C flag when compiled (``person_name.pxd``): tested at every character.
+_IN_PLACE = _COMPILED
 
 
 def _name_starts(text: str) -> list[int]:
@@ -120,10 +123,15 @@ def _name_starts(text: str) -> list[int]:
     ``re`` tries those patterns at every character of a line (their lookbehind comes first):
     about half the recognizer's time on lines of Russian text. This reads the line once (in C
     when compiled, ``person_name.pxd``) and the patterns are tried here only."""
+    if _IN_PLACE:
+        # The characters read in place (PyUnicode_READ of the string's kind and data), where
+        # text[i] checks the index and the kind again at every character.
+        kind = PyUnicode_KIND(text)  # noqa: F821
+        data = PyUnicode_DATA(text)  # noqa: F821
     out = []
     word = False  # whether the character before is a word character or a hyphen
     for i in range(len(text)):
-        c = text[i]
+        c = PyUnicode_READ(kind, data, i) if _IN_PLACE else text[i]  # noqa: F821
         code = ord(c)
         # _UPPER: А-Я, then Ё, І and the Kazakh capitals (a literal: compiled, a C switch).
         if not word and (0x410 <= code <= 0x42F or c in "ЁӘҒҚҢӨҰҮҺІ"):

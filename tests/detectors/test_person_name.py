@@ -95,8 +95,10 @@ class _Decoded(str):
 
 
 # Capitals of every kind the names take (Russian, Ё, І, the Kazakh ones), the lower-case
-# letters around them, and what may stand before a name or glue a word to it.
-_NAME_TEXT = st.text(alphabet=list("АЯЁІӘҚҰӨаяёіәқұөZz09_-. ,:«\t"), max_size=60)
+# letters around them, and what may stand before a name or glue a word to it; a letter and
+# a sign beyond the BMP (strings of each width, read in place when compiled).
+_NAME_TEXT = st.text(alphabet=list("АЯЁІӘҚҰӨаяёіәқұөZz09_-. ,:«\t\U0001d400\U0001f600"),
+                     max_size=60)
 
 
 @settings(max_examples=500, deadline=None)
