@@ -304,7 +304,23 @@ def kz_number_type(national: str) -> int:
         # One assignment of the whole list: two threads meeting their first Kazakh number
         # at once both build it, and the list holds one build (extend() would hold both).
         _KZ[:] = _kz_kinds()
-    general, kinds, alternation = _KZ
+    general, kinds, alternation, decided = _KZ
+    if decided and len(national) == _NATIONAL_LENGTH and national.isdigit() and (
+            national.isascii()):
+        # Every description reads a number of this length as digits that decide and digits
+        # that may be any (``_decided_by``): numbers with the same first ones are of one type.
+        # A log of many subscribers meets thousands of numbers, and few such beginnings.
+        key = national[:decided]
+        found = _BY_BEGINNING.get(key)
+        if found is None:
+            if len(_BY_BEGINNING) >= 1 << 16:
+                _BY_BEGINNING.clear()
+            found = _BY_BEGINNING[key] = _kz_type(national, general, kinds, alternation)
+        return found
+    return _kz_type(national, general, kinds, alternation)
+
+
+def _kz_type(national: str, general, kinds: list, alternation: re.Pattern) -> int:
     if not _matches(national, general):
         return _UNKNOWN
     # The kinds as one pattern: its first alternative to hold for the number is the first
@@ -342,7 +358,82 @@ def _kz_kinds() -> list:
                  for k, (descs, _) in enumerate(kinds))
         or "(?!)",  # no kind at all: no number
     )
-    return [_desc(metadata.general_desc), [kind for _, kind in kinds], alternation]
+    general = _desc(metadata.general_desc)
+    patterns = [general[1].pattern] + [d[1].pattern for descs, _ in kinds for d in descs]
+    return [general, [kind for _, kind in kinds], alternation,
+            _decided_by(patterns, _NATIONAL_LENGTH)]
+
+
+#: The digits of a Kazakh national number (+7 and ten: 701 123 4567, 7172 55 12 34).
+_NATIONAL_LENGTH = 10
+#: A Kazakh number's type by the first digits that decide it (``_KZ``'s last item).
+_BY_BEGINNING: dict[str, int] = {}
+
+
+def _decided_by(patterns: list[str], length: int) -> int:
+    """How many first characters decide whether each of ``patterns`` matches a string of
+    ``length`` digits whole, or 0 when that cannot be told from their form.
+
+    A pattern (each alternative of it) that ends with ``\\d{m}`` (or ``[0-9]{m}``) matches
+    a string of ``length`` whole only with its part before that on the first ``length - m``
+    characters, whatever digits the last ``m`` are; an alternative that cannot match so
+    many characters (the 14-digit ``8\\d{13}``) decides nothing. The greatest such count
+    over all patterns decides them all. Read with ``re``'s own parser, which a release of
+    Python may change: then 0, and every number is read whole.
+    """
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+    except ImportError:
+        return 0
+    decided = 0
+    try:
+        for pattern in patterns:
+            parsed = _parser.parse(pattern)
+            branches = [parsed.data]
+            if len(parsed.data) == 1 and parsed.data[0][0] is c.BRANCH:
+                branches = [list(b.data) for b in parsed.data[0][1][1]]
+            for branch in branches:
+                if not branch:
+                    return 0
+                op, av = branch[-1]
+                if op not in (c.MAX_REPEAT, c.MIN_REPEAT) or av[0] != av[1] or not _digit_class(
+                        av[2], c):
+                    return 0
+                if not _reads_ahead_nowhere(branch[:-1], c):
+                    return 0  # a lookaround or anchor may read the last characters
+                before = _parser.SubPattern(parsed.state, branch[:-1]).getwidth()
+                if before[0] + av[0] > length or before[1] + av[1] < length:
+                    continue  # matches no string of this length
+                decided = max(decided, length - av[0])
+    except Exception:  # the parser's internals changed: every number read whole
+        return 0
+    return decided
+
+
+def _reads_ahead_nowhere(items, c) -> bool:
+    """Whether parsed ``items`` hold no lookaround, anchor or back reference, at any depth:
+    what they match then lies within the characters they consume."""
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT, c.GROUPREF, c.GROUPREF_EXISTS):
+            return False
+        for part in av if isinstance(av, (list, tuple)) else (av,):
+            if hasattr(part, "data") and not _reads_ahead_nowhere(part.data, c):
+                return False
+            if (isinstance(part, list) and part  # a branch's alternatives
+                    and all(hasattr(p, "data") for p in part)
+                    and not all(_reads_ahead_nowhere(p.data, c) for p in part)):
+                return False
+    return True
+
+
+def _digit_class(sub, c) -> bool:
+    """Whether ``sub`` (a parsed repeat's body) is one ASCII or Unicode digit class."""
+    items = list(sub.data)
+    if len(items) != 1 or items[0][0] is not c.IN:
+        return False
+    members = items[0][1]
+    return members in ([(c.CATEGORY, c.CATEGORY_DIGIT)], [(c.RANGE, (48, 57))])
 
 
 def _whole(desc: tuple[frozenset[int], re.Pattern]) -> str:

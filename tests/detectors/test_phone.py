@@ -194,7 +194,7 @@ def test_kz_number_types_load_once_when_threads_meet_their_first_number_at_once(
         t.join()
     assert errors == []
     assert got == [phonenumbers.PhoneNumberType.MOBILE] * 2
-    assert len(phone._KZ) == 3
+    assert len(phone._KZ) == 4
 
 
 def test_kz_number_type_is_libphonenumbers_on_every_prefix():
@@ -218,6 +218,50 @@ def test_kz_number_type_is_libphonenumbers_on_every_prefix():
                 phonenumbers.is_valid_number(number)), national
             checked += 1
     assert checked == 7000
+
+
+def test_kz_number_type_by_its_first_digits_is_libphonenumbers(monkeypatch):
+    """Ten-digit numbers are typed by the digits that decide (``_decided_by``): for every
+    five-digit beginning, a first number fills the memo and a second is answered from it;
+    both are libphonenumber's type."""
+    import random
+
+    import phonenumbers
+
+    from derbes.detectors import phone
+
+    phone.kz_number_type.__wrapped__("7011234567")  # the metadata read
+    assert phone._KZ[3] == 5  # Kazakhstan's descriptions: five digits decide
+    monkeypatch.setattr(phone, "_BY_BEGINNING", {})
+    rng = random.Random(94)
+    for beginning in range(70000, 80000):
+        for _ in range(2):
+            national = str(beginning) + "".join(rng.choice("0123456789") for _ in range(5))
+            number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+            assert phone.kz_number_type.__wrapped__(national) == phonenumbers.number_type(
+                number), national
+    assert len(phone._BY_BEGINNING) == 10000
+    # Not ASCII digits, or not ten of them: read whole, never from the memo (re's \\d reads
+    # a full-width digit as one).
+    for other in ("70112345\uff167", "7011234567\n", "701123456", "70112345678"):
+        assert phone.kz_number_type.__wrapped__(other) == phone._kz_type(other, *phone._KZ[:3])
+    assert len(phone._BY_BEGINNING) == 10000
+
+
+def test_decided_by_counts_only_digits_no_pattern_reads_past():
+    from derbes.detectors.phone import _decided_by
+
+    assert _decided_by([r"7(?:0[0-25-8]|47)\d{7}", r"751[0-9]{7}"], 10) == 3
+    assert _decided_by([r"7(?:1|2)\d{8}", r"7\d{9}"], 10) == 2
+    # An alternative of another length decides nothing for ten digits.
+    assert _decided_by([r"8\d{13}|[78]\d{9}"], 10) == 1
+    # Not ending in a fixed run of digits: nothing can be told.
+    for pattern in (r"7\d{8}[0-5]", r"7\d+", r"7\d{5,9}", r"7\w{9}", r"7\d{8}5?"):
+        assert _decided_by([r"7\d{9}", pattern], 10) == 0, pattern
+    # A lookaround, anchor or back reference may read the last digits: nothing told.
+    for pattern in (r"7(?=\d*5)\d\d{8}", r"7(?:1(?=5)|2)\d\d{7}", r"(7)\1\d{8}",
+                    r"7(?:1|2(?!9))\d{8}", r"7(?<=7)\d{9}", r"7\b\d{9}"):
+        assert _decided_by([pattern], 10) == 0, pattern
 
 
 # The phone patterns as first written, lookbehinds first: the specification of the ones in
