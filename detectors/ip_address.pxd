@@ -54,3 +54,6 @@ cdef bint _hex(Py_UCS4 c)
 @cython.locals(start=Py_ssize_t, end=Py_ssize_t, n=Py_ssize_t, colons=Py_ssize_t,
                k=Py_ssize_t, c=Py_UCS4)
 cpdef Py_ssize_t _ipv6_start(str text, Py_ssize_t colon, Py_ssize_t pos)
+
+@cython.locals(out=list, pos=Py_ssize_t, at=Py_ssize_t, start=Py_ssize_t)
+cdef list _ipv6_matches(object rx, str text, bint once)

@@ -184,6 +184,37 @@ class IpAddressRecognizer(DerbesRecognizer):
         return [c for c in found if _kept(plain, c[0], c[1])]
 
 
+    def matches(self, pattern_name, rx, text, once=False):
+        """As the base class; compiled, the IPv6 pattern's places are read by
+        :func:`_ipv6_matches`."""
+        if pattern_name == "ipv6" and _SCANNER_COMPILED:
+            return _ipv6_matches(rx, text if type(text) is str else str(text), once)
+        return super().matches(pattern_name, rx, text, once)
+
+
+def _ipv6_matches(rx: re.Pattern, text: str, once: bool) -> list[re.Match]:
+    """:func:`~derbes.detectors.base.anchored_matches` of the ``ipv6`` pattern (anchor
+    ``:``, places :func:`_ipv6_start`), with ``_ipv6_start`` called in C where the base
+    function calls it as a Python object, at every colon of a line (a log line's time holds
+    two, a JSON line's keys one each)."""
+    out = []
+    pos = 0
+    match = rx.match
+    while True:
+        at = text.find(":", pos)
+        if at < 0:
+            return out
+        start = _ipv6_start(text, at, pos)
+        m = match(text, start) if start >= 0 else None
+        if m is None:
+            pos = at + 1
+            continue
+        out.append(m)
+        if once:
+            return out
+        pos = m.end()
+
+
 _IPV6 = frozenset({"ipv6"})
 #: Whether this module runs compiled (Cython), and with it the scanner of ipv4_hosts.
 _SCANNER_COMPILED = not __file__.endswith(".py")
