@@ -491,11 +491,15 @@ class ContainerScanner:
                             field_name, token_start = where
                             lo, hi = start - token_start, end - token_start
                             out.fields.add(field_name)
-                    # Decoded when the line was read decoded (``%40``, ``\u0430``).
-                    value = value_at(line, start, end)
+                    # Decoded when the line was read decoded (``%40``, ``\u0430``): a
+                    # DecodedLine; a line read as it stands is a str, sliced here (a call
+                    # to value_at and name_at cost more than their work).
+                    plain = type(line) is str
+                    value = line[start:end] if plain else value_at(line, start, end)
                     name = None
                     if entity in checksum:
-                        name = field_name or name_at(line, start, end) or key_before(line, start)
+                        name = (field_name or (None if plain else name_at(line, start, end))
+                                or key_before(line, start))
                     if name is None:
                         _count_hit(self, out, field_name, row, lo, hi, entity, score, value,
                                    ts)
