@@ -28,3 +28,6 @@ cdef class _Counting:
 cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t row,
                       Py_ssize_t start, Py_ssize_t end, str entity, double score, str value,
                       object ts) except *
+
+@cython.locals(c=Py_UCS4)
+cpdef bint _opens_object(str line) except -1

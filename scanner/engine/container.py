@@ -469,7 +469,8 @@ class ContainerScanner:
                     if newest is None or ts > newest:
                         out.newest_ts = ts
                 spans = None
-                if line.lstrip().startswith("{"):
+                # (The reader takes an exact str: a decoded line comes as a subclass.)
+                if _opens_object(line if type(line) is str else str(line)):
                     stop = max(m[1] for m in matches)
                     # The line's shapes came right before it: read its tokens as far as the
                     # last one that a shape without a field name stands in, too.
@@ -646,6 +647,24 @@ class ContainerScanner:
             value_hash=hashed,
             value=value if self.options.show_values else None,
         )
+
+
+def _opens_object(line: str) -> bool:
+    """``line.lstrip().startswith("{")``: whether a line reads as a JSON object. Compiled,
+    the characters read in C (``container.pxd``), with no stripped copy or method call a
+    line."""
+    if not _COMPILED:
+        return line.lstrip().startswith("{")
+    for c in line:
+        if c == "{":
+            return True
+        if not c.isspace():
+            return False
+    return False
+
+
+#: Whether this module runs compiled (Cython): then :func:`_opens_object` reads characters.
+_COMPILED = not __file__.endswith(".py")
 
 
 class _Counting:

@@ -375,3 +375,16 @@ def test_objects_older_than_the_scan_are_frozen_while_it_runs():
         assert len(made_after) == 1000
     finally:
         gc.unfreeze()
+
+
+# Every kind of white space str.lstrip() strips (ASCII, the separators \x1c-\x1f, Unicode
+# spaces), a brace, and characters of each width a str stores.
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000{}a[\"Ж\U0001f600"),
+               max_size=8))
+def test_a_line_opens_an_object_as_lstrip_reads_it(line):
+    """The JSON-line test of the engine (compiled: characters read in C) is
+    ``line.lstrip().startswith("{")``."""
+    from derbes.scanner.engine.container import _opens_object
+
+    assert _opens_object(line) is line.lstrip().startswith("{")
