@@ -33,12 +33,17 @@ def kz_check_digit(digits: str) -> int | None:
 
     Weights 1..11 in the first pass; 3..11, 1, 2 in the second when the first gives 10.
     """
-    a, b, c, d, e, f, g, h, i, j, k = (ord(x) - 48 for x in digits[:11])
-    check = (a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j
-             + 11 * k) % 11
+    if len(digits) < 11:
+        raise ValueError(f"11 digits needed, not {len(digits)}")
+    # Both sums in one pass (compiled: C integers, kz_iin.pxd).
+    first = second = 0
+    for i in range(11):
+        d = ord(digits[i]) - 48
+        first += (i + 1) * d
+        second += (i + 3 if i < 9 else i - 8) * d
+    check = first % 11
     if check == 10:
-        check = (3 * a + 4 * b + 5 * c + 6 * d + 7 * e + 8 * f + 9 * g + 10 * h + 11 * i + j
-                 + 2 * k) % 11
+        check = second % 11
     return None if check == 10 else check
 
 

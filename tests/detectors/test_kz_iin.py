@@ -72,7 +72,8 @@ def test_field_context_still_finds_validated_value() -> None:
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet="0123456789", min_size=11, max_size=11))
 def test_check_digit_is_the_two_pass_weighted_sum(head: str) -> None:
-    """The unrolled sums against the rule written plainly (weights 1..11, then 3..11, 1, 2)."""
+    """The two sums (compiled: C integers) against the rule written plainly (weights 1..11,
+    then 3..11, 1, 2); a twelfth character is not read, fewer than eleven are refused."""
     from derbes.detectors.kz_iin import kz_check_digit
 
     digits = [int(c) for c in head]
@@ -80,3 +81,6 @@ def test_check_digit_is_the_two_pass_weighted_sum(head: str) -> None:
     second = sum(w * d for w, d in zip([*range(3, 12), 1, 2], digits, strict=True)) % 11
     expected = first if first != 10 else (second if second != 10 else None)
     assert kz_check_digit(head) == expected
+    assert kz_check_digit(head + "7") == expected
+    with pytest.raises(ValueError):
+        kz_check_digit(head[:10])
