@@ -18,7 +18,6 @@ Reference: RFC 4122; Apple ``ASIdentifierManager.advertisingIdentifier`` and
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from derbes.detectors import values
@@ -27,7 +26,6 @@ from derbes.detectors.base import HEX, DerbesRecognizer, Pattern
 _X = "[0-9A-Fa-f]"
 _L = r"(?<![0-9A-Za-z-])"
 _R = r"(?![0-9A-Za-z]|-[0-9A-Za-z])"
-_NON_HEX = re.compile(r"[^0-9A-Fa-f]")
 
 
 class DeviceIdRecognizer(DerbesRecognizer):
@@ -94,8 +92,8 @@ class DeviceIdRecognizer(DerbesRecognizer):
 def device_id_shape_ok(value: str) -> bool:
     """Zeroed and one-digit ids are placeholders; an Android id (64 random bits) has a hex
     letter, so a 16-digit decimal (a card) is not one; an MEID's region code is A0-FF."""
-    digits = _NON_HEX.sub("", value).lower()
-    if len(set(digits)) <= 1:
+    digits = values.hex_digits(value)
+    if not digits or digits.count(digits[0]) == len(digits):  # none, or all one digit
         return False
     if len(value) == 16:
         return not digits.isdigit()

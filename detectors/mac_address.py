@@ -12,14 +12,12 @@ Reference: IEEE Std 802-2014 section 8.1 (EUI-48 and its hexadecimal representat
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from derbes.detectors import values
 from derbes.detectors.base import HEX, DerbesRecognizer, Pattern
 
 _X = "[0-9A-Fa-f]"
-_NON_HEX = re.compile(r"[^0-9A-Fa-f]")
 
 
 class MacAddressRecognizer(DerbesRecognizer):
@@ -92,5 +90,6 @@ class MacAddressRecognizer(DerbesRecognizer):
 
 def mac_is_valid(value: str) -> bool:
     """Whether a MAC address can name an interface (not zero, broadcast or one digit)."""
-    digits = _NON_HEX.sub("", value).lower()
-    return len(digits) == 12 and len(set(digits)) > 1
+    digits = values.hex_digits(value)
+    # Twelve hex digits, not all one (str.count in C where a set is an object a value).
+    return len(digits) == 12 and digits.count(digits[0]) < 12

@@ -6,3 +6,6 @@ cdef bint _COMPILED
 
 @cython.locals(text=str, c=Py_UCS4)
 cpdef object compact_lower(object value)
+
+@cython.locals(text=str, c=Py_UCS4, n=Py_ssize_t, buf="char[64]")
+cpdef str hex_digits(object value)

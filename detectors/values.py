@@ -54,6 +54,27 @@ def compact_lower(value: str) -> str:
     return "".join(value.split()).lower()
 
 
+def hex_digits(value: str) -> str:
+    """The hex digits of ``value`` in lower case, in order: ``re.sub("[^0-9A-Fa-f]", "",
+    value).lower()``. Compiled, a value of up to 64 characters is copied digit by digit into
+    C chars (``values.pxd``), not searched by a regex and lowered in a second copy."""
+    if _COMPILED and type(value) is str and len(value) <= 64:
+        text = value  # a C-typed str (values.pxd): its characters read in C
+        n = 0
+        for c in text:
+            if "0" <= c <= "9" or "a" <= c <= "f":
+                buf[n] = ord(c)  # noqa: F821 - 64 C chars (values.pxd), compiled only
+                n += 1
+            elif "A" <= c <= "F":
+                buf[n] = ord(c) + 32  # noqa: F821
+                n += 1
+        return buf[:n].decode("ascii")  # noqa: F821
+    return _NON_HEX.sub("", value).lower()
+
+
+_NON_HEX = re.compile(r"[^0-9A-Fa-f]")
+
+
 def mac_form(value: str) -> str:
     """No spaces, lower case, ``:`` between bytes: ``3C-5A-B4`` -> ``3c:5a:b4``."""
     return "".join(value.split()).lower().replace("-", ":")

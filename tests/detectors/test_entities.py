@@ -110,3 +110,47 @@ def test_compact_lower_is_split_joined_and_lowered(value):
         pass
 
     assert values.compact_lower(Line(value)) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["a", "f", "g", "A", "F", "G", "0", "9", ":", "-", ".", " ", "Ａ", "٣", "Ж", "\U0001f600"]),
+    max_size=70))
+def test_hex_digits_are_the_regex_substitution_lowered(value):
+    """Compiled, hex_digits copies a value of up to 64 characters into C chars (longer ones,
+    and str subclasses, by the regex): the same as the substitution it stands for, lowered;
+    full-width letters and other scripts' digits are no hex digits."""
+    import re
+
+    expected = re.sub("[^0-9A-Fa-f]", "", value).lower()
+    assert values.hex_digits(value) == expected
+
+    class Line(str):
+        pass
+
+    assert values.hex_digits(Line(value)) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["0", "1", "a", "A", "f", "F", "g", ":", "-", "."]),
+               max_size=20))
+def test_mac_and_device_id_checks_are_their_set_definitions(value):
+    """The hex-digit checks read without a set: twelve digits not all one (a MAC), none or
+    all one digit refused, a 16-character id with a hex letter, a 14-character id starting
+    with a hex letter (device ids)."""
+    import re
+
+    from derbes.detectors.device_id import device_id_shape_ok
+    from derbes.detectors.mac_address import mac_is_valid
+
+    digits = re.sub("[^0-9A-Fa-f]", "", value).lower()
+    assert mac_is_valid(value) is (len(digits) == 12 and len(set(digits)) > 1)
+    if len(set(digits)) <= 1:
+        expected = False
+    elif len(value) == 16:
+        expected = not digits.isdigit()
+    elif len(value) == 14:
+        expected = digits[0] in "abcdef"
+    else:
+        expected = True
+    assert device_id_shape_ok(value) is expected
