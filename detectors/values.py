@@ -20,8 +20,20 @@ def stripped(value: str) -> str:
 
 
 def digits(value: str) -> str:
-    """The digits only: ``8 (701) 123-45-67`` -> ``87011234567``."""
-    return value if value.isdigit() else "".join(c for c in value if c.isdigit())
+    """The digits only: ``8 (701) 123-45-67`` -> ``87011234567`` (any script's digits kept).
+    Compiled, an ASCII value of up to 64 characters is copied digit by digit into C chars
+    (``values.pxd``), not through a generator and a join."""
+    if value.isdigit():
+        return value
+    if _COMPILED and type(value) is str and len(value) <= 64 and value.isascii():
+        text = value  # a C-typed str (values.pxd): its characters read in C
+        n = 0
+        for c in text:
+            if "0" <= c <= "9":  # an ASCII character is a digit only so
+                buf[n] = ord(c)  # noqa: F821 - 64 C chars (values.pxd), compiled only
+                n += 1
+        return buf[:n].decode("ascii")  # noqa: F821
+    return "".join([c for c in value if c.isdigit()])
 
 
 def twelve_digits(value: str) -> str:

@@ -154,3 +154,20 @@ def test_mac_and_device_id_checks_are_their_set_definitions(value):
     else:
         expected = True
     assert device_id_shape_ok(value) is expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["0", "7", "9", " ", "+", "(", ")", "-", "a", "٣", "５", "Ж", "\U0001d7ce", "\t"]),
+    max_size=70))
+def test_digits_are_every_digit_in_order(value):
+    """Compiled, digits copies an ASCII value of up to 64 characters into C chars: the same
+    as keeping every character str.isdigit() takes (other scripts' digits too, read by the
+    join), in order; a str subclass too."""
+    expected = "".join(c for c in value if c.isdigit())
+    assert values.digits(value) == expected
+
+    class Line(str):
+        pass
+
+    assert values.digits(Line(value)) == expected
