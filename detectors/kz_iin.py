@@ -78,6 +78,29 @@ def decode_iin(iin: str) -> IinInfo | None:
     return IinInfo(born, "M" if kind % 2 else "F", _CENTURY[kind])
 
 
+def iin_date_ok(iin: str) -> bool:
+    """``decode_iin(iin) is not None``, with no date or record made: 12 digits, a century and
+    sex digit 1-6, a month 1-12 and a day of that month (29 February in leap years).
+    Compiled, C integers (``kz_iin.pxd``); other scripts' digits are read by decode_iin."""
+    if len(iin) != 12 or not iin.isdigit():
+        return False
+    if not iin.isascii():
+        return decode_iin(iin) is not None
+    kind = ord(iin[6]) - 48
+    if kind < 1 or kind > 6:
+        return False
+    year = (1800 if kind <= 2 else 1900 if kind <= 4 else 2000) + (
+        (ord(iin[0]) - 48) * 10 + ord(iin[1]) - 48)
+    month = (ord(iin[2]) - 48) * 10 + ord(iin[3]) - 48
+    day = (ord(iin[4]) - 48) * 10 + ord(iin[5]) - 48
+    if month < 1 or month > 12 or day < 1:
+        return False
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return day <= (29 if leap else 28)
+    return day <= (30 if month in (4, 6, 9, 11) else 31)
+
+
 class KzIinRecognizer(DerbesRecognizer):
     """Kazakh IIN (ИИН, ЖСН): date-shaped 12 digits with the IIN check digit."""
 
@@ -119,4 +142,4 @@ class KzIinRecognizer(DerbesRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Valid when the date exists and the check digit is right."""
-        return kz_checksum_ok(pattern_text) and decode_iin(pattern_text) is not None
+        return kz_checksum_ok(pattern_text) and iin_date_ok(pattern_text)

@@ -84,3 +84,21 @@ def test_check_digit_is_the_two_pass_weighted_sum(head: str) -> None:
     assert kz_check_digit(head + "7") == expected
     with pytest.raises(ValueError):
         kz_check_digit(head[:10])
+
+
+def test_iin_date_check_is_decode_iins_on_every_date_shape() -> None:
+    """Every two-digit year, month 00-13, day 00-32 and century digit 0-9: the date check
+    without objects (compiled: C integers) says what decode_iin says; so for other scripts'
+    digits, which decode_iin reads too."""
+    from derbes.detectors.kz_iin import iin_date_ok
+
+    for year in range(100):
+        for month in range(14):
+            for day in range(33):
+                for kind in range(10):
+                    iin = f"{year:02d}{month:02d}{day:02d}{kind}01234"
+                    assert iin_date_ok(iin) is (decode_iin(iin) is not None), iin
+    arabic = "".join(chr(0x660 + int(c)) for c in "871008401427")
+    assert iin_date_ok(arabic) is (decode_iin(arabic) is not None) is True
+    for other in ("87100840142", "8710084014277", "87100840142a", ""):
+        assert iin_date_ok(other) is False
