@@ -71,7 +71,7 @@ class Detector:
             r.ENTITY for r in self.derbes if r.ENTITY in CHANCE_RULES)
         #: Lines (or pieces) on which the shapes of those entities were looked for.
         self.shape_scans = 0
-        self._shaped_sets: dict[tuple, frozenset[str]] = {}
+        self._shaped_sets: dict[int, tuple[tuple, frozenset[str]]] = {}
         self._fast = None
         if fast:
             from derbes.scanner.engine.fastpath import compile_scanner
@@ -317,10 +317,14 @@ class Detector:
         """Lines as they stand, but those in ``skip``; ``marks``: the fast path's line scan
         of ``data``, when it ran already."""
         if self._fast is not None and not self.others:
+            shaped_sets = self._shaped_sets
             for index, line, candidates in self._fast.candidate_lines(data, marks, skip):
                 found = self._run_candidates(candidates, line, ())
                 if shapes is not None:
-                    entities = self._shaped_of(candidates)
+                    # _shaped_of, its lookup written out (a method call a line).
+                    entry = shaped_sets.get(id(candidates))
+                    entities = (entry[1] if entry is not None and entry[0] is candidates
+                                else self._shaped_of(candidates))
                     if entities:
                         self._add_shapes(shapes, index, line, entities)
                 if found:
@@ -338,11 +342,18 @@ class Detector:
 
     def _shaped_of(self, candidates) -> frozenset[str]:
         """The checksum entities among a unit's candidate recognizers (:func:`shaped_of`),
-        remembered per candidate set: a few hundred sets recur over millions of lines."""
-        found = self._shaped_sets.get(candidates)
-        if found is None:
-            found = self._shaped_sets[candidates] = shaped_of(candidates, self.shaped_entities)
-        return found
+        remembered per candidate set: a few hundred sets recur over millions of lines.
+
+        Keyed by the set's identity (the fast path hands out one tuple per set), not by
+        hashing its recognizers and patterns again at every line; each entry holds its tuple,
+        so no other object can take that identity while it is kept."""
+        entry = self._shaped_sets.get(id(candidates))
+        if entry is None or entry[0] is not candidates:
+            if len(self._shaped_sets) >= 4096:
+                self._shaped_sets.clear()
+            entry = self._shaped_sets[id(candidates)] = (
+                candidates, shaped_of(candidates, self.shaped_entities))
+        return entry[1]
 
     def _add_shapes(
         self, shapes: list[Shape], index: int, line: str, entities: frozenset[str]

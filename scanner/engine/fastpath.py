@@ -305,10 +305,13 @@ class CandidateScanner:
                 mask = by_index.get(index, 0) | always
                 yield index, raw.decode("utf-8", "replace"), recognizers_for(mask)
             return
+        sets = self._sets  # _recognizers_for's memo, read here (a method call a line)
         for index, lo, hi, mask in marks:
             if index in skip:
                 continue
-            yield index, data[lo:hi].decode("utf-8", "replace"), recognizers_for(mask)
+            found = sets.get(mask)
+            yield index, data[lo:hi].decode("utf-8", "replace"), (
+                found if found is not None else recognizers_for(mask))
 
     def candidate_values(self, values: Sequence[str]) -> Iterator[tuple[int, Candidates]]:
         """``(value index, candidates to run)`` for candidate values of a column batch."""

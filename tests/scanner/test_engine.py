@@ -388,3 +388,25 @@ def test_a_line_opens_an_object_as_lstrip_reads_it(line):
     from derbes.scanner.engine.container import _opens_object
 
     assert _opens_object(line) is line.lstrip().startswith("{")
+
+
+def test_shaped_entities_are_remembered_by_the_candidate_set_itself():
+    """_shaped_of keys its memo by the candidate set's identity and keeps the set, so an
+    equal set made anew, or a different one, gets its own entities, never another's."""
+    from derbes.scanner.engine.detect import shaped_of
+
+    detector = Detector()
+    detector.prepare("lines")
+    fast = detector._fast
+    sets = {candidates for _, _, candidates in fast.candidate_lines(
+        b"iin 900101300456\nphone +7 701 123 45 67\nbin 140851909304 mail a@b.kz\n")}
+    assert len(sets) == 3
+    for candidates in sets:
+        expected = shaped_of(candidates, detector.shaped_entities)
+        assert detector._shaped_of(candidates) == expected
+        assert detector._shaped_of(tuple(candidates)) == expected  # the same set, or a copy
+        copy = tuple(list(candidates))
+        assert copy is not candidates
+        assert detector._shaped_of(copy) == expected
+        assert detector._shaped_of(candidates[1:]) == shaped_of(
+            candidates[1:], detector.shaped_entities)
