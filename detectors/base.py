@@ -729,17 +729,26 @@ def _remove_contained(spans: list[Span]) -> list[Span]:
     zero score goes, and so does a span inside (or equal to) a kept one of no lower score;
     the order is Presidio's (score first)."""
     # Mostly a line's spans are apart and of one score (validated values): none is inside
-    # another, and the score-first order is the order of their starts.
+    # another, and the score-first order is the order of their starts. The same span found
+    # twice (by two patterns of a recognizer: a phone in JSON, bare) is one of them.
     ordered = sorted(spans)
     score = ordered[0][2]
     if score != 0:
         end = -1
+        last = None
+        twice = False
         for span in ordered:
+            if span == last:
+                twice = True
+                continue
             if span[0] < end or span[1] <= span[0] or span[2] != score:
                 break
             end = span[1]
+            last = span
         else:
-            return ordered
+            if not twice:
+                return ordered
+            return [span for i, span in enumerate(ordered) if i == 0 or span != ordered[i - 1]]
     kept: list[Span] = []
     active: list[Span] = []
     for span in sorted(set(spans), key=lambda x: (x[0], x[0] - x[1], -x[2])):

@@ -505,6 +505,8 @@ _SPANS = st.lists(
 @example([(0, 5, 1.0), (5, 9, 1.0), (9, 9, 1.0)])  # empty span where another ends
 @example([(3, 8, 1.0), (0, 4, 1.0)])  # apart only when read in order of starts
 @example([(0, 4, 0.4), (6, 9, 1.0)])  # apart, two scores: score first
+@example([(6, 9, 1.0), (0, 5, 1.0), (0, 5, 1.0)])  # one span found twice, another apart
+@example([(0, 5, 1.0), (0, 5, 1.0), (0, 5, 1.0), (5, 5, 1.0)])  # thrice, and an empty one
 def test_remove_contained_is_presidios_remove_duplicates(spans):
     """_remove_contained (spans apart and of one score taken at once) keeps what Presidio's
     EntityRecognizer.remove_duplicates keeps, in its order, on spans of one entity."""
