@@ -133,10 +133,19 @@ def email_is_valid(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     if not local or ".." in local or local.endswith(".") or len(local) > 64:
         return False
-    # Each regex runs only where it can match: a pixel-density suffix starts with a digit, and
-    # both forms of a Message-ID's left part hold eight digits in a row.
-    if (("0" <= domain[:1] <= "9" and _RETINA.match(domain)) or len(domain) > 253
-            or (_eight_digits(local) and _MESSAGE_ID_LOCAL.fullmatch(local))):
+    # Each regex runs only where it can match: both forms of a Message-ID's left part hold
+    # eight digits in a row.
+    if _eight_digits(local) and _MESSAGE_ID_LOCAL.fullmatch(local):
+        return False
+    return _domain_ok(domain)
+
+
+@string_memo(1 << 14)  # a log's addresses share a few domains
+def _domain_ok(domain: str) -> bool:
+    """The domain's part of :func:`email_is_valid`: no pixel-density suffix (which starts with
+    a digit), at most 253 characters, under a delegated top-level domain that is no file
+    extension."""
+    if ("0" <= domain[:1] <= "9" and _RETINA.match(domain)) or len(domain) > 253:
         return False
     tld = _ascii_label(domain.rsplit(".", 1)[-1])
     return tld is not None and tld in iana_tlds() and tld not in _FILE_EXTENSION_TLDS

@@ -128,3 +128,27 @@ def test_the_checks_run_their_regexes_only_where_they_can_match(text, at):
     at = min(at, len(text))
     want = email._URL_PASSWORD.search(text, max(0, at - 200), at) is not None
     assert email._after_url_user(text, at) == want
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["a", "ivan", "12345678", ".", "..", "@", "mail", "kz", "com", "png", "2x", "3x", "рф",
+     "xn--p1ai", "-", "_", "KZ", "x" * 64, "y" * 250]), max_size=8).map("".join))
+@example("a@" + "y" * 249 + ".com")  # a domain of 253 characters, the most
+@example("a@" + "y" * 250 + ".com")  # and of 254
+@example("a@2x.png")
+def test_email_check_is_its_local_and_domain_rules(value):
+    """email_is_valid with its domain's part remembered (``_domain_ok``) decides as the rules
+    written out: a sane local part, no Message-ID left part, no pixel-density suffix, at most
+    253 characters of domain, under a delegated top-level domain that is no file extension."""
+    from derbes.detectors import email
+
+    local, _, domain = value.rpartition("@")
+    tld = email._ascii_label.__wrapped__(domain.rsplit(".", 1)[-1])
+    expected = not (
+        not local or ".." in local or local.endswith(".") or len(local) > 64
+        or ("0" <= domain[:1] <= "9" and email._RETINA.match(domain)) or len(domain) > 253
+        or email._MESSAGE_ID_LOCAL.fullmatch(local)
+    ) and tld is not None and tld in email.iana_tlds() and (
+        tld not in email._FILE_EXTENSION_TLDS)
+    assert email.email_is_valid(value) is expected, value
