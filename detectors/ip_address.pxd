@@ -57,3 +57,15 @@ cpdef Py_ssize_t _ipv6_start(str text, Py_ssize_t colon, Py_ssize_t pos)
 
 @cython.locals(out=list, pos=Py_ssize_t, at=Py_ssize_t, start=Py_ssize_t)
 cdef list _ipv6_matches(object rx, str text, bint once)
+
+@cython.locals(n=Py_ssize_t, count=Py_ssize_t, lo=Py_ssize_t, i=Py_ssize_t, k=Py_ssize_t,
+               last=Py_ssize_t, dotted=bint, tail_high=long, tail_low=long, octets=int,
+               octet=long, digits=int, lead=bint, c=Py_UCS4, groups_of_parts=Py_ssize_t,
+               skip=Py_ssize_t, head=Py_ssize_t, tail=Py_ssize_t, zeros=Py_ssize_t,
+               tail_from=Py_ssize_t, at=Py_ssize_t, group=long, first=long,
+               zero_before_last=bint, starts="Py_ssize_t[11]", ends="Py_ssize_t[11]",
+               groups="long[8]")
+cdef bint _ipv6_read(str value) except -1
+
+@cython.locals(i=Py_ssize_t, group=long, c=Py_UCS4)
+cdef long _group(str value, Py_ssize_t lo, Py_ssize_t hi) except -2

@@ -570,7 +570,16 @@ _IPV6_CHARS = frozenset("0123456789abcdefABCDEF:.")
 
 
 def _ipv6_is_host(value: str) -> bool:
-    """``ip_is_host_address`` for a value of hex digits, ``:`` and ``.`` holding a ``:``.
+    """``ip_is_host_address`` for a value of hex digits, ``:`` and ``.`` holding a ``:``:
+    compiled, :func:`_ipv6_read` (no list, strings or integers made); as Python,
+    :func:`_ipv6_by_parts`."""
+    if _SCANNER_COMPILED:
+        return _ipv6_read(value)
+    return _ipv6_by_parts(value)
+
+
+def _ipv6_by_parts(value: str) -> bool:
+    """:func:`_ipv6_is_host` by the parts between colons, as lists and integers.
 
     The address is read as ``ipaddress.IPv6Address`` reads it (eight groups of at most four
     hex digits, at most one ``::`` standing for at least one group, a dotted IPv4 tail in
@@ -618,6 +627,145 @@ def _ipv6_is_host(value: str) -> bool:
         first = address >> 24 & 0xFF
         return 0 < first < 224 and first != 127
     return not (address == 0 or address == 1 or address >> 120 == 0xFF)
+
+
+def _ipv6_read(value: str) -> bool:
+    """:func:`_ipv6_by_parts` read character by character into eight 16-bit groups, with the
+    C integers and arrays of ``ip_address.pxd`` (compiled only): the parts' bounds, an IPv4
+    tail's octets, the "::" and the groups, each as :func:`_ipv6_by_parts` reads them. A
+    value with another character, or more parts than an address has, goes there."""
+    n = len(value)
+    count = 0  # parts between colons: [starts[k], ends[k])
+    lo = 0
+    for i in range(n + 1):
+        if i == n or value[i] == ":":
+            if count == 11:
+                return False  # an address has at most ten parts (1:2:3:4:5:6:7:: has nine)
+            starts[count] = lo  # noqa: F821 - C arrays (ip_address.pxd), compiled only
+            ends[count] = i  # noqa: F821
+            count += 1
+            lo = i + 1
+        elif not (_hex(value[i]) or value[i] == "."):
+            return _ipv6_by_parts(value)
+    if count < 3:
+        return False
+    last = count - 1
+    dotted = False
+    for i in range(starts[last], ends[last]):  # noqa: F821
+        if value[i] == ".":
+            dotted = True
+            break
+    tail_high = tail_low = 0  # an IPv4 tail as the two groups it stands for
+    if dotted:
+        octets = 0
+        octet = 0
+        digits = 0
+        lead = False
+        for i in range(starts[last], ends[last] + 1):  # noqa: F821
+            if i == ends[last] or value[i] == ".":  # noqa: F821
+                # "0" to "255" without leading zeros, four of them.
+                if digits == 0 or digits > 3 or (digits > 1 and lead) or octet > 255:
+                    return False
+                if octets == 4:
+                    return False
+                if octets == 0:
+                    tail_high = octet << 8
+                elif octets == 1:
+                    tail_high |= octet
+                elif octets == 2:
+                    tail_low = octet << 8
+                else:
+                    tail_low |= octet
+                octets += 1
+                octet = 0
+                digits = 0
+            else:
+                c = value[i]
+                if not "0" <= c <= "9":
+                    return False
+                if digits == 0:
+                    lead = c == "0"
+                octet = octet * 10 + ord(c) - 48
+                digits += 1
+        if octets != 4:
+            return False
+    groups_of_parts = last if dotted else count  # parts read as groups (the tail: two)
+    # "::": the first empty part between the first and the last.
+    skip = -1
+    for k in range(1, last):
+        if starts[k] == ends[k]:  # noqa: F821
+            skip = k
+            break
+    if skip >= 0:
+        head = skip  # parts 0 .. skip-1
+        if skip == 1 and starts[0] == ends[0]:  # noqa: F821 - "::" at the start
+            head = 0
+        tail = last - skip  # parts skip+1 .. last
+        if dotted:
+            tail += 1  # the tail's two groups in place of its part
+        elif tail == 1 and starts[last] == ends[last]:  # noqa: F821 - "::" at the end
+            tail = 0
+        zeros = 8 - head - tail
+        if zeros < 1:
+            return False
+        tail_from = skip + 1
+    elif count + (1 if dotted else 0) == 8:
+        head = groups_of_parts
+        zeros = 0
+        tail_from = groups_of_parts  # nothing after the head but an IPv4 tail
+    else:
+        return False
+    at = 0  # the next group
+    for k in range(head):
+        group = _group(value, starts[k], ends[k])  # noqa: F821
+        if group < 0:
+            return False
+        groups[at] = group  # noqa: F821
+        at += 1
+    for _ in range(zeros):
+        groups[at] = 0  # noqa: F821
+        at += 1
+    if skip >= 0 and tail != 0:
+        for k in range(tail_from, groups_of_parts):
+            group = _group(value, starts[k], ends[k])  # noqa: F821
+            if group < 0:
+                return False
+            groups[at] = group  # noqa: F821
+            at += 1
+    if dotted:
+        groups[at] = tail_high  # noqa: F821
+        groups[at + 1] = tail_low  # noqa: F821
+        at += 2
+    if at != 8:
+        return False
+    if (groups[0] == 0 and groups[1] == 0 and groups[2] == 0 and groups[3] == 0  # noqa: F821
+            and groups[4] == 0 and groups[5] == 0xFFFF):  # noqa: F821
+        first = groups[6] >> 8  # noqa: F821 - IPv4-mapped: judged as that IPv4 address
+        return 0 < first < 224 and first != 127
+    zero_before_last = (groups[0] == 0 and groups[1] == 0 and groups[2] == 0  # noqa: F821
+                        and groups[3] == 0 and groups[4] == 0 and groups[5] == 0  # noqa: F821
+                        and groups[6] == 0)  # noqa: F821
+    if zero_before_last and (groups[7] == 0 or groups[7] == 1):  # noqa: F821
+        return False  # unspecified, loopback
+    return groups[0] >> 8 != 0xFF  # noqa: F821 - multicast
+
+
+def _group(value: str, lo: int, hi: int) -> int:
+    """The 16-bit group written in ``value[lo:hi]`` (one to four hex digits), or -1."""
+    if hi - lo < 1 or hi - lo > 4:
+        return -1
+    group = 0
+    for i in range(lo, hi):
+        c = value[i]
+        if "0" <= c <= "9":
+            group = group << 4 | (ord(c) - 48)
+        elif "a" <= c <= "f":
+            group = group << 4 | (ord(c) - 87)
+        elif "A" <= c <= "F":
+            group = group << 4 | (ord(c) - 55)
+        else:
+            return -1  # a "." in a group that is not the tail
+    return group
 
 
 def _ipv4_is_host(value: str) -> bool:
