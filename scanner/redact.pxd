@@ -43,5 +43,5 @@ cdef dict _NORMALIZE
 @cython.locals(function=object)
 cpdef object normalize(object entity, object value)
 
-@cython.locals(normal=bytes)
+@cython.locals(normal=bytes, text=object, plain=str)
 cpdef tuple distinct_and_rank(bytes key, object entity, object value)

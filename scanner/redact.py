@@ -66,7 +66,11 @@ def distinct_key(key: bytes, entity: str, value: str) -> bytes:
 def distinct_and_rank(key: bytes, entity: str, value: str) -> tuple[bytes, int]:
     """:func:`distinct_key` and :func:`example_rank` of one value, normalized once: what the
     engine keeps per distinct value it meets."""
-    normal = normalize(entity, value).encode()
+    text = normalize(entity, value)
+    # Compiled, a str's encode("utf-8") is PyUnicode_AsUTF8String in C (redact.pxd), not a
+    # method looked up and called.
+    plain = text if type(text) is str else str(text)
+    normal = plain.encode("utf-8")
     return _digest(key, normal), _crc32(normal)
 
 

@@ -67,7 +67,8 @@ def test_distinct_and_rank_is_both_functions_of_one_normal_form():
     key = b"k" * 32
     for entity, value in [("PHONE_NUMBER", "+7 701 123-45-67"), ("PHONE_NUMBER", "87011234567"),
                           ("EMAIL_ADDRESS", "Arman@Mail.KZ"), ("KZ_IIN", "870412300155"),
-                          ("UNKNOWN_ENTITY", "  x  ")]:
+                          ("UNKNOWN_ENTITY", "  x  "), ("PERSON", "Әлия Жақсыбекова"),
+                          ("EMAIL_ADDRESS", "иван@почта.рф"), ("UNKNOWN_ENTITY", "\U0001f600")]:
         assert distinct_and_rank(key, entity, value) == (
             distinct_key(key, entity, value), example_rank(entity, value))
     # One phone number written two ways is one value, with one rank.
