@@ -35,8 +35,9 @@ from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
 cdef bint _IN_PLACE
 
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, pos=Py_ssize_t, kind=int,
-               data="void *", code=long)
+               data="void *", code=long, any_first=bint, starts=bint)
 cpdef list run_matches(object rx, str text, unsigned long long low, unsigned long long high,
-                       Py_ssize_t shortest, Py_ssize_t longest, bint once=*)
+                       Py_ssize_t shortest, Py_ssize_t longest, bint once=*,
+                       unsigned long long first_low=*, unsigned long long first_high=*)
 
 cpdef bint _in_masks(long code, unsigned long long low, unsigned long long high) noexcept

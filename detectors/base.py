@@ -111,12 +111,13 @@ class DerbesRecognizer:
     ANCHORED: ClassVar[dict[str, tuple[str, Callable[[str, int, int], int]]]] = {}
     #: Patterns every match of which starts where a run of some ASCII characters starts (no
     #: such character right before it), a run of a length in a range: pattern name ->
-    #: (the characters, shortest, longest; 0: no limit). A lookbehind that excludes all of
-    #: them before a first character among them says so. Compiled, ``re`` tries such a
-    #: pattern only at those places (:func:`run_matches`). Declared where that was measured
-    #: faster (``re`` finds a literal first character faster: ``0x``, ``+``; and a pattern
-    #: whose runs are short and many, such as a trunk prefix's one digit, gains nothing).
-    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {}
+    #: (the characters, shortest, longest; 0: no limit), and optionally a fourth item, the
+    #: characters a match's first one is among (a phone's 7 or 8 of a run of any digits). A
+    #: lookbehind that excludes all of them before a first character among them says so.
+    #: Compiled, ``re`` tries such a pattern only at those places (:func:`run_matches`).
+    #: Declared where that was measured faster (``re`` finds a literal first character
+    #: faster: ``0x``, ``+``).
+    RUNS: ClassVar[dict[str, tuple]] = {}
     #: The normal form of a value (hashed: equal values, equal forms). Every recognizer of
     #: an entity has the same (a test checks).
     NORMALIZE: ClassVar[Callable[[str], str]] = staticmethod(values.stripped)
@@ -137,8 +138,7 @@ class DerbesRecognizer:
         self._context_rx = _context_regex(self.CONTEXT, self.NEGATIVE_CONTEXT)
         #: RUNS with each set of characters as the bit masks run_matches reads; none as
         #: Python, where run_matches is slower than ``re``.
-        self._runs = {name: (*char_masks(chars), shortest, longest)
-                      for name, (chars, shortest, longest) in self.RUNS.items()
+        self._runs = {name: run_masks(run) for name, run in self.RUNS.items()
                       } if _COMPILED else {}
         # invalidate_result() says nothing unless a subclass overrides it: without one, the
         # call per match is skipped.
@@ -193,7 +193,9 @@ class DerbesRecognizer:
                                     anchored[1], once)
         runs = self._runs.get(pattern_name)
         if runs is not None:
-            return run_matches(rx, text if type(text) is str else str(text), *runs, once)
+            low, high, shortest, longest, first_low, first_high = runs
+            return run_matches(rx, text if type(text) is str else str(text), low, high,
+                               shortest, longest, once, first_low, first_high)
         return first_match(rx, text) if once else rx.finditer(text)
 
     def context_score(
@@ -446,15 +448,24 @@ def char_masks(chars: str) -> tuple[int, int]:
     return low, high
 
 
+def run_masks(run: tuple) -> tuple[int, int, int, int, int, int]:
+    """A :attr:`DerbesRecognizer.RUNS` entry as :func:`run_matches` reads it: the run's
+    characters as masks, its lengths, and the masks of the characters a match starts with
+    (both 0: any of the run's)."""
+    chars, shortest, longest, *first = run
+    first_low, first_high = char_masks(first[0]) if first else (0, 0)
+    return (*char_masks(chars), shortest, longest, first_low, first_high)
+
+
 def run_matches(
     rx: re.Pattern, text: str, low: int, high: int, shortest: int, longest: int,
-    once: bool = False,
+    once: bool = False, first_low: int = 0, first_high: int = 0,
 ) -> list[re.Match]:
     """``rx.finditer(text)`` (only the first match when ``once``) for a pattern every match
     of which starts where a run of the characters of ``low``/``high`` (:func:`char_masks`)
     starts, a run ``shortest`` to ``longest`` long (0: any length;
-    :attr:`DerbesRecognizer.RUNS`): ``rx.match`` tried at those places, from where the last
-    match ended.
+    :attr:`DerbesRecognizer.RUNS`), with a first character of ``first_low``/``first_high``
+    (both 0: any): ``rx.match`` tried at those places, from where the last match ended.
 
     ``re`` tries such a pattern at every character it may start with (an IIN at every digit:
     3 us for a JSON API line full of ids, times and amounts); this reads the line once, in C
@@ -471,18 +482,20 @@ def run_matches(
     n = len(text)
     pos = 0
     i = 0
+    any_first = first_low == 0 and first_high == 0
     while i < n:
         code = PyUnicode_READ(kind, data, i) if _IN_PLACE else ord(text[i])  # noqa: F821
         if not _in_masks(code, low, high):
             i += 1
             continue
+        starts = any_first or _in_masks(code, first_low, first_high)
         j = i + 1
         while j < n:
             code = PyUnicode_READ(kind, data, j) if _IN_PLACE else ord(text[j])  # noqa: F821
             if not _in_masks(code, low, high):
                 break
             j += 1
-        if i >= pos and shortest <= j - i and (longest == 0 or j - i <= longest):
+        if starts and i >= pos and shortest <= j - i and (longest == 0 or j - i <= longest):
             m = rx.match(text, i)
             if m is not None:
                 out.append(m)

@@ -122,8 +122,9 @@ class CreditCardRecognizer(DerbesRecognizer):
         # American Express and Diners: 4-6-5 and 4-6-4.
         Pattern("amex", rf"{_L}3[0-9]{{3}}([ -])[0-9]{{6}}\1[0-9]{{4,5}}{_R}", 0.3),
     )
-    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
-        "contiguous": (DIGITS, 13, 19), "grouped": (DIGITS, 4, 4)}
+    # A card number's first digit is one of the schemes' (2-6, 8, 9: the patterns' [2-689]).
+    RUNS: ClassVar[dict[str, tuple]] = {
+        "contiguous": (DIGITS, 13, 19, "2345689"), "grouped": (DIGITS, 4, 4, "2345689")}
     PREFILTERS = (
         rb"(?:^|[^0-9A-Za-z_.,*-])[2-689][0-9]{12,18}(?:[^0-9A-Za-z_*]|$)",
         rb"(?:^|[^0-9A-Za-z_.,*-])[2-689][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]",

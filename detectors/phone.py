@@ -152,9 +152,11 @@ class PhoneRecognizer(DerbesRecognizer):
     # of one to ten digits (its 8 or 7, then at most nine before a separator); a local one a
     # run of digits and "(" at least three long ("(701", "(7172", "701"; "7011234567(" and
     # more): each starts after none of those characters.
-    RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {
-        "bare": (DIGITS, 10, 11), "json": (DIGITS, 11, 11), "trunk": (DIGITS, 1, 10),
-        "local": (DIGITS + "(", 3, 0)}
+    # Each of those starts with its trunk prefix or its 7 (a local number's: after "("):
+    # runs of other first digits (a time's, an id's) are not tried.
+    RUNS: ClassVar[dict[str, tuple]] = {
+        "bare": (DIGITS, 10, 11, "78"), "json": (DIGITS, 11, 11, "78"),
+        "trunk": (DIGITS, 1, 10, "78"), "local": (DIGITS + "(", 3, 0, "7(")}
     CONTEXT_REQUIRED = frozenset({"bare", "local"})
     # A bare number in a record or a JSON field is a phone by its place, unless the nearest
     # word (the header's column, the key, the cell before) says it is an order, an account...

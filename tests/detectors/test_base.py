@@ -523,14 +523,13 @@ def _run_patterns():
     """Every pattern a recognizer declares in RUNS, compiled as it runs, with the masks of
     its characters and its run lengths."""
     from derbes.detectors import all_recognizers
-    from derbes.detectors.base import char_masks
+    from derbes.detectors.base import run_masks
 
     out = []
     for recognizer in all_recognizers():
         for name, rx, _ in recognizer._compiled:
             if name in recognizer.RUNS:
-                chars, shortest, longest = recognizer.RUNS[name]
-                out.append((recognizer, name, rx, *char_masks(chars), shortest, longest))
+                out.append((recognizer, name, rx, *run_masks(recognizer.RUNS[name])))
     return out
 
 
@@ -596,19 +595,24 @@ _RUN_TEXT = st.lists(st.one_of(
 @example("(701) 123-45-67 701 123 45 67 ((7172) 55-12-34 x(701)1234567 7(01 (7172)55 12 34")
 @example("7011234567(701) 123-45-67")
 @example("8(7172)55-12-34 88 701 123 45 67 8-701-123-45-67 8 7011 234567 1-8 701 123 45 67")
+@example("uzcard 8600 1234 5678 9012, humo 9860 1234 5678 9012 345; 8600123456789012 2026")
 def test_run_matches_are_finditers(text):
     """What the pattern finds tried at the starts of its runs is what ``finditer`` finds, and
     with ``once`` what ``search`` finds: the declarations of RUNS hold. Called whatever the
     build (as Python the recognizers run finditer)."""
     from derbes.detectors.base import run_matches
 
-    for recognizer, name, rx, low, high, shortest, longest in _run_patterns():
-        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest)]
+    for recognizer, name, rx, low, high, shortest, longest, f_low, f_high in _run_patterns():
+        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest, False,
+                                               f_low, f_high)]
         assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name, text)
         first = rx.search(text)
-        assert [m.span() for m in run_matches(rx, text, low, high, shortest, longest, True)] \
+        assert [m.span() for m in run_matches(rx, text, low, high, shortest, longest, True,
+                                              f_low, f_high)] \
             == ([first.span()] if first else []), (recognizer, name, text)
         assert [m.span() for m in recognizer.matches(name, rx, text)] == spans
+        assert [m.span() for m in recognizer.matches(name, rx, text, True)] == (
+            [first.span()] if first else [])
 
 
 def test_run_matches_are_finditers_on_realistic_lines():
@@ -617,8 +621,9 @@ def test_run_matches_are_finditers_on_realistic_lines():
 
     text = "\n".join(line for f in corpus(3000, seed=22) for line in f.lines)
     found = 0
-    for recognizer, name, rx, low, high, shortest, longest in _run_patterns():
-        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest)]
+    for recognizer, name, rx, low, high, shortest, longest, f_low, f_high in _run_patterns():
+        spans = [m.span() for m in run_matches(rx, text, low, high, shortest, longest, False,
+                                               f_low, f_high)]
         assert spans == [m.span() for m in rx.finditer(text)], (recognizer, name)
         found += len(spans)
     assert found > 1000
