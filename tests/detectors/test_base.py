@@ -126,6 +126,12 @@ def test_find_scores_as_context_score_does():
     from derbes.detectors.corpora.realistic import corpus
 
     lines = [line for f in corpus(800, seed=3) for line in f.lines]
+    # Negative words right before certain values of every kind (a kill, or nothing to change).
+    values = ["+7 701 123 45 67", "8 701 123 45 67", "87011234567", "+44 20 7946 0958",
+              "KZ86125KZT5004100100", "3C:5A:B4:1F:22:9E", "354673099793529",
+              "4111111111111111", "870412300456", "940840000101", "a.b@mail.kz", "10.1.2.3"]
+    for word in ("order ", "заказ: ", "ticket=", "message-id=<", "ts ", "ул. ", "iin "):
+        lines += [word + v for v in values]
     scored = 0
     for r in all_recognizers():
         for field_context in ((), ("phone",), ("order_id",), ("email",)):
