@@ -89,8 +89,7 @@ def iin_date_ok(iin: str) -> bool:
     kind = ord(iin[6]) - 48
     if kind < 1 or kind > 6:
         return False
-    year = (1800 if kind <= 2 else 1900 if kind <= 4 else 2000) + (
-        (ord(iin[0]) - 48) * 10 + ord(iin[1]) - 48)
+    year = _CENTURY[kind] + (ord(iin[0]) - 48) * 10 + ord(iin[1]) - 48
     month = (ord(iin[2]) - 48) * 10 + ord(iin[3]) - 48
     day = (ord(iin[4]) - 48) * 10 + ord(iin[5]) - 48
     if month < 1 or month > 12 or day < 1:

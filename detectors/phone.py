@@ -214,27 +214,9 @@ class PhoneRecognizer(DerbesRecognizer):
 
 
 _SEP_GROUP = re.compile(r"[ -]\(?[0-9]{1,10}\)?$")
-_NON_DIGITS = re.compile(r"[^0-9]")
-#: Whether this module runs compiled (Cython): then :func:`ascii_digits` copies in C.
-_COMPILED = not __file__.endswith(".py")
-
-
-def ascii_digits(value: str) -> str:
-    """The ASCII digits of ``value``, in order: ``_NON_DIGITS.sub("", value)``. A value of
-    digits only is itself; compiled, others of up to 64 characters are copied digit by digit
-    into C chars (the regex's substitution took about 1 us a number)."""
-    text = value if type(value) is str else str(value)  # a str subclass: the str it is
-    if text.isdigit() and text.isascii():
-        return text
-    if _COMPILED and len(text) <= 64:
-        # buf: 64 C chars (phone.pxd), compiled only (the branch above).
-        n = 0
-        for c in text:
-            if "0" <= c <= "9":
-                buf[n] = ord(c)  # noqa: F821
-                n += 1
-        return buf[:n].decode("ascii")  # noqa: F821
-    return _NON_DIGITS.sub("", text)
+#: The ASCII digits of a value (the digits a phone check reads), copied in C when values.py is
+#: compiled.
+ascii_digits = values.ascii_digits
 
 
 def _shorten_to_valid(text: str, start: int, end: int) -> int | None:

@@ -11,4 +11,6 @@ cpdef object compact_lower(object value)
 cpdef str hex_digits(object value)
 
 @cython.locals(text=str, c=Py_UCS4, n=Py_ssize_t, buf="char[64]")
+cpdef str ascii_digits(object value)
+
 cpdef object digits(object value)
