@@ -3,14 +3,14 @@ seconds, and when each worker finished, against the sum of the tasks' work.
 
     python benchmarks/jobs_trace.py FILE [--jobs 2] [--min-range-kib 256 2048] [--repeat 2]
 
-For each minimum range size (``parallel.MIN_RANGE_BYTES``) it scans FILE with ``--jobs`` worker
-processes and prints the tasks (byte size, start and end in seconds from the scan's start),
-the work (the tasks' seconds added up, and their CPU seconds: on a busy machine a task's
-wall time includes waiting for a core), the balance bound (work / jobs) and when each worker
-finished. A worker that finishes long before the other waited for nothing it could do: the
-ranges were too coarse for the file (a file whose parts differ in cost, as the dense corpus'
-blocks of log formats do). Wall times on a shared machine drift; the gap between the workers'
-ends does not depend on that drift.
+For each minimum range size (``parallel.MIN_RANGE_BYTES``) it scans FILE with ``--jobs``
+processes (this one and N - 1 workers) and prints the tasks (byte size, start and end in
+seconds from the scan's start), the work (the tasks' seconds added up, and their CPU seconds:
+on a busy machine a task's wall time includes waiting for a core), the balance bound (work /
+jobs) and when each process finished. A process that finishes long before the other waited
+for nothing it could do: the ranges were too coarse for the file (a file whose parts differ
+in cost, as the dense corpus' blocks of log formats do). Wall times on a shared machine
+drift; the gap between the processes' ends does not depend on that drift.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from derbes.scanner.sources.logs import LogSource
 _TRACE: dict = {}
 
 
-def _traced(task: parallel.Task):
-    """``parallel._work``, and a line of the task's timing in the trace file (in a worker)."""
+def _traced(scanner, source, task: parallel.Task, stop):
+    """``parallel.run_task``, and a line of the task's timing in the trace file (in this
+    process or a worker: the workers, forked, inherit it)."""
     started, cpu = time.time(), time.process_time()
-    outcome = _TRACE["work"](task)
+    outcome = _TRACE["run"](scanner, source, task, stop)
     with _TRACE["log"].open("a") as f:
         f.write(f"{os.getpid()} {started} {time.time()} {task.size} "
                 f"{time.process_time() - cpu}\n")
@@ -48,8 +49,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         log = _TRACE["log"] = Path(tmp) / "tasks.log"
-        _TRACE["work"] = parallel._work
-        parallel._work = _traced  # the pool submits parallel._work: this, by its name
+        _TRACE["run"] = parallel.run_task
+        parallel.run_task = _traced  # called by its name, here and in the workers
         detector = Detector()
         detector.prepare("lines")
         detector.prepare("values")
@@ -71,7 +72,7 @@ def main() -> None:
                 cpu = sum(task[4] for task in tasks)
                 print(f"min range {kib} KiB: {len(tasks)} tasks, wall {wall:.3f} s, work "
                       f"{total:.3f} s ({cpu:.3f} s CPU), balance bound {total / args.jobs:.3f} s, "
-                      f"workers ended at {', '.join(f'{t:.3f}' for t in sorted(ends.values()))} s")
+                      f"processes ended at {', '.join(f'{t:.3f}' for t in sorted(ends.values()))} s")
                 print("  tasks (MB, start-end s): " + ", ".join(
                     f"{size / 1e6:.2f} {start - t0:.2f}-{end - t0:.2f}"
                     for start, end, _, size, _ in tasks))

@@ -175,7 +175,8 @@ def scan(
     connections: Annotated[int | None, typer.Option(
         metavar="N", show_default="4", help="Connections per database.")] = None,
     jobs: Annotated[int, typer.Option(
-        metavar="N", help="Worker processes for logs; 0 means all cores.")] = 0,
+        metavar="N",
+        help="Processes for logs: this one and N - 1 workers; 0 means all cores.")] = 0,
     dask: Annotated[str | None, typer.Option(
         metavar="ADDRESS",
         help="Run the scan on a Dask cluster, given its scheduler (tcp://scheduler:8786); "

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
 import pickle
+import signal
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -127,6 +130,105 @@ def test_a_missing_file_fails_alone(logs, tmp_path):
     )
     assert [o.error is not None for o in outcomes] == [False] * len(containers) + [True]
     assert all(o.done is not None for o in outcomes[:-1])
+
+
+def _run_all(logs: Path, jobs: int) -> tuple[list, list]:
+    """Every task of ``logs`` (the big file in ranges) through run_tasks: (tasks, results)."""
+    source = LogSource(str(logs))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=jobs)
+    got = list(parallel.run_tasks(tasks, jobs, source, Detector(),
+                                  ScanOptions(jobs=jobs, hash_key=KEY), KEY, threading.Event()))
+    return tasks, got
+
+
+def _task_key(task) -> tuple:
+    return task.container.name, task.start, task.end
+
+
+def test_this_process_takes_tasks_beside_jobs_less_one_workers(logs, monkeypatch, tmp_path):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    trail = tmp_path / "pids"
+    real = parallel.run_task
+
+    def recorded(scanner, source, task, stop):  # workers inherit it (forked)
+        with trail.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(scanner, source, task, stop)
+
+    monkeypatch.setattr(parallel, "run_task", recorded)
+    tasks, got = _run_all(logs, 3)
+    assert len(tasks) > 6
+    # Each task once, none failed; scanned here and in at most two other processes.
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    assert not [o.error for _, o in got if o.error]
+    pids = trail.read_text().split()
+    assert len(pids) == len(tasks)
+    assert str(os.getpid()) in pids
+    assert 1 <= len(set(pids) - {str(os.getpid())}) <= 2
+    # One task: no worker at all.
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 1 << 20)
+    trail.write_text("")
+    source = LogSource(str(logs / "small-0.log"))
+    single = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    assert len(single) == 1
+    (_, outcome), = parallel.run_tasks(single, 2, source, Detector(),
+                                       ScanOptions(jobs=2, hash_key=KEY), KEY,
+                                       threading.Event())
+    assert outcome.error is None and trail.read_text().split() == [str(os.getpid())]
+
+
+@pytest.mark.parametrize("how", ["killed", "raises"])
+def test_a_worker_that_fails_fails_its_task_alone(logs, monkeypatch, how):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    real = parallel._work  # called in workers only
+
+    def failing(task):
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        raise RuntimeError("choked on 870412300123")
+        return real(task)
+
+    monkeypatch.setattr(parallel, "_work", failing)
+    tasks, got = _run_all(logs, 2)
+    # The worker failed its first task and, killed, took no other; raising, it fails each it
+    # takes. This process scanned the rest: every task comes back once.
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    errors = [o.error for _, o in got if o.error]
+    expected = "worker process died" if how == "killed" else "internal error (RuntimeError)"
+    assert errors and set(errors) == {expected}
+    if how == "killed":
+        assert len(errors) == 1
+    assert len(errors) < len(tasks)  # this process scanned the others
+    assert all(o.done is not None for _, o in got if not o.error)
+
+
+def test_an_error_in_a_task_here_fails_that_task_alone(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    here = os.getpid()
+    real = parallel.run_task
+    failed: list = []
+
+    def failing_here(scanner, source, task, stop):
+        if os.getpid() == here and not failed:
+            failed.append(task)
+            raise ValueError("choked on 870412300123")
+        return real(scanner, source, task, stop)
+
+    monkeypatch.setattr(parallel, "run_task", failing_here)
+    tasks, got = _run_all(logs, 2)
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    errors = {_task_key(t): o.error for t, o in got if o.error}
+    assert errors == {_task_key(failed[0]): "internal error (ValueError)"}
+
+
+def test_nothing_starts_once_stopped(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "_Workers", None)  # no worker either
+    source = LogSource(str(logs))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    stop = threading.Event()
+    stop.set()
+    assert list(parallel.run_tasks(tasks, 2, source, Detector(),
+                                   ScanOptions(jobs=2, hash_key=KEY), KEY, stop)) == []
 
 
 def test_ranges_cover_the_file_and_shrink_towards_its_end(logs, monkeypatch):

@@ -325,7 +325,7 @@ def test_progress_counts_each_range_once_whatever_order_they_come_back_in(log, d
     path, _ = log
     source = _source(path)
 
-    def backwards(tasks, jobs, source, detector, options, key, stop):
+    def backwards(tasks, jobs, source, detector, options, key, stop, scanner=None):
         scanner = parallel.ContainerScanner(source, detector, options, key)
         done = [(t, parallel.run_task(scanner, source, t, stop)) for t in tasks]
         yield from reversed(done)
