@@ -249,9 +249,10 @@ def run_tasks(
 def _run_here(
     scanner: ContainerScanner, source: Source, task: Task, stop: threading.Event
 ) -> ContainerOutcome:
-    """:func:`run_task` in this process, an unexpected error the task's alone (as a worker's)."""
+    """:func:`run_task` in this process, an unexpected error the task's alone (as a worker's),
+    the outcome handed over as a worker's is (:func:`_handed_over`)."""
     try:
-        return run_task(scanner, source, task, stop)
+        return _handed_over(scanner, run_task(scanner, source, task, stop))
     except Exception as e:  # a bug in one task must not lose the scan
         # Only the type: an exception's text may quote the data it choked on.
         return ContainerOutcome(task.container, error=f"internal error ({type(e).__name__})")
@@ -592,11 +593,16 @@ def _worker_loop(
 
 def _work(task: Task) -> ContainerOutcome:
     scanner = _worker["scanner"]
-    outcome = run_task(scanner, _worker["source"], task, _worker["stop"])
-    # Many hits go back as parts written here: pickling them to the parent costs more.
+    return _handed_over(scanner, run_task(scanner, _worker["source"], task, _worker["stop"]))
+
+
+def _handed_over(scanner: ContainerScanner, outcome: ContainerOutcome) -> ContainerOutcome:
+    """An outcome as it waits to be merged, whichever process scanned it: many hits written
+    as a part by that process (pickling them to the parent costs more, and the ranges of a
+    file waiting for each other would hold up to a scanner's SPILL_HITS each), distinct
+    values packed (16 bytes a value, not ~110)."""
     if len(outcome.hits) >= RETURN_HITS:
         scanner.spill(outcome)
-    # Distinct values go back packed, and wait so in the parent: 16 bytes a value, not ~110.
     outcome.pack()
     return outcome
 
