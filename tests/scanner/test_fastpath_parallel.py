@@ -221,6 +221,23 @@ def test_an_error_in_a_task_here_fails_that_task_alone(logs, monkeypatch):
     assert errors == {_task_key(failed[0]): "internal error (ValueError)"}
 
 
+def test_every_process_hands_its_ranges_over_spilled_and_packed(logs, monkeypatch, tmp_path):
+    # This process's own ranges wait for the merge as a worker's do: at most RETURN_HITS hits
+    # in memory (not a scanner's SPILL_HITS), distinct values packed.
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    monkeypatch.setattr(parallel, "RETURN_HITS", 5)
+    source = LogSource(str(logs / "big.log"))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    options = ScanOptions(jobs=2, hash_key=KEY, hits=True, hits_dir=str(tmp_path),
+                          hits_spill=1 << 20)
+    got = list(parallel.run_tasks(tasks, 2, source, Detector(), options, KEY,
+                                  threading.Event()))
+    assert len(got) == len(tasks) > 3
+    assert all(len(o.hits) < 5 for _, o in got)
+    assert all(all(not a.distinct for a in o.aggs.values()) for _, o in got)
+    assert all(o.spilled for _, o in got)  # every range of this log holds more than 5 hits
+
+
 def test_nothing_starts_once_stopped(logs, monkeypatch):
     monkeypatch.setattr(parallel, "_Workers", None)  # no worker either
     source = LogSource(str(logs))
