@@ -24,7 +24,8 @@ cdef class _Counting:
     cdef public Py_ssize_t max_examples
     cdef public bint show_values, hashing
 
-@cython.locals(counting=_Counting, memos=dict, memo=dict, rank="long long", aggs=dict, agg=_Agg)
+@cython.locals(counting=_Counting, memos=dict, memo=dict, rank="long long", aggs=dict, agg=_Agg,
+               new=bint)
 cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t row,
                       Py_ssize_t start, Py_ssize_t end, str entity, double score, str value,
                       object ts) except *

@@ -712,12 +712,29 @@ def _count_hit(
         # A value not met lately: its digest and example rank from one normal form.
         distinct, rank = distinct_and_rank(counting.key, entity, value)
         memo[value] = distinct
+    hit = reason = None
+    if counting.hashing:
+        options = scanner.options
+        hashed = value_hash(counting.key, entity, value)
+        if options.allowed_values:
+            reason = options.allowed_values.get(hashed)
+        if options.hits:
+            hit = scanner._make_hit(out, field_name, row, start, end, entity, score, value,
+                                    hashed)
     aggs = out.aggs
     key = (field_name, entity)
     agg = aggs.get(key)
     if agg is None:
         agg = aggs[key] = _Agg()
-    if agg.add(row, score, distinct):
+    # Counted and kept with nothing between them that runs Python code, where a signal's
+    # KeyboardInterrupt may land (compiled; hmac.digest and a Hit's __init__ are Python,
+    # and come before): an interrupted scan's hits.parquet holds every hit its findings count.
+    new = agg.add(row, score, distinct)
+    if hit is not None:
+        out.hits.append(hit)
+        if len(out.hits) >= scanner._spill_at:
+            scanner.spill(out)
+    if new:
         if rank < 0:
             # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
             # Not kept beside the digest: a second dict per entity costs a megabyte.
@@ -728,18 +745,9 @@ def _count_hit(
                       counting.max_examples)
     if ts is not None and (agg.oldest is None or ts < agg.oldest):
         agg.oldest = ts
-    if counting.hashing:
-        options = scanner.options
-        hashed = value_hash(counting.key, entity, value)
-        reason = options.allowed_values.get(hashed) if options.allowed_values else None
-        if reason is not None:
-            agg.allowed += 1
-            agg.allowed_reason = agg.allowed_reason or reason
-        if options.hits:
-            out.hits.append(scanner._make_hit(out, field_name, row, start, end, entity,
-                                              score, value, hashed))
-            if len(out.hits) >= scanner._spill_at:
-                scanner.spill(out)
+    if reason is not None:
+        agg.allowed += 1
+        agg.allowed_reason = agg.allowed_reason or reason
 
 
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
@@ -750,15 +758,16 @@ def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
     agg = out.aggs.get(key)
     if agg is None:
         agg = out.aggs[key] = _Agg()
-    if agg.add(row, score, distinct) and agg.wants(rank, max_examples):
+    new = agg.add(row, score, distinct)
+    if hit is not None:  # kept as it is counted (see _count_hit)
+        out.hits.append(hit)
+    if new and agg.wants(rank, max_examples):
         agg.offer(rank, example, max_examples)
     if ts is not None and (agg.oldest is None or ts < agg.oldest):
         agg.oldest = ts
     if reason is not None:
         agg.allowed += 1
         agg.allowed_reason = agg.allowed_reason or reason
-    if hit is not None:
-        out.hits.append(hit)
 
 
 def _shifted_hits(hits: Iterable[Hit], lines: int) -> list[Hit]:

@@ -410,3 +410,35 @@ def test_shaped_entities_are_remembered_by_the_candidate_set_itself():
         assert detector._shaped_of(copy) == expected
         assert detector._shaped_of(candidates[1:]) == shaped_of(
             candidates[1:], detector.shaped_entities)
+
+
+@pytest.mark.parametrize("nth", [1, 7, 40])
+def test_an_interrupt_never_counts_a_hit_it_does_not_keep(tmp_path, monkeypatch, nth):
+    # Ctrl-C raises KeyboardInterrupt where Python code runs: in hmac.digest (the keyed hash
+    # of a hit row), in a Hit's __init__. There, before the hit is counted: an interrupted
+    # scan's hits.parquet holds every hit its findings count, no more and no fewer.
+    from derbes.scanner.engine import container as container_module
+    from derbes.scanner.engine.container import ContainerScanner
+    from derbes.scanner.sources.logs import LogSource
+
+    path = tmp_path / "a.log"
+    path.write_text("".join(f"user {i} mail user{i}@mail.kz iin 870412300123 ok\n"
+                            for i in range(200)), encoding="utf-8")
+    calls = [0]
+    real = container_module.value_hash
+
+    def interrupted_hash(key, entity, value):
+        calls[0] += 1
+        if calls[0] == nth:
+            raise KeyboardInterrupt
+        return real(key, entity, value)
+
+    monkeypatch.setattr(container_module, "value_hash", interrupted_hash)
+    source = LogSource(str(path))
+    options = ScanOptions(hash_key=b"k" * 32, hits=True)
+    scanner = ContainerScanner(source, Detector(), options, b"k" * 32)
+    container = next(source.containers())
+    out = scanner.run(container, source.read(container), threading.Event())
+    assert out.error == "interrupted"
+    counted = sum(agg.hits for agg in out.aggs.values())
+    assert counted == len(out.hits) == nth - 1
