@@ -50,19 +50,20 @@ class _Triggers:
     """Finds the lines of a chunk that hold a trigger: one Hyperscan pass when it is there,
     else one ``re`` pass per trigger."""
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: tuple[int, ...] = (_ENCODED, _OPENS)) -> None:
+        triggers = [(kind, p) for kind, p in TRIGGERS if kind in kinds]
         self._local = threading.local()
         self._db: Any = None
         if hyperscan is not None:
             self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             self._db.compile(
-                expressions=[p for _, p in TRIGGERS],
-                ids=[kind for kind, _ in TRIGGERS],
-                elements=len(TRIGGERS),
-                flags=[hyperscan.HS_FLAG_MULTILINE] * len(TRIGGERS),
+                expressions=[p for _, p in triggers],
+                ids=[kind for kind, _ in triggers],
+                elements=len(triggers),
+                flags=[hyperscan.HS_FLAG_MULTILINE] * len(triggers),
             )
         else:
-            self._res = [(kind, re.compile(p, re.MULTILINE)) for kind, p in TRIGGERS]
+            self._res = [(kind, re.compile(p, re.MULTILINE)) for kind, p in triggers]
 
     def ends(self, data: bytes) -> tuple[list[int], list[int]]:
         """End offsets of encoded text, and of lines that may open a structure."""
@@ -83,6 +84,9 @@ class _Triggers:
 
 
 _triggers: _Triggers | None = None
+#: The openings alone, for the lines before a byte range (:func:`structure_before`): encoded
+#: text there is of no use, and its matches (every ``%XX`` of a URL) each cost a callback.
+_openings: _Triggers | None = None
 
 
 def _lines_at(data: bytes, ends: list[int]) -> list[tuple[int, int, int]]:
@@ -227,7 +231,10 @@ def structure_before(data: bytes) -> StructureState:
     head = data.rsplit(b"\n", MAX_BLOCK_LINES)
     if len(head) > MAX_BLOCK_LINES:
         data = data[len(head[0]) + 1:]
-    _, opens = trigger_lines(data)
+    global _openings
+    if _openings is None:
+        _openings = _Triggers((_OPENS,))
+    opens = _lines_at(data, _openings.ends(data)[_OPENS])
     if opens:  # else nothing opens in them, and nothing opened before them is still open
         line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)
     return state
