@@ -615,17 +615,12 @@ class ContainerScanner:
         entity: str, score: float, value: str, ts: str | None,
     ) -> tuple:
         """What :func:`_count_hit` would record, computed now, for :func:`record` later."""
-        options = self.options
         distinct, rank = distinct_and_rank(self.key, entity, value)
-        example = value if options.show_values else mask(entity, value)
+        example = value if self.options.show_values else mask(entity, value)
         reason = hit = None
-        if options.allowed_values or options.hits:
-            hashed = value_hash(self.key, entity, value)
-            if options.allowed_values:
-                reason = options.allowed_values.get(hashed)
-            if options.hits:
-                hit = self._make_hit(out, field_name, row, start, end, entity, score, value,
-                                     hashed)
+        if self._counting.hashing:
+            reason, hit = _reason_and_hit(self, out, field_name, row, start, end, entity, score,
+                                          value)
         return (field_name, entity, row, score, distinct, rank, example, ts, reason, hit)
 
     def _make_hit(
@@ -714,13 +709,8 @@ def _count_hit(
         memo[value] = distinct
     hit = reason = None
     if counting.hashing:
-        options = scanner.options
-        hashed = value_hash(counting.key, entity, value)
-        if options.allowed_values:
-            reason = options.allowed_values.get(hashed)
-        if options.hits:
-            hit = scanner._make_hit(out, field_name, row, start, end, entity, score, value,
-                                    hashed)
+        reason, hit = _reason_and_hit(scanner, out, field_name, row, start, end, entity, score,
+                                      value)
     aggs = out.aggs
     key = (field_name, entity)
     agg = aggs.get(key)
@@ -748,6 +738,22 @@ def _count_hit(
     if reason is not None:
         agg.allowed += 1
         agg.allowed_reason = agg.allowed_reason or reason
+
+
+def _reason_and_hit(
+    scanner: ContainerScanner, out: ContainerOutcome, field_name: str | None, row: int,
+    start: int, end: int, entity: str, score: float, value: str,
+) -> tuple:
+    """The allowlist's reason for a value and its row of hits.parquet, each None when the
+    scan does not ask for it: what counting a hit runs of Python code (hmac.digest, a Hit's
+    __init__), done before the hit is counted (:func:`_count_hit`)."""
+    options = scanner.options
+    hashed = value_hash(scanner.key, entity, value)
+    reason = options.allowed_values.get(hashed) if options.allowed_values else None
+    hit = None
+    if options.hits:
+        hit = scanner._make_hit(out, field_name, row, start, end, entity, score, value, hashed)
+    return reason, hit
 
 
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
