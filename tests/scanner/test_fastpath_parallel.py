@@ -7,6 +7,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -236,6 +237,37 @@ def test_every_process_hands_its_ranges_over_spilled_and_packed(logs, monkeypatc
     assert all(len(o.hits) < 5 for _, o in got)
     assert all(all(not a.distinct for a in o.aggs.values()) for _, o in got)
     assert all(o.spilled for _, o in got)  # every range of this log holds more than 5 hits
+
+
+def test_spawned_workers_rebuild_the_detector_and_agree(logs, monkeypatch):
+    # Where processes cannot be forked (Windows), workers are spawned: they get the
+    # detector's recipe, not the detector, and must find what this process finds.
+    import multiprocessing
+
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    monkeypatch.setattr(parallel, "_mp_context", lambda: multiprocessing.get_context("spawn"))
+    one = scan([LogSource(str(logs))], ScanOptions(jobs=1, hash_key=KEY), detector=Detector())
+    # This process waits a while before each of its tasks, so that the worker, slow to start
+    # (a new interpreter), takes some; what it sends back is counted.
+    here, sent = parallel._run_here, []
+    messages = parallel._Workers._messages
+
+    def slow_here(*args):
+        time.sleep(0.3)
+        return here(*args)
+
+    def counted(self, conn):
+        for item in messages(self, conn):
+            sent.append(item)
+            yield item
+
+    monkeypatch.setattr(parallel, "_run_here", slow_here)
+    monkeypatch.setattr(parallel._Workers, "_messages", counted)
+    two = scan([LogSource(str(logs))], ScanOptions(jobs=2, hash_key=KEY), detector=Detector())
+    assert sent and all(outcome.error is None for _, outcome in sent), sent
+    assert two.sources[0].status == "ok"
+    assert _inventory(one) == _inventory(two)
+    assert _containers(one) == _containers(two)
 
 
 def test_nothing_starts_once_stopped(logs, monkeypatch):
