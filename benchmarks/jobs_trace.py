@@ -72,7 +72,8 @@ def main() -> None:
                 cpu = sum(task[4] for task in tasks)
                 print(f"min range {kib} KiB: {len(tasks)} tasks, wall {wall:.3f} s, work "
                       f"{total:.3f} s ({cpu:.3f} s CPU), balance bound {total / args.jobs:.3f} s, "
-                      f"processes ended at {', '.join(f'{t:.3f}' for t in sorted(ends.values()))} s")
+                      "processes ended at "
+                      f"{', '.join(f'{t:.3f}' for t in sorted(ends.values()))} s")
                 print("  tasks (MB, start-end s): " + ", ".join(
                     f"{size / 1e6:.2f} {start - t0:.2f}-{end - t0:.2f}"
                     for start, end, _, size, _ in tasks))
