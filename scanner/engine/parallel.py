@@ -1,4 +1,4 @@
-"""Log files in worker processes: many files, or one large file cut into byte ranges.
+"""Log files in several processes: many files, or one large file cut into byte ranges.
 
 Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
 tasks: a whole file, or for a large plain file a byte range, which reads the lines that start in it
@@ -137,7 +137,8 @@ def scan_log_containers(
     *,
     detector: Detector | None = None,
 ) -> list[ContainerOutcome]:
-    """Scan log ``containers`` with ``options.jobs`` worker processes; outcomes in order.
+    """Scan log ``containers`` with ``options.jobs`` processes, this one among them
+    (:func:`run_tasks`); outcomes in order.
 
     ``detector`` is the one the engine uses (its recognizers are reused by the workers);
     without it, workers use the default recognizers.
