@@ -226,7 +226,18 @@ def run_tasks(
                 break
             yield task, _run_here(scanner, source, task, stop)
         return
-    with _Workers(workers, order, source, detector, options, key) as crew:
+    try:
+        crew = _Workers(workers, order, source, detector, options, key)
+    except OSError:
+        # No worker could start (fork refused: a process or memory limit), or no private
+        # folder could be made for their outcomes (a read-only temporary folder): this
+        # process scans every task, as with --jobs 1.
+        for task in order:
+            if stop.is_set():
+                break
+            yield task, _run_here(scanner, source, task, stop)
+        return
+    with crew:
         try:
             while not stop.is_set():
                 n = crew.take()
@@ -344,6 +355,9 @@ class _Workers:
             task = self.order[n]
             if kind == "error":
                 yield task, ContainerOutcome(task.container, error=payload)
+                continue
+            if kind == "outcome":
+                yield task, payload
                 continue
             with open(payload, "rb") as f:
                 outcome = pickle.load(f)
@@ -569,8 +583,8 @@ def _worker_loop(
     stop: Any,
 ) -> None:
     """A worker: tasks taken from ``counter`` until none is left or ``stop`` is set; for
-    each, ``("start", n, None)`` and then ``("done", n, file of its outcome)`` or
-    ``("error", n, reason)`` on ``send``."""
+    each, ``("start", n, None)`` and then ``("done", n, file of its outcome)``, ``("outcome",
+    n, outcome)`` when the file cannot be written, or ``("error", n, reason)`` on ``send``."""
     _init_worker(detector, recipe, source, options, key, stop)
     try:
         while not stop.is_set():
@@ -585,8 +599,12 @@ def _worker_loop(
                 send.send(("error", n, f"internal error ({type(e).__name__})"))
                 continue
             path = os.path.join(folder, f"{n}.pickle")
-            with open(path, "wb") as f:
-                pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                with open(path, "wb") as f:
+                    pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError:  # the disk is full: through the pipe, waiting for a reader
+                send.send(("outcome", n, outcome))
+                continue
             send.send(("done", n, path))
     finally:
         send.close()

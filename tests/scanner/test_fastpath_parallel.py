@@ -270,6 +270,49 @@ def test_spawned_workers_rebuild_the_detector_and_agree(logs, monkeypatch):
     assert _containers(one) == _containers(two)
 
 
+def test_no_worker_can_start_and_this_process_scans_every_task(logs, monkeypatch):
+    # A read-only temporary folder (no private folder for the outcomes), or fork refused.
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+
+    def refused(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(parallel.tempfile, "mkdtemp", refused)
+    tasks, got = _run_all(logs, 2)
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    assert not [o.error for _, o in got if o.error]
+
+
+def test_a_worker_that_cannot_write_its_outcome_sends_it_whole(logs, monkeypatch):
+    # The disk is full when a worker writes an outcome: it goes through the pipe instead.
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    here = os.getpid()
+    real_dump = pickle.dump
+
+    def full_disk(obj, f, *args, **kwargs):
+        if os.getpid() != here:
+            raise OSError(28, "No space left on device")
+        return real_dump(obj, f, *args, **kwargs)
+
+    monkeypatch.setattr(parallel.pickle, "dump", full_disk)
+    sent = []
+    messages = parallel._Workers._messages
+
+    def counted(self, conn):
+        for item in messages(self, conn):
+            sent.append(item)
+            yield item
+
+    monkeypatch.setattr(parallel._Workers, "_messages", counted)
+    tasks, got = _run_all(logs, 2)
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    assert not [o.error for _, o in got if o.error]
+    assert sent and all(o.done is not None for _, o in sent)
+    one = scan([LogSource(str(logs))], ScanOptions(jobs=1, hash_key=KEY), detector=Detector())
+    two = scan([LogSource(str(logs))], ScanOptions(jobs=2, hash_key=KEY), detector=Detector())
+    assert _inventory(one) == _inventory(two)
+
+
 def test_nothing_starts_once_stopped(logs, monkeypatch):
     monkeypatch.setattr(parallel, "_Workers", None)  # no worker either
     source = LogSource(str(logs))
