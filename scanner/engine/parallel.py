@@ -264,10 +264,15 @@ def _run_here(
     """:func:`run_task` in this process, an unexpected error the task's alone (as a worker's),
     the outcome handed over as a worker's is (:func:`_handed_over`)."""
     try:
-        return _handed_over(scanner, run_task(scanner, source, task, stop))
+        outcome = run_task(scanner, source, task, stop)
     except Exception as e:  # a bug in one task must not lose the scan
         # Only the type: an exception's text may quote the data it choked on.
         return ContainerOutcome(task.container, error=f"internal error ({type(e).__name__})")
+    try:
+        return _handed_over(scanner, outcome)
+    except KeyboardInterrupt:  # Ctrl-C while its hits are written: kept as it stands
+        stop.set()
+        return outcome
 
 
 class _Workers:
@@ -359,9 +364,12 @@ class _Workers:
             if kind == "outcome":
                 yield task, payload
                 continue
-            with open(payload, "rb") as f:
-                outcome = pickle.load(f)
-            os.remove(payload)
+            try:
+                with open(payload, "rb") as f:
+                    outcome = pickle.load(f)
+                os.remove(payload)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                outcome = ContainerOutcome(task.container, error="a worker's outcome was lost")
             yield task, outcome
 
     def close(self) -> None:

@@ -313,6 +313,43 @@ def test_a_worker_that_cannot_write_its_outcome_sends_it_whole(logs, monkeypatch
     assert _inventory(one) == _inventory(two)
 
 
+def test_an_outcome_file_that_cannot_be_read_fails_its_task_alone(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+
+    def truncated(f):
+        raise EOFError("Ran out of input")
+
+    monkeypatch.setattr(parallel.pickle, "load", truncated)  # read here only
+    tasks, got = _run_all(logs, 2)
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    errors = [o.error for _, o in got if o.error]
+    assert errors and set(errors) == {"a worker's outcome was lost"}
+    assert len(errors) < len(tasks)  # this process's own are whole
+
+
+def test_ctrl_c_while_this_process_hands_a_range_over_keeps_it(logs, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
+    here = os.getpid()
+    real = parallel._handed_over
+    interrupted: list = []
+
+    def interrupting(scanner, outcome):
+        if os.getpid() == here and not interrupted:
+            interrupted.append(outcome)
+            raise KeyboardInterrupt
+        return real(scanner, outcome)
+
+    monkeypatch.setattr(parallel, "_handed_over", interrupting)
+    source = LogSource(str(logs / "big.log"))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    stop = threading.Event()
+    got = list(parallel.run_tasks(tasks, 2, source, Detector(),
+                                  ScanOptions(jobs=2, hash_key=KEY), KEY, stop))
+    assert stop.is_set()
+    (kept,) = [o for _, o in got if o is interrupted[0]]
+    assert kept.error is None and kept.done is not None and kept.aggs
+
+
 def test_nothing_starts_once_stopped(logs, monkeypatch):
     monkeypatch.setattr(parallel, "_Workers", None)  # no worker either
     source = LogSource(str(logs))
