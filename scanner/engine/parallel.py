@@ -220,18 +220,16 @@ def run_tasks(
     workers = min(jobs - 1, len(order) - 1)
     if stop.is_set():
         return
-    if workers < 1:  # one task, or one job: nothing to share
-        for task in order:
-            if stop.is_set():
-                break
-            yield task, _run_here(scanner, source, task, stop)
-        return
-    try:
-        crew = _Workers(workers, order, source, detector, options, key)
-    except OSError:
-        # No worker could start (fork refused: a process or memory limit), or no private
-        # folder could be made for their outcomes (a read-only temporary folder): this
-        # process scans every task, as with --jobs 1.
+    crew = None
+    if workers >= 1:  # else one task, or one job: nothing to share
+        try:
+            crew = _Workers(workers, order, source, detector, options, key)
+        except OSError:
+            # No worker could start (fork refused: a process or memory limit), or no private
+            # folder could be made for their outcomes (a read-only temporary folder): this
+            # process scans every task, as with --jobs 1.
+            crew = None
+    if crew is None:
         for task in order:
             if stop.is_set():
                 break
