@@ -722,8 +722,6 @@ def _count_hit(
     new = agg.add(row, score, distinct)
     if hit is not None:
         out.hits.append(hit)
-        if len(out.hits) >= scanner._spill_at:
-            scanner.spill(out)
     if new:
         if rank < 0:
             # Met before, new to this aggregate (another field), or past DISTINCT_CAP.
@@ -738,6 +736,8 @@ def _count_hit(
     if reason is not None:
         agg.allowed += 1
         agg.allowed_reason = agg.allowed_reason or reason
+    if hit is not None and len(out.hits) >= scanner._spill_at:
+        scanner.spill(out)  # Python too: last, when the hit is counted whole
 
 
 def _reason_and_hit(
