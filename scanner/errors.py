@@ -32,6 +32,12 @@ def after_lines_reason(fault: str, lines: int) -> str:
     return f"{fault} after {lines} lines"
 
 
+def internal_error_reason(error: BaseException) -> str:
+    """The reason of a container or task that a bug failed: the exception's type only, as its
+    text may quote the data it choked on."""
+    return f"internal error ({type(error).__name__})"
+
+
 class ConfigError(DerbesError):
     """A scan configuration or option is wrong. The message names the file and line."""
 

@@ -43,7 +43,7 @@ from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.pieces import structure_before
 from derbes.scanner.engine.structure import LOOKBACK_BYTES, MAX_BLOCK_LINES
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import SourceError, internal_error_reason
 from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
@@ -62,7 +62,8 @@ MIN_RANGE_BYTES = 256 << 10
 RANGES_PER_JOB = 4
 #: Each range of a cut file takes ``1 / (GUIDED * jobs)`` of the bytes still left (:func:`guided`).
 GUIDED = 2
-#: Hits a worker sends back with its outcome; more are written as a part (``--hits``).
+#: Hits an outcome keeps in memory when its process hands it over (:func:`_handed_over`);
+#: more are written as a part (``--hits``).
 RETURN_HITS = 2_000
 
 
@@ -264,8 +265,7 @@ def _run_here(
     try:
         outcome = run_task(scanner, source, task, stop)
     except Exception as e:  # a bug in one task must not lose the scan
-        # Only the type: an exception's text may quote the data it choked on.
-        return ContainerOutcome(task.container, error=f"internal error ({type(e).__name__})")
+        return ContainerOutcome(task.container, error=internal_error_reason(e))
     try:
         return _handed_over(scanner, outcome)
     except KeyboardInterrupt:  # Ctrl-C while its hits are written: kept as it stands
@@ -601,8 +601,7 @@ def _worker_loop(
             try:
                 outcome = _work(order[n])
             except Exception as e:  # a bug in one task must not lose the scan
-                # Only the type: an exception's text may quote the data it choked on.
-                send.send(("error", n, f"internal error ({type(e).__name__})"))
+                send.send(("error", n, internal_error_reason(e)))
                 continue
             path = os.path.join(folder, f"{n}.pickle")
             try:

@@ -27,7 +27,7 @@ from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.parallel import Folding, lines_counter, merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
-from derbes.scanner.errors import SourceError
+from derbes.scanner.errors import SourceError, internal_error_reason
 from derbes.scanner.hitparts import HitStore, Segment
 from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
@@ -350,8 +350,7 @@ def _scan_source(
         except SourceError as e:
             return ContainerOutcome(container, error=e.reason)
         except Exception as e:  # a bug in one container must not lose the scan
-            # Only the type: an exception's text may quote the data it choked on.
-            return ContainerOutcome(container, error=f"internal error ({type(e).__name__})")
+            return ContainerOutcome(container, error=internal_error_reason(e))
 
     if source.kind == "log" and options.jobs > 1 and total:
         from derbes.scanner.engine import parallel
