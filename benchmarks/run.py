@@ -170,15 +170,26 @@ def _child(kind: str, path: str, jobs: int) -> None:
 def run_child(
     kind: str, path: Path, jobs: int = 1, pin: bool = False, env: dict | None = None
 ) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, str(path), "--jobs", str(jobs)]
-    if pin and shutil.which("taskset"):
-        cmd = ["taskset", "-c", "0", *cmd]
     proc = subprocess.run(
-        cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+        _child_command(kind, path, jobs, 0 if pin else None), capture_output=True, text=True,
+        check=False, env={**os.environ, **(env or {})},
     )
-    if proc.returncode != 0:
-        raise SystemExit(f"{kind} measurement failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _child_result(kind, proc.returncode, proc.stdout, proc.stderr)
+
+
+def _child_command(kind: str, path: Path, jobs: int, core: int | None) -> list[str]:
+    """The command of one measurement in a child process, pinned to ``core`` if given."""
+    cmd = [sys.executable, __file__, "--child", kind, str(path), "--jobs", str(jobs)]
+    if core is not None and shutil.which("taskset"):
+        cmd = ["taskset", "-c", str(core), *cmd]
+    return cmd
+
+
+def _child_result(kind: str, returncode: int, out: str, err: str) -> dict:
+    """What a child measurement printed last (JSON); exits if it failed."""
+    if returncode != 0:
+        raise SystemExit(f"{kind} measurement failed:\n{err}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # -- what the machine's cores deliver -------------------------------------------------------
@@ -221,25 +232,19 @@ def concurrent_scans(path: Path, jobs: int, solo_seconds: float, repeat: int = 3
     """Speed-up of ``jobs`` independent one-process scans of ``path`` run at once, each pinned
     to a core of its own, over one scan alone (``solo_seconds``): the ceiling of this workload
     on this machine, where the cores share caches and memory (the busy loops of
-    :func:`core_scaling` share nothing). What ``--jobs`` loses beyond it is its own: the pool,
-    the cut into ranges, the merge. The scans' own seconds (each child's clock) are averaged
-    per round; the best round is kept, like the figures it is compared with."""
+    :func:`core_scaling` share nothing). What ``--jobs`` loses beyond it is its own: starting
+    the workers, the cut into ranges, the merge. The scans' own seconds (each child's clock)
+    are averaged per round; the best round is kept, like the figures it is compared with."""
     rounds = []
     cpus = os.cpu_count() or 1
     for _ in range(repeat):
-        procs = []
-        for k in range(jobs):
-            cmd = [sys.executable, __file__, "--child", "derbes", str(path), "--jobs", "1"]
-            if shutil.which("taskset"):
-                cmd = ["taskset", "-c", str(k % cpus), *cmd]
-            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True))
+        procs = [subprocess.Popen(_child_command("derbes", path, 1, k % cpus),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for k in range(jobs)]
         seconds = []
         for proc in procs:
             out, err = proc.communicate()
-            if proc.returncode != 0:
-                raise SystemExit(f"derbes measurement failed:\n{err}")
-            seconds.append(json.loads(out.strip().splitlines()[-1])["seconds"])
+            seconds.append(_child_result("derbes", proc.returncode, out, err)["seconds"])
         rounds.append(statistics.mean(seconds))
     return jobs * solo_seconds / min(rounds), rounds
 
