@@ -11,3 +11,22 @@ cpdef list _name_starts(str text)
 
 @cython.locals(end=Py_ssize_t, i=Py_ssize_t)
 cpdef list _matches_at(object rx, object text, list starts)
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t)
+cpdef bint _initial_at_a_start(str text, list starts) except -1
+
+@cython.locals(code=Py_UCS4)
+cpdef bint _is_capital(Py_UCS4 c) noexcept
+
+@cython.locals(code=Py_UCS4)
+cpdef bint _is_letter(Py_UCS4 c) noexcept
+
+@cython.locals(code=Py_UCS4)
+cpdef bint _is_word_char(Py_UCS4 c) noexcept
+
+@cython.locals(j=Py_ssize_t)
+cdef Py_ssize_t _word_end(str text, Py_ssize_t i, Py_ssize_t n) except -2
+
+@cython.locals(n=Py_ssize_t, end=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, stop=Py_ssize_t,
+               words=list)
+cpdef list _runs(str text, list starts)

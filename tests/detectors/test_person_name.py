@@ -6,6 +6,8 @@ not in the bundled list, so that endings, not the list, must carry them).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -113,3 +115,42 @@ def test_names_are_tried_only_where_a_name_can_begin(text):
             assert found == [m.span() for m in rx.finditer(line)], rx.pattern
     assert PersonNameRecognizer().candidates(_Decoded(text)) == (
         PersonNameRecognizer().candidates(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_TEXT)
+def test_runs_read_from_the_starts_are_the_regex_runs(text):
+    """:func:`_runs` (in C when compiled) gives the words of each ``_RUN`` match, as
+    ``finditer`` and ``_WORD`` find them (the definition)."""
+    expected = [[(m.start() + run.start(), m.end() + run.start())
+                 for m in person_name._WORD.finditer(run.group())]
+                for run in person_name._RUN.finditer(text)]
+    assert person_name._runs(text, person_name._name_starts(text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Иван Петров", "Иван Петров2", "Анна-Мария Ким", "Анна-мария Ким", "Анна- Ким",
+    "Иван Петров Сидоров Ким Ли", "Иван Петров-", "Иван  Петров", "Ахметова Д.К.",
+    "Д. К. Ахметова", "ул. Д. Кунаева", "Иванz Петров", "И", "Ия", "Ә.Ә.", "-Иван Петров",
+])
+def test_runs_on_the_edges_of_a_word(text):
+    expected = [[(m.start() + run.start(), m.end() + run.start())
+                 for m in person_name._WORD.finditer(run.group())]
+                for run in person_name._RUN.finditer(text)]
+    assert person_name._runs(text, person_name._name_starts(text)) == expected
+    # The gate of the initials is never shut before a line that holds some.
+    if any(True for _ in person_name._WITH_INITIALS.finditer(text)):
+        assert person_name._initial_at_a_start(text, person_name._name_starts(text))
+
+
+def test_name_letters_are_the_patterns_classes():
+    """The letters read in C are those of ``_UPPER`` and ``_LOWER`` (the patterns' classes),
+    for every character of the Basic Multilingual Plane."""
+    capital = re.compile(f"[{person_name._UPPER}]")
+    letter = re.compile(f"[{person_name._LOWER}{person_name._UPPER}]")
+    word = re.compile(r"[\w-]")
+    for code in range(0x10000):
+        c = chr(code)
+        assert person_name._is_capital(c) == bool(capital.fullmatch(c)), hex(code)
+        assert person_name._is_letter(c) == bool(letter.fullmatch(c)), hex(code)
+        assert person_name._is_word_char(c) == bool(word.fullmatch(c)), hex(code)
