@@ -34,6 +34,7 @@ recognizer into a real Presidio ``PatternRecognizer`` when a registry is asked f
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
@@ -350,6 +351,19 @@ def _with_digits_made_one(text: str, table: bytes) -> str:
 
 #: Every :func:`string_memo`'s cache (:func:`clear_memos`).
 _MEMO_CACHES: list[dict] = []
+
+
+#: The folder of the data files bundled with the detectors.
+_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
+def bundled_text(name: str, encoding: str = "utf-8") -> str:
+    """The data file ``data/<name>`` bundled with the detectors, as text, read from the
+    package's folder (installed or editable, it lies on disk beside the modules).
+    ``importlib.resources`` imports its readers on first use (``zipfile`` among them): 3-4
+    ms of the first line that meets a name or an address."""
+    with open(os.path.join(_DATA, name), encoding=encoding) as f:
+        return f.read()
 
 
 def string_memo(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:

@@ -323,8 +323,10 @@ def _kz_kinds() -> list:
 
     metadata = PhoneMetadata.metadata_for_region("KZ")
     same = metadata.same_mobile_and_fixed_line_pattern
-    fixed, mobile = _desc(metadata.fixed_line), _desc(metadata.mobile)
-    kinds = [((_desc(getattr(metadata, name)),), kind) for name, kind in _TYPES]
+    # The kinds' patterns as text: they are compiled once, as the alternation (each compiled
+    # on its own too cost 1 ms of the first Kazakh number a process meets).
+    fixed, mobile = _desc_text(metadata.fixed_line), _desc_text(metadata.mobile)
+    kinds = [((_desc_text(getattr(metadata, name)),), kind) for name, kind in _TYPES]
     # A fixed line number is also mobile when the two share a pattern, or when the mobile
     # pattern matches it too; mobile alone only when they share none.
     if same:
@@ -343,7 +345,7 @@ def _kz_kinds() -> list:
         or "(?!)",  # no kind at all: no number
     )
     general = _desc(metadata.general_desc)
-    patterns = [general[1].pattern] + [d[1].pattern for descs, _ in kinds for d in descs]
+    patterns = [general[1].pattern] + [d[1] for descs, _ in kinds for d in descs]
     return [general, [kind for _, kind in kinds], alternation,
             _decided_by(patterns, _NATIONAL_LENGTH)]
 
@@ -420,15 +422,17 @@ def _digit_class(sub, c) -> bool:
     return members in ([(c.CATEGORY, c.CATEGORY_DIGIT)], [(c.RANGE, (48, 57))])
 
 
-def _whole(desc: tuple[frozenset[int], re.Pattern]) -> str:
+def _whole(desc: tuple[frozenset[int], re.Pattern | str]) -> str:
     """A description as a pattern of the whole text: one of its possible lengths (if it
-    gives any), and its national number pattern from start to end."""
+    gives any), and its national number pattern (compiled or as text) from start to end."""
     lengths, pattern = desc
+    if not isinstance(pattern, str):
+        pattern = pattern.pattern
     sized = "|".join(f"(?s:.{{{n}}})" for n in sorted(lengths) if n > 0)
     length = f"(?=(?:{sized})\\Z)" if lengths else ""
     if lengths and not sized:
         length = "(?!)"  # only lengths of no number (-1)
-    return f"{length}(?:{pattern.pattern})\\Z"
+    return f"{length}(?:{pattern})\\Z"
 
 
 def _desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
@@ -437,6 +441,13 @@ def _desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
     if desc is None or not desc.national_number_pattern:
         return None
     return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+def _desc_text(desc) -> tuple[frozenset[int], str] | None:
+    """:func:`_desc` with the pattern as text, not compiled."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length), desc.national_number_pattern
 
 
 def _matches(national: str, desc: tuple[frozenset[int], re.Pattern] | None) -> bool:
