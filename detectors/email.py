@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
+from derbes.detectors.base import DerbesRecognizer, Pattern, bundled_text, string_memo
 
 _CYR = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 # The hyphen is escaped: at the end of ``_LOCAL`` followed by ``.`` it would make the range
@@ -115,13 +114,20 @@ def _after_url_user(text: str, at: int) -> bool:
 @cache
 def iana_tlds() -> frozenset[str]:
     """The delegated top-level domains (ASCII, punycode for IDN), lower-cased."""
-    text = resources.files("derbes.detectors").joinpath("data/tlds-alpha-by-domain.txt")
-    lines = text.read_text(encoding="ascii").splitlines()
+    lines = bundled_text("tlds-alpha-by-domain.txt").splitlines()  # ASCII, read as UTF-8
     return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
 
 
 @string_memo(4096)  # a log's addresses share a few top-level domains
 def _ascii_label(label: str) -> str | None:
+    """A label as IDNA writes it (``label.encode("idna")``), lower-cased; None if it has none.
+
+    IDNA's ToASCII returns an ASCII label as it stands when it is at most 63 characters long
+    (RFC 3490, 4.1; Python's codec does the same, and gives "" for ""): only another label,
+    or one with dots (the codec reads each part), needs the codec, whose first use imports
+    ``encodings.idna`` and ``stringprep`` (1.3 ms of the first address)."""
+    if label.isascii() and "." not in label:
+        return label.lower() if len(label) < 64 else None
     try:
         return label.encode("idna").decode("ascii").lower()
     except UnicodeError:

@@ -152,3 +152,22 @@ def test_email_check_is_its_local_and_domain_rules(value):
     ) and tld is not None and tld in email.iana_tlds() and (
         tld not in email._FILE_EXTENSION_TLDS)
     assert email.email_is_valid(value) is expected, value
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x4ff), max_size=70))
+@example("x" * 63)
+@example("x" * 64)
+@example("")
+@example("KZ")
+@example("\x00")
+def test_a_label_is_written_as_the_idna_codec_writes_it(label):
+    """``_ascii_label`` (which leaves ASCII labels to no codec) is the IDNA codec's
+    ``encode``, lower-cased, and None where the codec refuses the label."""
+    from derbes.detectors import email
+
+    try:
+        expected = label.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        expected = None
+    assert email._ascii_label.__wrapped__(label) == expected
