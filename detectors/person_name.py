@@ -140,13 +140,7 @@ def _name_starts(text: str) -> list[int]:
         # _UPPER: А-Я, then Ё, І and the Kazakh capitals (a literal: compiled, a C switch).
         if not word and (0x410 <= code <= 0x42F or c in "ЁӘҒҚҢӨҰҮҺІ"):
             out.append(i)
-        if code < 128:
-            # ASCII by comparisons: str.isalnum() is four calls of Unicode's tables for a
-            # character that is none (a space), 70 of the 100 instructions a character here.
-            word = (48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code == 95
-                    or code == 45)
-        else:
-            word = c.isalnum()
+        word = _is_word_char(c)
     return out
 
 
@@ -190,9 +184,12 @@ def _word_end(text: str, i: int, n: int) -> int:
 
 
 def _is_word_char(c: str) -> bool:
-    """``\\w`` or a hyphen: what ``_AFTER`` forbids after a run."""
+    """``\\w`` or a hyphen: what ``_BEFORE`` forbids before a run and ``_AFTER`` after it."""
     code = ord(c)
     if code < 128:
+        # ASCII by comparisons: str.isalnum() is four calls of Unicode's tables for a
+        # character that is none (a space), 70 of the 100 instructions a character of
+        # _name_starts.
         return (48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code == 95
                 or code == 45)
     return c.isalnum()

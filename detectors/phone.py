@@ -438,9 +438,8 @@ def _whole(desc: tuple[frozenset[int], re.Pattern | str]) -> str:
 def _desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
     """A number description as libphonenumber reads it: possible lengths (none: any) and
     the national number pattern, matched whole; None when it describes no number."""
-    if desc is None or not desc.national_number_pattern:
-        return None
-    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+    found = _desc_text(desc)
+    return None if found is None else (found[0], re.compile(found[1]))
 
 
 def _desc_text(desc) -> tuple[frozenset[int], str] | None:
