@@ -117,15 +117,23 @@ def test_names_are_tried_only_where_a_name_can_begin(text):
         PersonNameRecognizer().candidates(text))
 
 
-@settings(max_examples=500, deadline=None)
-@given(_NAME_TEXT)
-def test_runs_read_from_the_starts_are_the_regex_runs(text):
+def _runs_are_the_regex_runs(text: str) -> None:
     """:func:`_runs` (in C when compiled) gives the words of each ``_RUN`` match, as
-    ``finditer`` and ``_WORD`` find them (the definition)."""
+    ``finditer`` and ``_WORD`` find them (the definition); the initials' gate is never shut
+    before a line that holds initials."""
+    starts = person_name._name_starts(text)
     expected = [[(m.start() + run.start(), m.end() + run.start())
                  for m in person_name._WORD.finditer(run.group())]
                 for run in person_name._RUN.finditer(text)]
-    assert person_name._runs(text, person_name._name_starts(text)) == expected
+    assert person_name._runs(text, starts) == expected
+    if any(True for _ in person_name._WITH_INITIALS.finditer(text)):
+        assert person_name._initial_at_a_start(text, starts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_TEXT)
+def test_runs_read_from_the_starts_are_the_regex_runs(text):
+    _runs_are_the_regex_runs(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -134,13 +142,15 @@ def test_runs_read_from_the_starts_are_the_regex_runs(text):
     "Д. К. Ахметова", "ул. Д. Кунаева", "Иванz Петров", "И", "Ия", "Ә.Ә.", "-Иван Петров",
 ])
 def test_runs_on_the_edges_of_a_word(text):
-    expected = [[(m.start() + run.start(), m.end() + run.start())
-                 for m in person_name._WORD.finditer(run.group())]
-                for run in person_name._RUN.finditer(text)]
-    assert person_name._runs(text, person_name._name_starts(text)) == expected
-    # The gate of the initials is never shut before a line that holds some.
-    if any(True for _ in person_name._WITH_INITIALS.finditer(text)):
-        assert person_name._initial_at_a_start(text, person_name._name_starts(text))
+    _runs_are_the_regex_runs(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=list("АБВЁЕӘҒҚҢӨҰҮҺІаяеёәғқңөұүһіzZß-"), max_size=12))
+def test_fold_translates_as_its_table_does(word):
+    """:func:`fold` (which skips the table where no letter of it occurs) is
+    ``casefold().translate(_FOLD)``."""
+    assert person_name.fold(word) == word.casefold().translate(person_name._FOLD)
 
 
 def test_name_letters_are_the_patterns_classes():
