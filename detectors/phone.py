@@ -422,12 +422,10 @@ def _digit_class(sub, c) -> bool:
     return members in ([(c.CATEGORY, c.CATEGORY_DIGIT)], [(c.RANGE, (48, 57))])
 
 
-def _whole(desc: tuple[frozenset[int], re.Pattern | str]) -> str:
-    """A description as a pattern of the whole text: one of its possible lengths (if it
-    gives any), and its national number pattern (compiled or as text) from start to end."""
+def _whole(desc: tuple[frozenset[int], str]) -> str:
+    """A description (:func:`_desc_text`) as a pattern of the whole text: one of its possible
+    lengths (if it gives any), and its national number pattern from start to end."""
     lengths, pattern = desc
-    if not isinstance(pattern, str):
-        pattern = pattern.pattern
     sized = "|".join(f"(?s:.{{{n}}})" for n in sorted(lengths) if n > 0)
     length = f"(?=(?:{sized})\\Z)" if lengths else ""
     if lengths and not sized:

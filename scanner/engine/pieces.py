@@ -17,6 +17,7 @@ are what reports mask and hash.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -83,10 +84,12 @@ class _Triggers:
         return found
 
 
-_triggers: _Triggers | None = None
-#: The openings alone, for the lines before a byte range (:func:`structure_before`): encoded
-#: text there is of no use, and its matches (every ``%XX`` of a URL) each cost a callback.
-_openings: _Triggers | None = None
+@functools.cache
+def _triggers(kinds: tuple[int, ...] = (_ENCODED, _OPENS)) -> _Triggers:
+    """The database of these kinds of trigger, compiled on first use. The openings alone
+    serve the lines before a byte range (:func:`structure_before`): encoded text there is of
+    no use, and its matches (every ``%XX`` of a URL) each cost a callback."""
+    return _Triggers(kinds)
 
 
 def _lines_at(data: bytes, ends: list[int]) -> list[tuple[int, int, int]]:
@@ -169,10 +172,7 @@ def name_at(line: str, start: int, end: int) -> str | None:
 def trigger_lines(data: bytes) -> tuple[list[tuple[int, int, int]], ...]:
     """For each kind of :data:`TRIGGERS` (encoded text, a structure's opening), the lines of
     ``data`` holding one: ``(index, start, end)``, in order, each once."""
-    global _triggers
-    if _triggers is None:
-        _triggers = _Triggers()
-    return tuple(_lines_at(data, ends) for ends in _triggers.ends(data))
+    return tuple(_lines_at(data, ends) for ends in _triggers().ends(data))
 
 
 def special_lines(
@@ -231,10 +231,7 @@ def structure_before(data: bytes) -> StructureState:
     head = data.rsplit(b"\n", MAX_BLOCK_LINES)
     if len(head) > MAX_BLOCK_LINES:
         data = data[len(head[0]) + 1:]
-    global _openings
-    if _openings is None:
-        _openings = _Triggers((_OPENS,))
-    opens = _lines_at(data, _openings.ends(data)[_OPENS])
+    opens = _lines_at(data, _triggers((_OPENS,)).ends(data)[_OPENS])
     if opens:  # else nothing opens in them, and nothing opened before them is still open
         line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)
     return state

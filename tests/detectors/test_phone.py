@@ -156,7 +156,7 @@ def test_a_description_read_whole_is_what_libphonenumber_matches():
     numbers = ["7" + "1" * k for k in range(6, 13)]
     numbers += ["", "8123456789", "7123\n56789", "71234567890x"]
     for desc in descs:
-        lookahead = re.compile(f"(?={_whole(desc)})")
+        lookahead = re.compile(f"(?={_whole((desc[0], desc[1].pattern))})")
         for number in numbers:
             assert (lookahead.match(number) is not None) == _matches(number, desc), (desc, number)
 
