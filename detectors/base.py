@@ -443,6 +443,12 @@ def anchored_matches(
 
 #: The characters of the runs most patterns of RUNS start at.
 DIGITS = "0123456789"
+#: Not right after a plus sign that starts a token: ``+380501234465`` is a phone number in
+#: E.164 form (Ukraine's), whose twelve digits also read as a date-shaped IIN with a valid
+#: check digit one time in eleven; ``+4915123456241`` (Germany) passes Luhn as a Visa number
+#: one time in ten. A plus after a word character is a space of a form-encoded query
+#: (``q=ИИН+880101300123``) and stops nothing. For the patterns of a bare run of digits.
+NOT_AFTER_PLUS_SIGN = r"(?<!(?<!\w)\+)"
 HEX = "0123456789ABCDEFabcdef"
 ALNUM = DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 

@@ -19,7 +19,7 @@ import re
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, NOT_AFTER_PLUS_SIGN, DerbesRecognizer, Pattern
 
 # (first digits, lowest, highest, allowed lengths), checked on the leading digits.
 _SCHEMES: tuple[tuple[int, int, int, frozenset[int]], ...] = (
@@ -111,7 +111,7 @@ class CreditCardRecognizer(DerbesRecognizer):
     NORMALIZE = staticmethod(values.digits)
     MASK = staticmethod(values.last_four)
     PATTERNS = (
-        Pattern("contiguous", rf"{_L}[2-689][0-9]{{12,18}}{_R}", 0.2),
+        Pattern("contiguous", rf"{NOT_AFTER_PLUS_SIGN}{_L}[2-689][0-9]{{12,18}}{_R}", 0.2),
         # 4-4-4-4, 4-4-4-4-3, 4-4-4-1..4 with one kind of separator.
         Pattern(
             "grouped",

@@ -18,7 +18,7 @@ from typing import ClassVar
 from stdnum import imei as std_imei
 
 from derbes.detectors import values
-from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, NOT_AFTER_PLUS_SIGN, DerbesRecognizer, Pattern
 from derbes.detectors.credit_card import luhn_is_valid
 
 
@@ -41,7 +41,7 @@ class ImeiRecognizer(DerbesRecognizer):
             r"(?<![0-9A-Za-z-])[0-9]{6}([ -])[0-9]{2}\1[0-9]{6}\1[0-9](?![0-9A-Za-z]|-[0-9])",
             0.4,
         ),
-        Pattern("bare", r"(?<![0-9A-Za-z-])[0-9]{15}(?![0-9A-Za-z])", 0.05),
+        Pattern("bare", rf"{NOT_AFTER_PLUS_SIGN}(?<![0-9A-Za-z-])[0-9]{{15}}(?![0-9A-Za-z])", 0.05),
     )
     RUNS: ClassVar[dict[str, tuple[str, int, int]]] = {"bare": (DIGITS, 15, 15)}
     PREFILTERS = (

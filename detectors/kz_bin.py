@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, NOT_AFTER_PLUS_SIGN, DerbesRecognizer, Pattern
 from derbes.detectors.kz_iin import REFERENCE_WORDS, kz_checksum_ok
 
 
@@ -29,7 +29,8 @@ class KzBinRecognizer(DerbesRecognizer):
     PATTERNS = (
         Pattern(
             "bin",
-            r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])[4-6][0-3][0-9]{6}(?![0-9A-Za-z])",
+            rf"{NOT_AFTER_PLUS_SIGN}(?<![0-9A-Za-z-])"
+            r"[0-9]{2}(?:0[1-9]|1[0-2])[4-6][0-3][0-9]{6}(?![0-9A-Za-z])",
             0.3,
         ),
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DIGITS, DerbesRecognizer, Pattern
+from derbes.detectors.base import DIGITS, NOT_AFTER_PLUS_SIGN, DerbesRecognizer, Pattern
 
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
@@ -110,7 +110,8 @@ class KzIinRecognizer(DerbesRecognizer):
     PATTERNS = (
         Pattern(
             "iin",
-            r"(?<![0-9A-Za-z-])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-6][0-9]{5}"
+            rf"{NOT_AFTER_PLUS_SIGN}(?<![0-9A-Za-z-])"
+            r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-6][0-9]{5}"
             r"(?![0-9A-Za-z])",
             0.3,
         ),
