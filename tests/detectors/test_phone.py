@@ -414,3 +414,48 @@ def test_numbers_of_every_region_compile_their_patterns_once(monkeypatch):
     assert valid > 1500
     assert len(phonenumbers.SUPPORTED_REGIONS) > 200
     assert compiled == [], f"{len(compiled)} patterns compiled again, e.g. {compiled[:3]}"
+
+
+def _parsed(digits: str):
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def test_international_is_parse_around_every_regions_examples():
+    """international(digits) is phonenumbers.parse("+" + digits): the same PhoneNumber (the
+    country code, the national number less a national prefix, Italy's leading zeros), or
+    None where parse raises."""
+    from derbes.detectors.phone import _HELPERS, international
+
+    assert _HELPERS is not None  # else parse runs itself, and this tests nothing
+    parsed = 0
+    for text in _numbers_around_examples():
+        digits = text[1:]
+        for each in (digits, digits[1:], "0" + digits, digits + "00"):  # other codes too
+            want = _parsed(each)
+            assert international(each) == want, each
+            parsed += want is not None
+    assert parsed > 5000
+
+
+def _country_codes() -> list[str]:
+    import phonenumbers
+
+    return sorted(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789", min_size=1, max_size=24),  # past the longest (17)
+    # A country code, then a national prefix as regions write one (0, 8, 1, 06...) or none.
+    st.tuples(st.sampled_from(_country_codes()), st.sampled_from(["", "0", "8", "1", "06"]),
+              st.text(alphabet="0123456789", min_size=1, max_size=14)).map("".join),
+))
+def test_international_is_parse_on_any_digits(digits):
+    from derbes.detectors.phone import international
+
+    assert international(digits) == _parsed(digits), digits
