@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--size-mb 10] [--presidio-lines 1000] [--jobs N] [--repeat 3]
 
-Two corpora of about ``--size-mb`` MB each:
+Corpora (the first two of about ``--size-mb`` MB each):
 
 * **dense** (the headline): the realistic corpus' log files
   (``derbes.detectors.corpora.realistic``) one after the other, about one labelled personal
@@ -14,6 +14,10 @@ Two corpora of about ``--size-mb`` MB each:
   times (6.5 MB): the one corpus here that nobody on this project wrote. Its lines repeat,
   so derbes' memos (of values, timestamps, context verdicts) hit more often than on one pass
   of such logs. No target is set on it; it shows where the figures of our own corpora stand.
+* **phones** (``benchmarks/phones.py``): 40,000 lines of an SMS gateway, an OTP service and a
+  PBX, a phone number in each, written from libphonenumber's example numbers of eleven
+  countries (60% Kazakh, 25% Russian): the numbers take the paths a real log's take (a
+  Russian or foreign one libphonenumber's metadata). No target.
 
 On each:
 
@@ -395,13 +399,20 @@ def main() -> None:
     # (Presidio's loader finds recognizer classes by name, and derbes reuses some names).
     from derbes.detectors.corpora.logs import PII_RATE, write_corpus
 
+    try:  # run as a script (benchmarks/ on the path) or as benchmarks.run
+        from phones import COUNTRIES, write_phones_corpus
+    except ImportError:
+        from benchmarks.phones import COUNTRIES, write_phones_corpus
+
     jobs = args.jobs or os.cpu_count() or 1
     dense, labels = write_dense_corpus(
         DATA / f"dense-{args.size_mb:g}mb.log", args.size_mb, args.seed)
     sparse = write_corpus(DATA / f"corpus-{args.size_mb:g}mb.log", args.size_mb, args.seed)
     public = write_public_corpus(DATA / f"public-x{PUBLIC_REPEAT}.log")
-    sizes = {path: path.stat().st_size for path in (dense, sparse, public)}
-    line_counts = {path: _line_count(path) for path in (dense, sparse, public)}
+    phones = write_phones_corpus(DATA / "phones-40k.log", seed=args.seed)
+    corpora = (dense, sparse, public, phones)
+    sizes = {path: path.stat().st_size for path in corpora}
+    line_counts = {path: _line_count(path) for path in corpora}
     sliced, slice_lines = _slice(dense, DATA / f"dense-slice-{args.presidio_lines}.log",
                                  args.presidio_lines)
     slice_size = sliced.stat().st_size
@@ -417,13 +428,16 @@ def main() -> None:
     print(f"public corpus: {public.name}, {sizes[public] / 1e6:.1f} MB, {line_counts[public]} "
           f"lines (tests/data/public_logs, Loghub samples x{PUBLIC_REPEAT}; no target, "
           f"nobody here wrote it)")
+    print(f"phones corpus: {phones.name}, {sizes[phones] / 1e6:.1f} MB, {line_counts[phones]} "
+          f"lines, a phone number in each (benchmarks/phones.py: libphonenumber's example "
+          f"numbers of {len(COUNTRIES)} countries, {COUNTRIES[0][1]}% Kazakh; no target)")
     print(f"slice of the dense corpus for Presidio: every k-th line, {slice_lines} lines, "
           f"{slice_size / 1e6:.2f} MB")
 
     def mbps(nbytes: int, seconds: float) -> float:
         return nbytes / seconds / 1e6
 
-    for path in (dense, sparse, public):  # warm the page cache so no measurement pays for the disk
+    for path in corpora:  # warm the page cache so no measurement pays for the disk
         with path.open("rb") as f:
             while f.read(1 << 20):
                 pass
@@ -437,7 +451,8 @@ def main() -> None:
 
     results: dict = {"machine": info, "uptime_before": _uptime()}
     ratios: dict[str, float | None] = {}
-    for name, path in (("dense", dense), ("sparse", sparse), ("public", public)):
+    for name, path in (("dense", dense), ("sparse", sparse), ("public", public),
+                       ("phones", phones)):
         # derbes and ripgrep in turns, so that each pair of runs meets the machine at about
         # the same speed: the median of the pairs' ratios is printed beside the best of each.
         one_all, rg_turns = [], []
