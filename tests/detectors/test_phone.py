@@ -459,3 +459,49 @@ def test_international_is_parse_on_any_digits(digits):
     from derbes.detectors.phone import international
 
     assert international(digits) == _parsed(digits), digits
+
+
+def test_matches_desc_is_the_librarys_on_every_description():
+    """_matches_desc says what libphonenumber's _is_number_matching_desc says, for every
+    description of every region (and of the non-geographic codes), on the region's example
+    numbers, the numbers one digit away, numbers of other lengths and other regions' numbers."""
+    import random
+
+    import phonenumbers
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    from derbes.detectors.phone import _MATCHES_DESC, _TYPES, _matches_desc
+
+    kinds = ("general_desc", "fixed_line", "mobile", *(name for name, _ in _TYPES))
+    metadatas = [PhoneMetadata.metadata_for_region(r) for r in phonenumbers.SUPPORTED_REGIONS]
+    metadatas += [PhoneMetadata.metadata_for_nongeo_region(c)
+                  for c in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+
+    def examples(metadata) -> list[str]:
+        return [getattr(metadata, k).example_number for k in kinds
+                if getattr(metadata, k) is not None and getattr(metadata, k).example_number]
+
+    everyone = sorted({e for m in metadatas for e in examples(m)})
+    rng = random.Random(7)
+    held = 0
+    for metadata in metadatas:
+        numbers = set(rng.sample(everyone, 40))
+        for example in examples(metadata):
+            numbers.update((example, example[:-1], example + "0",
+                            example[:-1] + str((int(example[-1]) + 3) % 10)))
+        for kind in kinds:
+            desc = getattr(metadata, kind)
+            mine = sorted(n for n in numbers if _matches_desc(n, desc))
+            assert mine == sorted(n for n in numbers if _MATCHES_DESC(n, desc)), (
+                metadata.id, kind)
+            held += len(mine)
+    assert _matches_desc("7011234567", None) is False
+    assert held > 2_000, held
+    # The lengths decide before the pattern, which the metadata's own descriptions hardly
+    # ever show: a description whose pattern takes a length its lengths do not.
+    from phonenumbers.phonemetadata import PhoneNumberDesc
+
+    narrow = PhoneNumberDesc(national_number_pattern=r"\d{5,6}", possible_length=(5,))
+    for number in ("12345", "123456", "1234"):
+        assert _matches_desc(number, narrow) is _MATCHES_DESC(number, narrow), number
+    assert _matches_desc("123456", narrow) is False
