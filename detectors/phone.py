@@ -457,7 +457,9 @@ def _matches(national: str, desc: tuple[frozenset[int], re.Pattern] | None) -> b
 
 
 def _valid_by_parsing(value: str, digits: str) -> bool:
-    """libphonenumber's own parse and validity check: the reference for every number."""
+    """libphonenumber's parse and validity check, the reference for every number; a number
+    written with its country code is read by parse's own steps for digits
+    (:func:`international`)."""
     if not 7 <= len(digits) <= 15:
         return False
     if value.startswith("+"):
@@ -598,11 +600,11 @@ _MATCHES_DESC = getattr(_UTIL, "_is_number_matching_desc", None)
 def _matches_desc(national: str, desc) -> bool:
     """``_is_number_matching_desc(national, desc)``, one call and one regex run: the library
     tests the lengths, then calls ``_match_national_number``, which looks the pattern up
-    among those it compiled, matches it at the start and then whole (12k instructions a
-    description, three in four of ``valid_number``'s time on the phone corpus's foreign
-    numbers). Each description is read once (:func:`_desc`) and kept by its identity, as
-    the library keeps its metadata for good; a test holds this to the library's on every
-    description of every region."""
+    among those it compiled, matches it at the start and then whole (about 12k
+    instructions a description on the foreign numbers of ``benchmarks/phones.py``, two
+    thirds of ``valid_number``'s). Each description is read once (:func:`_desc`) and kept
+    by its identity, as the library keeps its metadata for good (a few thousand at most);
+    a test holds this to the library's on every description of every region."""
     entry = _DESCS.get(id(desc))
     if entry is None or entry[0] is not desc:
         entry = _DESCS[id(desc)] = (desc, _desc(desc))
