@@ -471,7 +471,15 @@ def _valid_by_parsing(value: str, digits: str) -> bool:
         candidate, region = digits, "KZ"
     else:
         return False
-    if region is None and _HELPERS is not None:
+    if _HELPERS is not None and (region is None or (
+            digits[0] != "7" and not digits.startswith("810"))):
+        # A number without its country code, read as Kazakhstan reads it: a national number
+        # of +7's (8 916 123 45 67, a Russian mobile after the trunk 8, which the region's
+        # metadata strips as parse does): parse with region KZ reads the same number (a
+        # test holds it so on random 10- and 11-digit strings). 810 begins an international
+        # number there; a leading 7 was read above.
+        if region is not None:
+            digits = "7" + digits
         number = international(digits)
         return number is not None and valid_number(number)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from recognizer_cases import assert_finds, found_alone
 
@@ -486,9 +486,9 @@ def test_matches_desc_is_the_librarys_on_every_description():
     held = 0
     for metadata in metadatas:
         numbers = set(rng.sample(everyone, 40))
-        for example in examples(metadata):
-            numbers.update((example, example[:-1], example + "0",
-                            example[:-1] + str((int(example[-1]) + 3) % 10)))
+        for number in examples(metadata):
+            numbers.update((number, number[:-1], number + "0",
+                            number[:-1] + str((int(number[-1]) + 3) % 10)))
         for kind in kinds:
             desc = getattr(metadata, kind)
             mine = sorted(n for n in numbers if _matches_desc(n, desc))
@@ -505,3 +505,29 @@ def test_matches_desc_is_the_librarys_on_every_description():
     for number in ("12345", "123456", "1234"):
         assert _matches_desc(number, narrow) is _MATCHES_DESC(number, narrow), number
     assert _matches_desc("123456", narrow) is False
+
+
+@settings(max_examples=3000, deadline=None)
+@example("810", "68221234")  # Kazakhstan's international prefix, then the Cook Islands' +682
+@example("810", "24762889")  # and Ascension's +247: valid, and no number of +7
+@given(st.sampled_from(["8", "9", "0", "1", "3", "4", "5", "6", "89", "80", "88", "81"]),
+       st.text(alphabet="0123456789", min_size=8, max_size=10))
+def test_a_number_without_its_code_is_read_as_parse_reads_it_in_kazakhstan(lead, rest):
+    """10 or 11 digits written without a plus (8 916 123 45 67) are the number of +7 that
+    phonenumbers.parse(digits, "KZ") reads, 810 (an international prefix) aside; and
+    _valid_by_parsing says what is_valid_number says of it."""
+    import phonenumbers
+
+    from derbes.detectors.phone import _valid_by_parsing, international
+
+    digits = (lead + rest)[:11]
+    if len(digits) not in (10, 11) or digits[0] == "7":
+        return
+    try:
+        parsed = phonenumbers.parse(digits, "KZ")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if not digits.startswith("810"):
+        assert international("7" + digits) == parsed, digits
+    want = parsed is not None and phonenumbers.is_valid_number(parsed)
+    assert _valid_by_parsing(digits, digits) is want, digits
