@@ -457,9 +457,9 @@ def _matches(national: str, desc: tuple[frozenset[int], re.Pattern] | None) -> b
 
 
 def _valid_by_parsing(value: str, digits: str) -> bool:
-    """libphonenumber's parse and validity check, the reference for every number; a number
+    """libphonenumber's parse and validity check, the reference for every number. A number
     written with its country code is read by parse's own steps for digits
-    (:func:`international`)."""
+    (:func:`international`), and so is one written without it, as the number of +7 it is."""
     if not 7 <= len(digits) <= 15:
         return False
     if value.startswith("+"):
@@ -471,22 +471,21 @@ def _valid_by_parsing(value: str, digits: str) -> bool:
         candidate, region = digits, "KZ"
     else:
         return False
-    if _HELPERS is not None and (region is None or (
-            digits[0] != "7" and not digits.startswith("810"))):
-        # A number without its country code, read as Kazakhstan reads it: a national number
-        # of +7's (8 916 123 45 67, a Russian mobile after the trunk 8, which the region's
-        # metadata strips as parse does): parse with region KZ reads the same number (a
-        # test holds it so on random 10- and 11-digit strings). 810 begins an international
-        # number there; a leading 7 was read above.
-        if region is not None:
-            digits = "7" + digits
+    if _HELPERS is not None and region is None:
         number = international(digits)
-        return number is not None and valid_number(number)
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return valid_number(number)
+    elif _HELPERS is not None and digits[0] != "7" and not digits.startswith("810"):
+        # Read as Kazakhstan reads it, a national number of +7's (8 916 123 45 67, a Russian
+        # mobile after the trunk 8, which +7's metadata strips as parse does): parse with
+        # region KZ reads the same number (a test holds it so on random 10- and 11-digit
+        # strings). 810 begins an international number there; with a leading 7 (which
+        # phone_is_valid reads itself when Kazakh) parse decides.
+        number = international("7" + digits)
+    else:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            return False
+    return number is not None and valid_number(number)
 
 
 def international(digits: str) -> phonenumbers.PhoneNumber | None:
