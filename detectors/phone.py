@@ -496,10 +496,10 @@ def international(digits: str) -> tuple[int, str] | None:
     parse's own steps for such a string, without those a written number needs first (its
     extension, letters, other digits, an international prefix: for six regions' numbers,
     parse took 12.7-14.3 us a number, this 1.7-2.2 us compiled, in one run) and without a
-    ``PhoneNumber`` made (its constructor,
-    its leading zeros and ``national_significant_number`` were 142 M of the 3,560.9 M
-    instructions of the phone corpus's scan). Tests hold it to parse on random digits and
-    around every region's example numbers.
+    ``PhoneNumber`` made (its constructor, its leading zeros and
+    ``national_significant_number`` were 142 M of the 3,560.9 M instructions of the phone
+    corpus's scan). Tests hold it to parse on random digits and around every region's
+    example numbers.
 
     The country code is the first one to three digits that are one (none begins with 0);
     the national number is the rest, less a national prefix where the region's metadata
