@@ -164,3 +164,55 @@ def test_an_empty_normal_form_has_hashlibs_digest_too() -> None:
     key = b"k" * 32
     assert distinct_key(key, "UNKNOWN_ENTITY", "   ") == hashlib.blake2b(
         b"", key=key, digest_size=16).digest()
+
+
+#: HMAC-SHA-256 test cases of RFC 4231 (section 4): 1, 2, 3, and 6 and 7 (keys longer than
+#: a block, hashed first).
+RFC_4231 = [
+    (b"\x0b" * 20, b"Hi There",
+     "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (b"Jefe", b"what do ya want for nothing?",
+     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    (b"\xaa" * 20, b"\xdd" * 50,
+     "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+    (b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First",
+     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    (b"\xaa" * 131, b"This is a test using a larger than block-size key and a larger than "
+     b"block-size data. The key needs to be hashed before being used by the HMAC algorithm.",
+     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+]
+
+
+@pytest.mark.parametrize(("key", "data", "expected"), RFC_4231)
+def test_hmac_sha256_gives_rfc_4231s_answers(key: bytes, data: bytes, expected: str) -> None:
+    from derbes.scanner.redact import hmac_sha256
+
+    assert hmac_sha256(key, data).hex() == expected
+    assert hmac_sha256(key, data).hex() == expected  # again, from the states kept for the key
+
+
+@given(key=st.binary(max_size=200), data=st.binary(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_hmac_sha256_is_hmac_digest(key: bytes, data: bytes) -> None:
+    """Keys of every length (none, under a block, a block, longer: hashed first) and data
+    across the block edges: the hash reports and allowlists carry is hmac.digest's."""
+    import hmac
+
+    from derbes.scanner.redact import hmac_sha256
+
+    assert hmac_sha256(key, data) == hmac.digest(key, data, "sha256")
+
+
+def test_value_hash_is_the_hmac_of_the_normal_form() -> None:
+    import hmac
+
+    from derbes.scanner.redact import normalize, value_hash
+
+    key = b"k" * 32
+    for entity, value in [("PHONE_NUMBER", "+7 701 555-12-34"), ("KZ_IIN", "870412350125"),
+                          ("EMAIL_ADDRESS", "Aigerim@Mail.kz"), ("PERSON", "Нурланова")]:
+        expected = hmac.new(key, normalize(entity, value).encode(), "sha256").hexdigest()[:32]
+        assert value_hash(key, entity, value) == expected
+    # Two keys in one process (a server, tests): each value hashed with its own key.
+    assert value_hash(b"a" * 32, "KZ_IIN", "870412350125") != value_hash(
+        b"b" * 32, "KZ_IIN", "870412350125")
