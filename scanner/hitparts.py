@@ -35,6 +35,12 @@ READ_BATCH = 65_536
 
 FIELDS = ("source", "container", "field", "row", "start", "end", "entity", "score", "masked",
           "value_hash", "value")
+#: A hit as the engine keeps it until it is written: a :class:`Hit`'s fields in the order of
+#: :data:`FIELDS`, as a tuple (made in a few instructions, where a frozen dataclass runs its
+#: ``__init__``). ``Hit(*row)`` is the hit.
+HitRow = tuple
+#: Where a row holds its line (``row``).
+ROW = FIELDS.index("row")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +57,9 @@ class HitPart:
     row_offset: int = 0
 
 
-#: A stretch of a scan's hits: a written part, or hits held in memory.
-Segment = HitPart | Sequence[Hit]
+#: A stretch of a scan's hits: a written part, or hits held in memory (Hits, or the engine's
+#: rows).
+Segment = HitPart | Sequence[Hit] | Sequence[HitRow]
 
 
 def part_schema() -> Any:
@@ -67,15 +74,18 @@ def part_schema() -> Any:
     ])
 
 
-def hits_table(hits: Sequence[Hit]) -> Any:
-    """``hits`` as an Arrow table with :func:`part_schema`."""
+def hits_table(hits: Sequence[Hit] | Sequence[HitRow]) -> Any:
+    """``hits`` (Hits, or rows) as an Arrow table with :func:`part_schema`."""
     import pyarrow as pa
 
+    if hits and type(hits[0]) is tuple:  # rows: their columns as they stand
+        columns = [list(column) for column in zip(*hits, strict=True)]
+        return pa.table(dict(zip(FIELDS, columns, strict=True)), schema=part_schema())
     return pa.table({name: [getattr(h, name) for h in hits] for name in FIELDS},
                     schema=part_schema())
 
 
-def write_part(hits: Sequence[Hit], folder: str) -> HitPart:
+def write_part(hits: Sequence[Hit] | Sequence[HitRow], folder: str) -> HitPart:
     """Write ``hits`` as a new part in ``folder`` (a path or an fsspec URL).
 
     Written under a temporary name and renamed, so a part that exists is whole.
@@ -243,7 +253,8 @@ class HitStore(Sequence[Hit]):
                 for batch in _part_batches(segment):
                     yield from _hits_of(batch)
             else:
-                yield from segment
+                for hit in segment:
+                    yield Hit(*hit) if type(hit) is tuple else hit
 
     def __getitem__(self, index: Any) -> Any:
         # Rare (tests, small scans): a part is read up to the hit asked for.

@@ -26,8 +26,7 @@ from derbes.scanner.engine.pieces import name_at, value_at
 from derbes.scanner.engine.structure import StructureState
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError, after_lines_reason
-from derbes.scanner.hitparts import HitPart, Segment, remove_parts, write_part
-from derbes.scanner.model import Hit
+from derbes.scanner.hitparts import ROW, HitPart, HitRow, Segment, remove_parts, write_part
 from derbes.scanner.redact import distinct_and_rank, example_rank, mask, value_hash
 from derbes.scanner.sources.base import (
     Container,
@@ -206,8 +205,9 @@ class ContainerOutcome:
 
     container: Container
     aggs: dict[tuple[str | None, str], _Agg] = field(default_factory=dict)
-    #: Hits not yet written; they come after those of ``spilled``.
-    hits: list[Hit] = field(default_factory=list)
+    #: Hits not yet written, as rows (``hitparts.HitRow``); they come after those of
+    #: ``spilled``.
+    hits: list[HitRow] = field(default_factory=list)
     #: Hits already written as parts (or kept from an earlier byte range), in file order.
     spilled: list[Segment] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
@@ -626,22 +626,25 @@ class ContainerScanner:
     def _make_hit(
         self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
         entity: str, score: float, value: str, hashed: str,
-    ) -> Hit:
+    ) -> HitRow:
         """One row of hits.parquet: masked, with the value's keyed hash (and the value only
-        when the user asked for values)."""
-        return Hit(
-            source=self.source.name,
-            container=out.container.name,
-            field=field_name,
-            row=row,
-            start=start,
-            end=end,
-            entity=entity,
-            score=round(score, 4),
-            masked=mask(entity, value),
-            value_hash=hashed,
-            value=value if self.options.show_values else None,
-        )
+        when the user asked for values). A tuple in the order of ``hitparts.FIELDS``, not a
+        ``Hit``: a frozen dataclass's ``__init__`` took 21,000 instructions a hit, a fifth
+        of all a hit cost with ``--hits`` on the dense benchmark corpus (callgrind); the
+        reader of the hits makes Hits of the rows it is asked for."""
+        rounded = _ROUNDED.get(score)
+        if rounded is None:  # a few scores recur: round() formats its float each call
+            if len(_ROUNDED) >= 4096:  # a recognizer of continuous scores (a user's)
+                _ROUNDED.clear()
+            rounded = _ROUNDED[score] = round(score, 4)
+        return (self.source.name, out.container.name, field_name, row, start, end, entity,
+                rounded, mask(entity, value), hashed,
+                value if self.options.show_values else None)
+
+
+#: ``round(score, 4)`` of each score met: scores are a recognizer's base score, raised or
+#: not by context, a few dozen values in all.
+_ROUNDED: dict[float, float] = {}
 
 
 def _opens_object(line: str) -> bool:
@@ -717,7 +720,7 @@ def _count_hit(
     if agg is None:
         agg = aggs[key] = _Agg()
     # Counted and kept with nothing between them that runs Python code, where a signal's
-    # KeyboardInterrupt may land (compiled; hmac.digest and a Hit's __init__ are Python,
+    # KeyboardInterrupt may land (compiled; the value's HMAC and its mask are Python calls,
     # and come before): an interrupted scan's hits.parquet holds every hit its findings count.
     new = agg.add(row, score, distinct)
     if hit is not None:
@@ -745,8 +748,8 @@ def _reason_and_hit(
     start: int, end: int, entity: str, score: float, value: str,
 ) -> tuple:
     """The allowlist's reason for a value and its row of hits.parquet, each None when the
-    scan does not ask for it: what counting a hit runs of Python code (hmac.digest, a Hit's
-    __init__), done before the hit is counted (:func:`_count_hit`)."""
+    scan does not ask for it: what counting a hit runs of Python code (the value's HMAC, its
+    mask), done before the hit is counted (:func:`_count_hit`)."""
     options = scanner.options
     hashed = value_hash(scanner.key, entity, value)
     reason = options.allowed_values.get(hashed) if options.allowed_values else None
@@ -776,15 +779,19 @@ def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:
         agg.allowed_reason = agg.allowed_reason or reason
 
 
-def _shifted_hits(hits: Iterable[Hit], lines: int) -> list[Hit]:
-    return [replace(h, row=h.row + lines) for h in hits]
+def _shifted_hits(hits: Iterable[HitRow], lines: int) -> list[HitRow]:
+    return [_shifted_row(h, lines) for h in hits]
+
+
+def _shifted_row(hit: HitRow, lines: int) -> HitRow:
+    return (*hit[:ROW], hit[ROW] + lines, *hit[ROW + 1:])
 
 
 def _shifted_prepared(prepared: tuple, lines: int) -> tuple:
     """A hit prepared by ``ContainerScanner._prepare``, ``lines`` lines further down."""
     field_name, entity, row, score, distinct, rank, example, ts, reason, hit = prepared
     if hit is not None:
-        hit = replace(hit, row=hit.row + lines)
+        hit = _shifted_row(hit, lines)
     return (field_name, entity, row + lines, score, distinct, rank, example, ts, reason, hit)
 
 

@@ -49,6 +49,38 @@ def test_a_part_holds_its_hits_exactly(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "parts").iterdir()] == [Path(part.url).name]
 
 
+def test_the_engines_rows_are_hits(tmp_path: Path, detector: Detector) -> None:
+    """The engine keeps a hit as a row (hitparts.HitRow): a Hit's fields in order, its score
+    rounded to four places (a recognizer's own score may have more), the value only when
+    asked for; written and read back, and iterated, rows are the Hits they stand for."""
+    from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
+    from derbes.scanner.redact import mask
+
+    path = tmp_path / "one.log"
+    path.write_text("x\n", encoding="utf-8")
+    source = LogSource(str(path))
+    (container,) = list(source.containers())
+    out = ContainerOutcome(container)
+    for show in (False, True):
+        options = ScanOptions(hash_key=KEY, hits=True, show_values=show)
+        scanner = ContainerScanner(source, detector, options, KEY)
+        for score, rounded in ((0.87654321, 0.8765), (0.87654321, 0.8765), (1.0, 1.0),
+                               (0.4, 0.4)):  # the second time from what was kept
+            row = scanner._make_hit(out, "user.phone", 7, 3, 15, "PHONE_NUMBER", score,
+                                    "+77011234567", "cd")
+            assert type(row) is tuple
+            assert Hit(*row) == Hit(
+                source.name, container.name, "user.phone", 7, 3, 15, "PHONE_NUMBER", rounded,
+                mask("PHONE_NUMBER", "+77011234567"), "cd", "+77011234567" if show else None)
+    rows = [(*row[:3], r, *row[4:]) for r in range(1, 4)]
+    expected = [Hit(*r) for r in rows]
+    part = write_part(rows, str(tmp_path / "parts"))
+    assert read_part(part.url) == expected
+    assert list(HitStore([rows])) == expected
+    assert [b.to_pylist() for b in HitStore([rows]).batches()] == [
+        b.to_pylist() for b in HitStore([expected]).batches()]
+
+
 def test_a_part_of_a_later_byte_range_reads_its_rows_further_down(tmp_path: Path) -> None:
     # A range's worker writes rows counted from its range's first line; the merge renumbers
     # the part (HitPart.row_offset) instead of rewriting it.

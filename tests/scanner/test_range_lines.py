@@ -15,6 +15,7 @@ from derbes.detectors.corpora import logs as gen_logs
 from derbes.reports.parquet import write_hits
 from derbes.scanner.engine import ScanOptions, parallel, scan
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.model import Hit
 from derbes.scanner.sources.base import invalid_utf8_note
 from derbes.scanner.sources.logs import LogSource
 
@@ -297,8 +298,9 @@ def test_ranges_after_one_not_read_to_its_end_keep_their_line_numbers(log, detec
     merged = parallel.merge_outcomes(parts, options.max_examples,
                                      parallel.lines_counter(source))
     later = tasks[interrupted + 1].start
-    one = {(h.row, h.entity, h.start, h.end) for h in whole.hits}
-    got = [(h.row, h.entity, h.start, h.end) for h in merged.hits]
+    # An outcome holds its hits as rows (hitparts.HitRow) until they are written.
+    one = {(h.row, h.entity, h.start, h.end) for h in (Hit(*r) for r in whole.hits)}
+    got = [(h.row, h.entity, h.start, h.end) for h in (Hit(*r) for r in merged.hits)]
     assert got and set(got) <= one
     # Hits of ranges after the interrupted one are there (not left out), numbered as one
     # process numbers them.
@@ -313,7 +315,7 @@ def test_ranges_after_one_not_read_to_its_end_keep_their_line_numbers(log, detec
             stop = _StopAfter(2 if k == interrupted else 1 << 30)
             parts_again.append((task, parallel.run_task(scanner, source, task, stop)))
     blind = parallel.merge_outcomes(parts_again, options.max_examples)
-    assert all(h.row < first_later_row for h in blind.hits)
+    assert all(h.row < first_later_row for h in (Hit(*r) for r in blind.hits))
     assert any(n.startswith("hits from byte") for n in blind.notes)
 
 
