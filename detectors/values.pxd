@@ -14,3 +14,7 @@ cpdef str hex_digits(object value)
 cpdef str ascii_digits(object value)
 
 cpdef object digits(object value)
+
+@cython.locals(text=str, c=Py_UCS4, n=Py_ssize_t, alnum=Py_ssize_t, hide=Py_ssize_t,
+               buf="char[64]")
+cpdef str last_digits(object value, Py_ssize_t keep)

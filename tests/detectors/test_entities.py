@@ -132,6 +132,29 @@ def test_hex_digits_are_the_regex_substitution_lowered(value):
 
 
 @settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["0", "7", "a", "Z", "_", " ", "+", "-", "(", ".", "@", "*", "Ж", "٣", "Ａ", "\t"]),
+    max_size=70), st.sampled_from([0, 1, 2, 4, 6]))
+def test_last_digits_is_its_definition(value, keep):
+    """Compiled, last_digits masks an ASCII value of up to 64 characters into C chars (others
+    by the definition): the same mask, every letter and digit hidden but the last ``keep``,
+    none shown of a value of ``2 * keep`` or fewer; ``_`` and ``*`` are no letters."""
+    assert values.last_digits(value, keep) == values.last_digits_by_positions(value, keep)
+
+
+@pytest.mark.parametrize(("value", "keep", "expected"), [
+    ("+7 701 555-12-34", 2, "+* *** ***-**-34"),
+    ("4400430180300003", 4, "************0003"),
+    ("a1_b2", 1, "**_*2"),  # "_" is no letter: it stays
+    ("a_1", 1, "*_*"),  # two letters and digits: too few to show one of them
+    ("", 2, ""),
+])
+def test_last_digits_masks(value, keep, expected):
+    assert values.last_digits(value, keep) == expected == values.last_digits_by_positions(
+        value, keep)
+
+
+@settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(["0", "1", "a", "A", "f", "F", "g", ":", "-", "."]),
                max_size=20))
 def test_mac_and_device_id_checks_are_their_set_definitions(value):
