@@ -20,7 +20,7 @@ cdef class _Agg:
 
 cdef class _Counting:
     cdef public bytes key
-    cdef public dict memo
+    cdef public dict memo, shown
     cdef public Py_ssize_t max_examples
     cdef public bint show_values, hashing
 

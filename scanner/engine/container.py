@@ -625,9 +625,9 @@ class ContainerScanner:
 
     def _make_hit(
         self, out: ContainerOutcome, field_name: str | None, row: int, start: int, end: int,
-        entity: str, score: float, value: str, hashed: str,
+        entity: str, score: float, value: str, hashed: str, masked: str,
     ) -> HitRow:
-        """One row of hits.parquet: masked, with the value's keyed hash (and the value only
+        """One row of hits.parquet: the value's mask and keyed hash (the value itself only
         when the user asked for values). A tuple in the order of ``hitparts.FIELDS``, not a
         ``Hit``: a frozen dataclass's ``__init__`` took 21,000 instructions a hit, a fifth
         of all a hit cost with ``--hits`` on the dense benchmark corpus (callgrind); the
@@ -638,7 +638,7 @@ class ContainerScanner:
                 _ROUNDED.clear()
             rounded = _ROUNDED[score] = round(score, 4)
         return (self.source.name, out.container.name, field_name, row, start, end, entity,
-                rounded, mask(entity, value), hashed,
+                rounded, masked, hashed,
                 value if self.options.show_values else None)
 
 
@@ -675,6 +675,8 @@ class _Counting:
         # value: dicts of strings and bytes, which the collector does not walk. The digest is
         # the very object the aggregates' distinct sets keep (no copy).
         self.memo: dict[str, dict[str, bytes]] = {}
+        #: By entity, then value: its HMAC and its mask (None unless hits are kept).
+        self.shown: dict[str, dict[str, tuple]] = {}
         self.max_examples = options.max_examples
         self.show_values = bool(options.show_values)
         #: Each hit's HMAC is needed: for the allowlist, or for hit rows.
@@ -751,12 +753,30 @@ def _reason_and_hit(
     scan does not ask for it: what counting a hit runs of Python code (the value's HMAC, its
     mask), done before the hit is counted (:func:`_count_hit`)."""
     options = scanner.options
-    hashed = value_hash(scanner.key, entity, value)
+    # A value met lately (the same client address line after line) is not hashed and
+    # masked again: by entity, then value, what the HMAC and the mask gave.
+    shown = scanner._counting.shown
+    memo = shown.get(entity)
+    if memo is None:
+        memo = shown[entity] = {}
+    known = memo.get(value)
+    if known is None:
+        if len(memo) >= SHOWN_MEMO_SIZE:
+            memo.clear()
+        known = memo[value] = (value_hash(scanner.key, entity, value),
+                               mask(entity, value) if options.hits else None)
+    hashed = known[0]
     reason = options.allowed_values.get(hashed) if options.allowed_values else None
     hit = None
     if options.hits:
-        hit = scanner._make_hit(out, field_name, row, start, end, entity, score, value, hashed)
+        hit = scanner._make_hit(out, field_name, row, start, end, entity, score, value, hashed,
+                                known[1])
     return reason, hit
+
+
+#: Values a scanner keeps the HMAC and the mask of, per entity (:func:`_reason_and_hit`):
+#: fewer than the distinct digests (``MEMO_SIZE``), as each takes two strings more.
+SHOWN_MEMO_SIZE = 4096
 
 
 def record(out: ContainerOutcome, prepared: tuple, max_examples: int) -> None:

@@ -67,7 +67,7 @@ def test_the_engines_rows_are_hits(tmp_path: Path, detector: Detector) -> None:
         for score, rounded in ((0.87654321, 0.8765), (0.87654321, 0.8765), (1.0, 1.0),
                                (0.4, 0.4)):  # the second time from what was kept
             row = scanner._make_hit(out, "user.phone", 7, 3, 15, "PHONE_NUMBER", score,
-                                    "+77011234567", "cd")
+                                    "+77011234567", "cd", mask("PHONE_NUMBER", "+77011234567"))
             assert type(row) is tuple
             assert Hit(*row) == Hit(
                 source.name, container.name, "user.phone", 7, 3, 15, "PHONE_NUMBER", rounded,
