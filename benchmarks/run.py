@@ -73,14 +73,15 @@ HASH_KEY = b"derbes-benchmark-key-0123456789ab"
 # -- measurements, each run in a child process ----------------------------------------------
 
 
-def measure_derbes(path: Path, jobs: int) -> dict:
-    """Full engine scan of one file: seconds, findings, detector engine."""
+def measure_derbes(path: Path, jobs: int, hits: bool = False) -> dict:
+    """Full engine scan of one file: seconds, findings, detector engine. ``hits``: keep
+    every hit, as ``derbes scan --hits`` (written as Parquet parts to a temporary folder)."""
     from derbes.scanner.compiled import compiled_modules
     from derbes.scanner.engine import ScanOptions, scan
     from derbes.scanner.sources import open_source
     from derbes.scanner.sources.logs import LogSource
 
-    options = ScanOptions(jobs=jobs, hash_key=HASH_KEY)
+    options = ScanOptions(jobs=jobs, hash_key=HASH_KEY, hits=hits)
     # The file is opened as `derbes scan` opens it (scanner/run.py): open_source() loads
     # pyarrow, and numpy with it, to tell tabular files from logs. A scan that counts past
     # DISTINCT_CAP distinct values needs numpy for its sketch (DataSketches): in `derbes scan`
@@ -165,7 +166,10 @@ def measure_presidio(path: Path) -> dict:
 
 
 def _child(kind: str, path: str, jobs: int) -> None:
-    out = measure_derbes(Path(path), jobs) if kind == "derbes" else measure_presidio(Path(path))
+    if kind == "presidio":
+        out = measure_presidio(Path(path))
+    else:
+        out = measure_derbes(Path(path), jobs, hits=kind == "derbes-hits")
     out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(out))
@@ -492,6 +496,18 @@ def main() -> None:
                          "us_per_value": per_value, "us_per_line": per_line,
                          "ripgrep_count_matches": rg_all,
                          "mbps": {"derbes_1": one_mbps, "ripgrep_count_matches": rg_all_mbps}}
+    for name, path in (("dense", dense), ("public", public)):
+        # What keeping every hit (--hits: its HMAC, its mask, its row written to Parquet)
+        # adds to each, against the best run without.
+        kept_all = [run_child("derbes-hits", path, 1, pin=True) for _ in range(args.repeat)]
+        kept = min(kept_all, key=lambda r: r["seconds"])
+        base = results[name]["derbes_1"]
+        more = (kept["seconds"] - base["seconds"]) / max(kept["hits"], 1) * 1e6
+        print(f"[{name}] derbes 1 process, --hits: {mbps(sizes[path], kept['seconds']):7.1f} "
+              f"MB/s  (best of {_listing([mbps(sizes[path], r['seconds']) for r in kept_all])}"
+              f"; {kept['seconds']:.2f} s, {more:.1f} us a hit more than without)")
+        results[name]["derbes_1_hits"] = kept
+        results[name]["us_per_hit_kept"] = more
     dense_one = results["dense"]["derbes_1"]
     pure, _ = best_of(dense, {"DERBES_PURE_PYTHON": "1"}, repeat=1)
     pure_mbps = mbps(sizes[dense], pure["seconds"])
