@@ -629,9 +629,9 @@ class ContainerScanner:
     ) -> HitRow:
         """One row of hits.parquet: the value's mask and keyed hash (the value itself only
         when the user asked for values). A tuple in the order of ``hitparts.FIELDS``, not a
-        ``Hit``: a frozen dataclass's ``__init__`` took 21,000 instructions a hit, a fifth
-        of all a hit cost with ``--hits`` on the dense benchmark corpus (callgrind); the
-        reader of the hits makes Hits of the rows it is asked for."""
+        ``Hit``: a frozen dataclass's ``__init__`` took 21,000 of the 77,000 instructions a
+        hit cost with ``--hits`` on the dense benchmark corpus (callgrind); the reader of the
+        hits makes Hits of the rows it is asked for."""
         rounded = _ROUNDED.get(score)
         if rounded is None:  # a few scores recur: round() formats its float each call
             if len(_ROUNDED) >= 4096:  # a recognizer of continuous scores (a user's)
