@@ -136,7 +136,10 @@ def candidate_pass(detector, path: Path, batch_bytes: int, repeat: int = 3) -> f
     ripgrep's time over it bounds what derbes/ripgrep can reach with this design."""
     if detector._fast is None:
         return None
-    batches = line_batches(path.read_bytes(), batch_bytes)
+    data = path.read_bytes()
+    batches = line_batches(data, batch_bytes)
+    if b"".join(batches) != data or any(len(b) > batch_bytes for b in batches):
+        raise SystemExit(f"{path}: the batches are not the file in at most {batch_bytes} bytes")
     best = None
     for _ in range(repeat):
         t0 = time.perf_counter()
