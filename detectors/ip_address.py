@@ -23,7 +23,12 @@ import re
 from typing import ClassVar
 
 from derbes.detectors import values
-from derbes.detectors.base import DerbesRecognizer, Pattern, string_memo
+from derbes.detectors.base import (
+    DerbesRecognizer,
+    Pattern,
+    _after_context,
+    string_memo,
+)
 
 _O = r"[0-9]{1,3}"
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -158,6 +163,34 @@ class IpAddressRecognizer(DerbesRecognizer):
         """Valid when ``ipaddress`` parses it and the address can name a host."""
         return ip_is_host_address(pattern_text)
 
+    def find(self, text, field_context=None, patterns=None, once=frozenset()):
+        """As the base class. Compiled, where the fast path says only the dotted-quad pattern
+        can match (most lines of an access log), in one pass: each address the scanner finds,
+        kept (:func:`_kept`) and scored by its context as the base class scores it, without
+        the list of candidates and its tuples between."""
+        if not (_SCANNER_COMPILED and patterns is not None and len(patterns) == 1
+                and "ipv4" in patterns and one_pass(self)):
+            return super().find(text, field_context, patterns, once)
+        plain = text if type(text) is str else str(text)  # a decoded line: the str it is
+        found = []
+        windows = self._windows
+        score = self.VALIDATED_SCORE
+        for start, end in _scan_ipv4(plain, "ipv4" in once):
+            if not _kept(plain, start, end):
+                continue
+            verdict = None
+            if windows is not None:
+                verdict = windows.verdict(plain, start)
+                if verdict is None and field_context:
+                    verdict = self._field_verdict(field_context)
+            final = _after_context(self, verdict, score, "ipv4")
+            if final > 0:
+                found.append((start, end, final))
+        # The scanner's spans lie apart, in text order, and a validated address scores the
+        # same with a supporting word or none: _remove_contained would return them as they
+        # are.
+        return found
+
     def candidates(
         self,
         text: str,
@@ -215,7 +248,15 @@ def _ipv6_matches(rx: re.Pattern, text: str, once: bool) -> list[re.Match]:
         pos = m.end()
 
 
+def one_pass(recognizer: IpAddressRecognizer) -> bool:
+    """Whether ``find`` may read a line in one pass: neither ``candidates`` nor
+    ``context_score`` is a subclass's own (a recognizer's __init__ is the base class's: a
+    Presidio twin calls that one, so this is read from the class, not kept at __init__)."""
+    return not recognizer._own_score and type(recognizer).candidates is _CANDIDATES
+
+
 _IPV6 = frozenset({"ipv6"})
+_CANDIDATES = IpAddressRecognizer.candidates
 #: Whether this module runs compiled (Cython), and with it the scanner of ipv4_hosts.
 _SCANNER_COMPILED = not __file__.endswith(".py")
 #: The same, as a C flag when compiled (``ip_address.pxd``): tested at every character.

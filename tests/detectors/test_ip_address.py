@@ -238,6 +238,60 @@ def test_ipv4_scanner_finds_what_the_pattern_and_validation_find(text, once):
     assert ipv4_hosts(text, once) == expected
 
 
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "25", "300", "0", ".", "/", "a/", " ", "=", ":", "-", "\n",
+                         "1.2.3.4", "10.0.0.255", "8.8.8.8", "Chrome/", "Chrome 120.0.0.1",
+                         "version ", "Версия модуля ", "build of agent ", "from ", "ip: ",
+                         "client_ip=", "rv:", "ver.", "10.0.0.0/8", "/24", "é", "x/1.2.3.4:5",
+                         "127.0.0.1", "message-id"]),
+        max_size=12,
+    ).map("".join),
+    st.sampled_from([(), ("client_ip",), ("app_version",), ("host", "addr")]),
+    st.booleans(),
+)
+@example("Версия модуля интеграции 19.26.6.104 от 8.8.8.8", (), False)
+@example("src=1.2.3.4 dst=5.6.7.8 rv:1.2.3.4", ("app_version",), False)
+@example("from 1.2.3.4 to 8.8.8.8", (), True)  # once: the first address only
+def test_ip_find_in_one_pass_is_the_base_classs(text, field_context, once):
+    """Where only the dotted-quad pattern can match, find() reads the line in one pass
+    (compiled): it returns what the base class's find returns through candidates(), context
+    and field names included."""
+    from derbes.detectors.base import DerbesRecognizer
+
+    recognizer = IpAddressRecognizer()
+    patterns = frozenset({"ipv4"})
+    onces = patterns if once else frozenset()
+    assert recognizer.find(text, field_context, patterns, onces) == DerbesRecognizer.find(
+        recognizer, text, field_context, patterns, onces)
+
+
+def test_ip_find_in_one_pass_only_where_it_may():
+    """The one pass is not taken by a subclass with candidates or a context score of its
+    own (their find is the base class's, which calls them); a Presidio twin, whose
+    __init__ is the base class's, takes it."""
+    from derbes.detectors import ip_address
+    from derbes.detectors.presidio import presidio_class
+
+    class OwnScore(IpAddressRecognizer):
+        def context_score(self, text, start, score, pattern_name, field_context=None):
+            return 0.5
+
+    class OwnCandidates(IpAddressRecognizer):
+        def candidates(self, text, patterns=None, once=frozenset()):
+            return [(0, 1, 1.0, "ipv4")]
+
+    assert ip_address.one_pass(IpAddressRecognizer())
+    assert not ip_address.one_pass(OwnScore()) and not ip_address.one_pass(OwnCandidates())
+    patterns = frozenset({"ipv4"})
+    assert OwnScore().find("1.2.3.4", (), patterns) == [(0, 7, 0.5)]
+    assert OwnCandidates().find("1.2.3.4", (), patterns) == [(0, 1, 1.0)]
+    twin = presidio_class(IpAddressRecognizer)()
+    assert ip_address.one_pass(twin)
+    assert twin.find("from 1.2.3.4", (), patterns) == [(5, 12, 1.0)]
+
+
 @settings(max_examples=4000, deadline=None)
 @given(
     st.lists(
