@@ -186,9 +186,8 @@ class IpAddressRecognizer(DerbesRecognizer):
             final = _after_context(self, verdict, score, "ipv4")
             if final > 0:
                 found.append((start, end, final))
-        # The scanner's spans lie apart, in text order, and a validated address scores the
-        # same with a supporting word or none: _remove_contained would return them as they
-        # are.
+        # The scanner's spans lie apart and in text order: _remove_contained would return
+        # them as they are.
         return found
 
     def candidates(
