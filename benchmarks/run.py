@@ -118,8 +118,7 @@ def measure_derbes(path: Path, jobs: int, hits: bool = False) -> dict:
         # least.
         "cpu_seconds": cpu_seconds,
         # After the scan, not inside its clock: the candidate pass alone.
-        "pass_seconds": candidate_pass(detector, path, source.batch_bytes) if jobs == 1
-        else None,
+        "pass_seconds": candidate_pass(detector, source) if jobs == 1 else None,
         "compile_seconds": compile_seconds,
         "findings": len(result.findings),
         "hits": sum(f.hits for f in result.findings),
@@ -129,17 +128,17 @@ def measure_derbes(path: Path, jobs: int, hits: bool = False) -> dict:
     }
 
 
-def candidate_pass(detector, path: Path, batch_bytes: int, repeat: int = 3) -> float | None:
+def candidate_pass(detector, source, repeat: int = 3) -> float | None:
     """Seconds of the scan's candidate pass alone, best of ``repeat``: Hyperscan's scan of
-    the lines and the marks it leaves (``line_scan``), on batches of whole lines of at most
-    ``batch_bytes`` as the engine reads the file. Every scan does this much at least, so
+    the lines and the marks it leaves (``line_scan``), on the batches the log source reads
+    (``LogSource.read``, as the engine gets them). Every scan does this much at least, so
     ripgrep's time over it bounds what derbes/ripgrep can reach with this design."""
+    from derbes.scanner.sources.base import LineBatch
+
     if detector._fast is None:
         return None
-    data = path.read_bytes()
-    batches = line_batches(data, batch_bytes)
-    if b"".join(batches) != data or any(len(b) > batch_bytes for b in batches):
-        raise SystemExit(f"{path}: the batches are not the file in at most {batch_bytes} bytes")
+    batches = [item.data for container in source.containers()
+               for item in source.read(container) if isinstance(item, LineBatch)]
     best = None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -148,19 +147,6 @@ def candidate_pass(detector, path: Path, batch_bytes: int, repeat: int = 3) -> f
         took = time.perf_counter() - t0
         best = took if best is None else min(best, took)
     return best
-
-
-def line_batches(data: bytes, batch_bytes: int) -> list[bytes]:
-    """``data`` in batches of at most ``batch_bytes``, each up to the last newline within
-    that limit (a line longer than a batch is cut at the limit)."""
-    batches = []
-    start = 0
-    while start < len(data):
-        stop = start + batch_bytes
-        end = len(data) if stop >= len(data) else data.rfind(b"\n", start, stop) + 1 or stop
-        batches.append(data[start:end])
-        start = end
-    return batches
 
 
 def _hyperscan_library(detector) -> str:
