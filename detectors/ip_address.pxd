@@ -65,7 +65,7 @@ cdef list _ipv6_matches(object rx, str text, bint once)
                tail_from=Py_ssize_t, at=Py_ssize_t, group=long, first=long,
                zero_before_last=bint, starts="Py_ssize_t[11]", ends="Py_ssize_t[11]",
                groups="long[8]")
-cdef bint _ipv6_read(str value) except -1
+cdef bint _ipv6_read(str value, bint judge) except -1
 
 @cython.locals(i=Py_ssize_t, group=long, c=Py_UCS4)
 cdef long _group(str value, Py_ssize_t lo, Py_ssize_t hi) except -2

@@ -609,23 +609,40 @@ def ip_is_host_address(value: str) -> bool:
 _IPV6_CHARS = frozenset("0123456789abcdefABCDEF:.")
 
 
+def ip_address_syntax(value: str) -> bool:
+    """Whether ``ipaddress.ip_address(value)`` reads ``value`` as an address, host or not: a
+    dotted quad (decimal octets 0-255 without leading zeros) or an IPv6 address (a zone,
+    ``%eth0``, is not read here). Without ``ipaddress``' objects and the exception of a value
+    that is none (5-9 us a value, compiled about a tenth of it); a test holds it to
+    ``ipaddress`` on random strings of these characters."""
+    if ":" not in value:
+        parts = value.split(".")
+        return len(parts) == 4 and all(part in _OCTETS for part in parts)
+    if not _IPV6_CHARS.issuperset(value):
+        return False
+    if _SCANNER_COMPILED:
+        return _ipv6_read(value, False)
+    return _ipv6_by_parts(value, False)
+
+
 def _ipv6_is_host(value: str) -> bool:
     """``ip_is_host_address`` for a value of hex digits, ``:`` and ``.`` holding a ``:``:
     compiled, :func:`_ipv6_read` (no list, strings or integers made); as Python,
     :func:`_ipv6_by_parts`."""
     if _SCANNER_COMPILED:
-        return _ipv6_read(value)
-    return _ipv6_by_parts(value)
+        return _ipv6_read(value, True)
+    return _ipv6_by_parts(value, True)
 
 
-def _ipv6_by_parts(value: str) -> bool:
+def _ipv6_by_parts(value: str, judge: bool = True) -> bool:
     """:func:`_ipv6_is_host` by the parts between colons, as lists and integers.
 
     The address is read as ``ipaddress.IPv6Address`` reads it (eight groups of at most four
     hex digits, at most one ``::`` standing for at least one group, a dotted IPv4 tail in
     place of the last two), then judged as there: not unspecified (``::``), loopback
     (``::1``) or multicast (``ff00::/8``); an IPv4-mapped address (``::ffff:a.b.c.d``) by its
-    IPv4 address (:func:`_ipv4_is_host`'s first octets). A test holds it to ``ipaddress``.
+    IPv4 address (:func:`_ipv4_is_host`'s first octets). ``judge`` False: whether it reads
+    as an address at all, host or not. A test holds it to ``ipaddress``.
     """
     parts = value.split(":")
     if len(parts) < 3:
@@ -663,17 +680,20 @@ def _ipv6_by_parts(value: str) -> bool:
         if not 0 < len(group) <= 4 or "." in group:
             return False
         address = address << 16 | int(group, 16)
+    if not judge:
+        return True
     if address >> 32 == 0xFFFF:  # IPv4-mapped: judged as that IPv4 address
         first = address >> 24 & 0xFF
         return 0 < first < 224 and first != 127
     return not (address == 0 or address == 1 or address >> 120 == 0xFF)
 
 
-def _ipv6_read(value: str) -> bool:
+def _ipv6_read(value: str, judge: bool) -> bool:
     """:func:`_ipv6_by_parts` read character by character into eight 16-bit groups, with the
     C integers and arrays of ``ip_address.pxd`` (compiled only): the parts' bounds, an IPv4
     tail's octets, the "::" and the groups, each as :func:`_ipv6_by_parts` reads them. A
-    value with another character, or more parts than an address has, goes there."""
+    value with another character, or more parts than an address has, goes there. ``judge``
+    False: whether it reads as an address at all, as there."""
     n = len(value)
     count = 0  # parts between colons: [starts[k], ends[k])
     lo = 0
@@ -686,7 +706,7 @@ def _ipv6_read(value: str) -> bool:
             count += 1
             lo = i + 1
         elif not (_hex(value[i]) or value[i] == "."):
-            return _ipv6_by_parts(value)
+            return _ipv6_by_parts(value, judge)
     if count < 3:
         return False
     last = count - 1
@@ -778,6 +798,8 @@ def _ipv6_read(value: str) -> bool:
         at += 2
     if at != 8:
         return False
+    if not judge:
+        return True
     if (groups[0] == 0 and groups[1] == 0 and groups[2] == 0 and groups[3] == 0  # noqa: F821
             and groups[4] == 0 and groups[5] == 0xFFFF):  # noqa: F821
         first = groups[6] >> 8  # noqa: F821 - IPv4-mapped: judged as that IPv4 address

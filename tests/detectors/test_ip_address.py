@@ -194,6 +194,45 @@ def test_fast_ipv6_check_agrees_with_ipaddress_on_any_text(value):
         assert _ipv6_is_host(value) == _ipv6_reference(value)
 
 
+def _parses(value: str) -> bool:
+    """Whether ``ipaddress.ip_address`` reads ``value`` (the reference of the syntax check)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def test_address_syntax_agrees_with_ipaddress() -> None:
+    """``ip_address_syntax`` reads as an address what ``ipaddress`` reads, host or not:
+    every written IPv6 form of the host check's test, and dotted quads of every kind."""
+    import random
+
+    from derbes.detectors.ip_address import ip_address_syntax
+
+    rng = random.Random(12)
+    values = _ipv6_forms(rng) + [
+        ".".join(rng.choice(["0", "00", "01", "9", "10", "127", "255", "256", "999", ""])
+                 for _ in range(rng.choice([3, 4, 4, 4, 5]))) for _ in range(3_000)]
+    assert 2_000 < sum(map(_parses, values)) < len(values) - 2_000  # both kinds, plenty
+    assert [v for v in values if ip_address_syntax(v) != _parses(v)] == []
+    # Not hosts, yet addresses: the syntax alone decides.
+    assert all(ip_address_syntax(v) for v in ("::", "::1", "ff02::1", "127.0.0.1", "0.0.0.0"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789abcdefABCDEF:.[]% ", min_size=0, max_size=45))
+@example("::ffff:01.2.3.4")
+@example("1:2:3:4:5:6:7:8")
+def test_address_syntax_agrees_with_ipaddress_on_any_text(value):
+    from derbes.detectors.ip_address import ip_address_syntax
+
+    if "%" not in value:  # a zone is split off before (is_network_address)
+        assert ip_address_syntax(value) == _parses(value)
+
+
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
