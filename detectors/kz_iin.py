@@ -41,10 +41,17 @@ def kz_check_digit(digits: str) -> int | None:
         d = ord(digits[i]) - 48
         first += (i + 1) * d
         second += (i + 3 if i < 9 else i - 8) * d
+    check = _check_of(first, second)
+    return None if check < 0 else check
+
+
+def _check_of(first: int, second: int) -> int:
+    """The check digit from the two weighted sums of the first eleven digits (weights 1..11;
+    3..11, 1, 2), or -1 when the number is never issued."""
     check = first % 11
     if check == 10:
         check = second % 11
-    return None if check == 10 else check
+    return -1 if check == 10 else check
 
 
 def kz_checksum_ok(number: str) -> bool:
@@ -53,6 +60,25 @@ def kz_checksum_ok(number: str) -> bool:
         return False
     check = kz_check_digit(number)
     return check is not None and check == ord(number[11]) - 48
+
+
+def twelve_digits_pass(data: bytes, at: int, iin: bool) -> bool:
+    """What ``KzIinRecognizer.validate_result`` (``iin``) or ``KzBinRecognizer``'s says of the
+    twelve ASCII digits at ``data[at:at + 12]``, read where they are: the check digit
+    (:func:`kz_check_digit`) and, for an IIN, the date (:func:`iin_date_ok`). For the fast
+    path's line scan, which checks each IIN- or BIN-shaped match as Hyperscan reports it
+    (``marks._MarkSink``); compiled, C integers over the bytes (``kz_iin.pxd``). A test holds
+    it to the recognizers' own checks."""
+    first = second = 0
+    for i in range(11):
+        d = data[at + i] - 48
+        first += (i + 1) * d
+        second += (i + 3 if i < 9 else i - 8) * d
+    if _check_of(first, second) != data[at + 11] - 48:
+        return False
+    return not iin or _date_ok(data[at + 6] - 48, (data[at] - 48) * 10 + data[at + 1] - 48,
+                               (data[at + 2] - 48) * 10 + data[at + 3] - 48,
+                               (data[at + 4] - 48) * 10 + data[at + 5] - 48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +112,17 @@ def iin_date_ok(iin: str) -> bool:
         return False
     if not iin.isascii():
         return decode_iin(iin) is not None
-    kind = ord(iin[6]) - 48
+    return _date_ok(ord(iin[6]) - 48, (ord(iin[0]) - 48) * 10 + ord(iin[1]) - 48,
+                    (ord(iin[2]) - 48) * 10 + ord(iin[3]) - 48,
+                    (ord(iin[4]) - 48) * 10 + ord(iin[5]) - 48)
+
+
+def _date_ok(kind: int, yy: int, month: int, day: int) -> bool:
+    """Whether an IIN's century and sex digit ``kind``, two-digit year, month and day make
+    a date (:func:`iin_date_ok`)."""
     if kind < 1 or kind > 6:
         return False
-    year = _CENTURY[kind] + (ord(iin[0]) - 48) * 10 + ord(iin[1]) - 48
-    month = (ord(iin[2]) - 48) * 10 + ord(iin[3]) - 48
-    day = (ord(iin[4]) - 48) * 10 + ord(iin[5]) - 48
+    year = 1800 + (kind - 1) // 2 * 100 + yy  # _CENTURY's, without a dictionary
     if month < 1 or month > 12 or day < 1:
         return False
     if month == 2:

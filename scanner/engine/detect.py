@@ -124,6 +124,8 @@ class Detector:
         last = seen = None
         shared = False
         for recognizer, patterns, once in candidates:
+            if patterns is not None and not patterns:
+                continue  # here for its entity's shapes only (fastpath's _checks)
             found = recognizer.find(text, field_context, patterns, once)
             if found:  # most candidates find nothing: no generator made for them
                 entity = recognizer.ENTITY

@@ -205,6 +205,8 @@ class CandidateScanner:
         self._for_lines: _Matchers | None = None
         self._for_values: _Matchers | None = None
         self._sets: dict[int, Candidates] = {}
+        #: The prefilters whose matches the line scan checks (:meth:`_checks`).
+        self._shape_pids: list[int] = []
         #: (kind, byte pattern) of each line trigger; see :meth:`line_scan`.
         self._line_triggers = tuple(line_triggers)
 
@@ -259,6 +261,8 @@ class CandidateScanner:
                 expressions.append(self._gate_exprs[-1])
             triggers = self._line_triggers if lines else ()
             hs, rejected = _compile_hyperscan(expressions, self._shift, triggers)
+            if lines and hs is not None:
+                self._checks(hs, expressions)
             rejected_ids = {pid for pid, _ in rejected}
             fallback = [(pid, p) for pid, p in prefilters if pid in rejected_ids]
         gated = lines and any(pid in gates for pid, _ in fallback)
@@ -268,6 +272,36 @@ class CandidateScanner:
             _RegexMatcher(fallback, use_re2=self._engine != "re") if fallback else None
         )
         return _Matchers(hs, matcher, gated)
+
+    def _checks(self, hs: _HyperscanMatcher, expressions: list[tuple[int, bytes]]) -> None:
+        """Have ``hs`` check, as each match of the IIN's or the BIN's prefilter is reported,
+        the twelve digits it holds as the recognizer's ``validate_result`` would
+        (``kz_iin.twelve_digits_pass``, in C when compiled). A line where none passes gets,
+        in place of the prefilter's bit, a shape bit of its own (``_MarkSink._settled``),
+        for which the recognizer runs no pattern there (:meth:`_recognizers_for`) while its
+        entity's shapes are still counted. Most IIN-shaped numbers of a log are no IIN
+        (order numbers, references: one in eleven has a right check digit), and each cost
+        the recognizer a pattern run to reject.
+
+        Only for those two prefilters as they stand (not gated: the twelve digits end where
+        the match does, or one byte before) and the recognizers of exactly those classes,
+        whose pattern is the twelve digits and whose check decides alone."""
+        shape_bits: list = [0] * len(hs._bits)
+        for pid, p in expressions:
+            if pid >= len(self._owner) or pid >= len(hs._bits) or not hs._bits[pid]:
+                continue  # a gate's expression, or one Hyperscan refused
+            recognizer = self.recognizers[self._owner[pid][0]]
+            kind = type(recognizer)
+            if kind not in (KzIinRecognizer, KzBinRecognizer) or p != kind.PREFILTERS[0]:
+                continue
+            if kind is KzIinRecognizer:
+                hs.check_iin = pid
+            else:
+                hs.check_bin = pid
+            shape_bits[pid] = bit(2 * self._shift + pid)
+            self._shape_pids.append(pid)
+        if self._shape_pids:
+            hs.shape_bits = shape_bits
 
     def _context_only_bits(self, rid: int, recognizer: DerbesRecognizer) -> int:
         """The bits of the prefilters that stand only for patterns needing context."""
@@ -350,6 +384,11 @@ class CandidateScanner:
                     patterns[rid] = set(covered)
                 elif patterns[rid] is not None:
                     patterns[rid] |= covered
+            # A checked prefilter none of whose matches passed (_checks): its recognizer
+            # with no pattern to run, for its entity's shapes.
+            for pid in self._shape_pids:
+                if mask >> (2 * self._shift + pid) & 1:
+                    patterns.setdefault(self._owner[pid][0], set())
             found = tuple(
                 Candidate(
                     self.recognizers[rid],
@@ -645,6 +684,10 @@ class _HyperscanMatcher:
             self._bits[pid] = bit(pid)
         self._shift = shift
         self._again = [bit << shift for bit in self._bits]  # "matched a second time"
+        # The IIN's and the BIN's prefilters when their matches are checked (set by
+        # CandidateScanner._checks for lines; see _MarkSink), else -1; each id's shape bit.
+        self.check_iin = self.check_bin = -1
+        self.shape_bits: list | None = None
 
     def single_mask(self, view: memoryview, kinds: set[int] | None = None) -> int:
         """The recognizers whose prefilters match ``view``, with one callback per prefilter;
@@ -733,6 +776,8 @@ class _HyperscanMatcher:
                         if not lines or lines[-1][0] != sink.index:
                             lines.append((sink.index, sink.lo, sink.hi))
                 sink.mask = mask | mask << self._shift  # a flood: every prefilter repeated
+                # and every check passed: its recognizers read it whole
+                sink.passed_iin = sink.passed_bin = True
                 sink.hits = 0
                 sink.base = sink.end
                 if sink.base >= size:

@@ -14,14 +14,26 @@ cdef class _MarkSink:
     cdef public object mask, union
     cdef Py_ssize_t counted_index, counted_start
     cdef Py_ssize_t twin, twin_other
+    cdef Py_ssize_t check_iin, check_bin
+    cdef list shapes
+    cdef public bint passed_iin, passed_bin
+    cdef bint unit_checked
     cdef Py_ssize_t first_trigger, flood
 
     @cython.locals(bit=object, lines=list)
     cdef object _match(self, Py_ssize_t pid, Py_ssize_t to)
 
     @cython.locals(last=Py_ssize_t, newlines=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t,
-                   starts=list)
+                   starts=list, mask=object)
     cdef object _enter(self, Py_ssize_t to)
+
+    @cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t, iin=bint)
+    cdef object _check(self, Py_ssize_t pid, Py_ssize_t to)
+
+    cdef object _settled(self, object mask)
+
+    @cython.locals(bit=object)
+    cdef object _shape_only(self, object mask, Py_ssize_t pid)
 
 cpdef object _on_match(Py_ssize_t pid, object _start, Py_ssize_t to, object _flags,
                        _MarkSink sink)
@@ -39,3 +51,4 @@ from derbes.scanner.sources.logs.lines cimport _next_newline
 # ``end`` ends a match of twelve digits and more: the bytes read lie inside ``data``.
 @cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t)
 cpdef bint _first_twin(const unsigned char *data, Py_ssize_t end) noexcept
+

@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
+from derbes.detectors.kz_iin import twelve_digits_pass
+
 #: A candidate unit found by a scan: (unit index, start byte, end byte, prefilter bit mask).
 Mark = tuple[int, int, int, int]
 #: The Hyperscan id of the first line trigger (``line_triggers``), above every prefilter's.
@@ -59,6 +61,15 @@ class _MarkSink:
         self.trigger_kinds = matcher.trigger_kinds
         self.twin = matcher._twin
         self.twin_other = matcher._twin_other
+        # The ids of the IIN's and the BIN's prefilters when the twelve digits of each match
+        # are checked as it is reported (lines only: ``CandidateScanner._checks``), else -1;
+        # the bit each id gives a unit where none of its matches passes (``_settled``).
+        self.check_iin = matcher.check_iin if starts is None else -1
+        self.check_bin = matcher.check_bin if starts is None else -1
+        self.shapes = matcher.shape_bits
+        #: Whether a match of either prefilter was checked in the current unit, and whether
+        #: one of each passed.
+        self.unit_checked = self.passed_iin = self.passed_bin = False
         # Constants, held here to be C integers when compiled (marks.pxd): the first trigger's
         # id, and the matches on one unit after which the scan stops (fastpath's FLOOD).
         self.first_trigger = TRIGGER_ID
@@ -86,6 +97,7 @@ class _MarkSink:
                 self._enter(to)
                 self.mask = 0
                 self.hits = 0
+                self.unit_checked = self.passed_iin = self.passed_bin = False
             if self.triggered is not None:
                 lines = self.triggered[self.trigger_kinds[pid - self.first_trigger]]
                 if not lines or lines[-1][0] != self.index:
@@ -97,20 +109,61 @@ class _MarkSink:
             self._enter(to)
             self.mask = self.bits[pid]
             self.hits = 1
+            self.unit_checked = self.passed_iin = self.passed_bin = False
+            if pid == self.check_iin or pid == self.check_bin:
+                self._check(pid, to)
             return None
         bit = self.bits[pid]
         self.mask |= self.again[pid] if self.mask & bit else bit
         self.hits += 1
+        if ((pid == self.check_iin and not self.passed_iin)
+                or (pid == self.check_bin and not self.passed_bin)):
+            self._check(pid, to)
         if self.hits > self.flood:
             return True  # stop: this unit is rescanned once per prefilter (``_marks``)
         return None
+
+    def _check(self, pid: int, to: int) -> None:
+        """Whether the match of the IIN's or the BIN's prefilter ending at ``to`` passes its
+        recognizer's check (its twelve digits end there, or one byte before, where
+        :func:`_first_twin` reads them). One that passes keeps the prefilter's bit for its
+        unit (:meth:`_settled`)."""
+        last = self.data[to - 1]
+        digits_end = to if 48 <= last <= 57 else to - 1
+        self.unit_checked = True
+        iin = pid == self.check_iin
+        if twelve_digits_pass(self.data, digits_end - 12, iin):
+            if iin:
+                self.passed_iin = True
+            else:
+                self.passed_bin = True
+
+    def _settled(self, mask: int) -> int:
+        """The current unit's ``mask``, with the IIN's or the BIN's prefilter none of whose
+        matches there passed its check (none of which its recognizer can report) in place
+        of its bits by its shape bit: the recognizer runs no pattern there, and the unit
+        still counts the shapes of its entity (``Detector.scan_lines``), valid or not."""
+        if not self.unit_checked:
+            return mask
+        if self.check_iin >= 0 and not self.passed_iin:
+            mask = self._shape_only(mask, self.check_iin)
+        if self.check_bin >= 0 and not self.passed_bin:
+            mask = self._shape_only(mask, self.check_bin)
+        return mask
+
+    def _shape_only(self, mask: int, pid: int) -> int:
+        bit = self.bits[pid]
+        if not mask & bit:
+            return mask
+        return (mask & ~(bit | self.again[pid])) | self.shapes[pid]
 
     def _enter(self, to: int) -> None:
         """Keep the current unit's mark, and move to the unit the match ending at ``to``
         ends in."""
         if self.mask:
-            self.marks.append((self.index, self.lo, self.hi, self.mask))
-            self.union |= self.mask
+            mask = self._settled(self.mask)
+            self.marks.append((self.index, self.lo, self.hi, mask))
+            self.union |= mask
         last = to - 1
         if self.starts is None:
             # Lines with no match between the last one located and this one are counted.
@@ -132,8 +185,9 @@ class _MarkSink:
     def finish(self) -> tuple[list[Mark], int]:
         """The marks, the last unit's included, and the union of their masks."""
         if self.mask:
-            self.marks.append((self.index, self.lo, self.hi, self.mask))
-            self.union |= self.mask
+            mask = self._settled(self.mask)
+            self.marks.append((self.index, self.lo, self.hi, mask))
+            self.union |= mask
             self.mask = 0
         return self.marks, self.union
 

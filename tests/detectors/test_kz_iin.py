@@ -86,6 +86,44 @@ def test_check_digit_is_the_two_pass_weighted_sum(head: str) -> None:
         kz_check_digit(head[:10])
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12), st.binary(max_size=3))
+def test_twelve_digits_read_in_place_as_the_recognizers_check_them(digits, around) -> None:
+    """The line scan's check of twelve ASCII digits where they lie in a buffer says what each
+    recognizer's own ``validate_result`` says of them as text."""
+    from derbes.detectors.kz_bin import KzBinRecognizer
+    from derbes.detectors.kz_iin import twelve_digits_pass
+
+    data = around + digits.encode() + around
+    at = len(around)
+    assert twelve_digits_pass(data, at, True) is bool(KzIinRecognizer().validate_result(digits))
+    assert twelve_digits_pass(data, at, False) is bool(
+        KzBinRecognizer().validate_result(digits))
+
+
+def test_twelve_digits_read_in_place_on_every_date_and_the_vectors() -> None:
+    """Every date shape (as the date check's test), each with its right check digit, and the
+    independent vectors: valid where the recognizers find them valid, on both kinds."""
+    from derbes.detectors.kz_bin import KzBinRecognizer
+    from derbes.detectors.kz_iin import kz_check_digit, twelve_digits_pass
+
+    iin, bin_ = KzIinRecognizer(), KzBinRecognizer()
+    values = [v for v, _ in VECTORS] + ["940140000385", "210140019844", "940140000380"]
+    for year in range(0, 100, 3):
+        for month in range(14):
+            for day in range(33):
+                for kind in range(10):
+                    head = f"{year:02d}{month:02d}{day:02d}{kind}0123"
+                    check = kz_check_digit(head)
+                    values.append(head + str(check if check is not None else 0))
+    passed = 0
+    for value in values:
+        assert twelve_digits_pass(value.encode(), 0, True) is bool(iin.validate_result(value))
+        assert twelve_digits_pass(value.encode(), 0, False) is bool(bin_.validate_result(value))
+        passed += twelve_digits_pass(value.encode(), 0, True)
+    assert passed > 1000  # plenty of valid IINs among them
+
+
 def test_iin_date_check_is_decode_iins_on_every_date_shape() -> None:
     """Every two-digit year, month 00-13, day 00-32 and century digit 0-9: the date check
     without objects (compiled: C integers) says what decode_iin says; so for other scripts'

@@ -516,3 +516,82 @@ def test_twins_scanned_as_one_mark_realistic_lines_as_apart(monkeypatch):
     together = _twin_marks(texts, monkeypatch, twins=True)
     assert sum(len(marks) for marks, _ in together[0]) > 300
     assert together == apart
+
+
+# -- the IIN's and the BIN's twelve digits checked as Hyperscan reports them ------------------
+
+# Independent vectors: the IIN above, BINs of the state register (tests/detectors/test_kz_bin.py);
+# each with its check digit changed, which no recognizer reports.
+BIN = "940140000385"
+_CHECKED_PIECES = [IIN, IIN[:-1] + "8", BIN, BIN[:-1] + "0", "250140021383", "250140021384",
+                   "240609326891", " ", "\n", "=", "-", "x", "ИИН ", "order ", "+", "0", "7",
+                   '"iin":"', '"']
+
+
+def _checked_scanner(engine: str):
+    return fastpath.compile_scanner([KzIinRecognizer(), KzBinRecognizer(), AtRecognizer()],
+                                    engine=engine)
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+def test_iin_and_bin_run_only_where_some_match_passes_their_check():
+    """A line whose IIN-shaped numbers all fail the IIN's check gets the recognizer with no
+    pattern to run (its entity's shapes are still counted); one valid number anywhere on the
+    line, before or after invalid ones, runs it whole. The same for the BIN."""
+    scanner = _checked_scanner("hyperscan")
+
+    def candidates(text: str) -> list:
+        return [[(type(c.recognizer).__name__, c.patterns) for c in cs]
+                for _, _, cs in scanner.candidate_lines(text.encode())]
+
+    bad_iin, bad_bin = IIN[:-1] + "8", BIN[:-1] + "0"
+    assert candidates(f"order {bad_iin} ok") == [[("KzIinRecognizer", frozenset())]]
+    assert candidates(f"bin {bad_bin}") == [[("KzBinRecognizer", frozenset())]]
+    for text in (f"{bad_iin} {IIN}", f"{IIN} {bad_iin}", f"x {IIN}", IIN):
+        assert candidates(text) == [[("KzIinRecognizer", None)]], text
+    assert candidates(f"{bad_bin} {BIN} {bad_iin}") == [
+        [("KzIinRecognizer", frozenset()), ("KzBinRecognizer", None)]]
+    # Lines apart: each judged by its own numbers.
+    assert candidates(f"{bad_iin}\n{IIN}\n{bad_iin} @a") == [
+        [("KzIinRecognizer", frozenset())], [("KzIinRecognizer", None)],
+        [("KzIinRecognizer", frozenset()), ("AtRecognizer", None)]]
+    # A flooded line is read whole by every recognizer whose prefilter matches it: its
+    # matches after the flood were never checked (here the valid IIN at its end).
+    for flood in ("@" * (fastpath.FLOOD * 3) + f" {bad_iin}",
+                  f"{bad_iin} " + "@" * (fastpath.FLOOD * 3) + f" {IIN}"):
+        assert candidates(flood) == [[("KzIinRecognizer", None), ("AtRecognizer", None)]]
+    # Column values are not checked (their field name may hold the context).
+    assert [[(type(c.recognizer).__name__, c.patterns) for c in cs]
+            for _, cs in scanner.candidate_values([bad_iin])] == [
+        [("KzIinRecognizer", None)]]
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+def test_checks_apply_to_the_derbes_classes_only():
+    """A subclass may read twelve digits otherwise: its prefilter's matches are not checked."""
+
+    class AnyTwelve(KzIinRecognizer):
+        def validate_result(self, pattern_text: str) -> bool | None:
+            return None
+
+    scanner = fastpath.compile_scanner([AnyTwelve()], engine="hyperscan")
+    ((_, _, (candidate,)),) = scanner.candidate_lines(f"order {IIN[:-1]}8".encode())
+    assert candidate.patterns is None
+
+
+@pytest.mark.skipif(fastpath.hyperscan is None, reason="needs Hyperscan")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_CHECKED_PIECES), max_size=10).map("".join),
+                min_size=1, max_size=6).map("\n".join))
+def test_checked_lines_find_and_shape_what_unchecked_ones_do(text):
+    """Checked (Hyperscan) or not (``re``), the lines give the same matches and the same
+    shapes of the checksum entities, valid or not (what evidence per log field counts)."""
+    data = text.encode()
+    out = []
+    for engine in ("hyperscan", "re"):
+        detector = Detector([KzIinRecognizer(), KzBinRecognizer(), AtRecognizer()],
+                            engine=engine)
+        shapes: list = []
+        found = list(detector.scan_lines(data, shapes))
+        out.append((found, shapes))
+    assert out[0] == out[1]

@@ -95,7 +95,8 @@ def test_values_are_marked_alike(scanners, values):
 def test_an_error_in_the_sink_is_raised_not_swallowed():
     db = hsnative.NativeDatabase.compile([rb"[0-9]{3}"], [0], hyperscan.HS_FLAG_MULTILINE)
     broken = types.SimpleNamespace(_bits=[], _again=[], trigger_kinds=[], _twin=-1,
-                                   _twin_other=-1)  # no bit for id 0: the sink raises
+                                   _twin_other=-1, check_iin=-1, check_bin=-1,
+                                   shape_bits=None)  # no bit for id 0: the sink raises
     sink = marks._MarkSink(broken, b"abc 123\n", None, None, fastpath.FLOOD)
     with pytest.raises(IndexError):
         db.scan(b"abc 123\n", 0, 8, sink, db.scratch())
@@ -104,7 +105,8 @@ def test_an_error_in_the_sink_is_raised_not_swallowed():
 def test_scan_bounds_are_checked():
     db = hsnative.NativeDatabase.compile([rb"x"], [0], hyperscan.HS_FLAG_MULTILINE)
     sink = marks._MarkSink(types.SimpleNamespace(
-        _bits=[1], _again=[2], trigger_kinds=[], _twin=-1, _twin_other=-1), b"xx", None, None,
+        _bits=[1], _again=[2], trigger_kinds=[], _twin=-1, _twin_other=-1, check_iin=-1,
+        check_bin=-1, shape_bits=None), b"xx", None, None,
         fastpath.FLOOD)
     for lo, hi in ((1, 0), (-1, 1), (0, 3)):
         with pytest.raises(ValueError):
