@@ -27,7 +27,7 @@ cdef class _MarkSink:
                    starts=list, mask=object)
     cdef object _enter(self, Py_ssize_t to)
 
-    @cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t, iin=bint)
+    @cython.locals(iin=bint)
     cdef object _check(self, Py_ssize_t pid, Py_ssize_t to)
 
     cdef object _settled(self, object mask)
@@ -49,6 +49,8 @@ cpdef (Py_ssize_t, Py_ssize_t, Py_ssize_t) _read_line(
 from derbes.scanner.sources.logs.lines cimport _next_newline
 
 # ``end`` ends a match of twelve digits and more: the bytes read lie inside ``data``.
-@cython.locals(last=Py_ssize_t, digits_end=Py_ssize_t)
 cpdef bint _first_twin(const unsigned char *data, Py_ssize_t end) noexcept
+
+@cython.locals(last=Py_ssize_t)
+cpdef Py_ssize_t _digits_end(const unsigned char *data, Py_ssize_t end) noexcept
 

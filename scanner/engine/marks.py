@@ -24,14 +24,18 @@ def _first_twin(data: bytes, end: int) -> bool:
     """Whether the match of ``fastpath._TWIN``'s expression that ends at ``end`` in ``data`` is the
     first prefilter's (the IIN's), not the second's (the BIN's).
 
-    Its twelve digits end at ``end`` when the line ends there (the last byte is a digit:
-    ``$`` matched), else one byte before (the boundary byte the match took). Their fifth
-    digit is an IIN's day, 0-3, where a BIN's is its kind of entity, 4-6: no end offset is
-    both prefilters'.
+    The fifth of its twelve digits (:func:`_digits_end`) is an IIN's day, 0-3, where a BIN's
+    is its kind of entity, 4-6: no end offset is both prefilters'.
     """
+    return data[_digits_end(data, end) - 8] <= 51  # b"3"
+
+
+def _digits_end(data: bytes, end: int) -> int:
+    """Where the twelve digits of a match of the IIN's or the BIN's prefilter (or of their
+    twin) that ends at ``end`` end: there when the line ends there (the last byte is a
+    digit: ``$`` matched), else one byte before (the boundary byte the match took)."""
     last = data[end - 1]
-    digits_end = end if 48 <= last <= 57 else end - 1
-    return data[digits_end - 8] <= 51  # b"3"
+    return end if 48 <= last <= 57 else end - 1
 
 
 def _on_match(pid: int, _start: int, to: int, _flags: int, sink: _MarkSink) -> bool | None:
@@ -125,14 +129,11 @@ class _MarkSink:
 
     def _check(self, pid: int, to: int) -> None:
         """Whether the match of the IIN's or the BIN's prefilter ending at ``to`` passes its
-        recognizer's check (its twelve digits end there, or one byte before, where
-        :func:`_first_twin` reads them). One that passes keeps the prefilter's bit for its
-        unit (:meth:`_settled`)."""
-        last = self.data[to - 1]
-        digits_end = to if 48 <= last <= 57 else to - 1
+        recognizer's check (its twelve digits: :func:`_digits_end`). One that passes keeps the
+        prefilter's bit for its unit (:meth:`_settled`)."""
         self.unit_checked = True
         iin = pid == self.check_iin
-        if twelve_digits_pass(self.data, digits_end - 12, iin):
+        if twelve_digits_pass(self.data, _digits_end(self.data, to) - 12, iin):
             if iin:
                 self.passed_iin = True
             else:
