@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.errors import SourceError
@@ -873,3 +873,56 @@ def test_a_batch_counts_its_newlines_as_bytes_count_does(buf, data):
     end = data.draw(st.integers(0, len(buf)))
     assert count_newlines(buf, end) == buf.count(b"\n", 0, end)
     assert count_newlines(b"\n" * len(buf), end) == end
+
+
+# -- batches cut from the blocks as read (lines._batch_from_parts) -----------------------------
+
+_LINE_PIECES = ["a", "ж", "0123456789", "x" * 37, "", "\r"]
+
+
+def _batches(blocks: list[bytes], batch_bytes: int, max_line: int) -> list[tuple]:
+    from derbes.scanner.sources.logs import lines
+
+    state = lines.ReadState()
+    return [(b.data, b.first_line, b.continued, b.offset, b.newlines)
+            for b in lines.line_batches(iter(blocks), 1, max_line, batch_bytes, state)]
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=12).map("".join),
+                max_size=60),
+       st.booleans(), st.integers(1, 97), st.integers(16, 400), st.integers(8, 120))
+def test_batches_cut_from_the_blocks_are_the_joined_buffers_cuts(
+        monkeypatch, lines_, newline_last, block, batch_bytes, max_line):
+    """The batches cut from the blocks as read (one copy) are those of the blocks joined
+    first and the batch sliced off (the definition, which the reader keeps where that cut
+    does not apply: long lines, no newline before the limit), whatever the blocks' sizes."""
+    from derbes.scanner.sources.logs import lines
+
+    data = ("\n".join(lines_) + ("\n" if newline_last else "")).encode()
+    blocks = [data[i:i + block] for i in range(0, len(data), block)]
+    got = _batches(blocks, batch_bytes, max_line)
+    with monkeypatch.context() as m:
+        m.setattr(lines, "_batch_from_parts", lambda *args: None)
+        assert _batches(blocks, batch_bytes, max_line) == got
+        assert _batches([data] if data else [], batch_bytes, max_line) == got
+
+
+def test_batches_cut_from_the_blocks_take_the_fast_cut_on_a_plain_log(monkeypatch):
+    """On lines shorter than the limit the batches come from the blocks as read."""
+    from derbes.scanner.sources.logs import lines
+
+    data = b"".join(b"line %d of a log\n" % i for i in range(5000))
+    calls = []
+    real = lines._batch_from_parts
+
+    def counted(*args):
+        found = real(*args)
+        calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(lines, "_batch_from_parts", counted)
+    got = _batches([data[i:i + 4096] for i in range(0, len(data), 4096)], 10_000, 1000)
+    assert b"\n".join(b[0] for b in got) + b"\n" == data
+    assert len(calls) > 5 and all(calls)

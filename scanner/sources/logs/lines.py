@@ -95,6 +95,17 @@ def line_batches(
                     break
                 parts.append(chunk)
                 size += len(chunk)
+            if offset is None and (not eof or size > batch_bytes):
+                # The usual batch, cut from the parts as read: one copy of its megabytes, where
+                # joining the parts and slicing the batch off made two (reading the dense
+                # corpus alone: 13.5-14.1 -> 8.9-9.5 ms, most of it page faults and copies).
+                cut = _batch_from_parts(parts, batch_bytes, max_line)
+                if cut is not None:
+                    data, buf = cut
+                    newlines = count_newlines(data, len(data))
+                    yield _checked(LineBatch(data, line, newlines=newlines), state)
+                    line += newlines + 1
+                    continue
             buf = b"".join(parts)
         if not buf:
             break
@@ -149,6 +160,33 @@ def line_batches(
     state.lines = line - first_line
     if fault is not None:
         raise fault
+
+
+def _batch_from_parts(
+    parts: list[bytes], limit: int, max_line: int
+) -> tuple[bytes, bytes] | None:
+    """:func:`line_batches`' batch of the bytes ``parts`` hold one after another, and what
+    follows it, with the batch copied once: its whole lines before byte ``limit`` without
+    the newline that ends the last one, and the bytes after that newline. None where that is
+    not the cut: no newline before ``limit``, or a line in the batch longer than
+    ``max_line`` (:func:`_long_line`)."""
+    start = 0  # where part k begins
+    k = 0
+    while k < len(parts) and start + len(parts[k]) < limit:
+        start += len(parts[k])
+        k += 1
+    if k == len(parts):
+        return None
+    i = parts[k].rfind(b"\n", 0, limit - start)
+    while i < 0:
+        k -= 1
+        if k < 0:
+            return None
+        i = parts[k].rfind(b"\n")
+    data = b"".join([*parts[:k], memoryview(parts[k])[:i]])
+    if _long_line(data, len(data), max_line) is not None:
+        return None
+    return data, b"".join([memoryview(parts[k])[i + 1 :], *parts[k + 1 :]])
 
 
 def _checked(batch: LineBatch, state: ReadState) -> LineBatch:
