@@ -613,8 +613,8 @@ def ip_address_syntax(value: str) -> bool:
     """Whether ``ipaddress.ip_address(value)`` reads ``value`` as an address, host or not: a
     dotted quad (decimal octets 0-255 without leading zeros) or an IPv6 address (a zone,
     ``%eth0``, is not read here). Without ``ipaddress``' objects and the exception of a value
-    that is none (5-9 us a value, compiled about a tenth of it); a test holds it to
-    ``ipaddress`` on random strings of these characters."""
+    that is none (``ipaddress``: 1.9-4.6 us a value, this compiled 0.3-0.4 us, timeit); a
+    test holds it to ``ipaddress`` on random strings of these characters."""
     if ":" not in value:
         parts = value.split(".")
         return len(parts) == 4 and all(part in _OCTETS for part in parts)

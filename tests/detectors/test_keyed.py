@@ -97,7 +97,9 @@ def _network_plain(value: str) -> bool:
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet=st.sampled_from("0123456789abcdefABCDEF:.[]%/ gxул-"), max_size=40))
+@given(st.text(alphabet=st.sampled_from("0123456789abcdefABCDEF:.[]%/ gxул-\n"), max_size=40))
+@example("fe80::1%eth0\n")
+@example("[fe80::1]:80\n")
 @example("[2001:db8::1]:8443")
 @example("fe80::1%eth0")
 @example("[fe80::1%eth0]:80")
