@@ -22,6 +22,7 @@ with another by a merge of the two sorted runs (:func:`union`).
 from __future__ import annotations
 
 import struct
+from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,120 @@ DIGEST_SIZE = 16
 
 def pack(digests: Iterable[bytes]) -> bytes:
     """Distinct ``digests`` as one ``bytes``: each once, in sorted order, end to end."""
+    if _COMPILED:
+        if not isinstance(digests, (dict, set, frozenset, list, tuple)):
+            digests = list(digests)
+        packed = _sorted_once(digests)
+        if packed is not None:
+            return packed
     return b"".join(sorted(set(digests)))
+
+
+def _sorted_once(digests) -> bytes | None:
+    """:func:`pack` of ``digests`` as C integers (compiled, ``distinct.pxd``), or None when one
+    is not a ``bytes`` of ``DIGEST_SIZE``. Each digest is read as two big-endian 64-bit halves,
+    which order as its bytes do. Keyed digests are uniform: placed by their first bits into
+    about as many buckets as there are digests, they come one or two to a bucket, and an
+    insertion sort finishes in one pass (no digest moves before its bucket). A bucket of more
+    than ``_BUCKET`` (digests that are not keyed hashes: a test's) has them sorted a byte at a
+    time instead (:func:`_by_bytes`).
+
+    As objects, the sort compared ``bytes`` through Python's comparison: 4.0 ms for 16,000
+    digests, the most an aggregate packs, and a part of a file packs a set per aggregate as it
+    leaves its process (``_handed_over``). This way 0.57 ms; a merge sort of the halves
+    took 2.5 ms (a random digest defeats the branch predictor at every comparison), a radix
+    sort of all 16 bytes 1.6-2.0 ms."""
+    n, size = len(digests), DIGEST_SIZE
+    hi, lo = array("Q", [0]) * n, array("Q", [0]) * n
+    for k, digest in enumerate(digests):
+        if type(digest) is not bytes or len(digest) != size:
+            return None
+        at = digest
+        h = v = 0
+        for b in range(8):
+            h = h << 8 | at[b]
+            v = v << 8 | at[b + 8]
+        hi[k], lo[k] = h, v
+    bits = 1
+    while (1 << bits) < n and bits < 16:
+        bits += 1
+    shift = 64 - bits
+    starts = array("q", [0]) * ((1 << bits) + 1)
+    for k in range(n):
+        starts[(hi[k] >> shift) + 1] += 1
+    for c in range(1 << bits):
+        if starts[c + 1] > _BUCKET:
+            return _by_bytes(hi, lo, n)
+        starts[c + 1] += starts[c]
+    to_hi, to_lo = array("Q", [0]) * n, array("Q", [0]) * n
+    for k in range(n):
+        c = hi[k] >> shift
+        o = starts[c]
+        starts[c] = o + 1
+        to_hi[o], to_lo[o] = hi[k], lo[k]
+    for k in range(1, n):
+        h, v = to_hi[k], to_lo[k]
+        o = k
+        while o > 0 and (to_hi[o - 1] > h or (to_hi[o - 1] == h and to_lo[o - 1] > v)):
+            to_hi[o], to_lo[o] = to_hi[o - 1], to_lo[o - 1]
+            o -= 1
+        to_hi[o], to_lo[o] = h, v
+    return _joined(to_hi, to_lo, n)
+
+
+#: The most digests one bucket of :func:`_sorted_once` holds before they are sorted byte by
+#: byte: keyed digests fill a bucket past 8 about once in a hundred million packs.
+_BUCKET = 32
+
+
+def _by_bytes(hi, lo, n: int) -> bytes:
+    """Digests held as their halves put in order by a radix sort, a byte at a time from the
+    last (a pass skipped where every digest holds the same byte), packed."""
+    to_hi, to_lo = array("Q", [0]) * n, array("Q", [0]) * n
+    counts = array("q", [0]) * 256
+    for b in range(DIGEST_SIZE - 1, -1, -1):  # the last byte first: each pass keeps order
+        for c in range(256):
+            counts[c] = 0
+        for k in range(n):
+            counts[_byte_of(hi[k], lo[k], b)] += 1
+        if counts[_byte_of(hi[0], lo[0], b)] == n:
+            continue  # every digest holds the same byte here: the order stands
+        total = 0
+        for c in range(256):  # each value's first place
+            m = counts[c]
+            counts[c] = total
+            total += m
+        for k in range(n):
+            c = _byte_of(hi[k], lo[k], b)
+            o = counts[c]
+            counts[c] = o + 1
+            to_hi[o], to_lo[o] = hi[k], lo[k]
+        hi, to_hi = to_hi, hi
+        lo, to_lo = to_lo, lo
+    return _joined(hi, lo, n)
+
+
+def _byte_of(hi: int, lo: int, b: int) -> int:
+    """Byte ``b`` (0: the first) of a digest held as its two big-endian halves."""
+    return (hi >> (56 - 8 * b)) & 0xFF if b < 8 else (lo >> (120 - 8 * b)) & 0xFF
+
+
+def _joined(hi, lo, n: int) -> bytes:
+    """Sorted digests held as their halves, end to end, each once."""
+    size = DIGEST_SIZE
+    out = bytearray(size * n)
+    o = 0
+    for k in range(n):
+        h, v = hi[k], lo[k]
+        if k and h == hi[k - 1] and v == lo[k - 1]:
+            continue  # one digest met twice: kept once
+        for b in range(7, -1, -1):
+            out[o + b] = h & 0xFF
+            out[o + 8 + b] = v & 0xFF
+            h >>= 8
+            v >>= 8
+        o += size
+    return bytes(out[:o])
 
 
 def unpack(packed: bytes) -> list[bytes]:

@@ -187,6 +187,44 @@ def test_the_union_of_packed_sets_is_the_set_union(a, b):
         assert distinct._merged(packed_a, packed_b) == expected
 
 
+@given(digests=st.lists(st.one_of(_digest, st.binary(min_size=16, max_size=16)), max_size=300),
+       repeats=st.integers(0, 3), form=st.sampled_from(["list", "dict", "set", "iterator"]))
+@settings(max_examples=300, deadline=None)
+def test_a_packed_set_is_its_digests_sorted_each_once(digests, repeats, form):
+    """pack() by its definition, whatever holds the digests; compiled, the digests are sorted
+    as C integers (``_sorted_once``), which is also called here whatever the build."""
+    given_ = digests + digests[: len(digests) * repeats // 3]
+    random.Random(len(given_)).shuffle(given_)
+    expected = b"".join(sorted(set(given_)))
+    held = {"list": given_, "dict": dict.fromkeys(given_), "set": set(given_),
+            "iterator": iter(given_)}[form]
+    assert distinct.pack(held) == expected
+    assert distinct._sorted_once(given_) == expected
+
+
+def test_digests_of_other_lengths_are_packed_as_objects():
+    odd = [b"abd", b"abc", b"abc", b"x" * 17, b"a" * 16]
+    assert distinct._sorted_once(odd) is None
+    assert distinct._sorted_once([bytearray(16)]) is None
+    assert distinct.pack(odd) == b"".join(sorted(set(odd)))
+
+
+def test_digests_that_share_their_first_bytes_are_packed_in_order():
+    # Not keyed hashes: thousands in one bucket of the first bits, sorted byte by byte.
+    rng = random.Random(7)
+    shared = [bytes(rng.randrange(3) for _ in range(15)) + bytes([rng.randrange(256)])
+              for _ in range(3000)]
+    assert distinct.pack(shared) == b"".join(sorted(set(shared)))
+    assert distinct._sorted_once(shared) == b"".join(sorted(set(shared)))
+
+
+def test_many_keyed_digests_are_packed_in_order(many):
+    # Every byte of the digests differs among so many: every pass of the sort runs.
+    packed = distinct.pack(dict.fromkeys(many))
+    assert packed == b"".join(sorted(set(many)))
+    assert distinct.packed_len(packed) == len(set(many))
+
+
 def test_a_packed_set_is_sketched_as_its_digests_one_by_one(many):
     # Past the sketch's k, so that the sketch's own choice of what to keep is compared too.
     packed = distinct.pack(many[:40_000])
