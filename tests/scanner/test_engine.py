@@ -442,3 +442,35 @@ def test_an_interrupt_never_counts_a_hit_it_does_not_keep(tmp_path, monkeypatch,
     assert out.error == "interrupted"
     counted = sum(agg.hits for agg in out.aggs.values())
     assert counted == len(out.hits) == nth - 1
+
+
+@pytest.mark.parametrize("kind", ["log", "database"])
+def test_a_source_s_outcomes_wait_for_its_last_container_packed(kind):
+    """Every container's outcome is kept until the source's last one is scanned (one
+    process, in turn or on the connections' threads): its distinct values wait packed, 16
+    bytes a value, not in the dict a scan fills (80-110 bytes a value), as a --jobs worker's
+    do. A folder of many large logs grew by megabytes a file."""
+    import importlib
+
+    engine_scan = importlib.import_module("derbes.scanner.engine.scan")
+    if kind == "log":
+        tables = {f"app-{k}.log": ([], [LineBatch("".join(
+            f"login ok user{k}x{i}@mail.kz {IIN_A}\n" for i in range(800)).encode(),
+            first_line=1)]) for k in range(3)}
+    else:
+        tables = {f"public.t{k}": (["email"], [ValueBatch(
+            "email", list(range(800)), [f"user{k}x{i}@mail.kz" for i in range(800)])])
+            for k in range(3)}
+    source = FakeSource("many", kind, tables)
+    options = ScanOptions(hash_key=b"k" * 32)
+    outcomes = engine_scan._scan_source(source, list(source.containers()), Detector(), options,
+                                        b"k" * 32, None, threading.Event())
+    assert len(outcomes) == 3
+    values = sum(a.distinct_count() for o in outcomes for a in o.aggs.values())
+    assert values >= 3 * 800
+    assert sum(o.distinct_bytes() for o in outcomes) == 16 * values
+    assert all(not f.shaped for o in outcomes for f in o.log_fields.values())
+    # Counted as they would be unpacked: the findings of the scan say so.
+    findings = scan([FakeSource("many", kind, tables)], options).findings
+    emails = [f for f in findings if f.entity == "EMAIL_ADDRESS"]
+    assert sorted(f.distinct_values for f in emails) == [800, 800, 800]
