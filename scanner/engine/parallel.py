@@ -137,13 +137,16 @@ def scan_log_containers(
     stop: threading.Event | None = None,
     *,
     detector: Detector | None = None,
-) -> list[ContainerOutcome]:
+    settle: Callable[[ContainerOutcome], Any] | None = None,
+) -> list[Any]:
     """Scan log ``containers`` with ``options.jobs`` processes, this one among them
-    (:func:`run_tasks`); outcomes in order.
+    (:func:`run_tasks`); outcomes in order, each passed through ``settle`` (the engine's
+    summary of a container) as soon as the last of its ranges is back and merged.
 
     ``detector`` is the one the engine uses (its recognizers are reused by the workers);
     without it, workers use the default recognizers.
     """
+    settle = settle or (lambda outcome: outcome)
     detector = detector or Detector()
     stop = stop or threading.Event()
     tasks = plan_tasks(source, containers, options.jobs)
@@ -156,6 +159,7 @@ def scan_log_containers(
     for t in tasks:
         pending_parts[t.index] = pending_parts.get(t.index, 0) + 1
     finished: list[int] = []
+    settled: dict[int, Any] = {}
 
     def collect(task: Task, outcome: ContainerOutcome) -> None:
         # Progress counts units (a file, or a byte range of one), as on a Dask cluster.
@@ -168,6 +172,11 @@ def scan_log_containers(
         folding.append((task, outcome))
         pending_parts[task.index] -= 1
         finished.append(task.index)
+        if not pending_parts[task.index]:
+            # Every range of the file is back: settled now, its distinct values let go.
+            del parts[task.index]
+            settled[task.index] = settle(merge_outcomes(folding, options.max_examples,
+                                                        lines_in))
         if progress:
             progress(source.name, task.container.name, len(finished), len(tasks), read)
 
@@ -181,11 +190,15 @@ def scan_log_containers(
             collect(task, outcome)
     outcomes = []
     for index, container in enumerate(containers):
+        if index in settled:
+            outcomes.append(settled.pop(index))
+            continue
         got = parts.get(index)
         if not got:  # never ran: the scan was stopped first
-            outcomes.append(ContainerOutcome(container, error="interrupted"))
+            outcomes.append(settle(ContainerOutcome(container, error="interrupted")))
             continue
-        outcomes.append(merge_outcomes(got, options.max_examples, lines_in))
+        # Stopped before all of its ranges ran: what came back, merged.
+        outcomes.append(settle(merge_outcomes(got, options.max_examples, lines_in)))
     return outcomes
 
 
