@@ -3,8 +3,8 @@
 cimport cython
 
 @cython.locals(la=Py_ssize_t, lb=Py_ssize_t, i=Py_ssize_t, j=Py_ssize_t, n=Py_ssize_t,
-               k=Py_ssize_t, size=Py_ssize_t, out=bytearray, va="const unsigned char[:]",
-               vb="const unsigned char[:]", vo="unsigned char[:]")
+               k=Py_ssize_t, size=Py_ssize_t, out=bytearray, pa="const unsigned char *",
+               pb="const unsigned char *", po="unsigned char *")
 cpdef bytes _merged(bytes a, bytes b)
 
 # The digest's first 8 bytes read in C (the caller keeps the bytes alive; a digest has 16).

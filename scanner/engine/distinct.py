@@ -187,22 +187,26 @@ def _merged(a: bytes, b: bytes) -> bytes:
     workers run: as objects, the union of two sets of 16,000 digests, half of them shared,
     took 6.9 ms; this way 1.0 ms."""
     la, lb, size = len(a), len(b), DIGEST_SIZE
+    if la % size or lb % size:  # read in C by whole digests: never past either end
+        raise ValueError("not packed digests: a length that is not a multiple of "
+                         f"{size}")
     out = bytearray(la + lb)
-    va, vb, vo = memoryview(a), memoryview(b), memoryview(out)
+    # Compiled, the three are read and written through C pointers (``distinct.pxd``).
+    pa, pb, po = a, b, out
     i = j = n = 0
     while i < la and j < lb:
         k = 0
-        while k < size and va[i + k] == vb[j + k]:
+        while k < size and pa[i + k] == pb[j + k]:
             k += 1
-        if k < size and vb[j + k] < va[i + k]:
+        if k < size and pb[j + k] < pa[i + k]:
             for k in range(size):
-                vo[n + k] = vb[j + k]
+                po[n + k] = pb[j + k]
             j += size
         else:
             if k == size:  # one digest in both: kept once
                 j += size
             for k in range(size):
-                vo[n + k] = va[i + k]
+                po[n + k] = pa[i + k]
             i += size
         n += size
     return bytes(out[:n]) + a[i:] + b[j:]

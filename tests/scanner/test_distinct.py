@@ -202,6 +202,15 @@ def test_a_packed_set_is_its_digests_sorted_each_once(digests, repeats, form):
     assert distinct._sorted_once(given_) == expected
 
 
+def test_the_union_refuses_what_is_not_whole_digests():
+    # Compiled, the merge reads both runs through C pointers, a digest at a time: a run
+    # cut short would be read past its end.
+    whole = distinct.pack([os.urandom(16) for _ in range(4)])
+    for a, b in ((whole[:-1], whole), (whole, whole + b"x"), (b"abc", whole)):
+        with pytest.raises(ValueError):
+            distinct._merged(a, b)
+
+
 def test_digests_of_other_lengths_are_packed_as_objects():
     odd = [b"abd", b"abc", b"abc", b"x" * 17, b"a" * 16]
     assert distinct._sorted_once(odd) is None
