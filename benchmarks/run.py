@@ -34,7 +34,8 @@ On each:
   a third over minutes, and a pair meets it at about the same speed.
 
 On the dense corpus also: every module as Python (one run); ``--jobs`` worker processes
-(default: all cores) and the speed-up next to what as many busy loops get; stock Presidio
+(default: all cores) and the speed-up next to what as many busy loops get (from the best runs,
+and the median of ``--repeat`` pairs taken in turns, one process then ``--jobs``); stock Presidio
 per line: ``AnalyzerEngine`` with Presidio's predefined recognizers
 (``RecognizerRegistry().load_predefined_recognizers()``) and a blank spaCy English pipeline
 (tokenizer only: the default ``en_core_web_lg`` model cannot be downloaded offline, and its
@@ -553,7 +554,13 @@ def main() -> None:
           f"{pure['compiled_modules']} compiled modules)")
     ratios["[dense] derbes compiled/as Python"] = pure["seconds"] / dense_one["seconds"]
     scaling = core_scaling(jobs, repeat=args.repeat)
-    many_all = [run_child("derbes", dense, jobs) for _ in range(args.repeat)]
+    # --jobs in turns with one process, so that each pair meets the machine at about the same
+    # speed (its speed drifts between the one-process runs above and these): the median of
+    # the pairs' speed-ups is printed beside the ratio of the best runs.
+    many_all, one_turns = [], []
+    for _ in range(args.repeat):
+        one_turns.append(run_child("derbes", dense, 1, pin=True))
+        many_all.append(run_child("derbes", dense, jobs))
     many = min(many_all, key=lambda r: r["seconds"])
     many_mbps = mbps(sizes[dense], many["seconds"])
     print(f"[dense] derbes --jobs {jobs}: {many_mbps:7.1f} MB/s  (best of "
@@ -564,6 +571,10 @@ def main() -> None:
     print(f"[dense] {jobs} one-process scans at once, a core each: {together:.2f}x one alone "
           f"(seconds a scan, averaged per round: {', '.join(f'{r:.2f}' for r in rounds)})")
     ratios[f"[dense] jobs {jobs} speed-up"] = dense_one["seconds"] / many["seconds"]
+    ratios[f"[dense] jobs {jobs} speed-up, median of {args.repeat} pairs of runs taken in "
+           "turns (one process, then --jobs)"] = (
+        statistics.median(one["seconds"] / more["seconds"]
+                          for one, more in zip(one_turns, many_all, strict=True)))
     ratios[f"busy-loop speed-up of {jobs} processes (the machine's ceiling)"] = scaling
     # Context, not the target: what this workload itself gets from the cores, and the share
     # of it --jobs delivers.
@@ -591,6 +602,9 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     results.update({
         "dense_python": pure, f"dense_jobs_{jobs}": many, "dense_slice": small,
+        f"dense_jobs_{jobs}_turns": [
+            {"one": one["seconds"], "jobs": more["seconds"]}
+            for one, more in zip(one_turns, many_all, strict=True)],
         "dense_concurrent_rounds": rounds,
         "presidio": presidio, "slice_bytes": slice_size, "presidio_mbps": presidio_mbps,
         "ratios": ratios, "uptime_after": _uptime(),
