@@ -186,7 +186,8 @@ def _merged(a: bytes, b: bytes) -> bytes:
     compared and copied byte by byte: no object per digest (compiled, ``distinct.pxd``).
     The parent of a ``--jobs`` scan unites the parts of a file as they come back, while the
     workers run: as objects, the union of two sets of 16,000 digests, half of them shared,
-    took 6.9 ms; this way 1.0 ms."""
+    took 6.9 ms; through memoryviews 1.0-1.4 ms; through C pointers 0.40 ms (timeit, two
+    machines)."""
     la, lb, size = len(a), len(b), DIGEST_SIZE
     if la % size or lb % size:  # read in C by whole digests: never past either end
         raise ValueError("not packed digests: a length that is not a multiple of "
