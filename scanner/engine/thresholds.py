@@ -49,7 +49,10 @@ def findings_of(
     for (field_name, entity), agg in outcome.aggs.items():
         named = options.name_evidence and field_name is not None and (
             entity_for_name(field_name) == entity)
-        evidence = value_evidence(entity, agg.distinct_count(),
+        # Read once: past DISTINCT_CAP it is a sketch's estimate, a union built each time
+        # (1.4 ms for 40,000 values).
+        distinct = agg.distinct_count()
+        evidence = value_evidence(entity, distinct,
                                   _stats_of(outcome, columns, field_name), named, agg.supported)
         if evidence is not None:
             # A checksum entity in a column: the share of valid candidates decides (see
@@ -67,7 +70,7 @@ def findings_of(
             field_name, entity, MATCH_VALUE,
             hits=agg.hits,
             rows_with_hits=agg.rows_with_hits,
-            distinct_values=agg.distinct_count(),
+            distinct_values=distinct,
             score_max=round(agg.score_max, 4),
             score_mean=round(agg.score_sum / agg.hits, 4),
             examples=tuple(agg.example_list()),
