@@ -427,20 +427,25 @@ def _scan_source(
     by_index: dict[int, T] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derbes-table") as pool:
         pending = {pool.submit(one, c): i for i, c in enumerate(containers)}
-        try:
-            while pending:
+        while pending:
+            try:
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    outcome = future.result()
-                    by_index[pending.pop(future)] = settle(outcome)
-                    if progress:
-                        progress(source.name, outcome.container.name, len(by_index), total,
-                                 outcome.bytes)
-        except KeyboardInterrupt:
-            stop.set()
-            for future in pending:
-                future.cancel()
-            raise
+            except KeyboardInterrupt:
+                # Ctrl-C lands in this thread, not in the tables' threads: those not started
+                # are dropped, those being read end at their next batch and are kept as read
+                # so far (ContainerScanner.run), with those already read. The caller sees
+                # ``stop`` set: the scan ends here, marked interrupted.
+                stop.set()
+                for future in list(pending):
+                    if future.cancel():
+                        del pending[future]
+                continue
+            for future in done:
+                outcome = future.result()
+                by_index[pending.pop(future)] = settle(outcome)
+                if progress:
+                    progress(source.name, outcome.container.name, len(by_index), total,
+                             outcome.bytes)
     return [by_index[i] for i in sorted(by_index)]
 
 

@@ -516,3 +516,52 @@ def test_a_scan_of_many_containers_does_not_hold_their_distinct_values(kind):
 
     small, large = peak(3), peak(12)
     assert large - small < 250_000, (small, large)
+
+
+def test_ctrl_c_while_tables_are_read_keeps_the_tables_read(monkeypatch):
+    """Ctrl-C lands in the thread that waits for the tables' threads: the tables read by then
+    keep their findings, the one being read keeps what it gave so far (marked interrupted),
+    and the scan says it was interrupted; none of it is thrown away."""
+    import importlib
+
+    engine_scan = importlib.import_module("derbes.scanner.engine.scan")
+    stop = threading.Event()
+    slow_started = threading.Event()
+
+    class Tables(FakeSource):
+        def read(self, container):
+            if container.name != "public.slow":
+                yield from super().read(container)
+                return
+            yield ValueBatch("iin", [1, 2], [IIN_A, IIN_B])
+            slow_started.set()
+            stop.wait(10)  # what Ctrl-C sets: the scan ends this table at its next batch
+            yield ValueBatch("iin", [3], [IIN_C])
+            yield ContainerDone(rows_scanned=3)
+
+    tables = {name: (["iin"], [ValueBatch("iin", [1, 2, 3], [IIN_A, IIN_B, IIN_C])])
+              for name in ("public.a", "public.b")}
+    tables["public.slow"] = (["iin"], [])
+    source = Tables("db", "database", tables)
+    real_wait = engine_scan.wait
+    pressed = []
+
+    def wait(pending, timeout=None, return_when=None):
+        done, rest = real_wait(pending, timeout=timeout, return_when=return_when)
+        if not pressed and len(rest) == 1 and slow_started.is_set():
+            pressed.append(True)
+            raise KeyboardInterrupt  # as SIGINT raises it in the main thread
+        return done, rest
+
+    monkeypatch.setattr(engine_scan, "wait", wait)
+    result = scan([source], ScanOptions(hash_key=b"k" * 32), detector=_detector(), stop=stop)
+    assert pressed
+    assert result.interrupted
+    (summary,) = result.sources
+    assert summary.status == "interrupted"
+    found = {f.container: f for f in result.findings if f.entity == "KZ_IIN"}
+    assert sorted(found) == ["public.a", "public.b", "public.slow"]
+    assert found["public.a"].hits == found["public.b"].hits == 3
+    assert found["public.slow"].hits == 2  # what it gave before Ctrl-C
+    slow = next(c for c in result.containers if c.container == "public.slow")
+    assert any("interrupted" in note for note in slow.notes)
