@@ -40,6 +40,7 @@ from typing import Any
 
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.interrupts import held
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.pieces import structure_before
 from derbes.scanner.engine.structure import LOOKBACK_BYTES, MAX_BLOCK_LINES
@@ -166,28 +167,40 @@ def scan_log_containers(
         # This unit's bytes, before the fold: a range that comes back before the ranges after
         # it (already folded) becomes their run's first, and the fold adds their bytes to it.
         read = outcome.bytes
-        folding = parts.get(task.index)
-        if folding is None:
-            folding = parts[task.index] = Folding(options.max_examples, lines_in)
-        folding.append((task, outcome))
-        pending_parts[task.index] -= 1
-        finished.append(task.index)
-        if not pending_parts[task.index]:
-            # Every range of the file is back: settled now, its distinct values let go.
-            del parts[task.index]
-            settled[task.index] = settle(merge_outcomes(folding, options.max_examples,
-                                                        lines_in))
+        # Ctrl-C within the record sets stop instead (interrupts.held): a fold or a settle
+        # cut midway would leave the file's counts half merged.
+        with held(stop):
+            folding = parts.get(task.index)
+            if folding is None:
+                folding = parts[task.index] = Folding(options.max_examples, lines_in)
+            folding.append((task, outcome))
+            pending_parts[task.index] -= 1
+            finished.append(task.index)
+            if not pending_parts[task.index]:
+                # Every range of the file is back: settled now, its distinct values let go.
+                del parts[task.index]
+                settled[task.index] = settle(merge_outcomes(folding, options.max_examples,
+                                                            lines_in))
         if progress:
             progress(source.name, task.container.name, len(finished), len(tasks), read)
 
     scanner = ContainerScanner(source, detector, options, key)
-    for task in local:
-        collect(task, run_task(scanner, source, task, stop))
+    try:
+        for task in local:
+            collect(task, run_task(scanner, source, task, stop))
+    except KeyboardInterrupt:  # between two of them: what is recorded stays
+        stop.set()
     if remote:
-        for task, outcome in run_tasks(
-            remote, options.jobs, source, detector, options, key, stop, scanner
-        ):
-            collect(task, outcome)
+        results = run_tasks(remote, options.jobs, source, detector, options, key, stop, scanner)
+        while True:
+            try:
+                for task, outcome in results:
+                    collect(task, outcome)
+                break
+            except KeyboardInterrupt:
+                # Ctrl-C here, between two records (run_tasks handles its own): the workers
+                # end their ranges early and what they send is still collected.
+                stop.set()
     outcomes = []
     for index, container in enumerate(containers):
         if index in settled:

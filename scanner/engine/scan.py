@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from derbes.scanner.engine.container import ContainerOutcome, ContainerScanner, settle_log_fields
 from derbes.scanner.engine.detect import Detector
+from derbes.scanner.engine.interrupts import held
 from derbes.scanner.engine.options import Progress, ScanOptions
 from derbes.scanner.engine.parallel import Folding, lines_counter, merge_outcomes, run_task
 from derbes.scanner.engine.thresholds import findings_of
@@ -324,15 +325,17 @@ def _scan_units(
 
     def collect(unit: Unit, outcome: ContainerOutcome) -> None:
         key = (unit.source, unit.task.index)
-        folding = parts.get(key)
-        if folding is None:
-            folding = parts[key] = Folding(options.max_examples, counters[unit.source])
-        folding.append((unit.task, outcome))
-        waiting[key] -= 1
-        if not waiting[key]:
-            del parts[key]
-            settled[key] = _settle(scan_id, run_sources[unit.source], options, merge_outcomes(
-                folding, options.max_examples, counters[unit.source]))
+        with held(stop):  # Ctrl-C within it sets stop: a unit is recorded whole
+            folding = parts.get(key)
+            if folding is None:
+                folding = parts[key] = Folding(options.max_examples, counters[unit.source])
+            folding.append((unit.task, outcome))
+            waiting[key] -= 1
+            if not waiting[key]:
+                del parts[key]
+                settled[key] = _settle(scan_id, run_sources[unit.source], options,
+                                       merge_outcomes(folding, options.max_examples,
+                                                      counters[unit.source]))
         seconds[unit.source] = time.perf_counter() - t0
 
     done = 0
@@ -419,10 +422,18 @@ def _scan_source(
         for container in containers:
             if stop.is_set():
                 break
-            outcome = one(container)
-            settled.append(settle(outcome))
-            if progress:
-                progress(source.name, container.name, len(settled), total, outcome.bytes)
+            try:
+                outcome = one(container)
+                # Ctrl-C within the record sets stop instead: the record is made whole.
+                with held(stop):
+                    settled.append(settle(outcome))
+                if progress:
+                    progress(source.name, container.name, len(settled), total, outcome.bytes)
+            except KeyboardInterrupt:
+                # Between a container's reading (which keeps what it read: ContainerScanner.
+                # run) and its record: the scan ends here, with what is recorded.
+                stop.set()
+                break
         return settled
     by_index: dict[int, T] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derbes-table") as pool:
@@ -430,6 +441,13 @@ def _scan_source(
         while pending:
             try:
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    with held(stop):  # recorded whole, or still pending for the next turn
+                        by_index[pending.pop(future)] = settle(outcome)
+                    if progress:
+                        progress(source.name, outcome.container.name, len(by_index), total,
+                                 outcome.bytes)
             except KeyboardInterrupt:
                 # Ctrl-C lands in this thread, not in the tables' threads: those not started
                 # are dropped, those being read end at their next batch and are kept as read
@@ -439,13 +457,6 @@ def _scan_source(
                 for future in list(pending):
                     if future.cancel():
                         del pending[future]
-                continue
-            for future in done:
-                outcome = future.result()
-                by_index[pending.pop(future)] = settle(outcome)
-                if progress:
-                    progress(source.name, outcome.container.name, len(by_index), total,
-                             outcome.bytes)
     return [by_index[i] for i in sorted(by_index)]
 
 

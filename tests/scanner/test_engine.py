@@ -565,3 +565,61 @@ def test_ctrl_c_while_tables_are_read_keeps_the_tables_read(monkeypatch):
     assert found["public.slow"].hits == 2  # what it gave before Ctrl-C
     slow = next(c for c in result.containers if c.container == "public.slow")
     assert any("interrupted" in note for note in slow.notes)
+
+
+def test_ctrl_c_while_a_container_is_recorded_keeps_it_whole(monkeypatch):
+    """SIGINT raised while a container's outcome is settled into findings (the main thread,
+    between containers) sets stop instead of cutting the record: the containers recorded,
+    this one included, keep their findings and the scan ends marked interrupted."""
+    import importlib
+    import os
+    import signal
+
+    engine_scan = importlib.import_module("derbes.scanner.engine.scan")
+    real = engine_scan.findings_of
+    calls = []
+
+    def findings_of(*args):
+        calls.append(args[2].container.name)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # lands at the next bytecode, right here
+        return real(*args)
+
+    monkeypatch.setattr(engine_scan, "findings_of", findings_of)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    tables = {f"app-{k}.log": ([], [LineBatch(f"login {IIN_A} ok\n".encode(), first_line=1)])
+              for k in range(4)}
+    result = scan([FakeSource("logs", "log", tables)], ScanOptions(hash_key=b"k" * 32),
+                  detector=_detector())
+    assert calls == ["app-0.log", "app-1.log"]
+    assert result.interrupted and result.sources[0].status == "interrupted"
+    assert sorted(f.container for f in result.findings) == ["app-0.log", "app-1.log"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_held_signals_set_stop_and_come_back():
+    import os
+    import signal
+
+    from derbes.scanner.engine.interrupts import held
+
+    stop = threading.Event()
+    term = signal.getsignal(signal.SIGTERM)
+    with held(stop):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # bytecodes for the handler to run at
+            pass
+        assert stop.is_set()
+        assert signal.getsignal(signal.SIGTERM) is term  # no Python handler: left as it is
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # Outside the main thread nothing is changed (no Python handler runs there).
+    seen = []
+
+    def elsewhere():
+        with held(threading.Event()):
+            seen.append(signal.getsignal(signal.SIGINT))
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert seen == [signal.default_int_handler]
