@@ -436,6 +436,7 @@ def _scan_source(
                 break
         return settled
     by_index: dict[int, T] = {}
+    interrupted = False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derbes-table") as pool:
         pending = {pool.submit(one, c): i for i, c in enumerate(containers)}
         while pending:
@@ -452,7 +453,13 @@ def _scan_source(
                 # Ctrl-C lands in this thread, not in the tables' threads: those not started
                 # are dropped, those being read end at their next batch and are kept as read
                 # so far (ContainerScanner.run), with those already read. The caller sees
-                # ``stop`` set: the scan ends here, marked interrupted.
+                # ``stop`` set: the scan ends here, marked interrupted. A second Ctrl-C gives
+                # the source up without recording the tables being read (a query may take
+                # long), as the first did before; the pool still joins their threads, and a
+                # third Ctrl-C ends that wait.
+                if interrupted:
+                    raise
+                interrupted = True
                 stop.set()
                 for future in list(pending):
                     if future.cancel():

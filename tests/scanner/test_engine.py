@@ -555,7 +555,7 @@ def test_ctrl_c_while_tables_are_read_keeps_the_tables_read(monkeypatch):
 
     monkeypatch.setattr(engine_scan, "wait", wait)
     result = scan([source], ScanOptions(hash_key=b"k" * 32), detector=_detector(), stop=stop)
-    assert pressed
+    assert pressed == [True]
     assert result.interrupted
     (summary,) = result.sources
     assert summary.status == "interrupted"
@@ -565,6 +565,39 @@ def test_ctrl_c_while_tables_are_read_keeps_the_tables_read(monkeypatch):
     assert found["public.slow"].hits == 2  # what it gave before Ctrl-C
     slow = next(c for c in result.containers if c.container == "public.slow")
     assert any("interrupted" in note for note in slow.notes)
+
+
+def test_a_second_ctrl_c_gives_the_source_up(monkeypatch):
+    """The first Ctrl-C waits for the tables being read to end at their next batch and keeps
+    them; a second one gives the source up without them, as a user pressing it twice means
+    (a query may hang): the scan ends once the pool's threads do."""
+    import importlib
+
+    engine_scan = importlib.import_module("derbes.scanner.engine.scan")
+    stop, release = threading.Event(), threading.Event()
+
+    class Hanging(FakeSource):
+        def read(self, container):
+            yield ValueBatch("iin", [1], [IIN_A])
+            release.wait(10)  # a query that does not come back while the user waits
+            yield ContainerDone(rows_scanned=1)
+
+    real_wait = engine_scan.wait
+    presses = []
+
+    def wait(pending, timeout=None, return_when=None):
+        if len(presses) < 2:
+            presses.append(True)
+            raise KeyboardInterrupt
+        return real_wait(pending, timeout=timeout, return_when=return_when)
+
+    monkeypatch.setattr(engine_scan, "wait", wait)
+    source = Hanging("db", "database", {n: (["iin"], []) for n in ("public.a", "public.b")})
+    threading.Timer(1.0, release.set).start()  # the pool's threads end after the test
+    result = scan([source], ScanOptions(hash_key=b"k" * 32), detector=_detector(), stop=stop)
+    assert presses == [True, True]
+    assert result.interrupted and result.sources[0].status == "interrupted"
+    assert result.findings == ()
 
 
 def test_ctrl_c_while_a_container_is_recorded_keeps_it_whole(monkeypatch):
