@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -619,15 +620,27 @@ def test_ctrl_c_while_a_container_is_recorded_keeps_it_whole(monkeypatch):
         return real(*args)
 
     monkeypatch.setattr(engine_scan, "findings_of", findings_of)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     tables = {f"app-{k}.log": ([], [LineBatch(f"login {IIN_A} ok\n".encode(), first_line=1)])
               for k in range(4)}
-    result = scan([FakeSource("logs", "log", tables)], ScanOptions(hash_key=b"k" * 32),
-                  detector=_detector())
+    # Python's own Ctrl-C handler (a shell's background job inherits SIGINT ignored).
+    with _sigint(signal.default_int_handler):
+        result = scan([FakeSource("logs", "log", tables)], ScanOptions(hash_key=b"k" * 32),
+                      detector=_detector())
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert calls == ["app-0.log", "app-1.log"]
     assert result.interrupted and result.sources[0].status == "interrupted"
     assert sorted(f.container for f in result.findings) == ["app-0.log", "app-1.log"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@contextlib.contextmanager
+def _sigint(handler):
+    import signal
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_held_signals_set_stop_and_come_back():
@@ -638,21 +651,25 @@ def test_held_signals_set_stop_and_come_back():
 
     stop = threading.Event()
     term = signal.getsignal(signal.SIGTERM)
-    with held(stop):
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # bytecodes for the handler to run at
-            pass
-        assert stop.is_set()
-        assert signal.getsignal(signal.SIGTERM) is term  # no Python handler: left as it is
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    # Outside the main thread nothing is changed (no Python handler runs there).
-    seen = []
+    with _sigint(signal.default_int_handler):
+        with held(stop):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # bytecodes for the handler to run at
+                pass
+            assert stop.is_set()
+            assert signal.getsignal(signal.SIGTERM) is term  # no Python handler: as it is
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        # Outside the main thread nothing is changed (no Python handler runs there).
+        seen = []
 
-    def elsewhere():
-        with held(threading.Event()):
-            seen.append(signal.getsignal(signal.SIGINT))
+        def elsewhere():
+            with held(threading.Event()):
+                seen.append(signal.getsignal(signal.SIGINT))
 
-    worker = threading.Thread(target=elsewhere)
-    worker.start()
-    worker.join()
-    assert seen == [signal.default_int_handler]
+        worker = threading.Thread(target=elsewhere)
+        worker.start()
+        worker.join()
+        assert seen == [signal.default_int_handler]
+    # An ignored SIGINT (a background job's) stays ignored.
+    with _sigint(signal.SIG_IGN), held(threading.Event()):
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
