@@ -673,3 +673,27 @@ def test_held_signals_set_stop_and_come_back():
     # An ignored SIGINT (a background job's) stays ignored.
     with _sigint(signal.SIG_IGN), held(threading.Event()):
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+def test_many_hits_of_a_finished_container_are_written_not_held(tmp_path):
+    """With --hits, a container's hits below the spill wait for the source's last container:
+    from RETURN_HITS on they are written as a part as it finishes, as a --jobs worker's are;
+    fewer stay in memory (no part for a handful). Every hit reaches the store, in order."""
+    import importlib
+
+    from derbes.scanner.engine.parallel import RETURN_HITS
+
+    engine_scan = importlib.import_module("derbes.scanner.engine.scan")
+    sizes = {"big-0.log": RETURN_HITS + 5, "small.log": 7, "big-1.log": RETURN_HITS}
+    tables = {name: ([], [LineBatch("".join(f"login {IIN_A} ok\n" for _ in range(n)).encode(),
+                                    first_line=1)]) for name, n in sizes.items()}
+    options = ScanOptions(hash_key=b"k" * 32, hits=True, hits_dir=str(tmp_path))
+    source = FakeSource("logs", "log", tables)
+    held_back = engine_scan._scan_source(
+        source, list(source.containers()), _detector(), options, b"k" * 32, None,
+        threading.Event(), lambda o: (o.container.name, len(o.hits), len(o.spilled)))
+    assert held_back == [("big-0.log", 0, 1), ("small.log", 7, 0), ("big-1.log", 0, 1)]
+    result = scan([FakeSource("logs", "log", tables)], ScanOptions(hash_key=b"k" * 32,
+                  hits=True), detector=_detector())
+    rows = [(h.container, h.row) for h in result.hits]
+    assert rows == [(name, row) for name, n in sizes.items() for row in range(1, n + 1)]
