@@ -20,7 +20,7 @@ cpdef long long _item(const unsigned char *digest)
                starts="long long[:]")
 cpdef object _sorted_once(object digests)
 
-cdef Py_ssize_t _BUCKET
+cdef Py_ssize_t _BUCKET, _IN_C_FROM
 
 @cython.locals(k=Py_ssize_t, b=Py_ssize_t, c=Py_ssize_t, o=Py_ssize_t, m=Py_ssize_t,
                total=Py_ssize_t, to_hi="unsigned long long[:]", to_lo="unsigned long long[:]",
