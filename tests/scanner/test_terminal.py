@@ -1,0 +1,77 @@
+"""The terminal summary (``scanner/terminal.py``): one row a finding, grouped past a limit."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from derbes.scanner.model import Finding
+from derbes.scanner.terminal import summary_rows
+
+BASE = Finding(
+    scan_id="s", source="logs", source_kind="log", container="/logs/a.log", field=None,
+    entity="PHONE_NUMBER", category="phone", match_type="value", hits=3, rows_scanned=100,
+    rows_with_hits=2, distinct_values=2, score_max=0.9, score_mean=0.8,
+)
+
+
+def test_a_few_findings_get_a_row_each():
+    findings = [BASE, replace(BASE, field="phone", match_type="value+name", hits=5,
+                              rows_with_hits=4, status="accepted")]
+    rows, left_out = summary_rows(findings, limit=2)
+    assert left_out == 0
+    assert rows == [
+        ("/logs/a.log", "phone", "3", "2/100", "value", ""),
+        ("/logs/a.log → phone", "phone", "5", "4/100", "value+name", "(accepted)"),
+    ]
+
+
+def test_past_the_limit_findings_are_grouped_most_hits_first():
+    findings = []
+    for k in range(30):
+        container = f"/logs/app-{k:02d}.log"
+        findings.append(replace(BASE, container=container, hits=1, rows_with_hits=1))
+        findings.append(replace(BASE, container=container, field="client.ip",
+                                category="ip_address", entity="IP_ADDRESS", hits=10,
+                                rows_with_hits=7, flags=("LOCATION_UNKNOWN",)))
+    # The same category and field with other flags is a group of its own.
+    findings.append(replace(BASE, container="/logs/app-00.log", field="client.ip",
+                            category="ip_address", hits=4, rows_with_hits=4))
+    rows, left_out = summary_rows(findings, limit=3)
+    assert left_out == 0
+    assert rows == [
+        ("30 files → client.ip", "ip_address", "300", "210/3000", "value",
+         "LOCATION_UNKNOWN"),
+        ("30 files", "phone", "30", "30/3000", "value", ""),
+        ("/logs/app-00.log → client.ip", "ip_address", "4", "4/100", "value", ""),
+    ]
+
+
+def test_groups_past_the_limit_are_counted_and_tables_named():
+    findings = [replace(BASE, source_kind="database", container=f"public.t{k}",
+                        field=f"c{k % 5}", hits=k + 1) for k in range(12)]
+    rows, left_out = summary_rows(findings, limit=3)
+    # Five fields: c1 (2 + 7 + 12 hits), c0 (1 + 6 + 11), c4 (5 + 10); c2 and c3 left out.
+    assert [r[0] for r in rows] == ["3 tables → c1", "3 tables → c0", "2 tables → c4"]
+    assert [r[2] for r in rows] == ["21", "18", "15"]
+    assert left_out == 2
+
+
+def test_the_printed_summary_says_it_is_grouped(monkeypatch):
+    from derbes.scanner import terminal
+    from derbes.scanner.model import ScanResult, SourceSummary
+    from derbes.scanner.run import RunOutcome
+
+    findings = tuple(replace(BASE, container=f"/logs/{k}.log") for k in range(50))
+    source = SourceSummary(name="logs", kind="log", status="ok", containers=50,
+                           rows_scanned=5000, seconds=0.1)
+    result = ScanResult(scan_id="s", started_at="2026-12-06T00:00:00",
+                        finished_at="2026-12-06T00:00:01", sources=(source,),
+                        findings=findings)
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    terminal.print_summary(RunOutcome(result=result, out="derbes-out", code=0))
+    text = out.getvalue()
+    assert "50 files" in text
+    assert "50 findings, grouped by category, field, match and flags" in text
+    assert text.count("/logs/") == 0
