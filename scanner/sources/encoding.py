@@ -47,6 +47,14 @@ def detect_encoding(head: bytes, at_eof: bool = False) -> tuple[str, str | None]
         return "binary", None
     if probe.isascii() and head.isascii():
         return "utf-8", None
+    try:
+        # Valid UTF-8 (but perhaps a character cut at the end of the head): no replacement
+        # and no counts of them (a head of 64 KiB: about 20 us against 60).
+        codecs.utf_8_decode(head, "strict", at_eof)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", None
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=at_eof)
     # A U+FFFD written in the file (a log of already-replaced bytes) is valid UTF-8: only the
     # ones the decoder put in count as errors.

@@ -926,3 +926,14 @@ def test_batches_cut_from_the_blocks_take_the_fast_cut_on_a_plain_log(monkeypatc
     got = _batches([data[i:i + 4096] for i in range(0, len(data), 4096)], 10_000, 1000)
     assert b"\n".join(b[0] for b in got) + b"\n" == data
     assert len(calls) > 5 and all(calls)
+
+
+def test_a_head_cut_inside_a_character_is_utf8_unless_the_file_ends_there() -> None:
+    raw = "Ақжол Сәрсенбаев\n".encode() * 3
+    cut = raw + "ә".encode()[:1]  # the head ends halfway through a character
+    assert detect_encoding(cut, at_eof=False) == ("utf-8", None)
+    # At the end of the file the half character is a broken byte: still UTF-8 (most of the
+    # text is), with the note that says so.
+    codec, note = detect_encoding(cut, at_eof=True)
+    assert codec == "utf-8" and note is not None and "invalid UTF-8" in note
+    assert detect_encoding(raw, at_eof=True) == ("utf-8", None)
