@@ -62,6 +62,16 @@ PAGE_SIZE = 50
 MAX_HTML_ROWS = 10_000
 #: Fields named per table in the register; the rest are counted.
 REGISTER_FIELDS = 12
+#: Places (tables, files) shown per category in the register; the rest are one line, counted
+#: and summed. A folder of 3,000 logs gave about 25,000 register lines, most of the report's
+#: 32 MB. The inventory (up to MAX_HTML_ROWS) and findings.parquet list each one.
+REGISTER_PLACES = 20
+#: Schema hints shown; the rest are counted (every one is in findings.parquet).
+HINT_ROWS = 200
+#: Places listed under each flag of the violations and notices; the rest are counted (each
+#: is in findings.parquet, report.json and SARIF). A folder of 3,000 logs with no location
+#: given listed 28,407 LOCATION_UNKNOWN warnings one by one: 11.8 MB of a 32 MB report.
+FLAG_ROWS = 100
 #: How many raw values per finding the page shows when the user asked for values.
 VALUES_PER_FINDING = 5
 _SEVERITY_RANK = {"critical": 0, "error": 1, "high": 2, "warning": 3, "medium": 3, "low": 4,
@@ -260,6 +270,9 @@ def _grouped(items: list[dict]) -> list[dict]:
             g["items"] = []
         g["items"].append(v)
         g["failing"] = g["failing"] or v["failing"]
+    for g in groups.values():
+        g["shown"] = g["items"][:FLAG_ROWS]
+        g["left_out"] = len(g["items"]) - len(g["shown"])
     return list(groups.values())
 
 
@@ -348,17 +361,23 @@ def _inventory(result: ScanResult, lang: str, show_values: bool) -> list[dict]:
     return tables
 
 
-def _hints(result: ScanResult, lang: str) -> list[dict]:
-    """Columns named like personal data where no value was seen: for the reader to check."""
+def _hints(result: ScanResult, lang: str) -> dict:
+    """Columns named like personal data where no value was seen: for the reader to check.
+    The first :data:`HINT_ROWS` (``rows``), how many there are (``total``) and how many are
+    left out (``left_out``), as numbers to show."""
+    hints = sorted((f for f in result.findings if not _has_values(f)),
+                   key=lambda f: (f.source, f.container, f.field or ""))
     out = []
-    for f in sorted((f for f in result.findings if not _has_values(f)),
-                    key=lambda f: (f.source, f.container, f.field or "")):
+    for f in hints[:HINT_ROWS]:
         out.append({"source": mask_urls(f.source),
                     "container": _inside(f.container, f.source), "field": f.field or "",
                     "category": category_label(f.category, lang), "entity": f.entity,
                     "declared": f.declared,
                     "rows": fmt.number(f.rows_scanned, lang)})
-    return out
+    left_out = len(hints) - len(out)
+    return {"rows": out, "total": fmt.number(len(hints), lang),
+            "shown": fmt.number(len(out), lang),
+            "left_out": fmt.number(left_out, lang) if left_out else ""}
 
 
 def _register(result: ScanResult, lang: str) -> list[dict]:
@@ -381,7 +400,13 @@ def _register(result: ScanResult, lang: str) -> list[dict]:
         for p in e.places:
             groups.setdefault((p.source, p.container), []).append(p)
         places = []
+        # Past REGISTER_PLACES, those with the most rows holding data are shown (in their
+        # order); the rest are one line (_more_places).
+        shown = set(sorted(groups, key=lambda g: -max(p.rows_with_hits for p in groups[g])
+                           )[:REGISTER_PLACES])
         for (source, container), ps in groups.items():
+            if (source, container) not in shown:
+                continue
             first = ps[0]
             rows = max(p.rows_scanned for p in ps)
             with_hits = max(p.rows_with_hits for p in ps)
@@ -408,8 +433,29 @@ def _register(result: ScanResult, lang: str) -> list[dict]:
                      "retention": texts.retention(e.retention, lang),
                      "retention_code": e.retention or "",
                      "places": places, "hints": len(e.hints),
+                     "more": _more_places([ps for g, ps in groups.items() if g not in shown],
+                                          lang),
                      "found": bool(places)})
     return out
+
+
+def _more_places(rest: list[list], lang: str) -> dict | None:
+    """The register's places of a category past :data:`REGISTER_PLACES`, as one line: how
+    many, the share of their rows holding the data, their countries and flags."""
+    if not rest:
+        return None
+    L = i18n.labels(lang)
+    rows = sum(max(p.rows_scanned for p in ps) for ps in rest)
+    with_hits = sum(max(p.rows_with_hits for p in ps) for ps in rest)
+    countries = dict.fromkeys(ps[0].country for ps in rest)
+    return {
+        "count": fmt.number(len(rest), lang),
+        "share": fmt.percent(with_hits / rows, lang) if rows else "",
+        "countries": [i18n.country_name(c, lang) or L["unknown"] for c in countries],
+        "outside": any(c not in (None, "KZ") for c in countries),
+        "flags": [{"code": f, "title": i18n.flag_title(f, lang)}
+                  for f in dict.fromkeys(f for ps in rest for p in ps for f in p.flags)],
+    }
 
 
 def build_context(result: ScanResult, lang: str = "ru", show_values: bool = False,
