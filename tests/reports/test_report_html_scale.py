@@ -77,6 +77,7 @@ def test_flags_and_hints_list_a_bounded_number_and_count_the_rest(monkeypatch):
     page = render_html(result, lang="en")
     violations = page[page.index('id="violations"'):page.index('id="hints"')]
     assert len(re.findall(r'<td class="loc">', violations)) == 25
+    assert len(re.findall(r'<div class="detail">', violations)) == 25  # each with its facts
     assert f"The first 25 of {FILES} rows" in violations
     hints = page[page.index('id="hints"'):]
     hints = hints[:hints.index("</section>")]
