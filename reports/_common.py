@@ -102,6 +102,23 @@ def covers(v: Violation, flag: str, f: Finding) -> bool:
             and v.field == f.field and v.category == f.category)
 
 
+class Covering:
+    """The violations that :func:`covers` says are about each flag of a finding, found by
+    key rather than by a walk through all of them for each flag of each finding (a folder
+    of 1,000 logs: 10,639 findings and as many violations, 90 million calls, 34 s of SARIF)."""
+
+    def __init__(self, items: Iterable[Violation]) -> None:
+        self._by_key: dict[tuple, list[int]] = {}
+        for i, v in enumerate(items):
+            self._by_key.setdefault(
+                (v.flag, v.source, v.container, v.field, v.category), []).append(i)
+
+    def __call__(self, flag: str, f: Finding) -> list[int]:
+        """The indexes (in the order given) of the violations ``flag`` on ``f``'s field and
+        category."""
+        return self._by_key.get((flag, f.source, f.container, f.field, f.category), [])
+
+
 def violations_for(finding: Finding, items: Iterable[Violation]) -> list[Violation]:
     """The violations about one finding's field and category."""
     return [

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from derbes.reports import i18n, texts
 from derbes.reports._common import (
+    Covering,
     category_label,
     check_lang,
-    covers,
     derbes_version,
     violations,
 )
@@ -45,6 +45,7 @@ def build_junit(result: ScanResult, lang: str = "en",
     wanted = parse_fail_on(fail_on)
     vs = violations(result)
     used: set[int] = set()
+    covered = Covering(vs)
     by_source = defaultdict(list)
     for f in result.findings:
         by_source[f.source].append(f)
@@ -78,7 +79,7 @@ def build_junit(result: ScanResult, lang: str = "en",
             lines = []
             failing = []
             for flag in f.flags:
-                covering = [i for i, v in enumerate(vs) if covers(v, flag, f)]
+                covering = covered(flag, f)
                 used.update(covering)
                 info = FLAGS.get(flag)
                 detail = (f"{info.explanation.get(lang)} ({texts.cite(info.article, lang)})"

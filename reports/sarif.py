@@ -21,9 +21,9 @@ from urllib.parse import quote
 
 from derbes.reports import i18n, texts
 from derbes.reports._common import (
+    Covering,
     category_label,
     check_lang,
-    covers,
     derbes_version,
     first_hit_rows,
     notices,
@@ -164,6 +164,7 @@ def build_sarif(result: ScanResult, lang: str = "en",
 
     results: list[dict] = []
     matched: set[int] = set()
+    covering = Covering(vs)
     for f in result.findings:
         kind = kinds.get(f.source, f.source_kind)
         line = lines.get((f.source, f.container, f.field, f.entity))
@@ -191,10 +192,9 @@ def build_sarif(result: ScanResult, lang: str = "en",
             })
         for flag in f.flags:
             detail = None
-            for i, v in enumerate(vs):
-                if covers(v, flag, f):
-                    matched.add(i)
-                    detail = detail or v
+            for i in covering(flag, f):
+                matched.add(i)
+                detail = detail or vs[i]
             text = _finding_text(f, lang)
             if detail and detail.flag in FLAGS:
                 # The flag's explanation, then the specifics (in English: dates, countries).

@@ -111,3 +111,27 @@ def test_rule_help_cites_the_law_in_the_report_language(lang, cited):
     rules = build_sarif(make_result(), lang=lang)["runs"][0]["tool"]["driver"]["rules"]
     rule = next(r for r in rules if r["id"] == "UNDECLARED_CATEGORY")
     assert rule["properties"]["article"] == cited
+
+
+def test_violations_are_found_by_key_as_covers_finds_them():
+    """``Covering`` (an index) gives, for each flag of each finding, the violations ``covers``
+    says are about it, in their order."""
+    import itertools
+
+    from derbes.reports._common import Covering, covers
+
+    result = make_result()
+    vs = [v for v in result.policy.violations]
+    # Twins and near misses: the same place under another flag, field or category.
+    vs += [dataclasses.replace(v, flag="RETENTION_EXCEEDED") for v in vs[:3]]
+    vs += [dataclasses.replace(v, field=(v.field or "") + "_x") for v in vs[:2]]
+    vs += [dataclasses.replace(v, category="email") for v in vs[:4]]
+    vs += vs[:2]  # the same violation twice
+    covering = Covering(vs)
+    flags = {v.flag for v in vs} | {"LOCATION_UNKNOWN"}
+    checked = 0
+    for f, flag in itertools.product(result.findings, sorted(flags)):
+        expected = [i for i, v in enumerate(vs) if covers(v, flag, f)]
+        assert covering(flag, f) == expected
+        checked += bool(expected)
+    assert checked >= 5
