@@ -89,3 +89,27 @@ def test_workbook_holds_no_raw_value(tmp_path):
     with zipfile.ZipFile(tmp_path / "out" / "report.xlsx") as z:
         text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert [v for v in all_raw_values() if v in text] == []
+
+
+def test_cells_keep_their_formats(tmp_path):
+    """Dates as dates, shares as percentages, every data cell wrapped at the top, header
+    cells as headers: styles set once per kind of cell and copied (xlsx._rows)."""
+    result = mapped_result(tmp_path, findings_per_table=3)
+    write_reports(result, tmp_path / "out", formats="xlsx", lang="en")
+    wb = load_workbook(tmp_path / "out" / "report.xlsx")  # not read-only: styles are read
+    ws = wb[SHEETS["register"]["en"]]
+    head = [c.value for c in ws[1]]
+    L = LABELS["en"]
+    share, oldest = head.index(L["share"]), head.index(L["oldest"])
+    rows = list(ws.iter_rows(min_row=2))
+    assert any(r[share].value is not None for r in rows)
+    assert any(r[oldest].value is not None for r in rows)
+    for r in rows:
+        if r[share].value is not None:
+            assert 0 <= r[share].value <= 1 and r[share].number_format == "0.0%"
+        if r[oldest].value is not None:
+            assert r[oldest].number_format == "DD.MM.YYYY"
+        for c in r:
+            assert c.alignment.wrap_text and c.alignment.vertical == "top"
+            assert not c.font.b
+    assert all(c.font.b and c.fill.fgColor.rgb.endswith("0B3B60") for c in ws[1])
