@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from reports_fixtures import BROKEN, MY, make_result
 
 from derbes.reports._common import safe_options
@@ -61,3 +62,31 @@ def test_secrets_in_options_are_masked():
                                   "url": "mysql://u:***@h/db", "nested": {"secret": "***"},
                                   "n": 3}
     assert mask_urls("postgresql://app:***@h/x") == "postgresql://app:***@h/x"
+
+
+@pytest.mark.parametrize("show_values", [False, True])
+@pytest.mark.parametrize("count", [0, 1, 2503])
+def test_report_json_streams_the_text_json_dumps_would_write(tmp_path, show_values, count):
+    """Hits are written one by one (a scan's may be millions), the file the same text as the
+    whole document dumped at once: layout, escapes, order."""
+    import dataclasses
+
+    from derbes.reports.jsonout import _HITS_HERE, build_report
+
+    result = make_result(with_values=True)
+    one = result.hits[0]
+    hits = [dataclasses.replace(one, row=k, value=f'line\n"{k}"\t\\ Ақ' if k % 2 else one.value)
+            for k in range(count)]
+    # A name that reads as the mark where the hits go: the mark is the last one.
+    result = dataclasses.replace(result, hits=tuple(hits), scan_id=_HITS_HERE)
+    path = write_json(result, tmp_path / "report.json", show_values=show_values)
+    expected = json.dumps(build_report(result, show_values=show_values), ensure_ascii=False,
+                          indent=1, default=str) + "\n"
+    assert path.read_text(encoding="utf-8") == expected
+    assert len(json.loads(expected)["hits"]) == count
+
+
+def test_report_json_without_hits_has_no_hits_key(tmp_path):
+    result = make_result(with_values=True)
+    doc = json.loads(write_json(result, tmp_path / "r.json", hits=False).read_text())
+    assert "hits" not in doc and doc["findings"]
