@@ -8,9 +8,10 @@ run never leaves a truncated report that looks valid).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,6 +45,50 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically with mode 0600 and return the path."""
     with atomic_open(path) as f:
         f.write(data)
+    return Path(path)
+
+
+def write_json_doc(
+    path: str | os.PathLike[str], doc: dict, *,
+    last: tuple[str, Callable[[Callable[[str], None]], None]] | None = None,
+) -> Path:
+    """Write ``json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\\n"`` to
+    ``path`` (atomically, mode 0600) as it is encoded, never as one string: the text of the
+    SARIF log of a 3,000-file folder took hundreds of megabytes as a string and its chunks.
+
+    ``last``: ``(key, write_value)``, a key the document gets last, whose value's text
+    ``write_value(write)`` writes itself (report.json's hits, read back from Parquet parts).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=str)
+    with atomic_open(path) as f:
+        pending: list[str] = []
+        size = 0
+
+        def write(text: str) -> None:
+            nonlocal size
+            pending.append(text)
+            size += len(text)
+            if size >= 1 << 16:
+                f.write("".join(pending).encode("utf-8"))
+                pending.clear()
+                size = 0
+
+        # The last two pieces close the document ("\\n", "}"): held back, so that a last
+        # key can come before them.
+        held: list[str] = []
+        for chunk in encoder.iterencode(doc):
+            held.append(chunk)
+            if len(held) > 2:
+                write(held.pop(0))
+        end = "".join(held)
+        if last is not None:
+            if end != "\n}":
+                raise ValueError("a last key needs a document with keys")
+            key, write_value = last
+            write(f",\n {json.dumps(key, ensure_ascii=False)}: ")
+            write_value(write)
+        write(end + "\n")
+        f.write("".join(pending).encode("utf-8"))
     return Path(path)
 
 

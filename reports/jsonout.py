@@ -15,7 +15,7 @@ from pathlib import Path
 
 from derbes.detectors.categories import CATEGORIES
 from derbes.reports._common import safe_options, violations
-from derbes.reports._io import atomic_open
+from derbes.reports._io import write_json_doc
 from derbes.reports.baseline import fingerprint
 from derbes.reports.i18n import LANGS
 from derbes.reports.summary import build_summary, source_dict
@@ -139,41 +139,24 @@ def build_report(result: ScanResult, show_values: bool = False, hits: bool = Tru
     return doc
 
 
-#: Stands in for the hits in the document's text, where they are streamed (write_json).
-_HITS_HERE = "derbes:hits-are-written-here"
-
-
 def write_json(result: ScanResult, path: str | os.PathLike[str], show_values: bool = False,
                hits: bool = True, fail_on: str | Iterable[str] | None = None) -> Path:
     """Write ``report.json`` atomically, mode 0600: the text of ``json.dumps(build_report(...),
-    ensure_ascii=False, indent=1)``, the hits written one by one as they are read (a scan's
-    hits live in Parquet parts: as one list of dicts and one string, 67,572 hits of a 10 MB
-    log took 170 MB more than the scan, and a log of millions of hits would not fit)."""
+    ensure_ascii=False, indent=1)``, written as it is encoded and the hits one by one as they
+    are read (a scan's hits live in Parquet parts: as one list of dicts and one string,
+    67,572 hits of a 10 MB log took 170 MB more than the scan, and a log of millions of hits
+    would not fit)."""
     doc = build_report(result, show_values=show_values, hits=False, fail_on=fail_on)
-    if hits:
-        doc["hits"] = _HITS_HERE
-    text = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
-    # The last key, so its last occurrence (a name in the scan might be the same text).
-    head, _, tail = text.rpartition(json.dumps(_HITS_HERE))
-    with atomic_open(path) as f:
-        f.write(head.encode("utf-8"))
-        if hits:
-            _write_hits(f, result, show_values)
-        f.write(tail.encode("utf-8") + b"\n")
-    return Path(path)
+    last = ("hits", lambda write: _write_hits(write, result, show_values)) if hits else None
+    return write_json_doc(path, doc, last=last)
 
 
-def _write_hits(f, result: ScanResult, show_values: bool) -> None:
+def _write_hits(write, result: ScanResult, show_values: bool) -> None:
     """The hits as ``json.dumps`` lays out a list one level into the document (indent 1)."""
-    batch: list[str] = []
     first = True
     for h in result.hits:
         item = json.dumps(hit_dict(h, show_values), ensure_ascii=False, indent=1, default=str)
         # Newlines in the text are the layout's alone (json escapes those of the values).
-        batch.append(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+        write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
         first = False
-        if len(batch) >= 1000:
-            f.write("".join(batch).encode("utf-8"))
-            batch.clear()
-    batch.append("[]" if first else "\n ]")
-    f.write("".join(batch).encode("utf-8"))
+    write("[]" if first else "\n ]")

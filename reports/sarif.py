@@ -12,7 +12,6 @@ log files also get a physical location, with the first hit's line when hits were
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -29,7 +28,7 @@ from derbes.reports._common import (
     notices,
     violations,
 )
-from derbes.reports._io import write_text
+from derbes.reports._io import write_json_doc
 from derbes.reports.baseline import fingerprint
 from derbes.reports.ci import flag_fails, is_failing, parse_fail_on
 from derbes.scanner.model import STATUS_OPEN, Finding, ScanResult
@@ -269,4 +268,4 @@ def write_sarif(result: ScanResult, path: str | os.PathLike[str], lang: str = "e
                 fail_on: str | Iterable[str] | None = None) -> Path:
     """Write ``report.sarif`` atomically, mode 0600."""
     doc = build_sarif(result, lang, fail_on)
-    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    return write_json_doc(path, doc)

@@ -71,14 +71,14 @@ def test_report_json_streams_the_text_json_dumps_would_write(tmp_path, show_valu
     whole document dumped at once: layout, escapes, order."""
     import dataclasses
 
-    from derbes.reports.jsonout import _HITS_HERE, build_report
+    from derbes.reports.jsonout import build_report
 
     result = make_result(with_values=True)
     one = result.hits[0]
     hits = [dataclasses.replace(one, row=k, value=f'line\n"{k}"\t\\ Ақ' if k % 2 else one.value)
             for k in range(count)]
-    # A name that reads as the mark where the hits go: the mark is the last one.
-    result = dataclasses.replace(result, hits=tuple(hits), scan_id=_HITS_HERE)
+    # A scan id that reads as the document's end and its last key.
+    result = dataclasses.replace(result, hits=tuple(hits), scan_id='"\n}\n, "hits": []')
     path = write_json(result, tmp_path / "report.json", show_values=show_values)
     expected = json.dumps(build_report(result, show_values=show_values), ensure_ascii=False,
                           indent=1, default=str) + "\n"
@@ -90,3 +90,15 @@ def test_report_json_without_hits_has_no_hits_key(tmp_path):
     result = make_result(with_values=True)
     doc = json.loads(write_json(result, tmp_path / "r.json", hits=False).read_text())
     assert "hits" not in doc and doc["findings"]
+
+
+def test_json_documents_are_written_as_json_dumps_writes_them(tmp_path):
+    from derbes.reports._io import write_json_doc
+
+    big = {"rows": [{"k": k, "text": f"Ақ\n\"{k}\"", "n": None, "f": k / 7} for k in range(5000)]}
+    for k, doc in enumerate([{}, {"a": []}, {"a": {"b": [1, {"c": "д"}]}, "z": True}, big]):
+        path = write_json_doc(tmp_path / f"{k}.json", doc)
+        assert path.read_text(encoding="utf-8") == json.dumps(
+            doc, ensure_ascii=False, indent=1) + "\n"
+    with pytest.raises(ValueError):
+        write_json_doc(tmp_path / "x.json", {}, last=("hits", lambda write: write("[]")))
