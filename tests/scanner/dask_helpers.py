@@ -54,3 +54,13 @@ class PoisonLogSource(LogSource):
             get_worker()  # raises outside a worker: never kill the test process itself
             os._exit(13)
         yield from super().read(container)
+
+
+class RaisingLogSource(LogSource):
+    """Logs whose file named ``bad.log`` raises a bug's exception (not a source error) each
+    time it is read: its unit fails, the others of its batch do not."""
+
+    def read(self, container):
+        if container.name.endswith("bad.log"):
+            raise RuntimeError("a bug on reading bad.log")
+        yield from super().read(container)

@@ -25,7 +25,7 @@ import distributed
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dask_helpers import BlockingLogSource, PoisonLogSource
+from dask_helpers import BlockingLogSource, PoisonLogSource, RaisingLogSource
 
 from derbes.detectors.corpora.logs import lines
 from derbes.reports.ci import ExitCode, exit_code
@@ -316,6 +316,47 @@ def test_a_range_of_an_object_fetches_little_more_than_its_bytes(corpus, s3_serv
 
 
 # -- lost workers -----------------------------------------------------------------------------
+
+
+def test_many_small_files_go_in_batches_and_give_the_local_inventory(corpus, client,
+                                                                    tmp_path):
+    """A folder of many small logs: several files a task (batches), the local inventory; a
+    file whose reading raises fails alone, its batch's other files are scanned."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    text = (corpus["logs"] / "app-0.log").read_text(encoding="utf-8").splitlines()
+    for k in range(60):
+        (logs / f"part-{k:02d}.log").write_text(
+            "\n".join(text[k * 8:(k + 1) * 8]) + "\n", encoding="utf-8")
+    (logs / "bad.log").write_text(text[0] + "\n", encoding="utf-8")
+    options = ScanOptions(hash_key=KEY.encode())
+    source = RaisingLogSource(str(logs))
+    containers = list(source.containers())
+    units = plan_units([source], [containers], 2)
+    order = sorted(range(len(units)), key=lambda i: -units[i].task.size)
+    batched = dask_cluster.batches([source], units, order, 2)
+    assert len(batched) < len(units) / 4  # several files a task
+    assert sorted(i for b in batched for i in b) == list(range(len(units)))
+
+    submitted = []
+    executor = DaskExecutor(client=client)
+    real_submit = executor._submit
+
+    def counting_submit(plugin, token, units, which, suffix):
+        submitted.extend(which)
+        return real_submit(plugin, token, units, which, suffix)
+
+    executor._submit = counting_submit
+    result = scan([source], options, executor=executor)
+    assert len(submitted) == len(batched)
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    assert len(summary.errors) == 1 and "bad.log" in summary.errors[0]
+    assert "failed on a worker (RuntimeError)" in summary.errors[0]
+    (logs / "bad.log").unlink()
+    expected = scan([LogSource(str(logs))], options)
+    assert _strip(result.findings) == _strip(expected.findings)
+    assert expected.findings
 
 
 def test_a_killed_worker_has_its_unit_rerun(corpus, doomed, tmp_path):
