@@ -16,6 +16,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+try:
+    # The C functions under ``signal.signal`` and ``signal.getsignal``, without their
+    # conversions of numbers and handlers to enums: 0.2 us a call against 5 (a scan of 10,000
+    # small files records each one twice, and each record swapped two handlers back and forth).
+    from _signal import getsignal as _getsignal
+    from _signal import signal as _set_handler
+except ImportError:  # another Python than CPython
+    _getsignal, _set_handler = signal.getsignal, signal.signal
+
+#: SIGINT and SIGTERM as plain numbers, for the C functions.
+_SIGNALS = (int(signal.SIGINT), int(signal.SIGTERM))
+
 
 @contextmanager
 def held(stop: threading.Event) -> Iterator[None]:
@@ -31,11 +43,11 @@ def held(stop: threading.Event) -> Iterator[None]:
         stop.set()
 
     previous = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        if callable(signal.getsignal(sig)):
-            previous[sig] = signal.signal(sig, note)
+    for sig in _SIGNALS:
+        if callable(_getsignal(sig)):
+            previous[sig] = _set_handler(sig, note)
     try:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            _set_handler(sig, handler)
