@@ -458,3 +458,97 @@ def test_ranges_wait_in_the_parent_packed(logs, monkeypatch):
                                  ScanOptions(jobs=2, hash_key=KEY), KEY)
     assert len(held) > 2 and max(values for _, _, values in held) > 1000
     assert all(size == 16 * values for _, size, values in held), held
+
+
+def _task(name: str, size: int, start: int | None = None) -> parallel.Task:
+    from derbes.scanner.sources.base import Container
+
+    container = Container(name, "file", meta={"size": size})
+    return parallel.Task(0, container, start, None if start is None else start + size)
+
+
+def test_small_files_are_taken_a_few_at_a_time(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_FILE_BYTES", 100)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(parallel, "CHUNK_TASKS", 3)
+    order = [_task("big.log", 5000), _task("range", 50, start=0),   # 0, 1: alone
+             _task("a", 90), _task("b", 90), _task("c", 30),            # 2-4
+             _task("d", 10), _task("e", 10), _task("f", 10), _task("g", 10)]  # 5-8
+    # One job: the small files' share (250 bytes, 7 files over 4 takes) is past the limits.
+    monkeypatch.setattr(parallel, "CHUNK_TASKS", 1)
+    assert parallel.chunk_ends(order, 1) == list(range(1, 10))
+    monkeypatch.setattr(parallel, "CHUNK_TASKS", 3)
+    ends = parallel.chunk_ends(order, 1)
+    # Each take: at most 250 // 4 = 62 bytes and 7 // 4 = 1 file.
+    assert ends == list(range(1, 10))
+    monkeypatch.setattr(parallel, "CHUNK_FILE_BYTES", 100)
+    order += [_task(f"z{k}", 10) for k in range(40)]  # 47 small files, 650 bytes
+    ends = parallel.chunk_ends(order, 1)
+    # 650 // 4 = 162 bytes and 47 // 4 = 11 files, capped at 200 and 3: from 2, a (90) and
+    # not b (180 > 162); from 3, b, c, d (three at most).
+    assert ends[:9] == [1, 2, 3, 6, 7, 8, 9, 10, 11]
+    # Two jobs: 650 // 8 = 81 bytes: a alone, b alone, c with d...
+    assert parallel.chunk_ends(order, 2)[:6] == [1, 2, 3, 4, 7, 8]
+    order = order[:9]
+    ends = [1, 2, 4, 6, 7, 8, 9, 9, 9]
+    # Taken from the counter as chunks: every task once, in order.
+    import multiprocessing
+
+    counter = multiprocessing.get_context("fork").Value("q", 0)
+    takes = []
+    while (taken := parallel._take(counter, ends)) is not None:
+        takes.append(taken)
+    assert takes == [(0, 1), (1, 2), (2, 4), (4, 7), (7, 9)]
+
+
+@pytest.fixture
+def tiny_logs(tmp_path) -> Path:
+    """Thirty logs of one line each: taken several at a time."""
+    root = tmp_path / "tiny"
+    root.mkdir()
+    text = gen_logs.lines(60, seed=5)
+    for k in range(30):
+        (root / f"f{k:02d}.log").write_text(text[2 * k] + "\n" + text[2 * k + 1] + "\n",
+                                            encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("how", ["killed", "raises"])
+def test_a_worker_that_fails_in_a_take_of_small_files_fails_one_file(tiny_logs, monkeypatch,
+                                                                      how):
+    real = parallel._work  # called in workers only
+    here = os.getpid()
+
+    def failing(task):
+        if os.getpid() != here and task.container.name.endswith(("f02.log", "f05.log")):
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise RuntimeError("choked on 870412300123")
+        return real(task)
+
+    # This process waits before each of its own, so that the worker takes the first chunks.
+    slow = parallel._run_here
+
+    def slow_here(*args):
+        time.sleep(0.05)
+        return slow(*args)
+
+    monkeypatch.setattr(parallel, "_work", failing)
+    monkeypatch.setattr(parallel, "_run_here", slow_here)
+    source = LogSource(str(tiny_logs))
+    tasks = parallel.plan_tasks(source, list(source.containers()), jobs=2)
+    order = sorted(tasks, key=lambda t: -t.size)
+    assert max(parallel.chunk_ends(order, 2)[n] - n for n in range(len(order))) > 1
+    got = list(parallel.run_tasks(tasks, 2, source, Detector(),
+                                  ScanOptions(jobs=2, hash_key=KEY), KEY, threading.Event()))
+    assert sorted(_task_key(t) for t, _ in got) == sorted(_task_key(t) for t in tasks)
+    errors = {os.path.basename(t.container.name): o.error for t, o in got if o.error}
+    if how == "killed":
+        # Killed in the first of the two it ever reaches: that file alone fails; the rest
+        # of its take is scanned here.
+        (name,) = errors
+        assert name in ("f02.log", "f05.log") and errors[name] == "worker process died"
+    else:
+        assert set(errors.values()) == {"internal error (RuntimeError)"}
+        assert set(errors) <= {"f02.log", "f05.log"} and errors
+    assert all(o.done is not None for _, o in got if not o.error)
