@@ -102,6 +102,11 @@ def write_findings(result: ScanResult, path: str | os.PathLike[str]) -> Path:
     return _write(findings_table(result), path)
 
 
+#: Hits gathered into one row group of hits.parquet when they come in smaller batches (a
+#: container's at a time): fewer row groups, and a writer's buffers kept small.
+GROUP_ROWS = 8_192
+
+
 def write_hits(result: ScanResult, path: str | os.PathLike[str], show_values: bool = False) -> Path:
     """Write ``hits.parquet`` (one row per hit) atomically, mode 0600.
 
@@ -113,8 +118,21 @@ def write_hits(result: ScanResult, path: str | os.PathLike[str], show_values: bo
         _metadata(result))
     scan_id = pa.scalar(result.scan_id, pa.string())
     with atomic_open(path) as f, pq.ParquetWriter(f, schema, compression="zstd") as writer:
+        # Batches come a container at a time: small ones are gathered into row groups of
+        # GROUP_ROWS or more (a folder of 3,000 small logs wrote 3,000 row groups, 2.8 s);
+        # a part's large batches go as they come.
+        pending: list = []
+        rows = 0
         for batch in hit_batches(result.hits):
             columns = [pa.repeat(scan_id, batch.num_rows) if name == "scan_id" else
                        batch.column(name) for name in schema.names]
-            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+            pending.append(pa.RecordBatch.from_arrays(columns, schema=schema))
+            rows += batch.num_rows
+            if rows >= GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                   row_group_size=rows)
+                pending, rows = [], 0
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                               row_group_size=rows)
     return Path(path)

@@ -32,6 +32,8 @@ from derbes.scanner.model import Hit
 SPILL_HITS = 20_000
 #: Rows per batch when a part is read back.
 READ_BATCH = 65_536
+#: Rows per row group of a part that holds several containers' hits (write_part_groups).
+SHARED_GROUP_ROWS = 1_024
 
 FIELDS = ("source", "container", "field", "row", "start", "end", "entity", "score", "masked",
           "value_hash", "value")
@@ -55,6 +57,9 @@ class HitPart:
     url: str
     count: int
     row_offset: int = 0
+    #: Where they start in the file, when the file holds the hits of several containers
+    #: (:func:`write_part_groups`); None: the whole file.
+    first: int | None = None
 
 
 #: A stretch of a scan's hits: a written part, or hits held in memory (Hits, or the engine's
@@ -85,8 +90,10 @@ def hits_table(hits: Sequence[Hit] | Sequence[HitRow]) -> Any:
                     schema=part_schema())
 
 
-def write_part(hits: Sequence[Hit] | Sequence[HitRow], folder: str) -> HitPart:
-    """Write ``hits`` as a new part in ``folder`` (a path or an fsspec URL).
+def write_part(hits: Sequence[Hit] | Sequence[HitRow], folder: str,
+               row_group_size: int | None = None) -> HitPart:
+    """Write ``hits`` as a new part in ``folder`` (a path or an fsspec URL), in row groups of
+    ``row_group_size`` when given.
 
     Written under a temporary name and renamed, so a part that exists is whole.
     """
@@ -100,33 +107,54 @@ def write_part(hits: Sequence[Hit] | Sequence[HitRow], folder: str) -> HitPart:
     tmp = f"{parent}/.{name}.tmp"
     with fs.open(tmp, "wb") as f:
         # Parts are read once, soon: fast compression beats small.
-        pq.write_table(hits_table(hits), f, compression="lz4")
+        pq.write_table(hits_table(hits), f, compression="lz4", row_group_size=row_group_size)
     release_memory()
     fs.mv(tmp, path)
     return HitPart(url, len(hits))
+
+
+def write_part_groups(groups: Sequence[Sequence[HitRow]], folder: str) -> list[HitPart]:
+    """Write the hits of several containers as one new part in ``folder``, one after the
+    other, and the part of each non-empty one (:attr:`HitPart.first`): many small
+    containers' hits leave memory in one file, and each still reads as its own stretch."""
+    rows: list = []
+    parts = []
+    for hits in groups:
+        if hits:
+            parts.append((len(rows), len(hits)))
+            rows.extend(hits)
+    # Small row groups: a container's stretch is read from the one or two that hold it.
+    written = write_part(rows, folder, row_group_size=SHARED_GROUP_ROWS)
+    return [HitPart(written.url, count, 0, first) for first, count in parts]
 
 
 def read_batches(url: str, batch_size: int = READ_BATCH, row_offset: int = 0) -> Iterator[Any]:
     """The record batches of one part, a few ten thousand rows at a time, with
     :func:`part_schema` (a ``hits.parquet`` reads as a part: ``value`` null if absent);
     ``row_offset`` added to every ``row`` (:attr:`HitPart.row_offset`)."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = part_schema()
     fs, path = _fs(url)
     with fs.open(path, "rb") as f:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_size, use_threads=False):
-            if batch.schema.names != schema.names:
-                batch = pa.RecordBatch.from_arrays(
-                    [batch.column(name) if name in batch.schema.names
-                     else pa.nulls(batch.num_rows, pa.string()) for name in schema.names],
-                    schema=schema)
-            if row_offset:
-                row = schema.get_field_index("row")
-                batch = batch.set_column(row, "row", _plus(batch.column(row), row_offset))
-            yield batch
+            yield _conformed(batch, row_offset)
     release_memory()
+
+
+def _conformed(batch: Any, row_offset: int) -> Any:
+    """A batch read from a part with :func:`part_schema` and ``row_offset`` added."""
+    import pyarrow as pa
+
+    schema = part_schema()
+    if batch.schema.names != schema.names:
+        batch = pa.RecordBatch.from_arrays(
+            [batch.column(name) if name in batch.schema.names
+             else pa.nulls(batch.num_rows, pa.string()) for name in schema.names],
+            schema=schema)
+    if row_offset:
+        row = schema.get_field_index("row")
+        batch = batch.set_column(row, "row", _plus(batch.column(row), row_offset))
+    return batch
 
 
 def _plus(rows: Any, n: int) -> Any:
@@ -149,8 +177,60 @@ def read_part(url: str, row_offset: int = 0) -> list[Hit]:
     return [hit for batch in read_batches(url, row_offset=row_offset) for hit in _hits_of(batch)]
 
 
-def _part_batches(part: HitPart) -> Iterator[Any]:
-    return read_batches(part.url, row_offset=part.row_offset)
+class _OpenParts:
+    """The shared files of parts (:func:`write_part_groups`) kept open while a scan's hits are
+    read in order: a container's stretch is read from the small row groups that hold it,
+    copied (the rest of those groups is let go). The containers of a file finished one after
+    another, but not in the scan's order when several processes ran them: files are kept
+    open, not read whole again for each container."""
+
+    #: Files kept open at once.
+    KEEP = 64
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[Any, Any, list[int]]] = {}
+
+    def batches(self, part: HitPart) -> Iterator[Any]:
+        if part.first is None:
+            yield from read_batches(part.url, row_offset=part.row_offset)
+            return
+        import bisect
+
+        import pyarrow as pa
+
+        file, starts = self._file(part.url)
+        end = part.first + part.count
+        lo = bisect.bisect_right(starts, part.first) - 1
+        hi = bisect.bisect_left(starts, end)
+        table = file.read_row_groups(list(range(lo, hi)), use_threads=False)
+        stretch = table.slice(part.first - starts[lo], part.count)
+        # A copy: a view would keep its row groups alive as long as a writer holds it.
+        for batch in stretch.to_batches(READ_BATCH):
+            copied = batch.take(pa.array(range(batch.num_rows), pa.int64()))
+            yield _conformed(copied, part.row_offset)
+
+    def _file(self, url: str) -> tuple[Any, list[int]]:
+        found = self.files.get(url)
+        if found is None:
+            import pyarrow.parquet as pq
+
+            if len(self.files) >= self.KEEP:
+                self.files.pop(next(iter(self.files)))[0].close()
+            fs, path = _fs(url)
+            handle = fs.open(path, "rb")
+            file = pq.ParquetFile(handle)
+            starts, at = [], 0
+            for k in range(file.metadata.num_row_groups):
+                starts.append(at)
+                at += file.metadata.row_group(k).num_rows
+            found = self.files[url] = (handle, file, starts)
+        return found[1], found[2]
+
+    def close(self) -> None:
+        for handle, _, _ in self.files.values():
+            handle.close()
+        self.files.clear()
+        release_memory()
 
 
 def move_part(part: HitPart, folder: str) -> HitPart:
@@ -165,7 +245,7 @@ def move_part(part: HitPart, folder: str) -> HitPart:
     os.replace(tmp, local)
     with contextlib.suppress(FileNotFoundError):
         src_fs.rm(src)
-    return HitPart(local, part.count, part.row_offset)
+    return HitPart(local, part.count, part.row_offset, part.first)
 
 
 def remove_parts(folder: str) -> None:
@@ -248,13 +328,17 @@ class HitStore(Sequence[Hit]):
         return self._len
 
     def __iter__(self) -> Iterator[Hit]:
-        for segment in self.segments:
-            if isinstance(segment, HitPart):
-                for batch in _part_batches(segment):
-                    yield from _hits_of(batch)
-            else:
-                for hit in segment:
-                    yield Hit(*hit) if type(hit) is tuple else hit
+        parts = _OpenParts()
+        try:
+            for segment in self.segments:
+                if isinstance(segment, HitPart):
+                    for batch in parts.batches(segment):
+                        yield from _hits_of(batch)
+                else:
+                    for hit in segment:
+                        yield Hit(*hit) if type(hit) is tuple else hit
+        finally:
+            parts.close()
 
     def __getitem__(self, index: Any) -> Any:
         # Rare (tests, small scans): a part is read up to the hit asked for.
@@ -283,12 +367,17 @@ class HitStore(Sequence[Hit]):
 
     def batches(self) -> Iterator[Any]:
         """The hits as Arrow record batches with :func:`part_schema`, in order."""
-        for segment in self.segments:
-            if isinstance(segment, HitPart):
-                yield from _part_batches(segment)
-            else:
-                for start in range(0, len(segment), READ_BATCH):
-                    yield from hits_table(list(segment[start:start + READ_BATCH])).to_batches()
+        parts = _OpenParts()
+        try:
+            for segment in self.segments:
+                if isinstance(segment, HitPart):
+                    yield from parts.batches(segment)
+                else:
+                    for start in range(0, len(segment), READ_BATCH):
+                        yield from hits_table(
+                            list(segment[start:start + READ_BATCH])).to_batches()
+        finally:
+            parts.close()
 
 
 def hit_batches(hits: Sequence[Hit]) -> Iterator[Any]:

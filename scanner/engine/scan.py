@@ -37,7 +37,7 @@ from derbes.scanner.engine.parallel import (
 from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError, internal_error_reason
-from derbes.scanner.hitparts import HitStore, Segment
+from derbes.scanner.hitparts import SPILL_HITS, HitPart, HitStore, Segment, write_part_groups
 from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
 from derbes.scanner.sources.base import Container, ContainerDone, Source
@@ -120,9 +120,10 @@ def _scan(
     infos: list[ContainerInfo] = []
     hits: list[Segment] = []
     interrupted = False
+    memory = _HeldHits(options)
     if executor is not None:
         for summary, source_infos, source_findings, source_hits in _scan_units(
-            executor, sources, detector, options, key, progress, stop, scan_id
+            executor, sources, detector, options, key, progress, stop, scan_id, memory
         ):
             summaries.append(summary)
             infos.extend(source_infos)
@@ -144,7 +145,7 @@ def _scan(
             containers = list(source.containers())
             listed = len(containers)
             outcomes = _scan_source(source, containers, detector, options, key, progress, stop,
-                                    partial(_settle, scan_id, source, options))
+                                    partial(_settle, scan_id, source, options, memory=memory))
         except SourceError as e:
             errors.append(e.reason)
         except KeyboardInterrupt:
@@ -208,10 +209,41 @@ class Settled:
     skipped: tuple[str, str] | None = None
 
 
+class _HeldHits:
+    """The hits that settled containers keep in memory (fewer than a part's each), written
+    together as one part, one after the other, once they add up to a part's worth
+    (``hits_spill``, else ``SPILL_HITS``). Each container keeps its own stretch, in its place:
+    the scan's order does not depend on the order in which containers finish. Without it, a
+    folder of 3,000 small logs with ``--hits`` held its 254,725 hits to the end (288 MB against
+    180 MB without hits)."""
+
+    def __init__(self, options: ScanOptions) -> None:
+        self.folder = options.hits_dir if options.hits else None
+        self.limit = max(1, options.hits_spill or SPILL_HITS)
+        self.held: list[Settled] = []
+        self.count = 0
+
+    def add(self, settled: Settled) -> None:
+        if self.folder is None or not settled.hits:
+            return
+        last = settled.hits[-1]
+        if isinstance(last, HitPart) or not last:
+            return
+        self.held.append(settled)
+        self.count += len(last)
+        if self.count >= self.limit:
+            held, self.held, self.count = self.held, [], 0
+            with suppress(OSError):  # no room for a part: they wait in memory instead
+                parts = write_part_groups([s.hits[-1] for s in held], self.folder)
+                for s, part in zip(held, parts, strict=True):
+                    s.hits[-1] = part
+
+
 def _settle(scan_id: str, source: Source, options: ScanOptions,
-            outcome: ContainerOutcome) -> Settled:
+            outcome: ContainerOutcome, memory: _HeldHits | None = None) -> Settled:
     """One container's outcome settled (:class:`Settled`): the hits still waiting in log
-    fields recorded or dropped, its findings made."""
+    fields recorded or dropped, its findings made; its hits in memory handed to ``memory``
+    (:class:`_HeldHits`)."""
     skipped = None
     if outcome.done is not None and outcome.done.skipped:
         # Opened and found not to be text (binary, an SQLite database).
@@ -224,8 +256,11 @@ def _settle(scan_id: str, source: Source, options: ScanOptions,
     # Hits of log fields whose evidence was undecided until the whole file was read.
     settle_log_fields(outcome, options.max_examples)
     info = _container_info(source, outcome)
-    return Settled(info, findings_of(scan_id, source, outcome, info, options),
-                   [*outcome.spilled, outcome.hits], error, skipped)
+    settled = Settled(info, findings_of(scan_id, source, outcome, info, options),
+                      [*outcome.spilled, outcome.hits], error, skipped)
+    if memory is not None:
+        memory.add(settled)
+    return settled
 
 
 def _summarize(
@@ -295,6 +330,7 @@ def _scan_units(
     progress: Progress | None,
     stop: threading.Event,
     scan_id: str,
+    memory: _HeldHits | None = None,
 ) -> Iterator[tuple[SourceSummary, list[ContainerInfo], list[Finding], list[Segment]]]:
     """Every source listed first, then all their units on ``executor`` at once, so that the
     workers are kept busy across sources; summaries in the order of ``sources``."""
@@ -341,7 +377,7 @@ def _scan_units(
                 del parts[key]
                 settled[key] = _settle(scan_id, run_sources[unit.source], options,
                                        merge_outcomes(folding, options.max_examples,
-                                                      counters[unit.source]))
+                                                      counters[unit.source]), memory)
         seconds[unit.source] = time.perf_counter() - t0
 
     done = 0
@@ -379,7 +415,7 @@ def _scan_units(
                 got = parts.get((index, c))
                 outcomes.append(_settle(scan_id, source, options, (
                     merge_outcomes(got, options.max_examples, counters[index]) if got
-                    else ContainerOutcome(container, error="interrupted"))))
+                    else ContainerOutcome(container, error="interrupted")), memory))
         try:
             source.close()
         except SourceError as e:

@@ -185,3 +185,76 @@ def test_cli_gathers_parts_into_hits_parquet(log: Path, tmp_path: Path,
     assert not (out / HITS_PARTS_DIR).exists()
     assert sorted(p.name for p in out.iterdir()) == ["findings.parquet", "hits.parquet",
                                                      "summary.json"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """Forty small logs: each holds fewer hits than a part."""
+    root = tmp_path_factory.mktemp("hitparts-folder")
+    text = gen_logs.lines(4000, seed=11)
+    for k in range(40):
+        (root / f"app-{k:02d}.log").write_text("\n".join(text[k * 100:(k + 1) * 100]) + "\n",
+                                               encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_small_files_hits_leave_memory_together_in_their_order(folder: Path, detector: Detector,
+                                                               jobs: int, tmp_path: Path) -> None:
+    """Files with fewer hits than a part each: their hits are written together once they add
+    up to a part's worth, in one part, and read back in the scan's order."""
+    kept = scan([LogSource(str(folder))], ScanOptions(hash_key=KEY, hits=True,
+                                                      hits_spill=10**9), detector=detector)
+    options = ScanOptions(hash_key=KEY, hits=True, hits_spill=60, jobs=jobs,
+                          hits_dir=str(tmp_path / "parts"))
+    grouped = scan([LogSource(str(folder))], options, detector=detector)
+    assert _hits(grouped) == _hits(kept) and len(kept.hits) > 600
+    in_memory = [s for s in grouped.hits.segments if not hasattr(s, "url")]
+    assert sum(len(s) for s in in_memory) < 60  # only the last, fewer than a part's worth
+    files = {s.url for s in grouped.hits.parts}
+    assert len(files) < len(grouped.hits.parts)  # several files a part file
+    # hits.parquet written from them holds the same hits in the same order.
+    spec = RunSpec(sources=[str(folder)], out=tmp_path / "out", formats=["parquet"],
+                   hits=True, quiet=True, jobs=jobs)
+    run_scan(spec)
+    written = pq.read_table(tmp_path / "out" / "hits.parquet").to_pylist()
+    assert len(written) == len(kept.hits)
+
+
+@pytest.mark.parametrize("group_rows", [2, 3, 1024])
+def test_parts_sharing_files_read_in_the_order_of_the_store(tmp_path: Path, monkeypatch,
+                                                            group_rows: int) -> None:
+    """Stretches of shared files (write_part_groups) in any order, with parts of their own
+    and hits in memory between them: read in the store's order, each file opened once;
+    stretches across row groups of any size."""
+    from derbes.scanner import hitparts
+
+    monkeypatch.setattr(hitparts, "SHARED_GROUP_ROWS", group_rows)
+
+    def hits(container: str, n: int) -> list[Hit]:
+        return [Hit("s", container, None, k, 0, 12, "KZ_IIN", 1.0, "8704********", f"{k}")
+                for k in range(n)]
+
+    a = hitparts.write_part_groups([hits("a0", 3), [], hits("a1", 2), hits("a2", 4)],
+                                   str(tmp_path))
+    assert [(p.first, p.count) for p in a] == [(0, 3), (3, 2), (5, 4)]
+    b = hitparts.write_part_groups([hits("b0", 2), hits("b1", 1)], str(tmp_path))
+    whole = write_part(hits("w", 2), str(tmp_path))
+    memory = hits("m", 2)
+    segments = [a[2], b[1], memory, a[0], whole, b[0], a[1]]
+    expected = [*hits("a2", 4), *hits("b1", 1), *memory, *hits("a0", 3), *hits("w", 2),
+                *hits("b0", 2), *hits("a1", 2)]
+    opened: list[str] = []
+    real = hitparts._fs
+
+    def counted(url):
+        opened.append(url)
+        return real(url)
+
+    monkeypatch.setattr(hitparts, "_fs", counted)
+    store = HitStore(segments)
+    assert list(store) == expected
+    assert sorted(opened) == sorted([a[0].url, b[0].url, whole.url])
+    assert [h for batch in store.batches() for h in hitparts._hits_of(batch)] == expected
+    monkeypatch.setattr(hitparts._OpenParts, "KEEP", 1)  # a file let go and read again
+    assert list(HitStore(segments)) == expected
