@@ -210,8 +210,10 @@ class _OpenParts:
             yield _conformed(copied, part.row_offset)
 
     def _file(self, url: str) -> tuple[Any, list[int]]:
-        found = self.files.get(url)
-        if found is None:
+        found = self.files.pop(url, None)  # back in as the last used
+        if found is not None:
+            self.files[url] = found
+        else:
             import pyarrow.parquet as pq
 
             if len(self.files) >= self.KEEP:

@@ -258,3 +258,29 @@ def test_parts_sharing_files_read_in_the_order_of_the_store(tmp_path: Path, monk
     assert [h for batch in store.batches() for h in hitparts._hits_of(batch)] == expected
     monkeypatch.setattr(hitparts._OpenParts, "KEEP", 1)  # a file let go and read again
     assert list(HitStore(segments)) == expected
+
+
+def test_the_file_read_last_stays_open(tmp_path: Path, monkeypatch) -> None:
+    """Shared files are kept open, the least lately read let go first."""
+    from derbes.scanner import hitparts
+
+    def hits(container: str) -> list[Hit]:
+        return [Hit("s", container, None, 1, 0, 12, "KZ_IIN", 1.0, "8704********", "x")]
+
+    files = {name: hitparts.write_part_groups([hits(f"{name}0"), hits(f"{name}1"),
+                                               hits(f"{name}2")], str(tmp_path))
+             for name in "abc"}
+    a, b, c = files["a"], files["b"], files["c"]
+    opened: list[str] = []
+    real = hitparts._fs
+
+    def counted(url):
+        opened.append(url)
+        return real(url)
+
+    monkeypatch.setattr(hitparts, "_fs", counted)
+    monkeypatch.setattr(hitparts._OpenParts, "KEEP", 2)
+    store = HitStore([a[0], b[0], a[1], c[0], a[2]])
+    assert [h.container for h in store] == ["a0", "b0", "a1", "c0", "a2"]
+    # a, b; a read again; c lets b go (not a, read later than b); a still open.
+    assert opened == [a[0].url, b[0].url, c[0].url]
