@@ -221,6 +221,21 @@ def test_small_files_hits_leave_memory_together_in_their_order(folder: Path, det
     assert len(written) == len(kept.hits)
 
 
+def _count_opened(monkeypatch) -> list[str]:
+    """The URLs of the parts opened from now on, in order."""
+    from derbes.scanner import hitparts
+
+    opened: list[str] = []
+    real = hitparts._fs
+
+    def counted(url):
+        opened.append(url)
+        return real(url)
+
+    monkeypatch.setattr(hitparts, "_fs", counted)
+    return opened
+
+
 @pytest.mark.parametrize("group_rows", [2, 3, 1024])
 def test_parts_sharing_files_read_in_the_order_of_the_store(tmp_path: Path, monkeypatch,
                                                             group_rows: int) -> None:
@@ -244,14 +259,7 @@ def test_parts_sharing_files_read_in_the_order_of_the_store(tmp_path: Path, monk
     segments = [a[2], b[1], memory, a[0], whole, b[0], a[1]]
     expected = [*hits("a2", 4), *hits("b1", 1), *memory, *hits("a0", 3), *hits("w", 2),
                 *hits("b0", 2), *hits("a1", 2)]
-    opened: list[str] = []
-    real = hitparts._fs
-
-    def counted(url):
-        opened.append(url)
-        return real(url)
-
-    monkeypatch.setattr(hitparts, "_fs", counted)
+    opened = _count_opened(monkeypatch)
     store = HitStore(segments)
     assert list(store) == expected
     assert sorted(opened) == sorted([a[0].url, b[0].url, whole.url])
@@ -271,14 +279,7 @@ def test_the_file_read_last_stays_open(tmp_path: Path, monkeypatch) -> None:
                                                hits(f"{name}2")], str(tmp_path))
              for name in "abc"}
     a, b, c = files["a"], files["b"], files["c"]
-    opened: list[str] = []
-    real = hitparts._fs
-
-    def counted(url):
-        opened.append(url)
-        return real(url)
-
-    monkeypatch.setattr(hitparts, "_fs", counted)
+    opened = _count_opened(monkeypatch)
     monkeypatch.setattr(hitparts._OpenParts, "KEEP", 2)
     store = HitStore([a[0], b[0], a[1], c[0], a[2]])
     assert [h.container for h in store] == ["a0", "b0", "a1", "c0", "a2"]
