@@ -393,15 +393,16 @@ def labels(prefix: str) -> set[tuple[str, str, str]]:
     return out
 
 
-def create(engine: sa.Engine, prefix: str, seed: int = 12) -> None:
-    """Create and fill the tables (``prefix`` + name) on ``engine``."""
+def create(engine: sa.Engine, prefix: str, seed: int = 12, scale: int = 1) -> None:
+    """Create and fill the tables (``prefix`` + name) on ``engine``, each with ``scale``
+    times its rows (the labels hold at any scale)."""
     meta = sa.MetaData()
     rng = random.Random(seed)
     tables = []
     for name, (rows, cols) in TABLES.items():
         table = sa.Table(prefix + name, meta, *(sa.Column(c.name, c.type) for c in cols))
         data = []
-        for i in range(rows):
+        for i in range(rows * scale):
             p = person(rng)
             data.append({c.name: c.make(rng, i, p) for c in cols})
         tables.append((table, data))
