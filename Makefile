@@ -48,7 +48,8 @@ test: compiled
 	DERBES_PURE_PYTHON=1 $(PY) -m pytest -q tests/detectors \
 		tests/scanner/test_fastpath.py tests/scanner/test_fastpath_differential.py \
 		tests/scanner/test_engine.py tests/scanner/test_jsonpaths.py tests/scanner/test_timestamps.py \
-		tests/scanner/test_shapes.py tests/scanner/test_redact.py tests/test_compiled.py
+		tests/scanner/test_shapes.py tests/scanner/test_redact.py tests/test_compiled.py \
+		tests/scanner/test_evidence.py
 
 # The demo runs on what is built: as Python on a fresh clone (it says so), without waiting
 # minutes for the compiler; compiled after `make compiled` or `make test`.

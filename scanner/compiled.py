@@ -33,6 +33,7 @@ COMPILED: dict[str, str] = {
     "derbes.scanner.engine.decoding": "scanner/engine/decoding.py",
     "derbes.scanner.engine.pieces": "scanner/engine/pieces.py",
     "derbes.scanner.engine.shapes": "scanner/engine/shapes.py",
+    "derbes.scanner.engine.evidence": "scanner/engine/evidence.py",
     "derbes.scanner.jsonpaths": "scanner/jsonpaths.py",
     "derbes.scanner.redact": "scanner/redact.py",
     "derbes.detectors.base": "detectors/base.py",

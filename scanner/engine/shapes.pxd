@@ -5,6 +5,8 @@ cimport cython
 cdef long _CARD, _IIN, _BIN, _IMEI, _IBAN
 cdef dict _BITS
 
+cpdef list shapes_in(str text, long mask)
+
 @cython.locals(mask=long, bit=long, unread=bint, found=list, out=list, kind=long,
                start=Py_ssize_t, end=Py_ssize_t)
 cpdef list scan(str text, object entities)

@@ -164,3 +164,82 @@ def test_shapes_written_first_character_first_find_the_plain_shapes(text):
     for entity, plain in _PLAIN_SHAPES.items():
         assert [m.span() for m in CHANCE_RULES[entity].shape.finditer(text)] == [
             m.span() for m in re.finditer(plain, text)], entity
+
+
+# -- the count of a column's values, held to the definitions it reads faster ---------------
+
+#: Pieces of values: shapes of every rule, separators, the characters of flags, masks and
+#: tokens, whitespace, non-ASCII letters and digits.
+_PIECES = ["8", "7", "0", "1", "2", "4", "5", "9", "12", "870412", "300155", "651215450123",
+           "040340001234", "870412300155", "4400430012345678", "35-209900-176148-1", "KZ",
+           "KZ86", "125KZT5004100100", "AB12", " ", "-", "a", "Z", "x", "X", "xxxx", "*", "•",
+           "#", "##", "@", "_", "/", "=", ".", ":", "+", "\n", "\t", "\u00a0", "қ", "да",
+           "TRUE", "None", "ı", "ſ", "٣", "tok_9f86d081884c7d65"]
+_VALUES = st.lists(st.sampled_from(_PIECES), max_size=10).map("".join)
+
+
+def _not_data_by_definition(value: str) -> bool:
+    from derbes.scanner.engine.evidence import _FLAG, _MASKED, _OPAQUE
+
+    v = value.strip()
+    return bool((len(v) <= 5 and _FLAG.fullmatch(v)) or _MASKED.search(v)
+                or (len(v) >= 16 and _OPAQUE.fullmatch(v)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_VALUES)
+@example("a##b")
+@example("4400 xXxX 1234")
+@example("xxx")
+@example("12")
+@example("tok_9f86d081884c7d65")
+@example("tok_9f86d081884c7d65 ")
+@example("tok_9f86d081884c7d65@")
+@example("tok_abcdefghijklmnop")
+@example("ſ")
+def test_not_data_as_its_regexes_say(value: str) -> None:
+    # is_not_data skips the searches that cannot match (and reads tokens by a loop when
+    # compiled): it must say what the three regexes say.
+    from derbes.scanner.engine.evidence import _OPAQUE, _opaque
+
+    assert is_not_data(value) is _not_data_by_definition(value)
+    assert _opaque(value) is (_OPAQUE.fullmatch(value) is not None)
+
+
+def _shaped_by_definition(values: list[str], integer: bool) -> dict[str, set[int]]:
+    """Every rule's ``finditer`` on every non-empty value, a whole number padded to the
+    rule's width."""
+    expected: dict[str, set[int]] = {}
+    for value in values:
+        if not value or value.isspace():
+            continue
+        for rule in CHANCE_RULES.values():
+            text = value
+            if integer and rule.width and value.isdigit() and len(value) < rule.width:
+                text = value.zfill(rule.width)
+            for m in rule.shape.finditer(text):
+                expected.setdefault(rule.entity, set()).add(shape_key(m.group()))
+    return expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_VALUES, max_size=6), st.booleans())
+@example(["115123456", "870412300155", "0870412300155", "٣٣", ""], True)
+def test_shaped_values_as_the_rules_find_them(values: list[str], integer: bool) -> None:
+    # Compiled, the shapes of every rule are read in one pass (shapes.shapes_in); as Python,
+    # by two filters and the rules' regexes: both must count what each rule finds.
+    stats = _stats(values, integer)
+    assert stats.shaped == _shaped_by_definition(values, integer)
+    assert stats.nonempty == sum(1 for v in values if v and not v.isspace())
+    assert stats.not_data == sum(is_not_data(v) for v in values if v and not v.isspace())
+
+
+def test_shapes_counted_in_batches_add_up() -> None:
+    # A column read in several batches: its counts are those of one batch of all its values.
+    values = [f"87041230{i:04d}" for i in range(0, 300, 7)] + ["1", "0", "4400 43** **** 1234"]
+    one = _stats(values * 2, integer=False)
+    parts = FieldStats()
+    for k in range(0, len(values) * 2, 5):
+        parts.add((values * 2)[k:k + 5])
+    assert (parts.nonempty, parts.not_data, parts.shaped) == (
+        one.nonempty, one.not_data, one.shaped)
