@@ -34,6 +34,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from derbes.scanner.engine import shapes
+from derbes.scanner.engine.chance import CHANCE_RULES, ChanceRule
+
+__all__ = ["ALPHA", "CHANCE_RULES", "CONTRADICTED", "CONTRADICTION_SHARE", "HINT", "NAMED_SHARE",
+           "NAME_ONLY", "SHAPE_CAP", "ChanceRule", "Evidence", "FieldStats", "binomial_sf",
+           "is_not_data", "name_verdict", "shape_key", "share_evidence", "value_evidence"]
+
 #: Below this binomial tail probability a share of valid values is not chance.
 ALPHA = 1e-4
 #: A column named for the entity needs this share of its candidates valid.
@@ -43,48 +50,6 @@ CONTRADICTION_SHARE = 0.9
 #: Distinct shaped values remembered per field and entity.
 SHAPE_CAP = 100_000
 
-
-@dataclass(frozen=True, slots=True)
-class ChanceRule:
-    """The shape of an entity's candidates and the chance that a random one validates."""
-
-    entity: str
-    shape: re.Pattern
-    chance: float
-    #: Integer columns lose leading zeros: such values are padded back to this width.
-    width: int | None = None
-
-
-# Each shape is written with its first character first and its lookbehind after it: ``re``
-# then looks for that character instead of trying the shape at every character of a line (a
-# log line's shapes are searched on every line where the entity's recognizer ran). A test
-# holds each to the plainly written shape (lookbehind first).
-_IIN_SHAPE = (r"[0-9](?<![0-9A-Za-z-][0-9])[0-9](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-              r"[1-6][0-9]{5}(?![0-9A-Za-z])")
-_BIN_SHAPE = (r"[0-9](?<![0-9A-Za-z-][0-9])[0-9](?:0[1-9]|1[0-2])[4-6][0-3][0-9]{6}"
-              r"(?![0-9A-Za-z])")
-
-CHANCE_RULES: dict[str, ChanceRule] = {
-    rule.entity: rule
-    for rule in (
-        # Luhn: one number in ten has the right last digit.
-        ChanceRule("CREDIT_CARD",
-                   re.compile(r"[2-689](?<![0-9A-Za-z][2-689])(?:[ -]?[0-9]){12,18}"
-                              r"(?![0-9A-Za-z])"),
-                   0.1),
-        # Mod 11 with a second pass: 1/11 + (1/11)(1/11) ~ 0.099; rounded up to 0.1.
-        ChanceRule("KZ_IIN", re.compile(_IIN_SHAPE), 0.1, 12),
-        ChanceRule("KZ_BIN", re.compile(_BIN_SHAPE), 0.1, 12),
-        ChanceRule("IMEI",
-                   re.compile(r"[0-9](?<![0-9A-Za-z][0-9])[0-9](?:[ -]?[0-9]){13}(?![0-9])"),
-                   0.1),
-        # ISO 13616 mod 97: one string in 97.
-        ChanceRule("IBAN_CODE",
-                   re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z][0-9]{2}(?: ?[0-9A-Z]){11,30}"
-                              r"(?![0-9A-Za-z])"),
-                   1 / 97),
-    )
-}
 
 # A run of nine digits (with separators) or a country code and check digits: values without
 # one cannot have any shape above, and most values have neither.
@@ -267,9 +232,6 @@ def _shape_reader() -> _ShapeReader | None:
     ``benchmarks/db_schema.py``, it takes about a tenth of the instructions of the two
     filters above and the rules' regexes); else None: as Python, the regexes are faster."""
     if not _READER:
-        # Imported here: shapes reads CHANCE_RULES from this module.
-        from derbes.scanner.engine import shapes
-
         reader = None
         if shapes._SCANNER_COMPILED and set(CHANCE_RULES) <= set(shapes.BITS):
             reader = _ShapeReader(shapes.shapes_in,

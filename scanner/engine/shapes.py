@@ -1,6 +1,6 @@
 """The candidates of the checksum entities' shapes in a line, all of them in one pass.
 
-:data:`~derbes.scanner.engine.evidence.CHANCE_RULES` defines each shape as a regular
+:data:`~derbes.scanner.engine.chance.CHANCE_RULES` defines each shape as a regular
 expression, and :func:`line_shapes` finds what its ``finditer`` finds. Compiled, the shapes are
 read by :func:`scan` instead: one pass over the line for every entity of a set, with the C types
 of ``shapes.pxd``. (``re`` searches each entity's shape over the whole line on its own and tries
@@ -16,7 +16,7 @@ match. The search for an entity goes on past the end of its last match, as ``fin
 
 from __future__ import annotations
 
-from derbes.scanner.engine.evidence import CHANCE_RULES
+from derbes.scanner.engine.chance import CHANCE_RULES
 
 #: Whether this module runs compiled (Cython), and with it :func:`scan`; as Python, ``re``
 #: is the faster of the two (3.6 times on JSON API lines).
