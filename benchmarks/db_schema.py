@@ -38,6 +38,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10, help="times each table's rows")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes (at most --connections of them read tables)")
     args = parser.parse_args()
 
     engine = sa.create_engine(args.url)
@@ -58,7 +60,7 @@ def main() -> None:
             source = SqlSource(args.url, include=qualified, sample_rows=rows + 1,
                                connections=args.connections, seed=1)
             started = time.perf_counter()
-            result = scan([source], ScanOptions(connections=args.connections))
+            result = scan([source], ScanOptions(connections=args.connections, jobs=args.jobs))
             scans.append(time.perf_counter() - started)
             summary = result.sources[0]
             assert summary.status == "ok" and summary.rows_scanned == rows, summary
@@ -72,7 +74,8 @@ def main() -> None:
             reads.append(time.perf_counter() - started)
             assert read == rows
         best, floor = min(scans), min(reads)
-        print(f"derbes scan, {args.connections} connection(s): {best:.2f} s (rounds "
+        print(f"derbes scan, {args.connections} connection(s), --jobs {args.jobs}: {best:.2f} s "
+              f"(rounds "
               f"{', '.join(f'{s:.2f}' for s in scans)}), {best / values * 1e6:.2f} us a value; "
               f"{len(result.findings)} findings")
         print(f"plain SELECT * of the same rows: {floor:.2f} s (rounds "

@@ -5,6 +5,7 @@ floor that any scanner pays: reading the same rows with plain ``SELECT *`` over 
 connection, no detection. The ratio says what detection, sampling and aggregation add.
 
     .venv/bin/python benchmarks/db_tables.py [--tables 1000] [--rows 1000] [--connections 4]
+        [--jobs 1]
 
 Every table holds a valid IIN (five values repeat) and a phone number (distinct across all
 tables) in every row. The tables live in a schema of their own, dropped at the end. Exit
@@ -37,6 +38,8 @@ def main() -> int:
     parser.add_argument("--tables", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes (at most --connections of them read tables)")
     parser.add_argument("--max-seconds", type=float, default=60.0)
     args = parser.parse_args()
 
@@ -64,7 +67,7 @@ def main() -> int:
         source = SqlSource(url, include=[f"{schema}.*"], sample_rows=args.rows,
                            connections=args.connections, seed=1)
         started = time.perf_counter()
-        result = scan([source], ScanOptions(connections=args.connections))
+        result = scan([source], ScanOptions(connections=args.connections, jobs=args.jobs))
         derbes_s = time.perf_counter() - started
         summary = result.sources[0]
         found = {(f.field, f.entity) for f in result.findings if f.match_type != "name"}
@@ -80,7 +83,8 @@ def main() -> int:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
     print(f"derbes scan: {summary.containers} tables, {summary.rows_scanned} rows in "
-          f"{derbes_s:.1f} s ({summary.status}, connections {args.connections}); "
+          f"{derbes_s:.1f} s ({summary.status}, connections {args.connections}, "
+          f"--jobs {args.jobs}); "
           f"value findings per table: {sorted(found)}")
     print(f"reference, plain SELECT * of the same {rows} rows on one connection: {floor_s:.1f} s")
     print(f"ratio derbes/plain read: {derbes_s / floor_s:.1f}x")

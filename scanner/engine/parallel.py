@@ -34,6 +34,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import wait as connection_wait
 from typing import Any
@@ -49,6 +50,7 @@ from derbes.scanner.sources.base import (
     Container,
     ContainerDone,
     RangeReadable,
+    Shareable,
     Source,
     invalid_utf8_note,
 )
@@ -159,6 +161,29 @@ def scan_log_containers(
     detector = detector or Detector()
     stop = stop or threading.Event()
     tasks = plan_tasks(source, containers, options.jobs)
+    # This process reads as one of the jobs too (a database: one connection, its share).
+    own = shared(source, options.jobs)
+    try:
+        return _scan_tasks(own, containers, tasks, options, key, progress, stop, detector,
+                           settle)
+    finally:
+        if own is not source:
+            own.close()
+
+
+def _scan_tasks(
+    source: Source,
+    containers: Sequence[Container],
+    tasks: list[Task],
+    options: ScanOptions,
+    key: bytes,
+    progress: Progress | None,
+    stop: threading.Event,
+    detector: Detector,
+    settle: Callable[[ContainerOutcome], Any],
+) -> list[Any]:
+    """:func:`scan_log_containers` of the planned ``tasks`` with ``source`` as this process
+    reads it."""
     lines_in = lines_counter(source)
     # Standard input cannot be read from another process.
     local = [t for t in tasks if t.container.local_only]
@@ -487,7 +512,15 @@ def chunk_ends(order: Sequence[Task], jobs: int) -> list[int]:
 
 
 def _small(task: Task) -> bool:
-    return task.start is None and task.size < CHUNK_FILE_BYTES
+    # A table has no size in bytes: taken alone.
+    return (task.start is None and task.size < CHUNK_FILE_BYTES
+            and task.container.meta.get("size") is not None)
+
+
+def shared(source: Source, processes: int) -> Source:
+    """``source`` as one of ``processes`` reading it at once: a :class:`Shareable` one (a
+    database) opened anew with its share of connections and load, any other as it is."""
+    return source.share(processes) if isinstance(source, Shareable) else source
 
 
 #: The lines that start in bytes ``[start, end)`` of a container, read from its source
@@ -666,6 +699,9 @@ def _init_worker(
 ) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    own = shared(source, options.jobs)  # a database: never the parent's connections
+    _worker["close"] = own.close if own is not source else None
+    source = own
     if detector is None:
         recognizers, language, fast = recipe
         detector = Detector(recognizers, language=language, fast=fast)
@@ -715,6 +751,10 @@ def _worker_loop(
             send.send(("done", first, path))
     finally:
         send.close()
+        close = _worker.get("close")
+        if close is not None:
+            with suppress(Exception):  # its connections end with the process anyway
+                close()
 
 
 def _work(task: Task) -> ContainerOutcome:

@@ -40,7 +40,7 @@ from derbes.scanner.errors import SourceError, internal_error_reason
 from derbes.scanner.hitparts import SPILL_HITS, HitPart, HitStore, Segment, write_part_groups
 from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
-from derbes.scanner.sources.base import Container, ContainerDone, Source
+from derbes.scanner.sources.base import Container, ContainerDone, Shareable, Source
 
 T = TypeVar("T")
 
@@ -461,11 +461,17 @@ def _scan_source(
                 scanner.spill(outcome)
         return outcome
 
-    if source.kind == "log" and options.jobs > 1 and total:
+    jobs = options.jobs
+    if isinstance(source, Shareable):
+        # Tables in processes too (detection holds the interpreter: threads take turns), one
+        # connection each, and no more of them than the connections the database may get.
+        jobs = min(jobs, options.connections, source.connections, total)
+    if (source.kind == "log" or isinstance(source, Shareable)) and jobs > 1 and total:
         from derbes.scanner.engine import parallel
 
         return parallel.scan_log_containers(
-            source, containers, options, key, progress, stop, detector=detector, settle=settle
+            source, containers, replace(options, jobs=jobs), key, progress, stop,
+            detector=detector, settle=settle,
         )
 
     workers = options.connections if source.kind == "database" else 1

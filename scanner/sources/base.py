@@ -142,6 +142,20 @@ class Source(Protocol):
 
 
 @runtime_checkable
+class Shareable(Protocol):
+    """A source that several processes read at once only through shares of it: a database,
+    whose connections a forked process must not use and whose load is capped."""
+
+    #: The most connections the source holds at a time: at most so many processes read it.
+    connections: int
+
+    def share(self, processes: int) -> Source:
+        """The source as one of ``processes`` reading it at once, opened anew in the process
+        that reads with it: one connection, its share of any cap on load."""
+        ...
+
+
+@runtime_checkable
 class RangeReadable(Protocol):
     """A source whose containers can be read by byte ranges, in separate processes."""
 

@@ -467,6 +467,18 @@ def _task(name: str, size: int, start: int | None = None) -> parallel.Task:
     return parallel.Task(0, container, start, None if start is None else start + size)
 
 
+def test_tables_are_taken_one_at_a_time():
+    # A table has no size in bytes: never grouped as a small file would be (a take of 64
+    # tables of unknown size could hold most of a database's work).
+    from derbes.scanner.sources.base import Container
+
+    order = [parallel.Task(k, Container(f"public.t{k}", "table", meta={"table": f"t{k}"}))
+             for k in range(300)]
+    assert parallel.chunk_ends(order, 2) == list(range(1, 301))
+    files = [_task(f"f{k}.log", 10) for k in range(300)]
+    assert parallel.chunk_ends(files, 2) != list(range(1, 301))  # small files are grouped
+
+
 def test_small_files_are_taken_a_few_at_a_time(monkeypatch):
     monkeypatch.setattr(parallel, "CHUNK_FILE_BYTES", 100)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 200)

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from derbes.detectors.corpora import schema as rs
-from derbes.scanner.engine import scan
+from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.model import MATCH_NAME, ScanResult
 from derbes.scanner.policy import FLAGS, apply_policy
 from derbes.scanner.policy.flags import ERROR
@@ -31,9 +31,14 @@ MIN_PRECISION = MIN_RECALL = 0.98
 ServerDatabase = Any  # conftest.ServerDatabase
 
 
-def _scan(url: str) -> ScanResult:
-    source = SqlSource(url, name="realistic", include=[f"{PREFIX}*"], sample_rows=0, seed=1)
-    return scan([source])
+#: Each database's URL, by the name of the fixture that scanned it.
+_URLS: dict[str, str] = {}
+
+
+def _scan(url: str, jobs: int = 1) -> ScanResult:
+    source = SqlSource(url, name="realistic", include=[f"{PREFIX}*"], sample_rows=0, seed=1,
+                       connections=2)
+    return scan([source], ScanOptions(jobs=jobs, connections=2))
 
 
 def _sa_url(url: str) -> str:
@@ -47,6 +52,7 @@ def sqlite_result(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
     engine = sa.create_engine(f"sqlite:///{path}")
     rs.create(engine, PREFIX)
     engine.dispose()
+    _URLS["sqlite_result"] = f"sqlite:///{path}"
     return _scan(f"sqlite:///{path}")
 
 
@@ -55,6 +61,7 @@ def postgres_result(pg_db: ServerDatabase) -> ScanResult:
     engine = sa.create_engine(_sa_url(pg_db.url()))
     rs.create(engine, PREFIX)
     engine.dispose()
+    _URLS["postgres_result"] = pg_db.url()
     return _scan(pg_db.url())
 
 
@@ -63,6 +70,7 @@ def mariadb_result(mysql_db: ServerDatabase) -> ScanResult:
     engine = sa.create_engine(_sa_url(mysql_db.url()) + "?charset=utf8mb4")
     rs.create(engine, PREFIX)
     engine.dispose()
+    _URLS["mariadb_result"] = mysql_db.url()
     return _scan(mysql_db.url())
 
 
@@ -168,3 +176,32 @@ def test_empty_column_is_a_hint_without_error_flags(result: ScanResult) -> None:
             assert ERROR not in severities, f
         elif f.match_type != MATCH_NAME:
             assert ERROR in severities, f
+
+
+def _inventory(result: ScanResult) -> list[tuple]:
+    """What a scan found, without what differs from one scan to the next (its id, times)."""
+    return sorted(
+        (f.container, f.field or "", f.entity, f.match_type, f.hits, f.rows_scanned,
+         f.rows_with_hits, f.distinct_values, round(f.score_max, 6), round(f.score_mean, 6),
+         f.examples, f.oldest_seen or "")
+        for f in result.findings)
+
+
+@pytest.mark.parametrize("name", DATABASES)
+def test_tables_read_in_two_processes_find_the_same(
+    name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --jobs 2 reads the tables in this process and a worker, each with a connection of its
+    # own: the inventory is the one of a single process, table for table.
+    from derbes.scanner.engine import parallel
+
+    one = request.getfixturevalue(name)
+    calls = []
+    spread = parallel.scan_log_containers
+    monkeypatch.setattr(parallel, "scan_log_containers",
+                        lambda *a, **k: calls.append(a[2].jobs) or spread(*a, **k))
+    two = _scan(_URLS[name], jobs=2)
+    assert calls == [2]  # the tables went to two processes
+    assert _inventory(two) == _inventory(one)
+    assert [(s.containers, s.rows_scanned, s.status) for s in two.sources] == [
+        (s.containers, s.rows_scanned, s.status) for s in one.sources]

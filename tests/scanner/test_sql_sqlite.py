@@ -318,6 +318,30 @@ def test_throttle_is_shared_across_threads(db: Path, monkeypatch: pytest.MonkeyP
     assert slept == []
 
 
+def test_a_share_reads_with_one_connection_and_its_part_of_the_rate(db: Path) -> None:
+    # --jobs 3 reads a database in three processes, each with its share of the source: one
+    # connection, a third of the rows per second, the tables as listed (not listed again).
+    import pickle
+
+    with SqlSource(url(db), sample_rows=0, connections=4, max_rows_per_second=900) as src:
+        medium = next(c for c in src.containers() if c.name == "main.medium")
+        part = src.share(3)
+        try:
+            assert part.connections == 1 and part._throttle._rate == 300
+            assert part._specs == src._specs
+            assert [b for b in part.read(medium) if isinstance(b, ValueBatch)] == [
+                b for b in src.read(medium) if isinstance(b, ValueBatch)]
+            assert part._engine.pool.size() == 1 and part._engine is not src._engine
+            # Pickled for a spawned worker, it is the source it was shared from.
+            again = pickle.loads(pickle.dumps(part))
+            assert (again.connections, again._throttle._rate) == (4, 900)
+            again.close()
+        finally:
+            part.close()
+    with SqlSource(url(db)) as src:
+        assert src.share(2)._throttle._rate is None  # no cap: none to share
+
+
 # -- no server needed ------------------------------------------------------------------------
 
 

@@ -105,6 +105,7 @@ class SqlSource:
             "connections": connections, "max_rows_per_second": max_rows_per_second,
         })
         self.name = name or display_name(url)
+        self._connections = connections
         self._secrets = secrets_of(parsed)
         self._url = driver_url(parsed)
         self._family = family(self._url)
@@ -129,6 +130,12 @@ class SqlSource:
         )
 
     # -- public surface -------------------------------------------------------------------
+
+    @property
+    def connections(self) -> int:
+        """The most connections this source holds at a time (``--jobs`` reads its tables in
+        no more processes than this, one connection each)."""
+        return self._connections
 
     @property
     def host(self) -> str | None:
@@ -249,6 +256,22 @@ class SqlSource:
 
     def __repr__(self) -> str:
         return f"SqlSource({self.name!r})"
+
+    def share(self, processes: int) -> SqlSource:
+        """This source as one of ``processes`` that read its tables at once (``--jobs``):
+        opened anew with one connection and its share of ``max_rows_per_second``, so that
+        together they hold at most ``processes`` connections and keep to the cap. Made in the
+        process that reads with it: a forked worker must not use the connections it
+        inherited (they are its parent's)."""
+        url, options = self._arguments
+        rate = options["max_rows_per_second"]
+        shared = _reopen(url, {**options, "connections": 1,
+                               "max_rows_per_second": rate / processes if rate else rate})
+        shared._specs = dict(self._specs)
+        shared._system_rows = self._system_rows
+        # Pickled (a spawned worker), it is the source it was shared from: shared there.
+        shared._arguments = self._arguments
+        return shared
 
     def __reduce__(self) -> tuple:
         """Pickled as the arguments that open it: a Dask worker opens its own connections
