@@ -3,7 +3,8 @@
 The eight tables of Kazakh systems of :mod:`derbes.detectors.corpora.schema` (CRM, billing,
 shop, telecom, logistics, HR, web sessions; 72 columns of names, IINs, BINs, phones, cards,
 IBANs, JSON payloads, dates, look-alike numbers, tokens and masked numbers), ``--scale`` times
-their rows, in the database of ``--url`` (the local PostgreSQL by default). Each round scans
+their rows (from about ten times, one finding more than the labels: ``schema.create``), in
+the database of ``--url`` (the local PostgreSQL by default). Each round scans
 every row of every table through the engine (``SqlSource`` with ``sample_rows`` above the
 row count: sampling takes all), then reads the same tables with a plain ``SELECT *`` over one
 SQLAlchemy connection, no detection: the floor that any scanner pays. The ratio of the two
