@@ -93,6 +93,16 @@ class Task:
             return self.end - self.start
         return int(self.container.meta.get("size", 0) or 0)
 
+    @property
+    def weight(self) -> int:
+        """What orders the tasks, heaviest first: a file's or a range's bytes; a table's
+        scannable columns (it has no size in bytes, and its rows are sampled alike: a wide
+        table costs more than a narrow one, and taken last would keep one process busy
+        while the others wait)."""
+        if self.start is None and self.container.meta.get("size") is None:
+            return sum(1 for column in self.container.columns if column.scannable)
+        return self.size
+
 
 def plan_tasks(source: Source, containers: Sequence[Container], jobs: int) -> list[Task]:
     """Tasks for ``containers``: large plain files cut into byte ranges, the rest whole.
@@ -258,8 +268,8 @@ def run_tasks(
     stop: threading.Event,
     scanner: ContainerScanner | None = None,
 ) -> Iterator[tuple[Task, ContainerOutcome]]:
-    """``(task, outcome)`` as they finish, biggest tasks first; this process is one of the
-    ``jobs`` (``scanner``: its own, else one made here).
+    """``(task, outcome)`` as they finish, heaviest tasks first (:attr:`Task.weight`); this
+    process is one of the ``jobs`` (``scanner``: its own, else one made here).
 
     This process and ``jobs - 1`` workers (none for a single task) take the tasks from one
     shared counter, whoever is free first the biggest left; between its own tasks this
@@ -274,7 +284,7 @@ def run_tasks(
     memory) fails the task it was on with an error outcome, not the scan; so does an
     unexpected error in a task. When ``stop`` is set, tasks not yet taken are dropped.
     """
-    order = sorted(tasks, key=lambda t: -t.size)
+    order = sorted(tasks, key=lambda t: -t.weight)
     if scanner is None:
         scanner = ContainerScanner(source, detector, options, key)
     workers = min(jobs - 1, len(order) - 1)

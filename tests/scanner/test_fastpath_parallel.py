@@ -479,6 +479,40 @@ def test_tables_are_taken_one_at_a_time():
     assert parallel.chunk_ends(files, 2) != list(range(1, 301))  # small files are grouped
 
 
+def test_wide_tables_are_taken_first(tmp_path):
+    # A table has no size in bytes: its scannable columns weigh it, so that a wide table is
+    # not the last one taken while the other processes wait.
+    import sqlite3
+    import threading
+
+    from derbes.scanner.engine import ScanOptions
+    from derbes.scanner.engine.container import ContainerScanner
+    from derbes.scanner.engine.detect import Detector
+    from derbes.scanner.sources.sql import SqlSource
+
+    path = tmp_path / "w.db"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE a_narrow (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE b_wide (id INTEGER PRIMARY KEY, c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT);
+        CREATE TABLE c_blobs (id INTEGER PRIMARY KEY, b1 BLOB, b2 BLOB, b3 BLOB, b4 BLOB);
+        CREATE TABLE d_middle (id INTEGER PRIMARY KEY, c1 TEXT, c2 TEXT);
+        """)
+    conn.close()
+    with SqlSource(f"sqlite:///{path}") as source:
+        containers = list(source.containers())
+        tasks = parallel.plan_tasks(source, containers, 1)
+        assert [t.weight for t in tasks] == [2, 5, 1, 3]  # blobs are skipped: not weighed
+        detector = Detector()
+        key = b"k" * 32
+        scanner = ContainerScanner(source, detector, ScanOptions(), key)
+        ran = [task.container.name for task, _ in parallel.run_tasks(
+            tasks, 1, source, detector, ScanOptions(), key, threading.Event(), scanner)]
+    assert ran == ["main.b_wide", "main.d_middle", "main.a_narrow", "main.c_blobs"]
+    # Files and ranges weigh their bytes.
+    assert _task("f.log", 700).weight == 700 and _task("r", 50, start=10).weight == 50
+
+
 def test_small_files_are_taken_a_few_at_a_time(monkeypatch):
     monkeypatch.setattr(parallel, "CHUNK_FILE_BYTES", 100)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 200)
