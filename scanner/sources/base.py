@@ -148,6 +148,9 @@ class Shareable(Protocol):
 
     #: The most connections the source holds at a time: at most so many processes read it.
     connections: int
+    #: Seconds a query takes to come back with nothing to do, known once :meth:`containers`
+    #: has been iterated (None: not known).
+    round_trip: float | None
 
     def share(self, processes: int) -> Source:
         """The source as one of ``processes`` reading it at once, opened anew in the process

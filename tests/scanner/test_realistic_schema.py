@@ -193,8 +193,13 @@ def test_tables_read_in_two_processes_find_the_same(
 ) -> None:
     # --jobs 2 reads the tables in this process and a worker, each with a connection of its
     # own: the inventory is the one of a single process, table for table.
+    import importlib
+
     from derbes.scanner.engine import parallel
 
+    # Processes whatever this machine's round trip (a loaded one may take milliseconds).
+    monkeypatch.setattr(importlib.import_module("derbes.scanner.engine.scan"),
+                        "NEAR_ROUND_TRIP_S", 60.0)
     one = request.getfixturevalue(name)
     calls = []
     spread = parallel.scan_log_containers
@@ -205,3 +210,21 @@ def test_tables_read_in_two_processes_find_the_same(
     assert _inventory(two) == _inventory(one)
     assert [(s.containers, s.rows_scanned, s.status) for s in two.sources] == [
         (s.containers, s.rows_scanned, s.status) for s in one.sources]
+
+
+@pytest.mark.parametrize("round_trip", [0.05, None])
+def test_a_far_database_is_read_in_threads(
+    round_trip: float | None, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database whose queries take long to come back (or whose round trip is unknown) is
+    # read in this process's threads, whose waits overlap; --jobs does not fork for it.
+    from derbes.scanner.engine import parallel
+    from derbes.scanner.sources.sql import source as sql_source
+
+    one = request.getfixturevalue("sqlite_result")
+    monkeypatch.setattr(sql_source, "_round_trip", lambda conn: round_trip)
+    calls = []
+    monkeypatch.setattr(parallel, "scan_log_containers", lambda *a, **k: calls.append(a))
+    two = _scan(_URLS["sqlite_result"], jobs=2)
+    assert calls == []
+    assert _inventory(two) == _inventory(one)

@@ -342,6 +342,15 @@ def test_a_share_reads_with_one_connection_and_its_part_of_the_rate(db: Path) ->
         assert src.share(2)._throttle._rate is None  # no cap: none to share
 
 
+def test_the_round_trip_is_timed_at_listing(db: Path) -> None:
+    # How far the database is decides whether --jobs reads its tables in processes.
+    with SqlSource(url(db)) as src:
+        assert src.round_trip is None
+        list(src.containers())
+        assert src.round_trip is not None and 0 < src.round_trip < 5
+        assert src.share(2).round_trip == src.round_trip
+
+
 # -- no server needed ------------------------------------------------------------------------
 
 

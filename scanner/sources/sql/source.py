@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import threading
+import time
 import warnings
 from collections.abc import Generator, Iterable, Iterator, Sequence
 
@@ -106,6 +107,9 @@ class SqlSource:
         })
         self.name = name or display_name(url)
         self._connections = connections
+        #: Seconds a query takes to come back with nothing to do, the shortest of a few
+        #: timed at listing (None before, or where it failed): how far the database is.
+        self.round_trip: float | None = None
         self._secrets = secrets_of(parsed)
         self._url = driver_url(parsed)
         self._family = family(self._url)
@@ -163,6 +167,7 @@ class SqlSource:
                 # Types SQLAlchemy does not know (PostGIS, extensions) are read as text.
                 warnings.simplefilter("ignore", sa_exc.SAWarning)
                 found = list(self._reflect(conn))
+                self.round_trip = _round_trip(conn)
         except sa_exc.SQLAlchemyError as e:
             raise SourceError(self.name, f"cannot list tables: {self._reason(e)}") from e
         yield from found
@@ -269,6 +274,7 @@ class SqlSource:
                                "max_rows_per_second": rate / processes if rate else rate})
         shared._specs = dict(self._specs)
         shared._system_rows = self._system_rows
+        shared.round_trip = self.round_trip
         # Pickled (a spawned worker), it is the source it was shared from: shared there.
         shared._arguments = self._arguments
         return shared
@@ -488,6 +494,22 @@ class SqlSource:
             text = f"statement timed out after {self._timeout:g} s"
         text = self._scrub(text)
         return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _round_trip(conn: Connection, tries: int = 3) -> float | None:
+    """The shortest of ``tries`` round trips of ``SELECT 1`` (in the dialect's own form) on
+    ``conn``, in seconds; None if the database refuses it."""
+    query = sa.select(sa.literal(1))
+    best = None
+    try:
+        for _ in range(tries):
+            started = time.perf_counter()
+            conn.execute(query).scalar()
+            took = time.perf_counter() - started
+            best = took if best is None else min(best, took)
+    except sa_exc.SQLAlchemyError:
+        return None
+    return best
 
 
 def _reopen(url: str, options: dict) -> SqlSource:
