@@ -52,18 +52,27 @@ SHAPE_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("integer", [False, True])
-def test_shaped_values_as_each_rule_finds_them(integer: bool) -> None:
-    # The count of shaped values skips the rules on values where none can find its shape:
-    # it must find what every rule run on every value finds.
+def _shaped_by_definition(values: list[str], integer: bool) -> dict[str, set[int]]:
+    """Every rule's ``finditer`` on every non-empty value, a whole number padded to the
+    rule's width."""
     expected: dict[str, set[int]] = {}
-    for value in SHAPE_VALUES:
+    for value in values:
+        if not value or value.isspace():
+            continue
         for rule in CHANCE_RULES.values():
             text = value
             if integer and rule.width and value.isdigit() and len(value) < rule.width:
                 text = value.zfill(rule.width)
             for m in rule.shape.finditer(text):
                 expected.setdefault(rule.entity, set()).add(shape_key(m.group()))
+    return expected
+
+
+@pytest.mark.parametrize("integer", [False, True])
+def test_shaped_values_as_each_rule_finds_them(integer: bool) -> None:
+    # The count of shaped values skips the rules on values where none can find its shape:
+    # it must find what every rule run on every value finds.
+    expected = _shaped_by_definition(SHAPE_VALUES, integer)
     assert set(expected) == set(CHANCE_RULES)
     assert _stats(SHAPE_VALUES, integer).shaped == expected
 
@@ -204,22 +213,6 @@ def test_not_data_as_its_regexes_say(value: str) -> None:
 
     assert is_not_data(value) is _not_data_by_definition(value)
     assert _opaque(value) is (_OPAQUE.fullmatch(value) is not None)
-
-
-def _shaped_by_definition(values: list[str], integer: bool) -> dict[str, set[int]]:
-    """Every rule's ``finditer`` on every non-empty value, a whole number padded to the
-    rule's width."""
-    expected: dict[str, set[int]] = {}
-    for value in values:
-        if not value or value.isspace():
-            continue
-        for rule in CHANCE_RULES.values():
-            text = value
-            if integer and rule.width and value.isdigit() and len(value) < rule.width:
-                text = value.zfill(rule.width)
-            for m in rule.shape.finditer(text):
-                expected.setdefault(rule.entity, set()).add(shape_key(m.group()))
-    return expected
 
 
 @settings(max_examples=2000, deadline=None)
