@@ -173,6 +173,10 @@ def scan_log_containers(
     tasks = plan_tasks(source, containers, options.jobs)
     # This process reads as one of the jobs too (a database: one connection, its share).
     own = shared(source, options.jobs)
+    if own is not source:
+        # The source's own connections (the listing's, idle in its pool) are let go: the
+        # shares hold --connections in all, and a forked worker inherits none.
+        source.close()
     try:
         return _scan_tasks(own, containers, tasks, options, key, progress, stop, detector,
                            settle)
