@@ -64,6 +64,8 @@ bench: compiled
 	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/sql_sampling.py
 	$(PY) benchmarks/db_tables.py
+	$(PY) benchmarks/db_schema.py --jobs 1 --connections 1
+	$(PY) benchmarks/db_schema.py --jobs 2 --connections 2
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache build
