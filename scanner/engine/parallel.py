@@ -1,4 +1,5 @@
-"""Log files in several processes: many files, or one large file cut into byte ranges.
+"""Log files, and a database's tables, in several processes: many files or tables, or one
+large file cut into byte ranges.
 
 Detection is CPU-bound Python, so threads do not help; processes do. The work is cut into
 tasks: a whole file, or for a large plain file a byte range, which reads the lines that start in it
@@ -149,7 +150,7 @@ def guided(pieces: Sequence[tuple[int, int]], jobs: int) -> list[tuple[int, int]
     return out
 
 
-def scan_log_containers(
+def scan_containers(
     source: Source,
     containers: Sequence[Container],
     options: ScanOptions,
@@ -160,7 +161,8 @@ def scan_log_containers(
     detector: Detector | None = None,
     settle: Callable[[ContainerOutcome], Any] | None = None,
 ) -> list[Any]:
-    """Scan log ``containers`` with ``options.jobs`` processes, this one among them
+    """Scan ``containers`` (log files, or the tables of a :class:`Shareable` database, each
+    process reading with its share of it) with ``options.jobs`` processes, this one among them
     (:func:`run_tasks`); outcomes in order, each passed through ``settle`` (the engine's
     summary of a container) as soon as the last of its ranges is back and merged.
 
@@ -196,7 +198,7 @@ def _scan_tasks(
     detector: Detector,
     settle: Callable[[ContainerOutcome], Any],
 ) -> list[Any]:
-    """:func:`scan_log_containers` of the planned ``tasks`` with ``source`` as this process
+    """:func:`scan_containers` of the planned ``tasks`` with ``source`` as this process
     reads it."""
     lines_in = lines_counter(source)
     # Standard input cannot be read from another process.

@@ -479,7 +479,7 @@ def _scan_source(
     if (source.kind == "log" or isinstance(source, Shareable)) and jobs > 1 and total:
         from derbes.scanner.engine import parallel
 
-        return parallel.scan_log_containers(
+        return parallel.scan_containers(
             source, containers, replace(options, jobs=jobs), key, progress, stop,
             detector=detector, settle=settle,
         )

@@ -26,9 +26,8 @@ _SCANNER_COMPILED = not __file__.endswith(".py")
 _CARD, _IIN, _BIN, _IMEI, _IBAN = 1, 2, 4, 8, 16
 _BITS = {"CREDIT_CARD": _CARD, "KZ_IIN": _IIN, "KZ_BIN": _BIN, "IMEI": _IMEI,
          "IBAN_CODE": _IBAN}
-#: The entities whose shapes :func:`scan` reads itself (the others it leaves to ``re``).
-READ = frozenset(_BITS)
-#: Each entity's bit in the masks of :func:`shapes_in`.
+#: Each entity whose shape :func:`scan` reads itself (the others it leaves to ``re``), and
+#: its bit in the masks of :func:`shapes_in`.
 BITS = dict(_BITS)
 
 

@@ -125,7 +125,7 @@ def test_a_missing_file_fails_alone(logs, tmp_path):
     ghost = LogSource(str(tmp_path / "gone.log"))
     ghost_container = next(ghost.containers())
     (tmp_path / "gone.log").unlink()
-    outcomes = parallel.scan_log_containers(
+    outcomes = parallel.scan_containers(
         source, [*containers, ghost_container], ScanOptions(jobs=2, hash_key=KEY), KEY,
         detector=Detector(),
     )
@@ -454,7 +454,7 @@ def test_ranges_wait_in_the_parent_packed(logs, monkeypatch):
 
     monkeypatch.setattr(parallel.Folding, "append", watch)
     source = LogSource(str(logs / "big.log"))
-    parallel.scan_log_containers(source, list(source.containers()),
+    parallel.scan_containers(source, list(source.containers()),
                                  ScanOptions(jobs=2, hash_key=KEY), KEY)
     assert len(held) > 2 and max(values for _, _, values in held) > 1000
     assert all(size == 16 * values for _, size, values in held), held

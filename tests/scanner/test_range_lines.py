@@ -334,7 +334,7 @@ def test_progress_counts_each_range_once_whatever_order_they_come_back_in(log, d
 
     monkeypatch.setattr(parallel, "run_tasks", backwards)
     reported = []
-    outcomes = parallel.scan_log_containers(
+    outcomes = parallel.scan_containers(
         source, list(source.containers()), ScanOptions(jobs=2, hash_key=KEY), KEY,
         progress=lambda _s, _c, done, total, nbytes: reported.append((done, total, nbytes)),
         detector=detector)

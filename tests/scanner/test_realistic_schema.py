@@ -202,8 +202,8 @@ def test_tables_read_in_two_processes_find_the_same(
                         "NEAR_ROUND_TRIP_S", 60.0)
     one = request.getfixturevalue(name)
     calls = []
-    spread = parallel.scan_log_containers
-    monkeypatch.setattr(parallel, "scan_log_containers",
+    spread = parallel.scan_containers
+    monkeypatch.setattr(parallel, "scan_containers",
                         lambda *a, **k: calls.append(a[2].jobs) or spread(*a, **k))
     two = _scan(_URLS[name], jobs=2)
     assert calls == [2]  # the tables went to two processes
@@ -224,7 +224,7 @@ def test_a_far_database_is_read_in_threads(
     one = request.getfixturevalue("sqlite_result")
     monkeypatch.setattr(sql_source, "_round_trip", lambda conn: round_trip)
     calls = []
-    monkeypatch.setattr(parallel, "scan_log_containers", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(parallel, "scan_containers", lambda *a, **k: calls.append(a))
     two = _scan(_URLS["sqlite_result"], jobs=2)
     assert calls == []
     assert _inventory(two) == _inventory(one)
