@@ -5,11 +5,13 @@ floor that any scanner pays: reading the same rows with plain ``SELECT *`` over 
 connection, no detection. The ratio says what detection, sampling and aggregation add.
 
     .venv/bin/python benchmarks/db_tables.py [--tables 1000] [--rows 1000] [--connections 4]
-        [--jobs 1]
+        [--jobs 1] [--no-timestamps]
 
 Every table holds a valid IIN (five values repeat) and a phone number (distinct across all
-tables) in every row. The tables live in a schema of their own, dropped at the end. Exit
-status 1 if the scan takes longer than ``--max-seconds``.
+tables) in every row, and ``created_at`` and ``updated_at`` as the tables of most
+applications do (Rails and Django models add them; ``--no-timestamps`` leaves them out:
+without them no table's age is read). The tables live in a schema of their own, dropped at
+the end. Exit status 1 if the scan takes longer than ``--max-seconds``.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--jobs", type=int, default=1,
                         help="processes (at most --connections of them read tables)")
+    parser.add_argument("--no-timestamps", dest="timestamps", action="store_false",
+                        help="no created_at and updated_at columns")
     parser.add_argument("--max-seconds", type=float, default=60.0)
     args = parser.parse_args()
+    stamps = ", created_at timestamptz, updated_at timestamptz" if args.timestamps else ""
+    stamped = (", now() - g * interval ''1 hour'', now()" if args.timestamps else "")
 
     schema = f"derbes_many_{os.getpid()}_{secrets.token_hex(3)}"
     conninfo = dict(host=args.host, port=args.port, user=args.user, dbname=args.db)
@@ -53,14 +59,15 @@ def main() -> int:
             DO $$ BEGIN
             FOR t IN 1..{args.tables} LOOP
               EXECUTE format('CREATE TABLE "{schema}".t%s (id bigint PRIMARY KEY, iin text,
-                  phone text, note text, amount numeric(12,2))', t);
+                  phone text, note text, amount numeric(12,2){stamps})', t);
               EXECUTE format('INSERT INTO "{schema}".t%s SELECT g, ({iins})[1 + g %% 5],
                   ''+7 701 '' || lpad((%s * {args.rows} + g)::text, 7, ''0''),
-                  ''order '' || (100000000000 + g), g * 1.5
+                  ''order '' || (100000000000 + g), g * 1.5{stamped}
                   FROM generate_series(1, {args.rows}) g', t, t);
             END LOOP; END $$""")
         conn.execute('ANALYZE')
-        print(f"setup: {args.tables} tables of {args.rows} rows in "
+        print(f"setup: {args.tables} tables of {args.rows} rows"
+              f"{' with created_at, updated_at' if args.timestamps else ''} in "
               f"{time.perf_counter() - started:.1f} s")
     try:
         url = (f"postgresql+psycopg://{args.user}@{args.host}:{args.port}/{args.db}")

@@ -62,6 +62,9 @@ class Sample:
     chunks: Iterator[list[Row]]
     sampled: bool
     notes: list[str] = field(default_factory=list)
+    #: The rows are in memory already (a sample, or a table small enough to be read whole
+    #: at once), not streamed from the database.
+    held: bool = False
 
 
 def take(
@@ -88,7 +91,7 @@ def take(
     count = _bounded_count(conn, table, SMALL_FACTOR * n + 1)
     if count <= n:
         rows = _all(conn, sa.select(*columns).select_from(table))
-        return Sample(_chunks(rows, chunk_rows), False)
+        return Sample(_chunks(rows, chunk_rows), False, held=True)
     small = count <= SMALL_FACTOR * n
     if family == "postgresql":
         return _postgresql(conn, target, columns, n, seed, small, count, chunk_rows, system_rows)
@@ -346,7 +349,7 @@ def _all(conn: Connection, query: sa.Select) -> list[Row]:
 
 
 def _sample(rows: list[Row], n: int, chunk_rows: int, notes: list[str]) -> Sample:
-    return Sample(_chunks(rows[:n], chunk_rows), True, notes)
+    return Sample(_chunks(rows[:n], chunk_rows), True, notes, held=True)
 
 
 def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:

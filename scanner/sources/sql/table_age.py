@@ -86,20 +86,27 @@ def iso(value: object) -> str | None:
     return None
 
 
-def indexed_first(conn: Connection, schema: str | None, table: str) -> set[str]:
-    """Columns that lead an index or the primary key of ``table`` (catalog reads only)."""
+def leading_columns(conn: Connection, schema: str | None, tables: Sequence[str]
+                    ) -> dict[str, set[str]]:
+    """For each of ``tables``, the columns that lead one of its indexes or its primary key
+    (catalog reads only: one or two queries for them all where the dialect reflects many
+    tables at once, as PostgreSQL's and MySQL's do). Empty when the catalog cannot say."""
     inspector = sa.inspect(conn)
-    found: set[str] = set()
+    found: dict[str, set[str]] = {table: set() for table in tables}
     try:
-        for index in inspector.get_indexes(table, schema=schema):
-            cols = index.get("column_names") or []
-            if cols and cols[0]:
-                found.add(cols[0])
-        pk = inspector.get_pk_constraint(table, schema=schema).get("constrained_columns") or []
-        if pk:
-            found.add(pk[0])
+        indexes = inspector.get_multi_indexes(schema=schema, filter_names=list(tables))
+        keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=list(tables))
     except (sa_exc.SQLAlchemyError, NotImplementedError):
-        return set()
+        return found
+    for (_, table), listed in indexes.items():
+        for index in listed:
+            cols = index.get("column_names") or []
+            if cols and cols[0] and table in found:
+                found[table].add(cols[0])
+    for (_, table), key in keys.items():
+        cols = key.get("constrained_columns") or []
+        if cols and table in found:
+            found[table].add(cols[0])
     return found
 
 
@@ -109,15 +116,20 @@ def oldest(
     names: Sequence[str],
     indexed: set[str],
     whole: bool,
-    sampled: dict[str, list[object]],
+    read: dict[str, list[object]],
 ) -> Age | None:
     """The first of ``names`` that gives an oldest time.
 
-    ``whole``: every row was read (a small table), so ``MIN()`` costs no more than the read
-    did. ``sampled`` holds the sampled values of each column, for the others.
+    ``whole``: every row was read (a small table, or ``--sample-rows 0``). ``read`` holds the
+    values read of each column, when they were kept: all of them when ``whole`` (the least
+    is then taken from them, with no query), a sample otherwise. A whole table whose values
+    were not kept (streamed) is asked for ``MIN()``, which costs no more than the read did;
+    an indexed column is asked for it too.
     """
     for name in names:
-        method = "min_index" if name in indexed else "min_scan" if whole else None
+        read_all = whole and name in read
+        method = ("min_index" if name in indexed and not read_all
+                  else "min_scan" if whole and not read_all else None)
         if method is not None:
             column = sa.column(sa.sql.quoted_name(name, True))
             try:
@@ -126,8 +138,8 @@ def oldest(
                 conn.rollback()
                 continue
         else:
-            method = "sample"
-            values = [v for v in (iso(x) for x in sampled.get(name, ())) if v]
+            method = "min_scan" if read_all else "sample"
+            values = [v for v in (iso(x) for x in read.get(name, ())) if v]
             value = min(values, key=_sort_key) if values else None
         text = iso(value)
         if text:
