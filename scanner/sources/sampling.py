@@ -1,9 +1,11 @@
 """Sampling table rows with the database's own randomness, at a cost that does not grow with
 the table.
 
-Every strategy first counts at most ``5 * n + 1`` rows (a bounded scan). A table of at most
-``n`` rows is read whole; a small one (at most ``5 * n``) is shuffled by the database
-(``ORDER BY random()``); a large one is sampled without touching the rest of the table:
+Every strategy first counts at most ``5 * n + 1`` rows (a bounded scan): in the statement
+that reads the first ``n + 1`` rows too, unless the catalog's estimate says the table holds
+more than ``n`` (``Target.estimated_rows``), so that a small table costs one statement. A
+table of at most ``n`` rows is read whole; a small one (at most ``5 * n``) is shuffled by
+the database (``ORDER BY random()``); a large one is sampled without touching the rest of the table:
 
 * PostgreSQL: ``TABLESAMPLE SYSTEM (pct) REPEATABLE (seed)`` over a handful of random pages
   (``SYSTEM_ROWS(n)`` when ``tsm_system_rows`` is installed and no seed is set), the percentage
@@ -53,6 +55,8 @@ class Target:
     keys: tuple[str, ...] = ()
     schema: str = ""
     name: str = ""
+    #: The catalog's estimate of its rows when listed, ``None`` where it had none.
+    estimated_rows: float | None = None
 
 
 @dataclass(slots=True)
@@ -88,10 +92,18 @@ def take(
     if family not in ("postgresql", "mysql", "sqlite"):
         rows = _all(conn, sa.select(*columns).select_from(table).limit(n))
         return _sample(rows, n, chunk_rows, [f"first {n} rows: no random sampling for dialect"])
-    count = _bounded_count(conn, table, SMALL_FACTOR * n + 1)
-    if count <= n:
-        rows = _all(conn, sa.select(*columns).select_from(table))
-        return Sample(_chunks(rows, chunk_rows), False, held=True)
+    if target.estimated_rows is None or target.estimated_rows <= n:
+        # Small by the catalog, or it cannot say: its first rows and the bounded count in
+        # one statement, so that a small table is read in one round trip. A large one that
+        # the catalog took for small costs n + 1 rows read in vain.
+        rows, count = _first_rows_counted(conn, table, columns, n + 1, SMALL_FACTOR * n + 1)
+        if count <= n:
+            return Sample(_chunks(rows, chunk_rows), False, held=True)
+    else:
+        count = _bounded_count(conn, table, SMALL_FACTOR * n + 1)
+        if count <= n:  # the catalog's estimate was stale
+            rows = _all(conn, sa.select(*columns).select_from(table))
+            return Sample(_chunks(rows, chunk_rows), False, held=True)
     small = count <= SMALL_FACTOR * n
     if family == "postgresql":
         return _postgresql(conn, target, columns, n, seed, small, count, chunk_rows, system_rows)
@@ -332,6 +344,18 @@ def _key_column(name: str) -> ColumnElement:
 def _bounded_count(conn: Connection, table: TableClause, limit: int) -> int:
     inner = sa.select(sa.literal(1)).select_from(table).limit(limit).subquery()
     return int(conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one())
+
+
+def _first_rows_counted(conn: Connection, table: TableClause, columns: Sequence[ColumnElement],
+                        rows: int, limit: int) -> tuple[list[Row], int]:
+    """The first ``rows`` rows of ``table`` and its row count up to ``limit``, in one
+    statement (the count an uncorrelated subquery, evaluated once)."""
+    inner = sa.select(sa.literal(1)).select_from(table).limit(limit).subquery()
+    count = sa.select(sa.func.count()).select_from(inner).scalar_subquery()
+    found = _all(conn, sa.select(*columns, count).select_from(table).limit(rows))
+    if not found:
+        return [], 0
+    return [row[:-1] for row in found], int(found[0][-1])
 
 
 def _percent(want: float, of: float) -> float:

@@ -37,16 +37,27 @@ class TableSpec:
     plans: tuple[ColumnPlan, ...]
     #: MySQL lists a relation the account may not read with no columns at all.
     hidden: bool = False
+    #: The catalog's estimate of the table's rows when it was listed (PostgreSQL's
+    #: ``reltuples``, MySQL's ``TABLE_ROWS``); ``None`` where it has none (never analysed,
+    #: a view, SQLite).
+    estimated_rows: float | None = None
 
 
 def relations(
     conn: Connection, inspector: sa.Inspector, family: str, database: str | None
-) -> Iterator[tuple[str | None, list[tuple[str, bool]]]]:
-    """(schema, [(table, is_view)]) for every schema to scan."""
+) -> Iterator[tuple[str | None, list[tuple[str, bool, float | None]]]]:
+    """``(schema, [(table, is_view, estimated rows)])`` for every schema to scan; the
+    estimate is the catalog's (:attr:`TableSpec.estimated_rows`), ``None`` where it has
+    none."""
     if family == "postgresql":
-        by_schema: dict[str, list[tuple[str, bool]]] = {}
+        by_schema: dict[str, list[tuple[str, bool, float | None]]] = {}
         for row in conn.execute(PG_RELATIONS):
-            by_schema.setdefault(row.schema, []).append((row.name, row.relkind == "v"))
+            # reltuples is -1 for a table never analysed (0 before PostgreSQL 14, as for an
+            # empty one: either way a guess that costs nothing when wrong, see sampling.take).
+            rows = float(row.reltuples) if row.reltuples is not None else -1.0
+            by_schema.setdefault(row.schema, []).append(
+                (row.name, row.relkind == "v", rows if rows >= 0 and row.relkind == "r"
+                 else None))
         yield from by_schema.items()
         return
     if family == "mysql":
@@ -61,8 +72,10 @@ def relations(
         schemas = [inspector.default_schema_name]
     for schema in schemas:
         reflect_schema = schema if family == "mysql" else None
-        tables = [(t, False) for t in inspector.get_table_names(schema=reflect_schema)]
-        views = [(v, True) for v in inspector.get_view_names(schema=reflect_schema)]
+        estimates = _mysql_rows(conn, schema) if family == "mysql" else {}
+        tables = [(t, False, estimates.get(t))
+                  for t in inspector.get_table_names(schema=reflect_schema)]
+        views = [(v, True, None) for v in inspector.get_view_names(schema=reflect_schema)]
         yield (
             schema,
             sorted(
@@ -70,6 +83,17 @@ def relations(
                 key=lambda r: r[0],
             ),
         )
+
+
+def _mysql_rows(conn: Connection, schema: str) -> dict[str, float]:
+    """``information_schema.TABLES.TABLE_ROWS`` of every base table of ``schema`` (InnoDB's
+    estimate; nothing where the account may not read it)."""
+    try:
+        return {row.name: float(row.rows) for row in conn.execute(MYSQL_ROWS, {"schema": schema})
+                if row.rows is not None}
+    except sa_exc.DBAPIError:
+        conn.rollback()
+        return {}
 
 
 def primary_keys(
@@ -159,7 +183,8 @@ PG_NATIVE = (
 
 PG_RELATIONS = sa.text(
     """
-    SELECT n.nspname AS schema, c.relname AS name, c.relkind AS relkind
+    SELECT n.nspname AS schema, c.relname AS name, c.relkind AS relkind,
+           c.reltuples AS reltuples
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
       AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
@@ -170,6 +195,10 @@ PG_RELATIONS = sa.text(
     ORDER BY 1, 2
     """
 )
+
+MYSQL_ROWS = sa.text(
+    "SELECT TABLE_NAME AS name, TABLE_ROWS AS `rows` FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = :schema AND TABLE_TYPE = 'BASE TABLE'")
 
 PG_SYSTEM_ROWS = sa.text("SELECT 1 FROM pg_extension WHERE extname = 'tsm_system_rows'")
 

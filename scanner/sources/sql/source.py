@@ -326,10 +326,10 @@ class SqlSource:
     def _reflect(self, conn: Connection) -> Iterator[Container]:
         inspector = sa.inspect(conn)
         for schema, tables in relations(conn, inspector, self._family, self._url.database):
-            tables = [(t, view) for t, view in tables if self._wanted(schema, t)]
+            tables = [r for r in tables if self._wanted(schema, r[0])]
             if not tables:
                 continue
-            names = [t for t, _ in tables]
+            names = [r[0] for r in tables]
             reflect_schema = self._catalog_schema(schema)
             columns = {
                 key[1]: cols
@@ -337,9 +337,9 @@ class SqlSource:
                     schema=reflect_schema, kind=ObjectKind.ANY, filter_names=names
                 ).items()
             }
-            base = [t for t, view in tables if not view]
+            base = [t for t, view, _ in tables if not view]
             keys = primary_keys(conn, inspector, self._family, reflect_schema, base, columns)
-            for table, view in tables:
+            for table, view, estimated in tables:
                 plans = tuple(
                     plan_column(c, self._family, self._engine.dialect)
                     for c in columns.get(table, [])
@@ -347,7 +347,8 @@ class SqlSource:
                 )
                 # Every MySQL table has a column: none listed means no privilege to see them.
                 hidden = self._family == "mysql" and not columns.get(table)
-                spec = TableSpec(schema, table, view, keys.get(table, ()), plans, hidden)
+                spec = TableSpec(schema, table, view, keys.get(table, ()), plans, hidden,
+                                 estimated)
                 name = f"{schema}.{table}" if schema else table
                 with self._lock:
                     self._specs[name] = spec
@@ -441,6 +442,7 @@ class SqlSource:
             keys=spec.keys,
             schema=spec.schema or "",
             name=spec.table,
+            estimated_rows=spec.estimated_rows,
         )
         return sampling.take(
             conn,
