@@ -109,7 +109,7 @@ def test_leading_columns(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{db}")
     try:
         with engine.connect() as conn:
-            found = table_age.leading_columns(conn, None, ["a", "b", "gone"])
+            found = table_age.leading_columns(conn, "sqlite", None, ["a", "b", "gone"])
     finally:
         engine.dispose()
     # SQLite's INTEGER PRIMARY KEY is the rowid: no constraint column is reflected for it.
@@ -290,3 +290,62 @@ def test_mysql_catalog_estimates(mysql: Any, mysql_db: Any) -> None:
         with mysql.cursor() as cur:
             cur.execute(f"DROP VIEW IF EXISTS {prefix}_v")
             cur.execute(f"DROP TABLE IF EXISTS {prefix}_t")
+
+
+def test_key_ranges_read_in_one_statement(tmp_path: Path) -> None:
+    """A large table sampled by key ranges (MySQL, SQLite): ten ranges of a hundred rows in
+    one ``UNION ALL``, each row once and as stored."""
+    db = tmp_path / "big.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)",
+                         [(k, f"v{k}") for k in range(0, 60_000, 3)])
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        sample, rows, sent = _take(engine, 20_000.0, 1000)
+    finally:
+        engine.dispose()
+    assert sample.sampled and sample.notes == ["1000 rows from 10 random key ranges"]
+    assert len(rows) == len(set(rows)) == 1000
+    assert all(v == f"v{k}" and k % 3 == 0 for k, v in rows)
+    # The count, the keys' bounds, the ranges.
+    assert len(sent) == 3 and sent[2].count("union all") == 9, sent
+
+
+@pytest.mark.mysql
+def test_mysql_sampled_tables_statements(mysql: Any, mysql_db: Any) -> None:
+    """MariaDB/MySQL: the leading columns of every index from one query for the schema
+    (SQLAlchemy's reflection reads ``SHOW CREATE TABLE`` a table), the key ranges in one
+    statement, the estimate from the listing."""
+    prefix = unique_name("rng")
+    tables = {f"{prefix}_{i}": i % 2 == 0 for i in range(4)}
+    try:
+        with mysql.cursor() as cur:
+            for table, index in tables.items():
+                cur.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, note text, "
+                            "created_at datetime" + (", INDEX (created_at))" if index else ")"))
+                cur.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s)",
+                                [(i, f"n{i}", OLD if i == 7 else NOW) for i in range(1, 2001)])
+                cur.execute(f"ANALYZE TABLE {table}")
+                cur.fetchall()
+        # 300 of 2,000 rows: three ranges of a hundred.
+        src = SqlSource(mysql_db.url(), include=[f"{prefix}_*"], sample_rows=300, seed=5,
+                        connections=1)
+        try:
+            containers = list(src.containers())
+            sent = _statements(src)
+            done = {c.name.rsplit(".", 1)[-1]: list(src.read(c))[-1] for c in containers}
+        finally:
+            src.close()
+        for table, index in tables.items():
+            assert done[table].sampled, table
+            assert done[table].age_method == ("min_index" if index else "sample"), table
+            assert 1000 <= done[table].rows_estimated <= 4000, table
+        assert not [s for s in sent if "show create table" in s], sent
+        assert len([s for s in sent if "information_schema.statistics" in s]) == 1, sent
+        assert len([s for s in sent if "union all" in s]) == len(tables), sent
+        assert not [s for s in sent if "information_schema.tables" in s], sent
+    finally:
+        with mysql.cursor() as cur:
+            for table in tables:
+                cur.execute(f"DROP TABLE IF EXISTS {table}")

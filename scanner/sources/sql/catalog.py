@@ -55,9 +55,9 @@ def relations(
             # reltuples is -1 for a table never analysed (0 before PostgreSQL 14, as for an
             # empty one: either way a guess that costs nothing when wrong, see sampling.take).
             rows = float(row.reltuples) if row.reltuples is not None else -1.0
+            view = row.relkind == "v"
             by_schema.setdefault(row.schema, []).append(
-                (row.name, row.relkind == "v", rows if rows >= 0 and row.relkind == "r"
-                 else None))
+                (row.name, view, rows if rows >= 0 and not view else None))
         yield from by_schema.items()
         return
     if family == "mysql":

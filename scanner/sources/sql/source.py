@@ -240,7 +240,8 @@ class SqlSource:
         estimated = None
         if not whole and not spec.view:
             estimated = table_age.estimated_rows(
-                conn, self._family, spec.schema, spec.table, table, spec.keys == ("rowid",))
+                conn, self._family, spec.table, table, spec.keys == ("rowid",),
+                spec.estimated_rows)
         names = table_age.candidates([(p.name, p.type) for p in plans])
         if not names:
             return None, estimated
@@ -267,13 +268,14 @@ class SqlSource:
                 ]
             if spec.table not in tables:
                 tables.append(spec.table)
-            known = table_age.leading_columns(conn, self._catalog_schema(spec.schema), tables)
+            known = table_age.leading_columns(conn, self._family,
+                                              self._catalog_schema(spec.schema), tables)
             with self._lock:
                 self._indexes[spec.schema] = known
         found = known.get(spec.table)
         if found is None:  # listed after the schema was reflected
             found = table_age.leading_columns(
-                conn, self._catalog_schema(spec.schema), [spec.table])[spec.table]
+                conn, self._family, self._catalog_schema(spec.schema), [spec.table])[spec.table]
         return found
 
     def _catalog_schema(self, schema: str | None) -> str | None:

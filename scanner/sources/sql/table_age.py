@@ -11,7 +11,8 @@ dates too, but not of the row: they are never taken.
 
 The table's size for a sampled table comes from the database's own statistics:
 ``pg_class.reltuples`` (PostgreSQL), ``information_schema.TABLES.TABLE_ROWS`` (MySQL,
-MariaDB), ``sqlite_stat1`` or else the largest rowid (SQLite).
+MariaDB), both read for every table at listing (``catalog.relations``), and ``sqlite_stat1``
+or else the largest rowid (SQLite).
 """
 
 from __future__ import annotations
@@ -86,16 +87,26 @@ def iso(value: object) -> str | None:
     return None
 
 
-def leading_columns(conn: Connection, schema: str | None, tables: Sequence[str]
+def leading_columns(conn: Connection, family: str, schema: str | None, tables: Sequence[str]
                     ) -> dict[str, set[str]]:
-    """For each of ``tables``, the columns that lead one of its indexes or its primary key
-    (catalog reads only: one or two queries for them all where the dialect reflects many
-    tables at once, as PostgreSQL's and MySQL's do). Empty when the catalog cannot say."""
-    inspector = sa.inspect(conn)
+    """For each of ``tables``, the columns that lead one of its indexes or its primary key,
+    from the catalog: one query for them all in MySQL (``information_schema.STATISTICS``)
+    and PostgreSQL (SQLAlchemy's reflection of many tables), a few a table elsewhere. Empty
+    sets when the catalog cannot say."""
     found: dict[str, set[str]] = {table: set() for table in tables}
     try:
+        if family == "mysql":
+            # SQLAlchemy's MySQL reflection reads SHOW CREATE TABLE a table.
+            for row in conn.execute(_MYSQL_LEADING, {"schema": schema}):
+                if row.name in found:
+                    found[row.name].add(row.col)
+            return found
+        inspector = sa.inspect(conn)
         indexes = inspector.get_multi_indexes(schema=schema, filter_names=list(tables))
         keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=list(tables))
+    except sa_exc.DBAPIError:
+        conn.rollback()
+        return found
     except (sa_exc.SQLAlchemyError, NotImplementedError):
         return found
     for (_, table), listed in indexes.items():
@@ -108,6 +119,11 @@ def leading_columns(conn: Connection, schema: str | None, tables: Sequence[str]
         if cols and table in found:
             found[table].add(cols[0])
     return found
+
+
+_MYSQL_LEADING = sa.text(
+    "SELECT TABLE_NAME AS name, COLUMN_NAME AS col FROM information_schema.STATISTICS "
+    "WHERE TABLE_SCHEMA = :schema AND SEQ_IN_INDEX = 1")
 
 
 def oldest(
@@ -152,24 +168,18 @@ def _sort_key(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-_PG_ROWS = sa.text(
-    "SELECT greatest(c.reltuples, 0) FROM pg_class c JOIN pg_namespace n "
-    "ON n.oid = c.relnamespace WHERE n.nspname = :schema AND c.relname = :name")
-_MYSQL_ROWS = sa.text(
-    "SELECT TABLE_ROWS FROM information_schema.TABLES "
-    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name")
 _SQLITE_STAT = sa.text(
     "SELECT stat FROM sqlite_stat1 WHERE tbl = :name ORDER BY idx IS NOT NULL LIMIT 1")
 
 
-def estimated_rows(conn: Connection, family: str, schema: str | None, name: str,
-                   table: TableClause, has_rowid: bool) -> int | None:
-    """The table's row count from the database's statistics; ``None`` when it has none."""
+def estimated_rows(conn: Connection, family: str, name: str, table: TableClause,
+                   has_rowid: bool, listed: float | None) -> int | None:
+    """The table's row count from the database's statistics; ``None`` when it has none.
+    ``listed``: the catalog's estimate read at listing (:attr:`TableSpec.estimated_rows`),
+    which PostgreSQL's and MySQL's are."""
     try:
-        if family == "postgresql":
-            value = conn.execute(_PG_ROWS, {"schema": schema, "name": name}).scalar()
-        elif family == "mysql":
-            value = conn.execute(_MYSQL_ROWS, {"schema": schema, "name": name}).scalar()
+        if family in ("postgresql", "mysql"):
+            value = listed
         elif family == "sqlite":
             value = None
             has_stats = conn.execute(sa.text(
