@@ -349,3 +349,44 @@ def test_mysql_sampled_tables_statements(mysql: Any, mysql_db: Any) -> None:
         with mysql.cursor() as cur:
             for table in tables:
                 cur.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+@pytest.mark.mysql
+def test_mysql_tables_listed_over_the_connections(mysql: Any, mysql_db: Any) -> None:
+    """SQLAlchemy reads ``SHOW CREATE TABLE`` a MySQL table: the listing shares them among
+    the source's connections, and lists what one connection lists."""
+    prefix = unique_name("lst")
+    names = [f"{prefix}_{i:02d}" for i in range(40)]
+    try:
+        with mysql.cursor() as cur:
+            for i, table in enumerate(names):
+                key = "id int PRIMARY KEY" if i % 3 else "id varchar(8) PRIMARY KEY"
+                cur.execute(f"CREATE TABLE {table} ({key}, iin varchar(12), active tinyint(1), "
+                            f"doc json, pic blob, n{i} bigint)")
+            cur.execute(f"CREATE VIEW {prefix}_v AS SELECT id, iin FROM {names[1]}")
+        listed = {}
+        connections_used = {}
+        for connections in (1, 4):
+            src = SqlSource(mysql_db.url(), include=[f"{prefix}_*"], connections=connections)
+            used: set[int] = set()
+
+            def caught(conn: Any, _cursor: Any, statement: str, *_: Any,
+                       used: set[int] = used) -> None:
+                if statement.lower().startswith("show create table"):
+                    used.add(id(conn.connection.dbapi_connection))
+
+            sa.event.listen(src._engine, "before_cursor_execute", caught)
+            try:
+                listed[connections] = [(c.name, c.kind, c.columns, c.meta["sql"])
+                                       for c in src.containers()]
+            finally:
+                src.close()
+            connections_used[connections] = len(used)
+        assert len(listed[1]) == 41
+        assert listed[4] == listed[1]
+        assert connections_used == {1: 1, 4: 4}
+    finally:
+        with mysql.cursor() as cur:
+            cur.execute(f"DROP VIEW IF EXISTS {prefix}_v")
+            for table in names:
+                cur.execute(f"DROP TABLE IF EXISTS {table}")

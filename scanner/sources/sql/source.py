@@ -22,6 +22,8 @@ import threading
 import time
 import warnings
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -57,6 +59,9 @@ from derbes.scanner.urls import url_host
 
 #: Rows per batch handed to the engine (and per fetch when a whole table is streamed).
 BATCH_ROWS = 1000
+#: MySQL tables are reflected in as many threads as the source has connections, each
+#: thread given this many tables at least (:meth:`SqlSource._columns_and_keys`).
+MIN_TABLES_A_THREAD = 8
 
 
 class SqlSource:
@@ -331,16 +336,7 @@ class SqlSource:
             tables = [r for r in tables if self._wanted(schema, r[0])]
             if not tables:
                 continue
-            names = [r[0] for r in tables]
-            reflect_schema = self._catalog_schema(schema)
-            columns = {
-                key[1]: cols
-                for key, cols in inspector.get_multi_columns(
-                    schema=reflect_schema, kind=ObjectKind.ANY, filter_names=names
-                ).items()
-            }
-            base = [t for t, view, _ in tables if not view]
-            keys = primary_keys(conn, inspector, self._family, reflect_schema, base, columns)
+            columns, keys = self._columns_and_keys(conn, inspector, schema, tables)
             for table, view, estimated in tables:
                 plans = tuple(
                     plan_column(c, self._family, self._engine.dialect)
@@ -362,6 +358,50 @@ class SqlSource:
                     ),
                     meta={"schema": schema, "table": table, "sql": spec},
                 )
+
+    def _columns_and_keys(
+        self, conn: Connection, inspector: sa.Inspector, schema: str | None,
+        tables: list[tuple[str, bool, float | None]],
+    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[str, ...]]]:
+        """The reflected columns of ``tables`` and the keys usable for range sampling.
+
+        SQLAlchemy reflects MySQL's tables one ``SHOW CREATE TABLE`` at a time, a round trip
+        each: they are shared among the source's connections, in threads, so that a far
+        server's round trips overlap (PostgreSQL's reflection of many tables is one query).
+        """
+        reflect_schema = self._catalog_schema(schema)
+
+        def reflect(conn: Connection, inspector: sa.Inspector, part: list) -> tuple:
+            names = [t for t, _, _ in part]
+            columns = {
+                key[1]: cols
+                for key, cols in inspector.get_multi_columns(
+                    schema=reflect_schema, kind=ObjectKind.ANY, filter_names=names
+                ).items()
+            }
+            base = [t for t, view, _ in part if not view]
+            return columns, primary_keys(conn, inspector, self._family, reflect_schema, base,
+                                         columns)
+
+        def elsewhere(part: list) -> tuple:
+            with self._engine.connect() as other:
+                return reflect(other, sa.inspect(other), part)
+
+        threads = (min(self._connections, len(tables) // MIN_TABLES_A_THREAD)
+                   if self._family == "mysql" else 1)
+        if threads <= 1:
+            return reflect(conn, inspector, tables)
+        # Every part the same size, interleaved: the names are sorted, and a part of the
+        # schema may hold its widest tables.
+        parts = [tables[i::threads] for i in range(threads)]
+        with ThreadPoolExecutor(threads - 1, thread_name_prefix="derbes-catalog") as pool:
+            others = [pool.submit(elsewhere, part) for part in parts[1:]]
+            columns, keys = reflect(conn, inspector, parts[0])
+            for future in others:
+                more_columns, more_keys = future.result()
+                columns.update(more_columns)
+                keys.update(more_keys)
+        return columns, keys
 
     def _wanted(self, schema: str | None, table: str) -> bool:
         names = [table.lower()] + ([f"{schema}.{table}".lower()] if schema else [])
