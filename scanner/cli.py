@@ -176,9 +176,9 @@ def scan(
         metavar="N", show_default="4", help="Connections per database.")] = None,
     jobs: Annotated[int, typer.Option(
         metavar="N",
-        help="Processes for logs and databases: this one and N - 1 workers (a database that "
-        "answers within 3 ms: at most --connections of them, a connection each); 0 means "
-        "all cores.")] = 0,
+        help="Processes for logs and databases: this one and N - 1 workers (a database: at "
+        "most --connections of them, each with its share of the connections; a database "
+        "farther than 3 ms has its tables read ahead in those); 0 means all cores.")] = 0,
     dask: Annotated[str | None, typer.Option(
         metavar="ADDRESS",
         help="Run the scan on a Dask cluster, given its scheduler (tcp://scheduler:8786); "

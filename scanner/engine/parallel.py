@@ -7,7 +7,9 @@ tasks: a whole file, or for a large plain file a byte range, which reads the lin
 workers, each taking the biggest task left when it is free (:func:`run_tasks`); each runs the
 engine's own :class:`~derbes.scanner.engine.container.ContainerScanner` on its task, and the
 :class:`~derbes.scanner.engine.container.ContainerOutcome` of the ranges of one file are merged
-back in file order. Findings are therefore the same as with one process.
+back in file order. Findings are therefore the same as with one process. A database's
+tables are taken a few at a time where the database is far, and read ahead in threads while
+the one before them is scanned (:class:`ReadAhead`).
 
 A range numbers its lines from its own start (its first line is 1): nothing but the range is
 read to number them, neither by the planner nor by the worker. The merge numbers each range
@@ -69,6 +71,14 @@ GUIDED = 2
 #: Hits an outcome keeps in memory when its process hands it over (:func:`_handed_over`);
 #: more are written as a part (``--hits``).
 RETURN_HITS = 2_000
+#: A database that answers a query within this many seconds is not read ahead
+#: (:class:`ReadAhead`): its waits are short, and a thread reading beside the scan took the
+#: interpreter from it. On two cores, 200 PostgreSQL tables of 1,000 rows
+#: (``benchmarks/db_tables.py --tables 200 --jobs 2``), on this machine (a 0.17 ms round
+#: trip), two connections: 4.3-4.4 s one table at a time, 4.9-5.0 s read ahead; behind a
+#: proxy delaying each way by 5 ms (10.8 ms), four connections: 12.2-12.8 s in four threads
+#: of one process, 7.3-8.5 s in two processes reading ahead in two threads each.
+READ_AHEAD_ROUND_TRIP_S = 0.003
 #: Whole files smaller than this are taken several at a time (:func:`chunk_ends`), up to
 #: CHUNK_BYTES and CHUNK_TASKS a take, their outcomes sent back in one file: taken one by
 #: one, each cost this process about 150 us to receive (a wait, two messages, a file opened,
@@ -317,11 +327,13 @@ def run_tasks(
                 taken = crew.take()
                 if taken is None:
                     break
-                for n in range(*taken):
-                    if stop.is_set():
-                        break
-                    yield order[n], _run_here(scanner, source, order[n], stop)
-                    yield from crew.collect(0)
+                first, end = taken
+                with ReadAhead(source, order[first:end], read_ahead(source)) as ahead:
+                    for n in range(first, end):
+                        if stop.is_set():
+                            break
+                        yield order[n], _run_here(scanner, source, order[n], stop, ahead)
+                        yield from crew.collect(0)
             while crew.running() or (crew.orphans and not stop.is_set()):
                 if stop.is_set():
                     crew.stop.set()
@@ -341,12 +353,14 @@ def run_tasks(
 
 
 def _run_here(
-    scanner: ContainerScanner, source: Source, task: Task, stop: threading.Event
+    scanner: ContainerScanner, source: Source, task: Task, stop: threading.Event,
+    ahead: ReadAhead | None = None,
 ) -> ContainerOutcome:
     """:func:`run_task` in this process, an unexpected error the task's alone (as a worker's),
     the outcome handed over as a worker's is (:func:`_handed_over`)."""
     try:
-        outcome = run_task(scanner, source, task, stop)
+        read = ahead.batches(task) if ahead is not None else None
+        outcome = run_task(scanner, source, task, stop, read)
     except Exception as e:  # a bug in one task must not lose the scan
         return ContainerOutcome(task.container, error=internal_error_reason(e))
     try:
@@ -369,7 +383,8 @@ class _Workers:
                  options: ScanOptions, key: bytes) -> None:
         context = _mp_context()
         self.order = order
-        self.ends = chunk_ends(order, count + 1)
+        ahead = read_ahead(source)  # this process's share, as each worker's will be
+        self.ends = chunk_ends(order, count + 1, 2 * ahead if ahead else 1)
         #: Task numbers this process is to run: taken by a worker that died.
         self.orphans: list[int] = []
         #: Set to end the workers' ranges early and stop their taking tasks.
@@ -499,11 +514,12 @@ def _take(counter: Any, ends: Sequence[int]) -> tuple[int, int] | None:
     return n, ends[n]
 
 
-def chunk_ends(order: Sequence[Task], jobs: int) -> list[int]:
+def chunk_ends(order: Sequence[Task], jobs: int, tables: int = 1) -> list[int]:
     """For each task number ``n`` of ``order``, where the tasks taken with it end: right after
     it, but for whole files under CHUNK_FILE_BYTES, taken with the next such files up to
     CHUNK_BYTES and CHUNK_TASKS, and to a quarter of such files' share of each of ``jobs``
-    processes (so that each still takes several)."""
+    processes (so that each still takes several); tables ``tables`` at a time (read ahead:
+    :class:`ReadAhead`)."""
     small = [t.size for t in order if _small(t)]
     share = max(1, jobs * 4)
     most_tasks = max(1, min(CHUNK_TASKS, len(small) // share))
@@ -513,7 +529,8 @@ def chunk_ends(order: Sequence[Task], jobs: int) -> list[int]:
     end = size = 0
     for n, task in enumerate(order):
         if not _small(task):
-            ends.append(n + 1)
+            # A table: with the next ``tables - 1`` tables, to be read ahead (ReadAhead).
+            ends.append(min(total, n + tables) if _table(task) else n + 1)
             continue
         # The chunk from n: extend ``end`` (one pointer for all n) while it fits.
         if end <= n:
@@ -525,6 +542,10 @@ def chunk_ends(order: Sequence[Task], jobs: int) -> list[int]:
         ends.append(end)
         size -= task.size
     return ends
+
+
+def _table(task: Task) -> bool:
+    return task.start is None and task.container.meta.get("size") is None
 
 
 def _small(task: Task) -> bool:
@@ -700,6 +721,73 @@ def _lines_read(outcome: ContainerOutcome) -> int | None:
     return outcome.done.rows_scanned
 
 
+class ReadAhead:
+    """The tables of a take read ahead, while the one before them is scanned: in as many
+    threads as the share of the database has connections (:attr:`Shareable.read_ahead`),
+    each table's batches held until its turn. A database's time on a table (its round
+    trips, its queries) then overlaps the scan of another, in each process.
+
+    An error midway through a read comes after the batches read before it, as it would
+    have: the engine keeps what was read (:meth:`ContainerScanner.run`)."""
+
+    def __init__(self, source: Source, tasks: Sequence[Task], threads: int) -> None:
+        self._pool = None
+        self._futures: dict[int, Any] = {}
+        if threads < 1 or len(tasks) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="derbes-read-ahead")
+        self._futures = {id(task): self._pool.submit(_read_whole, source, task)
+                         for task in tasks}
+
+    def batches(self, task: Task) -> Iterator | None:
+        """``task``'s batches as read (None: not read ahead, to be read as usual)."""
+        future = self._futures.pop(id(task), None)
+        if future is None:
+            return None
+        batches, error = future.result()
+        return _replayed(batches, error)
+
+    def close(self) -> None:
+        """Reads not begun are dropped; those running end in their threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._futures.clear()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_whole(source: Source, task: Task) -> tuple[list, BaseException | None]:
+    batches: list = []
+    try:
+        for batch in source.read(task.container):
+            batches.append(batch)
+    except Exception as e:  # given to the engine after the batches, as a read would
+        return batches, e
+    return batches, None
+
+
+def _replayed(batches: list, error: BaseException | None) -> Iterator:
+    yield from batches
+    if error is not None:
+        raise error
+
+
+def read_ahead(source: Source) -> int:
+    """How many threads of each process read ``source``'s containers ahead: a far
+    :class:`Shareable` source's own say (its round trip over ``READ_AHEAD_ROUND_TRIP_S``, or
+    unknown), none for any other."""
+    if not isinstance(source, Shareable):
+        return 0
+    trip = source.round_trip
+    return 0 if trip is not None and trip <= READ_AHEAD_ROUND_TRIP_S else source.read_ahead
+
+
 # -- worker side ------------------------------------------------------------------------------
 
 _worker: dict[str, Any] = {}
@@ -723,6 +811,7 @@ def _init_worker(
         detector = Detector(recognizers, language=language, fast=fast)
     _worker["scanner"] = ContainerScanner(source, detector, options, key)
     _worker["source"] = source
+    _worker["ahead"] = read_ahead(source)
     _worker["stop"] = stop
     # What the worker inherited is never garbage: keep the collector from walking (and so
     # copying, page by page) the parent's objects.
@@ -749,14 +838,15 @@ def _worker_loop(
             at[2] = -1
             at[0], at[1] = first, end
             results = []
-            for n in range(first, end):
-                if stop.is_set():
-                    break  # the rest are not run: the scan ends, interrupted
-                at[2] = n
-                try:
-                    results.append(("outcome", n, _work(order[n])))
-                except Exception as e:  # a bug in one task must not lose the scan
-                    results.append(("error", n, internal_error_reason(e)))
+            with ReadAhead(_worker["source"], order[first:end], _worker["ahead"]) as ahead:
+                for n in range(first, end):
+                    if stop.is_set():
+                        break  # the rest are not run: the scan ends, interrupted
+                    at[2] = n
+                    try:
+                        results.append(("outcome", n, _work(order[n], ahead)))
+                    except Exception as e:  # a bug in one task must not lose the scan
+                        results.append(("error", n, internal_error_reason(e)))
             path = os.path.join(folder, f"{first}.pickle")
             try:
                 with open(path, "wb") as f:
@@ -773,9 +863,11 @@ def _worker_loop(
                 close()
 
 
-def _work(task: Task) -> ContainerOutcome:
+def _work(task: Task, ahead: ReadAhead | None = None) -> ContainerOutcome:
     scanner = _worker["scanner"]
-    return _handed_over(scanner, run_task(scanner, _worker["source"], task, _worker["stop"]))
+    read = ahead.batches(task) if ahead is not None else None
+    return _handed_over(scanner, run_task(scanner, _worker["source"], task, _worker["stop"],
+                                          read))
 
 
 def _handed_over(scanner: ContainerScanner, outcome: ContainerOutcome) -> ContainerOutcome:
@@ -790,12 +882,16 @@ def _handed_over(scanner: ContainerScanner, outcome: ContainerOutcome) -> Contai
 
 
 def run_task(
-    scanner: ContainerScanner, source: Source, task: Task, stop: Any
+    scanner: ContainerScanner, source: Source, task: Task, stop: Any,
+    read: Iterator | None = None,
 ) -> ContainerOutcome:
-    """Scan one task with ``scanner``; a ``SourceError`` becomes the outcome's error."""
+    """Scan one task with ``scanner``; a ``SourceError`` becomes the outcome's error.
+    ``read``: the task's batches, read ahead (:class:`ReadAhead`)."""
     structure = None
     try:
-        if task.start is None:
+        if read is not None:
+            batches = read
+        elif task.start is None:
             batches = source.read(task.container)
         else:  # only a RangeReadable source is cut into ranges (plan_tasks)
             batches = source.read_range(task.container, task.start, task.end)

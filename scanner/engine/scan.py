@@ -44,14 +44,6 @@ from derbes.scanner.sources.base import Container, ContainerDone, Shareable, Sou
 
 T = TypeVar("T")
 
-#: A database that answers a query in at most this many seconds has its tables read in the
-#: ``--jobs`` processes, one connection each; a farther one in ``--connections`` threads of
-#: this process, whose waits on the network overlap. On two cores, 200 PostgreSQL tables of
-#: 1,000 rows (``benchmarks/db_tables.py``): on this machine (a 0.17 ms round trip) 4.4-4.9 s
-#: in four threads, 2.0 s in two processes; behind a proxy that delays each way by 5 ms
-#: (10.8 ms), 5.2 s in threads, 7.0 s in processes.
-NEAR_ROUND_TRIP_S = 0.003
-
 
 def scan(
     sources: Sequence[Source | SourceError],
@@ -471,11 +463,12 @@ def _scan_source(
 
     jobs = options.jobs
     if isinstance(source, Shareable):
-        # Tables in processes when the database answers fast (detection holds the
-        # interpreter: threads take turns), one connection each, and no more of them than the
-        # connections the database may get; else in threads, which overlap the waits.
-        near = source.round_trip is not None and source.round_trip <= NEAR_ROUND_TRIP_S
-        jobs = min(jobs, options.connections, source.connections, total) if near else 1
+        # Tables in processes (detection holds the interpreter: threads take turns), no more
+        # of them than the connections the database may get, each with its share of them;
+        # where the database is far, each process reads the tables it took ahead in threads,
+        # one a connection, so that the waits overlap as they did in threads
+        # (parallel.ReadAhead).
+        jobs = min(jobs, options.connections, source.connections, total)
     if (source.kind == "log" or isinstance(source, Shareable)) and jobs > 1 and total:
         from derbes.scanner.engine import parallel
 

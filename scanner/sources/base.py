@@ -151,10 +151,14 @@ class Shareable(Protocol):
     #: Seconds a query takes to come back with nothing to do, known once :meth:`containers`
     #: has been iterated (None: not known).
     round_trip: float | None
+    #: How many containers a process may read at once, in threads, ahead of the one it
+    #: scans (0: none; their batches are held in memory until their turn).
+    read_ahead: int
 
     def share(self, processes: int) -> Source:
         """The source as one of ``processes`` reading it at once, opened anew in the process
-        that reads with it: one connection, its share of any cap on load."""
+        that reads with it: its share of the connections (one at least) and of any cap on
+        load."""
         ...
 
 

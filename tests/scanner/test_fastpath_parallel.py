@@ -151,10 +151,10 @@ def test_this_process_takes_tasks_beside_jobs_less_one_workers(logs, monkeypatch
     trail = tmp_path / "pids"
     real = parallel.run_task
 
-    def recorded(scanner, source, task, stop):  # workers inherit it (forked)
+    def recorded(scanner, source, task, stop, read=None):  # workers inherit it (forked)
         with trail.open("a") as f:
             f.write(f"{os.getpid()}\n")
-        return real(scanner, source, task, stop)
+        return real(scanner, source, task, stop, read)
 
     monkeypatch.setattr(parallel, "run_task", recorded)
     tasks, got = _run_all(logs, 3)
@@ -183,11 +183,11 @@ def test_a_worker_that_fails_fails_its_task_alone(logs, monkeypatch, how):
     monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64 << 10)
     real = parallel._work  # called in workers only
 
-    def failing(task):
+    def failing(task, ahead=None):
         if how == "killed":
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
         raise RuntimeError("choked on 870412300123")
-        return real(task)
+        return real(task, ahead)
 
     monkeypatch.setattr(parallel, "_work", failing)
     tasks, got = _run_all(logs, 2)
@@ -209,11 +209,11 @@ def test_an_error_in_a_task_here_fails_that_task_alone(logs, monkeypatch):
     real = parallel.run_task
     failed: list = []
 
-    def failing_here(scanner, source, task, stop):
+    def failing_here(scanner, source, task, stop, read=None):
         if os.getpid() == here and not failed:
             failed.append(task)
             raise ValueError("choked on 870412300123")
-        return real(scanner, source, task, stop)
+        return real(scanner, source, task, stop, read)
 
     monkeypatch.setattr(parallel, "run_task", failing_here)
     tasks, got = _run_all(logs, 2)
@@ -467,16 +467,94 @@ def _task(name: str, size: int, start: int | None = None) -> parallel.Task:
     return parallel.Task(0, container, start, None if start is None else start + size)
 
 
-def test_tables_are_taken_one_at_a_time():
+def test_tables_are_taken_as_many_as_are_read_ahead():
     # A table has no size in bytes: never grouped as a small file would be (a take of 64
-    # tables of unknown size could hold most of a database's work).
+    # tables of unknown size could hold most of a database's work), but a few at a time
+    # where a process reads ahead.
     from derbes.scanner.sources.base import Container
 
     order = [parallel.Task(k, Container(f"public.t{k}", "table", meta={"table": f"t{k}"}))
              for k in range(300)]
     assert parallel.chunk_ends(order, 2) == list(range(1, 301))
+    assert parallel.chunk_ends(order, 2, 4) == [min(300, n + 4) for n in range(300)]
     files = [_task(f"f{k}.log", 10) for k in range(300)]
     assert parallel.chunk_ends(files, 2) != list(range(1, 301))  # small files are grouped
+    assert parallel.chunk_ends(files, 2, 4) == parallel.chunk_ends(files, 2)
+
+
+class _SlowTables:
+    """A source of tables whose every read takes ``wait`` seconds before its two batches, and
+    ``fail`` after its first batch."""
+
+    def __init__(self, wait: float, fail: str = "") -> None:
+        self.wait, self.fail = wait, fail
+        self.lock = threading.Lock()
+        self.reading = self.most = self.started = 0
+        self.threads: set[str] = set()
+
+    def read(self, container):
+        with self.lock:
+            self.started += 1
+            self.reading += 1
+            self.most = max(self.most, self.reading)
+            self.threads.add(threading.current_thread().name)
+        try:
+            time.sleep(self.wait)
+            yield ("batch", container.name, 1)
+            if container.name == self.fail:
+                raise RuntimeError("broken after one batch")
+            yield ("batch", container.name, 2)
+        finally:
+            with self.lock:
+                self.reading -= 1
+
+
+def _tables(count: int) -> list:
+    from derbes.scanner.sources.base import Container
+
+    return [parallel.Task(k, Container(f"t{k}", "table", meta={"table": f"t{k}"}))
+            for k in range(count)]
+
+
+def test_read_ahead_reads_a_take_in_threads_and_replays_it_in_order():
+    source = _SlowTables(0.05, fail="t3")
+    tasks = _tables(6)
+    started = time.perf_counter()
+    with parallel.ReadAhead(source, tasks, 2) as ahead:
+        got = []
+        for task in tasks:
+            batches = ahead.batches(task)
+            try:
+                got.extend(batches)
+            except RuntimeError as e:
+                got.append(("error", task.container.name, str(e)))
+    took = time.perf_counter() - started
+    assert got == [("batch", f"t{k}", n) for k in range(3) for n in (1, 2)] + [
+        ("batch", "t3", 1), ("error", "t3", "broken after one batch")] + [
+        ("batch", f"t{k}", n) for k in (4, 5) for n in (1, 2)]
+    assert source.most == 2 and all(t.startswith("derbes-read-ahead") for t in source.threads)
+    assert took < 6 * 0.05  # two at a time: about three waits, not six
+
+
+def test_read_ahead_only_where_it_pays():
+    source = _SlowTables(0.0)
+    one = _tables(1)
+    with parallel.ReadAhead(source, one, 2) as ahead:
+        assert ahead.batches(one[0]) is None  # a take of one: read as usual
+    with parallel.ReadAhead(source, _tables(3), 0) as ahead:
+        assert ahead.batches(_tables(3)[0]) is None
+    assert source.threads == set()
+
+
+def test_read_ahead_dropped_unread_when_closed():
+    source = _SlowTables(0.2)
+    tasks = _tables(8)
+    with parallel.ReadAhead(source, tasks, 1) as ahead:
+        list(ahead.batches(tasks[0]))
+    time.sleep(0.3)
+    # The read running when it closed ended (the one after the first, begun as the first
+    # ended); none of the rest began.
+    assert source.reading == 0 and source.most == 1 and source.started <= 2
 
 
 def test_wide_tables_are_taken_first(tmp_path):
@@ -565,12 +643,12 @@ def test_a_worker_that_fails_in_a_take_of_small_files_fails_one_file(tiny_logs, 
     real = parallel._work  # called in workers only
     here = os.getpid()
 
-    def failing(task):
+    def failing(task, ahead=None):
         if os.getpid() != here and task.container.name.endswith(("f02.log", "f05.log")):
             if how == "killed":
                 os.kill(os.getpid(), signal.SIGKILL)
             raise RuntimeError("choked on 870412300123")
-        return real(task)
+        return real(task, ahead)
 
     # This process waits before each of its own, so that the worker takes the first chunks.
     slow = parallel._run_here

@@ -35,10 +35,10 @@ ServerDatabase = Any  # conftest.ServerDatabase
 _URLS: dict[str, str] = {}
 
 
-def _scan(url: str, jobs: int = 1) -> ScanResult:
-    source = SqlSource(url, name="realistic", include=[f"{PREFIX}*"], sample_rows=0, seed=1,
-                       connections=2)
-    return scan([source], ScanOptions(jobs=jobs, connections=2))
+def _scan(url: str, jobs: int = 1, connections: int = 2, sample_rows: int = 0) -> ScanResult:
+    source = SqlSource(url, name="realistic", include=[f"{PREFIX}*"], sample_rows=sample_rows,
+                       seed=1, connections=connections)
+    return scan([source], ScanOptions(jobs=jobs, connections=connections))
 
 
 def _sa_url(url: str) -> str:
@@ -193,13 +193,9 @@ def test_tables_read_in_two_processes_find_the_same(
 ) -> None:
     # --jobs 2 reads the tables in this process and a worker, each with a connection of its
     # own: the inventory is the one of a single process, table for table.
-    import importlib
 
     from derbes.scanner.engine import parallel
 
-    # Processes whatever this machine's round trip (a loaded one may take milliseconds).
-    monkeypatch.setattr(importlib.import_module("derbes.scanner.engine.scan"),
-                        "NEAR_ROUND_TRIP_S", 60.0)
     one = request.getfixturevalue(name)
     calls = []
     spread = parallel.scan_containers
@@ -212,22 +208,36 @@ def test_tables_read_in_two_processes_find_the_same(
         (s.containers, s.rows_scanned, s.status) for s in one.sources]
 
 
-@pytest.mark.parametrize("round_trip", [0.05, None])
-def test_a_far_database_is_read_in_threads(
+@pytest.mark.parametrize("round_trip", [0.05, None, 0.0001])
+def test_a_far_database_is_read_ahead_in_each_process(
     round_trip: float | None, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A database whose queries take long to come back (or whose round trip is unknown) is
-    # read in this process's threads, whose waits overlap; --jobs does not fork for it.
+    # However long its queries take to come back, a database's tables go to the processes,
+    # each with its share of the connections. A far one (or one whose round trip is
+    # unknown) has each process read the tables it took ahead in that many threads, so that
+    # the waits overlap; a near one is read a table at a time.
     from derbes.scanner.engine import parallel
     from derbes.scanner.sources.sql import source as sql_source
 
     one = request.getfixturevalue("sqlite_result")
     monkeypatch.setattr(sql_source, "_round_trip", lambda conn: round_trip)
-    calls = []
-    monkeypatch.setattr(parallel, "scan_containers", lambda *a, **k: calls.append(a))
-    two = _scan(_URLS["sqlite_result"], jobs=2)
-    assert calls == []
+    takes = []
+    real = parallel.ReadAhead
+
+    def recorded(source, tasks, threads):
+        takes.append((len(tasks), threads, source.connections))
+        return real(source, tasks, threads)
+
+    monkeypatch.setattr(parallel, "ReadAhead", recorded)
+    # Every table read whole still, but held (a sample as large as the table): read ahead.
+    two = _scan(_URLS["sqlite_result"], jobs=2, connections=4, sample_rows=1_000_000)
     assert _inventory(two) == _inventory(one)
+    assert takes and all(connections == 2 for _, _, connections in takes)
+    if round_trip is not None and round_trip < 0.001:
+        assert {(size, threads) for size, threads, _ in takes} == {(1, 0)}
+    else:  # this process's takes (the workers' are theirs): four tables, two read at once
+        assert all(threads == 2 for _, threads, _ in takes)
+        assert max(size for size, _, _ in takes) == 4
 
 
 @pytest.mark.postgres
@@ -236,13 +246,10 @@ def test_processes_hold_no_more_connections_than_given(
 ) -> None:
     # --jobs 2 with two connections: the two processes hold one each, and nothing else of
     # the scan's stays open (the listing's connection is let go before the workers start).
-    import importlib
     import threading
 
     import psycopg
 
-    monkeypatch.setattr(importlib.import_module("derbes.scanner.engine.scan"),
-                        "NEAR_ROUND_TRIP_S", 60.0)
     url = sa.engine.make_url(_URLS["postgres_result"])
     watch = psycopg.connect(host=url.host, port=url.port, user=url.username,
                             dbname=url.database, autocommit=True)

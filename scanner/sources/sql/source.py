@@ -301,15 +301,24 @@ class SqlSource:
     def __repr__(self) -> str:
         return f"SqlSource({self.name!r})"
 
+    @property
+    def read_ahead(self) -> int:
+        """Tables a process may read ahead of the one it scans, one a connection: none when
+        tables are read whole (``sample_rows`` 0), which would hold a whole table in
+        memory."""
+        return self._connections if self._sample_rows > 0 else 0
+
     def share(self, processes: int) -> SqlSource:
         """This source as one of ``processes`` that read its tables at once (``--jobs``):
-        opened anew with one connection and its share of ``max_rows_per_second``, so that
-        together they hold at most ``processes`` connections and keep to the cap. Made in the
-        process that reads with it: a forked worker must not use the connections it
-        inherited (they are its parent's)."""
+        opened anew with its share of the connections (one at least) and of
+        ``max_rows_per_second``, so that together they hold at most the source's
+        connections and keep to the cap. Made in the process that reads with it: a forked
+        worker must not use the connections it inherited (they are its parent's)."""
         url, options = self._arguments
         rate = options["max_rows_per_second"]
-        shared = _reopen(url, {**options, "connections": 1,
+        # (Shared again in a forked worker: shares are always of the original's arguments.)
+        connections = max(1, options["connections"] // processes)
+        shared = _reopen(url, {**options, "connections": connections,
                                "max_rows_per_second": rate / processes if rate else rate})
         shared._specs = dict(self._specs)
         shared._system_rows = self._system_rows
