@@ -246,6 +246,15 @@ def test_a_small_table_costs_one_statement_through_the_source(tmp_path: Path) ->
     assert len(sent) == 2, sent
 
 
+def _specs(url: str, include: str) -> dict[str, Any]:
+    """The listed tables' specs, by table name."""
+    src = SqlSource(url, include=[include])
+    try:
+        return {c.name.rsplit(".", 1)[1]: c.meta["sql"] for c in src.containers()}
+    finally:
+        src.close()
+
+
 @pytest.mark.postgres
 def test_postgresql_catalog_estimates(pg: Any, pg_db: Any) -> None:
     schema = unique_name("est")
@@ -256,11 +265,7 @@ def test_postgresql_catalog_estimates(pg: Any, pg_db: Any) -> None:
         pg.execute(f"ANALYZE {schema}.analysed")
         pg.execute(f"CREATE TABLE {schema}.fresh (id int)")
         pg.execute(f"CREATE VIEW {schema}.v AS SELECT id FROM {schema}.analysed")
-        src = SqlSource(pg_db.url(), include=[f"{schema}.*"])
-        try:
-            specs = {c.name.rsplit(".", 1)[1]: c.meta["sql"] for c in src.containers()}
-        finally:
-            src.close()
+        specs = _specs(pg_db.url(), f"{schema}.*")
         assert specs["analysed"].estimated_rows == 300
         assert specs["fresh"].estimated_rows is None  # never analysed: reltuples -1
         assert specs["v"].estimated_rows is None
@@ -278,11 +283,7 @@ def test_mysql_catalog_estimates(mysql: Any, mysql_db: Any) -> None:
             cur.execute(f"ANALYZE TABLE {prefix}_t")
             cur.fetchall()
             cur.execute(f"CREATE VIEW {prefix}_v AS SELECT id FROM {prefix}_t")
-        src = SqlSource(mysql_db.url(), include=[f"{prefix}_*"])
-        try:
-            specs = {c.name.rsplit(".", 1)[1]: c.meta["sql"] for c in src.containers()}
-        finally:
-            src.close()
+        specs = _specs(mysql_db.url(), f"{prefix}_*")
         # InnoDB's TABLE_ROWS is an estimate from sampled pages.
         assert 150 <= specs[f"{prefix}_t"].estimated_rows <= 600
         assert specs[f"{prefix}_v"].estimated_rows is None
