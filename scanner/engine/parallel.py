@@ -549,7 +549,8 @@ def _table(task: Task) -> bool:
 
 
 def _small(task: Task) -> bool:
-    # A table has no size in bytes: taken alone.
+    # A table has no size in bytes: never taken with small files (chunk_ends takes tables
+    # a few at a time where they are read ahead, else alone).
     return (task.start is None and task.size < CHUNK_FILE_BYTES
             and task.container.meta.get("size") is not None)
 
