@@ -105,12 +105,17 @@ class Task:
         return int(self.container.meta.get("size", 0) or 0)
 
     @property
+    def table(self) -> bool:
+        """A database's table: a whole container with no size in bytes."""
+        return self.start is None and self.container.meta.get("size") is None
+
+    @property
     def weight(self) -> int:
         """What orders the tasks, heaviest first: a file's or a range's bytes; a table's
         scannable columns (it has no size in bytes, and its rows are sampled alike: a wide
         table costs more than a narrow one, and taken last would keep one process busy
         while the others wait)."""
-        if self.start is None and self.container.meta.get("size") is None:
+        if self.table:
             return sum(1 for column in self.container.columns if column.scannable)
         return self.size
 
@@ -530,7 +535,7 @@ def chunk_ends(order: Sequence[Task], jobs: int, tables: int = 1) -> list[int]:
     for n, task in enumerate(order):
         if not _small(task):
             # A table: with the next ``tables - 1`` tables, to be read ahead (ReadAhead).
-            ends.append(min(total, n + tables) if _table(task) else n + 1)
+            ends.append(min(total, n + tables) if task.table else n + 1)
             continue
         # The chunk from n: extend ``end`` (one pointer for all n) while it fits.
         if end <= n:
@@ -544,15 +549,10 @@ def chunk_ends(order: Sequence[Task], jobs: int, tables: int = 1) -> list[int]:
     return ends
 
 
-def _table(task: Task) -> bool:
-    return task.start is None and task.container.meta.get("size") is None
-
-
 def _small(task: Task) -> bool:
     # A table has no size in bytes: never taken with small files (chunk_ends takes tables
     # a few at a time where they are read ahead, else alone).
-    return (task.start is None and task.size < CHUNK_FILE_BYTES
-            and task.container.meta.get("size") is not None)
+    return task.start is None and not task.table and task.size < CHUNK_FILE_BYTES
 
 
 def shared(source: Source, processes: int) -> Source:
