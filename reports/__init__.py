@@ -41,8 +41,8 @@ def write_reports(result: ScanResult, out_dir: str | os.PathLike[str],
     ``report.json``. ``lang`` applies to the HTML page, the XLSX workbook, SARIF and JUnit
     messages.
     """
-    # Each writer is imported when its format is asked for: the XLSX one loads openpyxl
-    # (0.2 s), which a scan writing the default formats need not pay for.
+    # Each writer is imported when its format is asked for: a scan writing the default
+    # formats need not pay for the others' imports (openpyxl, when it wrote the XLSX, 0.2 s).
     from derbes.reports.summary import write_summary
 
     chosen = parse_formats(formats)

@@ -2,9 +2,10 @@
 
 Sheets: the register of personal data (a row per category and field, category first), the
 violations with their next step, the inventory, schema hints (columns only named like
-personal data) and the sources. Written with openpyxl in write-only mode, so a scan of tens of
-thousands of fields streams to disk; cells hold numbers and dates as numbers and dates, so a
-spreadsheet sorts and filters them, and Excel shows them in the reader's own format.
+personal data) and the sources. Written a sheet at a time, its rows streamed to disk
+(``reports/_workbook.py``), so the workbook of tens of thousands of fields is never held in memory;
+cells hold numbers and dates as numbers and dates, so a spreadsheet sorts and filters them,
+and Excel shows them in the reader's own format.
 """
 
 from __future__ import annotations
@@ -12,17 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from copy import copy
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from derbes.reports import fmt, i18n, texts
 from derbes.reports._common import category_label, check_lang, derbes_version
 from derbes.reports._io import atomic_open
+from derbes.reports._workbook import Workbook
 from derbes.reports.ci import FailOn
 from derbes.reports.html import _cases, _review, _violations
 from derbes.reports.register import build_register
@@ -37,9 +33,8 @@ SHEETS = {
     "sources": {"ru": "Источники", "kk": "Дереккөздер", "en": "Sources"},
 }
 
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="0B3B60")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+#: The header cells' fill (bold white text on it).
+HEAD_FILL = "0B3B60"
 
 
 def _date(iso: str | None) -> dt.date | None:
@@ -47,72 +42,19 @@ def _date(iso: str | None) -> dt.date | None:
     return moment.date() if moment else None
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]) -> Worksheet:
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{_letter(len(headers) - 1)}1"
-    row = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
-        row.append(cell)
-    ws.append(row)
-    return ws
-
-
-def _letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, rest = divmod(i - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def _rows(ws: Worksheet, rows: Iterable[list]) -> None:
-    # Each kind of cell's style set once, on a model cell, and copied to the cells of its
-    # kind: set cell by cell, openpyxl hashed the style objects each time (6 of the 19 s a
-    # workbook of 10,639 findings took, cProfile). The copy is what openpyxl's own
-    # Worksheet.copy_worksheet does with a cell's style.
-    styles = {}
-    for kind, number_format in (("date", "DD.MM.YYYY"), ("share", "0.0%"), ("", None)):
-        model = WriteOnlyCell(ws, value=None)
-        if number_format:
-            model.number_format = number_format
-        model.alignment = _WRAP
-        styles[kind] = model._style
-    date, share, plain = styles["date"], styles["share"], styles[""]
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, dt.date):
-                cell._style = copy(date)
-            elif isinstance(value, float):
-                cell._style = copy(share)
-            else:
-                cell._style = copy(plain)
-            cells.append(cell)
-        ws.append(cells)
-
-
-def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None) -> Workbook:
-    """The workbook of ``result`` in ``lang`` (exposed for tests)."""
+def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
+                   fail_on: FailOn = None) -> None:
+    """Writes the sheets of ``result`` in ``lang`` into ``wb``."""
     check_lang(lang)
     from derbes.reports.ci import parse_fail_on
 
     L = i18n.labels(lang)
-    wb = Workbook(write_only=True)
-    # The version, as in every report (File > Properties: the application that made it).
-    wb.properties.creator = f"derbes {derbes_version()}"
 
     def flag_titles(flags: Iterable[str]) -> str:
         return "; ".join(i18n.flag_title(f, lang) for f in flags)
 
     # The register: category first, a row per field.
-    ws = _sheet(wb, SHEETS["register"][lang], [
+    sheet = (SHEETS["register"][lang], [
         L["category"], L["declared_q"], L["purposes"], L["retention"], L["source"], L["kind"],
         L["container"], L["field"], L["entity"], L["country"], L["flags"],
         L["rows_with_data"], L["rows_read"], L["share"], L["table_size"], L["oldest"],
@@ -142,28 +84,28 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
                 p.rows_with_hits, p.rows_scanned,
                 p.rows_with_hits / p.rows_scanned if p.rows_scanned else None,
                 p.rows_estimated, _date(p.oldest_seen), e.category, " ".join(p.flags)])
-    _rows(ws, rows)
+    wb.sheet(*sheet, rows)
 
     # Violations, by severity, each with its next step.
     fail = parse_fail_on(fail_on)
     vs = _violations(lang, fail, _cases(result, "violations"))
     vs += _violations(lang, fail, _cases(result, "notices"))
-    ws = _sheet(wb, SHEETS["violations"][lang], [
+    sheet = (SHEETS["violations"][lang], [
         L["severity"], L["flag"], L["source"], L["container"], L["field"], L["category"],
         L["details"], L["article"], L["next_step"], L["owner"], L["flag_codes"]],
         [14, 30, 34, 26, 20, 24, 50, 24, 50, 30, 22])
-    _rows(ws, ([v["severity_label"], v["title"], mask_urls(v["source"]),
+    wb.sheet(*sheet, ([v["severity_label"], v["title"], mask_urls(v["source"]),
                 v["container"], v["field"], v["category"], texts.striptags(v["detail"]),
                 v["article"], v["next_step"], v["owner"], v["flag"]] for v in vs))
 
     # The inventory: every finding with values.
     containers = {(c.source, c.container): c for c in result.containers}
-    ws = _sheet(wb, SHEETS["inventory"][lang], [
+    sheet = (SHEETS["inventory"][lang], [
         L["source"], L["container"], L["field"], L["category"], L["entity"], L["hits"],
         L["rows_with_data"], L["rows_read"], L["share"], L["table_size"], L["confidence"],
         L["examples"], L["flags"]],
         [34, 28, 22, 24, 18, 10, 12, 12, 10, 14, 10, 30, 30])
-    _rows(ws, ([mask_urls(f.source), f.container, f.field,
+    wb.sheet(*sheet, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity, f.hits, f.rows_with_hits,
                 f.rows_scanned, f.rows_with_hits / f.rows_scanned if f.rows_scanned else None,
                 getattr(containers.get((f.source, f.container)), "rows_estimated", None),
@@ -171,31 +113,33 @@ def build_workbook(result: ScanResult, lang: str = "ru", fail_on: FailOn = None)
                 "; ".join(p for p in (flag_titles(f.flags), _review(f, lang)) if p)]
                for f in result.findings if f.match_type != MATCH_NAME))
 
-    ws = _sheet(wb, SHEETS["hints"][lang], [
+    sheet = (SHEETS["hints"][lang], [
         L["source"], L["container"], L["field"], L["category"], L["entity"], L["declared_q"]],
         [34, 28, 22, 24, 18, 12])
-    _rows(ws, ([mask_urls(f.source), f.container, f.field,
+    wb.sheet(*sheet, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity,
                 None if f.declared is None else L["yes" if f.declared else "no"]]
                for f in result.findings if f.match_type == MATCH_NAME))
 
-    ws = _sheet(wb, SHEETS["sources"][lang], [
+    sheet = (SHEETS["sources"][lang], [
         L["source"], L["kind"], L["status"], L["country"], L["evidence"], L["rows_scanned"],
         L["errors"]], [40, 14, 12, 16, 60, 12, 50])
-    _rows(ws, ([mask_urls(s.name), L.get(f"kind_{s.kind}", s.kind),
+    wb.sheet(*sheet, ([mask_urls(s.name), L.get(f"kind_{s.kind}", s.kind),
                 L.get(f"status_{s.status}", s.status),
                 i18n.country_name(s.location if s.location != "unknown" else None, lang)
                 or L["unknown"],
                 texts.evidence(mask_urls(s.location_evidence or ""), lang)[0],
                 s.rows_scanned, "; ".join(mask_urls(e) for e in s.errors)]
                for s in result.sources))
-    return wb
 
 
 def write_xlsx(result: ScanResult, path: str | os.PathLike[str], lang: str = "ru",
                fail_on: FailOn = None) -> Path:
     """Write ``report.xlsx`` atomically, mode 0600. ``lang`` is ``ru``, ``kk`` or ``en``."""
-    wb = build_workbook(result, lang, fail_on)
     with atomic_open(path) as f:
-        wb.save(f)
+        # The version, as in every report (File > Properties: the application that made it).
+        wb = Workbook(f, f"derbes {derbes_version()}", HEAD_FILL,
+                      created=fmt.parse(result.finished_at))
+        build_workbook(result, wb, lang, fail_on)
+        wb.close()
     return Path(path)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+import zipfile
 
 import pyarrow.parquet as pq
 import pytest
@@ -10,6 +13,7 @@ from openpyxl import load_workbook
 from reports_fixtures import PG, all_raw_values, mapped_result
 
 from derbes.reports import write_reports
+from derbes.reports._workbook import MAX_CELL_TEXT, Workbook
 from derbes.reports.i18n import LABELS
 from derbes.reports.xlsx import SHEETS
 
@@ -82,8 +86,6 @@ def test_register_matches_findings_parquet(tmp_path, lang):
 
 
 def test_workbook_holds_no_raw_value(tmp_path):
-    import zipfile
-
     result = mapped_result(tmp_path)
     write_reports(result, tmp_path / "out", formats="xlsx")
     with zipfile.ZipFile(tmp_path / "out" / "report.xlsx") as z:
@@ -113,3 +115,57 @@ def test_cells_keep_their_formats(tmp_path):
             assert c.alignment.wrap_text and c.alignment.vertical == "top"
             assert not c.font.b
     assert all(c.font.b and c.fill.fgColor.rgb.endswith("0B3B60") for c in ws[1])
+
+
+def test_sheets_are_frozen_filtered_and_sized(tmp_path):
+    """The header row stays in view and filters its columns; columns have their widths; the
+    document names derbes as its creator and the scan's end as its date."""
+    result = mapped_result(tmp_path, findings_per_table=3)
+    write_reports(result, tmp_path / "out", formats="xlsx", lang="en")
+    wb = load_workbook(tmp_path / "out" / "report.xlsx")
+    for key in SHEETS:
+        ws = wb[SHEETS[key]["en"]]
+        last = ws.cell(row=1, column=ws.max_column).column_letter
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}1", key
+        assert ws.sheet_view.pane.state == "frozen", key
+    register = wb[SHEETS["register"]["en"]]
+    assert register.column_dimensions["A"].width == 28
+    assert register.column_dimensions["R"].width == 24
+    assert wb.properties.creator.startswith("derbes ")
+    finished = dt.datetime.fromisoformat(result.finished_at).astimezone(dt.UTC)
+    assert wb.properties.created == finished.replace(tzinfo=None, microsecond=0)
+
+
+def test_workbook_cells_read_back(tmp_path):
+    """The writer's cells as an independent reader (openpyxl) reads them: text without the
+    characters XML forbids and cut to what a cell holds, markup as text, numbers, shares,
+    dates, booleans and empty cells; a sheet's name with an apostrophe."""
+    path = tmp_path / "w.xlsx"
+    long = "x" * (MAX_CELL_TEXT + 10)
+    with path.open("wb") as f:
+        wb = Workbook(f, "derbes test", "0B3B60")
+        wb.sheet("It's mine", ["a", "b", "c", "d"], [10, 12, 14, 16], [
+            ["<b>&amp;</b> \"q\"", 3, 0.25, dt.date(2024, 3, 19)],
+            ["bell\x07 and \x00nul\ttab\nline", None, True, dt.datetime(2024, 3, 19, 12, 0)],
+            [long, -7, float("nan")],  # a short row: padded
+        ])
+        wb.sheet("Second", ["only"], [5], [])
+        wb.close()
+    book = load_workbook(path)
+    assert book.sheetnames == ["It's mine", "Second"]
+    ws = book["It's mine"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("a", "b", "c", "d")
+    assert rows[1] == ("<b>&amp;</b> \"q\"", 3, 0.25, dt.datetime(2024, 3, 19))
+    assert rows[2] == ("bell and nul\ttab\nline", None, True, dt.datetime(2024, 3, 19, 12))
+    assert rows[3][0] == "x" * MAX_CELL_TEXT and rows[3][1:] == (-7, None, None)
+    assert ws["C2"].number_format == "0.0%" and ws["D2"].number_format == "DD.MM.YYYY"
+    assert ws["B2"].number_format == "General"
+    assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=2) for c in row)
+    assert [c.value for c in book["Second"][1]] == ["only"] and book["Second"].max_row == 1
+    # Excel keeps each sheet's filter as a hidden name local to that sheet (by its index).
+    with zipfile.ZipFile(path) as z:
+        names = re.findall(r'<definedName name="_xlnm._FilterDatabase" localSheetId="(\d+)" '
+                           r'hidden="1">([^<]*)</definedName>', z.read("xl/workbook.xml").decode())
+    assert names == [("0", "'It''s mine'!$A$1:$D$1"), ("1", "'Second'!$A$1:$A$1")]
+    assert ws.auto_filter.ref == "A1:D1" and book["Second"].auto_filter.ref == "A1:A1"
