@@ -8,14 +8,13 @@ appear only with ``show_values=True``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from derbes.detectors.categories import CATEGORIES
 from derbes.reports._common import safe_options, violations
-from derbes.reports._io import write_json_doc
+from derbes.reports._io import json_text, write_json_doc
 from derbes.reports.baseline import fingerprint
 from derbes.reports.i18n import LANGS
 from derbes.reports.summary import build_summary, source_dict
@@ -155,8 +154,6 @@ def _write_hits(write, result: ScanResult, show_values: bool) -> None:
     """The hits as ``json.dumps`` lays out a list one level into the document (indent 1)."""
     first = True
     for h in result.hits:
-        item = json.dumps(hit_dict(h, show_values), ensure_ascii=False, indent=1, default=str)
-        # Newlines in the text are the layout's alone (json escapes those of the values).
-        write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+        write(("[\n  " if first else ",\n  ") + json_text(hit_dict(h, show_values), 2))
         first = False
     write("[]" if first else "\n ]")

@@ -11,6 +11,7 @@ log files also get a physical location, with the first hit's line when hits were
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ def _category_rule_id(category: str) -> str:
     return f"personal-data/{category}"
 
 
+@functools.lru_cache(maxsize=4096)  # a file's findings share it (ten a log of a folder)
 def artifact_uri(path: str) -> str:
     """A file path as a SARIF ``uri``: ``file://`` for absolute paths, else relative."""
     p = Path(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from reports_fixtures import BROKEN, MY, make_result
@@ -93,12 +95,28 @@ def test_report_json_without_hits_has_no_hits_key(tmp_path):
 
 
 def test_json_documents_are_written_as_json_dumps_writes_them(tmp_path):
-    from derbes.reports._io import write_json_doc
+    from derbes.reports._io import json_text, write_json_doc
 
     big = {"rows": [{"k": k, "text": f"Ақ\n\"{k}\"", "n": None, "f": k / 7} for k in range(5000)]}
-    for k, doc in enumerate([{}, {"a": []}, {"a": {"b": [1, {"c": "д"}]}, "z": True}, big]):
+    odd = {  # what the json module turns into text its own way
+        "keys": {7: "int", 2.5: "float", True: "true", False: "false", None: "null", "": ""},
+        "numbers": [0, -1, 10**30, 0.1, -0.0, 1e300, float("nan"), float("inf"),
+                    -float("inf")],
+        "empty": [[], {}, (), [[]], {"a": {}}], "tuple": (1, ("x", None)),
+        "text": ["", "\u2028\x00\t\\/", "😀"], "flags": [True, False, None],
+        "other": [dt.date(2026, 12, 7), Path("a/b"), 3 + 4j],  # default=str
+    }
+    for k, doc in enumerate([{}, {"a": []}, {"a": {"b": [1, {"c": "д"}]}, "z": True}, big,
+                             odd]):
         path = write_json_doc(tmp_path / f"{k}.json", doc)
         assert path.read_text(encoding="utf-8") == json.dumps(
-            doc, ensure_ascii=False, indent=1) + "\n"
+            doc, ensure_ascii=False, indent=1, default=str) + "\n"
+    for value in (odd, [], "д", 1.5, {"a": [1, {"b": 2}]}):
+        for level in (0, 2):
+            assert json_text(value, level) == json.dumps(
+                value, ensure_ascii=False, indent=1, default=str).replace(
+                    "\n", "\n" + " " * level)
+    with pytest.raises(TypeError):
+        write_json_doc(tmp_path / "x.json", {(1, 2): "a tuple key"})
     with pytest.raises(ValueError):
         write_json_doc(tmp_path / "x.json", {}, last=("hits", lambda write: write("[]")))
