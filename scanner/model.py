@@ -19,6 +19,28 @@ MATCH_VALUE = "value"
 MATCH_NAME = "name"
 MATCH_BOTH = "value+name"
 
+def printable(text: str) -> str:
+    """``text`` as every report can hold it (UTF-8): a file name's bytes that are not UTF-8,
+    which Python keeps as lone surrogates (``os.fsdecode``), written as ``\\xe9``.
+
+    A result's texts pass through it where they leave the scan engine: pyarrow, JSON and
+    XML writers refuse a lone surrogate, and a folder holding one file named in Latin-1 (an
+    old Windows share's export) would lose the whole scan's reports.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the bytes the file system holds
+    except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 #: What a review said of a finding (:attr:`Finding.status`).
 STATUS_OPEN = "open"
 STATUS_ACCEPTED = "accepted"

@@ -27,6 +27,7 @@ from derbes.scanner.engine.structure import StructureState
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError, after_lines_reason
 from derbes.scanner.hitparts import ROW, HitPart, HitRow, Segment, remove_parts, write_part
+from derbes.scanner.model import printable
 from derbes.scanner.redact import distinct_and_rank, example_rank, mask, value_hash
 from derbes.scanner.sources.base import (
     Container,
@@ -637,7 +638,8 @@ class ContainerScanner:
             if len(_ROUNDED) >= 4096:  # a recognizer of continuous scores (a user's)
                 _ROUNDED.clear()
             rounded = _ROUNDED[score] = round(score, 4)
-        return (self.source.name, out.container.name, field_name, row, start, end, entity,
+        return (printable(self.source.name), printable(out.container.name), field_name, row,
+                start, end, entity,
                 rounded, masked, hashed,
                 value if self.options.show_values else None)
 

@@ -38,7 +38,7 @@ from derbes.scanner.engine.thresholds import findings_of
 from derbes.scanner.engine.units import Executor, Unit, plan_units
 from derbes.scanner.errors import SourceError, internal_error_reason
 from derbes.scanner.hitparts import SPILL_HITS, HitPart, HitStore, Segment, write_part_groups
-from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary
+from derbes.scanner.model import ContainerInfo, Finding, ScanResult, SourceSummary, printable
 from derbes.scanner.redact import hash_key_from_env, new_hash_key
 from derbes.scanner.sources.base import Container, ContainerDone, Shareable, Source
 
@@ -133,8 +133,8 @@ def _scan(
     for source in sources if executor is None else ():
         if isinstance(source, SourceError):
             summaries.append(
-                SourceSummary(name=source.source, kind="unknown", status="failed",
-                              errors=(source.reason,))
+                SourceSummary(name=printable(source.source), kind="unknown",
+                              status="failed", errors=(printable(source.reason),))
             )
             continue
         t0 = time.perf_counter()
@@ -247,12 +247,13 @@ def _settle(scan_id: str, source: Source, options: ScanOptions,
     skipped = None
     if outcome.done is not None and outcome.done.skipped:
         # Opened and found not to be text (binary, an SQLite database).
-        skipped = (outcome.container.name, outcome.done.skipped)
+        skipped = (printable(outcome.container.name), outcome.done.skipped)
     error = None
     if outcome.error:
         # A source of one file is named by that file: its error names it once.
         where = outcome.container.name
-        error = outcome.error if where == source.name else f"{where}: {outcome.error}"
+        error = printable(outcome.error if where == source.name
+                          else f"{where}: {outcome.error}")
     # Hits of log fields whose evidence was undecided until the whole file was read.
     settle_log_fields(outcome, options.max_examples)
     info = _container_info(source, outcome)
@@ -276,10 +277,10 @@ def _summarize(
     """One source's summary, containers, findings and hits (written parts, then those in
     memory, container by container) from its containers' settled outcomes."""
     # Listing problems that lost data (an unreadable directory) are errors of the source.
-    errors = errors + list(source.errors)
-    warnings = list(source.warnings)
+    errors = [printable(e) for e in (*errors, *source.errors)]
+    warnings = [printable(w) for w in source.warnings]
     # Files of a folder left out, each with its reason: listed (a dangling symlink)...
-    skipped = list(source.skipped)
+    skipped = [(printable(path), why) for path, why in source.skipped]
     infos: list[ContainerInfo] = []
     findings: list[Finding] = []
     hits: list[Segment] = []
@@ -307,7 +308,7 @@ def _summarize(
     else:
         status = "failed"
     summary = SourceSummary(
-        name=source.name,
+        name=printable(source.name),
         kind=source.kind,
         status=status,
         errors=tuple(errors),
@@ -401,8 +402,9 @@ def _scan_units(
         stop.set()
     for position, source in enumerate(sources):
         if isinstance(source, SourceError):
-            yield (SourceSummary(name=source.source, kind="unknown", status="failed",
-                                 errors=(source.reason,)), [], [], [])
+            yield (SourceSummary(name=printable(source.source), kind="unknown",
+                                 status="failed", errors=(printable(source.reason),)),
+                   [], [], [])
             continue
         containers = listed[position]
         outcomes: list[Settled] = []
@@ -534,8 +536,8 @@ def _container_info(source: Source, outcome: ContainerOutcome) -> ContainerInfo:
     oldest = outcome.oldest_ts or done.oldest or (done.mtime if source.kind == "log" else None)
     newest = outcome.newest_ts or (done.mtime if source.kind == "log" else None)
     return ContainerInfo(
-        source=source.name,
-        container=outcome.container.name,
+        source=printable(source.name),
+        container=printable(outcome.container.name),
         kind=outcome.container.kind,
         rows_scanned=rows,
         bytes_scanned=done.bytes_scanned or outcome.bytes,

@@ -15,6 +15,7 @@ from derbes.scanner.model import (
     STATUS_ALLOWED,
     ContainerInfo,
     Finding,
+    printable,
 )
 from derbes.scanner.names import entity_for_name
 from derbes.scanner.sources.base import Source
@@ -29,13 +30,14 @@ def findings_of(
 ) -> list[Finding]:
     """The findings of one container's outcome, sorted by container, field and entity."""
     rows = max(info.rows_scanned, 1)
+    source_name, container = printable(source.name), printable(outcome.container.name)
 
     def finding(field_name: str | None, entity: str, match_type: str, **counts) -> Finding:
         return Finding(
             scan_id=scan_id,
-            source=source.name,
+            source=source_name,
             source_kind=source.kind,
-            container=outcome.container.name,
+            container=container,
             field=field_name,
             entity=entity,
             category=category_of(entity),

@@ -361,6 +361,38 @@ def test_version_everywhere(derbes, tmp_path):
     assert meta[b"derbes_version"].decode() == version
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_named_in_no_utf8_keeps_the_reports(derbes, tmp_path, jobs):
+    """A log named in Latin-1 (an old share's export): its bytes are no UTF-8, and Python
+    holds them as lone surrogates, which Parquet, JSON and XML refuse. Every report is
+    written, naming the file with those bytes as ``\\xe9``; its findings are all there."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    iin_log(logs / os.fsdecode(b"caf\xe9-\xff.log"))
+    iin_log(logs / "plain.log")
+    (logs / os.fsdecode(b"\xfe.lnk")).symlink_to(tmp_path / "gone")  # listed, left out
+    out = tmp_path / "out"
+    code, _, _ = derbes("scan", logs, "--out", out, "-q", "--hits", "--jobs", jobs,
+                        "--format", "parquet,html,json,sarif,junit,xlsx")
+    assert code == 0
+    name = str(logs / "caf\\xe9-\\xff.log")
+    findings = pq.read_table(out / "findings.parquet").to_pylist()
+    assert {(f["container"], f["entity"]) for f in findings} == {
+        (name, "KZ_IIN"), (str(logs / "plain.log"), "KZ_IIN")}
+    hits = pq.read_table(out / "hits.parquet").to_pylist()
+    assert sorted(h["container"] for h in hits) == [name] * 3 + [str(logs / "plain.log")] * 3
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert name in {c["container"] for c in report["containers"]}
+    skipped = summary(out)["sources"][0]["skipped"]
+    assert [s["path"] for s in skipped] == [str(logs / "\\xfe.lnk")]
+    for report_file in ("report.html", "report.sarif", "junit.xml"):
+        assert "caf" in (out / report_file).read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    inventory = load_workbook(out / "report.xlsx", read_only=True).worksheets[2]
+    assert name in {row[1] for row in inventory.iter_rows(values_only=True)}
+
+
 def test_results_to_stdout_errors_and_warnings_to_stderr(derbes, tmp_path):
     log = iin_log(tmp_path / "a.log")
     code, out, err = derbes("scan", log, tmp_path / "missing.log", "--out", tmp_path / "o")
