@@ -5,6 +5,7 @@ summary table. The library (:mod:`derbes.scanner.run` and below) prints nothing;
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,17 @@ from derbes.scanner.run import RunOutcome, RunSpec, run_scan
 
 #: Seconds between two progress lines when standard error is not a terminal (CI logs).
 PROGRESS_EVERY = 5.0
+
+#: What a terminal would act on rather than show: control characters (an escape sequence in
+#: a file's name or a JSON key of a scanned log can move the cursor, recolour or retitle the
+#: terminal) and the marks that reverse the order of the text after them.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """``text`` as the terminal shows it: what it would act on written as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), the rest as it stands."""
+    return _UNSHOWN.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def scan_and_print(spec: RunSpec, stop: threading.Event | None = None) -> int:
@@ -60,6 +72,7 @@ class Progress:
             width = 30
             filled = int(width * done / max(total, 1))
             bar = "█" * filled + "·" * (width - filled)
+            container = shown(container)
             label = container if len(container) <= 40 else "…" + container[-39:]
             self.stream.write(f"\r{bar} {done}/{total} {label:<40}")
             self.stream.flush()
@@ -68,7 +81,7 @@ class Progress:
         now = self.clock()
         if now - self.last >= self.every or done == total:
             self.last = now
-            self.stream.write(f"derbes: progress {_short_name(source)}: {done} of {total} "
+            self.stream.write(f"derbes: progress {shown(_short_name(source))}: {done} of {total} "
                               f"units, {self.bytes / 1e6:.1f} MB read\n")
             self.stream.flush()
 
@@ -81,12 +94,13 @@ def print_problems(result: ScanResult, stream: TextIO | None = None) -> None:
     """Errors and warnings of every source, on standard error, each naming its source."""
     stream = stream or sys.stderr
     for s in result.sources:
+        name = shown(s.name)
         for e in s.errors:
-            print(f"derbes: {s.name}: {e}", file=stream)
+            print(f"derbes: {name}: {shown(e)}", file=stream)
         for w in s.warnings:
-            print(f"derbes: {s.name}: warning: {w}", file=stream)
+            print(f"derbes: {name}: warning: {shown(w)}", file=stream)
         for path, reason in s.skipped:
-            print(f"derbes: {s.name}: skipped {path}: {reason}", file=stream)
+            print(f"derbes: {name}: skipped {shown(path)}: {shown(reason)}", file=stream)
 
 
 #: A source with more findings than this is summarized on the terminal by category, field,
@@ -104,6 +118,7 @@ def print_summary(outcome: RunOutcome) -> None:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     result = outcome.result
     width = max(shutil.get_terminal_size((120, 24)).columns, 110)
@@ -114,11 +129,13 @@ def print_summary(outcome: RunOutcome) -> None:
     for s in result.sources:
         findings = by_source.get(s.name, [])
         status = s.status + (f", {s.location}" if s.location else "")
+        # Names come from the scanned data (files, tables, JSON keys): as Text, never read as
+        # rich's markup ("[bold]x.log" was shown as a bold "x.log").
         table = Table("where", "category", "hits", "rows", "match", "flags",
-                      title=f"{s.name} ({status})", title_justify="left")
+                      title=Text(shown(f"{s.name} ({status})")), title_justify="left")
         rows, left_out = summary_rows(findings)
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(shown(cell)) for cell in row))
         if rows:
             console.print(table)
         if len(rows) < len(findings) or left_out:
@@ -126,12 +143,13 @@ def print_summary(outcome: RunOutcome) -> None:
             console.print(f"{len(findings)} findings, grouped by category, field, match and "
                           f"flags{more}; each finding is in the reports", markup=False)
         skipped = f", {len(s.skipped)} files skipped" if s.skipped else ""
-        console.print(f"{s.name}: {s.status}, {s.containers} containers, "
+        console.print(f"{shown(s.name)}: {s.status}, {s.containers} containers, "
                       f"{s.rows_scanned} rows, {s.seconds:.1f} s{skipped}", markup=False)
     if outcome.accepted:
         console.print(f"{outcome.accepted} findings accepted by the baseline (listed in the "
                       "reports, failing nothing)")
-    console.print(f"reports in {outcome.out} (exit code {outcome.code})")
+    console.print(f"reports in {shown(str(outcome.out))} (exit code {outcome.code})",
+                  markup=False)
 
 
 def summary_rows(

@@ -75,3 +75,48 @@ def test_the_printed_summary_says_it_is_grouped(monkeypatch):
     assert "50 files" in text
     assert "50 findings, grouped by category, field, match and flags" in text
     assert text.count("/logs/") == 0
+
+
+def test_names_from_the_data_are_shown_as_they_are_not_acted_on(monkeypatch):
+    """File names and JSON keys come from the scanned data: rich's markup in them is text,
+    and what a terminal would act on (an escape sequence, a newline, a mark reversing the
+    text after it) is written as an escape, in the summary and in the problems alike."""
+    from derbes.scanner import terminal
+    from derbes.scanner.model import ScanResult, SourceSummary
+    from derbes.scanner.run import RunOutcome
+
+    names = ["/logs/[bold]x.log", "/logs/[link=http://evil.example]z.log", "/logs/a\\[b].log",
+             "/logs/a\x1b[31mred.log", "/logs/new\nline.log", "/logs/txt.\u202egol"]
+    findings = tuple(replace(BASE, source="logs\x1b[2J", container=name) for name in names)
+    findings += (replace(BASE, source="logs\x1b[2J", field="\x1b]0;title\x07key"),)
+    source = SourceSummary(name="logs\x1b[2J", kind="log", status="ok", containers=6,
+                           rows_scanned=600, seconds=0.1,
+                           errors=("/logs/\x1b[31mbad.log: permission denied",),
+                           skipped=(("/logs/\x1b[1mbin.log", "binary"),))
+    result = ScanResult(scan_id="s", started_at="2026-12-06T00:00:00",
+                        finished_at="2026-12-06T00:00:01", sources=(source,),
+                        findings=findings)
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    terminal.print_summary(RunOutcome(result=result, out="derbes-out", code=0))
+    terminal.print_problems(result, err)
+    text = out.getvalue() + err.getvalue()
+    for shown in ("/logs/[bold]x.log", "/logs/[link=http://evil.example]z.log",
+                  "/logs/a\\[b].log", "/logs/a\\x1b[31mred.log", "/logs/new\\nline.log",
+                  "/logs/txt.\\u202egol", "\\x1b]0;title\\x07key", "logs\\x1b[2J",
+                  "/logs/\\x1b[31mbad.log", "/logs/\\x1b[1mbin.log"):
+        assert shown in text, shown
+    assert not any(c in text for c in "\x1b\x07\u202e")
+
+
+def test_progress_shows_names_as_they_are():
+    from derbes.scanner.terminal import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream in (Tty(), io.StringIO()):
+        progress = Progress(stream, every=0)
+        progress("logs\x1b[2J", "/logs/a\x1b[31mred.log", 1, 1, 10)
+        assert "\x1b" not in stream.getvalue() and "\\x1b[" in stream.getvalue()
