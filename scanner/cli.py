@@ -94,7 +94,9 @@ def _main(
 
 
 def _err(message: str) -> None:
-    typer.echo(f"derbes: {message}", err=True)
+    from derbes.scanner.terminal import shown
+
+    typer.echo(f"derbes: {shown(message)}", err=True)
 
 
 def _terminal_language() -> str:
@@ -521,6 +523,7 @@ def history(
         derbes history scans/2026-10-01 scans/2026-11-01
     """
     from derbes.reports.history import diff_scans
+    from derbes.scanner.terminal import shown
 
     def findings(p: Path) -> Path:
         return p / "findings.parquet" if p.is_dir() else p
@@ -532,7 +535,7 @@ def history(
         for row in rows:
             where = f"{row['source']} {row['container']}" + (
                 f".{row['field']}" if row.get("field") else "")
-            typer.echo(f"  {'+' if key == 'new' else '-'} {where}: {row['category']}")
+            typer.echo(f"  {'+' if key == 'new' else '-'} {shown(where)}: {row['category']}")
 
 
 def main(args: list[str] | None = None) -> None:

@@ -393,6 +393,29 @@ def test_a_file_named_in_no_utf8_keeps_the_reports(derbes, tmp_path, jobs):
     assert name in {row[1] for row in inventory.iter_rows(values_only=True)}
 
 
+def test_history_shows_names_as_they_are(derbes, tmp_path):
+    """A field new since the last scan, named with an escape sequence by the data itself:
+    `derbes history` writes the escape, not the sequence."""
+    import dataclasses
+
+    from derbes.reports.parquet import write_findings
+    from derbes.scanner.model import Finding, ScanResult
+
+    base = Finding(scan_id="s", source="logs", source_kind="log", container="/logs/a.log",
+                   field=None, entity="KZ_IIN", category="iin", match_type="value", hits=1,
+                   rows_scanned=1, rows_with_hits=1, distinct_values=1, score_max=1.0,
+                   score_mean=1.0)
+    old = ScanResult(scan_id="s", started_at="2026-12-01T00:00:00",
+                     finished_at="2026-12-01T00:00:01", sources=(), findings=(base,))
+    new = dataclasses.replace(old, findings=(
+        base, dataclasses.replace(base, field="\x1b]0;pwned\x07user")))
+    write_findings(old, tmp_path / "old.parquet")
+    write_findings(new, tmp_path / "new.parquet")
+    code, out, _ = derbes("history", tmp_path / "old.parquet", tmp_path / "new.parquet")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "+ logs /logs/a.log.\\x1b]0;pwned\\x07user: iin" in out
+
+
 def test_results_to_stdout_errors_and_warnings_to_stderr(derbes, tmp_path):
     log = iin_log(tmp_path / "a.log")
     code, out, err = derbes("scan", log, tmp_path / "missing.log", "--out", tmp_path / "o")
