@@ -18,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
-#: The longest text a cell holds (Excel's specification and limits).
+#: The longest text a cell holds, and the most rows a sheet holds (Excel's specification and
+#: limits: a longer sheet does not open whole).
 MAX_CELL_TEXT = 32_767
+MAX_ROWS = 1_048_576
 #: Rows formatted before each write to the zip entry.
 _BATCH = 512
 #: Characters XML 1.0 does not allow (and lone surrogates, which UTF-8 cannot encode).
@@ -122,12 +124,25 @@ class Workbook:
         self._created = created or dt.datetime.now(dt.UTC)
         self._sheets: list[tuple[str, str]] = []  # (title, the header row's range)
 
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        """Closes the workbook; after an error only the zip, so that it writes nothing to a
+        file its writer is about to drop (``atomic_open``)."""
+        if kind is None:
+            self.close()
+        else:
+            self._zip.close()
+
     def sheet(self, title: str, headers: list[str], widths: list[int],
-              rows: Iterable[Iterable[object]]) -> None:
+              rows: Iterable[Iterable[object]],
+              more: Callable[[int], str] | None = None) -> int:
         """A sheet named ``title``: ``headers`` as its first row, bold on the header fill,
-        frozen and filtered;
-        ``widths`` of its columns in characters; then ``rows``, each a sequence of values
-        (str, int, float as a share, date, datetime, bool or None for an empty cell)."""
+        frozen and filtered, ``widths`` of its columns in characters; then ``rows``, each a
+        sequence of values (str, int, float as a share, date, datetime, bool or None for an
+        empty cell). Rows past what a sheet holds (:data:`MAX_ROWS`) are left out, the last
+        row saying ``more(rows left out)`` instead; returns how many were left out."""
         number = len(self._sheets) + 1
         last = column_letter(len(headers) - 1)
         self._sheets.append((title, f"$A$1:${last}$1"))
@@ -145,7 +160,14 @@ class Workbook:
                 f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
                 + _row(1, letters, headers, HEADER)).encode())
             batch: list[str] = []
+            left_out = 0
+            rows = iter(rows)
             for r, row in enumerate(rows, 2):
+                if r == MAX_ROWS:  # the sheet's last row: this one if it is the last
+                    left_out = sum(1 for _ in rows)
+                    if left_out:
+                        left_out += 1
+                        row = [(more or str)(left_out)]
                 values = list(row)
                 if len(values) < width:  # every row as wide as the headers
                     values += [None] * (width - len(values))
@@ -157,6 +179,7 @@ class Workbook:
                     batch.clear()
             f.write(("".join(batch) + f'</sheetData><autoFilter ref="A1:{last}1"/>'
                      "</worksheet>").encode())
+        return left_out
 
     def close(self) -> None:
         """Writes the workbook, its relationships, styles and properties, and closes the zip."""

@@ -47,6 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "да",
         "and_more": "и ещё {n}",
         "more_places": "ещё {n} таблиц или файлов (все — в findings.parquet)",
+        "more_rows": "ещё {n} строк не уместились на листе (в нём 1 048 576 строк); все — в "
+                     "findings.parquet",
         "oldest": "Самая ранняя запись",
         "category_code": "Код категории",
         "flag_codes": "Коды флагов",
@@ -192,6 +194,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "иә",
         "and_more": "тағы {n}",
         "more_places": "тағы {n} кесте немесе файл (бәрі findings.parquet ішінде)",
+        "more_rows": "тағы {n} жол параққа сыймады (онда 1 048 576 жол); бәрі findings.parquet "
+                     "ішінде",
         "oldest": "Ең ерте жазба",
         "category_code": "Санат коды",
         "flag_codes": "Белгі кодтары",
@@ -338,6 +342,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "yes",
         "and_more": "and {n} more",
         "more_places": "{n} more tables or files (each in findings.parquet)",
+        "more_rows": "{n} more rows did not fit on the sheet (it holds 1,048,576 rows); each "
+                     "is in findings.parquet",
         "oldest": "Oldest record",
         "category_code": "Category code",
         "flag_codes": "Flag codes",

@@ -50,6 +50,10 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
 
     L = i18n.labels(lang)
 
+    def put(sheet: tuple, rows: Iterable[list]) -> None:
+        # A sheet holds 1,048,576 rows: a longer one ends saying how many were left out.
+        wb.sheet(*sheet, rows, more=lambda n: L["more_rows"].format(n=fmt.number(n, lang)))
+
     def flag_titles(flags: Iterable[str]) -> str:
         return "; ".join(i18n.flag_title(f, lang) for f in flags)
 
@@ -84,7 +88,7 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
                 p.rows_with_hits, p.rows_scanned,
                 p.rows_with_hits / p.rows_scanned if p.rows_scanned else None,
                 p.rows_estimated, _date(p.oldest_seen), e.category, " ".join(p.flags)])
-    wb.sheet(*sheet, rows)
+    put(sheet, rows)
 
     # Violations, by severity, each with its next step.
     fail = parse_fail_on(fail_on)
@@ -94,7 +98,7 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
         L["severity"], L["flag"], L["source"], L["container"], L["field"], L["category"],
         L["details"], L["article"], L["next_step"], L["owner"], L["flag_codes"]],
         [14, 30, 34, 26, 20, 24, 50, 24, 50, 30, 22])
-    wb.sheet(*sheet, ([v["severity_label"], v["title"], mask_urls(v["source"]),
+    put(sheet, ([v["severity_label"], v["title"], mask_urls(v["source"]),
                 v["container"], v["field"], v["category"], texts.striptags(v["detail"]),
                 v["article"], v["next_step"], v["owner"], v["flag"]] for v in vs))
 
@@ -105,7 +109,7 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
         L["rows_with_data"], L["rows_read"], L["share"], L["table_size"], L["confidence"],
         L["examples"], L["flags"]],
         [34, 28, 22, 24, 18, 10, 12, 12, 10, 14, 10, 30, 30])
-    wb.sheet(*sheet, ([mask_urls(f.source), f.container, f.field,
+    put(sheet, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity, f.hits, f.rows_with_hits,
                 f.rows_scanned, f.rows_with_hits / f.rows_scanned if f.rows_scanned else None,
                 getattr(containers.get((f.source, f.container)), "rows_estimated", None),
@@ -116,7 +120,7 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
     sheet = (SHEETS["hints"][lang], [
         L["source"], L["container"], L["field"], L["category"], L["entity"], L["declared_q"]],
         [34, 28, 22, 24, 18, 12])
-    wb.sheet(*sheet, ([mask_urls(f.source), f.container, f.field,
+    put(sheet, ([mask_urls(f.source), f.container, f.field,
                 category_label(f.category, lang), f.entity,
                 None if f.declared is None else L["yes" if f.declared else "no"]]
                for f in result.findings if f.match_type == MATCH_NAME))
@@ -124,7 +128,7 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
     sheet = (SHEETS["sources"][lang], [
         L["source"], L["kind"], L["status"], L["country"], L["evidence"], L["rows_scanned"],
         L["errors"]], [40, 14, 12, 16, 60, 12, 50])
-    wb.sheet(*sheet, ([mask_urls(s.name), L.get(f"kind_{s.kind}", s.kind),
+    put(sheet, ([mask_urls(s.name), L.get(f"kind_{s.kind}", s.kind),
                 L.get(f"status_{s.status}", s.status),
                 i18n.country_name(s.location if s.location != "unknown" else None, lang)
                 or L["unknown"],
@@ -136,10 +140,8 @@ def build_workbook(result: ScanResult, wb: Workbook, lang: str = "ru",
 def write_xlsx(result: ScanResult, path: str | os.PathLike[str], lang: str = "ru",
                fail_on: FailOn = None) -> Path:
     """Write ``report.xlsx`` atomically, mode 0600. ``lang`` is ``ru``, ``kk`` or ``en``."""
-    with atomic_open(path) as f:
-        # The version, as in every report (File > Properties: the application that made it).
-        wb = Workbook(f, f"derbes {derbes_version()}", HEAD_FILL,
-                      created=fmt.parse(result.finished_at))
+    # The version, as in every report (File > Properties: the application that made it).
+    with atomic_open(path) as f, Workbook(f, f"derbes {derbes_version()}", HEAD_FILL,
+                                          created=fmt.parse(result.finished_at)) as wb:
         build_workbook(result, wb, lang, fail_on)
-        wb.close()
     return Path(path)

@@ -142,15 +142,13 @@ def test_workbook_cells_read_back(tmp_path):
     dates, booleans and empty cells; a sheet's name with an apostrophe."""
     path = tmp_path / "w.xlsx"
     long = "x" * (MAX_CELL_TEXT + 10)
-    with path.open("wb") as f:
-        wb = Workbook(f, "derbes test", "0B3B60")
+    with path.open("wb") as f, Workbook(f, "derbes test", "0B3B60") as wb:
         wb.sheet("It's mine", ["a", "b", "c", "d"], [10, 12, 14, 16], [
             ["<b>&amp;</b> \"q\"", 3, 0.25, dt.date(2024, 3, 19)],
             ["bell\x07 and \x00nul\ttab\nline", None, True, dt.datetime(2024, 3, 19, 12, 0)],
             [long, -7, float("nan")],  # a short row: padded
         ])
         wb.sheet("Second", ["only"], [5], [])
-        wb.close()
     book = load_workbook(path)
     assert book.sheetnames == ["It's mine", "Second"]
     ws = book["It's mine"]
@@ -169,3 +167,28 @@ def test_workbook_cells_read_back(tmp_path):
                            r'hidden="1">([^<]*)</definedName>', z.read("xl/workbook.xml").decode())
     assert names == [("0", "'It''s mine'!$A$1:$D$1"), ("1", "'Second'!$A$1:$A$1")]
     assert ws.auto_filter.ref == "A1:D1" and book["Second"].auto_filter.ref == "A1:A1"
+
+
+def test_a_sheet_longer_than_excel_holds_says_what_it_left_out(tmp_path, monkeypatch):
+    """Excel opens no sheet of more than 1,048,576 rows whole: past that (here 6, the limit
+    lowered), the last row says how many rows were left out, in the report's language."""
+    from derbes.reports import _workbook
+
+    monkeypatch.setattr(_workbook, "MAX_ROWS", 6)
+    path = tmp_path / "w.xlsx"
+    with path.open("wb") as f, Workbook(f, "derbes test") as wb:
+        left_out = (wb.sheet("long", ["n"], [8], ([k] for k in range(9)), more="{} more".format),
+                    wb.sheet("fits", ["n"], [8], ([k] for k in range(5))))
+    assert left_out == (5, 0)
+    book = load_workbook(path, read_only=True)
+    assert [r[0] for r in book["long"].iter_rows(values_only=True)] == [
+        "n", 0, 1, 2, 3, "5 more"]
+    assert [r[0] for r in book["fits"].iter_rows(values_only=True)] == ["n", 0, 1, 2, 3, 4]
+
+    result = mapped_result(tmp_path, findings_per_table=30)
+    write_reports(result, tmp_path / "out", formats="xlsx", lang="en")
+    inventory = load_workbook(tmp_path / "out" / "report.xlsx", read_only=True)[
+        SHEETS["inventory"]["en"]]
+    rows = [r[0] for r in inventory.iter_rows(values_only=True)]
+    assert len(rows) == 6 and rows[-1].startswith(
+        f"{sum(1 for f in result.findings if f.match_type != 'name') - 4:,} more rows")
