@@ -26,6 +26,8 @@ _NETWORK = re.compile(
     r"|[^\s@]+@[^\s@]+"
 )
 _IP_CHARS = frozenset("0123456789abcdefABCDEF:.[]")
+# Two words: a street and a house, a city and a street.
+_MORE_WORDS = re.compile(r"\w[\s,]+\w")
 _PORT = re.compile(r"^\[?(?P<host>[^\]]+?)\]?(?::[0-9]{1,5})?$")
 
 
@@ -53,6 +55,7 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
     """A postal address as the value of an address key in JSON."""
 
     ENTITY = "ADDRESS"
+    WHOLE_IN_COLUMN = True
     COLUMN_NAMES = (
         "address", "addr", "street", "home_address", "postal_address", "адрес", "улица",
         "мекенжай", "мекен_жай", "delivery_address", "shipping_address",
@@ -66,6 +69,18 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
         "kk": "Мекенжай кілтінің JSON мәні (address, delivery_address...), әріптері бар, "
               "кемінде бес таңба.",
     }
+
+    def whole_value(self, value: str) -> tuple[int, int, float] | None:
+        """As the base class, and more than one word or a number: a column named like an
+        address also holds kinds of address (``address_type``: billing, shipping), which
+        the JSON member's value does not."""
+        whole = super().whole_value(value)
+        if whole is None:
+            return None
+        text = value[whole[0]:whole[1]]
+        if not any(c.isdigit() for c in text) and not _MORE_WORDS.search(text):
+            return None
+        return whole
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Letters in it, five characters at least."""

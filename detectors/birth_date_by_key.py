@@ -24,6 +24,7 @@ class BirthDateByKeyRecognizer(KeyedValueRecognizer):
     """A date of birth as the value of a birth-date key in JSON."""
 
     ENTITY = "DATE_OF_BIRTH"
+    WHOLE_IN_COLUMN = True
     COLUMN_NAMES = (
         "birth_date", "birthdate", "birthday", "dob", "date_of_birth", "born", "дата_рождения",
         "др", "туған_күні", "туылған_күні",

@@ -29,6 +29,11 @@ class KeyedValueRecognizer(DerbesRecognizer):
     #: ``COLUMN_NAMES`` (:func:`json_keys`), set when the subclass is made.
     KEYS: ClassVar[tuple[str, ...]] = ()
     SCORE: ClassVar[float] = 0.6
+    #: Whether a column named for the entity has each value read whole (``whole_value``):
+    #: for the entities no recognizer finds by value (a birth date, an address). A name has
+    #: its words (``person_name.py``), a document number its shapes (``identity_document.py``),
+    #: and a name column's "admin" or a passport column's issue date would pass as one here.
+    WHOLE_IN_COLUMN: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -48,6 +53,19 @@ class KeyedValueRecognizer(DerbesRecognizer):
         keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)},
                       key=lambda k: (-len(k), k))
         cls.PREFILTERS = (b'"(?:' + b"|".join(keys) + b')" ?: ?"',)
+
+    def whole_value(self, value: str) -> tuple[int, int, float] | None:
+        """``(start, end, score)`` of ``value`` as a whole, its spaces around left out, when it
+        is the value of a column named for this entity (``birth_date``, «Дата рождения»)
+        and passes the same validation as a JSON member's value; else None. In a table the
+        column's name is the key: its values need no key written beside them."""
+        end = len(value.rstrip())
+        start = len(value) - len(value.lstrip())
+        if end <= start or end - start > MAX_LENGTH:
+            return None
+        if self.validate_result(value[start:end]) is False:
+            return None
+        return start, end, self.SCORE
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Not an empty or placeholder value; subclasses check the shape."""

@@ -23,6 +23,7 @@ from derbes.scanner.engine.evidence import CHANCE_RULES
 from derbes.scanner.engine.pieces import TRIGGERS, DecodedLine, Piece, special_lines
 from derbes.scanner.engine.shapes import line_shapes
 from derbes.scanner.engine.structure import StructureState
+from derbes.scanner.names import entity_for_name
 
 #: One detected span in a unit: (entity, start, end, score).
 Match = tuple[str, int, int, float]
@@ -66,6 +67,12 @@ class Detector:
         self._padded = [
             (r, r.INTEGER_WIDTH) for r in self.derbes if getattr(r, "INTEGER_WIDTH", None)
         ]
+        #: Recognizers of values only a key tells apart (a birth date, an address), by entity:
+        #: in a column named for their entity, every value is read whole (``whole_value``).
+        self._keyed: dict[str, Any] = {}
+        for r in self.derbes:
+            if getattr(r, "WHOLE_IN_COLUMN", False):
+                self._keyed.setdefault(r.ENTITY, r)
         #: Entities whose candidates are counted by shape for evidence per log field.
         self.shaped_entities = frozenset(
             r.ENTITY for r in self.derbes if r.ENTITY in CHANCE_RULES)
@@ -149,13 +156,37 @@ class Detector:
         born in 2000-2009 (``061211600012``) then reads ``61211600012``: recognizers of
         fixed-width numbers (``INTEGER_WIDTH``) also see such values padded back.
         """
-        if integer and self._padded:
+        keyed = None
+        if self._keyed and field_context:
+            # The whole path: a bare "name" is a person's only under a person's key.
+            keyed = self._keyed.get(entity_for_name(field_context[-1]))
+        if (integer and self._padded) or keyed is not None:
             found = dict(self._scan_values(values, field_context))
-            for index, matches in self._scan_padded(values, field_context):
-                found[index] = [*found.get(index, ()), *matches]
+            if integer:
+                for index, matches in self._scan_padded(values, field_context):
+                    found[index] = [*found.get(index, ()), *matches]
+            if keyed is not None:
+                self._add_whole_values(keyed, values, found)
             yield from sorted(found.items())
             return
         yield from self._scan_values(values, field_context)
+
+    @staticmethod
+    def _add_whole_values(keyed: Any, values: Sequence[str], found: dict) -> None:
+        """Each value of a column named for ``keyed``'s entity, read whole where no other
+        recognizer found that entity in it (a name by its words, say)."""
+        entity = keyed.ENTITY
+        seen: dict[str, tuple | None] = {}  # cells repeat: one verdict each
+        for index, value in enumerate(values):
+            matches = found.get(index)
+            if matches and any(m[0] == entity for m in matches):
+                continue
+            if value in seen:
+                whole = seen[value]
+            else:
+                whole = seen[value] = keyed.whole_value(value)
+            if whole is not None:
+                found[index] = [*(matches or ()), (entity, *whole)]
 
     def _scan_padded(
         self, values: Sequence[str], field_context: Sequence[str]
@@ -281,6 +312,8 @@ class Detector:
                          if candidates else [])
                 entities = self._shaped_of(candidates) if candidates else frozenset()
             name = piece.context[-1] if piece.context else None
+            if name is not None and self._keyed:
+                found = self._whole_cell(text, name, found)
             for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
                 out.append((entity, lo, hi, score))
@@ -294,6 +327,25 @@ class Detector:
                     shapes.append((index, line, entity, lo, hi, text[start:end],
                                    name if whole_value(text, start, end) else None))
         return out, values
+
+    def _whole_cell(self, text: str, name: str, found: list[Match]) -> list[Match]:
+        """``found`` and, in a cell whose column is named for a keyed entity (a CSV read as
+        a log: «Дата рождения»), the cell's value read whole as in a table's column, where
+        nothing found that entity in it. Only a plain value: a JSON member's text (quotes,
+        braces inside) is its keyed recognizer's own to read."""
+        keyed = self._keyed.get(entity_for_name(name))
+        if keyed is None or any(m[0] == keyed.ENTITY for m in found):
+            return found
+        lo = len(text) - len(text.lstrip(_CELL_EDGES))
+        hi = len(text.rstrip(_CELL_EDGES))
+        value = text[lo:hi]
+        if hi <= lo or any(c in value for c in '"{}[]') or not whole_value(text, lo, hi):
+            return found
+        whole = keyed.whole_value(value)
+        if whole is None:
+            return found
+        start, end, score = whole
+        return [*found, (keyed.ENTITY, lo + start, lo + end, score)]
 
     def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
         """:meth:`scan_text` through the fast path's candidates when there is one."""
@@ -378,6 +430,8 @@ def whole_value(text: str, start: int, end: int) -> bool:
     return (not before or before[-1] in _OPENERS) and (not after or after[0] in _CLOSERS)
 
 
+#: What may stand around a cell's value: its delimiters, its quotes, spaces.
+_CELL_EDGES = "\"';,|\t\r "
 _OPENERS = frozenset("\"'[:,;|\t")
 _CLOSERS = frozenset("\"',]};|\t\r")
 

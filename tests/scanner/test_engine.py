@@ -101,6 +101,75 @@ def test_name_evidence_without_values():
     assert got == {("full_name", "PERSON", "name", 0), ("birth_date", "DATE_OF_BIRTH", "name", 0)}
 
 
+def test_birth_dates_and_addresses_in_columns_named_for_them_are_read_whole():
+    """No recognizer finds a birth date or an address by its value: in a column named for
+    one, each value is read whole and validated as a JSON member's value would be (a real
+    date after 1900; an address with letters and more than one word or a number). A kind
+    of address, a flag or a junk date is no hit (flags contradict the column's name: no
+    finding at all); a name column's words are person_name's."""
+    from derbes.detectors.address_by_key import AddressByKeyRecognizer
+    from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
+    from derbes.detectors.person_by_key import PersonByKeyRecognizer
+
+    rows = [1, 2, 3, 4, 5]
+    source = FakeSource("db", "database", {
+        "public.people": (["birth_date", "Дата рождения", "is_birthday_sent", "address",
+                           "address_type", "fio"], [
+            ValueBatch("birth_date", rows, ["1987-10-08", " 1976-02-12 ", "1850-01-01",
+                                            "2099-01-01", "не указана"]),
+            ValueBatch("Дата рождения", rows, ["08.10.1987", "12.02.1976", "08.10.1987",
+                                               "31.02.1990", ""]),
+            ValueBatch("is_birthday_sent", rows, ["true", "false", "1", "0", "true"]),
+            ValueBatch("address", rows, ["ул. Абая 10, кв. 5", "Алматы, пр. Достык",
+                                         "10.0.0.1:5432", "db.internal.kz", "home"]),
+            ValueBatch("address_type", rows, ["billing", "shipping", "BILLING", "home",
+                                              "billing"]),
+            ValueBatch("fio", rows, ["admin", "Active", "root", "test", "n/a"]),
+        ]),
+    })
+    detector = Detector([KzIinRecognizer(), BirthDateByKeyRecognizer(),
+                         AddressByKeyRecognizer(), PersonByKeyRecognizer()])
+    result = scan([source], ScanOptions(), detector=detector)
+    got = {(f.field, f.entity, f.match_type, f.hits, f.rows_with_hits) for f in result.findings}
+    assert got == {
+        ("birth_date", "DATE_OF_BIRTH", "value+name", 2, 2),
+        ("Дата рождения", "DATE_OF_BIRTH", "value+name", 3, 3),
+        ("address", "ADDRESS", "value+name", 2, 2),
+        ("address_type", "ADDRESS", "name", 0, 0),
+        ("fio", "PERSON", "name", 0, 0),
+    }
+    dates = next(f for f in result.findings if f.field == "birth_date")
+    assert dates.examples == ("****-**-**",) and dates.distinct_values == 2
+
+
+def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):
+    """The same in a delimited file with a header (an Excel export in cp1251 with «Дата
+    рождения»): as a table (``.csv``), and read as a log, where the header names the cells
+    (a log's hits of these entities are the file's, as a line's are)."""
+    from derbes.detectors.address_by_key import AddressByKeyRecognizer
+    from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
+    from derbes.scanner.sources import open_source
+    from derbes.scanner.sources.logs import LogSource
+
+    header = "ИИН;Дата рождения;Адрес;Тип адреса"
+    rows = [f"{iin};{d:02d}.0{d % 9 + 1}.19{60 + d};\"ул. Абая {d}, кв. 5\";billing"
+            for d, iin in enumerate([IIN_A, IIN_B, IIN_C] * 4, 1)]
+    text = "\r\n".join([header, *rows]).encode("cp1251")
+    (tmp_path / "clients.csv").write_bytes(text)
+    (tmp_path / "export.log").write_bytes(text)
+    detector = Detector([KzIinRecognizer(), BirthDateByKeyRecognizer(),
+                         AddressByKeyRecognizer()])
+    result = scan([open_source(str(tmp_path / "clients.csv")),
+                   LogSource(str(tmp_path / "export.log"))], ScanOptions(), detector=detector)
+    got = {(f.container.rsplit("/", 1)[-1], f.field, f.entity, f.hits)
+           for f in result.findings if f.hits}
+    assert got == {
+        ("clients.csv", "ИИН", "KZ_IIN", 12), ("clients.csv", "Дата рождения", "DATE_OF_BIRTH", 12),
+        ("clients.csv", "Адрес", "ADDRESS", 12),
+        ("export.log", None, "KZ_IIN", 12), ("export.log", None, "DATE_OF_BIRTH", 12),
+        ("export.log", None, "ADDRESS", 12)}
+
+
 def test_log_lines_coordinates_and_json_paths():
     lines = [
         "2026-01-02 10:00:00 INFO login ok",
