@@ -73,6 +73,8 @@ class Detector:
         for r in self.derbes:
             if getattr(r, "WHOLE_IN_COLUMN", False):
                 self._keyed.setdefault(r.ENTITY, r)
+        #: A cell's column name -> its keyed recognizer or None (``_whole_cell``).
+        self._keyed_names: dict[str, Any] = {}
         #: Entities whose candidates are counted by shape for evidence per log field.
         self.shaped_entities = frozenset(
             r.ENTITY for r in self.derbes if r.ENTITY in CHANCE_RULES)
@@ -333,7 +335,15 @@ class Detector:
         a log: «Дата рождения»), the cell's value read whole as in a table's column, where
         nothing found that entity in it. Only a plain value: a JSON member's text (quotes,
         braces inside) is its keyed recognizer's own to read."""
-        keyed = self._keyed.get(entity_for_name(name))
+        # Each cell of a record names its column: the rules matched once per name (about 10
+        # us a name), not once per cell.
+        names = self._keyed_names
+        if name in names:
+            keyed = names[name]
+        else:
+            if len(names) >= 4096:
+                names.clear()
+            keyed = names[name] = self._keyed.get(entity_for_name(name))
         if keyed is None or any(m[0] == keyed.ENTITY for m in found):
             return found
         lo = len(text) - len(text.lstrip(_CELL_EDGES))
