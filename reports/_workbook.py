@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from typing import IO
@@ -150,7 +152,10 @@ class Workbook:
         letters = [column_letter(i) for i in range(max(width, 1))]
         cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
                        for i, w in enumerate(widths))
-        with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as f:
+        # The sheet is written whole to a temporary file first, so that the zip knows its size
+        # and uses ZIP64 only for a sheet past 2 GiB: some Excel versions (Excel 2011 for Mac)
+        # refuse ZIP64 records, which a stream of unknown size must otherwise carry.
+        with tempfile.TemporaryFile() as f:
             f.write((
                 f'{_XML_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
                 '<sheetViews><sheetView workbookViewId="0">'
@@ -179,6 +184,11 @@ class Workbook:
                     batch.clear()
             f.write(("".join(batch) + f'</sheetData><autoFilter ref="A1:{last}1"/>'
                      "</worksheet>").encode())
+            size = f.tell()
+            f.seek(0)
+            with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w",
+                                force_zip64=size >= zipfile.ZIP64_LIMIT) as entry:
+                shutil.copyfileobj(f, entry, 1 << 20)
         return left_out
 
     def close(self) -> None:

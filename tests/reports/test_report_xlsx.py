@@ -192,3 +192,28 @@ def test_a_sheet_longer_than_excel_holds_says_what_it_left_out(tmp_path, monkeyp
     rows = [r[0] for r in inventory.iter_rows(values_only=True)]
     assert len(rows) == 6 and rows[-1].startswith(
         f"{sum(1 for f in result.findings if f.match_type != 'name') - 4:,} more rows")
+
+
+def test_the_zip_carries_no_zip64_records(tmp_path):
+    """Some Excel versions (Excel 2011 for Mac) refuse ZIP64 records: a workbook of usual
+    size has none, in its local headers (a streamed entry of unknown size would) or in its
+    directory."""
+    import struct
+
+    result = mapped_result(tmp_path, findings_per_table=30)
+    write_reports(result, tmp_path / "out", formats="xlsx")
+    data = (tmp_path / "out" / "report.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "out" / "report.xlsx") as z:
+        infos = z.infolist()
+    assert len(infos) == 12 and b"PK\x06\x06" not in data  # no ZIP64 end of directory
+    for info in infos:
+        at = info.header_offset
+        assert data[at:at + 4] == b"PK\x03\x04", info.filename
+        name_length, extra_length = struct.unpack("<HH", data[at + 26:at + 30])
+        extra = data[at + 30 + name_length:at + 30 + name_length + extra_length]
+        ids = []
+        while len(extra) >= 4:
+            kind, size = struct.unpack("<HH", extra[:4])
+            ids.append(kind)
+            extra = extra[4 + size:]
+        assert 0x0001 not in ids, info.filename  # the ZIP64 extended information field
