@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.model import ScanResult
+from derbes.scanner.model import ScanResult, printable
 
 if TYPE_CHECKING:
     from derbes.scanner.engine import Progress
@@ -456,7 +456,7 @@ def _apply_policy(
     for src in opened:
         if isinstance(src, SourceError):
             continue
-        locations[src.name] = resolve_location(
-            src.name, src.kind, src.host, explicit
-        )
+        cc, evidence = resolve_location(src.name, src.kind, src.host, explicit)
+        # Under the name the findings carry (a folder named in no UTF-8: model.printable).
+        locations[printable(src.name)] = (cc, printable(evidence))
     return apply_policy(result, policy, locations)

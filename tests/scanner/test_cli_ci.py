@@ -393,6 +393,23 @@ def test_a_file_named_in_no_utf8_keeps_the_reports(derbes, tmp_path, jobs):
     assert name in {row[1] for row in inventory.iter_rows(values_only=True)}
 
 
+def test_a_folder_named_in_no_utf8_takes_its_location(derbes, tmp_path):
+    """The source itself named in Latin-1: --location by that name still applies (its
+    findings carry the escaped name; the locations are looked up under it)."""
+    logs = tmp_path / os.fsdecode(b"d\xe9")
+    logs.mkdir()
+    iin_log(logs / "a.log")
+    out = tmp_path / "out"
+    code, _, _ = derbes("scan", logs, "--out", out, "-q", "--location", f"{logs}=KZ",
+                        "--format", "parquet,json")
+    assert code == 0
+    source = summary(out)["sources"][0]
+    assert source["name"] == str(tmp_path / "d\\xe9")
+    assert source["location"] == "KZ" and "configured" in source["location_evidence"]
+    findings = pq.read_table(out / "findings.parquet").to_pylist()
+    assert findings and all("LOCATION_UNKNOWN" not in f["flags"] for f in findings)
+
+
 def test_history_shows_names_as_they_are(derbes, tmp_path):
     """A field new since the last scan, named with an escape sequence by the data itself:
     `derbes history` writes the escape, not the sequence."""
