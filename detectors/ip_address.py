@@ -584,6 +584,8 @@ def ip_is_host_address(value: str) -> bool:
     """Whether ``value`` is an IPv4/IPv6 address that can belong to a host."""
     if ":" not in value:
         return _ipv4_is_host(value)
+    if is_eui64(value):
+        return False  # a device's EUI-64 (MAC_ADDRESS), though IPv6 syntax reads it too
     if not any(c.isdigit() for c in value):
         return False  # "a::b", "dead::beef": scope operators in code, not hosts
     if _IPV6_CHARS.issuperset(value):
@@ -603,6 +605,24 @@ def ip_is_host_address(value: str) -> bool:
         or (address.version == 4 and address.is_reserved)
         or (address.version == 4 and address.packed[0] == 0)
     )
+
+
+def is_eui64(value: str) -> bool:
+    """Whether ``value`` is eight bytes of two hex digits each between colons
+    (``08:00:2b:01:02:03:04:05``): an EUI-64, as PostgreSQL's ``macaddr8`` and IEEE 802.15.4
+    (Zigbee) devices write it. IPv6 syntax reads it too, but an address written so (every
+    group two digits, each below 0x100, none shortened) is all but unheard of: its groups
+    are up to four digits, leading zeros dropped."""
+    if len(value) != 23:
+        return False
+    for k in range(23):
+        c = value[k]
+        if k % 3 == 2:
+            if c != ":":
+                return False
+        elif not ("0" <= c <= "9" or "a" <= c <= "f" or "A" <= c <= "F"):
+            return False
+    return True
 
 
 #: The characters of an IPv6 address as the patterns find it: hex digits, ``:`` and ``.``.

@@ -158,7 +158,8 @@ def test_last_digits_masks(value, keep, expected):
 @given(st.text(alphabet=st.sampled_from(["0", "1", "a", "A", "f", "F", "g", ":", "-", "."]),
                max_size=20))
 def test_mac_and_device_id_checks_are_their_set_definitions(value):
-    """The hex-digit checks read without a set: twelve digits not all one (a MAC), none or
+    """The hex-digit checks read without a set: twelve or sixteen digits not all one (a MAC,
+    EUI-48 or EUI-64), none or
     all one digit refused, a 16-character id with a hex letter, a 14-character id starting
     with a hex letter (device ids)."""
     import re
@@ -167,7 +168,7 @@ def test_mac_and_device_id_checks_are_their_set_definitions(value):
     from derbes.detectors.mac_address import mac_is_valid
 
     digits = re.sub("[^0-9A-Fa-f]", "", value).lower()
-    assert mac_is_valid(value) is (len(digits) == 12 and len(set(digits)) > 1)
+    assert mac_is_valid(value) is (len(digits) in (12, 16) and len(set(digits)) > 1)
     if len(set(digits)) <= 1:
         expected = False
     elif len(value) == 16:

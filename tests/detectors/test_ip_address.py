@@ -55,6 +55,10 @@ CASES = [
     ("mac 3C:5A:B4:1F:22:9E", []),
     # The MAC-shaped head of an IPv6 address is the address (issue #12).
     ("route 01:02:03:04:05:06::ab via eth0", ["01:02:03:04:05:06::ab"]),
+    # Eight groups of two digits each: a device's EUI-64 (MAC_ADDRESS), not an address.
+    ("zigbee ieee 00:12:4b:00:1c:dd:12:34 joined", []),
+    ("v6 2a03:2880:f12f:83:face:b00c:0:25de eui 08:00:2b:01:02:03:04:05",
+     ["2a03:2880:f12f:83:face:b00c:0:25de"]),
     # Versions as real systems print them are not addresses.
     ("Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.8.1.4) Gecko/20070515", []),
     ("Microsoft Windows [Version 10.0.1.3803]", []),

@@ -15,6 +15,11 @@ VECTORS = [
     ("00:00:00:00:00:00", False),
     ("FF:FF:FF:FF:FF:FF", False),
     ("ffff.ffff.ffff", False),
+    # EUI-64, as PostgreSQL's documentation (8.9.5, macaddr8) writes its examples.
+    ("08:00:2b:01:02:03:04:05", True),
+    ("08-00-2b-01-02-03-04-05", True),
+    ("00:00:00:00:00:00:00:00", False),
+    ("3c:5a:b4:1f:22:9e:01", False),  # seven octets: neither
 ]
 
 
@@ -33,7 +38,10 @@ CASES = [
     ("2026-11-21 09:47:28 span=3c5ab41f229e", []),  # 12 hex without a mac word
     ("mac 3C:5A:B4:1F:22:9E ref=271242085250", ["3C:5A:B4:1F:22:9E"]),
     ("ipv6 fe80:0:0:0:3c5a:b4ff:fe1f:229e", []),
-    ("3c:5a:b4:1f:22:9e:01:02", []),  # eight groups: not EUI-48
+    # Eight octets: an EUI-64 (PostgreSQL's macaddr8, a Zigbee radio), a device's too.
+    ("3c:5a:b4:1f:22:9e:01:02", ["3c:5a:b4:1f:22:9e:01:02"]),
+    ("macaddr8 08-00-2b-01-02-03-04-05 row 3", ["08-00-2b-01-02-03-04-05"]),
+    ("mixed 08:00-2b:01:02:03:04:05 nine 08:00:2b:01:02:03:04:05:06", []),
     # Not the first six groups of an IPv6 address (issue #12).
     ("route 01:02:03:04:05:06::ab via eth0", []),
     ("neighbor fe80::01:02:03:04:05:06 lladdr 3c:5a:b4:1f:22:9e",  ["3c:5a:b4:1f:22:9e"]),
