@@ -70,11 +70,11 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
               "кемінде бес таңба.",
     }
 
-    def whole_value(self, value: str) -> tuple[int, int, float] | None:
+    def read_whole(self, value: str) -> tuple[int, int, float] | None:
         """As the base class, and more than one word or a number: a column named like an
         address also holds kinds of address (``address_type``: billing, shipping), which
         the JSON member's value does not."""
-        whole = super().whole_value(value)
+        whole = super().read_whole(value)
         if whole is None:
             return None
         text = value[whole[0]:whole[1]]

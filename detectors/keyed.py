@@ -29,7 +29,7 @@ class KeyedValueRecognizer(DerbesRecognizer):
     #: ``COLUMN_NAMES`` (:func:`json_keys`), set when the subclass is made.
     KEYS: ClassVar[tuple[str, ...]] = ()
     SCORE: ClassVar[float] = 0.6
-    #: Whether a column named for the entity has each value read whole (``whole_value``):
+    #: Whether a column named for the entity has each value read whole (``read_whole``):
     #: for the entities no recognizer finds by value (a birth date, an address). A name has
     #: its words (``person_name.py``), a document number its shapes (``identity_document.py``),
     #: and a name column's "admin" or a passport column's issue date would pass as one here.
@@ -54,7 +54,7 @@ class KeyedValueRecognizer(DerbesRecognizer):
                       key=lambda k: (-len(k), k))
         cls.PREFILTERS = (b'"(?:' + b"|".join(keys) + b')" ?: ?"',)
 
-    def whole_value(self, value: str) -> tuple[int, int, float] | None:
+    def read_whole(self, value: str) -> tuple[int, int, float] | None:
         """``(start, end, score)`` of ``value`` as a whole, its spaces around left out, when it
         is the value of a column named for this entity (``birth_date``, «Дата рождения»)
         and passes the same validation as a JSON member's value; else None. In a table the

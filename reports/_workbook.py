@@ -3,9 +3,10 @@ come, in the few styles ``report.xlsx`` uses.
 
 Why not openpyxl or XlsxWriter: both build an object a cell (a ``WriteOnlyCell``, a dict of
 attributes) and write it through an XML writer. The workbook of a folder of 1,000 logs
-(10,518 findings, 9,383 violations: 29,290 rows, 400,958 cells) took 17.8 s with openpyxl
-on the 2026-12-07 machine, against a 4.9 s scan; XlsxWriter wrote 527,000 such cells in
-6.3-8.1 s. A row here is one formatted string (``benchmarks/README.md``, "report.xlsx").
+(10,518 findings, 9,383 violations: 29,290 rows, 400,958 cells) added 17.8 s to a 4.9 s
+scan with openpyxl on the 2026-12-07 machine; XlsxWriter wrote 527,000 cells of rows shaped
+like the register's in 6.3-8.1 s. A row here is one formatted string
+(``benchmarks/README.md``, "The reports of a folder of many logs").
 What Excel requires of the parts is kept: the ECMA-376 order of a sheet's elements, cells
 with their references, inline strings (``t="inlineStr"``, which Excel, LibreOffice and
 openpyxl read), text without the control characters XML 1.0 forbids and no longer than a

@@ -68,12 +68,12 @@ class Detector:
             (r, r.INTEGER_WIDTH) for r in self.derbes if getattr(r, "INTEGER_WIDTH", None)
         ]
         #: Recognizers of values only a key tells apart (a birth date, an address), by entity:
-        #: in a column named for their entity, every value is read whole (``whole_value``).
+        #: in a column named for their entity, every value is read whole (``read_whole``).
         self._keyed: dict[str, Any] = {}
         for r in self.derbes:
             if getattr(r, "WHOLE_IN_COLUMN", False):
                 self._keyed.setdefault(r.ENTITY, r)
-        #: A cell's column name -> its keyed recognizer or None (``_whole_cell``).
+        #: A column's name or a cell's -> its keyed recognizer or None (:meth:`_keyed_for`).
         self._keyed_names: dict[str, Any] = {}
         #: Entities whose candidates are counted by shape for evidence per log field.
         self.shaped_entities = frozenset(
@@ -161,7 +161,7 @@ class Detector:
         keyed = None
         if self._keyed and field_context:
             # The whole path: a bare "name" is a person's only under a person's key.
-            keyed = self._keyed.get(entity_for_name(field_context[-1]))
+            keyed = self._keyed_for(field_context[-1])
         if (integer and self._padded) or keyed is not None:
             found = dict(self._scan_values(values, field_context))
             if integer:
@@ -186,7 +186,7 @@ class Detector:
             if value in seen:
                 whole = seen[value]
             else:
-                whole = seen[value] = keyed.whole_value(value)
+                whole = seen[value] = keyed.read_whole(value)
             if whole is not None:
                 found[index] = [*(matches or ()), (entity, *whole)]
 
@@ -330,20 +330,24 @@ class Detector:
                                    name if whole_value(text, start, end) else None))
         return out, values
 
+    def _keyed_for(self, name: str) -> Any:
+        """The keyed recognizer of the entity a column's or cell's name suggests, or None.
+        Each cell of a record (and each batch of a column) names its column: the name rules
+        run once per name (about 10 us a name), not once per cell."""
+        names = self._keyed_names
+        if name in names:
+            return names[name]
+        if len(names) >= 4096:
+            names.clear()
+        keyed = names[name] = self._keyed.get(entity_for_name(name))
+        return keyed
+
     def _whole_cell(self, text: str, name: str, found: list[Match]) -> list[Match]:
         """``found`` and, in a cell whose column is named for a keyed entity (a CSV read as
         a log: «Дата рождения»), the cell's value read whole as in a table's column, where
         nothing found that entity in it. Only a plain value: a JSON member's text (quotes,
         braces inside) is its keyed recognizer's own to read."""
-        # Each cell of a record names its column: the rules matched once per name (about 10
-        # us a name), not once per cell.
-        names = self._keyed_names
-        if name in names:
-            keyed = names[name]
-        else:
-            if len(names) >= 4096:
-                names.clear()
-            keyed = names[name] = self._keyed.get(entity_for_name(name))
+        keyed = self._keyed_for(name)
         if keyed is None or any(m[0] == keyed.ENTITY for m in found):
             return found
         lo = len(text) - len(text.lstrip(_CELL_EDGES))
@@ -351,7 +355,7 @@ class Detector:
         value = text[lo:hi]
         if hi <= lo or any(c in value for c in '"{}[]') or not whole_value(text, lo, hi):
             return found
-        whole = keyed.whole_value(value)
+        whole = keyed.read_whole(value)
         if whole is None:
             return found
         start, end, score = whole
