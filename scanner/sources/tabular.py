@@ -1,7 +1,8 @@
 """Parquet and CSV files scanned like tables: a uniform random sample of rows, column by column.
 
-Each file is a container whose columns carry their Arrow types; binary columns are listed but
-not scanned. :meth:`TabularSource.read` yields one :class:`ValueBatch` per field: a flat
+Each file is a container whose columns carry their Arrow types; binary columns are read for the
+text they hold (:mod:`derbes.scanner.sources.binary`: Impala and older Hive write strings as
+plain ``BINARY``). :meth:`TabularSource.read` yields one :class:`ValueBatch` per field: a flat
 column by its name, nested data walked like JSON (``col.key``, ``col[]``, map entries as
 ``col.<key>``). ``ValueBatch.rows`` are 1-based row numbers in the file (for CSV, of the well-formed
 data rows: the header and malformed rows, which are skipped and counted in a note, are not
@@ -39,6 +40,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
+from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
@@ -196,11 +198,12 @@ class TabularSource:
         sampled = rows < total
         if sampled:
             notes.append(f"sampled {rows} of {total} rows")
+        notes.extend(emitter.unread.notes())
         yield ContainerDone(
             rows_scanned=rows,
             bytes_scanned=emitter.bytes,
             sampled=sampled,
-            skipped_fields=tuple(skipped + sorted(emitter.skipped - set(skipped))),
+            skipped_fields=tuple(skipped),
             notes=tuple(notes),
             mtime=mtime,
         )
@@ -266,7 +269,7 @@ class _Emitter:
 
     def __init__(self) -> None:
         self.bytes = 0
-        self.skipped: set[str] = set()
+        self.unread = Unread()
 
     def emit_all(self, batches: Iterable[pa.RecordBatch]) -> Generator[ValueBatch, None, int]:
         """Every row of ``batches``, numbered from 1; returns how many rows there were."""
@@ -316,7 +319,9 @@ class _Emitter:
             for item in value:
                 yield from self._walk(item, typ.value_type, f"{path}[]")
         elif _is_binary(typ):
-            self.skipped.add(path)
+            text = read_binary(path, value, self.unread)
+            if text:
+                yield path, text
         else:
             text = _text(value)
             if text is not None:
@@ -359,9 +364,6 @@ def _is_binary(typ: pa.DataType) -> bool:
 
 
 def _column(f: pa.Field) -> Column:
-    typ = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
-    if _is_binary(typ):
-        return Column(f.name, str(f.type), scannable=False, reason="binary")
     return Column(f.name, str(f.type))
 
 

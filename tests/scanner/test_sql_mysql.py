@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sql_helpers import assert_no_secret, read_table, unique_name
+from sql_helpers import (
+    BINARY_ROWS,
+    assert_binary_openings,
+    assert_binary_read,
+    assert_no_secret,
+    read_table,
+    unique_name,
+)
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.sql import SqlSource
@@ -99,7 +106,8 @@ def test_lists_the_urls_database(mydata: ServerDatabase) -> None:
     }
     assert found[f"{db}.v_customers"].kind == "view"
     columns = {c.name: c for c in found[f"{db}.customers"].columns}
-    assert (columns["avatar"].scannable, columns["avatar"].reason) == (False, "binary")
+    # Read for the text it may hold (sources.binary).
+    assert (columns["avatar"].scannable, columns["avatar"].reason) == (True, None)
 
 
 def test_all_databases_without_system_schemas(mydata: ServerDatabase) -> None:
@@ -123,8 +131,27 @@ def test_values(mydata: ServerDatabase) -> None:
     assert fields["kind"] == [(row, "a")]
     assert [v for _, v in fields["balance"]] == ["13"]
     assert "avatar" not in fields and "active" not in fields and "empty" not in fields
-    assert done.skipped_fields == ("avatar",)
+    assert done.skipped_fields == ()
+    assert "binary values holding no text: avatar (1)" in done.notes  # x'00ff'
     assert done.rows_scanned == 2 and done.sampled is False
+
+
+def test_binary_values_read_for_their_text(mysql: Any, mydata: ServerDatabase) -> None:
+    # MEDIUMBLOB: the long value is over BLOB's 65,535 bytes. VARBINARY keeps an e-mail
+    # compared case-sensitively.
+    with mysql.cursor() as cur:
+        cur.execute("CREATE TABLE blobs (id INT PRIMARY KEY, data MEDIUMBLOB, login VARBINARY(64))")
+        cur.executemany("INSERT INTO blobs (id, data) VALUES (%s, %s)", BINARY_ROWS)
+        cur.execute("UPDATE blobs SET login = %s WHERE id = 1", (b"A.Serikova@example.kz",))
+    try:
+        with SqlSource(mydata.url()) as src:
+            fields, done = read_table(src, f"{mydata.name}.blobs")
+            assert_binary_openings(src, "blobs")
+    finally:
+        with mysql.cursor() as cur:
+            cur.execute("DROP TABLE blobs")
+    assert fields.pop("login") == [(1, "A.Serikova@example.kz")]
+    assert_binary_read(fields, done)
 
 
 def test_include_exclude(mydata: ServerDatabase) -> None:

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sql_helpers import read_ids, read_in_threads, read_table
+from sql_helpers import (
+    BINARY_ROWS,
+    assert_binary_openings,
+    assert_binary_read,
+    read_ids,
+    read_in_threads,
+    read_table,
+)
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Source, ValueBatch
@@ -96,8 +103,8 @@ def test_lists_tables_and_views_with_columns(db: Path) -> None:
     assert found["main.v_customers"].kind == "view"
     assert found["main.customers"].kind == "table"
     columns = {c.name: c for c in found["main.customers"].columns}
-    assert columns["photo"].scannable is False
-    assert columns["photo"].reason == "binary"
+    # Read for the text it may hold (sources.binary).
+    assert columns["photo"].scannable is True and columns["photo"].reason is None
     assert columns["iin"].scannable is True
     assert columns["phone"].type == "BIGINT"
 
@@ -115,16 +122,31 @@ def test_values_fields_json_paths_and_skips(db: Path) -> None:
     assert fields["payload"] == [(2, "not json {")]  # not JSON: the text as is
     assert fields["tags[]"] == [(1, "+77011234567"), (1, "x")]
     assert fields["full_name"] == [(1, "Айгуль Серикова"), (2, "Bob")]
-    assert "photo" not in fields and "active" not in fields
+    assert "photo" not in fields and "active" not in fields  # x'00ff' holds no text
     assert "note" not in fields  # empty and blank values are not yielded
     assert "score" in fields and fields["score"] == [(2, "2")]  # 1.5 cannot hold an identifier
     assert done.rows_scanned == 2
     assert done.sampled is False
-    assert done.skipped_fields == ("photo",)
+    assert done.skipped_fields == ()
     notes = " | ".join(done.notes)
-    assert "binary columns not read: photo" in notes
+    assert "binary values holding no text: photo (1)" in notes
     assert "boolean" in notes and "active" in notes
     assert "non-integral" in notes and "score" in notes
+
+
+def test_binary_values_read_for_their_text(tmp_path: Path) -> None:
+    path = tmp_path / "blobs.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)")
+        conn.executemany("INSERT INTO blobs VALUES (?, ?)", BINARY_ROWS)
+        # SQLite keeps what it is given: text in a column declared BLOB stays text.
+        conn.execute("INSERT INTO blobs VALUES (8, 'ИИН 870412300123')")
+    with SqlSource(url(path)) as src:
+        fields, done = read_table(src, "main.blobs")
+        assert_binary_openings(src, "blobs")
+    assert (8, "ИИН 870412300123") in fields["data"]
+    fields["data"].remove((8, "ИИН 870412300123"))
+    assert_binary_read(fields, done)
 
 
 def test_batches_are_per_field_and_per_thousand_rows(db: Path) -> None:
@@ -399,7 +421,10 @@ def test_reason_scrubs_password() -> None:
         (float("inf"), []),
         (True, []),
         (b"\x00", []),
-        (memoryview(b"ab"), []),
+        (b"", []),
+        (memoryview(b"ab"), [("c", "ab")]),  # text in a binary value (sources.binary)
+        (b'{"iin": "1"}', [("c.iin", "1")]),  # a JSON payload, walked
+        (bytearray("тел. 87011234567".encode("cp1251")), [("c", "тел. 87011234567")]),
         ([["a", None], ["b"]], [("c[][]", "a"), ("c[][]", "b")]),
         ([{"iin": IIN}], [("c[].iin", IIN)]),
         ({"a": {"b": 1}}, [("c.a.b", "1")]),

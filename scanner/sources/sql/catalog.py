@@ -20,7 +20,8 @@ MYSQL_SYSTEM = frozenset({"mysql", "sys", "performance_schema", "information_sch
 @dataclass(frozen=True, slots=True)
 class ColumnPlan:
     """How one column is read: ``value`` (as the driver returns it), ``json`` (walked by key
-    path), ``text`` (cast to text in SQL) or ``skip`` (with the reason)."""
+    path), ``text`` (cast to text in SQL), ``binary`` (its values' opening, for the text in
+    them: :mod:`derbes.scanner.sources.binary`) or ``skip`` (with the reason)."""
 
     name: str
     type: str
@@ -129,7 +130,9 @@ def plan_column(column: dict[str, Any], family: str, dialect: sa.Dialect) -> Col
     typ = column["type"]
     type_name = sql_type_name(typ, dialect)
     item = getattr(typ, "item_type", None)
-    if isinstance(typ, sqltypes._Binary) or isinstance(item, sqltypes._Binary):
+    if isinstance(typ, sqltypes._Binary):
+        return ColumnPlan(name, type_name, "binary")
+    if isinstance(item, sqltypes._Binary):
         return ColumnPlan(name, type_name, "skip", "binary")
     if isinstance(typ, sqltypes.Boolean) or mysql_bool(typ):
         return ColumnPlan(name, type_name, "skip", "boolean")

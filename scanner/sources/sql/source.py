@@ -32,7 +32,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import sampling
+from derbes.scanner.sources import binary, sampling
 from derbes.scanner.sources.base import Batch, Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.sql import table_age
 from derbes.scanner.sources.sql.catalog import (
@@ -455,7 +455,11 @@ class SqlSource:
         # deeply nested document (PostgreSQL accepts thousands of levels), which no
         # SQLAlchemy error wraps; texts parses it with a guard.
         as_text = plan.mode == "text" or (plan.mode == "json" and self._family == "postgresql")
-        return sa.cast(column, sa.Text) if as_text else column
+        if as_text:
+            return sa.cast(column, sa.Text)
+        if plan.mode == "binary" and self._family in ("postgresql", "mysql", "sqlite"):
+            return _binary_opening(column, self._family)
+        return column
 
     def _sample(
         self, conn: Connection, spec: TableSpec, plans: list[ColumnPlan]
@@ -580,6 +584,31 @@ class SqlSource:
             text = f"statement timed out after {self._timeout:g} s"
         text = self._scrub(text)
         return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _binary_opening(column: ColumnElement, family: str) -> ColumnElement:
+    """What of a binary column's values crosses the network: an image's, a PDF's or
+    compressed data's first ``MEDIA_HEAD`` bytes, which tell it is one (``binary.MEDIA``);
+    of any other value its first ``PREFIX`` bytes and one more, which tells it was cut
+    (``binary.read_binary``). ``substr`` counts bytes of a binary value in PostgreSQL,
+    MySQL/MariaDB and SQLite alike; SQLite's text in a BLOB column is no blob, so never
+    media. The magic bytes are literals of the dialect (constants of derbes' own), not bound
+    parameters: a sample of 100 key ranges repeats the column in 100 ``UNION ALL`` branches,
+    and SQLite builds before 3.32 take 999 parameters at most."""
+
+    def blob(magic: bytes) -> ColumnElement:
+        if family == "postgresql":
+            return sa.literal_column(f"decode('{magic.hex()}', 'hex')")
+        return sa.literal_column(f"x'{magic.hex()}'")
+
+    media = sa.or_(*(
+        sa.and_(*(sa.func.substr(column, at + 1, len(magic)) == blob(magic)
+                  for at, magic in kind))
+        for kind in binary.MEDIA))
+    return sa.case(
+        (media, sa.func.substr(column, 1, binary.MEDIA_HEAD)),
+        else_=sa.func.substr(column, 1, binary.PREFIX + 1),
+    )
 
 
 def _round_trip(conn: Connection, tries: int = 3) -> float | None:

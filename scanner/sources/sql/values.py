@@ -1,7 +1,9 @@
 """Values as the driver returns them, turned into (field, text) pairs for the engine.
 
 Strings pass as they are (JSON in a string is walked by key path); integers and integral
-floats/decimals as digits; binary values and non-integral numbers are counted, not read.
+floats/decimals as digits; binary values by the text they hold (:func:`binary_text`: whole
+when they are text, their printable runs otherwise), the values that hold none counted, as
+non-integral numbers are.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from derbes.scanner.jsonpaths import MAX_DEPTH, flatten
+from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.sql.catalog import ColumnPlan
 
 
 @dataclass(slots=True)
 class Stats:
-    binary: Counter = field(default_factory=Counter)
+    binary: Unread = field(default_factory=Unread)
     non_integral: Counter = field(default_factory=Counter)
 
 
@@ -68,7 +71,10 @@ def _value_texts(name: str, value: Any, stats: Stats, depth: int) -> Iterator[tu
         else:
             stats.non_integral[name] += 1
     elif isinstance(value, (bytes, bytearray, memoryview)):
-        stats.binary[name] += 1
+        text = read_binary(name, value, stats.binary)
+        if text is not None:
+            # Text: a JSON payload is walked by key path, as in a text column.
+            yield from _value_texts(name, text, stats, depth)
     elif isinstance(value, dict):
         yield from _json_texts(name, value)
     elif isinstance(value, (list, tuple, set, frozenset)):
@@ -103,7 +109,7 @@ def skip_notes(plans: Sequence[ColumnPlan]) -> list[str]:
         if plan.mode == "skip":
             by_reason.setdefault(plan.reason or "skipped", []).append(plan.name)
     if "binary" in by_reason:
-        notes.append("binary columns not read: " + ", ".join(by_reason.pop("binary")))
+        notes.append("arrays of binary values not read: " + ", ".join(by_reason.pop("binary")))
     if "boolean" in by_reason:
         notes.append(
             "boolean columns not read (cannot hold identifiers): "
@@ -115,15 +121,11 @@ def skip_notes(plans: Sequence[ColumnPlan]) -> list[str]:
 
 
 def value_notes(stats: Stats) -> list[str]:
-    notes = []
-    if stats.binary:
-        notes.append(
-            "binary values not read: "
-            + ", ".join(f"{k} ({v})" for k, v in sorted(stats.binary.items()))
-        )
+    notes = stats.binary.notes()
     if stats.non_integral:
         notes.append(
             "non-integral numbers not scanned (cannot hold identifiers): "
             + ", ".join(sorted(stats.non_integral))
         )
     return notes
+
