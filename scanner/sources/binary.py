@@ -17,9 +17,13 @@ as plain ``BINARY`` (what Spark's ``binaryAsString`` is for). A binary value is 
   and joined on one line by ``; ``: a map's key and value come in turn (``iin; 8609...``),
   and the key is the value's context word, read on the value's line only;
 * else **nothing**: an image, a hash, a UUID in ``BINARY(16)`` hold no text. Images, PDF
-  and compressed data (told by their first bytes, :data:`MEDIA`) are not searched for runs:
-  a JPEG's few hundred chance runs of letters are noise, not data, and a PDF's or a gzip
-  stream's text is compressed.
+  and ZIP archives (told by their first bytes, :data:`MEDIA`) are not searched for runs: a
+  JPEG's few hundred chance runs of letters are noise, not data, and a PDF's text is
+  compressed.
+
+Compressed values (gzip, zlib, bzip2, xz, zstd: a payload compressed before it was stored)
+are read decompressed, as any value is: the first :data:`PREFIX` bytes of their content, no
+more whatever the ratio; a stream cut short gives what it holds up to the cut.
 
 Only the first :data:`PREFIX` bytes of a value are read, and of media only the first
 :data:`MEDIA_HEAD` (a database cuts the value in SQL: ``sources.sql.source``); the caller
@@ -28,12 +32,21 @@ counts the values that were longer.
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import io
+import lzma
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from derbes.scanner.sources.encoding import detect_encoding
+
+try:  # a dependency of derbes; without it zstd values are read as other binary values
+    import zstandard
+except ImportError:  # pragma: no cover
+    zstandard = None
 
 #: Bytes of a binary value read: a payload's opening holds its fields; a 5 MB photo in each
 #: of 1,000 sampled rows would otherwise cross the network whole.
@@ -60,8 +73,8 @@ MIN_JAVA = 3
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
 #: A word: letters only.
 _WORD = re.compile(r"[^\W\d_]+")
-#: Images, PDF and compressed data, each by the bytes it holds at given offsets, all of
-#: them: not searched for runs.
+#: Images, PDF and ZIP archives, each by the bytes it holds at given offsets, all of them:
+#: not searched for runs.
 MEDIA: tuple[tuple[tuple[int, bytes], ...], ...] = (
     ((0, b"\x89PNG\r\n\x1a\n"),),
     ((0, b"\xff\xd8\xff"),),  # JPEG
@@ -70,11 +83,7 @@ MEDIA: tuple[tuple[tuple[int, bytes], ...], ...] = (
     ((0, b"RIFF"), (8, b"WEBP")),
     ((4, b"ftyp"),),  # MP4, HEIC, AVIF
     ((0, b"%PDF-"),),
-    ((0, b"\x1f\x8b"),),  # gzip
     ((0, b"PK\x03\x04"),),  # ZIP (and XLSX, DOCX, JAR)
-    ((0, b"\x28\xb5\x2f\xfd"),),  # Zstandard
-    ((0, b"BZh91AY&SY"),),  # bzip2 (its usual block size)
-    ((0, b"\xfd7zXZ\x00"),),  # xz
 )
 #: Bytes of a value that tell it is media: what a database sends of one.
 MEDIA_HEAD = max(at + len(magic) for kind in MEDIA for at, magic in kind)
@@ -88,9 +97,10 @@ class Unread:
 
     #: Values holding no text.
     none: Counter = field(default_factory=Counter)
-    #: Images, PDF and compressed data.
+    #: Images, PDF and ZIP archives.
     media: Counter = field(default_factory=Counter)
-    #: Values longer than :data:`PREFIX`, of which the opening was read.
+    #: Values longer than :data:`PREFIX`, of which the opening was read (a compressed
+    #: value's content too).
     cut: Counter = field(default_factory=Counter)
 
     def notes(self) -> list[str]:
@@ -98,10 +108,10 @@ class Unread:
         if self.none:
             notes.append("binary values holding no text: " + _counts(self.none))
         if self.media:
-            notes.append("images, PDF and compressed data not read: " + _counts(self.media))
+            notes.append("images, PDF and ZIP archives not read: " + _counts(self.media))
         if self.cut:
-            notes.append(f"binary values longer than {PREFIX >> 10} KiB, their first "
-                         f"{PREFIX >> 10} KiB read: " + _counts(self.cut))
+            notes.append(f"binary values of more than {PREFIX >> 10} KiB (decompressed), "
+                         f"their first {PREFIX >> 10} KiB read: " + _counts(self.cut))
         return notes
 
 
@@ -114,9 +124,10 @@ def read_binary(name: str, value: bytes | bytearray | memoryview, unread: Unread
         return None
     cut = len(data) > PREFIX
     if cut:
-        unread.cut[name] += 1
         data = data[:PREFIX]
-    text, kind = binary_text(data, cut)
+    text, kind, cut = _read(data, cut, True)
+    if cut:
+        unread.cut[name] += 1
     if kind == "media":
         unread.media[name] += 1
     elif kind == "none":
@@ -131,30 +142,74 @@ def _counts(counter: Counter) -> str:
 def binary_text(data: bytes, cut: bool = False) -> tuple[str | None, str]:
     """The text ``data`` holds, and how it was read: ``text`` (the value is text), ``runs``
     (its printable runs, one a line), ``none`` (no text: the text is None) or ``media``
-    (an image or compressed data, not searched: None).
+    (an image, a PDF or an archive, not searched: None). A compressed value is read
+    decompressed.
 
     ``cut``: ``data`` is the opening of a longer value (a character may be cut at its end).
     """
+    text, kind, _ = _read(data, cut, True)
+    return text, kind
+
+
+def _read(data: bytes, cut: bool, inflate: bool) -> tuple[str | None, str, bool]:
+    """:func:`binary_text`, and whether the value's content went on past what was read (a
+    compressed value's content past :data:`PREFIX`); ``inflate``: decompress (not again
+    inside a decompressed value)."""
     if not data:
-        return None, "none"
+        return None, "none", cut
     if is_media(data):
-        return None, "media"
+        return None, "media", cut
+    if inflate:
+        inflated = _inflated(data)
+        if inflated is not None:
+            content, more = inflated
+            return _read(content, more, False)
     text = _as_text(data, cut)
     if text is not None:
-        return text, "text"
+        return text, "text", cut
     if data.startswith(_JAVA):
         strings = _java_strings(data)
-        return ("; ".join(strings), "runs") if strings else (None, "none")
+        return ("; ".join(strings), "runs", cut) if strings else (None, "none", cut)
     runs = [m.decode("utf-8", "replace").strip() for m in _RUN.findall(data)]
     runs = [r for r in runs if len(r) >= MIN_RUN]
     if runs:
-        return "\n".join(runs), "runs"
-    return None, "none"
+        return "\n".join(runs), "runs", cut
+    return None, "none", cut
 
 
 def is_media(data: bytes) -> bool:
-    """Whether ``data`` opens as an image, a PDF or compressed data (:data:`MEDIA`)."""
+    """Whether ``data`` opens as an image, a PDF or a ZIP archive (:data:`MEDIA`)."""
     return any(all(data[at:at + len(magic)] == magic for at, magic in kind) for kind in MEDIA)
+
+
+def _inflated(data: bytes) -> tuple[bytes, bool] | None:
+    """The first :data:`PREFIX` bytes of compressed ``data``'s content, and whether it holds
+    more; None when ``data`` is not compressed, or no byte of it decompresses. A stream that
+    ends early (a value cut at :data:`PREFIX`) or goes bad gives what came before."""
+    if data.startswith(b"\x1f\x8b") or (
+            len(data) > 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0):
+        # gzip, or zlib (its two-byte header: deflate, a check multiple of 31).
+        d = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        read = lambda: d.decompress(data, PREFIX + 1)  # noqa: E731
+    elif data.startswith(b"BZh") and data[4:10] == b"1AY&SY":
+        read = lambda: bz2.BZ2Decompressor().decompress(data, PREFIX + 1)  # noqa: E731
+    elif data.startswith(b"\xfd7zXZ\x00"):
+        read = lambda: lzma.LZMADecompressor().decompress(data, PREFIX + 1)  # noqa: E731
+    elif data.startswith(b"\x28\xb5\x2f\xfd") and zstandard is not None:
+        reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data))
+        read = lambda: reader.read(PREFIX + 1)  # noqa: E731
+    else:
+        return None
+    try:
+        out = read()
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, *_ZSTD_ERRORS):
+        return None
+    if not out:
+        return None
+    return out[:PREFIX], len(out) > PREFIX
+
+
+_ZSTD_ERRORS: tuple = (zstandard.ZstdError,) if zstandard is not None else ()
 
 
 def _java_strings(data: bytes) -> list[str]:
