@@ -573,20 +573,20 @@ def test_wide_tables_are_taken_first(tmp_path):
     conn.executescript("""
         CREATE TABLE a_narrow (id INTEGER PRIMARY KEY, v TEXT);
         CREATE TABLE b_wide (id INTEGER PRIMARY KEY, c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT);
-        CREATE TABLE c_blobs (id INTEGER PRIMARY KEY, b1 BLOB, b2 BLOB, b3 BLOB, b4 BLOB);
+        CREATE TABLE c_flags (id INTEGER PRIMARY KEY, f1 BOOLEAN, f2 BOOLEAN, f3 BOOLEAN);
         CREATE TABLE d_middle (id INTEGER PRIMARY KEY, c1 TEXT, c2 TEXT);
         """)
     conn.close()
     with SqlSource(f"sqlite:///{path}") as source:
         containers = list(source.containers())
         tasks = parallel.plan_tasks(source, containers, 1)
-        assert [t.weight for t in tasks] == [2, 5, 1, 3]  # blobs are skipped: not weighed
+        assert [t.weight for t in tasks] == [2, 5, 1, 3]  # flags are skipped: not weighed
         detector = Detector()
         key = b"k" * 32
         scanner = ContainerScanner(source, detector, ScanOptions(), key)
         ran = [task.container.name for task, _ in parallel.run_tasks(
             tasks, 1, source, detector, ScanOptions(), key, threading.Event(), scanner)]
-    assert ran == ["main.b_wide", "main.d_middle", "main.a_narrow", "main.c_blobs"]
+    assert ran == ["main.b_wide", "main.d_middle", "main.a_narrow", "main.c_flags"]
     # Files and ranges weigh their bytes.
     assert _task("f.log", 700).weight == 700 and _task("r", 50, start=10).weight == 50
 
