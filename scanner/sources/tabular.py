@@ -131,10 +131,14 @@ class TabularSource:
         if not tabular:
             raise SourceError(self.name, f"no Parquet or CSV files match {self.spec!r}")
         for path in tabular:
-            yield self._describe(path, listed.get(path))
+            yield self.describe(path, listed.get(path))
 
-    def _describe(self, path: str, listed: dict | None = None) -> Container:
-        fmt = _format(path)
+    def describe(self, path: str, listed: dict | None = None, fmt: str | None = None
+                 ) -> Container:
+        """The container of the file at ``path``: its columns, rows and format (``fmt``, or
+        told by its name), with ``listed``'s size and time when given (else the file's).
+        A file whose schema cannot be read gets ``meta["error"]``."""
+        fmt = fmt or _format(path)
         meta: dict[str, Any] = {"format": fmt}
         try:
             if listed is not None:

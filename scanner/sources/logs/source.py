@@ -27,6 +27,11 @@ Decisions, documented here because the engine and the reports rely on them:
   with no separator there it is a hard cut, never inside a UTF-8 character. Pieces do not
   overlap: nothing is read twice, and nothing is dropped.
 * A file that **grows** during the scan is read up to the size it had when opened (noted).
+* **Parquet files** among the logs (a data-lake export's folder, where Spark writes an empty
+  ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``) are told by
+  their magic bytes at listing and read as tables are (``derbes.scanner.sources.tabular``:
+  sampled rows, column by column, with ``sample_rows``, ``seed`` and the column filters),
+  never as lines: read as a log, a Parquet file was skipped as binary.
 """
 
 from __future__ import annotations
@@ -94,6 +99,10 @@ class LogSource:
         exclude: Iterable[str] = (),
         max_line_bytes: int = 1 << 20,
         batch_bytes: int = 4 << 20,
+        include_columns: Iterable[str] = (),
+        exclude_columns: Iterable[str] = (),
+        sample_rows: int = 1000,
+        seed: int | None = None,
     ) -> None:
         if max_line_bytes < 2 * CUT_WINDOW:
             raise ConfigError(f"max_line_bytes must be at least {2 * CUT_WINDOW}")
@@ -105,6 +114,14 @@ class LogSource:
         self.exclude = tuple(exclude)
         self.max_line_bytes = max_line_bytes
         self.batch_bytes = batch_bytes
+        if sample_rows < 0:
+            raise ConfigError("sample_rows must be 0 (all rows) or positive")
+        #: How the Parquet files among the logs are read (:meth:`_tables`).
+        self.include_columns = tuple(include_columns)
+        self.exclude_columns = tuple(exclude_columns)
+        self.sample_rows = sample_rows
+        self.seed = seed
+        self._tabular = None
         #: What could not be listed: lost data (unreadable directories), notes, and files
         #: left out with their reasons (broken symlinks, FIFOs); none of it is fatal.
         self.errors: list[str] = []
@@ -142,13 +159,30 @@ class LogSource:
                 meta = {"size": st.st_size, "mtime": iso_mtime(st.st_mtime)}
             except OSError as e:
                 self.warnings.append(f"{path}: {e.strerror or e}")
+            if meta and _is_parquet(path, meta["size"]):
+                yield self._tables().describe(path, meta, "parquet")
+                continue
             yield Container(name=path, kind="file", meta=meta)
+
+    def _tables(self):
+        """The reader of the Parquet files among the logs, made on first use (pyarrow)."""
+        if self._tabular is None:
+            from derbes.scanner.sources.tabular import TabularSource
+
+            self._tabular = TabularSource(
+                self.spec, name=self.name, include_columns=self.include_columns,
+                exclude_columns=self.exclude_columns, sample_rows=self.sample_rows,
+                seed=self.seed)
+        return self._tabular
 
     # -- reading a whole file ------------------------------------------------------------------
 
     def read(self, container: Container) -> Iterator[LineBatch | ContainerDone]:
         """Lines of one file in batches, then ``ContainerDone``; see the module docstring."""
         path = container.name
+        if container.meta.get("format") == "parquet":
+            yield from self._tables().read(container)
+            return
         if path == STDIN:
             yield from self._read_stream(container, sys.stdin.buffer, None, None)
             return
@@ -242,7 +276,7 @@ class LogSource:
         else (stdin, compressed, UTF-16/32, binary) the list is empty: read the whole file.
         Ranges are at least ``min_part_bytes`` long, so a small file is one range.
         """
-        if container.name == STDIN:
+        if container.name == STDIN or container.meta.get("format") == "parquet":
             return []
         # The head alone: an object store's file reads ahead tens of MiB by default.
         with self._open(container.name, block_size=_HEAD) as f:
@@ -444,6 +478,18 @@ class _ToLineEnd:
         return block
 
     read1 = read
+
+
+def _is_parquet(path: str, size: int) -> bool:
+    """Whether the file at ``path`` opens as a Parquet file does (``PAR1``): read as one, a
+    file cut short fails with Parquet's own error, not as a binary log."""
+    if size < 4:
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False  # read as a log, which says what is wrong
 
 
 def _growth_notes(f, consumed: int, size_at_open: int) -> list[str]:

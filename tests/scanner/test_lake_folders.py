@@ -1,0 +1,85 @@
+"""A data-lake export's folder scanned as it stands: Parquet files among logs and markers.
+
+Spark writes ``part-*.snappy.parquet`` beside an empty ``_SUCCESS`` and hidden ``.crc``
+checksums; Hive names its files ``000000_0``, without an extension. Such a folder is not all
+tables, so it is a log source, and its Parquet files were skipped as binary logs: found
+nothing, exit code 0. They are read as tables now (``LogSource`` tells them by their magic).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.sources import open_source
+from derbes.scanner.sources.logs import LogSource
+
+ROWS = 3000
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    out = tmp_path / "export"
+    part = out / "dt=2026-12-01"
+    part.mkdir(parents=True)
+    table = pa.table({
+        "id": pa.array(range(ROWS), pa.int64()),
+        "email": [f"client{i}@example.kz" for i in range(ROWS)],
+        "note": ["ok"] * ROWS,
+    })
+    pq.write_table(table, part / "part-00000-5e1f0b7a-c000.snappy.parquet", row_group_size=500)
+    pq.write_table(table.slice(0, 40), out / "000000_0")  # Hive's name for it
+    (out / "_SUCCESS").write_bytes(b"")
+    (part / ".part-00000-5e1f0b7a-c000.snappy.parquet.crc").write_bytes(b"crc\x00\x00\x01\x02")
+    (out / "app.log").write_text("2026-12-01 10:00:00 login from 10.20.30.40 ok\n")
+    return out
+
+
+def test_parquet_files_are_listed_as_tables(export: Path) -> None:
+    src = LogSource(str(export))
+    found = {Path(c.name).name: c for c in src.containers()}
+    part = found["part-00000-5e1f0b7a-c000.snappy.parquet"]
+    assert part.meta["format"] == "parquet" and part.meta["rows"] == ROWS
+    assert [c.name for c in part.columns] == ["id", "email", "note"]
+    assert found["000000_0"].meta["format"] == "parquet"
+    assert "format" not in found["app.log"].meta and "format" not in found["_SUCCESS"].meta
+    assert src.split(part, 4, 1) == []  # a table is never cut into byte ranges
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None:
+    source = open_source(str(export), sample_rows=100, seed=1)
+    assert isinstance(source, LogSource)  # a folder of tables and other files
+    result = scan([source], ScanOptions(jobs=jobs))
+    found = {(Path(f.container).name, f.field, f.entity): f for f in result.findings}
+    part = found[("part-00000-5e1f0b7a-c000.snappy.parquet", "email", "EMAIL_ADDRESS")]
+    assert part.hits == 100 and part.rows_scanned == 100  # sampled as a table is
+    hive = found[("000000_0", "email", "EMAIL_ADDRESS")]
+    assert hive.hits == 40 and hive.rows_scanned == 40  # fewer rows than the sample: all
+    assert ("app.log", None, "IP_ADDRESS") in {(c, None, e) for c, _, e in found}
+    (summary,) = result.sources
+    assert summary.status == "ok"
+    skipped = {Path(p).name for p, _ in (summary.skipped or ())}
+    assert skipped == {".part-00000-5e1f0b7a-c000.snappy.parquet.crc"}
+
+
+def test_column_filters_reach_the_tables(export: Path) -> None:
+    source = open_source(str(export), exclude_columns=["email"], sample_rows=0)
+    result = scan([source], ScanOptions(jobs=1))
+    assert not [f for f in result.findings if f.field == "email"]
+
+
+def test_a_parquet_file_cut_short_is_an_error_naming_it(export: Path) -> None:
+    whole = (export / "000000_0").read_bytes()
+    (export / "000001_0").write_bytes(whole[: len(whole) // 2])
+    result = scan([open_source(str(export))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    (error,) = summary.errors
+    assert error.startswith(str(export / "000001_0")) and "Parquet" in error, error
+    # The rest is read all the same.
+    assert {Path(f.container).name for f in result.findings} >= {"000000_0", "app.log"}
