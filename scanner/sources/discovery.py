@@ -96,6 +96,8 @@ class Skipped(str):
 
 #: The first bytes of an SQLite 3 database file (https://www.sqlite.org/fileformat.html).
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: File name endings read as Parquet (and objects on a store so named, among logs too).
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 #: Why an SQLite file in a scanned folder is not read as a log.
 SQLITE_SKIPPED = "SQLite database (scan it with --scan-databases, or as sqlite:///PATH)"
 

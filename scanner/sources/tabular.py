@@ -41,12 +41,12 @@ with one_blas_thread():
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
-from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime
+from derbes.scanner.sources.discovery import PARQUET_SUFFIXES, Skipped, find_files, iso_mtime
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
-#: File name endings read as Parquet / as CSV (compressed CSV is decompressed by Arrow).
-PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+#: File name endings read as CSV (compressed CSV is decompressed by Arrow); as Parquet:
+#: ``discovery.PARQUET_SUFFIXES``.
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 _HEAD = 64 << 10

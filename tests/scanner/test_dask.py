@@ -425,6 +425,10 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
     for p in sorted(corpus["logs"].glob("app-*.log")):
         s3.upload_file(str(p), BUCKET, f"logs/{p.name}")
     s3.upload_file(str(corpus["tables"]), BUCKET, "tables/clients.parquet")
+    # A Spark export's prefix: not all tables (its _SUCCESS), so a log source, whose Parquet
+    # object is read as a table all the same.
+    s3.upload_file(str(corpus["tables"]), BUCKET, "export/part-00000-c000.snappy.parquet")
+    s3.put_object(Bucket=BUCKET, Key="export/_SUCCESS", Body=b"")
     options = ScanOptions(hash_key=KEY.encode())
     disk_logs = tmp_path / "logs"
     disk_logs.mkdir()
@@ -440,6 +444,13 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
         f"s3://{BUCKET}/logs/app-{i}.log" for i in range(4)} | {
         f"s3://{BUCKET}/tables/clients.parquet"}
     assert len(local.findings) > 5
+    export = open_source(f"s3://{BUCKET}/export/")
+    assert isinstance(export, LogSource)
+    tables = [(f.field, f.entity, f.hits) for f in on_disk.findings
+              if f.container.endswith("clients.parquet")]
+    for result in (scan([export], options),
+                   scan([export], options, executor=DaskExecutor(client=client))):
+        assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings)
 
 
 def _strip(findings) -> list[tuple]:

@@ -29,7 +29,8 @@ Decisions, documented here because the engine and the reports rely on them:
 * A file that **grows** during the scan is read up to the size it had when opened (noted).
 * **Parquet files** among the logs (a data-lake export's folder, where Spark writes an empty
   ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``) are told by
-  their magic bytes at listing and read as tables are (``derbes.scanner.sources.tabular``:
+  their magic bytes at listing (objects on a store by their name's ending) and read as
+  tables are (``derbes.scanner.sources.tabular``:
   sampled rows, column by column, with ``sample_rows``, ``seed`` and the column filters),
   never as lines: read as a log, a Parquet file was skipped as binary.
 """
@@ -45,6 +46,7 @@ from collections.abc import Iterable, Iterator
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
 from derbes.scanner.sources.discovery import (
+    PARQUET_SUFFIXES,
     SQLITE_HEADER,
     SQLITE_SKIPPED,
     NothingMatched,
@@ -141,7 +143,11 @@ class LogSource:
             except SourceError as e:
                 raise SourceError(self.name, e.reason) from e
             for url, meta in found:
-                yield Container(name=url, kind="file", meta=meta)
+                if url.lower().endswith(PARQUET_SUFFIXES):
+                    # An object is told by its name: its magic would cost a request each.
+                    yield self._tables().describe(url, meta, "parquet")
+                else:
+                    yield Container(name=url, kind="file", meta=meta)
             return
         try:
             paths, listed = find_files(self.spec, self.include, self.exclude)
