@@ -41,13 +41,9 @@ with one_blas_thread():
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
-from derbes.scanner.sources.discovery import PARQUET_SUFFIXES, Skipped, find_files, iso_mtime
+from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
-
-#: File name endings read as CSV (compressed CSV is decompressed by Arrow); as Parquet:
-#: ``discovery.PARQUET_SUFFIXES``.
-CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 _HEAD = 64 << 10
 _BATCH_ROWS = 65_536
@@ -56,16 +52,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 def is_tabular(path: str) -> bool:
     """True for a file name this source reads (by its ending)."""
-    return _format(path) is not None
-
-
-def _format(path: str) -> str | None:
-    lower = path.lower()
-    if lower.endswith(PARQUET_SUFFIXES):
-        return "parquet"
-    if lower.endswith(CSV_SUFFIXES):
-        return "csv"
-    return None
+    return table_format(path) is not None
 
 
 class TabularSource:
@@ -138,7 +125,7 @@ class TabularSource:
         """The container of the file at ``path``: its columns, rows and format (``fmt``, or
         told by its name), with ``listed``'s size and time when given (else the file's).
         A file whose schema cannot be read gets ``meta["error"]``."""
-        fmt = fmt or _format(path)
+        fmt = fmt or table_format(path)
         meta: dict[str, Any] = {"format": fmt}
         try:
             if listed is not None:

@@ -1,9 +1,11 @@
-"""A data-lake export's folder scanned as it stands: Parquet files among logs and markers.
+"""A data-lake export's folder scanned as it stands: tables among logs and markers.
 
 Spark writes ``part-*.snappy.parquet`` beside an empty ``_SUCCESS`` and hidden ``.crc``
 checksums; Hive names its files ``000000_0``, without an extension. Such a folder is not all
 tables, so it is a log source, and its Parquet files were skipped as binary logs: found
-nothing, exit code 0. They are read as tables now (``LogSource`` tells them by their magic).
+nothing, exit code 0. They are read as tables now (``LogSource`` tells them by their name or
+their magic), and so are CSV files, which were read as lines in such a folder and as tables
+alone.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def export(tmp_path: Path) -> Path:
     (out / "_SUCCESS").write_bytes(b"")
     (part / ".part-00000-5e1f0b7a-c000.snappy.parquet.crc").write_bytes(b"crc\x00\x00\x01\x02")
     (out / "app.log").write_text("2026-12-01 10:00:00 login from 10.20.30.40 ok\n")
+    # An Excel export in cp1251, «;»-separated, with 3,000 rows: sampled as a table is.
+    rows = [f"{i};client{i}@example.kz;Алматы" for i in range(ROWS)]
+    (out / "clients.csv").write_bytes("\r\n".join(["№;Почта;Город", *rows]).encode("cp1251"))
     return out
 
 
@@ -46,6 +51,8 @@ def test_parquet_files_are_listed_as_tables(export: Path) -> None:
     assert part.meta["format"] == "parquet" and part.meta["rows"] == ROWS
     assert [c.name for c in part.columns] == ["id", "email", "note"]
     assert found["000000_0"].meta["format"] == "parquet"
+    assert found["clients.csv"].meta["format"] == "csv"
+    assert [c.name for c in found["clients.csv"].columns] == ["№", "Почта", "Город"]
     assert "format" not in found["app.log"].meta and "format" not in found["_SUCCESS"].meta
     assert src.split(part, 4, 1) == []  # a table is never cut into byte ranges
 
@@ -60,6 +67,8 @@ def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None
     assert part.hits == 100 and part.rows_scanned == 100  # sampled as a table is
     hive = found[("000000_0", "email", "EMAIL_ADDRESS")]
     assert hive.hits == 40 and hive.rows_scanned == 40  # fewer rows than the sample: all
+    csv = found[("clients.csv", "Почта", "EMAIL_ADDRESS")]
+    assert csv.hits == 100 and csv.rows_scanned == 100
     assert ("app.log", None, "IP_ADDRESS") in {(c, None, e) for c, _, e in found}
     (summary,) = result.sources
     assert summary.status == "ok"

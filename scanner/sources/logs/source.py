@@ -27,12 +27,13 @@ Decisions, documented here because the engine and the reports rely on them:
   with no separator there it is a hard cut, never inside a UTF-8 character. Pieces do not
   overlap: nothing is read twice, and nothing is dropped.
 * A file that **grows** during the scan is read up to the size it had when opened (noted).
-* **Parquet files** among the logs (a data-lake export's folder, where Spark writes an empty
-  ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``) are told by
-  their magic bytes at listing (objects on a store by their name's ending) and read as
-  tables are (``derbes.scanner.sources.tabular``:
-  sampled rows, column by column, with ``sample_rows``, ``seed`` and the column filters),
-  never as lines: read as a log, a Parquet file was skipped as binary.
+* **Tables** among the logs (a data-lake export's folder, where Spark writes an empty
+  ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``; a folder of
+  ``.csv`` exports and a README) are told by their names (``.parquet``, ``.csv``...),
+  Parquet files also by their magic bytes, at listing, and read as tables are
+  (``derbes.scanner.sources.tabular``: sampled rows, column by column, with
+  ``sample_rows``, ``seed`` and the column filters), never as lines: read as a log, a
+  Parquet file was skipped as binary, and a CSV file's result hung on its neighbours.
 """
 
 from __future__ import annotations
@@ -46,13 +47,13 @@ from collections.abc import Iterable, Iterator
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
 from derbes.scanner.sources.discovery import (
-    PARQUET_SUFFIXES,
     SQLITE_HEADER,
     SQLITE_SKIPPED,
     NothingMatched,
     find_files,
     iso_mtime,
     sort_listing,
+    table_format,
 )
 from derbes.scanner.sources.encoding import WIDE, detect_encoding
 from derbes.scanner.sources.logs.decompress import (
@@ -143,9 +144,10 @@ class LogSource:
             except SourceError as e:
                 raise SourceError(self.name, e.reason) from e
             for url, meta in found:
-                if url.lower().endswith(PARQUET_SUFFIXES):
-                    # An object is told by its name: its magic would cost a request each.
-                    yield self._tables().describe(url, meta, "parquet")
+                # An object is told by its name: its magic would cost a request each.
+                table = table_format(url)
+                if table is not None:
+                    yield self._tables().describe(url, meta, table)
                 else:
                     yield Container(name=url, kind="file", meta=meta)
             return
@@ -165,8 +167,11 @@ class LogSource:
                 meta = {"size": st.st_size, "mtime": iso_mtime(st.st_mtime)}
             except OSError as e:
                 self.warnings.append(f"{path}: {e.strerror or e}")
-            if meta and _is_parquet(path, meta["size"]):
-                yield self._tables().describe(path, meta, "parquet")
+            table = table_format(path)
+            if table is None and meta and _is_parquet(path, meta["size"]):
+                table = "parquet"
+            if table is not None:
+                yield self._tables().describe(path, meta or None, table)
                 continue
             yield Container(name=path, kind="file", meta=meta)
 
@@ -186,7 +191,7 @@ class LogSource:
     def read(self, container: Container) -> Iterator[LineBatch | ContainerDone]:
         """Lines of one file in batches, then ``ContainerDone``; see the module docstring."""
         path = container.name
-        if container.meta.get("format") == "parquet":
+        if container.meta.get("format") in ("parquet", "csv"):
             yield from self._tables().read(container)
             return
         if path == STDIN:
@@ -282,7 +287,7 @@ class LogSource:
         else (stdin, compressed, UTF-16/32, binary) the list is empty: read the whole file.
         Ranges are at least ``min_part_bytes`` long, so a small file is one range.
         """
-        if container.name == STDIN or container.meta.get("format") == "parquet":
+        if container.name == STDIN or container.meta.get("format") in ("parquet", "csv"):
             return []
         # The head alone: an object store's file reads ahead tens of MiB by default.
         with self._open(container.name, block_size=_HEAD) as f:
