@@ -1,4 +1,4 @@
-"""Which files a path, a directory or a glob names: shared by the file sources (logs, Parquet/CSV).
+"""Which files a path, a directory or a glob names: shared by the file sources (logs, tables).
 
 A directory is walked recursively, each directory entered once (symlink loops end); ``**`` in
 a glob crosses directories without following a loop. What cannot be listed comes back as
@@ -96,17 +96,21 @@ class Skipped(str):
 
 #: The first bytes of an SQLite 3 database file (https://www.sqlite.org/fileformat.html).
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: File name endings read as Parquet and as CSV (compressed CSV is decompressed by Arrow):
+#: File name endings read as Parquet, ORC and CSV (compressed CSV is decompressed by Arrow):
 #: tables, wherever they are, among logs too (``sources.tabular``).
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+ORC_SUFFIXES = (".orc",)
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 
 def table_format(path: str) -> str | None:
-    """``parquet`` or ``csv`` for a file named as a table is (by its ending), else None."""
+    """``parquet``, ``orc`` or ``csv`` for a file named as a table is (by its ending), else
+    None."""
     lower = path.lower()
     if lower.endswith(PARQUET_SUFFIXES):
         return "parquet"
+    if lower.endswith(ORC_SUFFIXES):
+        return "orc"
     return "csv" if lower.endswith(CSV_SUFFIXES) else None
 #: Why an SQLite file in a scanned folder is not read as a log.
 SQLITE_SKIPPED = "SQLite database (scan it with --scan-databases, or as sqlite:///PATH)"

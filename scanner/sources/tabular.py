@@ -1,4 +1,5 @@
-"""Parquet and CSV files scanned like tables: a uniform random sample of rows, column by column.
+"""Parquet, ORC and CSV files scanned like tables: a uniform random sample of rows, column by
+column.
 
 Each file is a container whose columns carry their Arrow types; binary columns are read for the
 text they hold (:mod:`derbes.scanner.sources.binary`: Impala and older Hive write strings as
@@ -94,7 +95,7 @@ class TabularSource:
     # -- listing ---------------------------------------------------------------------------
 
     def containers(self) -> Iterator[Container]:
-        """One container per Parquet/CSV file, with its columns. Raises ``SourceError``.
+        """One container per Parquet, ORC or CSV file, with its columns. Raises ``SourceError``.
 
         A file whose schema cannot be read is still listed, with ``meta["error"]``; reading it
         raises ``SourceError``, so one bad file makes the source partial, not failed.
@@ -113,10 +114,10 @@ class TabularSource:
         self.warnings = [str(w) for w in self.warnings if not isinstance(w, Skipped)]
         tabular = [p for p in paths if is_tabular(p)]
         self.warnings += [
-            f"{p}: not a Parquet or CSV file, skipped" for p in paths if p not in tabular
+            f"{p}: not a Parquet, ORC or CSV file, skipped" for p in paths if p not in tabular
         ]
         if not tabular:
-            raise SourceError(self.name, f"no Parquet or CSV files match {self.spec!r}")
+            raise SourceError(self.name, f"no Parquet, ORC or CSV files match {self.spec!r}")
         for path in tabular:
             yield self.describe(path, listed.get(path))
 
@@ -137,6 +138,11 @@ class TabularSource:
                 with _opened(path) as where, pq.ParquetFile(where) as pf:
                     schema = pf.schema_arrow
                     meta["rows"] = pf.metadata.num_rows
+            elif fmt == "orc":
+                with _opened(path) as where:
+                    f = _orc().ORCFile(where)
+                    schema = f.schema
+                    meta["rows"] = f.nrows
             elif meta.get("size") == 0:
                 return Container(name=path, kind="file", meta=meta)
             else:
@@ -180,6 +186,8 @@ class TabularSource:
         try:
             if container.meta.get("format") == "parquet":
                 rows, total = yield from self._read_parquet(path, scannable, emitter)
+            elif container.meta.get("format") == "orc":
+                rows, total = yield from self._read_orc(path, scannable, emitter)
             else:
                 rows, total, bad = yield from self._read_csv(path, scannable, emitter)
                 if bad:
@@ -236,6 +244,22 @@ class TabularSource:
             start = stop
         yield from emitter.emit_table(pa.Table.from_batches(taken).combine_chunks(), rows)
         return len(rows), total
+
+    def _read_orc(self, path: str, columns: list[str], emitter: _Emitter):
+        """ORC knows its row count but not its stripes' without reading them: a small file is
+        read whole, a larger one streamed stripe by stripe through the reservoir (as CSV is),
+        the wanted columns only."""
+        with _opened(path) as where:
+            f = _orc().ORCFile(where)
+            total = f.nrows
+            stripes = (f.read_stripe(i, columns=columns) for i in range(f.nstripes))
+            if not self.sample_rows or total <= self.sample_rows:
+                count = yield from emitter.emit_all(stripes)
+                return count, count
+            table, rows, seen = _reservoir(stripes, self.sample_rows, random.Random(self.seed))
+            if table is not None:
+                yield from emitter.emit_table(table, rows)
+            return len(rows), seen
 
     def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
         bad = [0]
@@ -333,6 +357,13 @@ def _text(value: Any) -> str | None:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return str(value)
+
+
+def _orc():
+    """``pyarrow.orc``, imported when an ORC file is met."""
+    import pyarrow.orc
+
+    return pyarrow.orc
 
 
 def _is_list(typ: pa.DataType) -> bool:

@@ -277,7 +277,7 @@ def test_directory_lists_only_tables(tmp_path: Path, mixed_parquet: Path) -> Non
     src = TabularSource(str(tmp_path))
     assert [Path(c.name).name for c in src.containers()] == ["a.csv", "people.parquet"]
     assert any("notes.txt" in w for w in src.warnings)
-    with pytest.raises(SourceError, match="no Parquet or CSV"):
+    with pytest.raises(SourceError, match="no Parquet, ORC or CSV"):
         list(TabularSource(str(tmp_path / "notes.txt")).containers())
 
 
@@ -348,3 +348,51 @@ def test_csv_row_longer_than_a_block(tmp_path: Path, sample_rows: int) -> None:
         assert fields["payload"][2500] == [blob]
         assert fields["n"] == {i: [str(i)] for i in range(1, 3001)}  # no row twice
     assert all(fields["n"][r] == [str(r)] for r in fields["n"])
+
+
+# -- ORC (Hive's default format) ---------------------------------------------------------------
+
+
+def test_orc_walked_like_parquet(tmp_path: Path, mixed_parquet: Path) -> None:
+    import pyarrow.orc as orc
+
+    table = pq.read_table(mixed_parquet)
+    # ORC has no dictionary type: the column as plain strings.
+    table = table.set_column(table.schema.get_field_index("city"), "city",
+                             table.column("city").cast(pa.string()))
+    path = tmp_path / "people.orc"
+    orc.write_table(table, path)
+    (container,) = TabularSource(str(path)).containers()
+    assert container.meta["format"] == "orc" and container.meta["rows"] == 3
+    fields, done = only(TabularSource(str(path), sample_rows=0))
+    assert fields == only(TabularSource(str(mixed_parquet), sample_rows=0))[0]
+    assert done.rows_scanned == 3 and done.sampled is False
+
+
+def test_orc_sample_is_random_repeatable_and_rows_are_file_rows(tmp_path: Path) -> None:
+    import pyarrow.orc as orc
+
+    n = 100_000
+    path = tmp_path / "big.orc"
+    orc.write_table(pa.table({"n": pa.array(range(1, n + 1)),
+                              "v": [f"v{i}" for i in range(1, n + 1)]}),
+                    path, stripe_size=64 << 10)
+    assert orc.ORCFile(path).nstripes > 10
+    fields, done = only(TabularSource(str(path), sample_rows=1000, seed=7))
+    rows = sorted(fields["n"])
+    assert len(rows) == 1000 and done.rows_scanned == 1000 and done.sampled is True
+    assert all(fields["n"][r] == [str(r)] and fields["v"][r] == [f"v{r}"] for r in rows)
+    assert "sampled 1000 of 100000 rows" in done.notes
+    assert rows[0] < 2000 and rows[-1] > 98_000
+    assert sum(r > 50_000 for r in rows) in range(400, 600)
+    assert only(TabularSource(str(path), sample_rows=1000, seed=7))[0] == fields
+
+
+def test_a_broken_orc_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.orc"
+    path.write_bytes(b"ORC" + bytes(100))
+    src = TabularSource(str(path))
+    (container,) = src.containers()
+    with pytest.raises(SourceError) as e:
+        list(src.read(container))
+    assert e.value.container == str(path)

@@ -29,8 +29,9 @@ Decisions, documented here because the engine and the reports rely on them:
 * A file that **grows** during the scan is read up to the size it had when opened (noted).
 * **Tables** among the logs (a data-lake export's folder, where Spark writes an empty
   ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``; a folder of
-  ``.csv`` exports and a README) are told by their names (``.parquet``, ``.csv``...),
-  Parquet files also by their magic bytes, at listing, and read as tables are
+  ``.csv`` exports and a README) are told by their names (``.parquet``, ``.orc``,
+  ``.csv``...), Parquet and ORC files also by their magic bytes, at listing, and read as
+  tables are
   (``derbes.scanner.sources.tabular``: sampled rows, column by column, with
   ``sample_rows``, ``seed`` and the column filters), never as lines: read as a log, a
   Parquet file was skipped as binary, and a CSV file's result hung on its neighbours.
@@ -75,6 +76,8 @@ from derbes.scanner.sources.logs.lines import (
 )
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
+#: Formats of the files read as tables (``sources.tabular``).
+TABLES = ("parquet", "orc", "csv")
 #: The name of standard input's one container.
 STDIN = "<stdin>"
 
@@ -168,8 +171,8 @@ class LogSource:
             except OSError as e:
                 self.warnings.append(f"{path}: {e.strerror or e}")
             table = table_format(path)
-            if table is None and meta and _is_parquet(path, meta["size"]):
-                table = "parquet"
+            if table is None and meta:
+                table = _table_magic(path, meta["size"])
             if table is not None:
                 yield self._tables().describe(path, meta or None, table)
                 continue
@@ -191,7 +194,7 @@ class LogSource:
     def read(self, container: Container) -> Iterator[LineBatch | ContainerDone]:
         """Lines of one file in batches, then ``ContainerDone``; see the module docstring."""
         path = container.name
-        if container.meta.get("format") in ("parquet", "csv"):
+        if container.meta.get("format") in TABLES:
             yield from self._tables().read(container)
             return
         if path == STDIN:
@@ -287,7 +290,7 @@ class LogSource:
         else (stdin, compressed, UTF-16/32, binary) the list is empty: read the whole file.
         Ranges are at least ``min_part_bytes`` long, so a small file is one range.
         """
-        if container.name == STDIN or container.meta.get("format") in ("parquet", "csv"):
+        if container.name == STDIN or container.meta.get("format") in TABLES:
             return []
         # The head alone: an object store's file reads ahead tens of MiB by default.
         with self._open(container.name, block_size=_HEAD) as f:
@@ -491,16 +494,20 @@ class _ToLineEnd:
     read1 = read
 
 
-def _is_parquet(path: str, size: int) -> bool:
-    """Whether the file at ``path`` opens as a Parquet file does (``PAR1``): read as one, a
-    file cut short fails with Parquet's own error, not as a binary log."""
+def _table_magic(path: str, size: int) -> str | None:
+    """``parquet`` or ``orc`` for a file that opens as one does (``PAR1``, ``ORC``), else
+    None: read as such, a file cut short fails with its format's own error, not as a binary
+    log."""
     if size < 4:
-        return False
+        return None
     try:
         with open(path, "rb") as f:
-            return f.read(4) == b"PAR1"
+            head = f.read(4)
     except OSError:
-        return False  # read as a log, which says what is wrong
+        return None  # read as a log, which says what is wrong
+    if head == b"PAR1":
+        return "parquet"
+    return "orc" if head.startswith(b"ORC") else None
 
 
 def _growth_notes(f, consumed: int, size_at_open: int) -> list[str]:
