@@ -1,4 +1,4 @@
-"""Sources: databases, log files, Parquet/ORC/CSV files. :func:`open_source` picks one by its spec.
+"""Sources: databases, log files, table files. :func:`open_source` picks one by its spec.
 
 The spec's shape decides, as pdscan does by URL scheme:
 

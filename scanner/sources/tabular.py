@@ -1,5 +1,5 @@
-"""Parquet, ORC and CSV files scanned like tables: a uniform random sample of rows, column by
-column.
+"""Parquet, ORC, Avro and CSV files scanned like tables: a uniform random sample of rows,
+column by column.
 
 Each file is a container whose columns carry their Arrow types; binary columns are read for the
 text they hold (:mod:`derbes.scanner.sources.binary`: Impala and older Hive write strings as
@@ -40,6 +40,7 @@ with one_blas_thread():
     import pyarrow.parquet as pq
 
 from derbes.scanner.errors import ConfigError, SourceError
+from derbes.scanner.jsonpaths import MAX_DEPTH
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -57,7 +58,8 @@ def is_tabular(path: str) -> bool:
 
 
 class TabularSource:
-    """Parquet and CSV files (a file, a directory or a glob) scanned on a sample of rows."""
+    """Parquet, ORC, Avro and CSV files (a file, a directory or a glob) scanned on a sample of
+    rows."""
 
     kind = "file"
     host = None
@@ -95,7 +97,7 @@ class TabularSource:
     # -- listing ---------------------------------------------------------------------------
 
     def containers(self) -> Iterator[Container]:
-        """One container per Parquet, ORC or CSV file, with its columns. Raises ``SourceError``.
+        """One container per table file, with its columns. Raises ``SourceError``.
 
         A file whose schema cannot be read is still listed, with ``meta["error"]``; reading it
         raises ``SourceError``, so one bad file makes the source partial, not failed.
@@ -114,10 +116,10 @@ class TabularSource:
         self.warnings = [str(w) for w in self.warnings if not isinstance(w, Skipped)]
         tabular = [p for p in paths if is_tabular(p)]
         self.warnings += [
-            f"{p}: not a Parquet, ORC or CSV file, skipped" for p in paths if p not in tabular
+            f"{p}: not a Parquet, ORC, Avro or CSV file, skipped" for p in paths if p not in tabular
         ]
         if not tabular:
-            raise SourceError(self.name, f"no Parquet, ORC or CSV files match {self.spec!r}")
+            raise SourceError(self.name, f"no Parquet, ORC, Avro or CSV files match {self.spec!r}")
         for path in tabular:
             yield self.describe(path, listed.get(path))
 
@@ -143,14 +145,21 @@ class TabularSource:
                     f = _orc().ORCFile(where)
                     schema = f.schema
                     meta["rows"] = f.nrows
+            elif fmt == "avro":
+                # Avro's schema is no Arrow schema: its columns are named and typed here.
+                with _opened_binary(path) as f:
+                    fields = _avro_fields(f)
+                columns = tuple(Column(n, t) for n, t in fields if self._wanted(n))
+                return Container(name=path, kind="file", columns=columns, meta=meta)
             elif meta.get("size") == 0:
                 return Container(name=path, kind="file", meta=meta)
             else:
                 options = _csv_options(path)
                 meta.update(encoding=options["encoding"], delimiter=options["delimiter"])
                 schema = _csv_schema(path, options)
-        except (OSError, pa.ArrowException) as e:
-            meta["error"] = str(e)
+        except (OSError, pa.ArrowException, ValueError, EOFError) as e:
+            # (fastavro raises ValueError for a file that is no Avro, EOFError for one cut.)
+            meta["error"] = str(e) or type(e).__name__
             return Container(name=path, kind="file", meta=meta)
         if fmt == "csv":  # read as text whatever Arrow would infer (see the module docstring)
             schema = pa.schema([pa.field(n, pa.string()) for n in schema.names])
@@ -188,12 +197,14 @@ class TabularSource:
                 rows, total = yield from self._read_parquet(path, scannable, emitter)
             elif container.meta.get("format") == "orc":
                 rows, total = yield from self._read_orc(path, scannable, emitter)
+            elif container.meta.get("format") == "avro":
+                rows, total = yield from self._read_avro(path, scannable, emitter)
             else:
                 rows, total, bad = yield from self._read_csv(path, scannable, emitter)
                 if bad:
                     notes.append(f"{bad} malformed CSV rows skipped")
-        except (OSError, pa.ArrowException) as e:
-            raise SourceError(self.name, f"cannot read: {e}", path) from e
+        except (OSError, pa.ArrowException, ValueError, EOFError) as e:
+            raise SourceError(self.name, f"cannot read: {e or type(e).__name__}", path) from e
         sampled = rows < total
         if sampled:
             notes.append(f"sampled {rows} of {total} rows")
@@ -261,6 +272,24 @@ class TabularSource:
                 yield from emitter.emit_table(table, rows)
             return len(rows), seen
 
+    def _read_avro(self, path: str, columns: list[str], emitter: _Emitter):
+        """Avro's blocks say how many records they hold before they are decoded: a sample
+        decodes only the blocks that hold sampled records (Li's algorithm L over the
+        blocks, as over CSV's batches); ``sample_rows=0`` decodes them all."""
+        import fastavro
+
+        wanted = frozenset(columns)
+        with _opened_binary(path) as f:
+            blocks = fastavro.block_reader(f)
+            if not self.sample_rows:
+                records = ((row, record) for row, record in enumerate(
+                    (r for block in blocks for r in block), 1))
+                count = yield from emitter.emit_records(records, wanted)
+                return count, count
+            kept, total = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
+            yield from emitter.emit_records(kept, wanted)
+            return len(kept), total
+
     def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
         bad = [0]
         batches = _csv_batches(path, _csv_options(path), columns, bad)
@@ -300,6 +329,57 @@ class _Emitter:
         for batch in table.to_batches():
             yield from self.emit(batch, rows[first : first + batch.num_rows])
             first += batch.num_rows
+
+    def emit_records(
+        self, records: Iterable[tuple[int, dict]], columns: frozenset[str]
+    ) -> Generator[ValueBatch, None, int]:
+        """Records (Avro's: dicts, nested) numbered by their rows, ``columns`` of them, in
+        batches of ``_BATCH_ROWS``; returns how many there were."""
+        count = 0
+        fields: dict[str, tuple[list[int], list[str]]] = {}
+        for row, record in records:
+            count += 1
+            for name, value in record.items():
+                if name not in columns:
+                    continue
+                for path, text in self._walk_plain(value, name, 0):
+                    entry = fields.get(path)
+                    if entry is None:
+                        entry = fields[path] = ([], [])
+                    entry[0].append(row)
+                    entry[1].append(text)
+            if count % _BATCH_ROWS == 0:
+                yield from self._batches(fields)
+                fields = {}
+        yield from self._batches(fields)
+        return count
+
+    def _batches(self, fields: dict[str, tuple[list[int], list[str]]]) -> Iterator[ValueBatch]:
+        for path, (field_rows, values) in fields.items():
+            self.bytes += sum(len(v.encode("utf-8", "surrogatepass")) for v in values)
+            yield ValueBatch(field=path, rows=field_rows, values=values)
+
+    def _walk_plain(self, value: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
+        """A value without a schema beside it (an Avro record's), walked as JSON is."""
+        if value is None or depth > MAX_DEPTH:
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from self._walk_plain(item, f"{path}.{key}", depth + 1)
+        elif isinstance(value, list):
+            for item in value:
+                yield from self._walk_plain(item, f"{path}[]", depth + 1)
+        elif isinstance(value, bytes | bytearray):
+            text = read_binary(path, value, self.unread)
+            if text:
+                yield path, text
+        elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+            # A union's branch named (fastavro's return_record_name): its value.
+            yield from self._walk_plain(value[1], path, depth + 1)
+        else:
+            text = _text(value)
+            if text is not None:
+                yield path, text
 
     def emit(self, batch: pa.RecordBatch, rows: Iterable[int]) -> Iterator[ValueBatch]:
         """One ValueBatch per field of ``batch``, whose rows are numbered ``rows``."""
@@ -359,6 +439,49 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+@contextmanager
+def _opened_binary(path: str) -> Iterator[Any]:
+    """A file object of ``path``: fastavro reads from one, not from a path."""
+    with _opened(path) as where:
+        if isinstance(where, str):
+            with open(where, "rb") as f:
+                yield f
+        else:
+            yield where
+
+
+def _avro_fields(f: Any) -> list[tuple[str, str]]:
+    """The top-level fields of an Avro file's records, each with its type as derbes names
+    types (Arrow's names: ``int64`` for ``long``, so that an integer column is known as one
+    for IINs that lost their leading zero)."""
+    import fastavro
+
+    schema = fastavro.reader(f).writer_schema
+    if not isinstance(schema, dict) or schema.get("type") != "record":
+        return [("value", _avro_type(schema))]  # a file of plain values
+    return [(field["name"], _avro_type(field["type"])) for field in schema["fields"]]
+
+
+_AVRO_TYPES = {"int": "int32", "long": "int64", "float": "float", "double": "double",
+               "boolean": "bool", "string": "string", "bytes": "binary", "null": "null",
+               "record": "struct", "array": "list", "map": "map", "enum": "string",
+               "fixed": "binary"}
+
+
+def _avro_type(schema: Any) -> str:
+    if isinstance(schema, list):  # a union: its one other branch than null, or "union"
+        branches = [b for b in schema if b != "null"]
+        return _avro_type(branches[0]) if len(branches) == 1 else "union"
+    if isinstance(schema, dict):
+        logical = schema.get("logicalType")
+        if logical == "decimal":
+            return f"decimal({schema.get('precision')}, {schema.get('scale', 0)})"
+        if logical:
+            return str(logical)
+        return _AVRO_TYPES.get(schema.get("type"), str(schema.get("type")))
+    return _AVRO_TYPES.get(schema, str(schema))
+
+
 def _orc():
     """``pyarrow.orc``, imported when an ORC file is met."""
     import pyarrow.orc
@@ -392,21 +515,23 @@ def _column(f: pa.Field) -> Column:
 # -- sampling ------------------------------------------------------------------------------
 
 
-def _reservoir(
-    batches: Iterable[pa.RecordBatch], k: int, rng: random.Random
-) -> tuple[pa.Table | None, list[int], int]:
-    """A uniform sample of ``k`` rows of a stream, with their 1-based row numbers, sorted.
+class _Picks:
+    """Li's algorithm L over a stream seen in blocks: which rows of each block enter a
+    reservoir of ``k``, and the slot each takes (None: added while the reservoir fills).
+    After it fills, the gap to the next kept row is drawn directly, so the cost is in the
+    rows kept, not the rows seen; a block none of whose rows is kept is never read."""
 
-    Li's algorithm L: after the reservoir fills, the gap to the next kept row is drawn
-    directly, so the cost is in the rows kept, not the rows seen.
-    """
-    table: pa.Table | None = None
-    rows: list[int] = []
-    w = math.exp(math.log(1.0 - rng.random()) / k)
-    nxt = k - 1 + _gap(w, rng) + 1  # 0-based index of the next row to keep after filling
-    seen = 0
-    for batch in batches:
-        n = batch.num_rows
+    def __init__(self, k: int, rng: random.Random) -> None:
+        self.k = k
+        self.rng = rng
+        self.w = math.exp(math.log(1.0 - rng.random()) / k)
+        self.next = k - 1 + _gap(self.w, rng) + 1  # 0-based index of the next row to keep
+        #: Rows seen before the next block.
+        self.seen = 0
+
+    def block(self, n: int) -> tuple[list[int], list[int | None]]:
+        """The rows of the next block of ``n`` kept (its indexes), and their slots."""
+        k, rng, seen = self.k, self.rng, self.seen
         local: list[int] = []
         slots: list[int | None] = []
         i = 0
@@ -414,11 +539,26 @@ def _reservoir(
             local.append(i)
             slots.append(None)
             i += 1
-        while nxt < seen + n:
-            local.append(nxt - seen)
+        while self.next < seen + n:
+            local.append(self.next - seen)
             slots.append(rng.randrange(k))
-            w *= math.exp(math.log(1.0 - rng.random()) / k)
-            nxt += _gap(w, rng) + 1
+            self.w *= math.exp(math.log(1.0 - rng.random()) / k)
+            self.next += _gap(self.w, rng) + 1
+        self.seen = seen + n
+        return local, slots
+
+
+def _reservoir(
+    batches: Iterable[pa.RecordBatch], k: int, rng: random.Random
+) -> tuple[pa.Table | None, list[int], int]:
+    """A uniform sample of ``k`` rows of a stream, with their 1-based row numbers, sorted
+    (:class:`_Picks`)."""
+    table: pa.Table | None = None
+    rows: list[int] = []
+    picks = _Picks(k, rng)
+    for batch in batches:
+        seen = picks.seen
+        local, slots = picks.block(batch.num_rows)
         if local:
             fresh = pa.Table.from_batches([batch.take(pa.array(local))])
             base = 0 if table is None else table.num_rows
@@ -433,11 +573,33 @@ def _reservoir(
                     rows[slot] = number
             joined = fresh if table is None else pa.concat_tables([table, fresh])
             table = joined.take(pa.array(order, type=pa.int64())).combine_chunks()
-        seen += n
     if table is None:
-        return None, [], seen
+        return None, [], picks.seen
     order = sorted(range(len(rows)), key=rows.__getitem__)
-    return table.take(pa.array(order, type=pa.int64())), [rows[i] for i in order], seen
+    return table.take(pa.array(order, type=pa.int64())), [rows[i] for i in order], picks.seen
+
+
+def _sample_blocks(blocks: Iterable[Any], k: int, rng: random.Random
+                   ) -> tuple[list[tuple[int, Any]], int]:
+    """A uniform sample of ``k`` records of Avro ``blocks`` (each knows its ``num_records``
+    and decodes them when iterated), as ``(1-based row, record)`` in row order, and the
+    records seen: only the blocks holding kept records are decoded (:class:`_Picks`)."""
+    kept: list[tuple[int, Any]] = []
+    picks = _Picks(k, rng)
+    for block in blocks:
+        seen = picks.seen
+        local, slots = picks.block(block.num_records)
+        if not local:
+            continue
+        records = list(block)
+        for i, slot in zip(local, slots, strict=True):
+            item = (seen + i + 1, records[i])
+            if slot is None:
+                kept.append(item)
+            else:
+                kept[slot] = item
+    kept.sort(key=lambda item: item[0])
+    return kept, picks.seen
 
 
 def _gap(w: float, rng: random.Random) -> int:

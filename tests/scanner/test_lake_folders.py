@@ -4,14 +4,15 @@ Spark writes ``part-*.snappy.parquet`` beside an empty ``_SUCCESS`` and hidden `
 checksums; Hive names its files ``000000_0``, without an extension. Such a folder is not all
 tables, so it is a log source, and its Parquet files were skipped as binary logs: found
 nothing, exit code 0. They are read as tables now (``LogSource`` tells them by their name or
-their magic: ORC's too), and so are CSV files, which were read as lines in such a folder and
-as tables alone.
+their magic: ORC's and Avro's too), and so are CSV files, which were read as lines in such a
+folder and as tables alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import fastavro
 import pyarrow as pa
 import pyarrow.orc as orc
 import pyarrow.parquet as pq
@@ -37,6 +38,13 @@ def export(tmp_path: Path) -> Path:
     pq.write_table(table, part / "part-00000-5e1f0b7a-c000.snappy.parquet", row_group_size=500)
     pq.write_table(table.slice(0, 40), out / "000000_0")  # Hive's name for it
     orc.write_table(table.slice(0, 25), out / "000001_0")  # ORC, Hive's default format
+    # Avro as Kafka Connect's S3 sink names it, and as Hive does (no extension).
+    schema = fastavro.parse_schema({"type": "record", "name": "Event", "fields": [
+        {"name": "id", "type": "long"}, {"name": "email", "type": "string"}]})
+    for name, count in (("events+0+0000000000.avro", 30), ("000002_0", 20)):
+        with (out / name).open("wb") as f:
+            fastavro.writer(f, schema, ({"id": i, "email": f"e{i}@example.kz"}
+                                        for i in range(count)))
     (out / "_SUCCESS").write_bytes(b"")
     (part / ".part-00000-5e1f0b7a-c000.snappy.parquet.crc").write_bytes(b"crc\x00\x00\x01\x02")
     (out / "app.log").write_text("2026-12-01 10:00:00 login from 10.20.30.40 ok\n")
@@ -54,6 +62,8 @@ def test_parquet_files_are_listed_as_tables(export: Path) -> None:
     assert [c.name for c in part.columns] == ["id", "email", "note"]
     assert found["000000_0"].meta["format"] == "parquet"
     assert found["000001_0"].meta["format"] == "orc" and found["000001_0"].meta["rows"] == 25
+    assert found["000002_0"].meta["format"] == "avro"
+    assert found["events+0+0000000000.avro"].meta["format"] == "avro"
     assert found["clients.csv"].meta["format"] == "csv"
     assert [c.name for c in found["clients.csv"].columns] == ["№", "Почта", "Город"]
     assert "format" not in found["app.log"].meta and "format" not in found["_SUCCESS"].meta
@@ -71,6 +81,8 @@ def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None
     hive = found[("000000_0", "email", "EMAIL_ADDRESS")]
     assert hive.hits == 40 and hive.rows_scanned == 40  # fewer rows than the sample: all
     assert found[("000001_0", "email", "EMAIL_ADDRESS")].hits == 25
+    assert found[("000002_0", "email", "EMAIL_ADDRESS")].hits == 20
+    assert found[("events+0+0000000000.avro", "email", "EMAIL_ADDRESS")].hits == 30
     csv = found[("clients.csv", "Почта", "EMAIL_ADDRESS")]
     assert csv.hits == 100 and csv.rows_scanned == 100
     assert ("app.log", None, "IP_ADDRESS") in {(c, None, e) for c, _, e in found}

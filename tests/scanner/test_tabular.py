@@ -277,7 +277,7 @@ def test_directory_lists_only_tables(tmp_path: Path, mixed_parquet: Path) -> Non
     src = TabularSource(str(tmp_path))
     assert [Path(c.name).name for c in src.containers()] == ["a.csv", "people.parquet"]
     assert any("notes.txt" in w for w in src.warnings)
-    with pytest.raises(SourceError, match="no Parquet, ORC or CSV"):
+    with pytest.raises(SourceError, match="no Parquet, ORC, Avro or CSV"):
         list(TabularSource(str(tmp_path / "notes.txt")).containers())
 
 
@@ -391,6 +391,116 @@ def test_orc_sample_is_random_repeatable_and_rows_are_file_rows(tmp_path: Path) 
 def test_a_broken_orc_file_is_an_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "cut.orc"
     path.write_bytes(b"ORC" + bytes(100))
+    src = TabularSource(str(path))
+    (container,) = src.containers()
+    with pytest.raises(SourceError) as e:
+        list(src.read(container))
+    assert e.value.container == str(path)
+
+
+# -- Avro (Kafka Connect's sink files, Hive's Avro tables) --------------------------------------
+
+AVRO_SCHEMA = {
+    "type": "record", "name": "Client", "namespace": "kz.example",
+    "fields": [
+        {"name": "n", "type": "long"},
+        {"name": "iin", "type": "long"},  # an IIN as a number: 012345... loses its zero
+        {"name": "contact", "type": ["null", {
+            "type": "record", "name": "Contact",
+            "fields": [{"name": "email", "type": "string"},
+                       {"name": "phones", "type": {"type": "array", "items": "string"}}]}]},
+        {"name": "attrs", "type": {"type": "map", "values": "string"}},
+        {"name": "payload", "type": "bytes"},
+        {"name": "balance", "type": {"type": "bytes", "logicalType": "decimal",
+                                     "precision": 12, "scale": 2}},
+        {"name": "born", "type": ["null", {"type": "int", "logicalType": "date"}]},
+        {"name": "active", "type": "boolean"},
+    ],
+}
+
+
+def _avro(path: Path, records, sync_interval: int = 16000) -> None:
+    import fastavro
+
+    with path.open("wb") as f:
+        fastavro.writer(f, fastavro.parse_schema(AVRO_SCHEMA), records,
+                        sync_interval=sync_interval, codec="deflate")
+
+
+def _client(i: int) -> dict:
+    import datetime as dt
+    from decimal import Decimal
+
+    return {"n": i, "iin": 60904350504 + i, "contact": {"email": f"c{i}@example.kz",
+                                                       "phones": ["+77011234567"]},
+            "attrs": {"passport": "N12345678"}, "payload": b'{"iin": "860904350504"}',
+            "balance": Decimal("12.50"), "born": dt.date(1990, 1, 1), "active": True}
+
+
+def test_avro_records_walked_like_json(tmp_path: Path) -> None:
+    path = tmp_path / "clients.avro"
+    _avro(path, [_client(1), {**_client(2), "contact": None, "born": None}])
+    (container,) = TabularSource(str(path)).containers()
+    assert container.meta["format"] == "avro"
+    types = {c.name: c.type for c in container.columns}
+    assert types == {"n": "int64", "iin": "int64", "contact": "struct", "attrs": "map",
+                     "payload": "binary", "balance": "decimal(12, 2)", "born": "date",
+                     "active": "bool"}
+    fields, done = only(TabularSource(str(path), sample_rows=0))
+    assert fields == {
+        "n": {1: ["1"], 2: ["2"]},
+        "iin": {1: ["60904350505"], 2: ["60904350506"]},
+        "contact.email": {1: ["c1@example.kz"]},
+        "contact.phones[]": {1: ["+77011234567"]},
+        "attrs.passport": {1: ["N12345678"], 2: ["N12345678"]},
+        "payload": {1: ['{"iin": "860904350504"}'], 2: ['{"iin": "860904350504"}']},
+        "balance": {1: ["12.50"], 2: ["12.50"]},
+        "born": {1: ["1990-01-01"]},
+    }
+    assert done.rows_scanned == 2 and done.sampled is False
+
+
+def test_avro_sample_decodes_only_the_blocks_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fastavro
+
+    n = 100_000
+    path = tmp_path / "big.avro"
+    _avro(path, (_client(i) for i in range(1, n + 1)), sync_interval=4000)
+    decoded: list[int] = []
+    real = fastavro.block_reader
+
+    class Counted:
+        def __init__(self, block) -> None:
+            self.block = block
+            self.num_records = block.num_records
+
+        def __iter__(self):
+            decoded.append(self.num_records)
+            return iter(self.block)
+
+    monkeypatch.setattr(fastavro, "block_reader", lambda f: (Counted(b) for b in real(f)))
+    fields, done = only(TabularSource(str(path), sample_rows=100, seed=7))
+    rows = sorted(fields["n"])
+    assert len(rows) == 100 and done.rows_scanned == 100 and done.sampled is True
+    assert all(fields["n"][r] == [str(r)] for r in rows)  # rows are the file's
+    assert "sampled 100 of 100000 rows" in done.notes
+    assert rows[0] < 3000 and rows[-1] > 97_000
+    blocks = sum(1 for _ in real(path.open("rb")))
+    assert blocks > 300 and len(decoded) < blocks / 2, (len(decoded), blocks)
+    assert only(TabularSource(str(path), sample_rows=100, seed=7))[0] == fields
+    # In row order, as a table's sample comes (the reservoir keeps them in slots).
+    src = TabularSource(str(path), sample_rows=100, seed=7)
+    (container,) = src.containers()
+    (numbers,) = [b.rows for b in src.read(container) if getattr(b, "field", "") == "n"]
+    assert numbers == sorted(numbers)
+
+
+def test_a_broken_avro_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.avro"
+    _avro(path, [_client(i) for i in range(100)])
+    path.write_bytes(path.read_bytes()[:300])
     src = TabularSource(str(path))
     (container,) = src.containers()
     with pytest.raises(SourceError) as e:

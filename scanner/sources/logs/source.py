@@ -30,8 +30,8 @@ Decisions, documented here because the engine and the reports rely on them:
 * **Tables** among the logs (a data-lake export's folder, where Spark writes an empty
   ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``; a folder of
   ``.csv`` exports and a README) are told by their names (``.parquet``, ``.orc``,
-  ``.csv``...), Parquet and ORC files also by their magic bytes, at listing, and read as
-  tables are
+  ``.avro``, ``.csv``...), Parquet, ORC and Avro files also by their magic bytes, at
+  listing, and read as tables are
   (``derbes.scanner.sources.tabular``: sampled rows, column by column, with
   ``sample_rows``, ``seed`` and the column filters), never as lines: read as a log, a
   Parquet file was skipped as binary, and a CSV file's result hung on its neighbours.
@@ -77,7 +77,7 @@ from derbes.scanner.sources.logs.lines import (
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
 #: Formats of the files read as tables (``sources.tabular``).
-TABLES = ("parquet", "orc", "csv")
+TABLES = ("parquet", "orc", "avro", "csv")
 #: The name of standard input's one container.
 STDIN = "<stdin>"
 
@@ -495,9 +495,9 @@ class _ToLineEnd:
 
 
 def _table_magic(path: str, size: int) -> str | None:
-    """``parquet`` or ``orc`` for a file that opens as one does (``PAR1``, ``ORC``), else
-    None: read as such, a file cut short fails with its format's own error, not as a binary
-    log."""
+    """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
+    ``ORC``, ``Obj\\x01``), else None: read as such, a file cut short fails with its format's
+    own error, not as a binary log."""
     if size < 4:
         return None
     try:
@@ -507,6 +507,8 @@ def _table_magic(path: str, size: int) -> str | None:
         return None  # read as a log, which says what is wrong
     if head == b"PAR1":
         return "parquet"
+    if head == b"Obj\x01":
+        return "avro"
     return "orc" if head.startswith(b"ORC") else None
 
 
