@@ -4,11 +4,11 @@ The spec's shape decides, as pdscan does by URL scheme:
 
 * ``scheme://...`` is a database URL (``postgresql://``, ``mysql+pymysql://``, ``sqlite:///``);
 * ``-`` is stdin, read as a log;
-* a file, directory or glob whose files all end in ``.parquet``/``.csv``/``.csv.gz`` (and the
-  other endings of :mod:`~derbes.scanner.sources.tabular`) is read as tables;
-* anything else is read as logs. In a directory that mixes logs and tables, CSV files are then
-  scanned as lines of text, and Parquet files are skipped as binary with a note; give the
-  tables their own source (``--include '*.parquet'``) to scan them column by column.
+* a file, directory or glob whose files all end in ``.parquet``/``.orc``/``.avro``/``.csv``
+  (and the other endings of ``discovery.table_format``) is read as tables;
+* anything else is read as logs, with the tables among them read as tables
+  (:class:`~derbes.scanner.sources.folder.FolderSource`: told by their names or first bytes,
+  Hive's extensionless files and JSON arrays too).
 """
 
 from __future__ import annotations
@@ -79,21 +79,23 @@ def open_source(spec: str, **options: Any) -> Source:
     """The source ``spec`` names, given the options it accepts; the others are ignored.
 
     >>> open_source("/var/log/app", include=["*.log*"], sample_rows=500)  # doctest: +SKIP
-    <LogSource ...>
+    <FolderSource ...>
 
     Raises ``ConfigError`` for an option no source knows (or a value it refuses), and
     ``SourceError`` for a path that does not exist or a URL whose scheme is no database
     derbes scans.
     """
+    from derbes.scanner.sources.folder import FolderSource
     from derbes.scanner.sources.tabular import TabularSource, is_tabular
 
-    known = _SQL_OPTIONS | _keywords(LogSource) | _keywords(TabularSource)
+    known = _SQL_OPTIONS | _keywords(FolderSource) | _keywords(TabularSource)
+
     unknown = sorted(set(options) - known)
     if unknown:
         raise ConfigError(f"open_source() got unknown options: {', '.join(unknown)}")
     if is_remote(spec):  # s3://, gs://...: files on shared storage
         found, _ = find_remote(spec, options.get("include", ()), options.get("exclude", ()))
-        cls: type = TabularSource if all(is_tabular(u) for u, _ in found) else LogSource
+        cls: type = TabularSource if all(is_tabular(u) for u, _ in found) else FolderSource
     elif "://" in spec:
         check_scheme(spec)
         # Imported here: the database drivers are not needed to scan files.
@@ -107,7 +109,7 @@ def open_source(spec: str, **options: Any) -> Source:
             files, _ = find_files(spec, options.get("include", ()), options.get("exclude", ()))
         except NothingMatched:
             files = []  # an empty source: it lists no container, and the scan says so
-        cls = TabularSource if files and all(is_tabular(f) for f in files) else LogSource
+        cls = TabularSource if files and all(is_tabular(f) for f in files) else FolderSource
     accepted = _keywords(cls)
     return cls(spec, **{k: v for k, v in options.items() if k in accepted})
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bz2
 import fnmatch
 import gzip
+import itertools
 import math
 import os
 import random
@@ -45,6 +46,7 @@ from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueB
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
 from derbes.scanner.sources.encoding import detect_encoding
+from derbes.scanner.sources.jsonarray import records
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
 _HEAD = 64 << 10
@@ -145,6 +147,11 @@ class TabularSource:
                     f = _orc().ORCFile(where)
                     schema = f.schema
                     meta["rows"] = f.nrows
+            elif fmt == "json":
+                with _opened_binary(path) as f:
+                    names = _json_columns(f)
+                columns = tuple(Column(n, "json") for n in names if self._wanted(n))
+                return Container(name=path, kind="file", columns=columns, meta=meta)
             elif fmt == "avro":
                 # Avro's schema is no Arrow schema: its columns are named and typed here.
                 with _opened_binary(path) as f:
@@ -199,6 +206,8 @@ class TabularSource:
                 rows, total = yield from self._read_orc(path, scannable, emitter)
             elif container.meta.get("format") == "avro":
                 rows, total = yield from self._read_avro(path, scannable, emitter)
+            elif container.meta.get("format") == "json":
+                rows, total = yield from self._read_json(path, scannable, emitter)
             else:
                 rows, total, bad = yield from self._read_csv(path, scannable, emitter)
                 if bad:
@@ -286,6 +295,20 @@ class TabularSource:
                     (r for block in blocks for r in block), 1))
                 count = yield from emitter.emit_records(records, wanted)
                 return count, count
+            kept, total = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
+            yield from emitter.emit_records(kept, wanted)
+            return len(kept), total
+
+    def _read_json(self, path: str, columns: list[str], emitter: _Emitter):
+        """A JSON array's elements as records (``sources.jsonarray``), read one at a time: all
+        of them, or a sample through the reservoir, a thousand elements a block."""
+        wanted = frozenset(columns)
+        with _opened_binary(path) as f:
+            elements = (e if isinstance(e, dict) else {"value": e} for e in records(f))
+            if not self.sample_rows:
+                count = yield from emitter.emit_records(enumerate(elements, 1), wanted)
+                return count, count
+            blocks = iter(lambda: _Block(list(itertools.islice(elements, 1000))), _Block([]))
             kept, total = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
             yield from emitter.emit_records(kept, wanted)
             return len(kept), total
@@ -450,6 +473,16 @@ def _opened_binary(path: str) -> Iterator[Any]:
             yield where
 
 
+def _json_columns(f: Any, sample: int = 100) -> list[str]:
+    """The keys of a JSON array's first ``sample`` objects, in the order first seen
+    (``value`` for elements that are no object)."""
+    names: dict[str, None] = {}
+    for element in itertools.islice(records(f), sample):
+        for name in element if isinstance(element, dict) else ("value",):
+            names.setdefault(str(name), None)
+    return list(names)
+
+
 def _avro_fields(f: Any) -> list[tuple[str, str]]:
     """The top-level fields of an Avro file's records, each with its type as derbes names
     types (Arrow's names: ``int64`` for ``long``, so that an integer column is known as one
@@ -577,6 +610,14 @@ def _reservoir(
         return None, [], picks.seen
     order = sorted(range(len(rows)), key=rows.__getitem__)
     return table.take(pa.array(order, type=pa.int64())), [rows[i] for i in order], picks.seen
+
+
+class _Block(list):
+    """Records in a list, as :func:`_sample_blocks` takes blocks (``num_records``)."""
+
+    @property
+    def num_records(self) -> int:
+        return len(self)
 
 
 def _sample_blocks(blocks: Iterable[Any], k: int, rng: random.Random

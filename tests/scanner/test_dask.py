@@ -445,7 +445,7 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
         f"s3://{BUCKET}/tables/clients.parquet"}
     assert len(local.findings) > 5
     export = open_source(f"s3://{BUCKET}/export/")
-    assert isinstance(export, LogSource)
+    assert isinstance(export, LogSource)  # FolderSource: logs, and the tables among them
     tables = [(f.field, f.entity, f.hits) for f in on_disk.findings
               if f.container.endswith("clients.parquet")]
     for result in (scan([export], options),

@@ -3,13 +3,15 @@
 Spark writes ``part-*.snappy.parquet`` beside an empty ``_SUCCESS`` and hidden ``.crc``
 checksums; Hive names its files ``000000_0``, without an extension. Such a folder is not all
 tables, so it is a log source, and its Parquet files were skipped as binary logs: found
-nothing, exit code 0. They are read as tables now (``LogSource`` tells them by their name or
-their magic: ORC's and Avro's too), and so are CSV files, which were read as lines in such a
-folder and as tables alone.
+nothing, exit code 0. They are read as tables now (``FolderSource`` tells them by their name
+or their magic: ORC's and Avro's too), and so are CSV files, which were read as lines in such a
+folder and as tables alone, and ``.json`` files that are one array of records (whose values
+were found in one row, without their fields' names).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import fastavro
@@ -20,6 +22,7 @@ import pytest
 
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.sources import open_source
+from derbes.scanner.sources.folder import FolderSource
 from derbes.scanner.sources.logs import LogSource
 
 ROWS = 3000
@@ -51,11 +54,16 @@ def export(tmp_path: Path) -> Path:
     # An Excel export in cp1251, «;»-separated, with 3,000 rows: sampled as a table is.
     rows = [f"{i};client{i}@example.kz;Алматы" for i in range(ROWS)]
     (out / "clients.csv").write_bytes("\r\n".join(["№;Почта;Город", *rows]).encode("cp1251"))
+    # An API's dump: one JSON array, pretty-printed; and a JSON document that is no array.
+    (out / "clients.json").write_text(json.dumps(
+        [{"_id": {"$oid": f"{i:024x}"}, "contact": {"email": f"j{i}@example.kz"}}
+         for i in range(ROWS)], indent=2))
+    (out / "settings.json").write_text('{"admin": "ops@example.kz"}')
     return out
 
 
 def test_parquet_files_are_listed_as_tables(export: Path) -> None:
-    src = LogSource(str(export))
+    src = FolderSource(str(export))
     found = {Path(c.name).name: c for c in src.containers()}
     part = found["part-00000-5e1f0b7a-c000.snappy.parquet"]
     assert part.meta["format"] == "parquet" and part.meta["rows"] == ROWS
@@ -64,16 +72,21 @@ def test_parquet_files_are_listed_as_tables(export: Path) -> None:
     assert found["000001_0"].meta["format"] == "orc" and found["000001_0"].meta["rows"] == 25
     assert found["000002_0"].meta["format"] == "avro"
     assert found["events+0+0000000000.avro"].meta["format"] == "avro"
+    assert found["clients.json"].meta["format"] == "json"
+    assert [c.name for c in found["clients.json"].columns] == ["_id", "contact"]
+    assert "format" not in found["settings.json"].meta  # a document, read as a log is
     assert found["clients.csv"].meta["format"] == "csv"
     assert [c.name for c in found["clients.csv"].columns] == ["№", "Почта", "Город"]
     assert "format" not in found["app.log"].meta and "format" not in found["_SUCCESS"].meta
-    assert src.split(part, 4, 1) == []  # a table is never cut into byte ranges
+    # A table is never cut into byte ranges (a CSV file would be, read as lines).
+    assert src.split(part, 4, 1) == [] and src.split(found["clients.csv"], 4, 1) == []
+    assert len(src.split(found["app.log"], 4, 1)) == 4  # a log still is
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None:
     source = open_source(str(export), sample_rows=100, seed=1)
-    assert isinstance(source, LogSource)  # a folder of tables and other files
+    assert isinstance(source, FolderSource)  # a folder of tables and other files
     result = scan([source], ScanOptions(jobs=jobs))
     found = {(Path(f.container).name, f.field, f.entity): f for f in result.findings}
     part = found[("part-00000-5e1f0b7a-c000.snappy.parquet", "email", "EMAIL_ADDRESS")]
@@ -83,6 +96,9 @@ def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None
     assert found[("000001_0", "email", "EMAIL_ADDRESS")].hits == 25
     assert found[("000002_0", "email", "EMAIL_ADDRESS")].hits == 20
     assert found[("events+0+0000000000.avro", "email", "EMAIL_ADDRESS")].hits == 30
+    records = found[("clients.json", "contact.email", "EMAIL_ADDRESS")]
+    assert records.hits == 100 and records.rows_scanned == 100  # sampled as a table is
+    assert ("settings.json", "admin", "EMAIL_ADDRESS") in found
     csv = found[("clients.csv", "Почта", "EMAIL_ADDRESS")]
     assert csv.hits == 100 and csv.rows_scanned == 100
     assert ("app.log", None, "IP_ADDRESS") in {(c, None, e) for c, _, e in found}
@@ -90,6 +106,11 @@ def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None
     assert summary.status == "ok"
     skipped = {Path(p).name for p, _ in (summary.skipped or ())}
     assert skipped == {".part-00000-5e1f0b7a-c000.snappy.parquet.crc"}
+
+
+def test_logs_alone_list_no_tables(export: Path) -> None:
+    # LogSource reads logs; the tables among them are FolderSource's to tell.
+    assert not [c for c in LogSource(str(export)).containers() if "format" in c.meta]
 
 
 def test_column_filters_reach_the_tables(export: Path) -> None:

@@ -27,14 +27,6 @@ Decisions, documented here because the engine and the reports rely on them:
   with no separator there it is a hard cut, never inside a UTF-8 character. Pieces do not
   overlap: nothing is read twice, and nothing is dropped.
 * A file that **grows** during the scan is read up to the size it had when opened (noted).
-* **Tables** among the logs (a data-lake export's folder, where Spark writes an empty
-  ``_SUCCESS`` beside its ``part-*.parquet``, and Hive names them ``000000_0``; a folder of
-  ``.csv`` exports and a README) are told by their names (``.parquet``, ``.orc``,
-  ``.avro``, ``.csv``...), Parquet, ORC and Avro files also by their magic bytes, at
-  listing, and read as tables are
-  (``derbes.scanner.sources.tabular``: sampled rows, column by column, with
-  ``sample_rows``, ``seed`` and the column filters), never as lines: read as a log, a
-  Parquet file was skipped as binary, and a CSV file's result hung on its neighbours.
 """
 
 from __future__ import annotations
@@ -54,7 +46,6 @@ from derbes.scanner.sources.discovery import (
     find_files,
     iso_mtime,
     sort_listing,
-    table_format,
 )
 from derbes.scanner.sources.encoding import WIDE, detect_encoding
 from derbes.scanner.sources.logs.decompress import (
@@ -76,8 +67,6 @@ from derbes.scanner.sources.logs.lines import (
 )
 from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
 
-#: Formats of the files read as tables (``sources.tabular``).
-TABLES = ("parquet", "orc", "avro", "csv")
 #: The name of standard input's one container.
 STDIN = "<stdin>"
 
@@ -105,10 +94,6 @@ class LogSource:
         exclude: Iterable[str] = (),
         max_line_bytes: int = 1 << 20,
         batch_bytes: int = 4 << 20,
-        include_columns: Iterable[str] = (),
-        exclude_columns: Iterable[str] = (),
-        sample_rows: int = 1000,
-        seed: int | None = None,
     ) -> None:
         if max_line_bytes < 2 * CUT_WINDOW:
             raise ConfigError(f"max_line_bytes must be at least {2 * CUT_WINDOW}")
@@ -120,14 +105,6 @@ class LogSource:
         self.exclude = tuple(exclude)
         self.max_line_bytes = max_line_bytes
         self.batch_bytes = batch_bytes
-        if sample_rows < 0:
-            raise ConfigError("sample_rows must be 0 (all rows) or positive")
-        #: How the Parquet files among the logs are read (:meth:`_tables`).
-        self.include_columns = tuple(include_columns)
-        self.exclude_columns = tuple(exclude_columns)
-        self.sample_rows = sample_rows
-        self.seed = seed
-        self._tabular = None
         #: What could not be listed: lost data (unreadable directories), notes, and files
         #: left out with their reasons (broken symlinks, FIFOs); none of it is fatal.
         self.errors: list[str] = []
@@ -147,12 +124,7 @@ class LogSource:
             except SourceError as e:
                 raise SourceError(self.name, e.reason) from e
             for url, meta in found:
-                # An object is told by its name: its magic would cost a request each.
-                table = table_format(url)
-                if table is not None:
-                    yield self._tables().describe(url, meta, table)
-                else:
-                    yield Container(name=url, kind="file", meta=meta)
+                yield Container(name=url, kind="file", meta=meta)
             return
         try:
             paths, listed = find_files(self.spec, self.include, self.exclude)
@@ -170,33 +142,13 @@ class LogSource:
                 meta = {"size": st.st_size, "mtime": iso_mtime(st.st_mtime)}
             except OSError as e:
                 self.warnings.append(f"{path}: {e.strerror or e}")
-            table = table_format(path)
-            if table is None and meta:
-                table = _table_magic(path, meta["size"])
-            if table is not None:
-                yield self._tables().describe(path, meta or None, table)
-                continue
             yield Container(name=path, kind="file", meta=meta)
-
-    def _tables(self):
-        """The reader of the Parquet files among the logs, made on first use (pyarrow)."""
-        if self._tabular is None:
-            from derbes.scanner.sources.tabular import TabularSource
-
-            self._tabular = TabularSource(
-                self.spec, name=self.name, include_columns=self.include_columns,
-                exclude_columns=self.exclude_columns, sample_rows=self.sample_rows,
-                seed=self.seed)
-        return self._tabular
 
     # -- reading a whole file ------------------------------------------------------------------
 
     def read(self, container: Container) -> Iterator[LineBatch | ContainerDone]:
         """Lines of one file in batches, then ``ContainerDone``; see the module docstring."""
         path = container.name
-        if container.meta.get("format") in TABLES:
-            yield from self._tables().read(container)
-            return
         if path == STDIN:
             yield from self._read_stream(container, sys.stdin.buffer, None, None)
             return
@@ -290,7 +242,7 @@ class LogSource:
         else (stdin, compressed, UTF-16/32, binary) the list is empty: read the whole file.
         Ranges are at least ``min_part_bytes`` long, so a small file is one range.
         """
-        if container.name == STDIN or container.meta.get("format") in TABLES:
+        if container.name == STDIN:
             return []
         # The head alone: an object store's file reads ahead tens of MiB by default.
         with self._open(container.name, block_size=_HEAD) as f:
@@ -492,24 +444,6 @@ class _ToLineEnd:
         return block
 
     read1 = read
-
-
-def _table_magic(path: str, size: int) -> str | None:
-    """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
-    ``ORC``, ``Obj\\x01``), else None: read as such, a file cut short fails with its format's
-    own error, not as a binary log."""
-    if size < 4:
-        return None
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except OSError:
-        return None  # read as a log, which says what is wrong
-    if head == b"PAR1":
-        return "parquet"
-    if head == b"Obj\x01":
-        return "avro"
-    return "orc" if head.startswith(b"ORC") else None
 
 
 def _growth_notes(f, consumed: int, size_at_open: int) -> list[str]:

@@ -1,0 +1,122 @@
+"""Files as they lie in a folder: logs, and the tables among them read as tables.
+
+A folder is seldom all of one kind. A data-lake export's holds Spark's ``part-*.parquet``
+beside an empty ``_SUCCESS`` and hidden ``.crc`` checksums, or Hive's ``000000_0`` files
+(Parquet, ORC or Avro without an extension); a folder of ``.csv`` exports has its README; an
+API's dump is one JSON array. Such a folder is no table source (not every file is a table),
+and read as logs, its Parquet files were skipped as binary (found nothing, exit code 0), its
+CSV files read as lines (and as sampled tables when alone), the JSON array's values found
+without their fields' names, in one row.
+
+:class:`FolderSource` is the log source of such a folder (and of any path that is not all
+tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc``,
+``.avro``, ``.csv``...: ``discovery.table_format``), else by its first bytes (``PAR1``,
+``ORC``, ``Obj\\x01``; a ``.json`` file that is one array:
+:func:`~derbes.scanner.sources.jsonarray.is_json_array`). A table is read as
+:class:`~derbes.scanner.sources.tabular.TabularSource` reads it (sampled rows, column by
+column, the column filters), never by byte ranges; the rest as
+:class:`~derbes.scanner.sources.logs.LogSource` reads logs. Objects on a store are told by
+their names only (their first bytes would cost a request each). A file that opens as a table
+but is cut short fails with its format's own error, naming it, not as a binary log.
+
+This module is where the two file sources meet; neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from derbes.scanner.errors import ConfigError
+from derbes.scanner.sources.base import Batch, Container
+from derbes.scanner.sources.discovery import table_format
+from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
+from derbes.scanner.sources.logs import LogSource
+from derbes.scanner.sources.remote import is_remote
+
+#: Formats of the files read as tables (``sources.tabular``).
+TABLES = ("parquet", "orc", "avro", "csv", "json")
+
+
+class FolderSource(LogSource):
+    """Log files with the tables among them read as tables (see the module docstring).
+
+    Takes :class:`LogSource`'s options and :class:`TabularSource`'s for the tables."""
+
+    def __init__(
+        self,
+        spec: str,
+        *,
+        name: str | None = None,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        max_line_bytes: int = 1 << 20,
+        batch_bytes: int = 4 << 20,
+        include_columns: Iterable[str] = (),
+        exclude_columns: Iterable[str] = (),
+        sample_rows: int = 1000,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(spec, name=name, include=include, exclude=exclude,
+                         max_line_bytes=max_line_bytes, batch_bytes=batch_bytes)
+        if sample_rows < 0:
+            raise ConfigError("sample_rows must be 0 (all rows) or positive")
+        self.include_columns = tuple(include_columns)
+        self.exclude_columns = tuple(exclude_columns)
+        self.sample_rows = sample_rows
+        self.seed = seed
+        self._tabular: Any = None
+
+    def containers(self) -> Iterator[Container]:
+        for container in super().containers():
+            meta = container.meta
+            table = table_format(container.name)
+            if table is None and meta and not is_remote(container.name):
+                table = table_magic(container.name, int(meta.get("size") or 0))
+            if table is None:
+                yield container
+            else:
+                yield self._tables().describe(container.name, meta or None, table)
+
+    def read(self, container: Container) -> Iterator[Batch]:
+        if container.meta.get("format") in TABLES:
+            return self._tables().read(container)
+        return super().read(container)
+
+    def split(
+        self, container: Container, parts: int, min_part_bytes: int = 1 << 20
+    ) -> list[tuple[int, int]]:
+        if container.meta.get("format") in TABLES:
+            return []  # a table is read whole (sampled), never by byte ranges
+        return super().split(container, parts, min_part_bytes)
+
+    def _tables(self) -> Any:
+        """The reader of the tables, made on first use (it loads pyarrow)."""
+        if self._tabular is None:
+            from derbes.scanner.sources.tabular import TabularSource
+
+            self._tabular = TabularSource(
+                self.spec, name=self.name, include_columns=self.include_columns,
+                exclude_columns=self.exclude_columns, sample_rows=self.sample_rows,
+                seed=self.seed)
+        return self._tabular
+
+
+def table_magic(path: str, size: int) -> str | None:
+    """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
+    ``ORC``, ``Obj\\x01``); ``json`` for a ``.json`` file that is one array; else None."""
+    if size < 2:
+        return None
+    json_named = path.lower().endswith(".json")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SNIFF if json_named else 4)
+    except OSError:
+        return None  # read as a log, which says what is wrong
+    if head == b"PAR1":
+        return "parquet"
+    if head == b"Obj\x01":
+        return "avro"
+    if head.startswith(b"ORC"):
+        return "orc"
+    return "json" if json_named and is_json_array(head) else None
