@@ -24,6 +24,7 @@ This module is where the two file sources meet; neither imports the other.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -111,12 +112,15 @@ def table_magic(path: str, size: int) -> str | None:
     try:
         with open(path, "rb") as f:
             head = f.read(SNIFF if json_named else 4)
+            if head.startswith(b"ORC") and size >= 8:
+                # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript
+                # ends with the magic too, then its length in one byte.
+                f.seek(-4, os.SEEK_END)
+                return "orc" if f.read(3) == b"ORC" else None
     except OSError:
         return None  # read as a log, which says what is wrong
     if head == b"PAR1":
         return "parquet"
     if head == b"Obj\x01":
         return "avro"
-    if head.startswith(b"ORC"):
-        return "orc"
     return "json" if json_named and is_json_array(head) else None

@@ -59,6 +59,9 @@ def export(tmp_path: Path) -> Path:
         [{"_id": {"$oid": f"{i:024x}"}, "contact": {"email": f"j{i}@example.kz"}}
          for i in range(ROWS)], indent=2))
     (out / "settings.json").write_text('{"admin": "ops@example.kz"}')
+    # Logs that open as a table's magic would, or as a JSON array: logs all the same.
+    (out / "orchestrator.log").write_text("ORCHESTRATOR started for ops@example.kz\n")
+    (out / "events.json").write_text('[2026-12-01 10:00:00] local.INFO: mail to a@example.kz\n')
     return out
 
 
@@ -75,6 +78,8 @@ def test_parquet_files_are_listed_as_tables(export: Path) -> None:
     assert found["clients.json"].meta["format"] == "json"
     assert [c.name for c in found["clients.json"].columns] == ["_id", "contact"]
     assert "format" not in found["settings.json"].meta  # a document, read as a log is
+    assert "format" not in found["orchestrator.log"].meta
+    assert "format" not in found["events.json"].meta
     assert found["clients.csv"].meta["format"] == "csv"
     assert [c.name for c in found["clients.csv"].columns] == ["№", "Почта", "Город"]
     assert "format" not in found["app.log"].meta and "format" not in found["_SUCCESS"].meta
