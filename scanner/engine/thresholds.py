@@ -92,6 +92,11 @@ def findings_of(
             if found is not None:
                 by_value[(name, entity)] = replace(found, match_type=MATCH_BOTH)
                 continue
+            if any(e == entity and f is not None and f.startswith((f"{name}.", f"{name}[]"))
+                   for f, e in by_value):
+                # A struct named for the entity whose fields hold it (``address.street``):
+                # those findings stand for it; a name finding beside them said nothing more.
+                continue
             # No value established the entity: the values are weighed against the name
             # (flags, masks and tokens contradict it; empty values leave a schema hint).
             if name_verdict(_stats_of(outcome, columns, name)) == CONTRADICTED:

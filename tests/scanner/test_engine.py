@@ -311,6 +311,25 @@ def test_integer_columns_get_their_leading_zeros_back():
         ("person_iin", "name"), ("company_bin", "name")}
 
 
+def test_a_struct_named_for_an_entity_is_no_name_finding_beside_its_fields(tmp_path):
+    # A Parquet struct (or a JSON record's object) "address" whose street holds addresses:
+    # the value finding of address.street stands for it, without "address" as a schema
+    # hint of 0 hits beside it. A struct whose fields hold nothing of it keeps its hint.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from derbes.scanner.sources.tabular import TabularSource
+
+    rows = [{"street": f"ул. Абая {i}, кв. 5", "city": "Алматы"} for i in range(1, 41)]
+    pq.write_table(pa.table({"address": rows, "home_address": [{"floor": 2}] * 40}),
+                   tmp_path / "t.parquet")
+    result = scan([TabularSource(str(tmp_path / "t.parquet"))])
+    got = {(f.field, f.entity, f.match_type) for f in result.findings}
+    assert ("address.street", "ADDRESS", "value+name") in got, got
+    assert not [g for g in got if g[0] == "address"], got
+    assert ("home_address", "ADDRESS", "name") in got, got
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ("2026-11-21T10:05:09.123Z INFO login", "2026-11-21T10:05:09"),
     ("2026-11-21 10:05:09,123 ERROR", "2026-11-21T10:05:09"),
