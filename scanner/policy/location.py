@@ -6,6 +6,8 @@ finding carries the country of its source. The order of evidence, strongest firs
 1. an explicit setting (``location:`` in ``derbes.yaml`` or ``--location SOURCE=CC``);
 2. the cloud region written in a managed database's host name (AWS, Google Cloud SQL,
    Yandex Cloud, DigitalOcean), or an Azure region the server's name or DNS alias carries;
+   for an S3 bucket, its region (the file sources ask the store: ``remote.storage_host``)
+   or its store's endpoint (Yandex Object Storage: ``storage.yandexcloud.kz`` or ``.net``);
 3. the country of the host's public IP address in the GeoLite2 country database that the
    ``geoip2fast`` package ships (offline; only local DNS resolution is done).
 
@@ -29,6 +31,8 @@ from pathlib import Path
 from derbes.scanner.errors import ConfigError
 
 UNKNOWN = "unknown"
+#: Schemes of object stores' sources (``s3://bucket/...``), which do not rest on this machine.
+_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss"})
 
 #: AWS region -> ISO country (https://docs.aws.amazon.com/general/latest/gr/rande.html).
 AWS_REGIONS: dict[str, str] = {
@@ -158,6 +162,10 @@ def resolve_location(
             raise ConfigError(f"location of source {source_name}: {e}") from e
         return cc, f"configured: {source_name}={cc}"
     if not host:
+        if kind in ("log", "file") and source_name.split("://", 1)[0].lower() in _STORES:
+            return UNKNOWN, ("an object store whose bucket's region derbes could not read (it "
+                             "asks the store: s3:GetBucketLocation); set it with --location "
+                             f"{source_name}=CC")
         what = "a local file" if kind in ("log", "file") else "a local database (file or socket)"
         return UNKNOWN, (f"{what}: it rests wherever this machine's disks are, which derbes "
                          f"cannot see; set it with --location {source_name}=CC")
@@ -215,6 +223,10 @@ def cloud_location(host: str) -> tuple[str, str] | None:
             if label in GCP_REGIONS:
                 return GCP_REGIONS[label], f"{host}: Google Cloud region {label} in the host name"
         return UNKNOWN, f"{host}: a Google Cloud SQL host name without a region"
+    if host == "storage.yandexcloud.kz":
+        return "KZ", f"{host}: Yandex Object Storage, Kazakhstan (region kz1)"
+    if host == "storage.yandexcloud.net":
+        return "RU", f"{host}: Yandex Object Storage, region ru-central1 (Russia)"
     if host.endswith(".mdb.yandexcloud.kz"):
         return "KZ", f"{host}: Yandex Cloud Kazakhstan (region kz1) managed database domain"
     if host.endswith(".mdb.yandexcloud.net"):

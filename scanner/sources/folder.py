@@ -33,16 +33,17 @@ from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
 from derbes.scanner.sources.logs import LogSource
-from derbes.scanner.sources.remote import is_remote
+from derbes.scanner.sources.remote import StoredAt, is_remote
 
 #: Formats of the files read as tables (``sources.tabular``).
 TABLES = ("parquet", "orc", "avro", "csv", "json")
 
 
-class FolderSource(LogSource):
+class FolderSource(StoredAt, LogSource):
     """Log files with the tables among them read as tables (see the module docstring).
 
-    Takes :class:`LogSource`'s options and :class:`TabularSource`'s for the tables."""
+    Takes :class:`LogSource`'s options and :class:`TabularSource`'s for the tables. On an
+    object store, its ``host`` is where the bucket rests (``remote.StoredAt``)."""
 
     def __init__(
         self,

@@ -148,6 +148,50 @@ def open_remote(url: str, source: str, block_size: int | None = None) -> BinaryI
         raise SourceError(source, f"cannot open: {type(e).__name__}", url) from e
 
 
+def storage_host(spec: str) -> str | None:
+    """Where the bucket of an ``s3://`` source rests, as a host name the location layer
+    reads (``derbes.scanner.policy.location``): on AWS the endpoint of the bucket's own
+    region (``s3.eu-central-1.amazonaws.com``, from ``GetBucketLocation``, a request to the
+    store the source reads anyway); on another store (``AWS_ENDPOINT_URL``: Yandex Object
+    Storage, MinIO, a server of the operator's) that endpoint's host. None where it cannot
+    be told (no permission to read the bucket's location on AWS, another protocol)."""
+    if not spec.lower().startswith("s3://"):
+        return None
+    try:
+        fs, path = _fs(spec, spec)
+    except SourceError:
+        return None
+    bucket = path.split("/", 1)[0]
+    region: str | None = None
+    try:
+        # No LocationConstraint is us-east-1 (and "EU" the old name of eu-west-1).
+        found = fs.call_s3("get_bucket_location", Bucket=bucket).get("LocationConstraint")
+        region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(found, found)
+    except Exception:  # any refusal (permissions, a store without it): the endpoint, or nothing
+        region = None
+    endpoint = getattr(getattr(getattr(fs, "s3", None), "meta", None), "endpoint_url", None)
+    host = urlsplit(endpoint).hostname if endpoint else None
+    if host and not host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return host.lower()
+    return f"s3.{region}.amazonaws.com" if region else None
+
+
+class StoredAt:
+    """The ``host`` of a file source (``spec``): None for files on this machine's disks, for
+    an object store where its bucket rests (:func:`storage_host`), asked once."""
+
+    spec: str
+
+    @property
+    def host(self) -> str | None:
+        try:
+            return self._stored_at
+        except AttributeError:
+            self._stored_at: str | None = storage_host(self.spec) if is_remote(self.spec) \
+                else None
+            return self._stored_at
+
+
 def remote_info(url: str, source: str) -> dict:
     """``size`` and ``mtime`` of one file."""
     fs, path = _fs(url, source)

@@ -47,7 +47,13 @@ from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import records
-from derbes.scanner.sources.remote import display_url, find_remote, is_remote, open_remote
+from derbes.scanner.sources.remote import (
+    StoredAt,
+    display_url,
+    find_remote,
+    is_remote,
+    open_remote,
+)
 
 _HEAD = 64 << 10
 _BATCH_ROWS = 65_536
@@ -59,12 +65,11 @@ def is_tabular(path: str) -> bool:
     return table_format(path) is not None
 
 
-class TabularSource:
+class TabularSource(StoredAt):
     """Parquet, ORC, Avro and CSV files (a file, a directory or a glob) scanned on a sample of
     rows."""
 
     kind = "file"
-    host = None
     #: An unreadable directory is a warning here, not an error (as before the protocol said
     #: so; LogSource counts it as an error).
     errors: tuple[str, ...] = ()

@@ -446,6 +446,8 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
     assert len(local.findings) > 5
     export = open_source(f"s3://{BUCKET}/export/")
     assert isinstance(export, LogSource)  # FolderSource: logs, and the tables among them
+    # Where the bucket rests: the store's endpoint here (another store than AWS), asked once.
+    assert export.host == sources[1].host == "127.0.0.1"
     tables = [(f.field, f.entity, f.hits) for f in on_disk.findings
               if f.container.endswith("clients.parquet")]
     for result in (scan([export], options),

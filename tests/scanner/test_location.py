@@ -121,6 +121,8 @@ def test_azure_region_in_dns_alias():
         ("db1.mdb.yandexcloud.kz", "KZ"),
         ("a1b2.c3d4.europe-west3.sql.goog", "DE"),
         ("db-postgresql-fra1-12345-do-user-1.b.db.ondigitalocean.com", "DE"),
+        ("storage.yandexcloud.kz", "KZ"),  # Yandex Object Storage's endpoints
+        ("storage.yandexcloud.net", "RU"),
     ],
 )
 def test_other_clouds(host, cc):
@@ -208,3 +210,53 @@ def test_normalize_country():
     for bad in (False, 7, "UK", "EU", "KAZ"):
         with pytest.raises(ValueError):
             normalize_country(bad)
+
+
+# -- object stores: where an s3:// source's bucket rests (sources.remote.storage_host) -------
+
+
+class FakeS3:
+    """What storage_host reads of s3fs: GetBucketLocation's answer and the endpoint."""
+
+    def __init__(self, answer, endpoint="https://s3.amazonaws.com"):
+        self.answer = answer
+        self.s3 = type("Client", (), {"meta": type("Meta", (), {"endpoint_url": endpoint})})
+
+    def call_s3(self, method, **kwargs):
+        assert method == "get_bucket_location" and kwargs == {"Bucket": "lake"}
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return {"LocationConstraint": self.answer}
+
+
+@pytest.mark.parametrize(("answer", "endpoint", "host", "cc"), [
+    ("eu-central-1", "https://s3.amazonaws.com", "s3.eu-central-1.amazonaws.com", "DE"),
+    (None, "https://s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "US"),  # no constraint
+    ("EU", "https://s3.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "IE"),
+    # Another store: its endpoint says, whatever it answers (or refuses).
+    (PermissionError("denied"), "https://storage.yandexcloud.kz", "storage.yandexcloud.kz",
+     "KZ"),
+    ("ru-central1", "https://storage.yandexcloud.net", "storage.yandexcloud.net", "RU"),
+])
+def test_an_s3_bucket_rests_where_its_region_is(monkeypatch, answer, endpoint, host, cc):
+    import fsspec
+
+    from derbes.scanner.sources.remote import storage_host
+
+    monkeypatch.setattr(fsspec.core, "url_to_fs",
+                        lambda url: (FakeS3(answer, endpoint), url.split("://", 1)[1]))
+    assert storage_host("s3://lake/exports/2026/") == host
+    assert locate(host)[0] == cc
+
+
+def test_a_bucket_whose_region_cannot_be_read_says_so(monkeypatch):
+    import fsspec
+
+    from derbes.scanner.sources.remote import storage_host
+
+    monkeypatch.setattr(fsspec.core, "url_to_fs",
+                        lambda url: (FakeS3(PermissionError("denied")), "lake/exports"))
+    assert storage_host("s3://lake/exports") is None
+    cc, evidence = locate(None, kind="log", name="s3://lake/exports")
+    assert cc == UNKNOWN and "object store" in evidence and "local file" not in evidence
+    assert "--location s3://lake/exports=CC" in evidence
