@@ -16,7 +16,8 @@ tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc`
 :class:`~derbes.scanner.sources.tabular.TabularSource` reads it (sampled rows, column by
 column, the column filters), never by byte ranges; the rest as
 :class:`~derbes.scanner.sources.logs.LogSource` reads logs. Objects on a store are told by
-their names only (their first bytes would cost a request each). A file that opens as a table
+their names only (their first bytes would cost a request each), but for ``.json`` objects,
+whose head is read to tell an array. A file that opens as a table
 but is cut short fails with its format's own error, naming it, not as a binary log.
 
 This module is where the two file sources meet; neither imports the other.
@@ -28,12 +29,12 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from derbes.scanner.errors import ConfigError
+from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
 from derbes.scanner.sources.logs import LogSource
-from derbes.scanner.sources.remote import StoredAt, is_remote
+from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
 
 #: Formats of the files read as tables (``sources.tabular``).
 TABLES = ("parquet", "orc", "avro", "csv", "json")
@@ -73,8 +74,10 @@ class FolderSource(StoredAt, LogSource):
         for container in super().containers():
             meta = container.meta
             table = table_format(container.name)
-            if table is None and meta and not is_remote(container.name):
-                table = table_magic(container.name, int(meta.get("size") or 0))
+            if table is None and meta:
+                size = int(meta.get("size") or 0)
+                table = (self._remote_json(container.name, size) if is_remote(container.name)
+                         else table_magic(container.name, size))
             if table is None:
                 yield container
             else:
@@ -91,6 +94,18 @@ class FolderSource(StoredAt, LogSource):
         if container.meta.get("format") in TABLES:
             return []  # a table is read whole (sampled), never by byte ranges
         return super().split(container, parts, min_part_bytes)
+
+    def _remote_json(self, url: str, size: int) -> str | None:
+        """``json`` for an object named ``.json`` that is one array: its head is read (one
+        request; other objects are told by their names alone)."""
+        if size < 2 or not url.lower().endswith(".json"):
+            return None
+        try:
+            with open_remote(url, self.name, block_size=SNIFF) as f:
+                head = f.read(SNIFF)
+        except (SourceError, OSError):
+            return None  # read as a log, which says what is wrong
+        return "json" if is_json_array(head) else None
 
     def _tables(self) -> Any:
         """The reader of the tables, made on first use (it loads pyarrow)."""

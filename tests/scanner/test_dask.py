@@ -12,6 +12,7 @@ running it.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -429,6 +430,10 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
     # object is read as a table all the same.
     s3.upload_file(str(corpus["tables"]), BUCKET, "export/part-00000-c000.snappy.parquet")
     s3.put_object(Bucket=BUCKET, Key="export/_SUCCESS", Body=b"")
+    # An API's dump beside it: one JSON array of the same records (told by its head).
+    records = pq.read_table(corpus["tables"]).to_pylist()
+    s3.put_object(Bucket=BUCKET, Key="export/dump.json",
+                  Body=json.dumps(records, ensure_ascii=False, default=str).encode())
     options = ScanOptions(hash_key=KEY.encode())
     disk_logs = tmp_path / "logs"
     disk_logs.mkdir()
@@ -452,7 +457,9 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
               if f.container.endswith("clients.parquet")]
     for result in (scan([export], options),
                    scan([export], options, executor=DaskExecutor(client=client))):
-        assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings)
+        for name in ("part-00000-c000.snappy.parquet", "dump.json"):
+            assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings
+                                            if f.container.endswith(name)), name
 
 
 def _strip(findings) -> list[tuple]:
