@@ -118,7 +118,7 @@ class Source(Protocol):
 
     #: Display name; for databases the URL with its password masked.
     name: str
-    #: "database", "log" or "file" (Parquet/ORC/Avro/CSV).
+    #: "database", "log" or "file" (Parquet/ORC/Avro/Excel/CSV).
     kind: str
     #: The server a database source reads from (where the data rests); None for files.
     host: str | None = None

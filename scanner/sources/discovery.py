@@ -96,17 +96,19 @@ class Skipped(str):
 
 #: The first bytes of an SQLite 3 database file (https://www.sqlite.org/fileformat.html).
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: File name endings read as Parquet, ORC, Avro and CSV (compressed CSV is decompressed by Arrow):
+#: File name endings read as Parquet, ORC, Avro, Excel workbooks and CSV (compressed CSV is
+#: decompressed by Arrow):
 #: tables, wherever they are, among logs too (``sources.tabular``).
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 ORC_SUFFIXES = (".orc",)
 AVRO_SUFFIXES = (".avro",)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 
 def table_format(path: str) -> str | None:
-    """``parquet``, ``orc``, ``avro`` or ``csv`` for a file named as a table is (by its
-    ending), else None."""
+    """``parquet``, ``orc``, ``avro``, ``xlsx`` or ``csv`` for a file named as a table is (by
+    its ending), else None."""
     lower = path.lower()
     if lower.endswith(PARQUET_SUFFIXES):
         return "parquet"
@@ -114,6 +116,8 @@ def table_format(path: str) -> str | None:
         return "orc"
     if lower.endswith(AVRO_SUFFIXES):
         return "avro"
+    if lower.endswith(XLSX_SUFFIXES):
+        return "xlsx"
     return "csv" if lower.endswith(CSV_SUFFIXES) else None
 #: Why an SQLite file in a scanned folder is not read as a log.
 SQLITE_SKIPPED = "SQLite database (scan it with --scan-databases, or as sqlite:///PATH)"

@@ -37,7 +37,7 @@ from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
 
 #: Formats of the files read as tables (``sources.tabular``).
-TABLES = ("parquet", "orc", "avro", "csv", "json")
+TABLES = ("parquet", "orc", "avro", "xlsx", "csv", "json")
 
 
 class FolderSource(StoredAt, LogSource):

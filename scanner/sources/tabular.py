@@ -1,5 +1,5 @@
-"""Parquet, ORC, Avro and CSV files scanned like tables: a uniform random sample of rows,
-column by column.
+"""Parquet, ORC, Avro, Excel and CSV files scanned like tables: a uniform random sample of
+rows, column by column.
 
 Each file is a container whose columns carry their Arrow types; binary columns are read for the
 text they hold (:mod:`derbes.scanner.sources.binary`: Impala and older Hive write strings as
@@ -26,6 +26,7 @@ import itertools
 import math
 import os
 import random
+import zipfile
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, time
@@ -66,8 +67,8 @@ def is_tabular(path: str) -> bool:
 
 
 class TabularSource(StoredAt):
-    """Parquet, ORC, Avro and CSV files (a file, a directory or a glob) scanned on a sample of
-    rows."""
+    """Parquet, ORC, Avro, Excel and CSV files (a file, a directory or a glob) scanned on a
+    sample of rows."""
 
     kind = "file"
     #: An unreadable directory is a warning here, not an error (as before the protocol said
@@ -123,10 +124,12 @@ class TabularSource(StoredAt):
         self.warnings = [str(w) for w in self.warnings if not isinstance(w, Skipped)]
         tabular = [p for p in paths if is_tabular(p)]
         self.warnings += [
-            f"{p}: not a Parquet, ORC, Avro or CSV file, skipped" for p in paths if p not in tabular
+            f"{p}: not a Parquet, ORC, Avro, Excel or CSV file, skipped"
+            for p in paths if p not in tabular
         ]
         if not tabular:
-            raise SourceError(self.name, f"no Parquet, ORC, Avro or CSV files match {self.spec!r}")
+            raise SourceError(
+                self.name, f"no Parquet, ORC, Avro, Excel or CSV files match {self.spec!r}")
         for path in tabular:
             yield self.describe(path, listed.get(path))
 
@@ -152,6 +155,11 @@ class TabularSource(StoredAt):
                     f = _orc().ORCFile(where)
                     schema = f.schema
                     meta["rows"] = f.nrows
+            elif fmt == "xlsx":
+                with _opened_binary(path) as f:
+                    names = [name for sheet in _sheets(f) for name in sheet[1]]
+                columns = tuple(Column(n, "cell") for n in names if self._wanted(n))
+                return Container(name=path, kind="file", columns=columns, meta=meta)
             elif fmt == "json":
                 with _opened_binary(path) as f:
                     names = _json_columns(f)
@@ -169,8 +177,10 @@ class TabularSource(StoredAt):
                 options = _csv_options(path)
                 meta.update(encoding=options["encoding"], delimiter=options["delimiter"])
                 schema = _csv_schema(path, options)
-        except (OSError, pa.ArrowException, ValueError, EOFError) as e:
-            # (fastavro raises ValueError for a file that is no Avro, EOFError for one cut.)
+        except (OSError, pa.ArrowException, ValueError, EOFError, KeyError, zipfile.BadZipFile
+                ) as e:
+            # (fastavro raises ValueError for a file that is no Avro, EOFError for one cut;
+            # openpyxl KeyError or BadZipFile for a workbook that is none.)
             meta["error"] = str(e) or type(e).__name__
             return Container(name=path, kind="file", meta=meta)
         if fmt == "csv":  # read as text whatever Arrow would infer (see the module docstring)
@@ -213,11 +223,14 @@ class TabularSource(StoredAt):
                 rows, total = yield from self._read_avro(path, scannable, emitter)
             elif container.meta.get("format") == "json":
                 rows, total = yield from self._read_json(path, scannable, emitter)
+            elif container.meta.get("format") == "xlsx":
+                rows, total = yield from self._read_xlsx(path, scannable, emitter)
             else:
                 rows, total, bad = yield from self._read_csv(path, scannable, emitter)
                 if bad:
                     notes.append(f"{bad} malformed CSV rows skipped")
-        except (OSError, pa.ArrowException, ValueError, EOFError) as e:
+        except (OSError, pa.ArrowException, ValueError, EOFError, KeyError,
+                zipfile.BadZipFile) as e:
             raise SourceError(self.name, f"cannot read: {e or type(e).__name__}", path) from e
         sampled = rows < total
         if sampled:
@@ -317,6 +330,29 @@ class TabularSource(StoredAt):
             kept, total = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
             yield from emitter.emit_records(kept, wanted)
             return len(kept), total
+
+    def _read_xlsx(self, path: str, columns: list[str], emitter: _Emitter):
+        """An Excel workbook's sheets, each a table under its header row (fields named
+        ``sheet.column``, rows by their number in the sheet), sampled sheet by sheet through
+        the reservoir: a workbook has no row count to draw from (openpyxl, read-only)."""
+        wanted = frozenset(columns)
+        kept_all = seen_all = 0
+        with _opened_binary(path) as f:
+            for rows in _sheet_rows(f):
+                if not self.sample_rows:
+                    count = yield from emitter.emit_records(rows, wanted)
+                    kept_all += count
+                    seen_all += count
+                    continue
+                blocks = iter(lambda r=rows: _Block(list(itertools.islice(r, 1000))),
+                              _Block([]))
+                kept, seen = _sample_blocks(blocks, self.sample_rows,
+                                            random.Random(self.seed))
+                # Kept in the order seen, each as (ordinal, (row in the sheet, record)).
+                yield from emitter.emit_records((item for _, item in kept), wanted)
+                kept_all += len(kept)
+                seen_all += seen
+        return kept_all, seen_all
 
     def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
         bad = [0]
@@ -476,6 +512,66 @@ def _opened_binary(path: str) -> Iterator[Any]:
                 yield f
         else:
             yield where
+
+
+def _workbook(f: Any) -> Any:
+    import openpyxl
+
+    return openpyxl.load_workbook(f, read_only=True, data_only=True)
+
+
+#: Rows of a sheet looked at for its header: the first that holds a cell.
+_HEADER_ROWS = 20
+
+
+def _header(sheet: Any) -> tuple[int, list[str]]:
+    """A sheet's header row (its number; 0 for none) and its columns' names, each
+    ``sheet.name`` (the cell's text, else the column's letter). The header is the first of
+    the sheet's first rows that fills half as many cells as the fullest of them: a report's
+    title above it (one cell) is passed over."""
+    from openpyxl.utils import get_column_letter
+
+    head = list(sheet.iter_rows(max_row=_HEADER_ROWS, values_only=True))
+    filled = [sum(cell not in (None, "") for cell in row) for row in head]
+    most = max(filled, default=0)
+    for number, (row, count) in enumerate(zip(head, filled, strict=True), 1):
+        if count and count * 2 >= most:
+            names = [str(cell).strip() if cell not in (None, "") else get_column_letter(i)
+                     for i, cell in enumerate(row, 1)]
+            return number, [f"{sheet.title}.{name}" for name in names]
+    return 0, []
+
+
+def _sheets(f: Any) -> list[tuple[str, list[str]]]:
+    """Each sheet's title and its columns' names (:func:`_header`)."""
+    book = _workbook(f)
+    try:
+        return [(sheet.title, _header(sheet)[1]) for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
+def _sheet_rows(f: Any) -> Iterator[Iterator[tuple[int, dict]]]:
+    """For each sheet, its rows under the header as ``(row number, {field: value})``."""
+    book = _workbook(f)
+    try:
+        for sheet in book.worksheets:
+            first, names = _header(sheet)
+            if not first:
+                continue
+            yield ((number, dict(zip(names, map(_cell, row), strict=False)))
+                   for number, row in enumerate(
+                       sheet.iter_rows(min_row=first + 1, values_only=True), first + 1)
+                   if any(cell not in (None, "") for cell in row))
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> Any:
+    """A cell's value as written: Excel keeps a date as a date-time at midnight."""
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date()
+    return value
 
 
 def _json_columns(f: Any, sample: int = 100) -> list[str]:

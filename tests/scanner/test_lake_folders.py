@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import fastavro
+import openpyxl
 import pyarrow as pa
 import pyarrow.orc as orc
 import pyarrow.parquet as pq
@@ -59,6 +60,11 @@ def export(tmp_path: Path) -> Path:
         [{"_id": {"$oid": f"{i:024x}"}, "contact": {"email": f"j{i}@example.kz"}}
          for i in range(ROWS)], indent=2))
     (out / "settings.json").write_text('{"admin": "ops@example.kz"}')
+    # An accountant's workbook beside them.
+    book = openpyxl.Workbook()
+    book.active.append(["Почта"])
+    book.active.append(["w@example.kz"])
+    book.save(out / "report.xlsx")
     # Logs that open as a table's magic would, or as a JSON array: logs all the same.
     (out / "orchestrator.log").write_text("ORCHESTRATOR started for ops@example.kz\n")
     (out / "events.json").write_text('[2026-12-01 10:00:00] local.INFO: mail to a@example.kz\n')
@@ -78,6 +84,7 @@ def test_parquet_files_are_listed_as_tables(export: Path) -> None:
     assert found["clients.json"].meta["format"] == "json"
     assert [c.name for c in found["clients.json"].columns] == ["_id", "contact"]
     assert "format" not in found["settings.json"].meta  # a document, read as a log is
+    assert found["report.xlsx"].meta["format"] == "xlsx"
     assert "format" not in found["orchestrator.log"].meta
     assert "format" not in found["events.json"].meta
     assert found["clients.csv"].meta["format"] == "csv"
@@ -101,6 +108,7 @@ def test_a_spark_export_folder_is_scanned_whole(export: Path, jobs: int) -> None
     assert found[("000001_0", "email", "EMAIL_ADDRESS")].hits == 25
     assert found[("000002_0", "email", "EMAIL_ADDRESS")].hits == 20
     assert found[("events+0+0000000000.avro", "email", "EMAIL_ADDRESS")].hits == 30
+    assert found[("report.xlsx", "Sheet.Почта", "EMAIL_ADDRESS")].hits == 1
     records = found[("clients.json", "contact.email", "EMAIL_ADDRESS")]
     assert records.hits == 100 and records.rows_scanned == 100  # sampled as a table is
     assert ("settings.json", "admin", "EMAIL_ADDRESS") in found

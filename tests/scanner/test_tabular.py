@@ -277,7 +277,7 @@ def test_directory_lists_only_tables(tmp_path: Path, mixed_parquet: Path) -> Non
     src = TabularSource(str(tmp_path))
     assert [Path(c.name).name for c in src.containers()] == ["a.csv", "people.parquet"]
     assert any("notes.txt" in w for w in src.warnings)
-    with pytest.raises(SourceError, match="no Parquet, ORC, Avro or CSV"):
+    with pytest.raises(SourceError, match="no Parquet, ORC, Avro, Excel or CSV"):
         list(TabularSource(str(tmp_path / "notes.txt")).containers())
 
 
@@ -503,6 +503,76 @@ def test_a_broken_avro_file_is_an_error_naming_it(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:300])
     src = TabularSource(str(path))
     (container,) = src.containers()
+    with pytest.raises(SourceError) as e:
+        list(src.read(container))
+    assert e.value.container == str(path)
+
+
+# -- Excel workbooks (a CRM's or an accountant's export) -----------------------------------------
+
+
+def _workbook(path: Path, rows: int = 30) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Клиенты"
+    sheet.append(["Выгрузка клиентов на 01.12.2026"])  # a report's title above the header
+    sheet.append([])
+    sheet.append(["ФИО", "ИИН", None, "Дата рождения", "Баланс"])
+    for i in range(1, rows + 1):
+        sheet.append([f"Клиент {i}", 60904350504 + i, f"note {i}",
+                      dt.datetime(1990, 1, 1) + dt.timedelta(days=i), 12.5])
+    book.create_sheet("Пусто")
+    contacts = book.create_sheet("Contacts")
+    contacts.append(["email"])
+    contacts.append(["a@example.kz"])
+    book.save(path)
+
+
+def test_workbook_sheets_read_under_their_headers(tmp_path: Path) -> None:
+    path = tmp_path / "clients.xlsx"
+    _workbook(path, rows=3)
+    (container,) = TabularSource(str(path)).containers()
+    assert container.meta["format"] == "xlsx"
+    assert [c.name for c in container.columns] == [
+        "Клиенты.ФИО", "Клиенты.ИИН", "Клиенты.C", "Клиенты.Дата рождения", "Клиенты.Баланс",
+        "Contacts.email"]
+    fields, done = only(TabularSource(str(path), sample_rows=0))
+    # Rows by their number in the sheet (the header is row 3); dates as Excel shows them.
+    assert fields == {
+        "Клиенты.ФИО": {4: ["Клиент 1"], 5: ["Клиент 2"], 6: ["Клиент 3"]},
+        "Клиенты.ИИН": {4: ["60904350505"], 5: ["60904350506"], 6: ["60904350507"]},
+        "Клиенты.C": {4: ["note 1"], 5: ["note 2"], 6: ["note 3"]},
+        "Клиенты.Дата рождения": {4: ["1990-01-02"], 5: ["1990-01-03"], 6: ["1990-01-04"]},
+        "Клиенты.Баланс": {4: ["12.5"], 5: ["12.5"], 6: ["12.5"]},
+        "Contacts.email": {2: ["a@example.kz"]},
+    }
+    assert done.rows_scanned == 4 and done.sampled is False
+
+
+def test_workbook_sampled_sheet_by_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "big.xlsx"
+    _workbook(path, rows=3000)
+    fields, done = only(TabularSource(str(path), sample_rows=100, seed=5))
+    rows = sorted(fields["Клиенты.ФИО"])
+    assert len(rows) == 100 and all(fields["Клиенты.ФИО"][r] == [f"Клиент {r - 3}"]
+                                    for r in rows)
+    assert rows[0] < 300 and rows[-1] > 2700
+    assert fields["Contacts.email"] == {2: ["a@example.kz"]}  # fewer rows than the sample
+    assert done.rows_scanned == 101 and done.sampled is True
+    assert "sampled 101 of 3001 rows" in done.notes
+
+
+def test_a_broken_workbook_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.xlsx"
+    _workbook(path)
+    path.write_bytes(path.read_bytes()[:500])
+    src = TabularSource(str(path))
+    (container,) = src.containers()
+    assert "error" in container.meta
     with pytest.raises(SourceError) as e:
         list(src.read(container))
     assert e.value.container == str(path)
