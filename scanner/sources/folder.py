@@ -3,16 +3,18 @@
 A folder is seldom all of one kind. A data-lake export's holds Spark's ``part-*.parquet``
 beside an empty ``_SUCCESS`` and hidden ``.crc`` checksums, or Hive's ``000000_0`` files
 (Parquet, ORC or Avro without an extension); a folder of ``.csv`` exports has its README; an
-API's dump is one JSON array. Such a folder is no table source (not every file is a table),
-and read as logs, its Parquet files were skipped as binary (found nothing, exit code 0), its
-CSV files read as lines (and as sampled tables when alone), the JSON array's values found
-without their fields' names, in one row.
+API's dump is one JSON array; a database's dump (``crm.sql.gz``) holds a whole database.
+Such a folder is no table source (not every file is a table), and read as logs, its Parquet
+files were skipped as binary (found nothing, exit code 0), its CSV files read as lines (and
+as sampled tables when alone), the JSON array's values and the dump's rows found without
+their fields' names.
 
 :class:`FolderSource` is the log source of such a folder (and of any path that is not all
 tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc``,
 ``.avro``, ``.csv``...: ``discovery.table_format``), else by its first bytes (``PAR1``,
 ``ORC``, ``Obj\\x01``; a ``.json`` file that is one array:
-:func:`~derbes.scanner.sources.jsonarray.is_json_array`). A table is read as
+:func:`~derbes.scanner.sources.jsonarray.is_json_array`; a ``.sql`` file that pg_dump or
+mysqldump wrote: :func:`~derbes.scanner.sources.sqldump.is_sql_dump`). A table is read as
 :class:`~derbes.scanner.sources.tabular.TabularSource` reads it (sampled rows, column by
 column, the column filters), never by byte ranges; the rest as
 :class:`~derbes.scanner.sources.logs.LogSource` reads logs. Objects on a store are told by
@@ -26,10 +28,12 @@ This module is where the two file sources meet; neither imports the other.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
+from derbes.scanner.sources import sqldump
 from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
@@ -37,7 +41,7 @@ from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
 
 #: Formats of the files read as tables (``sources.tabular``).
-TABLES = ("parquet", "orc", "avro", "xlsx", "csv", "json")
+TABLES = ("parquet", "orc", "avro", "xlsx", "csv", "json", "sqldump")
 
 
 class FolderSource(StoredAt, LogSource):
@@ -96,12 +100,16 @@ class FolderSource(StoredAt, LogSource):
         return super().split(container, parts, min_part_bytes)
 
     def _remote_json(self, url: str, size: int) -> str | None:
-        """``json`` for an object named ``.json`` that is one array: its head is read (one
-        request; other objects are told by their names alone)."""
-        if size < 2 or not url.lower().endswith(".json"):
+        """``json`` for an object named ``.json`` that is one array, ``sqldump`` for one
+        named ``.sql`` (compressed or not) that is a dump: its head is read (one request;
+        other objects are told by their names alone)."""
+        dump = _dump_named(url)
+        if size < 2 or not (dump or url.lower().endswith(".json")):
             return None
         try:
             with open_remote(url, self.name, block_size=SNIFF) as f:
+                if dump:
+                    return "sqldump" if sqldump.is_sql_dump(sqldump.head(f)) else None
                 head = f.read(SNIFF)
         except (SourceError, OSError):
             return None  # read as a log, which says what is wrong
@@ -119,6 +127,11 @@ class FolderSource(StoredAt, LogSource):
         return self._tabular
 
 
+def _dump_named(path: str) -> bool:
+    """Whether a file is named as a SQL file (``dump.sql``, ``crm.sql.gz``...)."""
+    return re.search(r"\.sql(?:\.(?:gz|bz2|xz|zst|zstd))?$", path, re.IGNORECASE) is not None
+
+
 def table_magic(path: str, size: int) -> str | None:
     """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
     ``ORC``, ``Obj\\x01``); ``json`` for a ``.json`` file that is one array; else None."""
@@ -127,6 +140,8 @@ def table_magic(path: str, size: int) -> str | None:
     json_named = path.lower().endswith(".json")
     try:
         with open(path, "rb") as f:
+            if _dump_named(path):
+                return "sqldump" if sqldump.is_sql_dump(sqldump.head(f)) else None
             head = f.read(SNIFF if json_named else 4)
             if head.startswith(b"ORC") and size >= 8:
                 # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript

@@ -1,5 +1,5 @@
-"""Parquet, ORC, Avro, Excel and CSV files scanned like tables: a uniform random sample of
-rows, column by column.
+"""Parquet, ORC, Avro, Excel and CSV files, JSON arrays and database dumps, scanned like
+tables: a uniform random sample of rows, column by column.
 
 Each file is a container whose columns carry their Arrow types; binary columns are read for the
 text they hold (:mod:`derbes.scanner.sources.binary`: Impala and older Hive write strings as
@@ -23,6 +23,7 @@ import bz2
 import fnmatch
 import gzip
 import itertools
+import json
 import math
 import os
 import random
@@ -43,6 +44,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
+from derbes.scanner.sources import sqldump
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -155,6 +157,9 @@ class TabularSource(StoredAt):
                     f = _orc().ORCFile(where)
                     schema = f.schema
                     meta["rows"] = f.nrows
+            elif fmt == "sqldump":
+                # Its tables and columns are known as it is read (a dump may be gigabytes).
+                return Container(name=path, kind="file", meta=meta)
             elif fmt == "xlsx":
                 with _opened_binary(path) as f:
                     names = [name for sheet in _sheets(f) for name in sheet[1]]
@@ -206,6 +211,8 @@ class TabularSource(StoredAt):
         mtime = container.meta.get("mtime")
         scannable = [c.name for c in container.columns if c.scannable]
         skipped = [c.name for c in container.columns if not c.scannable]
+        if container.meta.get("format") == "sqldump":
+            scannable = ["*"]  # the dump's tables say what its columns are
         if container.meta.get("size") == 0 and not container.columns:
             yield ContainerDone(notes=("empty file",), mtime=mtime)
             return
@@ -225,6 +232,8 @@ class TabularSource(StoredAt):
                 rows, total = yield from self._read_json(path, scannable, emitter)
             elif container.meta.get("format") == "xlsx":
                 rows, total = yield from self._read_xlsx(path, scannable, emitter)
+            elif container.meta.get("format") == "sqldump":
+                rows, total = yield from self._read_sqldump(path, emitter)
             else:
                 rows, total, bad = yield from self._read_csv(path, scannable, emitter)
                 if bad:
@@ -331,6 +340,29 @@ class TabularSource(StoredAt):
             yield from emitter.emit_records(kept, wanted)
             return len(kept), total
 
+    def _read_sqldump(self, path: str, emitter: _Emitter):
+        """A database dump's tables (``sources.sqldump``), each a table of records under
+        fields ``table.column``, rows numbered in their table, sampled table by table."""
+        kept_all = seen_all = 0
+        with _opened_binary(path) as f:
+            for table, records in sqldump.tables(f):
+                rows = ((number, {f"{table}.{column}": value
+                                  for column, value in record.items()
+                                  if self._wanted(f"{table}.{column}")})
+                        for number, record in enumerate(records, 1))
+                if not self.sample_rows:
+                    count = yield from emitter.emit_records(rows, None)
+                    kept_all += count
+                    seen_all += count
+                    continue
+                blocks = iter(lambda r=rows: _Block(list(itertools.islice(r, 1000))),
+                              _Block([]))
+                kept, seen = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
+                yield from emitter.emit_records((item for _, item in kept), None)
+                kept_all += len(kept)
+                seen_all += seen
+        return kept_all, seen_all
+
     def _read_xlsx(self, path: str, columns: list[str], emitter: _Emitter):
         """An Excel workbook's sheets, each a table under its header row (fields named
         ``sheet.column``, rows by their number in the sheet), sampled sheet by sheet through
@@ -395,16 +427,16 @@ class _Emitter:
             first += batch.num_rows
 
     def emit_records(
-        self, records: Iterable[tuple[int, dict]], columns: frozenset[str]
+        self, records: Iterable[tuple[int, dict]], columns: frozenset[str] | None
     ) -> Generator[ValueBatch, None, int]:
-        """Records (Avro's: dicts, nested) numbered by their rows, ``columns`` of them, in
-        batches of ``_BATCH_ROWS``; returns how many there were."""
+        """Records (Avro's: dicts, nested) numbered by their rows, ``columns`` of them (None:
+        all), in batches of ``_BATCH_ROWS``; returns how many there were."""
         count = 0
         fields: dict[str, tuple[list[int], list[str]]] = {}
         for row, record in records:
             count += 1
             for name, value in record.items():
-                if name not in columns:
+                if columns is not None and name not in columns:
                     continue
                 for path, text in self._walk_plain(value, name, 0):
                     entry = fields.get(path)
@@ -436,10 +468,21 @@ class _Emitter:
         elif isinstance(value, bytes | bytearray):
             text = read_binary(path, value, self.unread)
             if text:
-                yield path, text
+                yield from self._walk_plain(text, path, depth + 1)  # JSON in it by key path
         elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             # A union's branch named (fastavro's return_record_name): its value.
             yield from self._walk_plain(value[1], path, depth + 1)
+        elif isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+            # JSON kept as text (a dump's json column, a string field holding a document):
+            # walked by key path, as a database's JSON text is (sources.sql.values).
+            try:
+                doc = json.loads(value)
+            except (ValueError, RecursionError):
+                doc = None
+            if isinstance(doc, dict | list):
+                yield from self._walk_plain(doc, path, depth + 1)
+            elif value.strip():
+                yield path, value
         else:
             text = _text(value)
             if text is not None:

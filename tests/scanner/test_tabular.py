@@ -453,7 +453,7 @@ def test_avro_records_walked_like_json(tmp_path: Path) -> None:
         "contact.email": {1: ["c1@example.kz"]},
         "contact.phones[]": {1: ["+77011234567"]},
         "attrs.passport": {1: ["N12345678"], 2: ["N12345678"]},
-        "payload": {1: ['{"iin": "860904350504"}'], 2: ['{"iin": "860904350504"}']},
+        "payload.iin": {1: ["860904350504"], 2: ["860904350504"]},  # JSON bytes, walked
         "balance": {1: ["12.50"], 2: ["12.50"]},
         "born": {1: ["1990-01-01"]},
     }
