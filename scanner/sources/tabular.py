@@ -327,64 +327,52 @@ class TabularSource(StoredAt):
             return len(kept), total
 
     def _read_json(self, path: str, columns: list[str], emitter: _Emitter):
-        """A JSON array's elements as records (``sources.jsonarray``), read one at a time: all
-        of them, or a sample through the reservoir, a thousand elements a block."""
-        wanted = frozenset(columns)
+        """A JSON array's elements as records (``sources.jsonarray``), read one at a time."""
         with _opened_binary(path) as f:
             elements = (e if isinstance(e, dict) else {"value": e} for e in records(f))
-            if not self.sample_rows:
-                count = yield from emitter.emit_records(enumerate(elements, 1), wanted)
-                return count, count
-            blocks = iter(lambda: _Block(list(itertools.islice(elements, 1000))), _Block([]))
-            kept, total = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
-            yield from emitter.emit_records(kept, wanted)
-            return len(kept), total
+            return (yield from self._numbered(enumerate(elements, 1), frozenset(columns),
+                                              emitter))
 
     def _read_sqldump(self, path: str, emitter: _Emitter):
         """A database dump's tables (``sources.sqldump``), each a table of records under
         fields ``table.column``, rows numbered in their table, sampled table by table."""
         kept_all = seen_all = 0
         with _opened_binary(path) as f:
-            for table, records in sqldump.tables(f):
+            for table, found in sqldump.tables(f):
                 rows = ((number, {f"{table}.{column}": value
                                   for column, value in record.items()
                                   if self._wanted(f"{table}.{column}")})
-                        for number, record in enumerate(records, 1))
-                if not self.sample_rows:
-                    count = yield from emitter.emit_records(rows, None)
-                    kept_all += count
-                    seen_all += count
-                    continue
-                blocks = iter(lambda r=rows: _Block(list(itertools.islice(r, 1000))),
-                              _Block([]))
-                kept, seen = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
-                yield from emitter.emit_records((item for _, item in kept), None)
-                kept_all += len(kept)
+                        for number, record in enumerate(found, 1))
+                kept, seen = yield from self._numbered(rows, None, emitter)
+                kept_all += kept
                 seen_all += seen
         return kept_all, seen_all
 
     def _read_xlsx(self, path: str, columns: list[str], emitter: _Emitter):
         """An Excel workbook's sheets, each a table under its header row (fields named
-        ``sheet.column``, rows by their number in the sheet), sampled sheet by sheet through
-        the reservoir: a workbook has no row count to draw from (openpyxl, read-only)."""
+        ``sheet.column``, rows by their number in the sheet), sampled sheet by sheet: a
+        workbook has no row count to draw from (openpyxl, read-only)."""
         wanted = frozenset(columns)
         kept_all = seen_all = 0
         with _opened_binary(path) as f:
             for rows in _sheet_rows(f):
-                if not self.sample_rows:
-                    count = yield from emitter.emit_records(rows, wanted)
-                    kept_all += count
-                    seen_all += count
-                    continue
-                blocks = iter(lambda r=rows: _Block(list(itertools.islice(r, 1000))),
-                              _Block([]))
-                kept, seen = _sample_blocks(blocks, self.sample_rows,
-                                            random.Random(self.seed))
-                # Kept in the order seen, each as (ordinal, (row in the sheet, record)).
-                yield from emitter.emit_records((item for _, item in kept), wanted)
-                kept_all += len(kept)
+                kept, seen = yield from self._numbered(rows, wanted, emitter)
+                kept_all += kept
                 seen_all += seen
         return kept_all, seen_all
+
+    def _numbered(self, rows: Iterator[tuple[int, dict]], wanted: frozenset[str] | None,
+                  emitter: _Emitter) -> Generator[ValueBatch, None, tuple[int, int]]:
+        """Records numbered by their rows, all of them or a sample through the reservoir (a
+        thousand records a block); returns how many were kept and how many seen."""
+        if not self.sample_rows:
+            count = yield from emitter.emit_records(rows, wanted)
+            return count, count
+        blocks = iter(lambda: _Block(list(itertools.islice(rows, 1000))), _Block([]))
+        kept, seen = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
+        # Kept in row order, each as (ordinal, (row number, record)).
+        yield from emitter.emit_records((item for _, item in kept), wanted)
+        return len(kept), seen
 
     def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
         bad = [0]
