@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sql_helpers import JAVA_MAP
 
 from derbes.scanner.engine import ScanOptions, scan
@@ -183,3 +185,11 @@ def test_scan_finds_personal_data_in_a_blob(tmp_path: Path) -> None:
     found = {(f.field, f.entity): f.hits for f in result.findings}
     assert found[("attribute_bytes", "KZ_IIN")] == 5, found
     assert found[("attribute_bytes", "PHONE_NUMBER")] == 5, found
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.binary(max_size=300), cut=st.booleans())
+def test_any_bytes_are_read_without_an_error(data: bytes, cut: bool) -> None:
+    text, kind = binary_text(data, cut)
+    assert kind in ("text", "runs", "none", "media")
+    assert (text is None) is (kind in ("none", "media"))

@@ -8,6 +8,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.engine import ScanOptions, scan
 from derbes.scanner.sources import open_source, sqldump
@@ -116,3 +118,26 @@ def test_a_dump_is_sampled_table_by_table(tmp_path: Path) -> None:
     assert fields["public.b.email"] == {1: "b@example.kz"}
     assert done.rows_scanned == 101 and done.sampled
     assert "sampled 101 of 3001 rows" in done.notes
+
+
+SQLISH = st.lists(st.one_of(
+    st.sampled_from([
+        "INSERT INTO `t` VALUES (1,'a'),(2,'b');", "INSERT INTO t (a, b) VALUES (1, 'x''y');",
+        "INSERT INTO `t` VALUES", "(1,'a\\'b',NULL,0x41,-1.5e3),", "(2,_binary 'x');",
+        "COPY public.t (a, b) FROM stdin;", "1\t\\N", "2\tx\\ty\\\\", "\\.",
+        "CREATE TABLE `t` (", "  `a` int,", "  PRIMARY KEY (`a`)", ");", "", "--", ";",
+    ]),
+    st.text(max_size=40)), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=SQLISH,
+       flavour=st.sampled_from(["-- MySQL dump 10.13", "-- PostgreSQL database dump"]))
+def test_any_dump_text_is_read_without_an_error(lines: list[str], flavour: str) -> None:
+    # Statements cut anywhere, strings left open, COPY blocks never closed: records or
+    # statements given as text, never an exception.
+    text = "\n".join([flavour, *lines]).encode()
+    for table, found in sqldump.tables(io.BytesIO(text)):
+        assert isinstance(table, str)
+        for record in found:
+            assert isinstance(record, dict)
