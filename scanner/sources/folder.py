@@ -80,7 +80,7 @@ class FolderSource(StoredAt, LogSource):
             table = table_format(container.name)
             if table is None and meta:
                 size = int(meta.get("size") or 0)
-                table = (self._remote_json(container.name, size) if is_remote(container.name)
+                table = (self._remote_head(container.name, size) if is_remote(container.name)
                          else table_magic(container.name, size))
             if table is None:
                 yield container
@@ -99,7 +99,7 @@ class FolderSource(StoredAt, LogSource):
             return []  # a table is read whole (sampled), never by byte ranges
         return super().split(container, parts, min_part_bytes)
 
-    def _remote_json(self, url: str, size: int) -> str | None:
+    def _remote_head(self, url: str, size: int) -> str | None:
         """``json`` for an object named ``.json`` that is one array, ``sqldump`` for one
         named ``.sql`` (compressed or not) that is a dump: its head is read (one request;
         other objects are told by their names alone)."""
@@ -134,7 +134,9 @@ def _dump_named(path: str) -> bool:
 
 def table_magic(path: str, size: int) -> str | None:
     """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
-    ``ORC``, ``Obj\\x01``); ``json`` for a ``.json`` file that is one array; else None."""
+    ``Obj\\x01``; ``ORC`` at both ends); ``json`` for a ``.json`` file that is one array;
+    ``sqldump`` for a ``.sql`` file (compressed or not) that pg_dump or mysqldump wrote;
+    else None."""
     if size < 2:
         return None
     json_named = path.lower().endswith(".json")
