@@ -44,7 +44,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
-from derbes.scanner.sources import sqldump
+from derbes.scanner.sources import ages, sqldump
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -245,6 +245,7 @@ class TabularSource(StoredAt):
         if sampled:
             notes.append(f"sampled {rows} of {total} rows")
         notes.extend(emitter.unread.notes())
+        age = emitter.ages.oldest()
         yield ContainerDone(
             rows_scanned=rows,
             bytes_scanned=emitter.bytes,
@@ -252,6 +253,10 @@ class TabularSource(StoredAt):
             skipped_fields=tuple(skipped),
             notes=tuple(notes),
             mtime=mtime,
+            # The rows' own age, as a database table's: among the rows read.
+            oldest=age[0] if age else None,
+            age_column=age[1] if age else None,
+            age_method=("sample" if sampled else "min_scan") if age else None,
         )
 
     def _read_parquet(self, path: str, columns: list[str], emitter: _Emitter):
@@ -398,6 +403,7 @@ class _Emitter:
     def __init__(self) -> None:
         self.bytes = 0
         self.unread = Unread()
+        self.ages = _Ages()
 
     def emit_all(self, batches: Iterable[pa.RecordBatch]) -> Generator[ValueBatch, None, int]:
         """Every row of ``batches``, numbered from 1; returns how many rows there were."""
@@ -426,6 +432,7 @@ class _Emitter:
             for name, value in record.items():
                 if columns is not None and name not in columns:
                     continue
+                self.ages.see(name, value)
                 for path, text in self._walk_plain(value, name, 0):
                     entry = fields.get(path)
                     if entry is None:
@@ -482,7 +489,9 @@ class _Emitter:
         for name, column in zip(batch.schema.names, batch.columns, strict=True):
             fields: dict[str, tuple[list[int], list[str]]] = {}
             typ = column.type
-            for row, value in zip(rows, column.to_pylist(), strict=True):
+            found = column.to_pylist()
+            self.ages.see_all(name, str(typ), found)
+            for row, value in zip(rows, found, strict=True):
                 for path, text in self._walk(value, typ, name):
                     entry = fields.get(path)
                     if entry is None:
@@ -742,6 +751,43 @@ def _reservoir(
         return None, [], picks.seen
     order = sorted(range(len(rows)), key=rows.__getitem__)
     return table.take(pa.array(order, type=pa.int64())), [rows[i] for i in order], picks.seen
+
+
+class _Ages:
+    """The oldest value of each field that says when a file's rows were written
+    (``sources.ages``: ``created_at``, ``дата_создания``, a timestamp-typed column...), among
+    the rows read; a field ``table.column`` or ``sheet.column`` is named by its column."""
+
+    def __init__(self) -> None:
+        self._ranks: dict[str, int | None] = {}
+        self._oldest: dict[str, str] = {}
+
+    def _rank(self, field: str, typ: str | None = None) -> int | None:
+        found = self._ranks.get(field, -1)
+        if found == -1:
+            found = self._ranks[field] = ages.rank(field.rsplit(".", 1)[-1], typ)
+        return found
+
+    def see(self, field: str, value: Any) -> None:
+        if self._rank(field) is not None:
+            self._keep(field, value)
+
+    def see_all(self, field: str, typ: str, values: Iterable[Any]) -> None:
+        if self._rank(field, typ) is not None:
+            for value in values:
+                self._keep(field, value)
+
+    def _keep(self, field: str, value: Any) -> None:
+        text = ages.iso(value) if value is not None else None
+        if text is not None and (field not in self._oldest or text < self._oldest[field]):
+            self._oldest[field] = text
+
+    def oldest(self) -> tuple[str, str] | None:
+        """``(oldest time, field)`` of the likeliest fields that gave one: the oldest."""
+        if not self._oldest:
+            return None
+        best = min(self._ranks[f] for f in self._oldest)
+        return min((t, f) for f, t in self._oldest.items() if self._ranks[f] == best)
 
 
 class _Block(list):

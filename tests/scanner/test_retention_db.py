@@ -163,3 +163,42 @@ def test_mysql_retention(derbes_scan, tmp_path: Path, mysql: Any, mysql_db: Any)
         with mysql.cursor() as cur:
             for table in tables:
                 cur.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+# -- Files: exports and dumps keep the rows' age too ------------------------------------------
+
+
+def test_file_tables_retention(derbes_scan, tmp_path: Path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    old = _rows(ROWS, OLD)
+    pq.write_table(pa.table({"id": [r[0] for r in old], "iin": [r[1] for r in old],
+                             "created_at": [r[2] for r in old]}), folder / "old.parquet")
+    fresh = _rows(50, None)
+    (folder / "fresh.csv").write_text("id;iin;дата_создания;birth_date\n" + "".join(
+        f"{i};{iin};{when.isoformat(sep=' ')};1950-01-01\n" for i, iin, when in fresh),
+        encoding="utf-8")
+    copy = "".join(f"{i}\t{iin}\t{when.isoformat(sep=' ')}\n" for i, iin, when in old)
+    (folder / "crm.sql").write_text(
+        "--\n-- PostgreSQL database dump\n--\n"
+        f"COPY public.clients (id, iin, created_at) FROM stdin;\n{copy}\\.\n", encoding="utf-8")
+    (folder / "app.log").write_text("started\n")  # a folder of logs and tables
+    name = str(folder)
+    run = _scan(derbes_scan, tmp_path, name, name, [])
+    containers = {Path(c["container"]).name: c for c in run.containers_of(name)}
+    flags = {Path(f["container"]).name: set(f["flags"])
+             for f in run.findings_of(name) if f["category"] == "iin"}
+    for file, column, method in (("old.parquet", "created_at", "sample"),
+                                 ("crm.sql", "public.clients.created_at", "sample")):
+        c = containers[file]
+        assert "RETENTION_EXCEEDED" in flags[file], (file, c)
+        assert c["oldest_timestamp"].startswith("2015-06-01"), c
+        assert (c["age_column"], c["age_method"]) == (column, method), c
+    # Read whole; a birth date is no row's date.
+    c = containers["fresh.csv"]
+    assert "RETENTION_EXCEEDED" not in flags["fresh.csv"]
+    assert (c["age_column"], c["age_method"]) == ("дата_создания", "min_scan"), c
+    assert c["oldest_timestamp"] >= (TODAY - dt.timedelta(days=400)).isoformat()

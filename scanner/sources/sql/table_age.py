@@ -18,7 +18,6 @@ or else the largest rowid (SQLite).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,23 +26,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import TableClause
 
-#: Column names that record when a row was written, strongest first.
-_CREATED = re.compile(
-    r"(?:^|_)(?:created|creation|inserted|registered|registration|signup|signed_up|added|"
-    r"date_created|create_date|created_on|reg_date)(?:_?(?:at|on|date|time|ts|dt))?$|"
-    r"^(?:дата|время)_(?:создания|регистрации|добавления)$|"
-    r"^(?:құрылған|тіркелген)_(?:күні|уақыты)$",
-    re.IGNORECASE)
-_UPDATED = re.compile(
-    r"(?:^|_)(?:updated|modified|changed|last_login|last_seen)(?:_?(?:at|on|date|time|ts))?$|"
-    r"^(?:дата|время)_(?:изменения|обновления)$",
-    re.IGNORECASE)
-#: Dates that are not the row's: a person's birth, a document's expiry...
-_NOT_ROW_DATE = re.compile(
-    r"birth|dob|born|expir|valid|until|deadline|due|рожд|туған|срок|мерзім", re.IGNORECASE)
-_DATE_TYPE = re.compile(r"\b(?:date|datetime|timestamp|timestamptz|time with time zone)\b",
-                        re.IGNORECASE)
+from derbes.scanner.sources.ages import candidates, iso
 
+__all__ = ["Age", "candidates", "iso", "leading_columns", "oldest"]
 
 @dataclass(frozen=True, slots=True)
 class Age:
@@ -53,38 +38,6 @@ class Age:
     oldest: str
     column: str
     method: str
-
-
-def candidates(columns: Sequence[tuple[str, str]]) -> list[str]:
-    """Timestamp columns of a table, from ``(name, type)`` pairs, the likeliest first:
-    creation times, then update times, then any other date-typed column."""
-    ranked = []
-    for name, typ in columns:
-        if _NOT_ROW_DATE.search(name):
-            continue
-        typed = bool(_DATE_TYPE.search(typ or ""))
-        if _CREATED.search(name):
-            ranked.append((0, name))
-        elif _UPDATED.search(name):
-            ranked.append((1, name))
-        elif typed:
-            ranked.append((2, name))
-    return [name for _, name in sorted(ranked, key=lambda r: r[0])]
-
-
-def iso(value: object) -> str | None:
-    """A date, time or ISO text as ISO 8601; ``None`` for anything else."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-        except ValueError:
-            return None
-    return None
 
 
 def leading_columns(conn: Connection, family: str, schema: str | None, tables: Sequence[str]
