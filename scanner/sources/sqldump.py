@@ -112,16 +112,20 @@ def tables(f: IO[bytes]) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
 
 
 def _lines(f: IO[bytes]) -> Iterator[str]:
-    """The text lines of ``f``'s content (decompressed), without their ends."""
+    """The text lines of ``f``'s content (decompressed), without their ends. Raises
+    ``ValueError`` where a compressed stream is cut short or corrupt."""
     start = f.read(SNIFF)
     kind = compression(start)
     blocks = read_blocks(decompressor(Prefixed(start, f, None), kind), kind)
     rest = b""
-    for block in blocks:
-        parts = (rest + block).split(b"\n")
-        rest = parts.pop()
-        for part in parts:
-            yield part.decode("utf-8", "replace").rstrip("\r")
+    try:
+        for block in blocks:
+            parts = (rest + block).split(b"\n")
+            rest = parts.pop()
+            for part in parts:
+                yield part.decode("utf-8", "replace").rstrip("\r")
+    except Fault as e:  # a compressed dump cut short: the rows before it are good
+        raise ValueError(str(e)) from e
     if rest:
         yield rest.decode("utf-8", "replace").rstrip("\r")
 

@@ -369,15 +369,23 @@ class TabularSource(StoredAt):
     def _numbered(self, rows: Iterator[tuple[int, dict]], wanted: frozenset[str] | None,
                   emitter: _Emitter) -> Generator[ValueBatch, None, tuple[int, int]]:
         """Records numbered by their rows, all of them or a sample through the reservoir (a
-        thousand records a block); returns how many were kept and how many seen."""
+        thousand records a block); returns how many were kept and how many seen. A reader
+        that fails midway (a compressed dump cut short) fails after the records read before
+        it are given: they are good."""
+        fault: list[Exception] = []
+        rows = _until_fault(rows, fault)
         if not self.sample_rows:
             count = yield from emitter.emit_records(rows, wanted)
-            return count, count
-        blocks = iter(lambda: _Block(list(itertools.islice(rows, 1000))), _Block([]))
-        kept, seen = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
-        # Kept in row order, each as (ordinal, (row number, record)).
-        yield from emitter.emit_records((item for _, item in kept), wanted)
-        return len(kept), seen
+            kept_seen = (count, count)
+        else:
+            blocks = iter(lambda: _Block(list(itertools.islice(rows, 1000))), _Block([]))
+            kept, seen = _sample_blocks(blocks, self.sample_rows, random.Random(self.seed))
+            # Kept in row order, each as (ordinal, (row number, record)).
+            yield from emitter.emit_records((item for _, item in kept), wanted)
+            kept_seen = (len(kept), seen)
+        if fault:
+            raise fault[0]
+        return kept_seen
 
     def _read_csv(self, path: str, columns: list[str], emitter: _Emitter):
         bad = [0]
@@ -788,6 +796,14 @@ class _Ages:
             return None
         best = min(self._ranks[f] for f in self._oldest)
         return min((t, f) for f, t in self._oldest.items() if self._ranks[f] == best)
+
+
+def _until_fault(items: Iterator[Any], fault: list[Exception]) -> Iterator[Any]:
+    """``items`` up to the first error raised reading them, which goes into ``fault``."""
+    try:
+        yield from items
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as e:
+        fault.append(e)
 
 
 class _Block(list):

@@ -141,3 +141,19 @@ def test_any_dump_text_is_read_without_an_error(lines: list[str], flavour: str) 
         assert isinstance(table, str)
         for record in found:
             assert isinstance(record, dict)
+
+
+def test_a_compressed_dump_cut_short_is_an_error_naming_it(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i}\tclient{i}@example.kz" for i in range(1, 20001))
+    whole = gzip.compress(("--\n-- PostgreSQL database dump\n--\n"
+                           f"COPY public.a (id, email) FROM stdin;\n{rows}\n\\.\n").encode())
+    (tmp_path / "cut.sql.gz").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "app.log").write_text("login by ops@example.kz\n")
+    result = scan([open_source(str(tmp_path), sample_rows=0)], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    (error,) = summary.errors
+    assert error.startswith(str(tmp_path / "cut.sql.gz")) and "gzip" in error, error
+    found = {(Path(f.container).name, f.field): f.hits for f in result.findings}
+    assert found[("cut.sql.gz", "public.a.email")] > 1000  # the rows before the cut
+    assert ("app.log", None) in found
