@@ -126,7 +126,7 @@ def read_binary(name: str, value: bytes | bytearray | memoryview, unread: Unread
     if cut:
         data = data[:PREFIX]
     text, kind, cut = _read(data, cut, True)
-    if cut:
+    if cut and kind != "media":  # an image is not read at all, whatever its size
         unread.cut[name] += 1
     if kind == "media":
         unread.media[name] += 1

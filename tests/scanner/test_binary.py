@@ -165,11 +165,12 @@ def test_read_binary_counts_what_it_does_not_read() -> None:
     assert read_binary("doc", b"870412300123 " + bytes(PREFIX), unread) == "870412300123"
     assert read_binary("doc", memoryview(b"x" * (PREFIX + 1)), unread) == "x" * PREFIX
     assert read_binary("photo", b"\xff\xd8\xff\xe0", unread) is None
+    assert read_binary("photo", b"\xff\xd8\xff\xe0" + bytes(PREFIX), unread) is None  # big
     assert read_binary("hash", os.urandom(0) + bytes(32), unread) is None
     assert read_binary("hash", b"", unread) is None  # empty: not counted
     assert unread.notes() == [
         "binary values holding no text: hash (1)",
-        "images, PDF and ZIP archives not read: photo (1)",
+        "images, PDF and ZIP archives not read: photo (2)",
         "binary values of more than 64 KiB (decompressed), their first 64 KiB read: doc (2)",
     ]
 
