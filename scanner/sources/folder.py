@@ -14,7 +14,7 @@ tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc`
 ``.avro``, ``.csv``...: ``discovery.table_format``), else by its first bytes (``PAR1``,
 ``ORC``, ``Obj\\x01``; a ``.json`` file that is one array:
 :func:`~derbes.scanner.sources.jsonarray.is_json_array`; a ``.sql`` file that pg_dump or
-mysqldump wrote: :func:`~derbes.scanner.sources.sqldump.is_sql_dump`). A table is read as
+mysqldump wrote: :func:`~derbes.scanner.sources.dumps.is_sql_dump`). A table is read as
 :class:`~derbes.scanner.sources.tabular.TabularSource` reads it (sampled rows, column by
 column, the column filters), never by byte ranges; the rest as
 :class:`~derbes.scanner.sources.logs.LogSource` reads logs. Objects on a store are told by
@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import sqldump
+from derbes.scanner.sources import dumps
 from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
@@ -109,7 +109,7 @@ class FolderSource(StoredAt, LogSource):
         try:
             with open_remote(url, self.name, block_size=SNIFF) as f:
                 if dump:
-                    return "sqldump" if sqldump.is_sql_dump(sqldump.head(f)) else None
+                    return "sqldump" if dumps.is_sql_dump(dumps.head(f)) else None
                 head = f.read(SNIFF)
         except (SourceError, OSError):
             return None  # read as a log, which says what is wrong
@@ -143,7 +143,7 @@ def table_magic(path: str, size: int) -> str | None:
     try:
         with open(path, "rb") as f:
             if _dump_named(path):
-                return "sqldump" if sqldump.is_sql_dump(sqldump.head(f)) else None
+                return "sqldump" if dumps.is_sql_dump(dumps.head(f)) else None
             head = f.read(SNIFF if json_named else 4)
             if head.startswith(b"ORC") and size >= 8:
                 # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript

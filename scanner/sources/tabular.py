@@ -44,7 +44,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
-from derbes.scanner.sources import ages, sqldump
+from derbes.scanner.sources import ages, dumps
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -339,11 +339,11 @@ class TabularSource(StoredAt):
                                               emitter))
 
     def _read_sqldump(self, path: str, emitter: _Emitter):
-        """A database dump's tables (``sources.sqldump``), each a table of records under
+        """A database dump's tables (``sources.dumps``), each a table of records under
         fields ``table.column``, rows numbered in their table, sampled table by table."""
         kept_all = seen_all = 0
         with _opened_binary(path) as f:
-            for table, found in sqldump.tables(f):
+            for table, found in dumps.tables(f):
                 rows = ((number, {f"{table}.{column}": value
                                   for column, value in record.items()
                                   if self._wanted(f"{table}.{column}")})

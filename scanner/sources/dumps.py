@@ -48,6 +48,9 @@ _INSERT = re.compile(
 _NOT_COLUMN = re.compile(
     r"(?:CONSTRAINT|PRIMARY|UNIQUE|KEY|INDEX|FOREIGN|CHECK|FULLTEXT|SPATIAL|EXCLUDE|PERIOD)\b",
     re.IGNORECASE)
+#: A column's name at the start of its line in a CREATE TABLE: quoted (`` ` ``, ``"``,
+#: ``[]``, with what the quotes hold) or a bare word.
+_COLUMN_NAME = re.compile(r'`([^`]+)`|"([^"]+)"|\[([^\]]+)\]|([^\s,()`"\[]+)')
 #: One value of a VALUES tuple, and what follows it (``,`` or ``)``).
 _VALUE = re.compile(
     r"""\s*(?:_binary\s*|[EeNn])?'((?:[^'\\]|\\.|'')*)'"""  # a string
@@ -136,18 +139,22 @@ def _name(text: str) -> str:
     return ".".join(part.strip().strip('`"[]') for part in text.strip().split("."))
 
 
-def _create_columns(lines: Iterator[str]) -> list[str]:
+def _create_columns(lines: _Pushback) -> list[str]:
+    """The column names of a CREATE TABLE, up to its closing line; a statement met first (a
+    CREATE TABLE never closed) is given back to be read as one."""
     names = []
     for line in lines:
         text = line.strip()
         if text.startswith(")"):
             break
+        if _INSERT.match(line) or _COPY.match(line) or _CREATE.match(line):
+            lines.push(line)
+            break
         if not text or text.startswith("--") or _NOT_COLUMN.match(text):
             continue
-        token = text.split()[0]
-        if token[0] in "`\"[":
-            token = text[1:text.index(text[0] if text[0] != "[" else "]", 1)]
-        names.append(token.strip('`"[]'))
+        name = _COLUMN_NAME.match(text)
+        if name is not None:
+            names.append(next(g for g in name.groups() if g is not None))
     return names
 
 

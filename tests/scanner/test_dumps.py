@@ -1,4 +1,4 @@
-"""Database dumps read as tables (``derbes.scanner.sources.sqldump``), on dumps as pg_dump and
+"""Database dumps read as tables (``derbes.scanner.sources.dumps``), on dumps as pg_dump and
 mysqldump wrote them (``tests/data/dumps``, see its README)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.engine import ScanOptions, scan
-from derbes.scanner.sources import open_source, sqldump
+from derbes.scanner.sources import dumps, open_source
 from derbes.scanner.sources.folder import FolderSource
 
 DUMPS = Path(__file__).resolve().parent.parent / "data" / "dumps"
@@ -33,7 +33,7 @@ ORDERS = [{"id": "10", "client_id": "1", "total": "12.50"},
 
 def _tables(name: str) -> list[tuple[str, list[dict]]]:
     with (DUMPS / name).open("rb") as f:
-        return [(table, list(records)) for table, records in sqldump.tables(f)]
+        return [(table, list(records)) for table, records in dumps.tables(f)]
 
 
 @pytest.mark.parametrize("name", [
@@ -61,8 +61,8 @@ def test_mysqldump_tables_and_rows() -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in DUMPS.glob("*.sql")))
 def test_dumps_are_told_by_their_header_compressed_or_not(name: str) -> None:
     data = (DUMPS / name).read_bytes()
-    assert sqldump.is_sql_dump(sqldump.head(io.BytesIO(data)))
-    assert sqldump.is_sql_dump(sqldump.head(io.BytesIO(gzip.compress(data))))
+    assert dumps.is_sql_dump(dumps.head(io.BytesIO(data)))
+    assert dumps.is_sql_dump(dumps.head(io.BytesIO(gzip.compress(data))))
 
 
 @pytest.mark.parametrize("text", [
@@ -70,18 +70,26 @@ def test_dumps_are_told_by_their_header_compressed_or_not(name: str) -> None:
     b"2026-12-01 10:00:00 INFO -- MySQL dump started\n",  # a log that names one
 ])
 def test_what_no_tool_dumped_is_no_dump(text: bytes) -> None:
-    assert not sqldump.is_sql_dump(text)
+    assert not dumps.is_sql_dump(text)
 
 
 def test_a_statement_that_cannot_be_parsed_is_given_as_text() -> None:
     dump = (b"-- MySQL dump 10.13\nCREATE TABLE `t` (\n  `id` int,\n  `email` text\n);\n"
             b"INSERT INTO `t` VALUES (1,'a@example.kz'),(2, POINT(1,2));\n"
             b"INSERT INTO `u` VALUES (1,'b@example.kz');\n")
-    got = [(table, list(records)) for table, records in sqldump.tables(io.BytesIO(dump))]
+    got = [(table, list(records)) for table, records in dumps.tables(io.BytesIO(dump))]
     assert got == [
         ("t", [{"(statement)": "(1,'a@example.kz'),(2, POINT(1,2));"}]),
         ("u", [{"column1": "1", "column2": "b@example.kz"}]),
     ]
+
+
+def test_a_create_table_never_closed_loses_no_row() -> None:
+    # Found by the property test below: an unclosed CREATE TABLE took the lines after it.
+    dump = (b"-- MySQL dump 10.13\nCREATE TABLE `t` (\n  `email` text,\n\"\n"
+            b"INSERT INTO `t` VALUES ('a@example.kz');\n")
+    got = [(table, list(records)) for table, records in dumps.tables(io.BytesIO(dump))]
+    assert got == [("t", [{"email": "a@example.kz"}])]
 
 
 def test_a_dump_in_a_folder_is_read_as_its_tables(tmp_path: Path) -> None:
@@ -137,7 +145,7 @@ def test_any_dump_text_is_read_without_an_error(lines: list[str], flavour: str) 
     # Statements cut anywhere, strings left open, COPY blocks never closed: records or
     # statements given as text, never an exception.
     text = "\n".join([flavour, *lines]).encode()
-    for table, found in sqldump.tables(io.BytesIO(text)):
+    for table, found in dumps.tables(io.BytesIO(text)):
         assert isinstance(table, str)
         for record in found:
             assert isinstance(record, dict)
