@@ -576,3 +576,23 @@ def test_a_broken_workbook_is_an_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as e:
         list(src.read(container))
     assert e.value.container == str(path)
+
+
+def test_a_columns_oldest_time_in_arrow() -> None:
+    import datetime as dt
+
+    from derbes.scanner.sources.tabular import _Ages
+
+    ages = _Ages()
+    # Texts: the least of those that open as an ISO date (a Russian date is no ISO text).
+    ages.see_column("created_at", pa.array(["01.01.2000", "2016-02-01", "2015-06-01 09:30:00",
+                                            "junk", None]))
+    assert ages.oldest() == ("2015-06-01T09:30:00", "created_at")
+    ages = _Ages()
+    ages.see_column("event_time", pa.array([dt.datetime(2020, 1, 2), None,
+                                            dt.datetime(2019, 5, 6, 7, 8)]))
+    ages.see_column("birth_date", pa.array([dt.date(1950, 1, 1)]))  # no row's date
+    ages.see_column("note", pa.array(["2001-01-01"]))  # text of no time column
+    assert ages.oldest() == ("2019-05-06T07:08:00", "event_time")
+    ages.see_column("event_time", pa.array([None, None], pa.timestamp("us")))
+    assert ages.oldest() == ("2019-05-06T07:08:00", "event_time")
