@@ -90,9 +90,15 @@ def tables(f: IO[bytes]) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     """``(table, its records)`` in the order of the dump, a table once for each run of its
     rows (a dump writes a table's rows together). A record maps ``column`` to a value
     (``str``, or None for NULL); read its records before asking for the next table."""
-    flavour = "mysql"
+    return statement_tables(_lines(f))
+
+
+def statement_tables(text_lines: Iterator[str], flavour: str = "mysql"
+                     ) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """:func:`tables` of a dump's text lines (without their ends). ``flavour``: whose
+    escapes the strings use (``mysql``, ``postgresql``) until a pg_dump header says."""
     columns: dict[str, list[str]] = {}
-    lines = _Pushback(_lines(f))
+    lines = _Pushback(text_lines)
     for line in lines:
         if line.startswith("-- PostgreSQL database dump"):
             flavour = "postgresql"
@@ -100,10 +106,9 @@ def tables(f: IO[bytes]) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
         if create:
             columns[_name(create.group(1))] = _create_columns(lines)
             continue
-        copy = _COPY.match(line)
+        copy = copy_header(line)
         if copy:
-            names = [_name(c) for c in copy.group(2).split(",")]
-            yield _name(copy.group(1)), _copy_rows(lines, names)
+            yield copy[0], copy_rows(lines, copy[1])
             continue
         insert = _INSERT.match(line)
         if insert:
@@ -158,7 +163,16 @@ def _create_columns(lines: _Pushback) -> list[str]:
     return names
 
 
-def _copy_rows(lines: Iterator[str], names: list[str]) -> Iterator[dict[str, Any]]:
+def copy_header(line: str) -> tuple[str, list[str]] | None:
+    """The table and the columns of ``COPY table (columns) FROM stdin;``, or None."""
+    copy = _COPY.match(line)
+    if copy is None:
+        return None
+    return _name(copy.group(1)), [_name(c) for c in copy.group(2).split(",")]
+
+
+def copy_rows(lines: Iterator[str], names: list[str]) -> Iterator[dict[str, Any]]:
+    """The records of ``COPY`` rows (PostgreSQL's text format), up to ``\\.`` or the end."""
     for line in lines:
         if line == "\\.":
             return

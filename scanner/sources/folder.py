@@ -14,12 +14,15 @@ tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc`
 ``.avro``, ``.csv``...: ``discovery.table_format``), else by its first bytes (``PAR1``,
 ``ORC``, ``Obj\\x01``; a ``.json`` file that is one array:
 :func:`~derbes.scanner.sources.jsonarray.is_json_array`; a ``.sql`` file that pg_dump or
-mysqldump wrote: :func:`~derbes.scanner.sources.dumps.is_sql_dump`). A table is read as
+mysqldump wrote: :func:`~derbes.scanner.sources.dumps.is_sql_dump`; a pg_dump archive,
+custom or tar, whatever its name, and a directory archive's ``toc.dat``, whose data files
+beside it are read through it: ``sources.pgarchive``). A table is read as
 :class:`~derbes.scanner.sources.tabular.TabularSource` reads it (sampled rows, column by
 column, the column filters), never by byte ranges; the rest as
 :class:`~derbes.scanner.sources.logs.LogSource` reads logs. Objects on a store are told by
 their names only (their first bytes would cost a request each), but for ``.json`` objects,
-whose head is read to tell an array. A file that opens as a table
+whose head is read to tell an array, and for names a pg_dump archive is given (``.dump``,
+``.backup``, ``.tar``...), whose head is read to tell one. A file that opens as a table
 but is cut short fails with its format's own error, naming it, not as a binary log.
 
 This module is where the two file sources meet; neither imports the other.
@@ -33,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import dumps
+from derbes.scanner.sources import dumps, pgarchive
 from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
@@ -75,7 +78,10 @@ class FolderSource(StoredAt, LogSource):
         self._tabular: Any = None
 
     def containers(self) -> Iterator[Container]:
+        archives: dict[str, bool] = {}  # folder -> whether it holds a directory archive
         for container in super().containers():
+            if self._archive_data(container.name, archives):
+                continue  # read with its archive's toc.dat, under its table's columns
             meta = container.meta
             table = table_format(container.name)
             if table is None and meta:
@@ -99,12 +105,31 @@ class FolderSource(StoredAt, LogSource):
             return []  # a table is read whole (sampled), never by byte ranges
         return super().split(container, parts, min_part_bytes)
 
+    @staticmethod
+    def _archive_data(path: str, archives: dict[str, bool]) -> bool:
+        """Whether a file is a table's data in a pg_dump directory archive (``3346.dat.gz``
+        beside a ``toc.dat`` that is the archive's TOC): read through the TOC, which names
+        its table and columns, not as a log of its own."""
+        if is_remote(path) or not pgarchive.data_file(os.path.basename(path)):
+            return False
+        folder = os.path.dirname(path)
+        found = archives.get(folder)
+        if found is None:
+            try:
+                with open(os.path.join(folder, "toc.dat"), "rb") as f:
+                    found = pgarchive.kind(f.read(pgarchive.SNIFF)) == "toc"
+            except OSError:
+                found = False
+            archives[folder] = found
+        return found
+
     def _remote_head(self, url: str, size: int) -> str | None:
         """``json`` for an object named ``.json`` that is one array, ``sqldump`` for one
         named ``.sql`` (compressed or not) that is a dump: its head is read (one request;
         other objects are told by their names alone)."""
         dump = _dump_named(url)
-        if size < 2 or not (dump or url.lower().endswith(".json")):
+        archive = _ARCHIVE_NAME.search(url) is not None
+        if size < 2 or not (dump or archive or url.lower().endswith(".json")):
             return None
         try:
             with open_remote(url, self.name, block_size=SNIFF) as f:
@@ -113,6 +138,8 @@ class FolderSource(StoredAt, LogSource):
                 head = f.read(SNIFF)
         except (SourceError, OSError):
             return None  # read as a log, which says what is wrong
+        if archive:
+            return "sqldump" if pgarchive.kind(head) in ("custom", "tar") else None
         return "json" if is_json_array(head) else None
 
     def _tables(self) -> Any:
@@ -127,6 +154,11 @@ class FolderSource(StoredAt, LogSource):
         return self._tabular
 
 
+#: Names a pg_dump archive is given on a store (``crm.dump``, ``db.backup``, ``db.tar``):
+#: such an object's head is read to tell one.
+_ARCHIVE_NAME = re.compile(r"\.(?:dump|backup|pgdump|pgdmp|bak|tar)$", re.IGNORECASE)
+
+
 def _dump_named(path: str) -> bool:
     """Whether a file is named as a SQL file (``dump.sql``, ``crm.sql.gz``...)."""
     return re.search(r"\.sql(?:\.(?:gz|bz2|xz|zst|zstd))?$", path, re.IGNORECASE) is not None
@@ -135,7 +167,8 @@ def _dump_named(path: str) -> bool:
 def table_magic(path: str, size: int) -> str | None:
     """``parquet``, ``orc`` or ``avro`` for a file that opens as one does (``PAR1``,
     ``Obj\\x01``; ``ORC`` at both ends); ``json`` for a ``.json`` file that is one array;
-    ``sqldump`` for a ``.sql`` file (compressed or not) that pg_dump or mysqldump wrote;
+    ``sqldump`` for a ``.sql`` file (compressed or not) that pg_dump or mysqldump wrote,
+    and for a pg_dump archive whatever its name (``PGDMP``: ``sources.pgarchive``);
     else None."""
     if size < 2:
         return None
@@ -144,7 +177,10 @@ def table_magic(path: str, size: int) -> str | None:
         with open(path, "rb") as f:
             if _dump_named(path):
                 return "sqldump" if dumps.is_sql_dump(dumps.head(f)) else None
-            head = f.read(SNIFF if json_named else 4)
+            head = f.read(max(SNIFF, pgarchive.SNIFF) if json_named else pgarchive.SNIFF)
+            if pgarchive.kind(head) is not None:
+                return "sqldump"
+            head = head[:SNIFF] if json_named else head[:4]
             if head.startswith(b"ORC") and size >= 8:
                 # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript
                 # ends with the magic too, then its length in one byte.

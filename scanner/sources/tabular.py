@@ -45,7 +45,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
-from derbes.scanner.sources import ages, dumps
+from derbes.scanner.sources import ages, pgarchive
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -340,11 +340,14 @@ class TabularSource(StoredAt):
                                               emitter))
 
     def _read_sqldump(self, path: str, emitter: _Emitter):
-        """A database dump's tables (``sources.dumps``), each a table of records under
-        fields ``table.column``, rows numbered in their table, sampled table by table."""
+        """A database dump's tables (``sources.dumps``, ``sources.pgarchive``), each a table
+        of records under fields ``table.column``, rows numbered in their table, sampled
+        table by table."""
         kept_all = seen_all = 0
         with _opened_binary(path) as f:
-            for table, found in dumps.tables(f):
+            # (A directory archive's data files lie beside its toc.dat, on this disk.)
+            opener = None if is_remote(path) else pgarchive.directory_opener(path)
+            for table, found in pgarchive.dump_tables(f, opener):
                 rows = ((number, {f"{table}.{column}": value
                                   for column, value in record.items()
                                   if self._wanted(f"{table}.{column}")})

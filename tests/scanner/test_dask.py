@@ -460,6 +460,18 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
         for name in ("part-00000-c000.snappy.parquet", "dump.json"):
             assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings
                                             if f.container.endswith(name)), name
+    # A bucket of pg_dump archives (custom, tar): told by their names, then their heads.
+    archives = Path(__file__).resolve().parent.parent / "data" / "dumps" / "archives"
+    for name in ("custom.dump", "tardump.tar"):
+        s3.upload_file(str(archives / name), BUCKET, f"backups/{name}")
+    backups = open_source(f"s3://{BUCKET}/backups/")
+    assert {c.meta.get("format") for c in backups.containers()} == {"sqldump"}
+    on_disk = scan([open_source(str(archives / n)) for n in ("custom.dump", "tardump.tar")],
+                   options)
+    assert len(on_disk.findings) == 10
+    for result in (scan([backups], options),
+                   scan([backups], options, executor=DaskExecutor(client=client))):
+        assert _by_name(result.findings) == _by_name(on_disk.findings)
 
 
 def _strip(findings) -> list[tuple]:
