@@ -531,7 +531,11 @@ class _Emitter:
         elif _is_binary(typ):
             text = read_binary(path, value, self.unread)
             if text:
-                yield path, text
+                yield from self._walk_plain(text, path, 1)  # JSON in it by key path
+        elif isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+            # JSON kept in a string column (Airbyte's _airbyte_data, a Kafka sink's value,
+            # Spark's to_json): walked by key path as a record format's JSON text is.
+            yield from self._walk_plain(value, path, 1)
         else:
             text = _text(value)
             if text is not None:

@@ -103,6 +103,32 @@ def test_parquet_all_rows_walked_like_json(mixed_parquet: Path) -> None:
     assert done.mtime is not None
 
 
+def test_json_text_in_string_and_binary_columns_is_walked_by_key_path(tmp_path: Path) -> None:
+    # An Airbyte raw table's _airbyte_data (JSON in a string column), a Kafka sink's value
+    # (JSON as bytes), text that only opens like JSON; a CSV export with a JSON column.
+    table = pa.table({
+        "_airbyte_data": ['{"email": "a.n@example.kz", "phones": ["+77051234567"], '
+                          '"profile": {"iin": "900101300456"}}', "[1, 2]", None],
+        "value": [b'{"msisdn": "77011234567"}', None, b"plain text 040506600123"],
+        "note": ["{not json} a.n@example.kz", "[INFO] started", ""],
+    })
+    pq.write_table(table, tmp_path / "raw.parquet")
+    fields, _ = only(TabularSource(str(tmp_path / "raw.parquet"), sample_rows=0))
+    assert fields == {
+        "_airbyte_data.email": {1: ["a.n@example.kz"]},
+        "_airbyte_data.phones[]": {1: ["+77051234567"]},
+        "_airbyte_data.profile.iin": {1: ["900101300456"]},
+        "_airbyte_data[]": {2: ["1", "2"]},
+        "value.msisdn": {1: ["77011234567"]},
+        "value": {3: ["plain text 040506600123"]},
+        "note": {1: ["{not json} a.n@example.kz"], 2: ["[INFO] started"]},
+    }
+    (tmp_path / "export.csv").write_text(
+        'id;payload\n1;"{""client"": {""email"": ""b@example.kz""}}"\n', encoding="utf-8")
+    fields, _ = only(TabularSource(str(tmp_path / "export.csv"), sample_rows=0))
+    assert fields == {"id": {1: ["1"]}, "payload.client.email": {1: ["b@example.kz"]}}
+
+
 @pytest.fixture
 def big_parquet(tmp_path: Path) -> Path:
     n = 100_000
