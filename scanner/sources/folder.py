@@ -12,7 +12,7 @@ their fields' names.
 :class:`FolderSource` is the log source of such a folder (and of any path that is not all
 tables) whose listing tells each file's kind: by its name (``.parquet``, ``.orc``,
 ``.avro``, ``.csv``...: ``discovery.table_format``), else by its first bytes (``PAR1``,
-``ORC``, ``Obj\\x01``; a ``.json`` file that is one array:
+``ORC``, ``Obj\\x01``; a ``.json`` file, compressed or not (``.json.gz``), that is one array:
 :func:`~derbes.scanner.sources.jsonarray.is_json_array`; a ``.sql`` file that pg_dump or
 mysqldump wrote: :func:`~derbes.scanner.sources.dumps.is_sql_dump`; a pg_dump archive,
 custom or tar, whatever its name, and a directory archive's ``toc.dat``, whose data files
@@ -39,7 +39,7 @@ from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import dumps, pgarchive
 from derbes.scanner.sources.base import Batch, Container
 from derbes.scanner.sources.discovery import table_format
-from derbes.scanner.sources.jsonarray import SNIFF, is_json_array
+from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
 
@@ -129,7 +129,7 @@ class FolderSource(StoredAt, LogSource):
         other objects are told by their names alone)."""
         dump = _dump_named(url)
         archive = _ARCHIVE_NAME.search(url) is not None
-        if size < 2 or not (dump or archive or url.lower().endswith(".json")):
+        if size < 2 or not (dump or archive or NAMED.search(url)):
             return None
         try:
             with open_remote(url, self.name, block_size=SNIFF) as f:
@@ -140,7 +140,7 @@ class FolderSource(StoredAt, LogSource):
             return None  # read as a log, which says what is wrong
         if archive:
             return "sqldump" if pgarchive.kind(head) in ("custom", "tar") else None
-        return "json" if is_json_array(head) else None
+        return "json" if is_json_array(head_of(head)) else None
 
     def _tables(self) -> Any:
         """The reader of the tables, made on first use (it loads pyarrow)."""
@@ -172,7 +172,7 @@ def table_magic(path: str, size: int) -> str | None:
     else None."""
     if size < 2:
         return None
-    json_named = path.lower().endswith(".json")
+    json_named = NAMED.search(path) is not None
     try:
         with open(path, "rb") as f:
             if _dump_named(path):
@@ -192,4 +192,4 @@ def table_magic(path: str, size: int) -> str | None:
         return "parquet"
     if head == b"Obj\x01":
         return "avro"
-    return "json" if json_named and is_json_array(head) else None
+    return "json" if json_named and is_json_array(head_of(head)) else None

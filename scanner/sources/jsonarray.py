@@ -8,15 +8,26 @@ is, and numbered as a table's row (``derbes.scanner.sources.tabular``).
 
 The file is never held whole: :func:`records` decodes one element at a time from a buffer
 that holds at most the element being read (up to ``max_record_bytes``) and a block after it.
+A compressed file (``export.json.gz``: gzip, bzip2, xz, zstd, told by its first bytes) is
+read decompressed as it goes (:func:`decompressed`, :func:`head_of`).
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import re
 from collections.abc import Iterator
 from typing import IO, Any
+
+from derbes.scanner.sources.logs.decompress import (
+    Fault,
+    Prefixed,
+    compression,
+    decompressor,
+    read_blocks,
+)
 
 #: Bytes read at a time.
 BLOCK = 1 << 20
@@ -46,6 +57,57 @@ def is_json_array(head: bytes) -> bool:
         return rest.startswith("{") and len(head) >= SNIFF
     after = rest[end:].lstrip(_WHITE)
     return after[:1] in (",", "]") or (not after and len(head) >= SNIFF)
+
+
+#: Names of JSON files, compressed or not.
+NAMED = re.compile(r"\.json(?:\.(?:gz|bz2|xz|zst|zstd))?$", re.IGNORECASE)
+
+
+def head_of(head: bytes) -> bytes:
+    """A file's first bytes as text: ``head`` itself, or what they decompress to (at most
+    :data:`SNIFF`) when the file is compressed."""
+    kind = compression(head)
+    if kind is None:
+        return head
+    out = b""
+    try:
+        for block in read_blocks(decompressor(Prefixed(head, io.BytesIO(), None), kind), kind):
+            out += block
+            if len(out) >= SNIFF:
+                break
+    except Fault:
+        pass  # the head ends inside the stream: what it decoded to is the text
+    return out[:SNIFF]
+
+
+class _Decompressed:
+    """A compressed file's content, read as blocks are decoded; a cut or corrupt stream
+    raises ``ValueError`` after every block decoded before it was read."""
+
+    def __init__(self, f: IO[bytes], kind: str) -> None:
+        self._blocks = read_blocks(decompressor(Prefixed(b"", f, None), kind), kind)
+        self._rest = b""
+
+    def read(self, n: int = -1) -> bytes:
+        if not self._rest:
+            try:
+                self._rest = next(self._blocks, b"")
+            except Fault as e:
+                raise ValueError(f"a compressed file cut short or corrupt: {e}") from e
+        if n < 0 or n >= len(self._rest):
+            out, self._rest = self._rest, b""
+        else:
+            out, self._rest = self._rest[:n], self._rest[n:]
+        return out
+
+
+def decompressed(f: IO[bytes]) -> IO[bytes]:
+    """``f`` from its start, decompressed when it is compressed (gzip, bzip2, xz, zstd, told
+    by its first bytes): gives fewer bytes than asked at times, as a raw stream may."""
+    start = f.read(6)
+    f.seek(0)
+    kind = compression(start)
+    return f if kind is None else _Decompressed(f, kind)  # type: ignore[return-value]
 
 
 def records(f: IO[bytes], max_record_bytes: int = 64 << 20) -> Iterator[Any]:

@@ -50,7 +50,7 @@ from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueB
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
 from derbes.scanner.sources.encoding import detect_encoding
-from derbes.scanner.sources.jsonarray import records
+from derbes.scanner.sources.jsonarray import decompressed, records
 from derbes.scanner.sources.remote import (
     StoredAt,
     display_url,
@@ -168,7 +168,7 @@ class TabularSource(StoredAt):
                 return Container(name=path, kind="file", columns=columns, meta=meta)
             elif fmt == "json":
                 with _opened_binary(path) as f:
-                    names = _json_columns(f)
+                    names = _json_columns(decompressed(f))
                 columns = tuple(Column(n, "json") for n in names if self._wanted(n))
                 return Container(name=path, kind="file", columns=columns, meta=meta)
             elif fmt == "avro":
@@ -335,7 +335,8 @@ class TabularSource(StoredAt):
     def _read_json(self, path: str, columns: list[str], emitter: _Emitter):
         """A JSON array's elements as records (``sources.jsonarray``), read one at a time."""
         with _opened_binary(path) as f:
-            elements = (e if isinstance(e, dict) else {"value": e} for e in records(f))
+            elements = (e if isinstance(e, dict) else {"value": e}
+                        for e in records(decompressed(f)))
             return (yield from self._numbered(enumerate(elements, 1), frozenset(columns),
                                               emitter))
 

@@ -12,6 +12,7 @@ running it.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import logging
 import os
@@ -434,6 +435,8 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
     records = pq.read_table(corpus["tables"]).to_pylist()
     s3.put_object(Bucket=BUCKET, Key="export/dump.json",
                   Body=json.dumps(records, ensure_ascii=False, default=str).encode())
+    s3.put_object(Bucket=BUCKET, Key="export/dump.json.gz", Body=gzip.compress(
+        json.dumps(records, ensure_ascii=False, default=str).encode()))
     options = ScanOptions(hash_key=KEY.encode())
     disk_logs = tmp_path / "logs"
     disk_logs.mkdir()
@@ -457,7 +460,7 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
               if f.container.endswith("clients.parquet")]
     for result in (scan([export], options),
                    scan([export], options, executor=DaskExecutor(client=client))):
-        for name in ("part-00000-c000.snappy.parquet", "dump.json"):
+        for name in ("part-00000-c000.snappy.parquet", "dump.json", "dump.json.gz"):
             assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings
                                             if f.container.endswith(name)), name
     # A bucket of pg_dump archives (custom, tar): told by their names, then their heads.

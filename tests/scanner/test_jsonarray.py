@@ -82,3 +82,56 @@ def test_an_object_past_the_head_is_taken_for_an_array() -> None:
     head = (b'[{"a": "' + b"x" * jsonarray.SNIFF)[: jsonarray.SNIFF]
     assert is_json_array(head)
     assert not is_json_array(head[:100])  # a short file that ends inside it: no JSON
+
+
+def _compress(kind: str, data: bytes) -> bytes:
+    import bz2
+    import gzip
+    import lzma
+
+    import zstandard
+
+    return {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress,
+            "zst": zstandard.ZstdCompressor().compress}[kind](data)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz", "zst"])
+def test_a_compressed_array_in_a_folder_is_read_as_its_records(tmp_path, kind) -> None:
+    # `mongoexport --jsonArray | gzip`: as a log, one line of values without names.
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.sources import open_source
+
+    clients = [{"_id": i, "email": f"client{i}@example.kz", "contact": {"iin": "860904350504"}}
+               for i in range(1, 3001)]
+    (tmp_path / f"clients.json.{kind}").write_bytes(
+        _compress(kind, json.dumps(clients).encode()))
+    # JSON lines compressed: no array, a log.
+    (tmp_path / f"events.json.{kind}").write_bytes(
+        _compress(kind, b'{"email": "ops@example.kz"}\n{"email": "dev@example.kz"}\n'))
+    source = open_source(str(tmp_path), sample_rows=500, seed=1)
+    formats = {c.name.rsplit("/", 1)[1]: c.meta.get("format") for c in source.containers()}
+    assert formats == {f"clients.json.{kind}": "json", f"events.json.{kind}": None}
+    result = scan([source], ScanOptions(jobs=1))
+    found = {(f.container.rsplit("/", 1)[1], f.field, f.entity): f for f in result.findings}
+    email = found[(f"clients.json.{kind}", "email", "EMAIL_ADDRESS")]
+    assert email.hits == email.rows_scanned == 500  # sampled from 3,000 records
+    assert found[(f"clients.json.{kind}", "contact.iin", "KZ_IIN")].hits == 500
+    assert found[(f"events.json.{kind}", "email", "EMAIL_ADDRESS")].hits == 2
+
+
+def test_a_compressed_array_cut_short_is_an_error_after_its_records(tmp_path) -> None:
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.sources import open_source
+
+    clients = [{"email": f"client{i}@example.kz"} for i in range(20000)]
+    whole = _compress("gz", json.dumps(clients).encode())
+    (tmp_path / "clients.json.gz").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "app.log").write_text("login by ops@example.kz\n")
+    result = scan([open_source(str(tmp_path), sample_rows=0)], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    (error,) = summary.errors
+    assert error.startswith(str(tmp_path / "clients.json.gz")) and "cut short" in error, error
+    found = {(f.container.rsplit("/", 1)[1], f.field): f.hits for f in result.findings}
+    assert found[("clients.json.gz", "email")] > 5000  # the records before the cut
+    assert ("app.log", None) in found
