@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import dumps, pgarchive
-from derbes.scanner.sources.base import Batch, Container
+from derbes.scanner.sources import dumps, pgarchive, zipped
+from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
@@ -82,27 +83,74 @@ class FolderSource(StoredAt, LogSource):
         for container in super().containers():
             if self._archive_data(container.name, archives):
                 continue  # read with its archive's toc.dat, under its table's columns
+            if zipped.is_zip_named(container.name) and not is_remote(container.name):
+                yield from self._members(container)
+                continue
             meta = container.meta
             table = table_format(container.name)
             if table is None and meta:
                 size = int(meta.get("size") or 0)
                 table = (self._remote_head(container.name, size) if is_remote(container.name)
                          else table_magic(container.name, size))
+            yield self._described(container, table)
+
+    def _described(self, container: Container, table: str | None) -> Container:
+        if table is None:
+            return container
+        return self._tables().describe(container.name, container.meta or None, table)
+
+    def _members(self, container: Container) -> Iterator[Container]:
+        """The files of a ZIP archive (``sources.zipped``), each a container of its own."""
+        try:
+            found = zipped.members(container.name)
+        except (OSError, zipfile.BadZipFile) as e:
+            self.errors.append(f"{container.name}: not a readable ZIP archive: {e}")
+            return
+        for member in found:
+            meta = {"size": member.size, "mtime": member.mtime or container.meta.get("mtime")}
+            listed = Container(name=member.name, kind="file", meta=meta)
+            if member.encrypted:
+                meta["encrypted"] = True
+                yield listed
+                continue
+            table = table_format(member.name)
             if table is None:
-                yield container
-            else:
-                yield self._tables().describe(container.name, meta or None, table)
+                try:
+                    with zipped.open_member(member.name) as f:
+                        table = _magic(member.name, f, member.size)
+                except OSError:
+                    table = None  # read as a log, which says what is wrong
+            yield self._described(listed, table)
 
     def read(self, container: Container) -> Iterator[Batch]:
         if container.meta.get("format") in TABLES:
             return self._tables().read(container)
+        if zipped.member_of(container.name) is not None:
+            return self._read_member(container)
         return super().read(container)
+
+    def _read_member(self, container: Container) -> Iterator[Batch]:
+        """A log inside a ZIP archive, read from the member's stream as a file is."""
+        mtime = container.meta.get("mtime")
+        if container.meta.get("encrypted"):
+            why = "encrypted ZIP member"
+            yield ContainerDone(notes=(f"{why}, skipped",), mtime=mtime, skipped=why)
+            return
+        try:
+            f = zipped.open_member(container.name)
+        except OSError as e:
+            raise SourceError(self.name, str(e), container.name) from e
+        with f:
+            yield from self._read_stream(container, f, container.meta.get("size"), None,
+                                         mtime)
 
     def split(
         self, container: Container, parts: int, min_part_bytes: int = 1 << 20
     ) -> list[tuple[int, int]]:
         if container.meta.get("format") in TABLES:
             return []  # a table is read whole (sampled), never by byte ranges
+        if zipped.member_of(container.name) is not None:
+            return []  # a stream: read whole
         return super().split(container, parts, min_part_bytes)
 
     @staticmethod
@@ -170,24 +218,29 @@ def table_magic(path: str, size: int) -> str | None:
     ``sqldump`` for a ``.sql`` file (compressed or not) that pg_dump or mysqldump wrote,
     and for a pg_dump archive whatever its name (``PGDMP``: ``sources.pgarchive``);
     else None."""
-    if size < 2:
-        return None
-    json_named = NAMED.search(path) is not None
     try:
         with open(path, "rb") as f:
-            if _dump_named(path):
-                return "sqldump" if dumps.is_sql_dump(dumps.head(f)) else None
-            head = f.read(max(SNIFF, pgarchive.SNIFF) if json_named else pgarchive.SNIFF)
-            if pgarchive.kind(head) is not None:
-                return "sqldump"
-            head = head[:SNIFF] if json_named else head[:4]
-            if head.startswith(b"ORC") and size >= 8:
-                # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript
-                # ends with the magic too, then its length in one byte.
-                f.seek(-4, os.SEEK_END)
-                return "orc" if f.read(3) == b"ORC" else None
+            return _magic(path, f, size)
     except OSError:
         return None  # read as a log, which says what is wrong
+
+
+def _magic(name: str, f: Any, size: int) -> str | None:
+    """:func:`table_magic` of the file ``f`` reads from its start, named ``name``."""
+    if size < 2:
+        return None
+    json_named = NAMED.search(name) is not None
+    if _dump_named(name):
+        return "sqldump" if dumps.is_sql_dump(dumps.head(f)) else None
+    head = f.read(max(SNIFF, pgarchive.SNIFF) if json_named else pgarchive.SNIFF)
+    if pgarchive.kind(head) is not None:
+        return "sqldump"
+    head = head[:SNIFF] if json_named else head[:4]
+    if head.startswith(b"ORC") and size >= 8:
+        # A log may open with "ORC" (ORCHESTRATOR ...): an ORC file's postscript ends with
+        # the magic too, then its length in one byte.
+        f.seek(-4, os.SEEK_END)
+        return "orc" if f.read(3) == b"ORC" else None
     if head == b"PAR1":
         return "parquet"
     if head == b"Obj\x01":

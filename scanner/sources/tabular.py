@@ -45,7 +45,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
-from derbes.scanner.sources import ages, pgarchive
+from derbes.scanner.sources import ages, pgarchive, zipped
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
@@ -347,7 +347,7 @@ class TabularSource(StoredAt):
         kept_all = seen_all = 0
         with _opened_binary(path) as f:
             # (A directory archive's data files lie beside its toc.dat, on this disk.)
-            opener = None if is_remote(path) else pgarchive.directory_opener(path)
+            opener = None if _streamed(path) else pgarchive.directory_opener(path)
             for table, found in pgarchive.dump_tables(f, opener):
                 rows = ((number, {f"{table}.{column}": value
                                   for column, value in record.items()
@@ -873,7 +873,7 @@ def _csv_options(path: str) -> dict[str, str]:
     """Encoding and delimiter guessed from the first 64 KiB."""
     lower = path.lower()
     opener = gzip.open if lower.endswith(".gz") else bz2.open if lower.endswith(".bz2") else open
-    if opener is open and is_remote(path):  # already a file object: read it as it is
+    if opener is open and _streamed(path):  # already a file object: read it as it is
         opener = _as_is
     with _opened(path) as where, opener(where, "rb") as f:
         head = f.read(_HEAD)
@@ -921,9 +921,9 @@ def _csv_reader(
         )
     read = pacsv.ReadOptions(encoding=options["encoding"], block_size=block_size)
     where: Any = path
-    if is_remote(path):  # Arrow reads the object as a stream, decompressing by its ending
+    if _streamed(path):  # Arrow reads the object as a stream, decompressing by its ending
         lower = path.lower()
-        where = open_remote(path, path)
+        where = open_remote(path, path) if is_remote(path) else zipped.open_member(path)
         if lower.endswith((".gz", ".bz2")):
             where = pa.CompressedInputStream(where, "gzip" if lower.endswith(".gz") else "bz2")
     return pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert)
@@ -935,12 +935,19 @@ def _as_is(f: Any, mode: str) -> Any:
 
 @contextmanager
 def _opened(path: str) -> Iterator[Any]:
-    """``path`` itself for a local file; for an object on shared storage, the object opened."""
-    if not is_remote(path):
+    """``path`` itself for a local file; for an object on shared storage or a member of a
+    ZIP archive (``sources.zipped``), the object or member opened."""
+    if not _streamed(path):
         yield path
         return
-    with open_remote(path, path) as f:
+    with (open_remote(path, path) if is_remote(path) else zipped.open_member(path)) as f:
         yield f
+
+
+def _streamed(path: str) -> bool:
+    """Whether ``path`` names no file on disk but a stream: an object on a store, a member
+    of a ZIP archive."""
+    return is_remote(path) or zipped.member_of(path) is not None
 
 
 def _straddles(e: pa.ArrowInvalid) -> bool:

@@ -1,0 +1,143 @@
+"""Files inside ZIP archives read as files (``derbes.scanner.sources.zipped``): archives
+written by Python's ``zipfile`` here, and by Info-ZIP's ``zip -e`` (``tests/data/zips``)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.sources import open_source, zipped
+from derbes.scanner.sources.folder import FolderSource
+
+ZIPS = Path(__file__).resolve().parent.parent / "data" / "zips"
+IIN = "860904350504"
+
+
+def _export(path: Path) -> Path:
+    """A CRM's export as one archive: a CSV, a Parquet file, a JSON array, a log, a photo."""
+    parquet = io.BytesIO()
+    pq.write_table(pa.table({"email": ["a@example.kz", "b@example.kz"], "iin": [IIN, None]}),
+                   parquet)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("clients.csv", "id;email;phone\n1;c@example.kz;+7 701 123 45 67\n"
+                                  "2;d@example.kz;\n")
+        z.writestr("data/clients.parquet", parquet.getvalue())
+        z.writestr("api/dump.json", json.dumps([{"email": "e@example.kz"}]))
+        z.writestr(zipfile.ZipInfo("logs/app.log", date_time=(2015, 3, 1, 10, 0, 0)),
+                   "2015-03-01 10:00:00 INFO login by f@example.kz\n")
+        z.writestr("photos/", "")
+        z.writestr("photos/face.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    return path
+
+
+def _found(result, root: Path) -> dict[tuple[str, str | None, str], int]:
+    return {(f.container.removeprefix(f"{root}/"), f.field, f.entity): f.hits
+            for f in result.findings}
+
+
+def test_each_member_of_an_archive_is_read_as_the_file_it_is(tmp_path: Path) -> None:
+    _export(tmp_path / "export.zip")
+    (tmp_path / "readme.txt").write_text("contact: ops@example.kz\n")
+    source = open_source(str(tmp_path))
+    assert isinstance(source, FolderSource)
+    listed = {c.name.removeprefix(f"{tmp_path}/"): c for c in source.containers()}
+    assert {name: c.meta.get("format") for name, c in listed.items()} == {
+        "export.zip!/clients.csv": "csv", "export.zip!/data/clients.parquet": "parquet",
+        "export.zip!/api/dump.json": "json", "export.zip!/logs/app.log": None,
+        "export.zip!/photos/face.png": None, "readme.txt": None}
+    # A member's time is the archive's record of it.
+    assert listed["export.zip!/logs/app.log"].meta["mtime"] == "2015-03-01T10:00:00"
+    result = scan([source], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    found = _found(result, tmp_path)
+    assert found == {
+        ("export.zip!/clients.csv", "email", "EMAIL_ADDRESS"): 2,
+        ("export.zip!/clients.csv", "phone", "PHONE_NUMBER"): 1,
+        ("export.zip!/data/clients.parquet", "email", "EMAIL_ADDRESS"): 2,
+        ("export.zip!/data/clients.parquet", "iin", "KZ_IIN"): 1,
+        ("export.zip!/api/dump.json", "email", "EMAIL_ADDRESS"): 1,
+        ("export.zip!/logs/app.log", None, "EMAIL_ADDRESS"): 1,
+        ("readme.txt", None, "EMAIL_ADDRESS"): 1,
+    }
+    skipped = dict(result.sources[0].skipped)
+    assert skipped == {f"{tmp_path}/export.zip!/photos/face.png": "binary file"}
+    # The log's line is from 2015: its age is the line's, as a log file's is.
+    ages = {c.container.removeprefix(f"{tmp_path}/"): c.oldest_timestamp
+            for c in result.containers}
+    assert (ages["export.zip!/logs/app.log"] or "").startswith("2015-03-01")
+    # With workers, the same.
+    assert _found(scan([open_source(str(tmp_path))], ScanOptions(jobs=2)), tmp_path) == found
+
+
+def test_an_archive_named_alone_is_its_members(tmp_path: Path) -> None:
+    archive = _export(tmp_path / "export.zip")
+    result = scan([open_source(str(archive))], ScanOptions(jobs=1))
+    assert ("export.zip!/data/clients.parquet", "iin", "KZ_IIN") in _found(result, tmp_path)
+
+
+def test_an_encrypted_member_is_listed_and_skipped(tmp_path: Path) -> None:
+    # Info-ZIP 3.0's `zip -e -P s3cret locked.zip secret.log`.
+    (tmp_path / "locked.zip").write_bytes((ZIPS / "locked.zip").read_bytes())
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert result.findings == ()
+    assert dict(result.sources[0].skipped) == {
+        f"{tmp_path}/locked.zip!/secret.log": "encrypted ZIP member"}
+
+
+def test_a_broken_archive_is_an_error_naming_it_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "broken.zip").write_text("not a zip\n")
+    (tmp_path / "app.log").write_text("login by ops@example.kz\n")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    assert summary.errors == (f"{tmp_path}/broken.zip: not a readable ZIP archive: "
+                              "File is not a zip file",)
+    assert _found(result, tmp_path) == {("app.log", None, "EMAIL_ADDRESS"): 1}
+
+
+def test_a_damaged_member_fails_naming_it_after_the_lines_before(tmp_path: Path) -> None:
+    lines = "".join(f"2026-12-01 10:00:{i % 60:02d} login by u{i}@example.kz\n"
+                    for i in range(20000))
+    with zipfile.ZipFile(tmp_path / "logs.zip", "w", zipfile.ZIP_STORED) as z:
+        z.writestr("app.log", lines)
+    data = bytearray((tmp_path / "logs.zip").read_bytes())
+    at = data.index(b"u19990@")
+    data[at:at + 5] = b"XXXXX"  # the stored bytes no longer match the CRC
+    (tmp_path / "logs.zip").write_bytes(bytes(data))
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    (error,) = summary.errors
+    assert error.startswith(f"{tmp_path}/logs.zip!/app.log") and "CRC" in error, error
+    # The CRC is checked at the member's end: what came before it is kept (but for the last
+    # 64 KiB read, ``zipped._STEP``).
+    assert _found(result, tmp_path)[("logs.zip!/app.log", None, "EMAIL_ADDRESS")] > 18000
+
+
+def test_names_windows_wrote_in_its_oem_code_page_read_as_written(tmp_path: Path) -> None:
+    # Windows' "compressed folder" writes names in the OEM code page (cp866 on a Russian or
+    # Kazakh Windows) without the UTF-8 flag; made here by writing those bytes as the name
+    # (Python's zipfile flags any name that is not ASCII as UTF-8), not by Windows itself.
+    name = "Клиенты____.csv"  # as long as the placeholder: no offset moves
+    with zipfile.ZipFile(tmp_path / "win.zip", "w") as z:
+        z.writestr("PLACEHOLDER.csv", "email\ng@example.kz\n")
+    data = (tmp_path / "win.zip").read_bytes()
+    raw = name.encode("cp866")
+    assert len(raw) == len(b"PLACEHOLDER.csv")
+    (tmp_path / "win.zip").write_bytes(data.replace(b"PLACEHOLDER.csv", raw))
+    (member,) = zipped.members(str(tmp_path / "win.zip"))
+    assert member.name == f"{tmp_path}/win.zip!/Клиенты____.csv"
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert _found(result, tmp_path) == {
+        ("win.zip!/Клиенты____.csv", "email", "EMAIL_ADDRESS"): 1}
+
+
+@pytest.mark.parametrize("name", ["/data/a!/b.log", "/data/x.zip!/", "x.zip"])
+def test_what_names_no_member_is_none(name: str) -> None:
+    assert zipped.member_of(name) is None
