@@ -102,7 +102,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 ORC_SUFFIXES = (".orc",)
 AVRO_SUFFIXES = (".avro",)
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 
@@ -119,6 +119,18 @@ def table_format(path: str) -> str | None:
     if lower.endswith(XLSX_SUFFIXES):
         return "xlsx"
     return "csv" if lower.endswith(CSV_SUFFIXES) else None
+def looks_like_workbook(path: str) -> bool:
+    """Whether a local file named as a workbook is one (an OLE2 or a ZIP file, or empty):
+    banks' and web applications' "Excel" exports are often an HTML table or SpreadsheetML
+    XML named ``.xls``, which no workbook reader reads, and whose text is read as a log's."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return True  # read as a workbook, which says what is wrong
+    return not head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+
+
 #: Why an SQLite file in a scanned folder is not read as a log.
 SQLITE_SKIPPED = "SQLite database (scan it with --scan-databases, or as sqlite:///PATH)"
 

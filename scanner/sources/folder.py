@@ -39,7 +39,7 @@ from typing import Any
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import dumps, pgarchive, zipped
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
-from derbes.scanner.sources.discovery import table_format
+from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
@@ -88,6 +88,9 @@ class FolderSource(StoredAt, LogSource):
                 continue
             meta = container.meta
             table = table_format(container.name)
+            if table == "xlsx" and not is_remote(container.name) and not looks_like_workbook(
+                    container.name):
+                table = None  # HTML or XML named .xls, as web exports are: text, a log
             if table is None and meta:
                 size = int(meta.get("size") or 0)
                 table = (self._remote_head(container.name, size) if is_remote(container.name)

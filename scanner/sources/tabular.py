@@ -22,6 +22,7 @@ from __future__ import annotations
 import bz2
 import fnmatch
 import gzip
+import io
 import itertools
 import json
 import math
@@ -48,7 +49,13 @@ from derbes.scanner.jsonpaths import MAX_DEPTH
 from derbes.scanner.sources import ages, pgarchive, zipped
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
-from derbes.scanner.sources.discovery import Skipped, find_files, iso_mtime, table_format
+from derbes.scanner.sources.discovery import (
+    Skipped,
+    find_files,
+    iso_mtime,
+    looks_like_workbook,
+    table_format,
+)
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import decompressed, records
 from derbes.scanner.sources.remote import (
@@ -65,8 +72,12 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 
 def is_tabular(path: str) -> bool:
-    """True for a file name this source reads (by its ending)."""
-    return table_format(path) is not None
+    """True for a file this source reads: by its ending, and for a local workbook, by
+    being one (an HTML table named ``.xls`` is text for the log reader)."""
+    found = table_format(path)
+    if found == "xlsx" and not is_remote(path):
+        return looks_like_workbook(path)
+    return found is not None
 
 
 class TabularSource(StoredAt):
@@ -571,9 +582,76 @@ def _opened_binary(path: str) -> Iterator[Any]:
 
 
 def _workbook(f: Any) -> Any:
+    """The workbook ``f`` holds: an Excel 2007+ one (openpyxl), or a legacy ``.xls``
+    (Excel 97-2003's BIFF in an OLE2 file, read by xlrd) made to read as openpyxl's."""
+    head = f.read(len(OLE2_MAGIC))
+    f.seek(0)
+    if head == OLE2_MAGIC:
+        return _XlsBook(f.read())
     import openpyxl
 
     return openpyxl.load_workbook(f, read_only=True, data_only=True)
+
+
+#: The first bytes of an OLE2 compound file: a legacy ``.xls`` workbook (or ``.doc``...).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class _XlsBook:
+    """A legacy ``.xls`` workbook (xlrd) with what this module reads of an openpyxl one:
+    ``worksheets``, each with ``title`` and ``iter_rows(min_row, max_row, values_only)``,
+    and ``close()``. Cells come as openpyxl gives them: text, numbers (an integer as int),
+    dates as ``datetime``, booleans, None for an empty cell."""
+
+    def __init__(self, data: bytes) -> None:
+        import xlrd
+
+        try:
+            # (xlrd prints its warnings to a log file: stdout unless given one.)
+            self._book = xlrd.open_workbook(file_contents=data, on_demand=True,
+                                            logfile=io.StringIO())
+        except Exception as e:  # XLRDError, and struct.error, IndexError... on a cut file
+            raise ValueError(f"not a readable .xls workbook: {e or type(e).__name__}") from e
+        self.worksheets = [_XlsSheet(self._book, name) for name in self._book.sheet_names()]
+
+    def close(self) -> None:
+        self._book.release_resources()
+
+
+class _XlsSheet:
+    def __init__(self, book: Any, title: str) -> None:
+        self._book = book
+        self.title = title
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None,
+                  values_only: bool = True) -> Iterator[tuple]:
+        import xlrd
+
+        try:
+            sheet = self._book.sheet_by_name(self.title)  # parsed now (on_demand)
+        except Exception as e:
+            raise ValueError(f"a damaged sheet {self.title!r} in an .xls workbook: "
+                             f"{e or type(e).__name__}") from e
+        last = sheet.nrows if max_row is None else min(max_row, sheet.nrows)
+        for index in range(min_row - 1, last):
+            yield tuple(_xls_value(cell, self._book.datemode, xlrd)
+                        for cell in sheet.row(index))
+
+
+def _xls_value(cell: Any, datemode: int, xlrd: Any) -> Any:
+    kind, value = cell.ctype, cell.value
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return value
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_NUMBER and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # every number is a double in BIFF: an IIN reads 860904350504
+    return value
 
 
 #: Rows of a sheet looked at for its header: the first that holds a cell.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import random
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.base import ContainerDone, ValueBatch
@@ -604,6 +607,52 @@ def test_a_broken_workbook_is_an_error_naming_it(tmp_path: Path) -> None:
     assert e.value.container == str(path)
 
 
+WORKBOOKS = Path(__file__).resolve().parent.parent / "data" / "workbooks"
+
+
+def test_a_legacy_xls_workbook_reads_as_the_workbook_it_was_saved_from() -> None:
+    # LibreOffice's "MS Excel 97" of an openpyxl workbook (tests/data/workbooks/README.md):
+    # the same fields and values, numbers as integers where whole (BIFF keeps doubles).
+    xls = only(TabularSource(str(WORKBOOKS / "clients.xls"), sample_rows=0))
+    xlsx = only(TabularSource(str(WORKBOOKS / "clients.xlsx"), sample_rows=0))
+    assert xls[0] == xlsx[0]
+    assert xls[0]["Клиенты.ИИН"] == {4: ["860904350504"], 5: ["860904350504"]}
+    assert xls[0]["Клиенты.Дата рождения"] == {4: ["1986-09-04"], 5: ["1986-09-04"]}
+    assert xls[0]["Заказы.email"] == {2: ["b@example.kz"]}
+
+
+def test_html_named_xls_is_read_as_text(tmp_path: Path) -> None:
+    # A bank's or a web application's "Excel" export: an HTML table named .xls.
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.sources import open_source
+    from derbes.scanner.sources.folder import FolderSource
+
+    (tmp_path / "statement.xls").write_text(
+        "<html><body><table><tr><td>ФИО</td><td>Email</td></tr>"
+        "<tr><td>Петров</td><td>p@example.kz</td></tr></table></body></html>\n")
+    (tmp_path / "clients.xls").write_bytes((WORKBOOKS / "clients.xls").read_bytes())
+    source = open_source(str(tmp_path))
+    assert isinstance(source, FolderSource)  # not all workbooks: a folder of files
+    assert {Path(c.name).name: c.meta.get("format") for c in source.containers()} == {
+        "statement.xls": None, "clients.xls": "xlsx"}
+    result = scan([source], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    found = {(Path(f.container).name, f.field, f.entity) for f in result.findings}
+    assert ("statement.xls", None, "EMAIL_ADDRESS") in found
+    assert ("clients.xls", "Клиенты.ИИН", "KZ_IIN") in found
+
+
+def test_a_broken_xls_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.xls"
+    path.write_bytes((WORKBOOKS / "clients.xls").read_bytes()[:700])
+    src = TabularSource(str(path))
+    (container,) = src.containers()
+    assert "xls" in container.meta["error"], container.meta
+    with pytest.raises(SourceError) as e:
+        list(src.read(container))
+    assert e.value.container == str(path)
+
+
 def test_a_columns_oldest_time_in_arrow() -> None:
     import datetime as dt
 
@@ -622,3 +671,24 @@ def test_a_columns_oldest_time_in_arrow() -> None:
     assert ages.oldest() == ("2019-05-06T07:08:00", "event_time")
     ages.see_column("event_time", pa.array([None, None], pa.timestamp("us")))
     assert ages.oldest() == ("2019-05-06T07:08:00", "event_time")
+
+
+@settings(max_examples=150, deadline=None)
+@given(at=st.integers(min_value=8, max_value=6655), noise=st.binary(min_size=1, max_size=32),
+       truncate=st.booleans())
+def test_any_damage_to_an_xls_is_a_value_error(at: int, noise: bytes, truncate: bool) -> None:
+    # Past its magic, xlrd raises what its parser meets (struct.error, IndexError...):
+    # records, or ValueError, which names the file in a scan.
+    from derbes.scanner.sources.tabular import _sheet_rows
+
+    data = bytearray((WORKBOOKS / "clients.xls").read_bytes())
+    if truncate:
+        del data[at:]
+    else:
+        data[at:at + len(noise)] = noise
+    try:
+        for rows in _sheet_rows(io.BytesIO(bytes(data))):
+            for number, record in rows:
+                assert isinstance(number, int) and isinstance(record, dict)
+    except ValueError:
+        pass
