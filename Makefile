@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml constraints.txt setup.py
 	$(PY) -m pip install -q --upgrade pip
 	DERBES_PURE_PYTHON=1 $(PY) -m pip install -q --no-compile -c constraints.txt -e .
 	@echo "== derbes: a one-line scan, to write the bytecode of what a scan imports"
-	printf 'iin 900101300456\n' | PYTHONDONTWRITEBYTECODE= $(VENV)/bin/derbes scan - --quiet \
-		--out $(VENV)/warm-up >/dev/null
+	# As Python: modules an earlier build compiled may be older than their sources here
+	# (after a pull), and are compiled again only after this (`make compiled`).
+	printf 'iin 900101300456\n' | PYTHONDONTWRITEBYTECODE= DERBES_PURE_PYTHON=1 \
+		$(VENV)/bin/derbes scan - --quiet --out $(VENV)/warm-up >/dev/null
 	@echo "== derbes: writing the bytecode of libphonenumber's country data (a second)"
 	$(PY) -m compileall -q "$$($(PY) -c 'import phonenumbers.data as d, os; print(os.path.dirname(d.__file__))')" >/dev/null
 	touch $(STAMP)

@@ -32,12 +32,11 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import dumps, pgarchive, zipped
+from derbes.scanner.sources import archives, dumps, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
@@ -79,12 +78,13 @@ class FolderSource(StoredAt, LogSource):
         self._tabular: Any = None
 
     def containers(self) -> Iterator[Container]:
-        archives: dict[str, bool] = {}  # folder -> whether it holds a directory archive
+        toc_folders: dict[str, bool] = {}  # folder -> whether it holds a directory archive
         for container in super().containers():
-            if self._archive_data(container.name, archives):
+            if self._archive_data(container.name, toc_folders):
                 continue  # read with its archive's toc.dat, under its table's columns
-            if zipped.is_zip_named(container.name) and not is_remote(container.name):
-                yield from self._members(container)
+            if archives.kind(container.name) and not is_remote(container.name) and (
+                    pgarchive.kind(_head(container.name, pgarchive.SNIFF)) != "tar"):
+                yield from self._members(container)  # (pg_dump's tar is a dump, below)
                 continue
             meta = container.meta
             table = table_format(container.name)
@@ -103,12 +103,12 @@ class FolderSource(StoredAt, LogSource):
         return self._tables().describe(container.name, container.meta or None, table)
 
     def _members(self, container: Container) -> Iterator[Container]:
-        """The files of a ZIP archive (``sources.zipped``), each a container of its own."""
-        try:
-            found = zipped.members(container.name)
-        except (OSError, zipfile.BadZipFile) as e:
-            self.errors.append(f"{container.name}: not a readable ZIP archive: {e}")
-            return
+        """The files of a ZIP or tar archive (``sources.archives``), each a container of
+        its own."""
+        found, fault = archives.members(container.name)
+        if fault is not None:
+            self.errors.append(f"{container.name}: {fault}")
+        tar = archives.kind(container.name) == "tar"
         for member in found:
             meta = {"size": member.size, "mtime": member.mtime or container.meta.get("mtime")}
             listed = Container(name=member.name, kind="file", meta=meta)
@@ -117,9 +117,9 @@ class FolderSource(StoredAt, LogSource):
                 yield listed
                 continue
             table = table_format(member.name)
-            if table is None:
+            if table is None and (not tar or _sniffed_in_tar(member.name)):
                 try:
-                    with zipped.open_member(member.name) as f:
+                    with archives.open_member(member.name) as f:
                         table = _magic(member.name, f, member.size)
                 except OSError:
                     table = None  # read as a log, which says what is wrong
@@ -128,19 +128,24 @@ class FolderSource(StoredAt, LogSource):
     def read(self, container: Container) -> Iterator[Batch]:
         if container.meta.get("format") in TABLES:
             return self._tables().read(container)
-        if zipped.member_of(container.name) is not None:
+        if archives.member_of(container.name) is not None:
             return self._read_member(container)
         return super().read(container)
 
+    def close(self) -> None:
+        """Closes the tar this thread reads members of, if one is open."""
+        archives.close_cursors()
+        super().close()
+
     def _read_member(self, container: Container) -> Iterator[Batch]:
-        """A log inside a ZIP archive, read from the member's stream as a file is."""
+        """A log inside an archive, read from the member's stream as a file is."""
         mtime = container.meta.get("mtime")
         if container.meta.get("encrypted"):
             why = "encrypted ZIP member"
             yield ContainerDone(notes=(f"{why}, skipped",), mtime=mtime, skipped=why)
             return
         try:
-            f = zipped.open_member(container.name)
+            f = archives.open_member(container.name)
         except OSError as e:
             raise SourceError(self.name, str(e), container.name) from e
         with f:
@@ -152,26 +157,26 @@ class FolderSource(StoredAt, LogSource):
     ) -> list[tuple[int, int]]:
         if container.meta.get("format") in TABLES:
             return []  # a table is read whole (sampled), never by byte ranges
-        if zipped.member_of(container.name) is not None:
+        if archives.member_of(container.name) is not None:
             return []  # a stream: read whole
         return super().split(container, parts, min_part_bytes)
 
     @staticmethod
-    def _archive_data(path: str, archives: dict[str, bool]) -> bool:
+    def _archive_data(path: str, toc_folders: dict[str, bool]) -> bool:
         """Whether a file is a table's data in a pg_dump directory archive (``3346.dat.gz``
         beside a ``toc.dat`` that is the archive's TOC): read through the TOC, which names
         its table and columns, not as a log of its own."""
         if is_remote(path) or not pgarchive.data_file(os.path.basename(path)):
             return False
         folder = os.path.dirname(path)
-        found = archives.get(folder)
+        found = toc_folders.get(folder)
         if found is None:
             try:
                 with open(os.path.join(folder, "toc.dat"), "rb") as f:
                     found = pgarchive.kind(f.read(pgarchive.SNIFF)) == "toc"
             except OSError:
                 found = False
-            archives[folder] = found
+            toc_folders[folder] = found
         return found
 
     def _remote_head(self, url: str, size: int) -> str | None:
@@ -208,6 +213,22 @@ class FolderSource(StoredAt, LogSource):
 #: Names a pg_dump archive is given on a store (``crm.dump``, ``db.backup``, ``db.tar``):
 #: such an object's head is read to tell one.
 _ARCHIVE_NAME = re.compile(r"\.(?:dump|backup|pgdump|pgdmp|bak|tar)$", re.IGNORECASE)
+
+
+def _sniffed_in_tar(name: str) -> bool:
+    """Whether a member of a tar is opened to tell a table by its first bytes (which costs
+    reading the archive up to it): a JSON or SQL file's name, or a name without an ending
+    (Hive's ``000000_0``). A log is told by its name; a table file too."""
+    base = name.rsplit("/", 1)[-1]
+    return NAMED.search(base) is not None or _dump_named(base) or "." not in base
+
+
+def _head(path: str, n: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
 
 
 def _dump_named(path: str) -> bool:

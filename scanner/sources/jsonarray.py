@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from derbes.scanner.sources.logs.decompress import (
+    Decompressed,
     Fault,
     Prefixed,
     compression,
@@ -80,34 +81,13 @@ def head_of(head: bytes) -> bytes:
     return out[:SNIFF]
 
 
-class _Decompressed:
-    """A compressed file's content, read as blocks are decoded; a cut or corrupt stream
-    raises ``ValueError`` after every block decoded before it was read."""
-
-    def __init__(self, f: IO[bytes], kind: str) -> None:
-        self._blocks = read_blocks(decompressor(Prefixed(b"", f, None), kind), kind)
-        self._rest = b""
-
-    def read(self, n: int = -1) -> bytes:
-        if not self._rest:
-            try:
-                self._rest = next(self._blocks, b"")
-            except Fault as e:
-                raise ValueError(f"a compressed file cut short or corrupt: {e}") from e
-        if n < 0 or n >= len(self._rest):
-            out, self._rest = self._rest, b""
-        else:
-            out, self._rest = self._rest[:n], self._rest[n:]
-        return out
-
-
 def decompressed(f: IO[bytes]) -> IO[bytes]:
     """``f`` from its start, decompressed when it is compressed (gzip, bzip2, xz, zstd, told
     by its first bytes): gives fewer bytes than asked at times, as a raw stream may."""
     start = f.read(6)
     f.seek(0)
     kind = compression(start)
-    return f if kind is None else _Decompressed(f, kind)  # type: ignore[return-value]
+    return f if kind is None else Decompressed(f, kind, ValueError)  # type: ignore[return-value]
 
 
 def records(f: IO[bytes], max_record_bytes: int = 64 << 20) -> Iterator[Any]:

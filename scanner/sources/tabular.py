@@ -46,7 +46,7 @@ with one_blas_thread():
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
-from derbes.scanner.sources import ages, pgarchive, zipped
+from derbes.scanner.sources import ages, archives, pgarchive
 from derbes.scanner.sources.base import Column, Container, ContainerDone, ValueBatch
 from derbes.scanner.sources.binary import Unread, read_binary
 from derbes.scanner.sources.discovery import (
@@ -1001,7 +1001,8 @@ def _csv_reader(
     where: Any = path
     if _streamed(path):  # Arrow reads the object as a stream, decompressing by its ending
         lower = path.lower()
-        where = open_remote(path, path) if is_remote(path) else zipped.open_member(path)
+        where = (open_remote(path, path) if is_remote(path)
+                 else archives.open_member(path, seekable=True))
         if lower.endswith((".gz", ".bz2")):
             where = pa.CompressedInputStream(where, "gzip" if lower.endswith(".gz") else "bz2")
     return pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert)
@@ -1014,18 +1015,19 @@ def _as_is(f: Any, mode: str) -> Any:
 @contextmanager
 def _opened(path: str) -> Iterator[Any]:
     """``path`` itself for a local file; for an object on shared storage or a member of a
-    ZIP archive (``sources.zipped``), the object or member opened."""
+    ZIP or tar archive (``sources.archives``), the object or member opened."""
     if not _streamed(path):
         yield path
         return
-    with (open_remote(path, path) if is_remote(path) else zipped.open_member(path)) as f:
+    with (open_remote(path, path) if is_remote(path)
+          else archives.open_member(path, seekable=True)) as f:
         yield f
 
 
 def _streamed(path: str) -> bool:
     """Whether ``path`` names no file on disk but a stream: an object on a store, a member
     of a ZIP archive."""
-    return is_remote(path) or zipped.member_of(path) is not None
+    return is_remote(path) or archives.member_of(path) is not None
 
 
 def _straddles(e: pa.ArrowInvalid) -> bool:

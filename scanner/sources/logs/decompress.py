@@ -175,3 +175,32 @@ def prepend(head: bytes, blocks: Iterator[bytes]) -> Iterator[bytes]:
     if head:
         yield head
     yield from blocks
+
+
+class Decompressed:
+    """A file's content as a stream, decompressed as blocks are decoded (``kind``: as
+    :func:`compression` tells it); a cut or corrupt stream raises ``error`` after every
+    block decoded before it was read. Gives fewer bytes than asked at times, as a raw stream
+    may."""
+
+    def __init__(self, f, kind: str, error: type[Exception] = Fault) -> None:
+        self._blocks = read_blocks(decompressor(Prefixed(b"", f, None), kind), kind)
+        self._rest = b""
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if not self._rest:
+            try:
+                self._rest = next(self._blocks, b"")
+            except Fault as e:
+                if self._error is Fault:
+                    raise
+                raise self._error(f"a compressed file cut short or corrupt: {e}") from e
+        if n < 0 or n >= len(self._rest):
+            out, self._rest = self._rest, b""
+        else:
+            out, self._rest = self._rest[:n], self._rest[n:]
+        return out

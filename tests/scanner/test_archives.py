@@ -1,5 +1,6 @@
-"""Files inside ZIP archives read as files (``derbes.scanner.sources.zipped``): archives
-written by Python's ``zipfile`` here, and by Info-ZIP's ``zip -e`` (``tests/data/zips``)."""
+"""Files inside ZIP and tar archives read as files (``derbes.scanner.sources.archives``):
+archives written by Python's ``zipfile`` and GNU tar here, and by Info-ZIP's ``zip -e``
+(``tests/data/zips``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from derbes.scanner.engine import ScanOptions, scan
-from derbes.scanner.sources import open_source, zipped
+from derbes.scanner.sources import archives, open_source
 from derbes.scanner.sources.folder import FolderSource
 
 ZIPS = Path(__file__).resolve().parent.parent / "data" / "zips"
@@ -116,7 +117,7 @@ def test_a_damaged_member_fails_naming_it_after_the_lines_before(tmp_path: Path)
     (error,) = summary.errors
     assert error.startswith(f"{tmp_path}/logs.zip!/app.log") and "CRC" in error, error
     # The CRC is checked at the member's end: what came before it is kept (but for the last
-    # 64 KiB read, ``zipped._STEP``).
+    # 64 KiB read, ``archives._STEP``).
     assert _found(result, tmp_path)[("logs.zip!/app.log", None, "EMAIL_ADDRESS")] > 18000
 
 
@@ -131,7 +132,8 @@ def test_names_windows_wrote_in_its_oem_code_page_read_as_written(tmp_path: Path
     raw = name.encode("cp866")
     assert len(raw) == len(b"PLACEHOLDER.csv")
     (tmp_path / "win.zip").write_bytes(data.replace(b"PLACEHOLDER.csv", raw))
-    (member,) = zipped.members(str(tmp_path / "win.zip"))
+    (member,), fault = archives.members(str(tmp_path / "win.zip"))
+    assert fault is None
     assert member.name == f"{tmp_path}/win.zip!/Клиенты____.csv"
     result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
     assert _found(result, tmp_path) == {
@@ -140,4 +142,108 @@ def test_names_windows_wrote_in_its_oem_code_page_read_as_written(tmp_path: Path
 
 @pytest.mark.parametrize("name", ["/data/a!/b.log", "/data/x.zip!/", "x.zip"])
 def test_what_names_no_member_is_none(name: str) -> None:
-    assert zipped.member_of(name) is None
+    assert archives.member_of(name) is None
+
+
+# -- tar ----------------------------------------------------------------------------------------
+
+
+def _logs_folder(root: Path, days: int = 6, lines: int = 300) -> Path:
+    """A /var/log-like folder: a log a day, a CSV export, a Parquet file, a subfolder."""
+    root.mkdir()
+    (root / "nginx").mkdir()
+    for day in range(1, days + 1):
+        (root / "nginx" / f"access-2026-11-{day:02d}.log").write_text("".join(
+            f'95.59.{day}.{i % 250 + 1} - - [{day:02d}/Nov/2026:10:00:00 +0500] '
+            f'"GET /profile?email=u{i}@example.kz HTTP/1.1" 200 512\n' for i in range(lines)))
+    (root / "clients.csv").write_text("id;email\n1;c@example.kz\n2;d@example.kz\n")
+    pq.write_table(pa.table({"iin": [IIN]}), root / "kyc.parquet")
+    return root
+
+
+@pytest.mark.parametrize("flags", ["-cf", "-czf", "-cjf", "-cJf"])
+def test_each_member_of_a_tar_is_read_as_the_file_it_is(tmp_path: Path, flags: str) -> None:
+    # GNU tar's own archives: plain, gzip, bzip2, xz; names as `tar -C dir .` writes them.
+    import subprocess
+
+    folder = _logs_folder(tmp_path / "var-log")
+    name = {"-cf": "logs.tar", "-czf": "logs.tar.gz", "-cjf": "logs.tar.bz2",
+            "-cJf": "logs.tar.xz"}[flags]
+    subprocess.run(["tar", flags, str(tmp_path / name), "-C", str(folder), "."], check=True)
+    source = open_source(str(tmp_path / name))
+    listed = {c.name.removeprefix(f"{tmp_path}/"): c.meta.get("format")
+              for c in source.containers()}
+    assert listed == {f"{name}!/{p}": fmt for p, fmt in [
+        *((f"nginx/access-2026-11-{d:02d}.log", None) for d in range(1, 7)),
+        ("clients.csv", "csv"), ("kyc.parquet", "parquet")]}
+    result = scan([source], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    found = _found(result, tmp_path)
+    for day in range(1, 7):
+        log = f"{name}!/nginx/access-2026-11-{day:02d}.log"
+        assert found[(log, None, "EMAIL_ADDRESS")] == 300
+        assert found[(log, None, "IP_ADDRESS")] == 300
+    assert found[(f"{name}!/clients.csv", "email", "EMAIL_ADDRESS")] == 2
+    assert found[(f"{name}!/kyc.parquet", "iin", "KZ_IIN")] == 1  # spooled: Parquet seeks
+    assert _found(scan([open_source(str(tmp_path / name))], ScanOptions(jobs=2)),
+                  tmp_path) == found
+
+
+def test_a_compressed_tar_is_read_through_about_twice_not_once_a_member(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No index: a member is reached by reading the archive up to it. Read in order from one
+    # open stream, a scan lists the tar once and reads it once (not 30 times).
+    import tarfile
+
+    folder = _logs_folder(tmp_path / "var-log", days=30, lines=20)
+    with tarfile.open(tmp_path / "logs.tgz", "w:gz") as tar:
+        tar.add(folder, arcname="var-log")
+    opened: list[str] = []
+    real = archives._open_tar
+
+    def counted(path: str):
+        opened.append(path)
+        return real(path)
+
+    monkeypatch.setattr(archives, "_open_tar", counted)
+    result = scan([open_source(str(tmp_path / "logs.tgz"))], ScanOptions(jobs=1))
+    assert len(result.containers) == 32
+    assert len(result.findings) == 62  # 30 logs x 2 entities, the CSV's and Parquet's
+    assert len(opened) <= 3, opened  # the listing, the reading, and a table's turn back
+
+
+def test_a_tar_cut_short_gives_its_members_before_the_cut(tmp_path: Path) -> None:
+    import tarfile
+
+    folder = _logs_folder(tmp_path / "var-log", days=6, lines=3000)
+    with tarfile.open(tmp_path / "logs.tar.gz", "w:gz") as tar:
+        for day in range(1, 7):
+            tar.add(folder / "nginx" / f"access-2026-11-{day:02d}.log",
+                    arcname=f"access-{day}.log")
+    whole = (tmp_path / "logs.tar.gz").read_bytes()
+    (tmp_path / "logs.tar.gz").write_bytes(whole[: len(whole) * 2 // 3])
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    assert any(e.startswith(f"{tmp_path}/logs.tar.gz") for e in summary.errors), summary.errors
+    found = _found(result, tmp_path)
+    assert found[("logs.tar.gz!/access-1.log", None, "EMAIL_ADDRESS")] == 3000
+    assert found[("logs.tar.gz!/access-3.log", None, "EMAIL_ADDRESS")] == 3000
+    assert ("logs.tar.gz!/access-6.log", None, "EMAIL_ADDRESS") not in found
+
+
+def test_a_zstd_tar_is_read(tmp_path: Path) -> None:
+    # tar --zstd pipes through zstd; here the plain tar compressed by the zstandard package.
+    import subprocess
+
+    import zstandard
+
+    folder = _logs_folder(tmp_path / "var-log", days=2, lines=10)
+    subprocess.run(["tar", "-cf", str(tmp_path / "plain.tar"), "-C", str(folder), "."],
+                   check=True)
+    (tmp_path / "logs.tar.zst").write_bytes(
+        zstandard.ZstdCompressor().compress((tmp_path / "plain.tar").read_bytes()))
+    (tmp_path / "plain.tar").unlink()
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    found = _found(result, tmp_path)
+    assert found[("logs.tar.zst!/nginx/access-2026-11-02.log", None, "EMAIL_ADDRESS")] == 10

@@ -1,0 +1,428 @@
+"""Files inside ZIP and tar archives: a CRM's ``clients.zip`` of CSV exports, a month of logs
+zipped on a Windows server, ``/var/log`` kept as ``logs-2026-11.tar.gz``, an export sent as
+one archive.
+
+Read as a file, an archive is binary and was skipped ("binary file"): nothing in it found.
+Each member of a ``.zip`` or a tar file (``.tar``, ``.tar.gz``/``.tgz``, ``.tar.bz2``,
+``.tar.xz``, ``.tar.zst``) in a folder is now a container of its own, named
+``archive.zip!/member`` (the separator Java's ``jar:`` addresses use: a name no path on disk
+is likely to hold), read as the file it is (a log, a table) from a stream of the member:
+never extracted, never held whole (but a table inside a tar, which Parquet's reader must
+seek in: copied to a temporary file first, removed when the scan ends). A member's time is
+the one the archive records for it; its size, the size it expands to.
+
+A compressed tar has no index: listing it reads it through once, and reading a member reads
+the archive up to it. Members are read in order from one open stream per thread (a cursor),
+so a scan reads such an archive about twice in all, not once per member.
+
+Members of one level only (an archive inside an archive is read as a file, so skipped as
+binary), of archives on this machine's disks (not on an object store). An encrypted ZIP
+member is listed and skipped with a note: derbes has no password for it. A pg_dump archive
+in tar format is no archive of files here: it is read as a dump (``sources.pgarchive``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tarfile
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any, NamedTuple
+
+from derbes.scanner.sources.discovery import iso_mtime
+from derbes.scanner.sources.logs.decompress import Decompressed, compression
+
+#: Between an archive's path and a member's name, in the member's container name.
+SEP = "!/"
+#: Bytes decompressed at a time from a ZIP member: what a damaged member's last step loses.
+_STEP = 64 << 10
+#: Names of tar files, compressed or not.
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+                ".tar.zst", ".tar.zstd", ".tzst")
+#: Tables inside tars copied to temporary files at most, per thread (the oldest goes).
+_COPIES = 16
+
+
+def kind(path: str) -> str | None:
+    """``zip`` or ``tar`` for a file named as such an archive (``.zip``, ``.tar.gz``...),
+    whose members are read; else None. Other files that are ZIP archives inside
+    (``.xlsx``, ``.docx``, ``.jar``) are read as what their names say, or skipped."""
+    lower = path.lower()
+    if lower.endswith(".zip"):
+        return "zip"
+    return "tar" if lower.endswith(TAR_SUFFIXES) else None
+
+
+def member_of(name: str) -> tuple[str, str] | None:
+    """``(archive path, member name)`` for a container named ``archive.zip!/member``, else
+    None."""
+    at = name.find(SEP)
+    while at >= 0:
+        archive = name[:at]
+        if kind(archive) is not None and os.path.isfile(archive):
+            return archive, name[at + len(SEP):]
+        at = name.find(SEP, at + 1)
+    return None
+
+
+class Member(NamedTuple):
+    """One member as listed: its container name, size, time, and whether it is encrypted."""
+
+    name: str
+    size: int
+    mtime: str | None
+    encrypted: bool
+
+
+def members(path: str) -> tuple[list[Member], str | None]:
+    """The files of the archive at ``path`` (folders, links and devices left out), in the
+    archive's order, and what stopped the listing (None: nothing): a tar cut short gives
+    the members before the cut."""
+    if kind(path) == "tar":
+        return _tar_members(path)
+    try:
+        with _open_zip(path) as archive:
+            return [Member(f"{path}{SEP}{info.filename}", info.file_size, _zip_time(info),
+                           bool(info.flag_bits & 0x1))
+                    for info in archive.infolist() if not info.is_dir()], None
+    except (OSError, zipfile.BadZipFile) as e:
+        return [], f"not a readable ZIP archive: {e}"
+
+
+def open_member(name: str, *, seekable: bool = False) -> IO[bytes]:
+    """A member's content as a binary stream, decompressed as it is read; closing it
+    releases the archive. Its faults while reading (a bad CRC, corrupt or cut data) raise
+    ``OSError``, as does a member that is missing or encrypted. ``seekable``: the stream
+    must seek (Parquet's reader does): a compressed tar's member is then spooled."""
+    found = member_of(name)
+    if found is None:
+        raise OSError(f"{name}: not a member of an archive")
+    path, member = found
+    if kind(path) == "tar":
+        return _open_tar_member(path, member, seekable)
+    return _open_zip_member(path, member)
+
+
+def close_cursors() -> None:
+    """Closes this thread's open tar stream and removes its copies of tables (a source's
+    ``close``)."""
+    cursor = getattr(_local, "cursor", None)
+    if cursor is not None:
+        cursor.close()
+        _local.cursor = None
+    for copy in getattr(_local, "copies", {}).values():
+        copy.close()
+    _local.copies = {}
+
+
+# -- ZIP ----------------------------------------------------------------------------------------
+
+
+def _open_zip(path: str) -> zipfile.ZipFile:
+    """The archive, its names read in the encoding they were written in.
+
+    A name not flagged as UTF-8 is read as code page 437 by the ZIP standard, but Windows'
+    own "compressed folder" writes it in the system's OEM code page: cp866 on a Russian or
+    Kazakh Windows, so that ``Клиенты.csv`` reads ``ÄÙ¿Ñ¡Γδ.csv``; other tools write UTF-8
+    without the flag. Such names are read as UTF-8 where they decode so, else as cp866
+    where that gives Cyrillic words, else as the standard says."""
+    archive = zipfile.ZipFile(path)
+    raw = [info.filename.encode("cp437") for info in archive.infolist()
+           if not info.flag_bits & 0x800 and not info.filename.isascii()]
+    if not raw:
+        return archive
+    encoding = "utf-8" if all(_decodes(name, "utf-8") for name in raw) else (
+        "cp866" if all(_cyrillic(name.decode("cp866")) for name in raw) else None)
+    if encoding is None:
+        return archive
+    archive.close()
+    return zipfile.ZipFile(path, metadata_encoding=encoding)
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cyrillic(name: str) -> bool:
+    """Whether the letters of ``name`` beyond ASCII are all Cyrillic (Kazakh's included)."""
+    return all("\u0400" <= c <= "\u04ff" for c in name if not c.isascii() and c.isalpha()) \
+        and any("\u0400" <= c <= "\u04ff" for c in name)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> str | None:
+    """The member's time as the archive records it (local time, no zone), in ISO 8601."""
+    try:
+        return dt.datetime(*info.date_time).isoformat()
+    except ValueError:
+        return None
+
+
+def _open_zip_member(path: str, member: str) -> IO[bytes]:
+    try:
+        archive = _open_zip(path)
+    except zipfile.BadZipFile as e:
+        raise OSError(f"not a readable ZIP archive: {e}") from e
+    try:
+        info = archive.getinfo(member)
+        if info.flag_bits & 0x1:
+            raise OSError("an encrypted member: derbes has no password for it")
+        return _Stream(archive.open(info), archive.close, "ZIP")  # type: ignore[return-value]
+    except KeyError as e:
+        archive.close()
+        raise OSError(f"no member {member!r} in the archive") from e
+    except BaseException:
+        archive.close()
+        raise
+
+
+# -- tar ----------------------------------------------------------------------------------------
+
+
+def _open_tar(path: str) -> tuple[IO[bytes], tarfile.TarFile]:
+    """The tar at ``path`` as a stream of members, decompressed (by its first bytes) by
+    derbes' own readers: zstd too, and a fault is ``OSError`` after what came before."""
+    f = open(path, "rb")  # noqa: SIM115 - closed with the tar (_TarCursor.close)
+    try:
+        which = compression(f.read(6))
+        f.seek(0)
+        stream: Any = f if which is None else Decompressed(f, which, OSError)
+        return f, tarfile.open(fileobj=stream, mode="r|")
+    except tarfile.TarError as e:
+        f.close()
+        raise OSError(f"not a readable tar archive: {e}") from e
+    except BaseException:
+        f.close()
+        raise
+
+
+def _norm(name: str) -> str:
+    """A member's name without the ``./`` that ``tar -C dir .`` puts before each."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
+def _tar_members(path: str) -> tuple[list[Member], str | None]:
+    found: list[Member] = []
+    seen: set[str] = set()
+    try:
+        f, tar = _open_tar(path)
+    except OSError as e:
+        return [], str(e)
+    try:
+        with f, tar:
+            for info in _infos(tar):
+                name = _norm(info.name)
+                if info.isfile() and name not in seen:  # a name written twice: the first
+                    seen.add(name)
+                    found.append(Member(f"{path}{SEP}{name}", info.size,
+                                        iso_mtime(info.mtime), False))
+    except OSError as e:
+        return found, f"a tar archive cut short or damaged: {e}"
+    return found, None
+
+
+def _infos(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """The tar's members in order, its faults as ``OSError``."""
+    while True:
+        try:
+            info = tar.next()
+        except tarfile.TarError as e:
+            raise OSError(str(e)) from e
+        if info is None:
+            return
+        yield info
+
+
+class _TarCursor:
+    """One tar read from its start, member after member: the member asked for next is
+    reached by reading on from the last, unless it lies behind (then the tar is opened
+    again). A compressed tar's members, read in their order, are decompressed once."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self._file: IO[bytes] | None = None
+        self._tar: tarfile.TarFile | None = None
+        self._passed: set[str] = set()
+
+    def open(self, path: str, member: str) -> IO[bytes]:
+        if path != self.path or member in self._passed or self._tar is None:
+            self.close()
+            self._file, self._tar = _open_tar(path)
+            self.path = path
+        assert self._tar is not None
+        for info in _infos(self._tar):
+            name = _norm(info.name)
+            first = name not in self._passed
+            self._passed.add(name)
+            if name == member and first and info.isfile():
+                extracted = self._tar.extractfile(info)
+                assert extracted is not None
+                return _Stream(extracted, None, "tar")  # type: ignore[return-value]
+        self.close()
+        raise OSError(f"no member {member!r} in the archive")
+
+    def close(self) -> None:
+        if self._tar is not None:
+            try:
+                self._tar.close()
+            finally:
+                if self._file is not None:
+                    self._file.close()
+        self._tar = self._file = None
+        self.path = None
+        self._passed = set()
+
+
+_local = threading.local()
+
+
+def _open_tar_member(path: str, member: str, seekable: bool) -> IO[bytes]:
+    cursor = getattr(_local, "cursor", None)
+    if cursor is None:
+        cursor = _local.cursor = _TarCursor()
+    if not seekable:
+        return cursor.open(path, member)
+    # A table's reader opens its file several times (its schema, its options, its rows):
+    # the member is copied once to an unnamed temporary file (gone when closed, or when the
+    # process ends however it ends), each opening a handle of its own on it.
+    copies = getattr(_local, "copies", None)
+    if copies is None:
+        copies = _local.copies = {}
+    copy = copies.get((path, member))
+    if copy is None:
+        out = tempfile.TemporaryFile(prefix="derbes-member-")  # noqa: SIM115 - kept
+        try:
+            with cursor.open(path, member) as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    out.write(block)
+            out.flush()
+        except BaseException:
+            out.close()
+            raise
+        if len(copies) >= _COPIES:
+            copies.pop(next(iter(copies))).close()
+        copy = copies[(path, member)] = out
+    return _Handle(copy)  # type: ignore[return-value]
+
+
+class _Handle:
+    """A reader of a temporary file with a position of its own (``os.pread``)."""
+
+    def __init__(self, f: Any) -> None:
+        self._fd = f.fileno()
+        self._size = os.fstat(self._fd).st_size
+        self._at = 0
+        self.closed = False
+
+    def read(self, n: int = -1) -> bytes:
+        if n < 0:
+            n = self._size - self._at
+        data = os.pread(self._fd, max(0, n), self._at)
+        self._at += len(data)
+        return data
+
+    read1 = read
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._at, self._size)[whence]
+        self._at = max(0, base + offset)
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def close(self) -> None:
+        self.closed = True
+
+    def __enter__(self) -> _Handle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- a member's stream -----------------------------------------------------------------------------
+
+
+class _Stream:
+    """A member's stream whose faults read as ``OSError``, and whose closing calls
+    ``release`` (closes its archive) when given."""
+
+    def __init__(self, f: Any, release: Any, what: str) -> None:
+        self._f = f
+        self._release = release
+        self._what = what
+        self._fault: OSError | None = None
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to ``n`` bytes (all with -1), in steps of :data:`_STEP`: a ZIP member's CRC is
+        checked as its last step is read, and a mismatch loses that step's bytes only; the
+        fault is raised at the next call, after the bytes read before it."""
+        if self._fault is not None:
+            raise self._fault
+        parts: list[bytes] = []
+        got = 0
+        read = getattr(self._f, "read1", self._f.read)
+        while n < 0 or got < n:
+            try:
+                part = read(_STEP if n < 0 else min(_STEP, n - got))
+            except Exception as e:  # BadZipFile (a bad CRC), EOFError, zlib.error, TarError
+                self._fault = e if isinstance(e, OSError) else OSError(
+                    f"a damaged {self._what} member: {e}")
+                if parts:
+                    break
+                raise self._fault from e
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
+
+    read1 = read
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._f.seekable()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._f.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._f.tell()
+
+    def close(self) -> None:
+        try:
+            self._f.close()
+        finally:
+            if self._release is not None:
+                self._release()
+
+    @property
+    def closed(self) -> bool:
+        return self._f.closed
+
+    def __enter__(self) -> _Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["SEP", "TAR_SUFFIXES", "Member", "close_cursors", "kind", "member_of", "members",
+           "open_member"]
