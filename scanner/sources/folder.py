@@ -30,13 +30,14 @@ This module is where the two file sources meet; neither imports the other.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import archives, dumps, pgarchive
+from derbes.scanner.sources import archives, dumps, journal, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
@@ -130,7 +131,33 @@ class FolderSource(StoredAt, LogSource):
             return self._tables().read(container)
         if archives.member_of(container.name) is not None:
             return self._read_member(container)
+        if journal.is_journal_named(container.name) and not is_remote(container.name):
+            return self._read_journal(container)
         return super().read(container)
+
+    def _read_journal(self, container: Container) -> Iterator[Batch]:
+        """A systemd journal file, read as the JSON lines of its entries (``sources.journal``);
+        a file named so that is none, as a log."""
+        path = container.name
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as e:
+            raise SourceError(self.name, e.strerror or str(e), path) from e
+        with f:
+            try:
+                entries = journal.Journal(f)
+            except (ValueError, OSError):  # not one (or empty: nothing to map)
+                yield from super().read(container)
+                return
+            try:
+                for batch in self._read_stream(container, entries, None, None,
+                                               container.meta.get("mtime")):
+                    if isinstance(batch, ContainerDone) and entries.notes:
+                        batch = dataclasses.replace(
+                            batch, notes=(*batch.notes, *entries.notes))
+                    yield batch
+            finally:
+                entries.close()
 
     def close(self) -> None:
         """Closes the tar this thread reads members of, if one is open."""
