@@ -16,7 +16,8 @@ the archive up to it. Members are read in order from one open stream per thread 
 so a scan reads such an archive about twice in all, not once per member.
 
 Members of one level only (an archive inside an archive is read as a file, so skipped as
-binary), of archives on this machine's disks (not on an object store). An encrypted ZIP
+binary), of archives on disk or on an object store (a ZIP there read by ranges: its
+directory, then each member; a tar streamed). An encrypted ZIP
 member is listed and skipped with a note: derbes has no password for it. A pg_dump archive
 in tar format is no archive of files here: it is read as a dump (``sources.pgarchive``).
 """
@@ -32,8 +33,10 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
+from derbes.scanner.errors import SourceError
 from derbes.scanner.sources.discovery import iso_mtime
 from derbes.scanner.sources.logs.decompress import Decompressed, compression
+from derbes.scanner.sources.remote import is_remote, open_remote
 
 #: Between an archive's path and a member's name, in the member's container name.
 SEP = "!/"
@@ -42,6 +45,9 @@ _STEP = 64 << 10
 #: Names of tar files, compressed or not.
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
                 ".tar.zst", ".tar.zstd", ".tzst")
+#: What a read of an archive on an object store fetches at least: a ZIP is read here and
+#: there (its directory at its end, then each member), a tar from start to end.
+_ZIP_BLOCK, _TAR_BLOCK = 1 << 20, 8 << 20
 #: Tables inside tars copied to temporary files at most, per thread (the oldest goes).
 _COPIES = 16
 
@@ -57,15 +63,26 @@ def kind(path: str) -> str | None:
 
 
 def member_of(name: str) -> tuple[str, str] | None:
-    """``(archive path, member name)`` for a container named ``archive.zip!/member``, else
-    None."""
+    """``(archive path, member name)`` for a container named ``archive.zip!/member`` (the
+    archive on disk or on an object store), else None."""
     at = name.find(SEP)
     while at >= 0:
         archive = name[:at]
-        if kind(archive) is not None and os.path.isfile(archive):
+        if kind(archive) is not None and (is_remote(archive) or os.path.isfile(archive)):
             return archive, name[at + len(SEP):]
         at = name.find(SEP, at + 1)
     return None
+
+
+def _open_raw(path: str, block_size: int) -> IO[bytes]:
+    """The archive's bytes: a file on disk, or an object on a store (``OSError`` if it
+    cannot be opened). ``block_size``: what a read of an object fetches at least."""
+    if not is_remote(path):
+        return open(path, "rb")
+    try:
+        return open_remote(path, path, block_size=block_size)
+    except SourceError as e:
+        raise OSError(e.reason) from e
 
 
 class Member(NamedTuple):
@@ -121,7 +138,7 @@ def close_cursors() -> None:
 # -- ZIP ----------------------------------------------------------------------------------------
 
 
-def _open_zip(path: str) -> zipfile.ZipFile:
+def _open_zip(path: str) -> _ClosingZip:
     """The archive, its names read in the encoding they were written in.
 
     A name not flagged as UTF-8 is read as code page 437 by the ZIP standard, but Windows'
@@ -129,17 +146,41 @@ def _open_zip(path: str) -> zipfile.ZipFile:
     Kazakh Windows, so that ``Клиенты.csv`` reads ``ÄÙ¿Ñ¡Γδ.csv``; other tools write UTF-8
     without the flag. Such names are read as UTF-8 where they decode so, else as cp866
     where that gives Cyrillic words, else as the standard says."""
-    archive = zipfile.ZipFile(path)
-    raw = [info.filename.encode("cp437") for info in archive.infolist()
-           if not info.flag_bits & 0x800 and not info.filename.isascii()]
-    if not raw:
-        return archive
-    encoding = "utf-8" if all(_decodes(name, "utf-8") for name in raw) else (
-        "cp866" if all(_cyrillic(name.decode("cp866")) for name in raw) else None)
-    if encoding is None:
-        return archive
-    archive.close()
-    return zipfile.ZipFile(path, metadata_encoding=encoding)
+    f = _open_raw(path, _ZIP_BLOCK)
+    try:
+        archive = zipfile.ZipFile(f)
+        raw = [info.filename.encode("cp437") for info in archive.infolist()
+               if not info.flag_bits & 0x800 and not info.filename.isascii()]
+        encoding = "utf-8" if all(_decodes(name, "utf-8") for name in raw) else (
+            "cp866" if all(_cyrillic(name.decode("cp866")) for name in raw) else None)
+        if raw and encoding is not None:
+            archive.close()
+            f.seek(0)
+            archive = zipfile.ZipFile(f, metadata_encoding=encoding)
+    except BaseException:
+        f.close()
+        raise
+    return _ClosingZip(archive, f)
+
+
+class _ClosingZip:
+    """A ZIP archive read from a file object that its closing closes too."""
+
+    def __init__(self, archive: zipfile.ZipFile, f: IO[bytes]) -> None:
+        self.archive = archive
+        self._f = f
+
+    def close(self) -> None:
+        try:
+            self.archive.close()
+        finally:
+            self._f.close()
+
+    def __enter__(self) -> zipfile.ZipFile:
+        return self.archive
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -166,19 +207,20 @@ def _zip_time(info: zipfile.ZipInfo) -> str | None:
 
 def _open_zip_member(path: str, member: str) -> IO[bytes]:
     try:
-        archive = _open_zip(path)
+        opened = _open_zip(path)
     except zipfile.BadZipFile as e:
         raise OSError(f"not a readable ZIP archive: {e}") from e
     try:
-        info = archive.getinfo(member)
+        info = opened.archive.getinfo(member)
         if info.flag_bits & 0x1:
             raise OSError("an encrypted member: derbes has no password for it")
-        return _Stream(archive.open(info), archive.close, "ZIP")  # type: ignore[return-value]
+        return _Stream(opened.archive.open(info), opened.close,  # type: ignore[return-value]
+                       "ZIP")
     except KeyError as e:
-        archive.close()
+        opened.close()
         raise OSError(f"no member {member!r} in the archive") from e
     except BaseException:
-        archive.close()
+        opened.close()
         raise
 
 
@@ -188,7 +230,7 @@ def _open_zip_member(path: str, member: str) -> IO[bytes]:
 def _open_tar(path: str) -> tuple[IO[bytes], tarfile.TarFile]:
     """The tar at ``path`` as a stream of members, decompressed (by its first bytes) by
     derbes' own readers: zstd too, and a fault is ``OSError`` after what came before."""
-    f = open(path, "rb")  # noqa: SIM115 - closed with the tar (_TarCursor.close)
+    f = _open_raw(path, _TAR_BLOCK)
     try:
         which = compression(f.read(6))
         f.seek(0)

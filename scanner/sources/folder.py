@@ -83,8 +83,7 @@ class FolderSource(StoredAt, LogSource):
         for container in super().containers():
             if self._archive_data(container.name, toc_folders):
                 continue  # read with its archive's toc.dat, under its table's columns
-            if archives.kind(container.name) and not is_remote(container.name) and (
-                    pgarchive.kind(_head(container.name, pgarchive.SNIFF)) != "tar"):
+            if archives.kind(container.name) and not self._pg_dump_tar(container):
                 yield from self._members(container)  # (pg_dump's tar is a dump, below)
                 continue
             meta = container.meta
@@ -103,13 +102,25 @@ class FolderSource(StoredAt, LogSource):
             return container
         return self._tables().describe(container.name, container.meta or None, table)
 
+    def _pg_dump_tar(self, container: Container) -> bool:
+        """Whether a ``.tar`` is pg_dump's tar format (a dump, not files)."""
+        name = container.name
+        if not name.lower().endswith(".tar"):
+            return False
+        if is_remote(name):
+            size = int(container.meta.get("size") or 0)
+            return self._remote_head(name, size) == "sqldump"
+        return pgarchive.kind(_head(name, pgarchive.SNIFF)) == "tar"
+
     def _members(self, container: Container) -> Iterator[Container]:
         """The files of a ZIP or tar archive (``sources.archives``), each a container of
         its own."""
         found, fault = archives.members(container.name)
         if fault is not None:
             self.errors.append(f"{container.name}: {fault}")
-        tar = archives.kind(container.name) == "tar"
+        # Opening a member of a tar reads the archive up to it; of an archive on a store,
+        # costs a request: only the names that need their first bytes are opened there.
+        by_name = archives.kind(container.name) == "tar" or is_remote(container.name)
         for member in found:
             meta = {"size": member.size, "mtime": member.mtime or container.meta.get("mtime")}
             listed = Container(name=member.name, kind="file", meta=meta)
@@ -118,7 +129,7 @@ class FolderSource(StoredAt, LogSource):
                 yield listed
                 continue
             table = table_format(member.name)
-            if table is None and (not tar or _sniffed_in_tar(member.name)):
+            if table is None and (not by_name or _sniffed_in_tar(member.name)):
                 try:
                     with archives.open_member(member.name) as f:
                         table = _magic(member.name, f, member.size)

@@ -1001,8 +1001,8 @@ def _csv_reader(
     where: Any = path
     if _streamed(path):  # Arrow reads the object as a stream, decompressing by its ending
         lower = path.lower()
-        where = (open_remote(path, path) if is_remote(path)
-                 else archives.open_member(path, seekable=True))
+        where = (archives.open_member(path, seekable=True)
+                 if archives.member_of(path) is not None else open_remote(path, path))
         if lower.endswith((".gz", ".bz2")):
             where = pa.CompressedInputStream(where, "gzip" if lower.endswith(".gz") else "bz2")
     return pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert)
@@ -1019,8 +1019,8 @@ def _opened(path: str) -> Iterator[Any]:
     if not _streamed(path):
         yield path
         return
-    with (open_remote(path, path) if is_remote(path)
-          else archives.open_member(path, seekable=True)) as f:
+    with (archives.open_member(path, seekable=True) if archives.member_of(path) is not None
+          else open_remote(path, path)) as f:
         yield f
 
 

@@ -18,8 +18,10 @@ import logging
 import os
 import signal
 import sqlite3
+import tarfile
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -463,6 +465,25 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
         for name in ("part-00000-c000.snappy.parquet", "dump.json", "dump.json.gz"):
             assert sorted(tables) == sorted((f.field, f.entity, f.hits) for f in result.findings
                                             if f.container.endswith(name)), name
+    # Logs and exports kept as archives in a bucket: their members, as on disk.
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    with zipfile.ZipFile(shelf / "export.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(corpus["logs"].glob("app-*.log"))[:2]:
+            z.write(p, f"logs/{p.name}")
+        z.write(corpus["tables"], "clients.parquet")
+    with tarfile.open(shelf / "logs.tar.gz", "w:gz") as tar:
+        for p in sorted(corpus["logs"].glob("app-*.log"))[2:]:
+            tar.add(p, f"var/log/{p.name}")
+    for p in shelf.iterdir():
+        s3.upload_file(str(p), BUCKET, f"shelf/{p.name}")
+    shelved = scan([open_source(str(shelf))], options)
+    assert len(shelved.containers) == 5 and len(shelved.findings) > 5
+    for result in (scan([open_source(f"s3://{BUCKET}/shelf/")], options),
+                   scan([open_source(f"s3://{BUCKET}/shelf/")], options,
+                        executor=DaskExecutor(client=client))):
+        assert result.sources[0].status == "ok", result.sources[0].errors
+        assert _by_name(result.findings) == _by_name(shelved.findings)
     # A bucket of pg_dump archives (custom, tar): told by their names, then their heads.
     archives = Path(__file__).resolve().parent.parent / "data" / "dumps" / "archives"
     for name in ("custom.dump", "tardump.tar"):
