@@ -443,7 +443,12 @@ class _Stream:
         return self._f.seekable()
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._f.seek(offset, whence)
+        try:
+            return self._f.seek(offset, whence)
+        except OSError:
+            raise
+        except Exception as e:  # tarfile.StreamError: a tar read as a stream cannot seek
+            raise OSError(f"cannot seek in a {self._what} member: {e}") from e
 
     def tell(self) -> int:
         return self._f.tell()

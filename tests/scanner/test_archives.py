@@ -247,3 +247,20 @@ def test_a_zstd_tar_is_read(tmp_path: Path) -> None:
     result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
     found = _found(result, tmp_path)
     assert found[("logs.tar.zst!/nginx/access-2026-11-02.log", None, "EMAIL_ADDRESS")] == 10
+
+
+def test_a_member_a_table_reader_cannot_seek_in_is_read_as_a_log(tmp_path: Path) -> None:
+    # An extensionless member (Hive names its files so) is opened to tell a table by its
+    # first bytes; one opening with "ORC" is looked at from its end too, which a tar read as
+    # a stream cannot do: it is then a log, not a crash of the listing.
+    import tarfile
+
+    log = tmp_path / "000000_0"
+    log.write_text("ORCHESTRATOR started; contact ops@example.kz\n")
+    with tarfile.open(tmp_path / "hive.tar.gz", "w:gz") as tar:
+        tar.add(log, "warehouse/000000_0")
+    log.unlink()
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    assert _found(result, tmp_path) == {
+        ("hive.tar.gz!/warehouse/000000_0", None, "EMAIL_ADDRESS"): 1}
