@@ -181,7 +181,10 @@ def _custom_tables(reader: _Reader, entries: list[_Entry], algorithm: int
             for _ in chunks:  # what the table's reader left (after ``\\.``): to the block's end
                 pass
         elif block[0] == _BLK_BLOBS:
-            yield "pg_largeobject", _blobs(reader, algorithm)
+            blobs = _blobs(reader, algorithm)
+            yield "pg_largeobject", blobs
+            for _ in blobs:  # what the reader left: to the blocks' end
+                pass
         else:
             raise ValueError(f"unknown data block type {block[0]} in a pg_dump archive")
 

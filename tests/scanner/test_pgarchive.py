@@ -235,3 +235,11 @@ def test_a_damaged_length_is_an_error_not_a_read_of_gigabytes() -> None:
     data[at:at + 5] = b"\x00\xff\xff\xff\x7f"  # its table OID's length, made 2 GiB
     with pytest.raises(ValueError, match="damaged"):
         list(pgarchive.tables(io.BytesIO(bytes(data))))
+
+
+def test_records_left_unread_do_not_lose_the_next_table() -> None:
+    # A reader may stop reading a table's records early: the archive is read on to the
+    # end of that table's data before the next table.
+    with (ARCHIVES / "custom_pipe_blobs.dump").open("rb") as f:
+        tables = [table for table, _ in pgarchive.tables(f)]
+    assert tables == ["dumpdemo.Clients", "dumpdemo.orders", "pg_largeobject"]
