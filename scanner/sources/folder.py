@@ -31,13 +31,14 @@ This module is where the two file sources meet; neither imports the other.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import archives, dumps, journal, pgarchive
+from derbes.scanner.sources import archives, documents, dumps, journal, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
@@ -140,11 +141,41 @@ class FolderSource(StoredAt, LogSource):
     def read(self, container: Container) -> Iterator[Batch]:
         if container.meta.get("format") in TABLES:
             return self._tables().read(container)
+        if documents.kind(container.name) is not None:  # on disk, in an archive, on a store
+            return self._read_document(container)
         if archives.member_of(container.name) is not None:
             return self._read_member(container)
         if journal.is_journal_named(container.name) and not is_remote(container.name):
             return self._read_journal(container)
         return super().read(container)
+
+    def _read_document(self, container: Container) -> Iterator[Batch]:
+        """A PDF, DOCX or ODT file read for its text (``sources.documents``), as a log of
+        its lines; one without text to read is skipped, saying why."""
+        name = container.name
+        mtime = container.meta.get("mtime")
+        if container.meta.get("encrypted"):
+            return (yield from self._read_member(container))  # skipped, saying so
+        try:
+            with self._open_seekable(name) as f:
+                found, why = documents.text(f, documents.kind(name) or "")
+        except SourceError:
+            raise
+        except (OSError, ValueError) as e:
+            raise SourceError(self.name, str(e), name) from e
+        if found is None:
+            yield ContainerDone(notes=(f"{why}, skipped",), mtime=mtime, skipped=why)
+            return
+        yield from self._read_stream(container, io.BytesIO(found.encode("utf-8")), None, None,
+                                     mtime)
+
+    def _open_seekable(self, name: str) -> Any:
+        """A file, an archive's member or an object on a store, opened to read and seek."""
+        if archives.member_of(name) is not None:
+            return archives.open_member(name, seekable=True)
+        if is_remote(name):
+            return open_remote(name, self.name)
+        return open(name, "rb")
 
     def _read_journal(self, container: Container) -> Iterator[Batch]:
         """A systemd journal file, read as the JSON lines of its entries (``sources.journal``);

@@ -1,0 +1,88 @@
+"""Documents read for their text (``derbes.scanner.sources.documents``): a contract that
+LibreOffice saved as PDF, DOCX, ODT and Word 97 (``tests/data/documents``), and PDFs pypdf
+writes here (no text layer, encrypted)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from derbes.scanner.engine import ScanOptions, scan
+from derbes.scanner.sources import documents, open_source
+
+DOCS = Path(__file__).resolve().parent.parent / "data" / "documents"
+IIN = "860904350504"
+
+
+def _found(result, root: Path) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    for f in result.findings:
+        key = (f.container.removeprefix(f"{root}/"), f.entity)
+        out[key] = out.get(key, 0) + f.hits
+    return out
+
+
+@pytest.mark.parametrize("name", ["contract.pdf", "contract.docx", "contract.odt"])
+def test_a_documents_text_holds_its_paragraphs_and_table_rows(name: str) -> None:
+    with (DOCS / name).open("rb") as f:
+        found, why = documents.text(f, documents.kind(name) or "")
+    assert why is None and found is not None
+    assert f"ИИН {IIN}" in found and "a.serikova@example.kz" in found
+    assert found.count(IIN) == 3 and "+7 705 111 22 33" in found
+
+
+def test_documents_in_a_folder_are_scanned_and_what_holds_no_text_is_said(
+        tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    for name in ("contract.pdf", "contract.docx", "contract.odt", "contract.doc"):
+        shutil.copy(DOCS / name, tmp_path / name)
+    scan_pdf = PdfWriter()  # a scanned page: no text layer
+    scan_pdf.add_blank_page(595, 842)
+    scan_pdf.write(tmp_path / "passport-scan.pdf")
+    locked = PdfWriter(clone_from=DOCS / "contract.pdf")
+    locked.encrypt(user_password="s3cret", algorithm="AES-128")
+    locked.write(tmp_path / "locked.pdf")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    found = _found(result, tmp_path)
+    for name in ("contract.pdf", "contract.docx", "contract.odt"):
+        assert found[(name, "KZ_IIN")] == 3, name
+        assert found[(name, "PHONE_NUMBER")] == 3, name
+        assert found[(name, "EMAIL_ADDRESS")] == 1, name
+    assert dict(result.sources[0].skipped) == {
+        str(tmp_path / "contract.doc"): documents.LEGACY_DOC,
+        str(tmp_path / "passport-scan.pdf"): documents.SCANNED_PDF,
+        str(tmp_path / "locked.pdf"): documents.ENCRYPTED_PDF,
+    }
+
+
+def test_a_document_in_an_archive_is_read(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "hr.zip", "w") as z:
+        z.write(DOCS / "contract.docx", "2026/contract.docx")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert _found(result, tmp_path)[("hr.zip!/2026/contract.docx", "KZ_IIN")] == 3
+
+
+def test_a_damaged_document_is_an_error_naming_it(tmp_path: Path) -> None:
+    data = (DOCS / "contract.pdf").read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(data[:200])
+    (tmp_path / "not.docx").write_text("plain text named .docx\n")
+    (tmp_path / "app.log").write_text("login by ops@example.kz\n")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    assert sorted(e.split(":", 1)[0] for e in summary.errors) == [
+        str(tmp_path / "cut.pdf"), str(tmp_path / "not.docx")], summary.errors
+    assert _found(result, tmp_path) == {("app.log", "EMAIL_ADDRESS"): 1}
+
+
+def test_what_is_named_as_no_document_is_none() -> None:
+    assert [documents.kind(n) for n in ("a.PDF", "b.docx", "c.odt", "d.doc", "e.log")] == [
+        "pdf", "docx", "odt", "doc", None]
+    with pytest.raises(ValueError, match="not a PDF"):
+        documents.text(io.BytesIO(b"hello"), "pdf")
