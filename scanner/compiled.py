@@ -53,7 +53,7 @@ COMPILED: dict[str, str] = {
     "derbes.scanner.engine.structure": "scanner/engine/structure.py",
     "derbes.scanner.engine.distinct": "scanner/engine/distinct.py",
     "derbes.scanner.sources.logs.source": "scanner/sources/logs/source.py",
-    "derbes.scanner.sources.logs.decompress": "scanner/sources/logs/decompress.py",
+    "derbes.scanner.sources.decompress": "scanner/sources/decompress.py",
     "derbes.scanner.sources.logs.lines": "scanner/sources/logs/lines.py",
 }
 

@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
 from derbes.scanner.errors import SourceError
+from derbes.scanner.sources.decompress import Decompressed, compression
 from derbes.scanner.sources.discovery import iso_mtime
-from derbes.scanner.sources.logs.decompress import Decompressed, compression
 from derbes.scanner.sources.remote import is_remote, open_remote
 
 #: Between an archive's path and a member's name, in the member's container name.

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from derbes.scanner.sources.logs.decompress import (
+from derbes.scanner.sources.decompress import (
     Fault,
     Prefixed,
     compression,

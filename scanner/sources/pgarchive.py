@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any, NamedTuple
 
 from derbes.scanner.sources import dumps
-from derbes.scanner.sources.logs.decompress import (
+from derbes.scanner.sources.decompress import (
     Fault,
     Prefixed,
     compression,

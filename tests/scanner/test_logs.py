@@ -462,7 +462,7 @@ def test_permission_denied(tmp_path: Path) -> None:
         scanner = Path(logs_module.__file__).parents[2]
         (package / "logs").mkdir()
         for rel in ["errors.py", "sources/base.py", "sources/discovery.py", "sources/encoding.py",
-                    "sources/remote.py",
+                    "sources/remote.py", "sources/decompress.py",
                     *(f"sources/logs/{p.name}" for p in (scanner / "sources/logs").glob("*.py"))]:
             shutil.copy(scanner / rel, package.parent / rel)
         for init in [package.parents[1], package.parent, package]:

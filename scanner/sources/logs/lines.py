@@ -9,7 +9,7 @@ import codecs
 from collections.abc import Iterator
 
 from derbes.scanner.sources.base import ContainerDone, LineBatch, invalid_utf8_note
-from derbes.scanner.sources.logs.decompress import Fault
+from derbes.scanner.sources.decompress import Fault
 
 CUT_WINDOW = 4 << 10
 _SEPARATORS = tuple(bytes([c]) for c in b" \t,;\"'<>(){}[]|&=")

@@ -39,16 +39,7 @@ from collections.abc import Iterable, Iterator
 
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources.base import Container, ContainerDone, LineBatch
-from derbes.scanner.sources.discovery import (
-    SQLITE_HEADER,
-    SQLITE_SKIPPED,
-    NothingMatched,
-    find_files,
-    iso_mtime,
-    sort_listing,
-)
-from derbes.scanner.sources.encoding import WIDE, detect_encoding
-from derbes.scanner.sources.logs.decompress import (
+from derbes.scanner.sources.decompress import (
     BLOCK,
     Fault,
     Prefixed,
@@ -58,6 +49,15 @@ from derbes.scanner.sources.logs.decompress import (
     prepend,
     read_blocks,
 )
+from derbes.scanner.sources.discovery import (
+    SQLITE_HEADER,
+    SQLITE_SKIPPED,
+    NothingMatched,
+    find_files,
+    iso_mtime,
+    sort_listing,
+)
+from derbes.scanner.sources.encoding import WIDE, detect_encoding
 from derbes.scanner.sources.logs.lines import (
     CUT_WINDOW,
     ReadState,

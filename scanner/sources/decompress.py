@@ -1,8 +1,9 @@
-"""Raw bytes of a log file, decompressed: gzip, bz2, xz or zstd recognised by magic bytes.
+"""A file's raw bytes, decompressed: gzip, bz2, xz or zstd recognised by magic bytes.
 
 Concatenated gzip members and zstd frames are read in turn. A truncated or corrupt stream
 yields every block decoded before the fault, then raises :class:`Fault`; what came before is
-good.
+good. Shared by the readers of compressed files of every kind: logs, dumps, JSON arrays,
+archives (it was ``sources/logs/decompress.py``, when only logs were read compressed).
 """
 
 from __future__ import annotations
