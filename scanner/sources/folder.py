@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from derbes.scanner.errors import ConfigError, SourceError
-from derbes.scanner.sources import archives, documents, dumps, journal, pgarchive
+from derbes.scanner.sources import archives, documents, dumps, journal, mail, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
@@ -143,6 +143,8 @@ class FolderSource(StoredAt, LogSource):
             return self._tables().read(container)
         if documents.kind(container.name) is not None:  # on disk, in an archive, on a store
             return self._read_document(container)
+        if mail.kind(container.name) is not None:
+            return self._read_mail(container)
         if archives.member_of(container.name) is not None:
             return self._read_member(container)
         if journal.is_journal_named(container.name) and not is_remote(container.name):
@@ -168,6 +170,27 @@ class FolderSource(StoredAt, LogSource):
             return
         yield from self._read_stream(container, io.BytesIO(found.encode("utf-8")), None, None,
                                      mtime)
+
+    def _read_mail(self, container: Container) -> Iterator[Batch]:
+        """A message or a mailbox read for its text (``sources.mail``), as a log of its
+        lines, read as they are made."""
+        name = container.name
+        if container.meta.get("encrypted"):
+            return (yield from self._read_member(container))  # skipped, saying so
+        reader = mail.Mail()
+        try:
+            with self._open_seekable(name) as f:
+                lines = reader.lines(f, mail.kind(name) or "eml")
+                for batch in self._read_stream(container, _Blocks(_joined(lines)), None, None,
+                                               container.meta.get("mtime")):
+                    if isinstance(batch, ContainerDone) and reader.notes:
+                        batch = dataclasses.replace(
+                            batch, notes=(*batch.notes, *reader.notes))
+                    yield batch
+        except SourceError:
+            raise
+        except OSError as e:
+            raise SourceError(self.name, str(e), name) from e
 
     def _open_seekable(self, name: str) -> Any:
         """A file, an archive's member or an object on a store, opened to read and seek."""
@@ -277,6 +300,40 @@ class FolderSource(StoredAt, LogSource):
                 exclude_columns=self.exclude_columns, sample_rows=self.sample_rows,
                 seed=self.seed)
         return self._tabular
+
+
+def _joined(lines: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """Lines as UTF-8 blocks of about ``size`` bytes."""
+    parts: list[str] = []
+    held = 0
+    for line in lines:
+        parts.append(line)
+        held += len(line) + 1
+        if held >= size:
+            yield ("\n".join(parts) + "\n").encode("utf-8", "surrogatepass")
+            parts, held = [], 0
+    if parts:
+        yield ("\n".join(parts) + "\n").encode("utf-8", "surrogatepass")
+
+
+class _Blocks:
+    """A binary stream of the blocks an iterator gives (what the log reader reads)."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self._blocks = blocks
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if not self._rest:
+            self._rest = next(self._blocks, b"")
+        if n < 0 or n >= len(self._rest):
+            out, self._rest = self._rest, b""
+        else:
+            out, self._rest = self._rest[:n], self._rest[n:]
+        return out
 
 
 #: Names a pg_dump archive is given on a store (``crm.dump``, ``db.backup``, ``db.tar``):
