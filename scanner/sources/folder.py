@@ -41,6 +41,7 @@ from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import archives, documents, dumps, journal, mail, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
+from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
 from derbes.scanner.sources.remote import StoredAt, is_remote, open_remote
@@ -92,11 +93,19 @@ class FolderSource(StoredAt, LogSource):
             if table == "xlsx" and not is_remote(container.name) and not looks_like_workbook(
                     container.name):
                 table = None  # HTML or XML named .xls, as web exports are: text, a log
+            by_name = table is not None
             if table is None and meta:
                 size = int(meta.get("size") or 0)
                 table = (self._remote_head(container.name, size) if is_remote(container.name)
                          else table_magic(container.name, size))
-            yield self._described(container, table)
+            described = self._described(container, table)
+            if (not by_name and "error" in described.meta and table != "sqldump"
+                    and not is_remote(container.name) and _text_file(container.name)):
+                # Told by its first bytes alone, no such table, and text: a log opening with
+                # "PAR1" or "Obj", read as the log it is. A binary one (a Parquet file cut
+                # short), or one named as a table, fails naming it.
+                described = container
+            yield described
 
     def _described(self, container: Container, table: str | None) -> Container:
         if table is None:
@@ -347,6 +356,12 @@ def _sniffed_in_tar(name: str) -> bool:
     (Hive's ``000000_0``). A log is told by its name; a table file too."""
     base = name.rsplit("/", 1)[-1]
     return NAMED.search(base) is not None or _dump_named(base) or "." not in base
+
+
+def _text_file(path: str) -> bool:
+    """Whether a file's first 4 KiB read as text (in an encoding the log reader reads)."""
+    head = _head(path, 4096)
+    return detect_encoding(head, at_eof=len(head) < 4096)[0] != "binary"
 
 
 def _head(path: str, n: int) -> bytes:

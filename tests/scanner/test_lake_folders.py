@@ -142,3 +142,14 @@ def test_a_parquet_file_cut_short_is_an_error_naming_it(export: Path) -> None:
     assert error.startswith(str(export / "000001_0")) and "Parquet" in error, error
     # The rest is read all the same.
     assert {Path(f.container).name for f in result.findings} >= {"000000_0", "app.log"}
+
+
+def test_a_log_opening_like_a_table_is_read_as_a_log(tmp_path: Path) -> None:
+    # Told by first bytes alone ("PAR1", Avro's "Obj\x01"), a text file that is no such table
+    # is the log it is; a binary one (a Parquet file cut short, above) fails naming it.
+    (tmp_path / "batch-7.out").write_text("PAR1 batch: 12 rows sent to ops@example.kz\n")
+    (tmp_path / "app.log").write_text("login by dev@example.kz\n")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    assert {(Path(f.container).name, f.entity) for f in result.findings} == {
+        ("batch-7.out", "EMAIL_ADDRESS"), ("app.log", "EMAIL_ADDRESS")}
