@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
 from derbes.scanner.errors import SourceError
-from derbes.scanner.sources.decompress import Decompressed, compression
+from derbes.scanner.sources.decompress import compression, decompressed_stream
 from derbes.scanner.sources.discovery import iso_mtime
 from derbes.scanner.sources.remote import is_remote, open_remote
 
@@ -234,7 +234,7 @@ def _open_tar(path: str) -> tuple[IO[bytes], tarfile.TarFile]:
     try:
         which = compression(f.read(6))
         f.seek(0)
-        stream: Any = f if which is None else Decompressed(f, which, OSError)
+        stream: Any = f if which is None else decompressed_stream(f, which, OSError)
         return f, tarfile.open(fileobj=stream, mode="r|")
     except tarfile.TarError as e:
         f.close()

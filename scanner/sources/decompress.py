@@ -178,30 +178,38 @@ def prepend(head: bytes, blocks: Iterator[bytes]) -> Iterator[bytes]:
     yield from blocks
 
 
-class Decompressed:
-    """A file's content as a stream, decompressed as blocks are decoded (``kind``: as
-    :func:`compression` tells it); a cut or corrupt stream raises ``error`` after every
-    block decoded before it was read. Gives fewer bytes than asked at times, as a raw stream
-    may."""
+class BlockStream:
+    """A binary stream of the blocks an iterator gives (what the log reader and the table
+    readers read from): fewer bytes than asked at times, as a raw stream gives."""
 
-    def __init__(self, f, kind: str, error: type[Exception] = Fault) -> None:
-        self._blocks = read_blocks(decompressor(Prefixed(b"", f, None), kind), kind)
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self._blocks = blocks
         self._rest = b""
-        self._error = error
 
     def readable(self) -> bool:
         return True
 
     def read(self, n: int = -1) -> bytes:
         if not self._rest:
-            try:
-                self._rest = next(self._blocks, b"")
-            except Fault as e:
-                if self._error is Fault:
-                    raise
-                raise self._error(f"a compressed file cut short or corrupt: {e}") from e
+            self._rest = next(self._blocks, b"")
         if n < 0 or n >= len(self._rest):
             out, self._rest = self._rest, b""
         else:
             out, self._rest = self._rest[:n], self._rest[n:]
         return out
+
+
+def decompressed_blocks(f, kind: str, error: type[Exception] = Fault) -> Iterator[bytes]:
+    """``f``'s content decompressed (``kind``: as :func:`compression` tells it), block by
+    block; a cut or corrupt stream raises ``error`` after every block decoded before it."""
+    try:
+        yield from read_blocks(decompressor(Prefixed(b"", f, None), kind), kind)
+    except Fault as e:
+        if error is Fault:
+            raise
+        raise error(f"a compressed file cut short or corrupt: {e}") from e
+
+
+def decompressed_stream(f, kind: str, error: type[Exception] = Fault) -> BlockStream:
+    """``f``'s content as a stream, decompressed as it is read (:func:`decompressed_blocks`)."""
+    return BlockStream(decompressed_blocks(f, kind, error))

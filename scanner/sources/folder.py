@@ -40,6 +40,7 @@ from typing import Any
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import archives, documents, dumps, journal, mail, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
+from derbes.scanner.sources.decompress import BlockStream
 from derbes.scanner.sources.discovery import looks_like_workbook, table_format
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
@@ -190,7 +191,7 @@ class FolderSource(StoredAt, LogSource):
         try:
             with self._open_seekable(name) as f:
                 lines = reader.lines(f, mail.kind(name) or "eml")
-                for batch in self._read_stream(container, _Blocks(_joined(lines)), None, None,
+                for batch in self._read_stream(container, BlockStream(_joined(lines)), None, None,
                                                container.meta.get("mtime")):
                     if isinstance(batch, ContainerDone) and reader.notes:
                         batch = dataclasses.replace(
@@ -323,26 +324,6 @@ def _joined(lines: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
             parts, held = [], 0
     if parts:
         yield ("\n".join(parts) + "\n").encode("utf-8", "surrogatepass")
-
-
-class _Blocks:
-    """A binary stream of the blocks an iterator gives (what the log reader reads)."""
-
-    def __init__(self, blocks: Iterator[bytes]) -> None:
-        self._blocks = blocks
-        self._rest = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int = -1) -> bytes:
-        if not self._rest:
-            self._rest = next(self._blocks, b"")
-        if n < 0 or n >= len(self._rest):
-            out, self._rest = self._rest, b""
-        else:
-            out, self._rest = self._rest[:n], self._rest[n:]
-        return out
 
 
 #: Names a pg_dump archive is given on a store (``crm.dump``, ``db.backup``, ``db.tar``):

@@ -27,6 +27,8 @@ import struct
 from collections.abc import Iterator
 from typing import IO
 
+from derbes.scanner.sources.decompress import BlockStream
+
 try:  # a dependency of derbes (compressed logs)
     import zstandard
 except ImportError:  # pragma: no cover - the project depends on it
@@ -64,17 +66,10 @@ class Journal:
             self._map.close()
             raise ValueError("not a journal file")
         self.notes: list[str] = []
-        self._lines = self._batches()
-        self._rest = b""
+        self._stream = BlockStream(self._batches())
 
     def read(self, n: int = -1) -> bytes:
-        if not self._rest:
-            self._rest = next(self._lines, b"")
-        if n < 0 or n >= len(self._rest):
-            out, self._rest = self._rest, b""
-        else:
-            out, self._rest = self._rest[:n], self._rest[n:]
-        return out
+        return self._stream.read(n)
 
     def readable(self) -> bool:
         return True

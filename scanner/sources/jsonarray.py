@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from derbes.scanner.sources.decompress import (
-    Decompressed,
     Fault,
     Prefixed,
     compression,
+    decompressed_stream,
     decompressor,
     read_blocks,
 )
@@ -87,7 +87,8 @@ def decompressed(f: IO[bytes]) -> IO[bytes]:
     start = f.read(6)
     f.seek(0)
     kind = compression(start)
-    return f if kind is None else Decompressed(f, kind, ValueError)  # type: ignore[return-value]
+    return f if kind is None else decompressed_stream(  # type: ignore[return-value]
+        f, kind, ValueError)
 
 
 def records(f: IO[bytes], max_record_bytes: int = 64 << 20) -> Iterator[Any]:
