@@ -102,7 +102,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 ORC_SUFFIXES = (".orc",)
 AVRO_SUFFIXES = (".avro",)
-XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".tsv", ".tsv.gz", ".tsv.bz2")
 
 

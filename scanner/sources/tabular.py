@@ -588,6 +588,8 @@ def _workbook(f: Any) -> Any:
     f.seek(0)
     if head == OLE2_MAGIC:
         return _XlsBook(f.read())
+    if _is_ods(f):
+        return _OdsBook(f)
     import openpyxl
 
     return openpyxl.load_workbook(f, read_only=True, data_only=True)
@@ -636,6 +638,104 @@ class _XlsSheet:
         for index in range(min_row - 1, last):
             yield tuple(_xls_value(cell, self._book.datemode, xlrd)
                         for cell in sheet.row(index))
+
+
+#: An OpenDocument spreadsheet's first member, stored uncompressed at the file's start.
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _is_ods(f: Any) -> bool:
+    head = f.read(30 + len(_ODS_MIMETYPE))
+    f.seek(0)
+    return head[30:] == _ODS_MIMETYPE
+
+
+class _OdsBook:
+    """An OpenDocument spreadsheet (``.ods``, LibreOffice's and many government offices'
+    own) with what this module reads of an openpyxl workbook: each sheet's rows as values
+    (text, int, float, date, bool; None for an empty cell). A row or cell repeated
+    (``number-rows-repeated``, ``number-columns-repeated``) is repeated, but the empty ones
+    that pad a sheet to its end (a million rows) are not read."""
+
+    def __init__(self, f: Any) -> None:
+        from xml.etree import ElementTree
+
+        try:
+            with zipfile.ZipFile(f) as archive, archive.open("content.xml") as content:
+                root = ElementTree.parse(content).getroot()
+        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as e:
+            raise ValueError(f"not a readable .ods workbook: {e}") from e
+        self.worksheets = [_OdsSheet(table) for table in root.iter(f"{_ODF_TABLE}table")]
+
+    def close(self) -> None:
+        self.worksheets = []
+
+
+class _OdsSheet:
+    def __init__(self, table: Any) -> None:
+        self.title = table.get(f"{_ODF_TABLE}name") or "Sheet"
+        self._rows: list[tuple] = []
+        rows = [(row, _repeat(row, "rows")) for row in table.iter(f"{_ODF_TABLE}table-row")]
+        for row, times in rows:
+            cells = _ods_cells(row)
+            if not any(cell is not None for cell in cells):
+                self._rows.extend([()] * min(times, _ODS_EMPTY_ROWS))
+                continue
+            self._rows.extend([cells] * times)
+        while self._rows and not self._rows[-1]:
+            self._rows.pop()
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None,
+                  values_only: bool = True) -> Iterator[tuple]:
+        yield from self._rows[min_row - 1:max_row]
+
+
+#: Empty rows kept in a run of them (a sheet's padding to its end runs to a million).
+_ODS_EMPTY_ROWS = 1000
+
+
+def _repeat(element: Any, what: str) -> int:
+    try:
+        return max(1, int(element.get(f"{_ODF_TABLE}number-{what}-repeated") or 1))
+    except ValueError:
+        return 1
+
+
+def _ods_cells(row: Any) -> tuple:
+    cells: list[Any] = []
+    for cell in row:
+        if cell.tag not in (f"{_ODF_TABLE}table-cell", f"{_ODF_TABLE}covered-table-cell"):
+            continue
+        value = _ods_value(cell)
+        times = _repeat(cell, "columns")
+        cells.extend([value] * (times if value is not None else min(times, 1024)))
+    while cells and cells[-1] is None:
+        cells.pop()
+    return tuple(cells)
+
+
+def _ods_value(cell: Any) -> Any:
+    kind = cell.get(f"{_ODF_OFFICE}value-type")
+    if kind in ("float", "percentage", "currency"):
+        raw = cell.get(f"{_ODF_OFFICE}value") or ""
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw or None
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "date":
+        raw = cell.get(f"{_ODF_OFFICE}date-value") or ""
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            return raw or None
+    if kind == "boolean":
+        return cell.get(f"{_ODF_OFFICE}boolean-value") == "true"
+    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{_ODF_TEXT}p"))
+    return text or None
 
 
 def _xls_value(cell: Any, datemode: int, xlrd: Any) -> Any:

@@ -621,6 +621,15 @@ def test_a_legacy_xls_workbook_reads_as_the_workbook_it_was_saved_from() -> None
     assert xls[0]["Заказы.email"] == {2: ["b@example.kz"]}
 
 
+def test_an_ods_workbook_reads_as_the_workbook_it_was_saved_from() -> None:
+    # LibreOffice's OpenDocument of the same workbook: its sheets padded to a million empty
+    # rows and 16,384 empty cells a row, read without expanding them.
+    ods = only(TabularSource(str(WORKBOOKS / "clients.ods"), sample_rows=0))
+    xlsx = only(TabularSource(str(WORKBOOKS / "clients.xlsx"), sample_rows=0))
+    assert ods[0] == xlsx[0]
+    assert ods[1].rows_scanned == 3
+
+
 def test_html_named_xls_is_read_as_text(tmp_path: Path) -> None:
     # A bank's or a web application's "Excel" export: an HTML table named .xls.
     from derbes.scanner.engine import ScanOptions, scan
