@@ -1,5 +1,5 @@
-"""Documents in a folder read for their text: PDF (its text layer), Word (``.docx``) and
-OpenDocument text (``.odt``).
+"""Documents in a folder read for their text: PDF (its text layer), Word (``.docx``),
+OpenDocument text (``.odt``) and RTF.
 
 A file share holds personal data in documents as much as in logs: contracts and orders
 naming employees with their IINs, applications with phone numbers, scanned forms. Read as a
@@ -27,7 +27,7 @@ ENCRYPTED_PDF = "an encrypted PDF"
 LEGACY_DOC = "a Word 97-2003 document (.doc; save it as DOCX to have it read)"
 
 _KINDS = ((".pdf", "pdf"), (".docx", "docx"), (".docm", "docx"), (".odt", "odt"),
-          (".doc", "doc"))
+          (".rtf", "rtf"), (".doc", "doc"))
 
 
 def kind(name: str) -> str | None:
@@ -40,10 +40,14 @@ def text(f: IO[bytes], which: str) -> tuple[str | None, str | None]:
     """``(the document's text, None)``, or ``(None, why it holds none to read)``. ``f``
     must seek (a PDF is read from its end). Raises ``ValueError`` for a document that cannot
     be read (damaged, or no such document at all)."""
-    if which == "doc":
-        return None, LEGACY_DOC
     head = f.read(8)
     f.seek(0)
+    if head.startswith(b"{\\rtf"):  # an .rtf, or a .doc that is RTF, as some are
+        return rtf_text(f.read(MAX_RTF)), None
+    if which == "doc":
+        return None, LEGACY_DOC
+    if which == "rtf":
+        raise ValueError("not an RTF file")
     if which == "pdf":
         if not head.startswith(b"%PDF"):
             raise ValueError("not a PDF file")
@@ -126,8 +130,107 @@ def _odt_walk(element: Any, lines: list[str]) -> None:
             _odt_walk(child, lines)
 
 
+#: Bytes of an RTF file read (its pictures, in hex, make most of a big one).
+MAX_RTF = 256 << 20
+#: Groups whose text is no document text (fonts, styles, pictures, metadata...).
+_RTF_SKIP = frozenset((
+    "fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "listtable",
+    "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
+    "colorschememapping", "datastore", "latentstyles", "pgdsctbl", "revtbl", "filetbl",
+    "fldinst", "bkmkstart", "bkmkend", "shppict", "nonshppict", "blipuid", "mmathPr",
+))
+_RTF_TOKEN = re.compile(
+    rb"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)",
+    re.DOTALL)
+#: Code pages by RTF's \fcharset (the font's) and \ansicpg (the document's).
+_RTF_CHARSETS = {0: "cp1252", 204: "cp1251", 238: "cp1250", 161: "cp1253", 162: "cp1254",
+                 186: "cp1257"}
+
+
+def rtf_text(data: bytes) -> str:
+    """The text of an RTF document: paragraphs and rows as lines, cells tab-separated;
+    ``\\uN`` characters, and ``\\'hh`` bytes in the document's code page (``\\ansicpg``,
+    Windows-1251 for Russian and Kazakh documents)."""
+    out: list[str] = []
+    pending = bytearray()  # \'hh bytes, decoded together (a multi-byte code page's)
+    codepage = "cp1252"
+    stack: list[tuple[bool, int]] = []
+    skip = False
+    uc = 1  # characters after a \uN that stand for it in code pages without Unicode
+    drop = 0  # of those, still to pass over
+
+    def flush() -> None:
+        if pending:
+            out.append(pending.decode(codepage, "replace"))
+            pending.clear()
+
+    for m in _RTF_TOKEN.finditer(data):
+        word, arg, hexbyte, symbol, brace, _, text = m.groups()
+        if brace == b"{":
+            flush()
+            stack.append((skip, uc))
+            continue
+        if brace == b"}":
+            flush()
+            skip, uc = stack.pop() if stack else (False, 1)
+            continue
+        if drop:  # the characters standing for the last \\uN in older readers
+            if hexbyte or symbol is not None:
+                drop -= 1
+                continue
+            if text:
+                passed = min(drop, len(text))
+                text, drop = text[passed:], drop - passed
+                if not text:
+                    continue
+        if word is not None:
+            name = word.decode("ascii")
+            if name in _RTF_SKIP:
+                skip = True
+            elif name == "ansicpg" and arg:
+                codepage = f"cp{int(arg)}"
+                try:
+                    b"".decode(codepage)
+                except LookupError:
+                    codepage = "cp1252"
+            elif skip:
+                continue
+            elif name == "uc" and arg:
+                uc = int(arg)
+            elif name == "u" and arg:
+                flush()
+                out.append(chr(int(arg) % 65536))
+                drop = uc
+            elif name in ("par", "line", "row", "sect", "page"):
+                flush()
+                out.append("\n")
+            elif name in ("tab", "cell"):
+                flush()
+                out.append("\t")
+            continue
+        if skip:
+            continue
+        if hexbyte:
+            pending.append(int(hexbyte, 16))
+        elif symbol is not None:
+            if symbol == b"*":
+                skip = True  # an optional destination this reader does not know
+            elif symbol in (b"\\", b"{", b"}"):
+                flush()
+                out.append(symbol.decode())
+            elif symbol == b"~":
+                flush()
+                out.append(" ")
+        elif text:
+            flush()
+            out.append(text.decode(codepage, "replace"))
+    flush()
+    lines = ("".join(out)).split("\n")
+    return "\n".join(line.strip("\t ") for line in lines)
+
+
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-__all__ = ["ENCRYPTED_PDF", "LEGACY_DOC", "SCANNED_PDF", "kind", "text"]
+__all__ = ["ENCRYPTED_PDF", "LEGACY_DOC", "SCANNED_PDF", "kind", "rtf_text", "text"]
