@@ -38,7 +38,7 @@ def find_files(
     else:
         raise SourceError(spec, "no such file or directory")
     include, exclude = tuple(include), tuple(exclude)
-    paths = sorted(p for p in set(paths) if _selected(p, include, exclude))
+    paths = sorted(p for p in set(paths) if selected(p, include, exclude))
     if not paths:
         reason = f"no files match {spec!r}"
         if warnings:
@@ -52,7 +52,8 @@ class NothingMatched(SourceError):
     nothing): an empty source, not a broken one."""
 
 
-def _selected(path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+def selected(path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Whether ``path`` (or its base name) passes ``--include`` and ``--exclude``."""
     base = os.path.basename(path)
 
     def hit(patterns: tuple[str, ...]) -> bool:

@@ -41,7 +41,7 @@ from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import archives, documents, dumps, journal, mail, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.decompress import BlockStream
-from derbes.scanner.sources.discovery import looks_like_workbook, table_format
+from derbes.scanner.sources.discovery import looks_like_workbook, selected, table_format
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
@@ -133,6 +133,8 @@ class FolderSource(StoredAt, LogSource):
         # costs a request: only the names that need their first bytes are opened there.
         by_name = archives.kind(container.name) == "tar" or is_remote(container.name)
         for member in found:
+            if not selected(member.name, tuple(self.include), tuple(self.exclude)):
+                continue  # --include/--exclude: a member's name as a file's
             meta = {"size": member.size, "mtime": member.mtime or container.meta.get("mtime")}
             listed = Container(name=member.name, kind="file", meta=meta)
             if member.encrypted:

@@ -264,3 +264,13 @@ def test_a_member_a_table_reader_cannot_seek_in_is_read_as_a_log(tmp_path: Path)
     assert result.sources[0].status == "ok", result.sources[0].errors
     assert _found(result, tmp_path) == {
         ("hive.tar.gz!/warehouse/000000_0", None, "EMAIL_ADDRESS"): 1}
+
+
+def test_include_and_exclude_reach_the_members(tmp_path: Path) -> None:
+    # An archive is opened when its own name passes --include/--exclude; its members then
+    # pass them by their names, as files do.
+    _export(tmp_path / "export.zip")
+    names = {c.name.removeprefix(f"{tmp_path}/") for c in FolderSource(
+        str(tmp_path), include=["*.zip", "*.csv", "*.log"], exclude=["*/logs/*"]).containers()}
+    assert names == {"export.zip!/clients.csv"}
+    assert not list(FolderSource(str(tmp_path), include=["*.csv"]).containers())
