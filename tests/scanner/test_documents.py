@@ -29,7 +29,7 @@ def _found(result, root: Path) -> dict[tuple[str, str], int]:
 
 
 @pytest.mark.parametrize("name", ["contract.pdf", "contract.docx", "contract.odt",
-                                  "contract.rtf"])
+                                  "contract.rtf", "contract.doc"])
 def test_a_documents_text_holds_its_paragraphs_and_table_rows(name: str) -> None:
     with (DOCS / name).open("rb") as f:
         found, why = documents.text(f, documents.kind(name) or "")
@@ -54,12 +54,12 @@ def test_documents_in_a_folder_are_scanned_and_what_holds_no_text_is_said(
     result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
     assert result.sources[0].status == "ok", result.sources[0].errors
     found = _found(result, tmp_path)
-    for name in ("contract.pdf", "contract.docx", "contract.odt", "contract.rtf"):
+    for name in ("contract.pdf", "contract.docx", "contract.odt", "contract.rtf",
+                 "contract.doc"):
         assert found[(name, "KZ_IIN")] == 3, name
         assert found[(name, "PHONE_NUMBER")] == 3, name
         assert found[(name, "EMAIL_ADDRESS")] == 1, name
     assert dict(result.sources[0].skipped) == {
-        str(tmp_path / "contract.doc"): documents.LEGACY_DOC,
         str(tmp_path / "passport-scan.pdf"): documents.SCANNED_PDF,
         str(tmp_path / "locked.pdf"): documents.ENCRYPTED_PDF,
     }
@@ -109,3 +109,35 @@ def test_rtf_in_a_windows_code_page_and_a_doc_that_is_rtf(tmp_path: Path) -> Non
 @given(body=st.binary(max_size=400))
 def test_any_rtf_reads_without_an_error(body: bytes) -> None:
     assert isinstance(documents.rtf_text(b"{\\rtf1" + body), str)
+
+
+def test_a_word_97_document_reads_as_its_text() -> None:
+    # LibreOffice's "MS Word 97" of the contract: its piece table's text, the table's cell
+    # marks as tabs and its rows' as line ends.
+    with (DOCS / "contract.doc").open("rb") as f:
+        found, why = documents.text(f, "doc")
+    assert why is None
+    assert found is not None and "ФИО\tИИН\tТелефон\nИванов Иван\t860904350504\t" in found
+
+
+def test_an_ole2_file_that_is_no_word_document_is_an_error(tmp_path: Path) -> None:
+    workbook = Path(__file__).resolve().parent.parent / "data" / "workbooks" / "clients.xls"
+    with pytest.raises(ValueError, match="no Word document"):
+        documents.text(io.BytesIO(workbook.read_bytes()), "doc")
+
+
+@settings(max_examples=300, deadline=None)
+@given(at=st.integers(min_value=8, max_value=11_775), noise=st.binary(min_size=1, max_size=16),
+       truncate=st.booleans())
+def test_any_damage_to_a_word_document_is_a_value_error(at: int, noise: bytes,
+                                                        truncate: bool) -> None:
+    data = bytearray((DOCS / "contract.doc").read_bytes())
+    if truncate:
+        del data[at:]
+    else:
+        data[at:at + len(noise)] = noise
+    try:
+        found, _ = documents.text(io.BytesIO(bytes(data)), "doc")
+    except ValueError:
+        return
+    assert found is None or isinstance(found, str)
