@@ -441,7 +441,8 @@ def policy_validate(
 def policy_extract(
     document: Annotated[Path, typer.Argument(
         metavar="DOCUMENT",
-        help="The privacy policy: text, HTML, DOCX or PDF (with a text layer).")],
+        help="The privacy policy: text, HTML, DOCX, DOC, ODT, RTF or PDF (with a text "
+             "layer).")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="FILE", show_default="standard output",
         help="Write the draft here instead of standard output.")] = None,

@@ -1,7 +1,7 @@
 """A draft policy file from a published privacy policy (``derbes policy extract``).
 
-Rule-based and offline: the document (text, HTML, DOCX or a PDF's text layer; Russian,
-Kazakh or both) is read as clauses, the rules in ``rules/`` (one file per category, plus
+Rule-based and offline: the document (text, HTML, DOCX, DOC, ODT, RTF or a PDF's text layer;
+Russian, Kazakh or both) is read as clauses, the rules in ``rules/`` (one file per category, plus
 negation, storage, transfers, retention, purposes and the operator) find what it declares,
 and :func:`draft_policy` writes it as derbes policy YAML, every line with the clause and a
 quote behind it. See ``docs/policy.md``.

@@ -1,4 +1,5 @@
-"""Reading a privacy policy: plain text, HTML, DOCX or the text layer of a PDF, as lines.
+"""Reading a privacy policy: plain text, HTML, DOCX, the text layer of a PDF, Word 97-2003,
+OpenDocument text or RTF, as lines.
 
 Every reader returns the document's text as lines. ``BREAK`` (a form feed) separates
 blocks that never continue each other (table cells, HTML paragraphs); an empty line is a
@@ -10,17 +11,19 @@ own is cited by its neighbour's.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from derbes.scanner.doctext import odt_text, rtf_text, word97_text
 from derbes.scanner.errors import DocumentError
 
 BREAK = "\f"
 
-FORMATS = ("text", "html", "docx", "pdf")
+FORMATS = ("text", "html", "docx", "pdf", "doc", "odt", "rtf")
 
 _BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "footer", "aside", "li", "ul", "ol",
@@ -202,24 +205,45 @@ def pdf_lines(path: Path) -> list[str]:
 
 
 _UNSUPPORTED = (
-    (b"\xd0\xcf\x11\xe0", "a Word 97-2003 document (.doc)"),
-    (b"{\\rtf", "an RTF document"),
     (b"\x89PNG", "an image (PNG): run OCR first"),
     (b"\xff\xd8\xff", "an image (JPEG): run OCR first"),
 )
+#: An OpenDocument text's first member, stored uncompressed at the file's start.
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """``text``, ``html``, ``docx`` or ``pdf`` from the file's first bytes, then its name."""
+    """``text``, ``html``, ``docx``, ``pdf``, ``doc``, ``odt`` or ``rtf`` from the file's
+    first bytes, then its name."""
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith(b"PK"):
-        return "docx"
+        return "odt" if head[30:30 + len(_ODT_MIMETYPE)] == _ODT_MIMETYPE else "docx"
     sniff = head[:2048].lower()
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or b"<html" in sniff or (
             b"<!doctype html" in sniff):
         return "html"
     return "text"
+
+
+def _other_text(path: Path, data: bytes, fmt: str) -> str:
+    """The text of a Word 97-2003, OpenDocument or RTF document (``derbes.scanner.doctext``,
+    which the scan's documents use too), its table cells tab-separated."""
+    try:
+        if fmt == "rtf":
+            return rtf_text(data)
+        if fmt == "odt":
+            return odt_text(io.BytesIO(data))
+        text, why = word97_text(io.BytesIO(data))
+    except ValueError as e:
+        raise DocumentError(f"{path}: {e}") from e
+    if text is None:
+        raise DocumentError(f"{path}: {why}")
+    return text
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -255,5 +279,7 @@ def read_lines(path: str | Path, fmt: str | None = None) -> list[str]:
         if not zipfile.is_zipfile(path):
             raise DocumentError(f"{path}: not a DOCX file (not a zip archive)")
         return docx_lines(path)
+    if fmt in ("doc", "odt", "rtf"):
+        return text_lines(_other_text(path, data, fmt))
     text = _decode(data, path)
     return html_lines(text) if fmt == "html" else text_lines(text)

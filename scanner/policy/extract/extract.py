@@ -770,5 +770,6 @@ def extract_lines(lines: list[str], source: str = "<text>", lang: str | None = N
 
 def extract_file(path: str | Path, lang: str | None = None, fmt: str | None = None
                  ) -> Extraction:
-    """Extract from a document file: text, HTML, DOCX or PDF (see :func:`read_lines`)."""
+    """Extract from a document file: text, HTML, DOCX, PDF, DOC, ODT or RTF (see
+    :func:`read_lines`)."""
     return extract_lines(read_lines(path, fmt), str(path), lang)
