@@ -66,9 +66,14 @@ def _locations(source: str, kind: str, container: str | None, field: str | None,
     logical["fullyQualifiedName"] = "/".join(parts)
     loc: dict = {"logicalLocations": [logical]}
     if kind in _FILE_KINDS and container:
-        physical: dict = {"artifactLocation": {"uri": artifact_uri(container)}}
-        # Only a log's row is a line number; a CSV or Parquet row is not.
-        if kind == "log" and line is not None and line >= 1:
+        # A file inside an archive (``logs.tar.gz!/app.log``, as the sources name it): the
+        # archive is the file there is; the member is in the logical location's name.
+        archive, inside, _ = container.partition("!/")
+        physical: dict = {"artifactLocation": {"uri": artifact_uri(archive if inside
+                                                                   else container)}}
+        # Only a log's row is a line number (of the log itself, not of its archive); a CSV
+        # or Parquet row is not.
+        if kind == "log" and line is not None and line >= 1 and not inside:
             physical["region"] = {"startLine": line}
         loc["physicalLocation"] = physical
     return [loc]

@@ -99,6 +99,24 @@ def test_fingerprints_hold_no_value_and_are_stable():
     assert XSS in text  # a column name is data, kept verbatim in JSON
 
 
+def test_a_file_inside_an_archive_is_located_at_the_archive():
+    member = "/backups/logs.tar.gz!/nginx/access.log"
+    r = make_result()
+    r = dataclasses.replace(
+        r, findings=tuple(dataclasses.replace(f, container=member) for f in r.findings
+                          if f.container == LOG),
+        hits=tuple(dataclasses.replace(h, container=member) for h in r.hits
+                   if h.container == LOG))
+    doc = build_sarif(r)
+    _validate(doc)
+    located = [res["locations"][0] for res in doc["runs"][0]["results"]
+               if member in res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]]
+    assert located
+    for loc in located:
+        assert loc["physicalLocation"] == {
+            "artifactLocation": {"uri": "file:///backups/logs.tar.gz"}}  # no line of it
+
+
 def test_artifact_uri():
     assert artifact_uri("/var/log/app log.txt") == "file:///var/log/app%20log.txt"
     assert artifact_uri("logs/app.log") == "logs/app.log"
