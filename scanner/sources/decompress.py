@@ -213,3 +213,14 @@ def decompressed_blocks(f, kind: str, error: type[Exception] = Fault) -> Iterato
 def decompressed_stream(f, kind: str, error: type[Exception] = Fault) -> BlockStream:
     """``f``'s content as a stream, decompressed as it is read (:func:`decompressed_blocks`)."""
     return BlockStream(decompressed_blocks(f, kind, error))
+
+
+def byte_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The lines of the bytes that ``blocks`` give in turn, without their ``\\n``."""
+    rest = b""
+    for block in blocks:
+        parts = (rest + block).split(b"\n")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest

@@ -28,6 +28,7 @@ from typing import IO, Any
 from derbes.scanner.sources.decompress import (
     Fault,
     Prefixed,
+    byte_lines,
     compression,
     decompressor,
     read_blocks,
@@ -125,17 +126,11 @@ def _lines(f: IO[bytes]) -> Iterator[str]:
     start = f.read(SNIFF)
     kind = compression(start)
     blocks = read_blocks(decompressor(Prefixed(start, f, None), kind), kind)
-    rest = b""
     try:
-        for block in blocks:
-            parts = (rest + block).split(b"\n")
-            rest = parts.pop()
-            for part in parts:
-                yield part.decode("utf-8", "replace").rstrip("\r")
+        for line in byte_lines(blocks):
+            yield line.decode("utf-8", "replace").rstrip("\r")
     except Fault as e:  # a compressed dump cut short: the rows before it are good
         raise ValueError(str(e)) from e
-    if rest:
-        yield rest.decode("utf-8", "replace").rstrip("\r")
 
 
 def _name(text: str) -> str:

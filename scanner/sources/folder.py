@@ -193,12 +193,9 @@ class FolderSource(StoredAt, LogSource):
         try:
             with self._open_seekable(name) as f:
                 lines = reader.lines(f, mail.kind(name) or "eml")
-                for batch in self._read_stream(container, BlockStream(_joined(lines)), None, None,
-                                               container.meta.get("mtime")):
-                    if isinstance(batch, ContainerDone) and reader.notes:
-                        batch = dataclasses.replace(
-                            batch, notes=(*batch.notes, *reader.notes))
-                    yield batch
+                yield from _noted(self._read_stream(
+                    container, BlockStream(_joined(lines)), None, None,
+                    container.meta.get("mtime")), reader.notes)
         except SourceError:
             raise
         except OSError as e:
@@ -227,12 +224,9 @@ class FolderSource(StoredAt, LogSource):
                 yield from super().read(container)
                 return
             try:
-                for batch in self._read_stream(container, entries, None, None,
-                                               container.meta.get("mtime")):
-                    if isinstance(batch, ContainerDone) and entries.notes:
-                        batch = dataclasses.replace(
-                            batch, notes=(*batch.notes, *entries.notes))
-                    yield batch
+                yield from _noted(self._read_stream(
+                    container, entries, None, None, container.meta.get("mtime")),
+                    entries.notes)
             finally:
                 entries.close()
 
@@ -312,6 +306,15 @@ class FolderSource(StoredAt, LogSource):
                 exclude_columns=self.exclude_columns, sample_rows=self.sample_rows,
                 seed=self.seed)
         return self._tabular
+
+
+def _noted(batches: Iterator[Batch], notes: list[str]) -> Iterator[Batch]:
+    """``batches``, their ``ContainerDone`` with ``notes`` added: what a reader of a format
+    (a journal, a mailbox) noted as it was read, known once it is read."""
+    for batch in batches:
+        if isinstance(batch, ContainerDone) and notes:
+            batch = dataclasses.replace(batch, notes=(*batch.notes, *notes))
+        yield batch
 
 
 def _joined(lines: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:

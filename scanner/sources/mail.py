@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from typing import IO
 
 from derbes.scanner.sources import documents
+from derbes.scanner.sources.decompress import byte_lines
 
 #: The headers read, in this order.
 HEADERS = ("From", "To", "Cc", "Reply-To", "Subject")
@@ -134,15 +135,8 @@ class Mail:
 
 
 def _raw_lines(f: IO[bytes]) -> Iterator[bytes]:
-    """``f``'s lines with their ends, from blocks (any stream that reads will do)."""
-    rest = b""
-    for block in iter(lambda: f.read(1 << 20), b""):
-        lines = (rest + block).split(b"\n")
-        rest = lines.pop()
-        for line in lines:
-            yield line + b"\n"
-    if rest:
-        yield rest
+    """``f``'s lines, each with a line end (any stream that reads will do)."""
+    return (line + b"\n" for line in byte_lines(iter(lambda: f.read(1 << 20), b"")))
 
 
 def _parse(lines: list[bytes]) -> EmailMessage:

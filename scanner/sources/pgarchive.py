@@ -32,6 +32,7 @@ from derbes.scanner.sources import dumps
 from derbes.scanner.sources.decompress import (
     Fault,
     Prefixed,
+    byte_lines,
     compression,
     decompressor,
     read_blocks,
@@ -415,14 +416,7 @@ def _file_blocks(f: IO[bytes]) -> Iterator[bytes]:
 
 
 def _text_lines(blocks: Iterator[bytes]) -> Iterator[str]:
-    rest = b""
-    for block in blocks:
-        parts = (rest + block).split(b"\n")
-        rest = parts.pop()
-        for part in parts:
-            yield part.decode("utf-8", "replace")
-    if rest:
-        yield rest.decode("utf-8", "replace")
+    return (line.decode("utf-8", "replace") for line in byte_lines(blocks))
 
 
 __all__ = ["MAGIC", "SNIFF", "data_file", "directory_opener", "dump_tables", "kind", "tables"]
