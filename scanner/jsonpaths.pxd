@@ -2,9 +2,20 @@
 # .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
-@cython.locals(i=Py_ssize_t, j=Py_ssize_t, n=Py_ssize_t, limit=Py_ssize_t, c=Py_UCS4,
-               dropped=Py_ssize_t, expecting_key=bint)
+
+cdef class JsonReading:
+    cdef public list paths
+    cdef public Py_ssize_t dropped
+    cdef public list kinds
+    cdef public bint expecting_key
+    cdef public object key
+
+
 cdef list _value_spans(str line, object stop)
+
+@cython.locals(j=Py_ssize_t, n=Py_ssize_t, c=Py_UCS4, dropped=Py_ssize_t, expecting_key=bint,
+               paths=list, kinds=list)
+cdef void _read(str line, Py_ssize_t i, Py_ssize_t limit, JsonReading reading, list spans) except *
 
 @cython.locals(j=Py_ssize_t, k=Py_ssize_t)
 cdef Py_ssize_t _string_end(str line, Py_ssize_t i)

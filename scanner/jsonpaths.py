@@ -55,13 +55,66 @@ def value_spans(line: str, stop: int | None = None) -> list[tuple[int, int, str]
 
 def _value_spans(line: str, stop: int | None) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
-    paths: list[str] = []  # rendered path of each enclosing level that has a component
-    dropped = 0  # enclosing levels past MAX_DEPTH, not in ``paths``
-    kinds: list[str] = []  # "{" or "[" per open container
-    expecting_key = False
-    key: str | None = None
-    i, n = 0, len(line)
-    limit = n if stop is None else min(n, stop + 1)
+    n = len(line)
+    _read(line, 0, n if stop is None else min(n, stop + 1), JsonReading(), spans)
+    return spans
+
+
+class JsonReading:
+    """Where a reading of JSON stands after some text: the open containers and their paths,
+    and the key whose value comes next. A document written over many lines (pretty-printed)
+    is read line by line with one reading (:func:`document_spans`), so that each line's
+    values get the key paths they have in the whole document."""
+
+    __slots__ = ("dropped", "expecting_key", "key", "kinds", "paths")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []  # rendered path of each enclosing level with a component
+        self.dropped = 0  # enclosing levels past MAX_DEPTH, not in ``paths``
+        self.kinds: list[str] = []  # "{" or "[" per open container
+        self.expecting_key = False
+        self.key: str | None = None
+
+    def _fields(self) -> tuple:
+        return (self.paths, self.dropped, self.kinds, self.expecting_key, self.key)
+
+    def __eq__(self, other: object) -> bool:
+        # Two readings stand at the same place (a chunk's state read again from the lines
+        # before it, ``pieces.structure_before``, must equal the one the whole file left).
+        if not isinstance(other, JsonReading):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # it changes as it reads
+
+    def __repr__(self) -> str:
+        return f"JsonReading(kinds={self.kinds!r}, paths={self.paths!r}, key={self.key!r})"
+
+    def is_open(self) -> bool:
+        """Whether a container is open: the document goes on after the text read."""
+        return bool(self.kinds)
+
+
+def document_spans(line: str, reading: JsonReading, start: int = 0) -> list[tuple[int, int, str]]:
+    """:func:`value_spans` of one line of a document written over many lines, read from
+    ``start`` and going on from ``reading`` (which it updates): a value's path is the one it
+    has in the whole document (``client.phones[]`` for an element of an array opened on a
+    line above)."""
+    spans: list[tuple[int, int, str]] = []
+    plain = line if type(line) is str else str(line)
+    _read(plain, start, len(plain), reading, spans)
+    return spans
+
+
+def _read(line: str, i: int, limit: int, reading: JsonReading, spans: list) -> None:
+    """Reads ``line[i:limit]`` on from ``reading``, adding each scalar token's span and path
+    to ``spans``; ``reading`` is left where the text ends."""
+    paths = reading.paths
+    kinds = reading.kinds
+    dropped = reading.dropped
+    expecting_key = reading.expecting_key
+    key = reading.key
+    n = len(line)
     while i < limit:
         c = line[i]
         if c in " \t\r\n,:":
@@ -111,7 +164,9 @@ def _value_spans(line: str, stop: int | None) -> list[tuple[int, int, str]]:
         if token not in ("true", "false", "null"):
             spans.append((i, j, _path(paths, dropped, kinds, key)))
         i = j
-    return spans
+    reading.dropped = dropped
+    reading.expecting_key = expecting_key
+    reading.key = key
 
 
 def field_at(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[str, int] | None:

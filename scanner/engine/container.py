@@ -22,7 +22,7 @@ from derbes.scanner.engine.distinct import DistinctSketch
 from derbes.scanner.engine.evidence import CHANCE_RULES, FieldStats, shape_key
 from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_before
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
-from derbes.scanner.engine.pieces import name_at, value_at
+from derbes.scanner.engine.pieces import field_of, name_at, value_at
 from derbes.scanner.engine.structure import StructureState
 from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
 from derbes.scanner.errors import SourceError, after_lines_reason
@@ -470,8 +470,10 @@ class ContainerScanner:
                     if newest is None or ts > newest:
                         out.newest_ts = ts
                 spans = None
-                # (The reader takes an exact str: a decoded line comes as a subclass.)
-                if _opens_object(line if type(line) is str else str(line)):
+                plain = type(line) is str
+                # (The reader takes an exact str: a decoded line comes as a subclass.) A line
+                # of a document or a record has its fields from its structure (field_of).
+                if (plain or not line.fields) and _opens_object(line if plain else str(line)):
                     stop = max(m[1] for m in matches)
                     # The line's shapes came right before it: read its tokens as far as the
                     # last one that a shape without a field name stands in, too.
@@ -487,20 +489,26 @@ class ContainerScanner:
                 for entity, start, end, score in matches:
                     field_name = None
                     lo, hi = start + shift, end + shift
-                    if spans:
+                    # The field: a JSON line's key path, or what the line's structure gives
+                    # (a record's column, a document's key path); offsets in its value.
+                    where = None if plain else field_of(line, start, end)
+                    # A structure's field is the finding's; its evidence keeps the name that
+                    # stands for the whole value (name_at), as the shapes are counted.
+                    evidence = where is None
+                    if evidence and spans:
                         where = jsonpaths.field_at(spans, start, end)
-                        if where is not None:
-                            field_name, token_start = where
-                            lo, hi = start - token_start, end - token_start
-                            out.fields.add(field_name)
+                    if where is not None:
+                        field_name, token_start = where
+                        lo, hi = start - token_start, end - token_start
+                        out.fields.add(field_name)
                     # Decoded when the line was read decoded (``%40``, ``\u0430``): a
                     # DecodedLine; a line read as it stands is a str, sliced here (a call
                     # to value_at and name_at cost more than their work).
-                    plain = type(line) is str
                     value = line[start:end] if plain else value_at(line, start, end)
                     name = None
                     if entity in checksum:
-                        name = (field_name or (None if plain else name_at(line, start, end))
+                        name = ((field_name if evidence else None)
+                                or (None if plain else name_at(line, start, end))
                                 or key_before(line, start))
                     if name is None:
                         _count_hit(self, out, field_name, row, lo, hi, entity, score, value,

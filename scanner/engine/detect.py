@@ -23,6 +23,7 @@ from derbes.scanner.engine.evidence import CHANCE_RULES
 from derbes.scanner.engine.pieces import TRIGGERS, DecodedLine, Piece, special_lines
 from derbes.scanner.engine.shapes import line_shapes
 from derbes.scanner.engine.structure import StructureState
+from derbes.scanner.jsonpaths import field_at
 from derbes.scanner.names import entity_for_name
 
 #: One detected span in a unit: (entity, start, end, score).
@@ -291,6 +292,7 @@ class Detector:
     def scan_pieces(
         self, pieces: Sequence[Piece], shapes: list | None = None, index: int = -1,
         line: str = "", names: dict | None = None, hints: Sequence | None = None,
+        fields: dict | None = None,
     ) -> tuple[list[Match], dict]:
         """Matches in a line's pieces, at raw offsets, and the decoded value of each span.
 
@@ -298,6 +300,8 @@ class Detector:
         ``names``: gets, for each match that is a whole value of its piece (a cell, a JSON
         scalar), the field name the piece inherited (its header column, its key above).
         ``hints``: each piece's fast-path candidates when already found.
+        ``fields``: gets, for each match in a field of the piece (``Piece.fields``: a record's
+        column, a document's key path), that field's name and where its value starts.
         """
         out: list[Match] = []
         values: dict[tuple[int, int], str] = {}
@@ -316,12 +320,17 @@ class Detector:
             name = piece.context[-1] if piece.context else None
             if name is not None and self._keyed:
                 found = self._whole_cell(text, name, found)
+            spans = piece.fields
             for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
                 out.append((entity, lo, hi, score))
                 values[(lo, hi)] = text[start:end]
                 if names is not None and name is not None and whole_value(text, start, end):
                     names[(lo, hi)] = name
+                if fields is not None and spans:
+                    where = field_at(spans, lo, hi)
+                    if where is not None:
+                        fields[(lo, hi)] = where
             if shapes is not None and entities:
                 self.shape_scans += 1
                 for entity, start, end in line_shapes(text, entities):
@@ -374,9 +383,10 @@ class Detector:
         hints: Sequence | None = None,
     ) -> Iterator[tuple[int, str, list[Match]]]:
         names: dict[tuple[int, int], str] = {}
-        found, values = self.scan_pieces(pieces, shapes, index, line, names, hints)
+        fields: dict[tuple[int, int], tuple[str, int]] = {}
+        found, values = self.scan_pieces(pieces, shapes, index, line, names, hints, fields)
         if found:
-            yield index, DecodedLine(line, values, names), found
+            yield index, DecodedLine(line, values, names, fields), found
 
     def _scan_plain_lines(
         self, data: bytes, shapes: list[Shape] | None = None,

@@ -117,10 +117,14 @@ class Piece:
     #: Where the piece starts in the raw line.
     offset: int = 0
     decoded: Decoded | None = None
+    #: The fields the piece's values stand in, in raw offsets of the line: ``(start, end,
+    #: name)`` of a record's cell under its header's column, or of each value of a document's
+    #: line under its key path; in line order (``jsonpaths.field_at``). Empty: no field.
+    fields: list[tuple[int, int, str]]
 
     def __init__(
         self, text: str, context: tuple[str, ...], offset: int = 0,
-        decoded: Decoded | None = None,
+        decoded: Decoded | None = None, fields: list[tuple[int, int, str]] | None = None,
     ) -> None:
         # The dataclass' own __init__ is Python made at import (exec), and frozen it sets
         # each field through object.__setattr__: 1.2 us a piece. Written here, compiled with
@@ -129,6 +133,7 @@ class Piece:
         self.context = context
         self.offset = offset
         self.decoded = decoded
+        self.fields = fields if fields is not None else []
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw line's span of ``text[start:end]``."""
@@ -139,17 +144,22 @@ class Piece:
 
 class DecodedLine(str):
     """A raw line (the ``str``) whose findings' values differ from its text: decoded ones,
-    and the field names (a header's column, a JSON key above) of the pieces they are in."""
+    the names that stand for a whole value (a header's column, a JSON key above: the
+    evidence of a checksum entity's field), and the field each finding stands in with the
+    start of its value there (a record's column, a document's key path: the finding's field,
+    as a JSON line's key path is)."""
 
-    __slots__ = ("names", "values")
+    __slots__ = ("fields", "names", "values")
 
     def __new__(
         cls, raw: str, values: dict[tuple[int, int], str],
         names: dict[tuple[int, int], str] | None = None,
+        fields: dict[tuple[int, int], tuple[str, int]] | None = None,
     ) -> DecodedLine:
         line = super().__new__(cls, raw)
         line.values = values
         line.names = names or {}
+        line.fields = fields or {}
         return line
 
 
@@ -166,6 +176,14 @@ def name_at(line: str, start: int, end: int) -> str | None:
     """The field name a structure gave the value at ``line[start:end]``, if any."""
     if isinstance(line, DecodedLine):
         return line.names.get((start, end))
+    return None
+
+
+def field_of(line: str, start: int, end: int) -> tuple[str, int] | None:
+    """The field the finding at ``line[start:end]`` stands in and where that field's value
+    starts in the line (a record's cell, a document's value), if a structure gave one."""
+    if isinstance(line, DecodedLine) and line.fields:
+        return line.fields.get((start, end))
     return None
 
 
@@ -299,12 +317,15 @@ def pieces_of(
             cell = line[lo:hi]
             decoded = decode(cell)
             text = decoded.text if decoded is not None else cell
-            pieces.append(Piece(text, (name,), lo, decoded))
+            # The field's value: the cell, inside its quotes if it is quoted.
+            inside = start + 1 if end - start >= 2 and line[start] == '"' else start
+            pieces.append(Piece(text, (name,), lo, decoded, [(inside, end, name)]))
         return pieces
     keys = context.keys if context is not None else ()
     decoded = decode(line, encoded)
     if decoded is None and not keys:
         return []
-    return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded)]
+    return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded,
+                  context.spans if context is not None else None)]
 
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from derbes.scanner.jsonpaths import JsonReading, document_spans
+
 #: A line that opens a multi-line JSON value: it ends with ``{`` or ``[`` (or ``"key":``).
 _OPENS = re.compile(r'(?:[\[{]|"\s*:)\s*$')
 #: A JSON string or one of the structural characters.
@@ -60,6 +62,10 @@ class LineContext:
     keys: tuple[str, ...] = ()
     #: For a delimited record: ``(start, end, header name)`` of each field.
     fields: tuple[tuple[int, int, str], ...] = field(default_factory=tuple)
+    #: For a line of a document: ``(start, end, key path)`` of each value on it, the path it
+    #: has in the whole document (``client.phones[]``), as a JSON line's values have theirs
+    #: (``derbes.scanner.jsonpaths``); a list, in line order, for ``jsonpaths.field_at``.
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -76,6 +82,8 @@ class StructureState:
     stack: list[str | None] = field(default_factory=list)
     pending: str | None = None
     opened: bool = False
+    #: A document: where the reading of its values' key paths stands (``jsonpaths``).
+    reading: JsonReading | None = None
     #: Records: the header's delimiter and column names.
     delimiter: str = ""
     names: list[str] = field(default_factory=list)
@@ -87,6 +95,7 @@ class StructureState:
         self.stack = []
         self.pending = None
         self.opened = False
+        self.reading = None
         self.delimiter = ""
         self.names = []
 
@@ -138,6 +147,9 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
     stack = state.stack
     pending = state.pending  # a key whose value has not started yet
     opened = state.opened
+    reading = state.reading
+    if reading is None:
+        reading = JsonReading()
     i = first
     while i < len(lines):
         line = lines[i]
@@ -146,6 +158,9 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
         if opening:
             # Only the JSON part of the opening line: from its first brace or bracket.
             start = min((p for p in (line.find("{"), line.find("[")) if p >= 0), default=0)
+        # The values' key paths, read on from the line before (the opening line's own are not
+        # named: it is not read as a line of the document).
+        spans = document_spans(line, reading, start)
         own: str | None = None
         # A key whose value starts on this line ("phone":\n "8701...") encloses it too.
         enclosing = tuple(k for k in (*stack, pending) if k)
@@ -172,7 +187,7 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
         state.chars += len(line) + 1
         if not opening and (enclosing or own is not None):
             keys = enclosing + ((own,) if own is not None else ())
-            out[i] = LineContext(keys=keys)
+            out[i] = LineContext(keys=keys, spans=spans)
         if opened and not stack:
             state.clear()
             return i + 1
@@ -185,6 +200,7 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
             return i
     state.kind = _JSON
     state.stack, state.pending, state.opened = stack, pending, opened
+    state.reading = reading
     return i
 
 

@@ -72,6 +72,20 @@ def test_a_document_in_an_archive_is_read(tmp_path: Path) -> None:
     assert _found(result, tmp_path)[("hr.zip!/2026/contract.docx", "KZ_IIN")] == 3
 
 
+@pytest.mark.parametrize("name", ["contract.docx", "contract.odt", "contract.rtf",
+                                  "contract.doc"])
+def test_a_tables_values_are_found_in_its_columns(tmp_path: Path, name: str) -> None:
+    """The table under its header row (ФИО, ИИН, Телефон): each value is found in its column,
+    as a spreadsheet's are; the paragraph's, in the document."""
+    shutil.copy(DOCS / name, tmp_path / name)
+    result = scan([open_source(str(tmp_path / name))], ScanOptions(jobs=1))
+    got = {(f.field, f.entity): f.hits for f in result.findings}
+    assert got[("ИИН", "KZ_IIN")] == 2 and got[(None, "KZ_IIN")] == 1
+    assert got[("Телефон", "PHONE_NUMBER")] == 2 and got[(None, "PHONE_NUMBER")] == 1
+    assert got[("ФИО", "PERSON")] == 2
+    assert {f.match_type for f in result.findings if f.field == "ИИН"} == {"value+name"}
+
+
 def test_a_damaged_document_is_an_error_naming_it(tmp_path: Path) -> None:
     data = (DOCS / "contract.pdf").read_bytes()
     (tmp_path / "cut.pdf").write_bytes(data[:200])

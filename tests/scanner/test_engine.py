@@ -144,8 +144,8 @@ def test_birth_dates_and_addresses_in_columns_named_for_them_are_read_whole():
 
 def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):
     """The same in a delimited file with a header (an Excel export in cp1251 with «Дата
-    рождения»): as a table (``.csv``), and read as a log, where the header names the cells
-    (a log's hits of these entities are the file's, as a line's are)."""
+    рождения»): as a table (``.csv``), and read as a log, where the header names the cells:
+    each value is found in its column either way."""
     from derbes.detectors.address_by_key import AddressByKeyRecognizer
     from derbes.detectors.birth_date_by_key import BirthDateByKeyRecognizer
     from derbes.scanner.sources import open_source
@@ -166,8 +166,8 @@ def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):
     assert got == {
         ("clients.csv", "ИИН", "KZ_IIN", 12), ("clients.csv", "Дата рождения", "DATE_OF_BIRTH", 12),
         ("clients.csv", "Адрес", "ADDRESS", 12),
-        ("export.log", None, "KZ_IIN", 12), ("export.log", None, "DATE_OF_BIRTH", 12),
-        ("export.log", None, "ADDRESS", 12)}
+        ("export.log", "ИИН", "KZ_IIN", 12), ("export.log", "Дата рождения", "DATE_OF_BIRTH", 12),
+        ("export.log", "Адрес", "ADDRESS", 12)}
 
 
 def test_log_lines_coordinates_and_json_paths():

@@ -7,7 +7,14 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derbes.scanner.jsonpaths import field_at, field_at_by_bisect, flatten, value_spans
+from derbes.scanner.jsonpaths import (
+    JsonReading,
+    document_spans,
+    field_at,
+    field_at_by_bisect,
+    flatten,
+    value_spans,
+)
 
 _TEXT = st.text(alphabet=st.sampled_from('ab"\\/ ИИН\n\t{}[]:,'), max_size=12)
 _DOC = st.recursive(
@@ -29,6 +36,37 @@ def test_spans_give_the_documents_values_and_paths(doc, ascii_only):
         quoted = line[start - 1] == '"'
         from_raw.append((path, json.loads(f'"{raw}"') if quoted else raw))
     assert from_raw == list(flatten(doc))
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), _DOC, max_size=5),
+       indent=st.sampled_from([0, 1, 2, 4, "\t"]), ascii_only=st.booleans())
+def test_a_document_read_line_by_line_gives_its_values_and_paths(doc, indent, ascii_only):
+    # Pretty-printed by json.dumps, read a line at a time with one reading: each value with
+    # the path it has in the parsed document (flatten), and the reading closed at the end.
+    text = json.dumps(doc, indent=indent, ensure_ascii=ascii_only)
+    reading = JsonReading()
+    from_raw = []
+    for line in text.split("\n"):
+        for start, end, path in document_spans(line, reading):
+            raw = line[start:end]
+            quoted = line[start - 1] == '"'
+            from_raw.append((path, json.loads(f'"{raw}"') if quoted else raw))
+    assert from_raw == list(flatten(doc))
+    assert not reading.is_open()
+    assert reading == JsonReading()
+
+
+def test_a_reading_goes_on_from_where_it_stands():
+    reading = JsonReading()
+    assert document_spans('log: {"a": [', reading, 5) == []
+    assert reading.is_open() and reading != JsonReading()
+    line = '  "x@y.kz", {"b":'
+    assert [(line[s:e], p) for s, e, p in document_spans(line, reading)] == [("x@y.kz", "a[]")]
+    line = '  870101300123}]}'
+    assert [(line[s:e], p) for s, e, p in document_spans(line, reading)] == [
+        ("870101300123", "a[].b")]
+    assert not reading.is_open()
 
 
 def test_escaped_quotes_and_backslash_runs():

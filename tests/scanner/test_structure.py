@@ -17,6 +17,7 @@ from derbes.scanner.engine.structure import (
     StructureState,
     line_contexts,
 )
+from derbes.scanner.jsonpaths import value_spans
 
 PRETTY = """2026-03-01 12:00:01,120 DEBUG [exec-3] k.k.c.CrmClient - Response body: {
   "client": {
@@ -50,11 +51,41 @@ def test_json_lines_get_their_enclosing_keys() -> None:
     lines = PRETTY.split("\n")
     contexts = line_contexts(lines)
     assert 0 not in contexts  # the opening line speaks for itself
-    assert contexts[3] == LineContext(keys=("client", "phones"))
-    assert contexts[9] == LineContext(keys=("client", "contacts", "value"))
-    assert contexts[13] == LineContext(keys=("client", "phone"))
-    assert contexts[15] == LineContext(keys=("client", "order", "id"))
+    assert contexts[3].keys == ("client", "phones")
+    assert contexts[9].keys == ("client", "contacts", "value")
+    assert contexts[13].keys == ("client", "phone")
+    assert contexts[15].keys == ("client", "order", "id")
     assert len(lines) - 1 not in contexts  # after the document
+    assert all(isinstance(c, LineContext) and not c.fields for c in contexts.values())
+
+
+def test_document_lines_get_their_values_key_paths() -> None:
+    """Each value of a document's line has the key path it has in the whole document, as
+    the same document written on one line gives it (``jsonpaths.value_spans``)."""
+    lines = PRETTY.split("\n")
+    contexts = line_contexts(lines)
+    named = {i: [(lines[i][s:e], path) for s, e, path in c.spans] for i, c in contexts.items()}
+    assert named[3] == [("87011234567", "client.phones[]")]
+    assert named[4] == [("87021234567", "client.phones[]")]
+    assert named[8] == [("mobile", "client.contacts[].type")]
+    assert named[9] == [("87051234567", "client.contacts[].value")]
+    assert named[13] == [("87071234567", "client.phone")]  # its key on the line above
+    assert named[15] == [("87081234567", "client.order.id")]
+    document = PRETTY[PRETTY.index("{"):PRETTY.rindex("}") + 1]
+    one_line = " ".join(line.strip() for line in document.split("\n"))
+    assert sorted(p for spans in named.values() for p in spans) == sorted(
+        (one_line[s:e], path) for s, e, path in value_spans(one_line))
+
+
+def test_document_paths_go_on_across_chunks() -> None:
+    """A document cut between two chunks: the second chunk's values keep their paths."""
+    lines = PRETTY.split("\n")
+    state = StructureState()
+    first = line_contexts(lines[:6], state=state)
+    rest = line_contexts(lines[6:], state=state)
+    assert first[3].spans[0][2] == "client.phones[]"
+    assert [path for _, _, path in rest[9 - 6].spans] == ["client.contacts[].value"]
+    assert [path for _, _, path in rest[15 - 6].spans] == ["client.order.id"]
 
 
 def test_csv_records_get_their_header_names() -> None:

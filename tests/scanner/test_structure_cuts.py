@@ -246,6 +246,24 @@ def test_a_document_of_long_lines_is_cut_off_by_its_characters(tmp_path, detecto
     assert differ == []
 
 
+def test_a_structures_values_are_found_in_its_fields(tmp_path, detector):
+    # A document's values in their key paths (as the document on one line would give them),
+    # a record's in its column; each hit's offsets count from its field's value, as a JSON
+    # line's do. The cuts below hold these to every batch and byte range.
+    path = _write(tmp_path / "fields.log", PLAIN + PRETTY + CSV)
+    hits, findings, _ = _result(scan([LogSource(str(path))], _options(), detector=detector))
+    fields = {(row, field, value, start, end) for row, _, start, end, field, value in hits}
+    first = len(PLAIN) + 1  # the 1-based row of the document's opening line
+    assert {(first + 3, "client.phones[]", "87011234567", 0, 11),
+            (first + 9, "client.contacts[].value", "87051234567", 0, 11),
+            (first + 13, "client.phone", "87071234567", 0, 11),
+            (first + 22, "фио", "Ахметов", 0, 7),  # inside the cell's quotes
+            (first + 22, "телефон", "87272505050", 0, 11)} <= fields
+    assert {f.field for f in findings} == {
+        "client.phones[]", "client.contacts[].value", "client.phone", "фио", "телефон",
+        "клиент"}
+
+
 def test_worker_processes_find_what_one_process_finds(tmp_path, detector, monkeypatch):
     # Many documents and exports, cut into ranges of 1 KiB or more where they fall, as --jobs
     # cuts a large file: a range starting inside a document or under a header knows its names.
