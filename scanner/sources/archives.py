@@ -15,8 +15,11 @@ A compressed tar has no index: listing it reads it through once, and reading a m
 the archive up to it. Members are read in order from one open stream per thread (a cursor),
 so a scan reads such an archive about twice in all, not once per member.
 
-Members of one level only (an archive inside an archive is read as a file, so skipped as
-binary), of archives on disk or on an object store (a ZIP there read by ranges: its
+An archive inside an archive (a month's ZIP of daily ``.tar.gz``, an export of exports) is
+read too, to :data:`MAX_NESTING` archives deep: ``month.zip!/day-01.tar.gz!/access.log``. The
+inner archive is copied once to an unnamed temporary file (a ZIP's directory is at its end,
+and a compressed tar is read through twice), which its members are then read from as from
+an archive on disk. Archives on disk or on an object store (a ZIP there read by ranges: its
 directory, then each member; a tar streamed). An encrypted ZIP
 member is listed and skipped with a note: derbes has no password for it. A pg_dump archive
 in tar format is no archive of files here: it is read as a dump (``sources.pgarchive``).
@@ -48,8 +51,13 @@ TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz
 #: What a read of an archive on an object store fetches at least: a ZIP is read here and
 #: there (its directory at its end, then each member), a tar from start to end.
 _ZIP_BLOCK, _TAR_BLOCK = 1 << 20, 8 << 20
-#: Tables inside tars copied to temporary files at most, per thread (the oldest goes).
+#: Members copied to temporary files at most, per thread (the oldest goes): tables inside
+#: tars, and archives inside archives.
 _COPIES = 16
+#: Archives one inside another at most: ``a.zip!/b.tar.gz!/c.log`` is two. An archive deeper
+#: than that is listed as a file (skipped as binary, saying so): the nesting of a
+#: decompression bomb (42.zip) ends there.
+MAX_NESTING = 3
 
 
 def kind(path: str) -> str | None:
@@ -64,19 +72,45 @@ def kind(path: str) -> str | None:
 
 def member_of(name: str) -> tuple[str, str] | None:
     """``(archive path, member name)`` for a container named ``archive.zip!/member`` (the
-    archive on disk or on an object store), else None."""
+    archive on disk or on an object store), else None. Of archives one inside another
+    (``a.zip!/b.tar.gz!/c.log``), the innermost: ``("a.zip!/b.tar.gz", "c.log")``."""
     at = name.find(SEP)
     while at >= 0:
         archive = name[:at]
         if kind(archive) is not None and (is_remote(archive) or os.path.isfile(archive)):
-            return archive, name[at + len(SEP):]
+            # The last separator after an archive's name, up to MAX_NESTING of them.
+            inner = at
+            for _ in range(MAX_NESTING - 1):
+                later = name.find(SEP, inner + len(SEP))
+                while later >= 0 and kind(name[:later]) is None:
+                    later = name.find(SEP, later + len(SEP))
+                if later < 0:
+                    break
+                inner = later
+            return name[:inner], name[inner + len(SEP):]
         at = name.find(SEP, at + 1)
     return None
 
 
+def nesting(name: str) -> int:
+    """How many archives ``name`` lies in: 0 for a file, 1 for ``a.zip!/b.log``, 2 for
+    ``a.zip!/b.tar.gz!/c.log``."""
+    depth = 0
+    while (found := member_of(name)) is not None:
+        depth += 1
+        name = found[0]
+    return depth
+
+
 def _open_raw(path: str, block_size: int) -> IO[bytes]:
-    """The archive's bytes: a file on disk, or an object on a store (``OSError`` if it
-    cannot be opened). ``block_size``: what a read of an object fetches at least."""
+    """The archive's bytes: a file on disk, an object on a store, or a copy of a member of
+    another archive (``OSError`` if it cannot be opened). ``block_size``: what a read of an
+    object fetches at least."""
+    if not is_remote(path) and os.path.isfile(path):
+        return open(path, "rb")
+    found = member_of(path)
+    if found is not None:  # an archive inside an archive: read from its copy
+        return _copy(*found)
     if not is_remote(path):
         return open(path, "rb")
     try:
@@ -293,11 +327,18 @@ class _TarCursor:
         self._file: IO[bytes] | None = None
         self._tar: tarfile.TarFile | None = None
         self._passed: set[str] = set()
+        self.opening = False
 
     def open(self, path: str, member: str) -> IO[bytes]:
         if path != self.path or member in self._passed or self._tar is None:
             self.close()
-            self._file, self._tar = _open_tar(path)
+            # Opening a tar inside an archive copies it first (_copy), which must not move
+            # this cursor meanwhile: it takes one of its own while this one is opening.
+            self.opening = True
+            try:
+                self._file, self._tar = _open_tar(path)
+            finally:
+                self.opening = False
             self.path = path
         assert self._tar is not None
         for info in _infos(self._tar):
@@ -327,14 +368,19 @@ _local = threading.local()
 
 
 def _open_tar_member(path: str, member: str, seekable: bool) -> IO[bytes]:
+    if seekable:
+        return _copy(path, member)
     cursor = getattr(_local, "cursor", None)
     if cursor is None:
         cursor = _local.cursor = _TarCursor()
-    if not seekable:
-        return cursor.open(path, member)
-    # A table's reader opens its file several times (its schema, its options, its rows):
-    # the member is copied once to an unnamed temporary file (gone when closed, or when the
-    # process ends however it ends), each opening a handle of its own on it.
+    return cursor.open(path, member)
+
+
+def _copy(path: str, member: str) -> IO[bytes]:
+    """A handle on a copy of a member in an unnamed temporary file (gone when closed, or
+    when the process ends however it ends), made once per thread: a table inside a tar,
+    whose reader opens its file several times (its schema, its options, its rows) and
+    seeks in it; an archive inside an archive. Each opening has a handle of its own."""
     copies = getattr(_local, "copies", None)
     if copies is None:
         copies = _local.copies = {}
@@ -342,9 +388,25 @@ def _open_tar_member(path: str, member: str, seekable: bool) -> IO[bytes]:
     if copy is None:
         out = tempfile.TemporaryFile(prefix="derbes-member-")  # noqa: SIM115 - kept
         try:
-            with cursor.open(path, member) as stream:
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    out.write(block)
+            # A tar's member read on by the thread's cursor (a scan reads a tar's members in
+            # order), or by one of its own while the thread's is opening another tar: this
+            # one, inside the archive that the thread's cursor reads.
+            cursor = own = None
+            if kind(path) == "tar":
+                cursor = getattr(_local, "cursor", None)
+                if cursor is None:
+                    cursor = _local.cursor = _TarCursor()
+                if cursor.opening:
+                    cursor = own = _TarCursor()
+            try:
+                stream = (cursor.open(path, member) if cursor is not None
+                          else _open_zip_member(path, member))
+                with stream:
+                    for block in iter(lambda: stream.read(1 << 20), b""):
+                        out.write(block)
+            finally:
+                if own is not None:
+                    own.close()
             out.flush()
         except BaseException:
             out.close()
@@ -471,5 +533,5 @@ class _Stream:
         self.close()
 
 
-__all__ = ["SEP", "TAR_SUFFIXES", "Member", "close_cursors", "kind", "member_of", "members",
-           "open_member"]
+__all__ = ["MAX_NESTING", "SEP", "TAR_SUFFIXES", "Member", "close_cursors", "kind", "member_of",
+           "members", "nesting", "open_member"]

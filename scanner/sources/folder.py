@@ -118,6 +118,12 @@ class FolderSource(StoredAt, LogSource):
         name = container.name
         if not name.lower().endswith(".tar"):
             return False
+        if archives.member_of(name) is not None:  # a tar inside an archive
+            try:
+                with archives.open_member(name) as f:
+                    return pgarchive.kind(f.read(pgarchive.SNIFF)) == "tar"
+            except OSError:
+                return False  # listed as an archive, which says what is wrong
         if is_remote(name):
             size = int(container.meta.get("size") or 0)
             return self._remote_head(name, size) == "sqldump"
@@ -140,6 +146,12 @@ class FolderSource(StoredAt, LogSource):
             if member.encrypted:
                 meta["encrypted"] = True
                 yield listed
+                continue
+            if (archives.kind(member.name) and archives.nesting(member.name) < archives.MAX_NESTING
+                    and not self._pg_dump_tar(listed)):
+                # An archive inside this one: its files are containers too (read from a copy
+                # of it), to MAX_NESTING archives deep; deeper, a file (binary, skipped).
+                yield from self._members(listed)
                 continue
             table = table_format(member.name)
             if table is None and (not by_name or _sniffed_in_tar(member.name)):

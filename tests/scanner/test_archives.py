@@ -4,8 +4,10 @@ archives written by Python's ``zipfile`` and GNU tar here, and by Info-ZIP's ``z
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -140,7 +142,8 @@ def test_names_windows_wrote_in_its_oem_code_page_read_as_written(tmp_path: Path
         ("win.zip!/Клиенты____.csv", "email", "EMAIL_ADDRESS"): 1}
 
 
-@pytest.mark.parametrize("name", ["/data/a!/b.log", "/data/x.zip!/", "x.zip"])
+@pytest.mark.parametrize("name", ["/data/a!/b.log", "/data/x.zip!/", "x.zip",
+                                  "x.zip!/y.zip!/z.log"])
 def test_what_names_no_member_is_none(name: str) -> None:
     assert archives.member_of(name) is None
 
@@ -274,3 +277,130 @@ def test_include_and_exclude_reach_the_members(tmp_path: Path) -> None:
         str(tmp_path), include=["*.zip", "*.csv", "*.log"], exclude=["*/logs/*"]).containers()}
     assert names == {"export.zip!/clients.csv"}
     assert not list(FolderSource(str(tmp_path), include=["*.csv"]).containers())
+
+
+# -- archives inside archives ---------------------------------------------------------------
+
+
+def _nested(root: Path) -> Path:
+    """A backup as operators keep them: a tar (GNU tar) of a month's ZIP (Python's zipfile),
+    which holds a day's ``.tar.gz`` of /var/log (GNU tar), a ZIP of a CRM's CSV export, and a
+    note."""
+    import subprocess
+
+    folder = _logs_folder(root / "var-log", days=2, lines=40)
+    subprocess.run(["tar", "-czf", str(root / "day-01.tar.gz"), "-C", str(folder), "."],
+                   check=True)
+    with zipfile.ZipFile(root / "crm.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("crm/clients.csv", f"id;email;iin\n1;k@example.kz;{IIN}\n")
+    with zipfile.ZipFile(root / "month.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(root / "day-01.tar.gz", "day-01.tar.gz")
+        z.write(root / "crm.zip", "exports/crm.zip")
+        z.writestr("note.txt", "call +7 701 123 45 67 or ops@example.kz\n")
+    subprocess.run(["tar", "-cf", str(root / "backup.tar"), "-C", str(root), "month.zip"],
+                   check=True)
+    return root / "backup.tar"
+
+
+def test_an_archive_inside_an_archive_is_read_as_its_files(tmp_path: Path) -> None:
+    backup = _nested(tmp_path)
+    source = open_source(str(backup))
+    listed = {c.name.removeprefix(f"{tmp_path}/"): c.meta.get("format")
+              for c in source.containers()}
+    day = "backup.tar!/month.zip!/day-01.tar.gz"
+    assert listed == {
+        f"{day}!/nginx/access-2026-11-01.log": None, f"{day}!/nginx/access-2026-11-02.log": None,
+        f"{day}!/clients.csv": "csv", f"{day}!/kyc.parquet": "parquet",
+        "backup.tar!/month.zip!/exports/crm.zip!/crm/clients.csv": "csv",
+        "backup.tar!/month.zip!/note.txt": None}
+    assert archives.member_of(f"{tmp_path}/{day}!/kyc.parquet") == (
+        f"{tmp_path}/{day}", "kyc.parquet")
+    assert archives.nesting(f"{tmp_path}/{day}!/kyc.parquet") == 3
+    result = scan([source], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    found = _found(result, tmp_path)
+    assert found == {
+        (f"{day}!/nginx/access-2026-11-01.log", None, "EMAIL_ADDRESS"): 40,
+        (f"{day}!/nginx/access-2026-11-01.log", None, "IP_ADDRESS"): 40,
+        (f"{day}!/nginx/access-2026-11-02.log", None, "EMAIL_ADDRESS"): 40,
+        (f"{day}!/nginx/access-2026-11-02.log", None, "IP_ADDRESS"): 40,
+        (f"{day}!/clients.csv", "email", "EMAIL_ADDRESS"): 2,
+        (f"{day}!/kyc.parquet", "iin", "KZ_IIN"): 1,  # a table seeks: read from a copy
+        ("backup.tar!/month.zip!/exports/crm.zip!/crm/clients.csv", "email",
+         "EMAIL_ADDRESS"): 1,
+        ("backup.tar!/month.zip!/exports/crm.zip!/crm/clients.csv", "iin", "KZ_IIN"): 1,
+        ("backup.tar!/month.zip!/note.txt", None, "EMAIL_ADDRESS"): 1,
+        ("backup.tar!/month.zip!/note.txt", None, "PHONE_NUMBER"): 1}
+    # The month's ZIP alone gives the same files under its own name; worker processes, the
+    # same findings.
+    month = tmp_path / "month.zip"
+    alone = _found(scan([open_source(str(month))], ScanOptions(jobs=1)), tmp_path)
+    assert alone == {(c.replace("backup.tar!/", "", 1), f, e): n
+                     for (c, f, e), n in found.items()}
+    assert _found(scan([open_source(str(backup))], ScanOptions(jobs=2)), tmp_path) == found
+
+
+def test_archives_deeper_than_the_limit_are_files(tmp_path: Path) -> None:
+    # Four ZIPs one inside another: the fourth is listed as a file (binary: skipped, saying
+    # so), not opened; the nesting of a decompression bomb ends there.
+    payload = b"login by deep@example.kz\n"
+    name = "app.log"
+    for level in range(4, 0, -1):
+        path = tmp_path / f"l{level}.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(name, payload)
+        payload, name = path.read_bytes(), path.name
+        if level > 1:
+            path.unlink()
+    names = [c.name.removeprefix(f"{tmp_path}/")
+             for c in open_source(str(tmp_path / "l1.zip")).containers()]
+    assert names == ["l1.zip!/l2.zip!/l3.zip!/l4.zip"]
+    assert archives.MAX_NESTING == 3
+    result = scan([open_source(str(tmp_path / "l1.zip"))], ScanOptions(jobs=1))
+    assert result.findings == ()
+    assert [path for path, _ in result.sources[0].skipped] == [
+        f"{tmp_path}/l1.zip!/l2.zip!/l3.zip!/l4.zip"]
+
+
+def test_a_broken_archive_inside_an_archive_is_an_error_naming_it(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "month.zip", "w") as z:
+        z.writestr("day-01.tar.gz", b"\x1f\x8b\x08\x00" + bytes(40))  # gzip cut short
+        z.writestr("inner.zip", b"PK\x03\x04 not a zip")
+        z.writestr("day-02.log", "login by ops@example.kz\n")
+    result = scan([open_source(str(tmp_path / "month.zip"))], ScanOptions(jobs=1))
+    (summary,) = result.sources
+    assert summary.status == "partial"
+    assert sorted(e.split(": ", 1)[0] for e in summary.errors) == [
+        f"{tmp_path}/month.zip!/day-01.tar.gz", f"{tmp_path}/month.zip!/inner.zip"]
+    assert _found(result, tmp_path) == {("month.zip!/day-02.log", None, "EMAIL_ADDRESS"): 1}
+
+
+def test_a_tar_inside_a_tar_is_read_member_after_member(tmp_path: Path) -> None:
+    # GNU tar's archive of a day's .tar.gz: the inner tar is copied once (by a cursor of its
+    # own while the thread's opens it), its members then read in order from the copy.
+    import subprocess
+
+    folder = _logs_folder(tmp_path / "var-log", days=3, lines=30)
+    subprocess.run(["tar", "-czf", str(tmp_path / "day.tar.gz"), "-C", str(folder), "nginx"],
+                   check=True)
+    subprocess.run(["tar", "-cf", str(tmp_path / "logs.tar"), "-C", str(tmp_path),
+                    "day.tar.gz"], check=True)
+    inner = f"{tmp_path}/logs.tar!/day.tar.gz"
+    found, fault = archives.members(inner)
+    assert fault is None
+    names = [m.name for m in found]
+    assert sorted(names) == [f"{inner}!/nginx/access-2026-11-0{d}.log" for d in (1, 2, 3)]
+    archives.close_cursors()  # no copy left: reading makes it again, inside cursor.open
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in sorted(names):
+            with archives.open_member(name) as f:
+                day = name[-6:-4]
+                assert f.read() == (folder / "nginx" / f"access-2026-11-{day}.log").read_bytes()
+        archives.close_cursors()
+        gc.collect()
+    # No file left open behind the thread's cursor (the outer tar's, while it copied).
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    result = scan([open_source(str(tmp_path / "logs.tar"))], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    assert sum(f.hits for f in result.findings if f.entity == "EMAIL_ADDRESS") == 90

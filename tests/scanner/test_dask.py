@@ -475,10 +475,16 @@ def test_s3_prefix_scanned_on_the_cluster_as_on_disk(corpus, client, s3_server, 
     with tarfile.open(shelf / "logs.tar.gz", "w:gz") as tar:
         for p in sorted(corpus["logs"].glob("app-*.log"))[2:]:
             tar.add(p, f"var/log/{p.name}")
+    # And the two kept in a month's ZIP: archives inside an archive, read from copies.
+    with zipfile.ZipFile(shelf / "month.zip", "w", zipfile.ZIP_STORED) as z:
+        z.write(shelf / "export.zip", "2026-11/export.zip")
+        z.write(shelf / "logs.tar.gz", "2026-11/logs.tar.gz")
     for p in shelf.iterdir():
         s3.upload_file(str(p), BUCKET, f"shelf/{p.name}")
     shelved = scan([open_source(str(shelf))], options)
-    assert len(shelved.containers) == 5 and len(shelved.findings) > 5
+    assert len(shelved.containers) == 10 and len(shelved.findings) > 10
+    assert sum(c.container.endswith(".zip!/2026-11/logs.tar.gz!/var/log/app-3.log")
+               for c in shelved.containers) == 1
     for result in (scan([open_source(f"s3://{BUCKET}/shelf/")], options),
                    scan([open_source(f"s3://{BUCKET}/shelf/")], options,
                         executor=DaskExecutor(client=client))):
