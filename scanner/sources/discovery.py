@@ -129,6 +129,12 @@ def looks_like_workbook(path: str) -> bool:
             head = f.read(8)
     except OSError:
         return True  # read as a workbook, which says what is wrong
+    return is_workbook_head(head)
+
+
+def is_workbook_head(head: bytes) -> bool:
+    """Whether a file named as a workbook, whose first 8 bytes are ``head``, is one (an
+    OLE2 or a ZIP file, or empty): :func:`looks_like_workbook` of a file's first bytes."""
     return not head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 

@@ -41,7 +41,12 @@ from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.sources import archives, documents, dumps, journal, mail, pgarchive
 from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.decompress import BlockStream
-from derbes.scanner.sources.discovery import looks_like_workbook, selected, table_format
+from derbes.scanner.sources.discovery import (
+    is_workbook_head,
+    looks_like_workbook,
+    selected,
+    table_format,
+)
 from derbes.scanner.sources.encoding import detect_encoding
 from derbes.scanner.sources.jsonarray import NAMED, SNIFF, head_of, is_json_array
 from derbes.scanner.sources.logs import LogSource
@@ -154,6 +159,8 @@ class FolderSource(StoredAt, LogSource):
                 yield from self._members(listed)
                 continue
             table = table_format(member.name)
+            if table == "xlsx" and not _workbook_member(member.name):
+                table = None  # HTML or XML named .xls: text, a log (as on disk)
             if table is None and (not by_name or _sniffed_in_tar(member.name)):
                 try:
                     with archives.open_member(member.name) as f:
@@ -360,6 +367,15 @@ def _text_file(path: str) -> bool:
     """Whether a file's first 4 KiB read as text (in an encoding the log reader reads)."""
     head = _head(path, 4096)
     return detect_encoding(head, at_eof=len(head) < 4096)[0] != "binary"
+
+
+def _workbook_member(name: str) -> bool:
+    """Whether an archive's member named as a workbook is one (``is_workbook_head``)."""
+    try:
+        with archives.open_member(name) as f:
+            return is_workbook_head(f.read(8))
+    except OSError:
+        return True  # read as a workbook, which says what is wrong
 
 
 def _head(path: str, n: int) -> bytes:

@@ -649,6 +649,19 @@ def test_html_named_xls_is_read_as_text(tmp_path: Path) -> None:
     found = {(Path(f.container).name, f.field, f.entity) for f in result.findings}
     assert ("statement.xls", None, "EMAIL_ADDRESS") in found
     assert ("clients.xls", "Клиенты.ИИН", "KZ_IIN") in found
+    # The same two sent as one ZIP: told apart by their first bytes there too.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bank.zip", "w") as z:
+        for name in ("statement.xls", "clients.xls"):
+            z.write(tmp_path / name, f"2026-11/{name}")
+            (tmp_path / name).unlink()
+    zipped = open_source(str(tmp_path / "bank.zip"))
+    assert {Path(c.name).name: c.meta.get("format") for c in zipped.containers()} == {
+        "statement.xls": None, "clients.xls": "xlsx"}
+    result = scan([zipped], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    assert {(Path(f.container).name, f.field, f.entity) for f in result.findings} == found
 
 
 def test_a_broken_xls_is_an_error_naming_it(tmp_path: Path) -> None:
