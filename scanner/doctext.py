@@ -97,8 +97,11 @@ def _word_pieces(word: bytes, clx: bytes) -> str:
     return _WORD_OBJECTS.sub("", text)
 
 
-_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+#: OpenDocument's namespaces as ElementTree writes them before a tag's name (``{...}p``):
+#: the ODT reader's here, the ODS reader's (``sources.tabular``).
+ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
 def odt_text(f: IO[bytes]) -> str:
@@ -115,12 +118,12 @@ def odt_text(f: IO[bytes]) -> str:
 
 def _odt_walk(element: Any, lines: list[str]) -> None:
     for child in element:
-        if child.tag == f"{{{_ODF_TABLE}}}table-row":
+        if child.tag == f"{ODF_TABLE}table-row":
             cells = [one_line(" ".join("".join(p.itertext()) for p in cell.iter()
-                                        if p.tag in (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h")))
-                     for cell in child if cell.tag == f"{{{_ODF_TABLE}}}table-cell"]
+                                        if p.tag in (f"{ODF_TEXT}p", f"{ODF_TEXT}h")))
+                     for cell in child if cell.tag == f"{ODF_TABLE}table-cell"]
             lines.append("\t".join(cells))
-        elif child.tag in (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h"):
+        elif child.tag in (f"{ODF_TEXT}p", f"{ODF_TEXT}h"):
             lines.append("".join(child.itertext()))
         else:
             _odt_walk(child, lines)

@@ -44,6 +44,7 @@ with one_blas_thread():
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
+from derbes.scanner.doctext import ODF_OFFICE, ODF_TABLE, ODF_TEXT
 from derbes.scanner.errors import ConfigError, SourceError
 from derbes.scanner.jsonpaths import MAX_DEPTH
 from derbes.scanner.sources import ages, archives, pgarchive
@@ -642,9 +643,6 @@ class _XlsSheet:
 
 #: An OpenDocument spreadsheet's first member, stored uncompressed at the file's start.
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
-_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
 def _is_ods(f: Any) -> bool:
@@ -668,7 +666,7 @@ class _OdsBook:
                 root = ElementTree.parse(content).getroot()
         except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as e:
             raise ValueError(f"not a readable .ods workbook: {e}") from e
-        self.worksheets = [_OdsSheet(table) for table in root.iter(f"{_ODF_TABLE}table")]
+        self.worksheets = [_OdsSheet(table) for table in root.iter(f"{ODF_TABLE}table")]
 
     def close(self) -> None:
         self.worksheets = []
@@ -676,9 +674,9 @@ class _OdsBook:
 
 class _OdsSheet:
     def __init__(self, table: Any) -> None:
-        self.title = table.get(f"{_ODF_TABLE}name") or "Sheet"
+        self.title = table.get(f"{ODF_TABLE}name") or "Sheet"
         self._rows: list[tuple] = []
-        rows = [(row, _repeat(row, "rows")) for row in table.iter(f"{_ODF_TABLE}table-row")]
+        rows = [(row, _repeat(row, "rows")) for row in table.iter(f"{ODF_TABLE}table-row")]
         for row, times in rows:
             cells = _ods_cells(row)
             if not any(cell is not None for cell in cells):
@@ -699,7 +697,7 @@ _ODS_EMPTY_ROWS = 1000
 
 def _repeat(element: Any, what: str) -> int:
     try:
-        return max(1, int(element.get(f"{_ODF_TABLE}number-{what}-repeated") or 1))
+        return max(1, int(element.get(f"{ODF_TABLE}number-{what}-repeated") or 1))
     except ValueError:
         return 1
 
@@ -707,7 +705,7 @@ def _repeat(element: Any, what: str) -> int:
 def _ods_cells(row: Any) -> tuple:
     cells: list[Any] = []
     for cell in row:
-        if cell.tag not in (f"{_ODF_TABLE}table-cell", f"{_ODF_TABLE}covered-table-cell"):
+        if cell.tag not in (f"{ODF_TABLE}table-cell", f"{ODF_TABLE}covered-table-cell"):
             continue
         value = _ods_value(cell)
         times = _repeat(cell, "columns")
@@ -718,23 +716,23 @@ def _ods_cells(row: Any) -> tuple:
 
 
 def _ods_value(cell: Any) -> Any:
-    kind = cell.get(f"{_ODF_OFFICE}value-type")
+    kind = cell.get(f"{ODF_OFFICE}value-type")
     if kind in ("float", "percentage", "currency"):
-        raw = cell.get(f"{_ODF_OFFICE}value") or ""
+        raw = cell.get(f"{ODF_OFFICE}value") or ""
         try:
             number = float(raw)
         except ValueError:
             return raw or None
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if kind == "date":
-        raw = cell.get(f"{_ODF_OFFICE}date-value") or ""
+        raw = cell.get(f"{ODF_OFFICE}date-value") or ""
         try:
             return datetime.fromisoformat(raw)
         except ValueError:
             return raw or None
     if kind == "boolean":
-        return cell.get(f"{_ODF_OFFICE}boolean-value") == "true"
-    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{_ODF_TEXT}p"))
+        return cell.get(f"{ODF_OFFICE}boolean-value") == "true"
+    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{ODF_TEXT}p"))
     return text or None
 
 
