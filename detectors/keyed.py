@@ -1,14 +1,20 @@
-"""Values that only their JSON key tells apart: a name, a birth date, an address.
+"""Values that only their key tells apart: a name, a birth date, an address.
 
 No checksum says that ``"Айгерим Нурланова"`` is a person's name, but ``"fio": "..."`` does.
 A keyed recognizer reports the string value of a JSON member whose key is one of ``KEYS``,
-in a log line or in a text column holding JSON. In a table, the column name is evidence of
-its own (``scanner/names.py``); these recognizers add what JSON logs hold under such keys.
+in a log line or in a text column holding JSON; and the text of an XML element, or the value
+of an XML attribute, so named: ``<lastName>Серикова</lastName>`` in a SOAP message to an
+e-government service, ``<Сотрудник ФИО="..." ДатаРождения="...">`` in a 1C exchange file. In
+a table, the column name is evidence of its own (``scanner/names.py``); these recognizers
+add what JSON and XML hold under such keys.
 
-The pattern matches the key and its value; the ``value`` group is the span reported (see
-:meth:`DerbesRecognizer.candidates`). It starts with a quote and a literal key, so it is
-cheap to search, and the value is a JSON string body of at most ``MAX_LENGTH`` characters,
-escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``).
+Each pattern matches the key and its value; the ``value`` group is the span reported (see
+:meth:`DerbesRecognizer.candidates`). The JSON one starts with a quote and a literal key, so
+it is cheap to search, and the value is a JSON string body of at most ``MAX_LENGTH``
+characters, escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``). The XML
+ones: an element's text up to the next tag (a namespace prefix allowed, ``<ns2:lastName>``,
+attributes too), spaces around it left out; an attribute's value in double quotes, inside a
+tag. A ``key=value`` of free text is no claim (``fio=Нурланова``): no key, no quotes.
 """
 
 from __future__ import annotations
@@ -43,16 +49,30 @@ class KeyedValueRecognizer(DerbesRecognizer):
         keys = "|".join(re.escape(k) for k in sorted(cls.KEYS, key=lambda k: (-len(k), k)))
         body = '(?:[^"\\\\]|\\\\.){1,' + str(MAX_LENGTH) + "}"  # a JSON string body
         # The match spans key and value; the ``value`` group is what is reported.
+        prefix = "(?:[0-9A-Za-z_.-]+:)?"  # an XML namespace's (ASCII, as the prefilters')
+        text = "[^<>\\s](?:[^<>]{0," + str(MAX_LENGTH - 2) + "}[^<>\\s])?"
         cls.PATTERNS = (
             Pattern("keyed", f'"(?:{keys})" ?: ?"(?P<value>{body})(?=")', cls.SCORE),
+            # <lastName>Серикова</lastName>, <ns2:lastName xsi:type="x">Серикова</ns2:...>
+            Pattern("xml_element", f"<{prefix}(?:{keys})(?:[ \\t][^<>]*)?>[ \\t]*"
+                    f"(?P<value>{text})[ \\t]*</", cls.SCORE),
+            # <Сотрудник ФИО="Серикова Айгуль" ...>: inside a tag, after its name.
+            Pattern("xml_attribute", f'<[^<>\\s]+[ \\t](?:[^<>"]*"[^<>"]*"[ \\t]+)*'
+                    f'{prefix}(?:{keys}) ?= ?"(?P<value>[^<>"]{{1,{MAX_LENGTH}}})"', cls.SCORE),
         )
+        cls.PATTERN_PREFILTERS = {"keyed": (0,), "xml_element": (1,), "xml_attribute": (2,)}
         # The keys are context too: a column named ``fio`` holding JSON strings, say.
         cls.CONTEXT = tuple(dict.fromkeys(k.casefold() for k in cls.KEYS))
         # Longest first, then by bytes: the same expression in every process (the cache key of
         # the Hyperscan database is made of it; a set's order changes with PYTHONHASHSEED).
         keys = sorted({alt for key in cls.KEYS for alt in _byte_forms(key)},
                       key=lambda k: (-len(k), k))
-        cls.PREFILTERS = (b'"(?:' + b"|".join(keys) + b')" ?: ?"',)
+        alternation = b"|".join(keys)
+        cls.PREFILTERS = (
+            b'"(?:' + alternation + b')" ?: ?"',
+            b"<(?:[0-9A-Za-z_.-]+:)?(?:" + alternation + b")[ \t>]",
+            b"(?:" + alternation + b') ?= ?"',
+        )
 
     def read_whole(self, value: str) -> tuple[int, int, float] | None:
         """``(start, end, score)`` of ``value`` as a whole, its spaces around left out, when it

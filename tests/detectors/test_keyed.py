@@ -30,6 +30,19 @@ FOUND = [
      "Астана қ., Мәңгілік Ел, 8"),
     (IdentityDocumentByKeyRecognizer, '{"passport":"N12345678"}', "N12345678"),
     (IdentityDocumentByKeyRecognizer, '{"id_card": "045112233"}', "045112233"),
+    # XML: a SOAP message to an e-government service, a 1C exchange file (element text and
+    # attribute values; a namespace prefix, attributes, spaces around the text).
+    (PersonByKeyRecognizer, "<person><lastName>Серикова</lastName></person>", "Серикова"),
+    (PersonByKeyRecognizer, '<ns2:fullName xsi:type="xs:string"> Ivan Petrov </ns2:fullName>',
+     "Ivan Petrov"),
+    (PersonByKeyRecognizer, '<Сотрудник Код="0001" ФИО="Әлиев Дәурен" Пол="М"/>',
+     "Әлиев Дәурен"),
+    (BirthDateByKeyRecognizer, "<data><birthDate>1986-09-04</birthDate></data>", "1986-09-04"),
+    (BirthDateByKeyRecognizer, '<ФизЛицо ДатаРождения="1990-08-15T00:00:00">',
+     "1990-08-15T00:00:00"),
+    (AddressByKeyRecognizer, "<address>г. Алматы, ул. Абая, 10</address>",
+     "г. Алматы, ул. Абая, 10"),
+    (IdentityDocumentByKeyRecognizer, "<passport>N12345678</passport>", "N12345678"),
 ]
 
 NOT_FOUND = [
@@ -53,6 +66,15 @@ NOT_FOUND = [
     (AddressByKeyRecognizer, '{"address":"https://api.kaspi.kz/v2"}'),
     (IdentityDocumentByKeyRecognizer, '{"passport":"yes"}'),
     (IdentityDocumentByKeyRecognizer, '{"passport":"N1"}'),
+    (PersonByKeyRecognizer, "<lastName></lastName>"),  # empty
+    (PersonByKeyRecognizer, "<lastName/>"),
+    (PersonByKeyRecognizer, "<lastName><first>x</first></lastName>"),  # no text of its own
+    (PersonByKeyRecognizer, "<lastNameHint>Иванов</lastNameHint>"),  # another element
+    (PersonByKeyRecognizer, '<input name="lastName" value="Иванов">'),  # a name, no key
+    (PersonByKeyRecognizer, 'user fio="Иванов" logged in'),  # outside a tag: free text
+    (BirthDateByKeyRecognizer, "<birthDate>2026-13-01</birthDate>"),
+    (BirthDateByKeyRecognizer, '<x created="1987-10-08">'),
+    (AddressByKeyRecognizer, "<address>10.0.0.1</address>"),
 ]
 
 

@@ -36,6 +36,10 @@ EXTRA = [
     "KW81CBKU0000000000001234560101", "AZ21NABZ00000000137010001944",
     # A surname with initials, after and before (Russian letters only: cp1251 holds them).
     "подписал Ахметова Д. К., главный бухгалтер", "исполнитель: Д. К. Ахметова",
+    # XML: a SOAP message's elements, a 1C exchange file's attributes (keyed values).
+    "<data><lastName>Серикова</lastName><ns2:birthDate>1986-09-04</ns2:birthDate></data>",
+    '<Сотрудник Код="0001" ФИО="Иванов Иван" ДатаРождения="1990-08-15" Адрес="Алматы, 5">',
+    '<passport xsi:type="xs:string"> N12345678 </passport><address>ул. Абая, 10</address>',
 ]
 
 

@@ -142,6 +142,52 @@ def test_birth_dates_and_addresses_in_columns_named_for_them_are_read_whole():
     assert dates.examples == ("****-**-**",) and dates.distinct_values == 2
 
 
+def test_xml_elements_and_attributes_are_read_by_their_names(tmp_path):
+    """A 1C exchange file (attributes) and SOAP messages logged by an integration with an
+    e-government service (elements, namespace prefixes), both written by ElementTree: the
+    names, birth dates and addresses only their tags tell are found, as under JSON keys."""
+    import xml.etree.ElementTree as ET
+
+    from derbes.scanner.sources.logs import LogSource
+
+    root = ET.Element("ФайлОбмена", ВерсияФормата="2.0")
+    staff = ET.SubElement(root, "Сотрудники")
+    for code, (name, born, iin) in enumerate([("Серикова Айгуль Маратовна", "1987-10-08", IIN_A),
+                                              ("Иванов Иван Иванович", "1976-02-12", IIN_B)]):
+        person = ET.SubElement(staff, "Сотрудник", Код=f"{code:04d}", ФИО=name,
+                               ДатаРождения=born)
+        ET.SubElement(person, "ИИН").text = iin
+        ET.SubElement(person, "Адрес").text = "г. Алматы, ул. Абая, 150"
+    ET.indent(root)
+    (tmp_path / "staff.xml").write_bytes(ET.tostring(root, encoding="utf-8",
+                                                     xml_declaration=True))
+    ET.register_namespace("soapenv", "http://schemas.xmlsoap.org/soap/envelope/")
+    ET.register_namespace("types", "http://bip.bee.kz/SyncChannel/v10/Types")
+    lines = []
+    for k, (last, born) in enumerate([("Нурланова", "1980-04-16"), ("Ахметов", "1968-05-03")]):
+        envelope = ET.Element("{http://schemas.xmlsoap.org/soap/envelope/}Envelope")
+        body = ET.SubElement(envelope, "{http://schemas.xmlsoap.org/soap/envelope/}Body")
+        data = ET.SubElement(body, "{http://bip.bee.kz/SyncChannel/v10/Types}data")
+        ET.SubElement(data, "lastName").text = last
+        ET.SubElement(data, "birthDate").text = born
+        ET.SubElement(data, "comment").text = "Иванов 1999-01-01"  # no key of a name or date
+        lines.append(f"2026-11-20 10:15:0{k},114 INFO [shep] response: "
+                     + ET.tostring(envelope, encoding="unicode"))
+    (tmp_path / "shep.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = scan([LogSource(str(tmp_path / "staff.xml")), LogSource(str(tmp_path / "shep.log"))],
+                  ScanOptions(hits=True, show_values=True, hash_key=b"k" * 32))
+    got = sorted((h.container.rsplit("/", 1)[-1], h.entity, h.value) for h in result.hits)
+    assert got == sorted([
+        ("staff.xml", "PERSON", "Серикова Айгуль Маратовна"),
+        ("staff.xml", "PERSON", "Иванов Иван Иванович"),
+        ("staff.xml", "DATE_OF_BIRTH", "1987-10-08"), ("staff.xml", "DATE_OF_BIRTH", "1976-02-12"),
+        ("staff.xml", "KZ_IIN", IIN_A), ("staff.xml", "KZ_IIN", IIN_B),
+        ("staff.xml", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        ("staff.xml", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        ("shep.log", "PERSON", "Нурланова"), ("shep.log", "PERSON", "Ахметов"),
+        ("shep.log", "DATE_OF_BIRTH", "1980-04-16"), ("shep.log", "DATE_OF_BIRTH", "1968-05-03")])
+
+
 def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):
     """The same in a delimited file with a header (an Excel export in cp1251 with «Дата
     рождения»): as a table (``.csv``), and read as a log, where the header names the cells:
