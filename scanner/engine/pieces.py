@@ -1,15 +1,18 @@
 """The lines of a log chunk that are not read as they stand: decoded, or named from around.
 
-Most log lines are detected as they are. Two kinds are not:
+Most log lines are detected as they are. Three kinds are not:
 
 * lines holding encoded text (``%40``, ``\\u0430``, no-break spaces:
   ``derbes.scanner.engine.decoding``) are detected in their decoded form, and each finding
   is mapped back to the raw offsets;
 * lines inside a structure that names their values from elsewhere (pretty-printed JSON, a
   delimited record under a header: ``derbes.scanner.engine.structure``) are detected with those
-  names as Presidio's ``context``; a record is detected field by field, each with its column.
+  names as Presidio's ``context``; a record is detected field by field, each with its column;
+  what is found there is found in its field (a document's key path, a record's column);
+* lines holding XML (a SOAP message, an element of an exchange file) are detected as they
+  stand, and what is found there is found in its element's path (``derbes.scanner.xmlpaths``).
 
-:func:`special_lines` finds both kinds in a chunk and cuts each such line into
+:func:`special_lines` finds these kinds in a chunk and cuts each such line into
 :class:`Piece` s. The detector runs its recognizers on each piece's text and maps what they
 find back with :meth:`Piece.raw_span`; :class:`DecodedLine` carries the decoded values, which
 are what reports mask and hash.
@@ -31,11 +34,13 @@ from derbes.scanner.engine.structure import (
     StructureState,
     line_contexts,
 )
+from derbes.scanner.xmlpaths import value_spans as xml_spans
 
-_ENCODED, _OPENS = 0, 1
+_ENCODED, _OPENS, _XML = 0, 1, 2
 #: What makes a line special, as byte patterns Hyperscan and ``re`` read alike: encoded text
-#: (``derbes.scanner.engine.decoding``), and a line that may open a structure: one ending in ``{``,
-#: ``[`` or ``"key":``, or a header (no digit, two delimiters; ``derbes.scanner.engine.structure``).
+#: (``derbes.scanner.engine.decoding``), a line that may open a structure: one ending in ``{``,
+#: ``[`` or ``"key":``, or a header (no digit, two delimiters; ``derbes.scanner.engine.structure``),
+#: and XML, whose values' fields are their element paths.
 TRIGGERS: tuple[tuple[int, bytes], ...] = (
     (_ENCODED, rb"%[0-9A-Fa-f]{2}"),
     (_ENCODED, rb"\\u[0-9A-Fa-f]{4}"),
@@ -44,6 +49,10 @@ TRIGGERS: tuple[tuple[int, bytes], ...] = (
                rb"|\xef\xbb\xbf"),
     (_OPENS, rb'(?:[{\[]|":)[ \t]*\r?$'),
     (_OPENS, rb"^[^0-9 \t\[{<(+*#/\\\n-][^0-9\n]*[;\t|,][^0-9\n]*[;\t|,][^0-9\n]*$"),
+    # XML: an element with text before an end tag, an attribute's value in a tag
+    # (``derbes.scanner.xmlpaths``). Each starts with "<": few places to try in a line.
+    (_XML, rb"<[^\s<>/!?][^<>\n]*>[^<>\n]*</"),
+    (_XML, rb"<[^\s<>/!?][^<>\n]*=[ \t]*[\"'][^\"'<>\n]"),
 )
 
 
@@ -51,7 +60,7 @@ class _Triggers:
     """Finds the lines of a chunk that hold a trigger: one Hyperscan pass when it is there,
     else one ``re`` pass per trigger."""
 
-    def __init__(self, kinds: tuple[int, ...] = (_ENCODED, _OPENS)) -> None:
+    def __init__(self, kinds: tuple[int, ...] = (_ENCODED, _OPENS, _XML)) -> None:
         triggers = [(kind, p) for kind, p in TRIGGERS if kind in kinds]
         self._local = threading.local()
         self._db: Any = None
@@ -66,9 +75,9 @@ class _Triggers:
         else:
             self._res = [(kind, re.compile(p, re.MULTILINE)) for kind, p in triggers]
 
-    def ends(self, data: bytes) -> tuple[list[int], list[int]]:
-        """End offsets of encoded text, and of lines that may open a structure."""
-        found: tuple[list[int], list[int]] = ([], [])
+    def ends(self, data: bytes) -> tuple[list[int], list[int], list[int]]:
+        """End offsets of encoded text, of lines that may open a structure, and of XML."""
+        found: tuple[list[int], list[int], list[int]] = ([], [], [])
         if self._db is None:
             for kind, rx in self._res:
                 found[kind].extend(m.end() for m in rx.finditer(data))
@@ -85,7 +94,7 @@ class _Triggers:
 
 
 @functools.cache
-def _triggers(kinds: tuple[int, ...] = (_ENCODED, _OPENS)) -> _Triggers:
+def _triggers(kinds: tuple[int, ...] = (_ENCODED, _OPENS, _XML)) -> _Triggers:
     """The database of these kinds of trigger, compiled on first use. The openings alone
     serve the lines before a byte range (:func:`structure_before`): encoded text there is of
     no use, and its matches (every ``%XX`` of a URL) each cost a callback."""
@@ -188,7 +197,7 @@ def field_of(line: str, start: int, end: int) -> tuple[str, int] | None:
 
 
 def trigger_lines(data: bytes) -> tuple[list[tuple[int, int, int]], ...]:
-    """For each kind of :data:`TRIGGERS` (encoded text, a structure's opening), the lines of
+    """For each kind of :data:`TRIGGERS` (encoded text, a structure's opening, XML), the lines of
     ``data`` holding one: ``(index, start, end)``, in order, each once."""
     return tuple(_lines_at(data, ends) for ends in _triggers().ends(data))
 
@@ -204,9 +213,9 @@ def special_lines(
     ``structure``: what the chunks before this one left open, updated to what this one leaves
     open (``derbes.scanner.engine.structure``); None: nothing, and nothing kept.
     """
-    encoded, opens = trigger_lines(data) if triggered is None else triggered
+    encoded, opens, xml = trigger_lines(data) if triggered is None else triggered
     carried = structure is not None and structure.kind is not None
-    if not encoded and not opens and not carried:
+    if not encoded and not opens and not xml and not carried:
         return {}
     out: dict[int, tuple[str, list[Piece]]] = {}
     if opens or carried:
@@ -217,6 +226,17 @@ def special_lines(
             pieces = pieces_of(lines[index], contexts[index])
             if pieces:
                 out[index] = (lines[index], pieces)
+    coded = {index for index, _, _ in encoded} if xml else ()
+    for index, lo, hi in xml:
+        # An XML message or element on the line: its values' fields are their element
+        # paths (a line already read in a structure keeps that structure's).
+        if index not in out:
+            line = data[lo:hi].decode("utf-8", "replace")
+            spans = xml_spans(line)
+            pieces = pieces_of(line, LineContext(spans=spans) if spans else None,
+                               encoded=index in coded)
+            if pieces:
+                out[index] = (line, pieces)
     for index, lo, hi in encoded:
         if index not in out:
             line = data[lo:hi].decode("utf-8", "replace")
@@ -323,7 +343,7 @@ def pieces_of(
         return pieces
     keys = context.keys if context is not None else ()
     decoded = decode(line, encoded)
-    if decoded is None and not keys:
+    if decoded is None and not keys and (context is None or not context.spans):
         return []
     return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded,
                   context.spans if context is not None else None)]

@@ -176,16 +176,22 @@ def test_xml_elements_and_attributes_are_read_by_their_names(tmp_path):
     (tmp_path / "shep.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = scan([LogSource(str(tmp_path / "staff.xml")), LogSource(str(tmp_path / "shep.log"))],
                   ScanOptions(hits=True, show_values=True, hash_key=b"k" * 32))
-    got = sorted((h.container.rsplit("/", 1)[-1], h.entity, h.value) for h in result.hits)
+    # Each in its element's path on the line (a SOAP envelope's two left out).
+    got = sorted((h.container.rsplit("/", 1)[-1], h.field, h.entity, h.value)
+                 for h in result.hits)
     assert got == sorted([
-        ("staff.xml", "PERSON", "Серикова Айгуль Маратовна"),
-        ("staff.xml", "PERSON", "Иванов Иван Иванович"),
-        ("staff.xml", "DATE_OF_BIRTH", "1987-10-08"), ("staff.xml", "DATE_OF_BIRTH", "1976-02-12"),
-        ("staff.xml", "KZ_IIN", IIN_A), ("staff.xml", "KZ_IIN", IIN_B),
-        ("staff.xml", "ADDRESS", "г. Алматы, ул. Абая, 150"),
-        ("staff.xml", "ADDRESS", "г. Алматы, ул. Абая, 150"),
-        ("shep.log", "PERSON", "Нурланова"), ("shep.log", "PERSON", "Ахметов"),
-        ("shep.log", "DATE_OF_BIRTH", "1980-04-16"), ("shep.log", "DATE_OF_BIRTH", "1968-05-03")])
+        ("staff.xml", "Сотрудник.ФИО", "PERSON", "Серикова Айгуль Маратовна"),
+        ("staff.xml", "Сотрудник.ФИО", "PERSON", "Иванов Иван Иванович"),
+        ("staff.xml", "Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1987-10-08"),
+        ("staff.xml", "Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1976-02-12"),
+        ("staff.xml", "ИИН", "KZ_IIN", IIN_A), ("staff.xml", "ИИН", "KZ_IIN", IIN_B),
+        ("staff.xml", "Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        ("staff.xml", "Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        ("shep.log", "data.lastName", "PERSON", "Нурланова"),
+        ("shep.log", "data.lastName", "PERSON", "Ахметов"),
+        ("shep.log", "data.birthDate", "DATE_OF_BIRTH", "1980-04-16"),
+        ("shep.log", "data.birthDate", "DATE_OF_BIRTH", "1968-05-03")])
+    assert {h.start for h in result.hits} == {0}  # offsets in the field's value
 
 
 def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):

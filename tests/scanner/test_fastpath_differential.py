@@ -212,6 +212,9 @@ def test_triggers_found_in_the_candidate_pass_are_those_of_their_own_scan():
         f"{flood} a\u0430 ",
         f"q={'%41' * fastpath.FLOOD * 3}&u=a%40b.kz {IIN_LIKE}",
         f"{'%41' * fastpath.FLOOD}{chr(92)}u0041 {flood} x%41",
+        '2026-11-20 INFO response: <ns2:data><iin>880714300123</iin></ns2:data>',
+        '<Сотрудник Код="0001" ФИО="Иванов Иван"/> %41',
+        f"{'<a>' * 300} x {'</a>' * 300}",
     ]
     detector = Detector()
     checked = 0
@@ -252,7 +255,8 @@ def test_a_line_flooded_with_triggers_costs_at_most_a_flood_of_callbacks(monkeyp
     hs = detector._fast._line_matchers().hs
     counting = _CountingDatabase(hs._db)
     monkeypatch.setattr(hs, "_db", counting)
-    for hostile in (b"%41" * 3000, b"\\u0041" * 2000, b"\xc2\xa0" * 3000):
+    for hostile in (b"%41" * 3000, b"\\u0041" * 2000, b"\xc2\xa0" * 3000, b"<a>x</a>" * 2000,
+                    b'<a b="1" c="2"/>' * 2000):
         data = b"a=%41\n" + hostile + f" {IIN_LIKE} a@b.kz\nok %41 {IIN_LIKE}".encode()
         counting.calls = 0
         marks, triggered = detector._fast.line_scan(data)
