@@ -102,21 +102,113 @@ def _word_pieces(word: bytes, clx: bytes) -> str:
 ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+ODF_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 
 
 def odt_text(f: IO[bytes]) -> str:
-    """An OpenDocument text's paragraphs and headings, and its tables row by row."""
+    """An OpenDocument text's paragraphs and headings, and its tables row by row. A numbered
+    list's items open with the numbers the document shows (``1.``, ``2.1.``), which are not
+    in its text but in its list styles: a policy's clauses are cited by them."""
     try:
-        with zipfile.ZipFile(f) as archive, archive.open("content.xml") as content:
-            root = ElementTree.parse(content).getroot()
+        with zipfile.ZipFile(f) as archive:
+            with archive.open("content.xml") as content:
+                root = ElementTree.parse(content).getroot()
+            styles: dict[str, dict[int, tuple]] = {}
+            if "styles.xml" in archive.namelist():
+                with archive.open("styles.xml") as named:
+                    _odt_list_styles(ElementTree.parse(named).getroot(), styles)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as e:
         raise ValueError(f"not a readable ODT file ({type(e).__name__}: {e})") from e
+    _odt_list_styles(root, styles)  # the automatic ones, of this document's content
     lines: list[str] = []
-    _odt_walk(root, lines)
+    _odt_walk(root, lines, _Numbering(styles))
     return "\n".join(lines)
 
 
-def _odt_walk(element: Any, lines: list[str]) -> None:
+def _odt_list_styles(root: Any, styles: dict[str, dict[int, tuple]]) -> None:
+    """Each list style's numbered levels: level -> (format, prefix, suffix, levels shown,
+    start). A level of bullets or pictures is left out: its items have no number."""
+    for style in root.iter(f"{ODF_TEXT}list-style"):
+        name = style.get(f"{ODF_STYLE}name")
+        if not name:
+            continue
+        levels = styles.setdefault(name, {})
+        for level in style.iter(f"{ODF_TEXT}list-level-style-number"):
+            try:
+                depth = int(level.get(f"{ODF_TEXT}level") or 1)
+                shown = int(level.get(f"{ODF_TEXT}display-levels") or 1)
+                start = int(level.get(f"{ODF_TEXT}start-value") or 1)
+            except ValueError:
+                continue
+            levels[depth] = (level.get(f"{ODF_STYLE}num-format") or "",
+                             level.get(f"{ODF_STYLE}num-prefix") or "",
+                             level.get(f"{ODF_STYLE}num-suffix") or "", shown, start)
+
+
+class _Numbering:
+    """The numbers of a document's lists as they go: counts per list style and level. A list
+    goes on with the counts of the one before it of its style when it says so
+    (``text:continue-numbering``, ``text:continue-list``), and starts afresh otherwise."""
+
+    def __init__(self, styles: dict[str, dict[int, tuple]]) -> None:
+        self.styles = styles
+        self.counts: dict[str, list[int]] = {}
+
+    def start(self, list_element: Any, style: str | None, depth: int) -> None:
+        if depth > 1 or style is None:
+            return
+        goes_on = (list_element.get(f"{ODF_TEXT}continue-numbering") == "true"
+                   or list_element.get(f"{ODF_TEXT}continue-list") is not None)
+        if not goes_on:
+            self.counts[style] = []
+
+    def next(self, style: str | None, depth: int, item: Any) -> str:
+        """The number of the next item at ``depth`` of a list of ``style`` (``""``: none)."""
+        levels = self.styles.get(style or "", {})
+        counts = self.counts.setdefault(style or "", [])
+        while len(counts) < depth:
+            below = levels.get(len(counts) + 1)
+            counts.append((below[4] if below else 1) - 1)
+        del counts[depth:]
+        start = item.get(f"{ODF_TEXT}start-value")
+        counts[depth - 1] = (int(start) if start and start.isdigit()
+                             else counts[depth - 1] + 1)
+        level = levels.get(depth)
+        if level is None or not level[0]:
+            return ""
+        _, prefix, suffix, shown, _ = level
+        parts = [_odt_number(n, (levels.get(d + 1) or level)[0])
+                 for d, n in enumerate(counts) if d >= depth - max(1, shown)]
+        return f"{prefix}{'.'.join(parts)}{suffix} "
+
+
+def _odt_number(n: int, form: str) -> str:
+    """``n`` in an ODF number format: ``1``, ``a``/``A``, ``i``/``I`` (else arabic)."""
+    if form in ("a", "A"):
+        letters = ""
+        while n > 0:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord(form) + rest) + letters
+        return letters
+    if form in ("i", "I"):
+        return roman(n, upper=form == "I")
+    return str(n)
+
+
+def roman(n: int, upper: bool = False) -> str:
+    """``n`` in Roman numerals (``iv``; ``IV`` when ``upper``), as list numbers are drawn."""
+    numerals = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            numerals += numeral
+            n -= value
+    return numerals.upper() if upper else numerals
+
+
+def _odt_walk(element: Any, lines: list[str], numbering: _Numbering,
+              style: str | None = None, depth: int = 0) -> None:
     for child in element:
         if child.tag == f"{ODF_TABLE}table-row":
             cells = [one_line(" ".join("".join(p.itertext()) for p in cell.iter()
@@ -125,8 +217,18 @@ def _odt_walk(element: Any, lines: list[str]) -> None:
             lines.append("\t".join(cells))
         elif child.tag in (f"{ODF_TEXT}p", f"{ODF_TEXT}h"):
             lines.append("".join(child.itertext()))
+        elif child.tag == f"{ODF_TEXT}list":
+            inner = child.get(f"{ODF_TEXT}style-name") or style
+            numbering.start(child, inner, depth + 1)
+            _odt_walk(child, lines, numbering, inner, depth + 1)
+        elif child.tag == f"{ODF_TEXT}list-item" and depth:
+            number = numbering.next(style, depth, child)
+            first = len(lines)
+            _odt_walk(child, lines, numbering, style, depth)
+            if number and len(lines) > first:
+                lines[first] = number + lines[first]
         else:
-            _odt_walk(child, lines)
+            _odt_walk(child, lines, numbering, style, depth)
 
 
 #: Bytes of an RTF file read (its pictures, in hex, make most of a big one).
@@ -227,5 +329,5 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_RTF", "odt_text", "one_line", "rtf_text",
-           "word97_text"]
+__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_RTF", "odt_text", "one_line", "roman",
+           "rtf_text", "word97_text"]

@@ -5,6 +5,7 @@ Every input is generated here from the short invented policies in ``extract_docs
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,68 @@ def test_a_policy_saved_as_doc_odt_or_rtf_reads_as_its_docx(lang, suffix):
     # (tests/data/policies/README.md): the same policy, found the same way.
     got = summary(POLICIES / f"policy_{lang}.{suffix}")
     assert got == EXPECTED | {"bin": "250140000013", "storage": {"KZ"}}
+
+
+def _numbered(path: Path) -> list[tuple[str, str]]:
+    """``(number, text)`` of each line of a policy read as its clauses are: the number a
+    list item opens with ("" for none), and its first words."""
+    out = []
+    number = ""
+    for line in (str(x).strip() for x in read_lines(path)):
+        if not line or line == "\x0c":
+            continue
+        if re.fullmatch(r"\d+(?:\.\d+)*\.|•", line):  # RTF: the number drawn, on its own
+            number = "" if line == "•" else line
+            continue
+        found = re.match(r"(\d+(?:\.\d+)*\.) (.*)", line)
+        if found:
+            number, line = found.groups()
+        out.append((number, line[:12]))
+        number = ""
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["docx", "odt", "html"])
+def test_list_numbers_are_the_ones_the_document_shows(suffix):
+    # One policy with a list inside a list, a list that goes on after a paragraph, and
+    # bullets, that LibreOffice read as HTML and saved as DOCX, ODT and RTF
+    # (tests/data/policies/README.md). The RTF holds the numbers LibreOffice drew
+    # (\listtext): the others' numbers, rebuilt from their list definitions, must be those.
+    drawn = _numbered(POLICIES / "numbered.rtf")
+    assert [n for n, _ in drawn] == ["", "1.", "2.", "1.", "2.", "3.", "", "4.", ""]
+    assert _numbered(POLICIES / f"numbered.{suffix}") == drawn
+
+
+def test_word_list_levels_follow_their_definitions(tmp_path):
+    """A DOCX level's w:lvlText and w:numFmt (legal numbering, letters, Roman numerals; a
+    level of bullets has no number), with a start override: as Word draws them."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = [("%1.", "upperRoman", ""), ("%1.%2.", "decimal", "<w:isLgl/>"),
+              ("%1.%2.%3)", "lowerLetter", ""), ("•", "bullet", "")]
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">' + "".join(
+            f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{form}"/>{legal}'
+            f'<w:lvlText w:val="{text}"/></w:lvl>'
+            for k, (text, form, legal) in enumerate(levels))
+        + "</w:abstractNum>"))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(
+        f'<w:num {w} w:numId="91"><w:abstractNumId w:val="90"/><w:lvlOverride w:ilvl="0">'
+        '<w:startOverride w:val="4"/></w:lvlOverride></w:num>'))
+    for num, level, text in [(90, 0, "a"), (90, 1, "b"), (90, 2, "c"), (90, 2, "d"),
+                             (90, 3, "e"), (90, 1, "f"), (90, 0, "g"), (91, 0, "h")]:
+        p = document.add_paragraph(text)
+        p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = level
+        p._p.pPr.numPr.get_or_add_numId().val = num
+    document.save(str(tmp_path / "levels.docx"))
+    lines = [str(x) for x in read_lines(tmp_path / "levels.docx") if str(x).strip()]
+    # Legal numbering (level 2) writes the Roman I as 1; level 3 keeps each level's format.
+    assert lines == ["I. a", "1.1. b", "I.1.a) c", "I.1.b) d", "e", "1.2. f", "II. g", "IV. h"]
 
 
 @pytest.mark.parametrize(("head", "what"), [

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from derbes.scanner.doctext import odt_text, rtf_text, word97_text
+from derbes.scanner.doctext import odt_text, roman, rtf_text, word97_text
 from derbes.scanner.errors import DocumentError
 
 BREAK = "\f"
@@ -58,10 +58,14 @@ class _Html(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._flush()
             if tag in ("ol", "ul"):
-                self._lists.append([0 if tag == "ol" else None])
+                # <ol start="4"> goes on from 3; <li value="7"> is numbered 7.
+                start = _int(dict(attrs).get("start"), 1) if tag == "ol" else 0
+                self._lists.append([start - 1 if tag == "ol" else None])
             elif tag == "li" and self._lists and self._lists[-1][0] is not None:
                 # An ordered list's numbers are not in the text; they are the clause numbers.
-                self._lists[-1][0] += 1
+                value = dict(attrs).get("value")
+                self._lists[-1][0] = (_int(value, 0) if value is not None
+                                      else self._lists[-1][0] + 1)
                 self._current.append(f"{self._lists[-1][0]}. ")
 
     def handle_endtag(self, tag: str) -> None:
@@ -119,34 +123,129 @@ def text_lines(text: str) -> list[str]:
 
 class _DocxNumbers:
     """The numbers Word draws for automatically numbered paragraphs (they are not in the
-    text): counters per list and level, written as ``1.``, ``1.2.``. Word's own format (``а)``,
-    ``I.``) is not reproduced; the numbers still tell clauses apart."""
+    text): counters per list and level, written as the list's level says (``w:lvlText``:
+    ``%1.``, ``%1.%2.``; decimal, letters or Roman numerals), ``1.2.`` where the document
+    defines none. A bulleted level has no number."""
 
-    def __init__(self) -> None:
+    def __init__(self, document: Any = None) -> None:
         self._counters: dict[str, list[int]] = {}
+        #: numId -> ilvl -> (lvlText or None, numFmt, start).
+        self._levels: dict[str, dict[int, tuple[str | None, str, int]]] = {}
+        #: numId -> the levels of legal numbering (``w:isLgl``).
+        self._legal: dict[str, set[int]] = {}
+        if document is not None:
+            self._read(document)
+
+    def _read(self, document: Any) -> None:
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return  # no numbering part: counters alone
+        abstract: dict[str | None, dict[int, tuple[str | None, str, int]]] = {}
+        legal: dict[str | None, set[int]] = {}
+        for definition in numbering.iterchildren(f"{_W}abstractNum"):
+            key = definition.get(f"{_W}abstractNumId")
+            abstract[key] = _docx_levels(definition)
+            legal[key] = {_int(lvl.get(f"{_W}ilvl"), 0)
+                          for lvl in definition.iterchildren(f"{_W}lvl")
+                          if lvl.find(f"{_W}isLgl") is not None}
+        for num in numbering.iterchildren(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            key = ref.get(f"{_W}val") if ref is not None else None
+            levels = dict(abstract.get(key, {}))
+            self._legal[num.get(f"{_W}numId") or ""] = legal.get(key, set())
+            for override in num.iterchildren(f"{_W}lvlOverride"):
+                at = _int(override.get(f"{_W}ilvl"), 0)
+                start = override.find(f"{_W}startOverride")
+                redefined = override.find(f"{_W}lvl")
+                if redefined is not None:
+                    levels.update(_docx_levels(override))
+                if start is not None and at in levels:
+                    text, form, _ = levels[at]
+                    levels[at] = (text, form, _int(start.get(f"{_W}val"), 1))
+            self._levels[num.get(f"{_W}numId") or ""] = levels
 
     def prefix(self, paragraph: Any) -> str:
-        num = _num_pr(paragraph._p.pPr) or _num_pr(
-            getattr(paragraph.style.element, "pPr", None) if paragraph.style else None)
+        num = _num_pr(paragraph._p.pPr, getattr(paragraph.style.element, "pPr", None)
+                      if paragraph.style else None)
         if num is None:
             return ""
         num_id, level = num
         if num_id == "0":  # numbering switched off for this paragraph
             return ""
+        levels = self._levels.get(num_id, {})
         counters = self._counters.setdefault(num_id, [])
         del counters[level + 1:]
         while len(counters) <= level:
-            counters.append(0)
+            below = levels.get(len(counters))
+            counters.append((below[2] if below else 1) - 1)
         counters[level] += 1
-        return ".".join(str(n) for n in counters) + ". "
+        text, form, _ = levels.get(level, (None, "decimal", 1))
+        if form in ("bullet", "none"):
+            return ""
+        if text is None:
+            return ".".join(str(n) for n in counters) + ". "
+        legal = level in self._legal.get(num_id, ())  # w:isLgl: every number in decimal
+        shown = re.sub(r"%([1-9])", lambda m: _docx_number(
+            counters, {} if legal else levels, int(m.group(1)) - 1), text).strip()
+        return f"{shown} " if shown else ""
 
 
-def _num_pr(ppr: Any) -> tuple[str, int] | None:
-    num_pr = getattr(ppr, "numPr", None) if ppr is not None else None
-    if num_pr is None or num_pr.numId is None:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_levels(parent: Any) -> dict[int, tuple[str | None, str, int]]:
+    """The ``w:lvl`` children of an abstract numbering (or an override): ilvl -> (lvlText,
+    numFmt, start)."""
+    levels = {}
+    for lvl in parent.iterchildren(f"{_W}lvl"):
+        text, form, start = (lvl.find(f"{_W}{name}") for name in ("lvlText", "numFmt", "start"))
+        levels[_int(lvl.get(f"{_W}ilvl"), 0)] = (
+            text.get(f"{_W}val") if text is not None else None,
+            form.get(f"{_W}val") if form is not None else "decimal",
+            _int(start.get(f"{_W}val"), 1) if start is not None else 1)
+    return levels
+
+
+def _docx_number(counters: list[int], levels: dict, at: int) -> str:
+    """Level ``at``'s counter in its level's number format (``%k`` of a ``w:lvlText``)."""
+    if at >= len(counters):
+        return ""
+    n = counters[at]
+    form = levels.get(at, (None, "decimal", 1))[1]
+    if form in ("lowerLetter", "upperLetter"):
+        letters = ""
+        while n > 0:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if form == "upperLetter" else letters
+    if form in ("lowerRoman", "upperRoman"):
+        return roman(n, upper=form == "upperRoman")
+    if form == "russianLower":
+        return "абвгдежзиклмнопрстуфхцчшщэюя"[(n - 1) % 28] if n > 0 else ""
+    if form == "russianUpper":
+        return "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"[(n - 1) % 28] if n > 0 else ""
+    return str(n)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _num_pr(ppr: Any, style_ppr: Any = None) -> tuple[str, int] | None:
+    """The list and level of a paragraph: its own ``w:numPr``, what it leaves out taken from
+    its style's (a paragraph of a numbered style may set only its level)."""
+    own = getattr(ppr, "numPr", None) if ppr is not None else None
+    styled = getattr(style_ppr, "numPr", None) if style_ppr is not None else None
+    num_id = next((n.numId for n in (own, styled) if n is not None and n.numId is not None),
+                  None)
+    if num_id is None:
         return None
-    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-    return str(num_pr.numId.val), int(level)
+    ilvl = next((n.ilvl for n in (own, styled) if n is not None and n.ilvl is not None), None)
+    return str(num_id.val), int(ilvl.val) if ilvl is not None else 0
 
 
 def docx_lines(path: Path) -> list[str]:
@@ -160,7 +259,7 @@ def docx_lines(path: Path) -> list[str]:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises zip, XML and its own errors alike
         raise DocumentError(f"{path}: not a readable DOCX file ({type(e).__name__}: {e})") from e
-    numbers = _DocxNumbers()
+    numbers = _DocxNumbers(document)
 
     def text(paragraph: Paragraph) -> str:
         return numbers.prefix(paragraph) + paragraph.text if paragraph.text.strip() else ""
