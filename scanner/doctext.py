@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from html.parser import HTMLParser
 from typing import IO, Any
 from xml.etree import ElementTree
 
@@ -325,9 +326,108 @@ def rtf_text(data: bytes) -> str:
     return "\n".join(line.strip("\t ") for line in lines)
 
 
+#: Bytes of an HTML file read.
+MAX_HTML = 256 << 20
+#: Elements whose content is no text of the page.
+_HTML_SKIP = frozenset(("script", "style", "noscript", "template", "head", "svg", "object"))
+#: Elements that end a line.
+_HTML_BLOCKS = frozenset((
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
+    "h6", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote",
+    "pre", "hr", "table", "caption", "form", "fieldset", "address", "title", "body"))
+
+
+def html_text(data: bytes) -> str:
+    """The text of an HTML page (a saved page, a report, a bank's statement named ``.xls``):
+    a block a line, a table row a line with its cells tab-separated (so that a table under
+    its header row reads as records under that header), scripts and styles left out. Read
+    in the encoding its byte order mark or its ``charset`` names, else UTF-8, else
+    Windows-1251."""
+    return _HtmlText.read(_html_decoded(data[:MAX_HTML]))
+
+
+def _html_decoded(data: bytes) -> str:
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                          (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, "replace")
+    named = re.search(rb"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", data[:4096])
+    if named is not None:
+        try:
+            return data.decode(named.group(1).decode("ascii"), "replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1251", "replace")
+
+
+class _HtmlText(HTMLParser):
+    """:func:`html_text`'s reader: lines, and the cells of the row being read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._text: list[str] = []
+        self._cells: list[str] | None = None  # the open row's cells
+        self._skip = 0
+
+    @classmethod
+    def read(cls, markup: str) -> str:
+        reader = cls()
+        reader.feed(markup)
+        reader.close()
+        reader._line()
+        return "\n".join(reader.lines)
+
+    def _line(self) -> None:
+        text = one_line("".join(self._text))
+        self._text = []
+        if self._cells is not None:
+            if text:  # text of the row outside a cell, as browsers draw it: a cell of its own
+                self._cells.append(text)
+        elif text:
+            self.lines.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _HTML_SKIP:
+            self._skip += 1
+        elif self._skip:
+            return
+        elif tag == "tr":
+            self._line()
+            self._cells = []
+        elif tag in ("td", "th"):
+            if self._cells is not None:  # text before a cell of the row: a cell of its own
+                self._line()
+        elif tag in _HTML_BLOCKS and self._cells is None:
+            self._line()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif self._skip:
+            return
+        elif tag in ("td", "th") and self._cells is not None:
+            self._cells.append(one_line("".join(self._text)))
+            self._text = []
+        elif tag in ("tr", "table") and self._cells is not None:
+            self._line()
+            cells, self._cells = self._cells, None
+            if any(cells):
+                self.lines.append("\t".join(cells))
+        elif tag in _HTML_BLOCKS and self._cells is None:
+            self._line()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self._text.append(data)
+
+
 def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_RTF", "odt_text", "one_line", "roman",
-           "rtf_text", "word97_text"]
+__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_HTML", "MAX_RTF", "html_text", "odt_text",
+           "one_line", "roman", "rtf_text", "word97_text"]

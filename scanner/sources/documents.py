@@ -1,5 +1,6 @@
 """Documents in a folder read for their text: PDF (its text layer), Word (``.docx``),
-OpenDocument text (``.odt``) and RTF.
+OpenDocument text (``.odt``), RTF and HTML pages (``.html``, and an HTML table named ``.xls``,
+as banks' statements often are).
 
 A file share holds personal data in documents as much as in logs: contracts and orders
 naming employees with their IINs, applications with phone numbers, scanned forms. Read as a
@@ -22,7 +23,9 @@ from typing import IO
 from derbes.scanner.doctext import (
     ENCRYPTED_DOC,
     LEGACY_DOC,
+    MAX_HTML,
     MAX_RTF,
+    html_text,
     odt_text,
     one_line,
     rtf_text,
@@ -34,11 +37,13 @@ SCANNED_PDF = "a PDF without a text layer (a scan? derbes does no OCR)"
 ENCRYPTED_PDF = "an encrypted PDF"
 
 _KINDS = ((".pdf", "pdf"), (".docx", "docx"), (".docm", "docx"), (".odt", "odt"),
-          (".rtf", "rtf"), (".doc", "doc"))
+          (".rtf", "rtf"), (".doc", "doc"), (".html", "html"), (".htm", "html"),
+          (".xhtml", "html"))
 
 
 def kind(name: str) -> str | None:
-    """``pdf``, ``docx``, ``odt`` or ``doc`` for a file named as such a document."""
+    """``pdf``, ``docx``, ``odt``, ``rtf``, ``doc`` or ``html`` for a file named as such a
+    document."""
     lower = name.lower()
     return next((k for suffix, k in _KINDS if lower.endswith(suffix)), None)
 
@@ -51,6 +56,8 @@ def text(f: IO[bytes], which: str) -> tuple[str | None, str | None]:
     f.seek(0)
     if head.startswith(b"{\\rtf"):  # an .rtf, or a .doc that is RTF, as some are
         return rtf_text(f.read(MAX_RTF)), None
+    if which == "html":  # a page's text, its tables row by row
+        return html_text(f.read(MAX_HTML)), None
     if which == "doc":
         return word97_text(f)
     if which == "rtf":

@@ -172,7 +172,7 @@ class FolderSource(StoredAt, LogSource):
     def read(self, container: Container) -> Iterator[Batch]:
         if container.meta.get("format") in TABLES:
             return self._tables().read(container)
-        if documents.kind(container.name) is not None:  # on disk, in an archive, on a store
+        if self._document_kind(container) is not None:  # on disk, in an archive, on a store
             return self._read_document(container)
         if mail.kind(container.name) is not None:
             return self._read_mail(container)
@@ -182,16 +182,32 @@ class FolderSource(StoredAt, LogSource):
             return self._read_journal(container)
         return super().read(container)
 
+    def _document_kind(self, container: Container) -> str | None:
+        """The kind of document a file is read as (``documents.kind``), or ``html`` for an
+        HTML table named as a workbook (a bank's statement ``.xls``: not read as a table)."""
+        found = documents.kind(container.name)
+        if found is not None or container.meta.get("format") in TABLES:
+            return found
+        if not container.name.lower().endswith((".xls", ".xlsx")):
+            return None
+        try:
+            with self._open_seekable(container.name) as f:
+                head = f.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        except (OSError, SourceError):
+            return None  # read as a log, which says what is wrong
+        return "html" if head.startswith((b"<html", b"<!doctype html", b"<table")) else None
+
     def _read_document(self, container: Container) -> Iterator[Batch]:
-        """A PDF, DOCX or ODT file read for its text (``sources.documents``), as a log of
-        its lines; one without text to read is skipped, saying why."""
+        """A PDF, DOCX, ODT, RTF, Word 97 or HTML file read for its text
+        (``sources.documents``), as a log of its lines; one without text to read is skipped,
+        saying why."""
         name = container.name
         mtime = container.meta.get("mtime")
         if container.meta.get("encrypted"):
             return (yield from self._read_member(container))  # skipped, saying so
         try:
             with self._open_seekable(name) as f:
-                found, why = documents.text(f, documents.kind(name) or "")
+                found, why = documents.text(f, self._document_kind(container) or "")
         except SourceError:
             raise
         except (OSError, ValueError) as e:

@@ -29,7 +29,7 @@ def _found(result, root: Path) -> dict[tuple[str, str], int]:
 
 
 @pytest.mark.parametrize("name", ["contract.pdf", "contract.docx", "contract.odt",
-                                  "contract.rtf", "contract.doc"])
+                                  "contract.rtf", "contract.doc", "contract.html"])
 def test_a_documents_text_holds_its_paragraphs_and_table_rows(name: str) -> None:
     with (DOCS / name).open("rb") as f:
         found, why = documents.text(f, documents.kind(name) or "")
@@ -73,7 +73,7 @@ def test_a_document_in_an_archive_is_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["contract.docx", "contract.odt", "contract.rtf",
-                                  "contract.doc"])
+                                  "contract.doc", "contract.html"])
 def test_a_tables_values_are_found_in_its_columns(tmp_path: Path, name: str) -> None:
     """The table under its header row (ФИО, ИИН, Телефон): each value is found in its column,
     as a spreadsheet's are; the paragraph's, in the document."""
@@ -84,6 +84,35 @@ def test_a_tables_values_are_found_in_its_columns(tmp_path: Path, name: str) -> 
     assert got[("Телефон", "PHONE_NUMBER")] == 2 and got[(None, "PHONE_NUMBER")] == 1
     assert got[("ФИО", "PERSON")] == 2
     assert {f.match_type for f in result.findings if f.field == "ИИН"} == {"value+name"}
+
+
+def test_an_html_page_and_a_statement_named_xls_read_as_their_text(tmp_path: Path) -> None:
+    # A bank's statement as web applications export it: an HTML table named .xls, in
+    # Windows-1251 as its charset says; a page with a script and a style, in UTF-8 with a
+    # byte order mark. Their tables' values are found in their columns; what the script
+    # holds is no text of the page.
+    table = ("<html><head><meta http-equiv='Content-Type' content='text/html; "
+             "charset=windows-1251'><style>td {color: red}</style></head><body>"
+             "<h1>Выписка</h1><table><tr><th>ФИО</th><th>ИИН</th><th>Телефон</th></tr>"
+             f"<tr><td>Петров&nbsp;Пётр</td><td>{IIN}</td><td>+7 705 111 22 33</td></tr>"
+             "</table></body></html>")
+    (tmp_path / "statement.xls").write_bytes(table.encode("cp1251"))
+    page = ("<!DOCTYPE html><html><head><script>var admin = 'root@example.kz';</script>"
+            "</head><body><p>Контакт: ops@example.kz &amp; support</p></body></html>")
+    (tmp_path / "page.htm").write_bytes(b"\xef\xbb\xbf" + page.encode("utf-8"))
+    with (tmp_path / "statement.xls").open("rb") as f:
+        assert documents.text(f, "html") == (
+            f"Выписка\nФИО\tИИН\tТелефон\nПетров Пётр\t{IIN}\t+7 705 111 22 33", None)
+    # The charset a page names is the one read (KOI8-R: Windows-1251 would read it wrong).
+    koi = table.replace("windows-1251", "koi8-r").encode("koi8-r")
+    assert documents.text(io.BytesIO(koi), "html")[0].startswith("Выписка\nФИО\tИИН")
+    result = scan([open_source(str(tmp_path))], ScanOptions(jobs=1))
+    assert result.sources[0].status == "ok", result.sources[0].errors
+    got = {(Path(f.container).name, f.field, f.entity): f.hits for f in result.findings}
+    assert got == {("statement.xls", "ИИН", "KZ_IIN"): 1,
+                   ("statement.xls", "Телефон", "PHONE_NUMBER"): 1,
+                   ("statement.xls", "ФИО", "PERSON"): 1,
+                   ("page.htm", None, "EMAIL_ADDRESS"): 1}
 
 
 def test_a_damaged_document_is_an_error_naming_it(tmp_path: Path) -> None:
