@@ -232,6 +232,8 @@ def special_lines(
         # paths (a line already read in a structure keeps that structure's).
         if index not in out:
             line = data[lo:hi].decode("utf-8", "replace")
+            if line.lstrip().startswith("{"):
+                continue  # a JSON line: its fields are its key paths (XML in a string too)
             spans = xml_spans(line)
             pieces = pieces_of(line, LineContext(spans=spans) if spans else None,
                                encoded=index in coded)
