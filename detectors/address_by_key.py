@@ -62,12 +62,12 @@ class AddressByKeyRecognizer(KeyedValueRecognizer):
     )
     MASK = staticmethod(values.words_mask)
     VALIDATION: ClassVar[dict[str, str]] = {
-        "en": "The value of a JSON address key (address, delivery_address...) with letters, "
-              "five characters at least.",
-        "ru": "Значение JSON-ключа адреса (address, delivery_address...) с буквами, не "
-              "короче пяти символов.",
-        "kk": "Мекенжай кілтінің JSON мәні (address, delivery_address...), әріптері бар, "
-              "кемінде бес таңба.",
+        "en": "The value of a JSON key, XML element or XML attribute named for an address (address,"
+              " delivery_address...) with letters, five characters at least.",
+        "ru": "Значение JSON-ключа, XML-элемента или XML-атрибута адреса (address, "
+              "delivery_address...) с буквами, не короче пяти символов.",
+        "kk": "Мекенжай кілтінің JSON, XML элементі немесе атрибуты мәні (address, "
+              "delivery_address...), әріптері бар, кемінде бес таңба.",
     }
 
     def read_whole(self, value: str) -> tuple[int, int, float] | None:

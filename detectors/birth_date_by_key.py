@@ -31,12 +31,12 @@ class BirthDateByKeyRecognizer(KeyedValueRecognizer):
     )
     MASK = staticmethod(values.shape_mask)
     VALIDATION: ClassVar[dict[str, str]] = {
-        "en": "The value of a JSON birth-date key (birth_date, dob...) that is a real "
-              "calendar date after 1900.",
-        "ru": "Значение JSON-ключа даты рождения (birth_date, dob...), являющееся реальной "
-              "датой после 1900 года.",
-        "kk": "Туған күн кілтінің JSON мәні (birth_date, dob...), 1900 жылдан кейінгі "
-              "нақты күн.",
+        "en": "The value of a JSON key, XML element or XML attribute named for a birth date "
+              "(birth_date, dob...) that is a real calendar date after 1900.",
+        "ru": "Значение JSON-ключа, XML-элемента или XML-атрибута даты рождения (birth_date, "
+              "dob...), являющееся реальной датой после 1900 года.",
+        "kk": "Туған күн кілтінің JSON, XML элементі немесе атрибуты мәні (birth_date, dob...), "
+              "1900 жылдан кейінгі нақты күн.",
     }
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -26,12 +26,12 @@ class IdentityDocumentByKeyRecognizer(KeyedValueRecognizer):
     # One entity, one list of spellings: the document recognizer's.
     COLUMN_NAMES = IdentityDocumentRecognizer.COLUMN_NAMES
     VALIDATION: ClassVar[dict[str, str]] = {
-        "en": "The value of a JSON document key (passport, id_card...): 6-20 letters and "
-              "digits, five digits at least.",
-        "ru": "Значение JSON-ключа документа (passport, id_card...): 6-20 букв и цифр, не "
-              "меньше пяти цифр.",
-        "kk": "Құжат кілтінің JSON мәні (passport, id_card...): 6-20 әріп пен цифр, кемінде "
-              "бес цифр.",
+        "en": "The value of a JSON key, XML element or XML attribute named for a document "
+              "(passport, id_card...): 6-20 letters and digits, five digits at least.",
+        "ru": "Значение JSON-ключа, XML-элемента или XML-атрибута документа (passport, id_card...):"
+              " 6-20 букв и цифр, не меньше пяти цифр.",
+        "kk": "Құжат кілтінің JSON, XML элементі немесе атрибуты мәні (passport, id_card...): 6-20 "
+              "әріп пен цифр, кемінде бес цифр.",
     }
 
     def validate_result(self, pattern_text: str) -> bool | None:

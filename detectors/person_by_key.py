@@ -37,12 +37,13 @@ class PersonByKeyRecognizer(KeyedValueRecognizer):
     ))
     OWNED_NAMES = ("name", "full_name_ru", "имя", "аты")
     VALIDATION: ClassVar[dict[str, str]] = {
-        "en": "The value of a JSON name key (fio, full_name, last_name...) that reads as a "
-              "name: letters, spaces and hyphens, no digits.",
-        "ru": "Значение JSON-ключа имени (fio, full_name, last_name...), похожее на имя: "
-              "буквы, пробелы и дефисы, без цифр.",
-        "kk": "Аты кілтінің JSON мәні (fio, full_name, last_name...), атқа ұқсас: әріптер, "
-              "бос орындар мен дефистер, цифрларсыз.",
+        "en": "The value of a JSON key, XML element or XML attribute named for a name (fio, "
+              "full_name, last_name...) that reads as a name: letters, spaces and hyphens, no "
+              "digits.",
+        "ru": "Значение JSON-ключа, XML-элемента или XML-атрибута имени (fio, full_name, "
+              "last_name...), похожее на имя: буквы, пробелы и дефисы, без цифр.",
+        "kk": "Аты кілтінің JSON, XML элементі немесе атрибуты мәні (fio, full_name, last_name...),"
+              " атқа ұқсас: әріптер, бос орындар мен дефистер, цифрларсыз.",
     }
 
     def validate_result(self, pattern_text: str) -> bool | None:
