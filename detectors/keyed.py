@@ -13,8 +13,9 @@ Each pattern matches the key and its value; the ``value`` group is the span repo
 it is cheap to search, and the value is a JSON string body of at most ``MAX_LENGTH``
 characters, escapes included (``ensure_ascii`` writes Cyrillic as ``\\uXXXX``). The XML
 ones: an element's text up to the next tag (a namespace prefix allowed, ``<ns2:lastName>``,
-attributes too), spaces around it left out; an attribute's value in double quotes, inside a
-tag. A ``key=value`` of free text is no claim (``fio=Нурланова``): no key, no quotes.
+attributes too), spaces around it left out; an attribute's value in double quotes right
+after its ``=``, inside a tag (as XML writers write them). A ``key=value`` of free text is
+no claim (``fio=Нурланова``): no key, no quotes.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class KeyedValueRecognizer(DerbesRecognizer):
                     f"(?P<value>{text})[ \\t]*</", cls.SCORE),
             # <Сотрудник ФИО="Серикова Айгуль" ...>: inside a tag, after its name.
             Pattern("xml_attribute", f'<[^<>\\s]+[ \\t](?:[^<>"]*"[^<>"]*"[ \\t]+)*'
-                    f'{prefix}(?:{keys}) ?= ?"(?P<value>[^<>"]{{1,{MAX_LENGTH}}})"', cls.SCORE),
+                    f'{prefix}(?:{keys})="(?P<value>[^<>"]{{1,{MAX_LENGTH}}})"', cls.SCORE),
         )
         cls.PATTERN_PREFILTERS = {"keyed": (0,), "xml_element": (1,), "xml_attribute": (2,)}
         # The keys are context too: a column named ``fio`` holding JSON strings, say.
@@ -71,7 +72,10 @@ class KeyedValueRecognizer(DerbesRecognizer):
         cls.PREFILTERS = (
             b'"(?:' + alternation + b')" ?: ?"',
             b"<(?:[0-9A-Za-z_.-]+:)?(?:" + alternation + b")[ \t>]",
-            b"(?:" + alternation + b') ?= ?"',
+            # After the space before it, or its namespace's colon: with that byte first,
+            # ripgrep (the benchmarks' reference) reads it at the speed it reads the others
+            # (a bare alternation of the keys halved its speed over the dense corpus).
+            b"[ \t:](?:" + alternation + b')="',
         )
 
     def read_whole(self, value: str) -> tuple[int, int, float] | None:
