@@ -186,14 +186,20 @@ class _Numbering:
 def _odt_number(n: int, form: str) -> str:
     """``n`` in an ODF number format: ``1``, ``a``/``A``, ``i``/``I`` (else arabic)."""
     if form in ("a", "A"):
-        letters = ""
-        while n > 0:
-            n, rest = divmod(n - 1, 26)
-            letters = chr(ord(form) + rest) + letters
-        return letters
+        return letters(n, upper=form == "A")
     if form in ("i", "I"):
         return roman(n, upper=form == "I")
     return str(n)
+
+
+def letters(n: int, upper: bool = False) -> str:
+    """``n`` in Latin letters as list numbers are drawn: ``a``..``z``, ``aa``... (``A`` when
+    ``upper``)."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("A" if upper else "a") + rest) + out
+    return out
 
 
 def roman(n: int, upper: bool = False) -> str:
@@ -429,5 +435,5 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_HTML", "MAX_RTF", "html_text", "odt_text",
-           "one_line", "roman", "rtf_text", "word97_text"]
+__all__ = ["ENCRYPTED_DOC", "LEGACY_DOC", "MAX_HTML", "MAX_RTF", "html_text", "letters",
+           "odt_text", "one_line", "roman", "rtf_text", "word97_text"]

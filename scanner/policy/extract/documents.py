@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from derbes.scanner.doctext import odt_text, roman, rtf_text, word97_text
+from derbes.scanner.doctext import letters, odt_text, roman, rtf_text, word97_text
 from derbes.scanner.errors import DocumentError
 
 BREAK = "\f"
@@ -214,11 +214,7 @@ def _docx_number(counters: list[int], levels: dict, at: int) -> str:
     n = counters[at]
     form = levels.get(at, (None, "decimal", 1))[1]
     if form in ("lowerLetter", "upperLetter"):
-        letters = ""
-        while n > 0:
-            n, rest = divmod(n - 1, 26)
-            letters = chr(ord("a") + rest) + letters
-        return letters.upper() if form == "upperLetter" else letters
+        return letters(n, upper=form == "upperLetter")
     if form in ("lowerRoman", "upperRoman"):
         return roman(n, upper=form == "upperRoman")
     if form == "russianLower":
