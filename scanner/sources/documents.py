@@ -48,6 +48,13 @@ def kind(name: str) -> str | None:
     return next((k for suffix, k in _KINDS if lower.endswith(suffix)), None)
 
 
+def is_html(head: bytes) -> bool:
+    """Whether a file's first bytes open an HTML page (after a byte order mark and spaces):
+    how an HTML table named ``.xls``, as banks' statements are, is told from SpreadsheetML."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<html", b"<!doctype html", b"<table"))
+
+
 def text(f: IO[bytes], which: str) -> tuple[str | None, str | None]:
     """``(the document's text, None)``, or ``(None, why it holds none to read)``. ``f``
     must seek (a PDF is read from its end). Raises ``ValueError`` for a document that cannot
@@ -115,5 +122,5 @@ def _docx(f: IO[bytes]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ENCRYPTED_DOC", "ENCRYPTED_PDF", "LEGACY_DOC", "SCANNED_PDF", "kind", "rtf_text",
-           "text"]
+__all__ = ["ENCRYPTED_DOC", "ENCRYPTED_PDF", "LEGACY_DOC", "SCANNED_PDF", "is_html", "kind",
+           "rtf_text", "text"]

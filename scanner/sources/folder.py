@@ -43,7 +43,6 @@ from derbes.scanner.sources.base import Batch, Container, ContainerDone
 from derbes.scanner.sources.decompress import BlockStream
 from derbes.scanner.sources.discovery import (
     is_workbook_head,
-    looks_like_workbook,
     selected,
     table_format,
 )
@@ -96,9 +95,8 @@ class FolderSource(StoredAt, LogSource):
                 continue
             meta = container.meta
             table = table_format(container.name)
-            if table == "xlsx" and not is_remote(container.name) and not looks_like_workbook(
-                    container.name):
-                table = None  # HTML or XML named .xls, as web exports are: text, a log
+            if table == "xlsx" and not is_remote(container.name):
+                table = _workbook_or_text(_head(container.name, _WORKBOOK_HEAD), meta)
             by_name = table is not None
             if table is None and meta:
                 size = int(meta.get("size") or 0)
@@ -159,8 +157,12 @@ class FolderSource(StoredAt, LogSource):
                 yield from self._members(listed)
                 continue
             table = table_format(member.name)
-            if table == "xlsx" and not _workbook_member(member.name):
-                table = None  # HTML or XML named .xls: text, a log (as on disk)
+            if table == "xlsx":  # told by its first bytes, as on disk
+                try:
+                    with archives.open_member(member.name) as f:
+                        table = _workbook_or_text(f.read(_WORKBOOK_HEAD), meta)
+                except OSError:
+                    pass  # read as a workbook, which says what is wrong
             if table is None and (not by_name or _sniffed_in_tar(member.name)):
                 try:
                     with archives.open_member(member.name) as f:
@@ -182,20 +184,11 @@ class FolderSource(StoredAt, LogSource):
             return self._read_journal(container)
         return super().read(container)
 
-    def _document_kind(self, container: Container) -> str | None:
-        """The kind of document a file is read as (``documents.kind``), or ``html`` for an
-        HTML table named as a workbook (a bank's statement ``.xls``: not read as a table)."""
-        found = documents.kind(container.name)
-        if found is not None or container.meta.get("format") in TABLES:
-            return found
-        if not container.name.lower().endswith((".xls", ".xlsx")):
-            return None
-        try:
-            with self._open_seekable(container.name) as f:
-                head = f.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        except (OSError, SourceError):
-            return None  # read as a log, which says what is wrong
-        return "html" if head.startswith((b"<html", b"<!doctype html", b"<table")) else None
+    @staticmethod
+    def _document_kind(container: Container) -> str | None:
+        """The kind of document a file is read as (``documents.kind``), or what its listing
+        found it to be (``html``: an HTML table named as a workbook, ``_workbook_or_text``)."""
+        return documents.kind(container.name) or container.meta.get("document")
 
     def _read_document(self, container: Container) -> Iterator[Batch]:
         """A PDF, DOCX, ODT, RTF, Word 97 or HTML file read for its text
@@ -385,13 +378,20 @@ def _text_file(path: str) -> bool:
     return detect_encoding(head, at_eof=len(head) < 4096)[0] != "binary"
 
 
-def _workbook_member(name: str) -> bool:
-    """Whether an archive's member named as a workbook is one (``is_workbook_head``)."""
-    try:
-        with archives.open_member(name) as f:
-            return is_workbook_head(f.read(8))
-    except OSError:
-        return True  # read as a workbook, which says what is wrong
+#: Bytes read of a file named as a workbook, to tell it from an HTML or XML export.
+_WORKBOOK_HEAD = 1024
+
+
+def _workbook_or_text(head: bytes, meta: dict) -> str | None:
+    """``xlsx`` for a file named as a workbook whose first bytes are one's
+    (``is_workbook_head``; none read: a workbook, whose reader says what is wrong); else
+    None, a text: an HTML table (a bank's statement ``.xls``), marked in ``meta`` to be read
+    as a page (``documents``), or SpreadsheetML XML, read as a log."""
+    if is_workbook_head(head[:8]):
+        return "xlsx"
+    if documents.is_html(head):
+        meta["document"] = "html"
+    return None
 
 
 def _head(path: str, n: int) -> bytes:

@@ -113,6 +113,12 @@ def test_an_html_page_and_a_statement_named_xls_read_as_their_text(tmp_path: Pat
                    ("statement.xls", "Телефон", "PHONE_NUMBER"): 1,
                    ("statement.xls", "ФИО", "PERSON"): 1,
                    ("page.htm", None, "EMAIL_ADDRESS"): 1}
+    # Sent in a ZIP, the statement is told by its first bytes there too.
+    with zipfile.ZipFile(tmp_path / "bank.zip", "w") as z:
+        z.write(tmp_path / "statement.xls", "2026-11/statement.xls")
+    zipped = scan([open_source(str(tmp_path / "bank.zip"))], ScanOptions(jobs=1))
+    assert {(Path(f.container).name, f.field, f.entity): f.hits
+            for f in zipped.findings} == {k: n for k, n in got.items() if k[0] != "page.htm"}
 
 
 @settings(max_examples=1000, deadline=None)
