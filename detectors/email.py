@@ -163,7 +163,7 @@ class EmailRecognizer(DerbesRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     COLUMN_NAMES = (
         "email", "mail", "e_mail", "email_address", "почта", "эл_почта", "пошта",
-        "электрондық_пошта",
+        "электрондық_пошта", "электронной_почты", "адрес_эп",  # 1C: АдресЭП, АдресЭлектроннойПочты
     )
     NOT_COLUMN_NAMES = ("mail_sent", "email_sent", "is_email", "email_verified")
     NORMALIZE = staticmethod(values.compact_lower)

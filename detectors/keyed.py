@@ -29,6 +29,20 @@ from derbes.detectors.base import DerbesRecognizer, Pattern
 MAX_LENGTH = 200
 
 
+#: XML elements that each hold one property named by an attribute of theirs (compared
+#: case-folded): a 1C exchange file's ``<Свойство Имя="ИИН"><Значение>``, ``mysqldump
+#: --xml``'s ``<field name="email">``, a SAML ``<Attribute FriendlyName="mail">``, Java's
+#: ``<entry key="phone">``. Their ``Имя``/``name`` is the property's name, not a person's;
+#: ``derbes.scanner.xmlpaths`` names the property's value by it.
+PROPERTY_ELEMENTS: tuple[str, ...] = (
+    "свойство", "параметр", "реквизит", "property", "param", "parameter", "entry", "field",
+    "attribute", "setting", "add", "arg", "argument",
+)
+#: The attributes that name a property element, the first present counting (case-folded).
+NAMING_ATTRIBUTES: tuple[str, ...] = ("friendlyname", "имя", "name", "key")
+_PROPERTY_ALTERNATION = "|".join(sorted(PROPERTY_ELEMENTS, key=lambda e: (-len(e), e)))
+
+
 class KeyedValueRecognizer(DerbesRecognizer):
     """Base: the string value of a JSON member named by one of ``KEYS``."""
 
@@ -57,8 +71,10 @@ class KeyedValueRecognizer(DerbesRecognizer):
             # <lastName>Серикова</lastName>, <ns2:lastName xsi:type="x">Серикова</ns2:...>
             Pattern("xml_element", f"<{prefix}(?:{keys})(?:[ \\t][^<>]*)?>[ \\t]*"
                     f"(?P<value>{text})[ \\t]*</", cls.SCORE),
-            # <Сотрудник ФИО="Серикова Айгуль" ...>: inside a tag, after its name.
-            Pattern("xml_attribute", f'<[^<>\\s]+[ \\t](?:[^<>"]*"[^<>"]*"[ \\t]+)*'
+            # <Сотрудник ФИО="Серикова Айгуль" ...>: inside a tag, after its name; not in a
+            # property element, whose name="..." names the property (<Свойство Имя="ИИН">).
+            Pattern("xml_attribute", f'<(?!{prefix}(?i:{_PROPERTY_ALTERNATION})[ \\t])'
+                    f'[^<>\\s]+[ \\t](?:[^<>"]*"[^<>"]*"[ \\t]+)*'
                     f'{prefix}(?:{keys})="(?P<value>[^<>"]{{1,{MAX_LENGTH}}})"', cls.SCORE),
         )
         cls.PATTERN_PREFILTERS = {"keyed": (0,), "xml_element": (1,), "xml_attribute": (2,)}

@@ -15,8 +15,20 @@ HTML is no data format with field names: a line whose outermost element is one o
 own (``<html>``, ``<tr>``, ``<td>``, ``<div>``...: a web page, a bank's statement saved as
 ``.xls``) gives no spans.
 
-Only the line is read: elements opened on the lines above it are not in its paths (a value
-of a pretty-printed document is named from the element it stands in, ``ИИН``). A line that
+A property named by an attribute is named by it. Many formats keep their fields as
+generic elements whose name is an attribute's value: a 1C exchange file's ``<Свойство
+Имя="ИИН"><Значение>...</Значение></Свойство>``, ``mysqldump --xml``'s ``<field
+name="email">``, a SAML assertion's ``<Attribute FriendlyName="mail"><AttributeValue>``,
+Java's ``<entry key="phone">``, Spring's ``<property name="..." value="..."/>``. Such an
+element (one of ``keyed.PROPERTY_ELEMENTS``, named by the first of
+``keyed.NAMING_ATTRIBUTES`` it has, the name a word) stands in the path as its name
+(``ФайлОбмена.Объект.ИИН``), its name attribute is no value, and its value's wrapper
+(``Значение``, ``value``, ``AttributeValue``: element or attribute) is not in the path.
+Elsewhere ``name`` is a value like any other (``<user name="Айгерим Нурланова">``).
+
+A line is read alone, or (a pretty-printed document, an element a line) in the elements
+the lines before it left open (:class:`XmlStack`): then its values are named by the
+elements it opens after the innermost of those open above it (``Объект.ИИН``). A line that
 is no well-formed XML gives the spans read before the fault; text outside any element (the
 log line's own time and words before the message) has none.
 """
@@ -24,6 +36,8 @@ log line's own time and words before the message) has none.
 from __future__ import annotations
 
 import re
+
+from derbes.detectors.keyed import NAMING_ATTRIBUTES, PROPERTY_ELEMENTS
 
 #: A start or empty-element tag's name and what follows it up to ``>``.
 _TAG = re.compile(r"<([^\s<>/!?][^\s<>/]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
@@ -45,11 +59,76 @@ _HTML = frozenset({
 })
 
 
-def value_spans(line: str) -> list[tuple[int, int, str]]:
+#: Elements that hold one property each, named by an attribute (``derbes.detectors.keyed``).
+_PROPERTIES = frozenset(PROPERTY_ELEMENTS)
+#: The attributes that name such an element, the first present counting: a SAML
+#: attribute's ``Name`` is a URN, its ``FriendlyName`` the word.
+_NAMING = NAMING_ATTRIBUTES
+#: What wraps a named property's value, as its child element or its attribute.
+_WRAPPERS = frozenset({"значение", "value", "attributevalue"})
+#: A name that can stand in a path: a word (letters, digits, ``_``, ``-``), not a URN.
+_WORD = re.compile(r"[^\W\d][\w-]{0,63}")
+
+
+#: The most elements a document read a line at a time keeps open (deeper ones are dropped
+#: from the bottom: only the innermost name a line's values).
+MAX_DEPTH = 64
+#: How many lines back an element opened before a line may be to name that line's values:
+#: as many as a byte range of the file reads before its first line (``--jobs``:
+#: ``structure.MAX_BLOCK_LINES``), so that a range names them as a scan in one piece does.
+REACH = 2000
+
+
+class XmlStack:
+    """The elements left open by the lines of an XML document read so far, which its next
+    line goes on in (``value_spans(line, stack)``): a pretty-printed document, an element a
+    line, as a 1C exchange file or a SOAP message logged with ``prettyLogging`` is written.
+
+    A value on such a line is named by the elements the line opens, after as many of those
+    open before it as make two names at least (``Объект.ИИН``, ``data.iin``), of those opened
+    within :data:`REACH` lines: what a reader that starts within the document (a byte range
+    of the file, ``--jobs``) knows too, so that where a file is cut changes no name.
+    """
+
+    __slots__ = ("html", "line", "named", "names", "opened", "segments")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []  # the open elements' names, to close them
+        self.segments: list[str | None] = []  # what each stands as in a path
+        self.named: list[bool] = []  # whether each is a named property
+        self.opened: list[int] = []  # the line each was opened on
+        self.line = 0  # the lines read
+        #: The document is an HTML page: its lines name no fields.
+        self.html = False
+
+    def copy(self) -> XmlStack:
+        other = XmlStack()
+        other.names, other.segments = list(self.names), list(self.segments)
+        other.named, other.opened = list(self.named), list(self.opened)
+        other.line, other.html = self.line, self.html
+        return other
+
+
+def value_spans(line: str, stack: XmlStack | None = None) -> list[tuple[int, int, str]]:
     """``(start, end, path)`` of each element text and attribute value on ``line``, in line
-    order; a text's span leaves out the spaces around it."""
+    order; a text's span leaves out the spaces around it.
+
+    ``stack``: the elements the lines before left open (:class:`XmlStack`), updated to those
+    this line leaves open; None: the line alone, each path whole from its outermost element.
+    """
     spans: list[tuple[int, int, str]] = []
-    stack: list[str] = []
+    if stack is None:
+        stack = XmlStack()
+    stack.line += 1
+    # The open elements' names (to close them), and what each stands as in the path: its
+    # name, a property's name, or nothing (a named property's value wrapper).
+    names, segments, named = stack.names, stack.segments, stack.named
+    carried = len(names)  # the elements opened on the lines before, still open
+    # The first of them opened within REACH lines: those before it name nothing here.
+    reach = 0
+    while reach < carried and stack.line - stack.opened[reach] >= REACH:
+        reach += 1
+    html = stack.html  # whether the line is (in) an HTML page: then it names no fields
     text_from = 0  # where the text after the last markup starts
     at = line.find("<")
     while at >= 0:
@@ -58,52 +137,110 @@ def value_spans(line: str) -> list[tuple[int, int, str]]:
         if other is None and tag is None:  # a "<" of the text ("a < b"): part of it
             at = line.find("<", at + 1)
             continue
-        if stack:
-            _text(line, text_from, at, stack, spans)
+        if names and not stack.html:
+            _text(line, text_from, at, segments, reach, carried, spans)
         if other is not None:
             end_name = other.group(1)
             if end_name is not None:
                 name = _local(end_name)
-                if name in stack:  # a stray end tag leaves the stack as it is
-                    del stack[len(stack) - 1 - stack[::-1].index(name):]
-            elif other.group(2) is not None and stack:  # CDATA: text of its element
-                _text(line, other.start(2), other.end(2), stack, spans)
+                if name in names:  # a stray end tag leaves the stack as it is
+                    depth = len(names) - 1 - names[::-1].index(name)
+                    del names[depth:], segments[depth:], named[depth:], stack.opened[depth:]
+                    carried = min(carried, depth)
+                    reach = min(reach, carried)
+                    if not names:
+                        stack.html = False  # the document ends: what follows is read afresh
+            elif other.group(2) is not None and names and not stack.html:  # CDATA: its text
+                _text(line, other.start(2), other.end(2), segments, reach, carried, spans)
             text_from = other.end()
         else:
             name = _local(tag.group(1))
-            if not stack and name.lower() in _HTML:
-                return []  # HTML: no field names
-            path = _path([*stack, name])
-            for attribute in _ATTRIBUTE.finditer(tag.group(2)):
-                key = attribute.group(1)
-                if key == "xmlns" or key.startswith("xmlns:"):
-                    continue
-                group = 2 if attribute.group(2) is not None else 3
-                start = tag.start(2) + attribute.start(group)
-                end = tag.start(2) + attribute.end(group)
-                if end > start:
-                    spans.append((start, end, f"{path}.{_local(key)}"))
+            if not names and name.lower() in _HTML:
+                stack.html = html = True
+            if stack.html:
+                if not tag.group(3):
+                    _push(stack, name, name, False)
+                text_from = tag.end()
+                at = line.find("<", text_from)
+                continue
+            attributes = [
+                (_local(a.group(1)), a.start(2 if a.group(2) is not None else 3),
+                 a.end(2 if a.group(2) is not None else 3))
+                for a in _ATTRIBUTE.finditer(tag.group(2))
+                if a.group(1) != "xmlns" and not a.group(1).startswith("xmlns:")]
+            offset = tag.start(2)
+            naming = _naming(name, attributes, tag.group(2))
+            if naming is not None:
+                segment: str | None = tag.group(2)[naming[1]:naming[2]]
+            elif named and named[-1] and name.casefold() in _WRAPPERS:
+                segment = None
+            else:
+                segment = name
+            path = _path([*segments, segment], reach, carried)
+            for key, start, end in attributes:
+                if end > start and (key, start, end) != naming:
+                    wrapper = naming is not None and key.casefold() in _WRAPPERS
+                    spans.append((offset + start, offset + end,
+                                  path if wrapper else f"{path}.{key}"))
             if not tag.group(3):
-                stack.append(name)
+                dropped = _push(stack, name, segment, naming is not None)
+                carried = max(carried - dropped, 0)
+                reach = max(reach - dropped, 0)
             text_from = tag.end()
         at = line.find("<", text_from)
-    if stack:
-        _text(line, text_from, len(line), stack, spans)
-    return spans
+    if names and not stack.html:
+        _text(line, text_from, len(line), segments, reach, carried, spans)
+    return [] if html else spans
 
 
-def _text(line: str, start: int, end: int, stack: list[str], spans: list) -> None:
+def _push(stack: XmlStack, name: str, segment: str | None, named: bool) -> int:
+    """Opens an element; returns how many of the outermost were dropped (past MAX_DEPTH)."""
+    stack.names.append(name)
+    stack.segments.append(segment)
+    stack.named.append(named)
+    stack.opened.append(stack.line)
+    if len(stack.names) <= MAX_DEPTH:
+        return 0
+    del stack.names[0], stack.segments[0], stack.named[0], stack.opened[0]
+    return 1
+
+
+def _naming(name: str, attributes: list[tuple[str, int, int]], tag: str
+            ) -> tuple[str, int, int] | None:
+    """The attribute that names a property element ``name``, if it is one and is named."""
+    if name.casefold() not in _PROPERTIES:
+        return None
+    by_key = {key.casefold(): (key, start, end) for key, start, end in reversed(attributes)}
+    for key in _NAMING:
+        attribute = by_key.get(key)
+        if attribute is not None and _WORD.fullmatch(tag, attribute[1], attribute[2]):
+            return attribute
+    return None
+
+
+def _text(line: str, start: int, end: int, segments: list[str | None], reach: int,
+          carried: int, spans: list) -> None:
     """The element text ``line[start:end]``, spaces around it left out, if it holds any."""
     while start < end and line[start].isspace():
         start += 1
     while end > start and line[end - 1].isspace():
         end -= 1
     if end > start:
-        spans.append((start, end, _path(stack)))
+        spans.append((start, end, _path(segments, reach, carried)))
 
 
-def _path(names: list[str]) -> str:
-    """The elements' names joined by dots, a SOAP envelope's two left out."""
+def _path(segments: list[str | None], reach: int, carried: int) -> str:
+    """The elements' path segments joined by dots: on a line alone (``carried`` 0) all of
+    them, a SOAP envelope's two left out; else those the line opened, after as many of the
+    ``carried`` ones (opened on the lines before; from ``reach`` on, within REACH lines) as
+    make two names at least."""
+    if carried:
+        local = [s for s in segments[carried:] if s is not None]
+        if len(local) >= 2:
+            return ".".join(local)
+        before = [s for s in segments[reach:carried] if s is not None]
+        return ".".join(before[max(len(before) - (2 - len(local)), 0):] + local)
+    names = [s for s in segments if s is not None]
     if len(names) > 2 and names[0] == "Envelope" and names[1] in ("Body", "Header"):
         names = names[2:]
     return ".".join(names)

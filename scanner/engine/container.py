@@ -441,6 +441,7 @@ class ContainerScanner:
             # on its own, and nothing is open after it, as the lines before a range are read
             # from after such a line (``RangeReadable.lines_before``).
             structure.clear()
+            structure.xml = None
             structure = None
         done = -1  # the last line of this batch whose hits are all recorded
         checksum = self._checksum

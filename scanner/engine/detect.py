@@ -318,9 +318,13 @@ class Detector:
                          if candidates else [])
                 entities = self._shaped_of(candidates) if candidates else frozenset()
             name = piece.context[-1] if piece.context else None
-            if name is not None and self._keyed:
-                found = self._whole_cell(text, name, found)
             spans = piece.fields
+            if self._keyed:
+                if piece.xml:
+                    if spans and piece.decoded is None:
+                        found = self._whole_fields(text, piece.offset, spans, found)
+                elif name is not None:
+                    found = self._whole_cell(text, name, found)
             for entity, start, end, score in found:
                 lo, hi = piece.raw_span(start, end)
                 out.append((entity, lo, hi, score))
@@ -369,6 +373,30 @@ class Detector:
             return found
         start, end, score = whole
         return [*found, (keyed.ENTITY, lo + start, lo + end, score)]
+
+    def _whole_fields(self, text: str, offset: int, spans: list, found: list[Match]
+                      ) -> list[Match]:
+        """``found`` and the values of the piece's fields (``Piece.fields``, raw offsets:
+        ``offset`` is the piece's) named for a keyed entity that nothing found in them, read
+        whole: an XML property named by an attribute (``<Свойство Имя="ДатаРождения">
+        <Значение>1987-10-08T00:00:00</Значение>``) has no key beside its value for the keyed
+        recognizers' patterns to read."""
+        more: list[Match] = []
+        for start, end, path in spans:
+            keyed = self._keyed_for(path)
+            if keyed is None:
+                continue
+            lo, hi = start - offset, end - offset
+            entity = keyed.ENTITY
+            if any(m[0] == entity and m[1] < hi and lo < m[2] for m in found):
+                continue
+            value = text[lo:hi]
+            if any(c in value for c in '"{}[]<>'):
+                continue
+            whole = keyed.read_whole(value)
+            if whole is not None:
+                more.append((entity, lo + whole[0], lo + whole[1], whole[2]))
+        return [*found, *more] if more else found
 
     def scan_text_fast(self, text: str, field_context: Sequence[str] = ()) -> list[Match]:
         """:meth:`scan_text` through the fast path's candidates when there is one."""

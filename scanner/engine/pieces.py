@@ -10,7 +10,8 @@ Most log lines are detected as they are. Three kinds are not:
   names as Presidio's ``context``; a record is detected field by field, each with its column;
   what is found there is found in its field (a document's key path, a record's column);
 * lines holding XML (a SOAP message, an element of an exchange file) are detected as they
-  stand, and what is found there is found in its element's path (``derbes.scanner.xmlpaths``).
+  stand, and what is found there is found in its element's path (``derbes.scanner.xmlpaths``;
+  a pretty-printed document's lines each in the elements the lines above left open).
 
 :func:`special_lines` finds these kinds in a chunk and cuts each such line into
 :class:`Piece` s. The detector runs its recognizers on each piece's text and maps what they
@@ -34,7 +35,13 @@ from derbes.scanner.engine.structure import (
     StructureState,
     line_contexts,
 )
+from derbes.scanner.xmlpaths import REACH, XmlStack
 from derbes.scanner.xmlpaths import value_spans as xml_spans
+
+# A byte range reads MAX_BLOCK_LINES lines before it (structure_before): an XML element may
+# name a line's values from as far back as a range reads, no farther.
+if REACH > MAX_BLOCK_LINES:
+    raise ImportError("xmlpaths.REACH must not exceed structure.MAX_BLOCK_LINES")
 
 _ENCODED, _OPENS, _XML = 0, 1, 2
 #: What makes a line special, as byte patterns Hyperscan and ``re`` read alike: encoded text
@@ -53,6 +60,9 @@ TRIGGERS: tuple[tuple[int, bytes], ...] = (
     # (``derbes.scanner.xmlpaths``). Each starts with "<": few places to try in a line.
     (_XML, rb"<[^\s<>/!?][^<>\n]*>[^<>\n]*</"),
     (_XML, rb"<[^\s<>/!?][^<>\n]*=[ \t]*[\"'][^\"'<>\n]"),
+    # A line of tags alone (``<Объект>``, ``</Свойство>``): no value, but a pretty-printed
+    # document's lines are read in turn, each in the elements the lines before left open.
+    (_XML, rb"^[ \t]*<[^<>\n]+>(?:[ \t]*<[^<>\n]+>)*[ \t]*\r?$"),
 )
 
 
@@ -130,10 +140,14 @@ class Piece:
     #: name)`` of a record's cell under its header's column, or of each value of a document's
     #: line under its key path; in line order (``jsonpaths.field_at``). Empty: no field.
     fields: list[tuple[int, int, str]]
+    #: A line of XML: its fields are its elements' paths, each value read whole under a
+    #: name that says what it holds; its context, the path of its one field if it has one.
+    xml: bool
 
     def __init__(
         self, text: str, context: tuple[str, ...], offset: int = 0,
         decoded: Decoded | None = None, fields: list[tuple[int, int, str]] | None = None,
+        xml: bool = False,
     ) -> None:
         # The dataclass' own __init__ is Python made at import (exec), and frozen it sets
         # each field through object.__setattr__: 1.2 us a piece. Written here, compiled with
@@ -143,6 +157,7 @@ class Piece:
         self.offset = offset
         self.decoded = decoded
         self.fields = fields if fields is not None else []
+        self.xml = xml
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw line's span of ``text[start:end]``."""
@@ -216,6 +231,8 @@ def special_lines(
     encoded, opens, xml = trigger_lines(data) if triggered is None else triggered
     carried = structure is not None and structure.kind is not None
     if not encoded and not opens and not xml and not carried:
+        if structure is not None:
+            structure.xml = None
         return {}
     out: dict[int, tuple[str, list[Piece]]] = {}
     if opens or carried:
@@ -227,18 +244,35 @@ def special_lines(
             if pieces:
                 out[index] = (lines[index], pieces)
     coded = {index for index, _, _ in encoded} if xml else ()
+    # An XML document's lines, one after the other, are read in turn: each goes on in the
+    # elements the one before left open (``xmlpaths.XmlStack``); any other line ends it.
+    stack = structure.xml if structure is not None else None
+    last = -1  # the line the stack was left by
     for index, lo, hi in xml:
         # An XML message or element on the line: its values' fields are their element
         # paths (a line already read in a structure keeps that structure's).
-        if index not in out:
-            line = data[lo:hi].decode("utf-8", "replace")
-            if line.lstrip().startswith("{"):
-                continue  # a JSON line: its fields are its key paths (XML in a string too)
-            spans = xml_spans(line)
-            pieces = pieces_of(line, LineContext(spans=spans) if spans else None,
-                               encoded=index in coded)
-            if pieces:
-                out[index] = (line, pieces)
+        if index in out:
+            stack = None
+            continue
+        line = data[lo:hi].decode("utf-8", "replace")
+        if line.lstrip().startswith("{"):
+            stack = None
+            continue  # a JSON line: its fields are its key paths (XML in a string too)
+        if stack is None or index != last + 1:
+            stack = XmlStack()
+        last = index
+        spans = xml_spans(line, stack)
+        # A line of one field (an element a line) is read in its name's context, as a value
+        # under a JSON key is: <Значение>87011234567</Значение> under Объект.Телефон.
+        keys = (spans[0][2],) if spans and all(p == spans[0][2] for _, _, p in spans) else ()
+        pieces = pieces_of(line, LineContext(keys=keys, spans=spans) if spans else None,
+                           encoded=index in coded, xml=True)
+        if pieces:
+            out[index] = (line, pieces)
+    if structure is not None:
+        # Open after this chunk only if its last line is the document's.
+        structure.xml = stack if stack is not None and last >= 0 and last == (
+            data.count(b"\n") - (1 if data.endswith(b"\n") else 0)) else None
     for index, lo, hi in encoded:
         if index not in out:
             line = data[lo:hi].decode("utf-8", "replace")
@@ -274,7 +308,31 @@ def structure_before(data: bytes) -> StructureState:
     opens = _lines_at(data, _triggers((_OPENS,)).ends(data)[_OPENS])
     if opens:  # else nothing opens in them, and nothing opened before them is still open
         line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)
+    state.xml = xml_before(data)
     return state
+
+
+def xml_before(data: bytes) -> XmlStack | None:
+    """The elements an XML document left open after ``data`` (lines before a byte range,
+    no newline at the end) when its last line is one of the document's, read from the
+    first of its lines there, as :func:`special_lines` reads them; else None."""
+    xml = _lines_at(data, _triggers((_XML,)).ends(data)[_XML])
+    end = data.count(b"\n")
+    if not xml or xml[-1][0] != end:
+        return None
+    first = len(xml) - 1  # the first line of the run of XML lines that ends the data
+    while first > 0 and xml[first - 1][0] == xml[first][0] - 1:
+        first -= 1
+    stack: XmlStack | None = None
+    for _, lo, hi in xml[first:]:
+        line = data[lo:hi].decode("utf-8", "replace")
+        if line.lstrip().startswith("{"):
+            stack = None  # a JSON line ends the document (as special_lines reads it)
+            continue
+        if stack is None:
+            stack = XmlStack()
+        xml_spans(line, stack)
+    return stack
 
 
 class ChunkLines:
@@ -325,10 +383,10 @@ class ChunkLines:
 
 
 def pieces_of(
-    line: str, context: LineContext | None, encoded: bool = False
+    line: str, context: LineContext | None, encoded: bool = False, xml: bool = False
 ) -> list[Piece]:
     """The pieces of one line; an empty list when the line is read as it stands.
-    ``encoded``: the line holds encoded text (a trigger found it)."""
+    ``encoded``: the line holds encoded text (a trigger found it); ``xml``: a line of XML."""
     if context is not None and context.fields:
         pieces = []
         for start, end, name in context.fields:
@@ -348,6 +406,6 @@ def pieces_of(
     if decoded is None and not keys and (context is None or not context.spans):
         return []
     return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded,
-                  context.spans if context is not None else None)]
+                  context.spans if context is not None else None, xml)]
 
 

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from derbes.scanner.jsonpaths import JsonReading, document_spans
+from derbes.scanner.xmlpaths import XmlStack
 
 #: A line that opens a multi-line JSON value: it ends with ``{`` or ``[`` (or ``"key":``).
 _OPENS = re.compile(r'(?:[\[{]|"\s*:)\s*$')
@@ -87,6 +88,10 @@ class StructureState:
     #: Records: the header's delimiter and column names.
     delimiter: str = ""
     names: list[str] = field(default_factory=list)
+    #: The elements an XML document read a line at a time left open, when the last line
+    #: read was one of its lines (``derbes.scanner.xmlpaths``); apart from the rest: read by
+    #: ``pieces.special_lines``, not cleared with them.
+    xml: XmlStack | None = None
 
     def clear(self) -> None:
         """Nothing open: the next line is read afresh."""

@@ -69,6 +69,8 @@ def test_json_keys_spellings():
     ("item.name", None),
     ("email_verified", None),  # a token, but a flag
     ("phone_iin", "KZ_IIN"),
+    # 1C's names of an email address: an address, but an email's first.
+    ("ФайлОбмена.Объект.АдресЭП", "EMAIL_ADDRESS"), ("АдресЭлектроннойПочты", "EMAIL_ADDRESS"),
 ])
 def test_column_name_precedence(name, entity):
     assert entity_for_name(name) == entity

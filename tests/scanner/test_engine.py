@@ -183,13 +183,15 @@ def test_xml_elements_and_attributes_are_read_by_their_names(tmp_path):
     got = sorted((h.container.rsplit("/", 1)[-1], h.field, h.entity, h.value)
                  for h in result.hits)
     assert got == sorted([
-        ("staff.xml", "Сотрудник.ФИО", "PERSON", "Серикова Айгуль Маратовна"),
-        ("staff.xml", "Сотрудник.ФИО", "PERSON", "Иванов Иван Иванович"),
-        ("staff.xml", "Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1987-10-08"),
-        ("staff.xml", "Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1976-02-12"),
-        ("staff.xml", "ИИН", "KZ_IIN", IIN_A), ("staff.xml", "ИИН", "KZ_IIN", IIN_B),
-        ("staff.xml", "Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
-        ("staff.xml", "Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        # An element a line: each read in the element open on the line above.
+        ("staff.xml", "Сотрудники.Сотрудник.ФИО", "PERSON", "Серикова Айгуль Маратовна"),
+        ("staff.xml", "Сотрудники.Сотрудник.ФИО", "PERSON", "Иванов Иван Иванович"),
+        ("staff.xml", "Сотрудники.Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1987-10-08"),
+        ("staff.xml", "Сотрудники.Сотрудник.ДатаРождения", "DATE_OF_BIRTH", "1976-02-12"),
+        ("staff.xml", "Сотрудник.ИИН", "KZ_IIN", IIN_A),
+        ("staff.xml", "Сотрудник.ИИН", "KZ_IIN", IIN_B),
+        ("staff.xml", "Сотрудник.Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
+        ("staff.xml", "Сотрудник.Адрес", "ADDRESS", "г. Алматы, ул. Абая, 150"),
         ("shep.log", "data.lastName", "PERSON", "Нурланова"),
         ("shep.log", "data.lastName", "PERSON", "Ахметов"),
         ("shep.log", "data.birthDate", "DATE_OF_BIRTH", "1980-04-16"),
@@ -197,6 +199,52 @@ def test_xml_elements_and_attributes_are_read_by_their_names(tmp_path):
         ("shep.log", "body", "PERSON", "Ахметова")])
     # Offsets in the field's value.
     assert {h.start for h in result.hits if h.field != "body"} == {0}
+
+
+def test_properties_named_by_an_attribute_are_found_by_their_names(tmp_path):
+    """Formats whose fields are generic elements named by an attribute: a 1C exchange packet
+    (``<Свойство Имя="ИИН"><Значение>``, its contact information escaped XML in a value) logged
+    by an integration, and ``mysqldump --xml`` (``<field name="email">``, a field a line).
+    Each value is found under its property's name (with the name's evidence), not under
+    ``Свойство.Значение``, a birth date too (read whole, as in a column of its name); the
+    naming attribute ``Имя`` ("name") is no person's name."""
+    import xml.etree.ElementTree as ET
+
+    from derbes.scanner.sources.logs import LogSource
+
+    packet = ET.Element("ФайлОбмена", ВерсияФормата="2.0")
+    item = ET.SubElement(packet, "Объект", Нпп="1", Тип="СправочникСсылка.ФизическиеЛица")
+    contact = ('<КонтактнаяИнформация xmlns="http://www.v8.1c.ru/ssl/contactinfo" '
+               'Представление="+7 (701) 123-45-67"><Состав КодГорода="701" Номер="1234567"/>'
+               "</КонтактнаяИнформация>")
+    for name, value in (("Наименование", "Серикова Айгуль"), ("ИИН", IIN_A),
+                        ("ДатаРождения", "1987-10-08T00:00:00"), ("КонтактнаяИнформация", contact)):
+        prop = ET.SubElement(item, "Свойство", Имя=name, Тип="Строка")
+        ET.SubElement(prop, "Значение").text = value
+    line = "2026-11-20 10:15:02,114 INFO [1c] Выгрузка: " + ET.tostring(packet, "unicode")
+    (tmp_path / "exchange.log").write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "dump.xml").write_text(
+        '<?xml version="1.0"?>\n<mysqldump>\n<database name="shop">\n'
+        '\t<table_data name="clients">\n\t<row>\n\t\t<field name="id">1</field>\n'
+        f'\t\t<field name="iin">{IIN_B}</field>\n\t\t<field name="email">a.nur@mail.kz</field>\n'
+        "\t</row>\n\t</table_data>\n</database>\n</mysqldump>\n", encoding="utf-8")
+    sources = [LogSource(str(tmp_path / name)) for name in ("exchange.log", "dump.xml")]
+    result = scan(sources, ScanOptions(hits=True, show_values=True, hash_key=b"k" * 32))
+    got = sorted((h.container.rsplit("/", 1)[-1], h.field or "", h.entity, h.value)
+                 for h in result.hits)
+    assert got == sorted([
+        ("exchange.log", "ФайлОбмена.Объект.ИИН", "KZ_IIN", IIN_A),
+        # No key beside it: read whole as its property's name says (a table's column's way).
+        ("exchange.log", "ФайлОбмена.Объект.ДатаРождения", "DATE_OF_BIRTH",
+         "1987-10-08T00:00:00"),
+        ("exchange.log", "ФайлОбмена.Объект.КонтактнаяИнформация", "PHONE_NUMBER",
+         "+7 (701) 123-45-67"),
+        ("dump.xml", "row.iin", "KZ_IIN", IIN_B),
+        ("dump.xml", "row.email", "EMAIL_ADDRESS", "a.nur@mail.kz")])
+    findings = {(f.field, f.entity, f.match_type) for f in result.findings}
+    assert ("ФайлОбмена.Объект.ИИН", "KZ_IIN", "value+name") in findings
+    assert ("row.email", "EMAIL_ADDRESS", "value+name") in findings
+    assert not [f for f in result.findings if f.field and f.field.endswith(".Имя")]
 
 
 def test_birth_dates_in_a_csv_read_as_a_log_are_read_whole(tmp_path):

@@ -27,6 +27,7 @@ from derbes.detectors.corpora import logs as gen_logs
 from derbes.scanner.engine import fastpath
 from derbes.scanner.engine.detect import Detector
 from derbes.scanner.engine.pieces import special_lines, trigger_lines
+from derbes.scanner.names import entity_for_name
 
 ENGINES = [e for e, m in (("hyperscan", fastpath.hyperscan), ("re2", fastpath.re2)) if m] + ["re"]
 
@@ -119,18 +120,46 @@ def _presidio(text: str, context: list[str] | None = None) -> list[tuple]:
     return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results)
 
 
+@cache
+def _whole_readers() -> dict[str, object]:
+    """The recognizers that read a value whole in a field named for their entity."""
+    return {r.ENTITY: r for r in all_recognizers() if getattr(r, "WHOLE_IN_COLUMN", False)}
+
+
+def _whole_xml_fields(piece, found: list[tuple]) -> list[tuple]:
+    """What the engine adds on a line of XML (``Detector._whole_fields``), beside what its
+    recognizers find: each element's value under a name that names a keyed entity (``<Свойство
+    Имя="ДатаРождения">``, the lines above), read whole by that entity's recognizer, where
+    nothing found that entity; markup, quotes and brackets are no such value."""
+    if not piece.xml or piece.decoded is not None:
+        return []
+    more = []
+    for start, end, path in piece.fields:
+        reader = _whole_readers().get(entity_for_name(path))
+        if reader is None or any(f[0] == reader.ENTITY and f[1] < end and start < f[2]
+                                 for f in found):
+            continue
+        value = piece.text[start - piece.offset:end - piece.offset]
+        whole = None if set(value) & set('"{}[]<>') else reader.read_whole(value)
+        if whole is not None:
+            more.append((reader.ENTITY, start + whole[0], start + whole[1], round(whole[2], 6)))
+    return more
+
+
 def _presidio_lines(data: bytes) -> dict[int, list[tuple]]:
     """Presidio on every line; a line the detector reads decoded or with inherited field
     names (``derbes.scanner.engine.pieces``) is given to Presidio the same way, piece by piece, with
-    the field names as Presidio's ``context``, and its results mapped back to the raw line."""
+    the field names as Presidio's ``context``, and its results mapped back to the raw line;
+    on a line of XML, with the values the engine reads whole by their fields' names."""
     special = special_lines(data)
     expected = {}
     for index, raw in enumerate(data.split(b"\n")):
         if index in special:
             found = []
             for piece in special[index][1]:
-                for entity, start, end, score in _presidio(piece.text, list(piece.context) or None):
-                    found.append((entity, *piece.raw_span(start, end), score))
+                here = [(entity, *piece.raw_span(start, end), score) for entity, start, end, score
+                        in _presidio(piece.text, list(piece.context) or None)]
+                found += here + _whole_xml_fields(piece, here)
             found.sort()
         else:
             found = _presidio(raw.decode("utf-8", "replace"))

@@ -62,6 +62,43 @@ GAPS = [
     "",
     *PRETTY[3:],
 ]
+# A 1C exchange file's object pretty-printed, an element a line, as 1C writes it: each value
+# named by its property (<Свойство Имя="...">, the lines above), a birth date found by its
+# name alone (read whole); and a SOAP answer logged with prettyLogging.
+XML = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ФайлОбмена ВерсияФормата="2.0" ДатаВыгрузки="2026-03-01T12:00:00">',
+    '\t<Объект Нпп="1" Тип="СправочникСсылка.ФизическиеЛица">',
+    '\t\t<Свойство Имя="ИИН" Тип="Строка">',
+    "\t\t\t<Значение>871008401427</Значение>",
+    "\t\t</Свойство>",
+    '\t\t<Свойство Имя="ДатаРождения" Тип="Дата">',
+    "\t\t\t<Значение>1987-10-08T00:00:00</Значение>",
+    "\t\t</Свойство>",
+    '\t\t<Свойство Имя="АдресЭП" Тип="Строка">',
+    "\t\t\t<Значение>a.nurlanova@mail.kz</Значение>",
+    "\t\t</Свойство>",
+    '\t\t<Свойство Имя="Телефон" Тип="Строка">',
+    "\t\t\t<Значение>87012345679</Значение>",
+    "\t\t</Свойство>",
+    '\t\t<Свойство Имя="НомерЗаказа" Тип="Строка">',
+    "\t\t\t<Значение>87012345680</Значение>",
+    "\t\t</Свойство>",
+    "\t</Объект>",
+    "</ФайлОбмена>",
+    "2026-03-01 12:00:05,001 INFO [exec-4] o.a.c.s.SyncChannelHttpPort.REQ - Inbound Message",
+    "Payload: ",
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">',
+    "  <soap:Body>",
+    '    <ns2:SendMessageResponse xmlns:ns2="http://bip.bee.kz/SyncChannel/v10/Types">',
+    "      <data>",
+    "        <iin>871008401427</iin>",
+    "        <birthDate>1987-10-08</birthDate>",
+    "      </data>",
+    "    </ns2:SendMessageResponse>",
+    "  </soap:Body>",
+    "</soap:Envelope>",
+]
 PLAIN = [
     "2026-03-01 12:00:00,001 INFO [main] k.k.Application - Started in 4.2 s",
     "2026-03-01 12:00:00,002 INFO [main] k.k.Application - pid 4242, port 8080",
@@ -147,7 +184,7 @@ def _cut_lines(lines: list[str]) -> list[int]:
     return list(range(1, len(lines)))
 
 
-STRUCTURES = {"json": PRETTY, "csv": CSV, "gaps": GAPS}
+STRUCTURES = {"json": PRETTY, "csv": CSV, "gaps": GAPS, "xml": XML}
 
 
 @pytest.mark.parametrize("kind", list(STRUCTURES))
@@ -181,10 +218,25 @@ def test_a_range_boundary_at_any_line_finds_what_one_process_finds(tmp_path, det
     assert differ == []
 
 
+def test_an_xml_documents_values_are_named_from_the_lines_above(tmp_path, detector):
+    path = _write(tmp_path / "app.log", PLAIN + XML + PLAIN)
+    hits, _, _ = _by_batches(path, detector, 1 << 20)
+    assert sorted((field, entity, value) for _, entity, _, _, field, value in hits) == sorted([
+        ("Объект.ДатаРождения", "DATE_OF_BIRTH", "1987-10-08T00:00:00"),
+        ("Объект.ИИН", "KZ_IIN", "871008401427"),
+        ("Объект.АдресЭП", "EMAIL_ADDRESS", "a.nurlanova@mail.kz"),
+        # A bare number: a phone under its property's name, none under an order's.
+        ("Объект.Телефон", "PHONE_NUMBER", "87012345679"),
+        ("data.birthDate", "DATE_OF_BIRTH", "1987-10-08"),
+        ("data.iin", "KZ_IIN", "871008401427"),
+    ])
+
+
 def test_the_bare_values_need_their_names(tmp_path, detector):
     # What the tests above compare: without its names (the document or records read from
     # their middle), a line gives other findings.
-    for kind, lines, where in (("json", PRETTY, 3), ("csv", CSV, 3), ("csv", CSV, 7)):
+    for kind, lines, where in (("json", PRETTY, 3), ("csv", CSV, 3), ("csv", CSV, 7),
+                               ("xml", XML, 9)):
         whole = _by_batches(_write(tmp_path / f"{kind}.log", lines), detector, 1 << 20)
         alone = _by_batches(_write(tmp_path / f"{kind}-cut.log", lines[where:]), detector,
                             1 << 20)
@@ -221,6 +273,33 @@ def test_a_document_longer_than_the_limit_is_cut_off_where_it_is_read_whole(
     differ += [("range", k) for k in around if _by_ranges(path, detector, [starts[k]]) != whole]
     differ += [("ranges", k) for k in around[1:]
                if _by_ranges(path, detector, [starts[k - 1], starts[k]]) != whole]
+    assert differ == []
+
+
+def test_an_xml_element_names_values_within_what_a_range_reads_before_it(
+        tmp_path, detector, exact_ranges):
+    from derbes.scanner.xmlpaths import REACH
+
+    # A 1C file of one object a line under its root: the root names the objects' values
+    # (Выгрузка.Объект.ИИН) within REACH lines of its opening, and not after, where a range
+    # of the file starting there could not know it.
+    iins = ("871008401427", "760212350620", "800416300257")
+    count = REACH + 40
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<Выгрузка Версия="1">',
+             *(f'\t<Объект Нпп="{k}" ИИН="{iins[k % 3]}"/>' for k in range(count)),
+             "</Выгрузка>"]
+    path = _write(tmp_path / "exchange.xml", lines)
+    whole = _by_batches(path, detector, 1 << 20)
+    fields = {h[0]: h[4] for h in whole[0] if h[1] == "KZ_IIN"}
+    assert len(fields) == count
+    # Rows count from 1: the root opens on row 2, the objects follow it.
+    named = {r for r, f in fields.items() if f == "Выгрузка.Объект.ИИН"}
+    assert named == set(range(3, REACH + 2))
+    assert set(fields) - named == set(range(REACH + 2, count + 3))
+    starts = _line_starts(path)
+    around = [3, 900, REACH - 1, REACH, REACH + 1, REACH + 2, REACH + 30]
+    differ = [("batch", k) for k in around if _by_batches(path, detector, starts[k]) != whole]
+    differ += [("range", k) for k in around if _by_ranges(path, detector, [starts[k]]) != whole]
     assert differ == []
 
 
