@@ -35,6 +35,7 @@ COMPILED: dict[str, str] = {
     "derbes.scanner.engine.shapes": "scanner/engine/shapes.py",
     "derbes.scanner.engine.evidence": "scanner/engine/evidence.py",
     "derbes.scanner.jsonpaths": "scanner/jsonpaths.py",
+    "derbes.scanner.xmlpaths": "scanner/xmlpaths.py",
     "derbes.scanner.redact": "scanner/redact.py",
     "derbes.detectors.base": "detectors/base.py",
     "derbes.detectors.ip_address": "detectors/ip_address.py",
