@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -354,12 +355,18 @@ def machine() -> dict:
 
 def write_dense_corpus(path: Path, size_mb: float, seed: int) -> tuple[Path, int]:
     """The headline corpus: about ``size_mb`` MB of realistic corpus logs (about one
-    labelled personal value per line), its files one after the other. Reused when there.
-    Returns the path and the number of labelled values."""
-    from derbes.detectors.corpora.realistic import corpus as realistic
+    labelled personal value per line), its files one after the other. Reused when there,
+    written by the same generator (its source's digest is in the stamp's name: a corpus
+    written before the generator changed is written again). Returns the path and the
+    number of labelled values."""
+    from derbes.detectors.corpora import common
+    from derbes.detectors.corpora import realistic as generator
 
     lines = max(1200, int(size_mb * 1_000_000 / 155))  # about 155 bytes a line
-    stamp = path.with_suffix(path.suffix + f".{seed}.{lines}")
+    digest = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
+                                     for m in (generator, common))).hexdigest()[:12]
+    stamp = path.with_suffix(path.suffix + f".{seed}.{lines}.{digest}")
+    realistic = generator.corpus
     if path.exists() and stamp.exists():
         return path, int(stamp.read_text() or 0)
     files = realistic(lines, seed)
