@@ -3,16 +3,20 @@
 Log files as the systems of a Kazakh operator write them: nginx and Apache combined access
 logs, syslog with sshd, OpenVPN, Postfix, a Java service with stack traces and
 pretty-printed JSON bodies, a Python service with tracebacks and ``key=value`` pairs,
-Android logcat, Windows event text, JSON API lines (some with ``\\u`` escapes), and a
-``;``-separated export under its header. Values come in the forms those systems give them:
-percent-encoded query strings (``email=a%40mail.kz``, ``phone=%2B7+701+...``), URL user info,
-no-break spaces between digit groups, ``\\u`` escapes, keys on a line above their values,
-columns named only in a header, phone numbers written bare as logins and in an export's
-client column next to order numbers of the same shape. Look-alikes come as those systems
-print them: versions (Gecko ``rv:1.8.1.4``, ``Chrome/120.0.0.0``, .NET ``Version=4.0.0.0``,
-«версия 2.14.3.1»), HDFS block ids, Message-IDs, Windows SIDs and GUIDs, already-masked
-values, UUID request ids, epoch milliseconds, Luhn-failing numbers, 12-digit references
-failing the IIN check.
+Android logcat, Windows event text, JSON API lines (some with ``\\u`` escapes), a
+``;``-separated export under its header, and an integration service's log of its SOAP
+exchanges with the e-government bus (Apache CXF's logging blocks, the payload on one line or
+indented; SOAP faults) and of the 1C exchange packets it relays (``<Свойство Имя="ИИН">``,
+contact information as escaped XML inside a value). Values come in the forms those systems
+give them: percent-encoded query strings (``email=a%40mail.kz``, ``phone=%2B7+701+...``),
+URL user info, no-break spaces between digit groups, ``\\u`` escapes, keys on a line above
+their values, columns named only in a header, phone numbers written bare as logins and in an
+export's client column next to order numbers of the same shape. Look-alikes come as those
+systems print them: versions (Gecko ``rv:1.8.1.4``, ``Chrome/120.0.0.0``, .NET
+``Version=4.0.0.0``, «версия 2.14.3.1»), HDFS block ids, Message-IDs, Windows SIDs and
+GUIDs, already-masked values, UUID request ids, epoch milliseconds, Luhn-failing numbers,
+12-digit references failing the IIN check, and the population database's own numbers
+(16-digit address register codes, identity document numbers, region codes).
 
 Every label is what the generator planted and where, decided by the value's own definition,
 implemented here independently of ``derbes``: the IIN/BIN check digit from the published
@@ -21,11 +25,13 @@ and the IBAN's ISO 7064 mod 97-10 check computed here, IPv4 hosts in providers' 
 Nothing is labelled by running derbes.
 
 Blind spots, by construction: only the forms written below exist here; the values are well
-formed (no typos, no truncated lines); the noise is the noise listed above and nothing
-else; names, birth dates and documents (the keyed entities) are not labelled (they are
-left out of the evaluation); one process writes each file, and each is scored in one
-chunk, so structures never straddle a chunk boundary (a scan reads one that does as in one
-piece: ``tests/scanner/test_structure_cuts.py``).
+formed (no typos, no truncated lines); the noise is the noise listed above and nothing else;
+names, birth dates and documents (the keyed entities) are not labelled (they are left out of
+the evaluation), and of an address split into elements (the population database's
+``<street>``, ``<building>``, ``<flat>``) only the street is labelled as an address (a
+building's or a flat's number alone names no place); one process writes each file, and each
+is scored in one chunk, so structures never straddle a chunk boundary (a scan reads one that
+does as in one piece: ``tests/scanner/test_structure_cuts.py``).
 
 ``corpus(lines, seed)`` returns ``[LogFile]``: a name, the text, and labels
 ``(line, start, end, entity)`` with offsets in the raw line. Deterministic for a seed.
@@ -118,6 +124,8 @@ _OUIS = ("3c:5a:b4", "f0:18:98", "a4:83:e7", "dc:a6:32", "00:1a:2b", "b8:27:eb",
 _STREETS = ("ул. Абая", "пр. Достык", "ул. Толе би", "мкр. Самал-2", "ул. Кабанбай батыра",
             "пр. Мангилик Ел", "Әл-Фараби даңғылы", "ул. Сатпаева")
 _CITIES = ("г. Алматы", "г. Астана", "г. Шымкент", "Қарағанды қ.", "г. Актобе", "г. Павлодар")
+#: Addresses of the e-government bus's endpoints as integration services call them.
+_SHEP_HOSTS = ("195.12.113.29", "10.61.40.133", "172.16.10.5")
 
 
 class Values:
@@ -831,6 +839,249 @@ class Writer:
               (v.ipv4(), "IP_ADDRESS"), f":{self.rng.randint(1024, 65535)} dest: /",
               (v.ipv4(), "IP_ADDRESS"), ":50010")
 
+    # -- an integration service: SOAP with the e-government bus, 1C exchange packets -----------
+
+    def integration(self, f: LogFile) -> None:
+        """What a Java integration service logs of its SOAP exchanges with the e-government
+        bus (ШЭП: ``SendMessage`` of ``bip.bee.kz/SyncChannel/v10``, the population database
+        ГБД ФЛ, the mobile citizens' database, the labour contracts' service) as Apache CXF's
+        ``LoggingInInterceptor``/``LoggingOutInterceptor`` write them (a block of headers and
+        the payload on one line, or indented when ``prettyLogging`` is on), and of the 1C
+        exchange packets it relays (the «Конвертация данных» format: ``<Свойство
+        Имя="ИИН"><Значение>``, contact information as escaped XML in a value)."""
+        kind = self.rng.randint(0, 8)
+        if kind <= 1:
+            self._cxf_person(f, outbound=kind == 0)
+        elif kind == 2:
+            self._shep_phone(f)
+        elif kind == 3:
+            self._shep_contract(f)
+        elif kind == 4:
+            self._onec_person(f)
+        elif kind == 5:
+            self._onec_company(f)
+        elif kind == 6:
+            self._cxf_pretty(f)
+        elif kind == 7:
+            self._onec_pretty(f)
+        else:
+            self._shep_fault(f)
+
+    def _log_head(self, logger: str) -> str:
+        thread = f"http-nio-8080-exec-{self.rng.randint(1, 40)}"
+        return f"{self.app_ts()} INFO  [{thread}] {logger} - "
+
+    def _shep_ts(self) -> str:
+        return self.iso().replace("+05:00", "+06:00")
+
+    def _request_info(self, service: str) -> str:
+        v = self.v
+        return (f"<requestInfo><messageId>{v.uuid()}</messageId><serviceId>{service}</serviceId>"
+                f"<messageDate>{self._shep_ts()}</messageDate><sender><senderId>kaspi_crm"
+                f"</senderId><password>{v.hexs(12)}</password></sender></requestInfo>")
+
+    def _cxf(self, f: LogFile, outbound: bool, payload: list[Part], pretty: list[list[Part]]
+             | None = None) -> None:
+        """One CXF logging block: its header lines, then the payload (one line, or the lines
+        of ``pretty``), then the dashes."""
+        v = self.v
+        direction = "Outbound" if outbound else "Inbound"
+        f.add(self._log_head("o.a.c.s.SyncChannelHttpPort.REQ") + f"{direction} Message")
+        f.add("---------------------------" + ("" if outbound else "-"))
+        f.add(f"ID: {self.rng.randint(1, 99999)}")
+        if outbound:
+            f.add("Address: https://", (self.pick(_SHEP_HOSTS), "IP_ADDRESS"),
+                  "/bip-sync-wss-gost/")
+            f.add("Encoding: UTF-8")
+            f.add("Http-Method: POST")
+            f.add("Content-Type: text/xml")
+            f.add('Headers: {Accept=[*/*], SOAPAction=[""]}')
+        else:
+            f.add("Response-Code: 200")
+            f.add("Encoding: UTF-8")
+            f.add("Content-Type: text/xml;charset=UTF-8")
+            f.add(f"Headers: {{content-type=[text/xml;charset=UTF-8], Date=[Sun, 01 Mar 2026 "
+                  f"{self.rng.randint(0, 23):02d}:{self.rng.randint(0, 59):02d}:"
+                  f"{self.rng.randint(0, 59):02d} GMT], X-Request-Id=[{v.uuid()}]}}")
+        if pretty is None:
+            f.add("Payload: ", *payload)
+        else:
+            f.add("Payload: ")
+            f.add_block(pretty)
+        f.add("--------------------------------------")
+
+    def _cxf_person(self, f: LogFile, outbound: bool) -> None:
+        """A request of a person by IIN to ГБД ФЛ, or its answer."""
+        v = self.v
+        iin = v.iin()
+        envelope = ('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+                    "<soap:Body><ns2:SendMessage xmlns:ns2=\"http://bip.bee.kz/SyncChannel/v10/"
+                    'Types"><request>')
+        if outbound:
+            self._cxf(f, True, [
+                envelope + self._request_info("GBDFL_UniversalServiceSync")
+                + '<requestData><data xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:type="ns3:PersonRequest" xmlns:ns3="http://gbdfl.gov.kz/person"><iin>',
+                (iin, "KZ_IIN"), "</iin><consentConfirmed>true</consentConfirmed></data>"
+                "</requestData></request></ns2:SendMessage></soap:Body></soap:Envelope>"])
+            return
+        first, last = v.name()
+        year, month, day = "19" + iin[:2] if iin[6] in "34" else "20" + iin[:2], iin[2:4], iin[4:6]
+        street = self.pick(_STREETS)
+        doc = self.pick(("002", "001"))
+        number = v.digits(9) if doc == "002" else "N" + v.digits(8)
+        self._cxf(f, False, [
+            envelope.replace("<request>", "<response>")
+            + f"<responseInfo><messageId>{v.uuid()}</messageId><correlationId>{v.hexs(40)}"
+            f"</correlationId><responseDate>{self._shep_ts()}</responseDate><status><code>"
+            "SCSS001</code><message>Message has been processed successfully</message></status>"
+            f"<sessionId>{{{v.uuid()}}}</sessionId></responseInfo><responseData><data><persons>"
+            "<person><iin>", (iin, "KZ_IIN"),
+            f"</iin><surname>{last.upper()}</surname><name>{first.upper()}</name><birthDate>"
+            f"{year}-{month}-{day}</birthDate><gender><code>{self.rng.randint(1, 2)}</code>"
+            "</gender><regAddress><country><code>398</code><nameRu>КАЗАХСТАН</nameRu></country>"
+            f"<region><code>{self.rng.randint(1900000, 1999999)}</code></region><street>",
+            (street, "ADDRESS"), f"</street><building>{self.rng.randint(1, 250)}</building><flat>"
+            f"{self.rng.randint(1, 300)}</flat><arCode>1{v.digits(15)}</arCode></regAddress>"
+            f"<documents><document><type><code>{doc}</code></type><number>{number}</number>"
+            f"<beginDate>20{self.rng.randint(10, 25)}-0{self.rng.randint(1, 9)}-1"
+            f"{self.rng.randint(0, 9)}</beginDate></document></documents></person></persons>"
+            "</data></responseData></response></ns2:SendMessage></soap:Body></soap:Envelope>"])
+
+    def _shep_phone(self, f: LogFile) -> None:
+        """The mobile citizens' database's answer, logged on one line after the logger's."""
+        v = self.v
+        f.add(self._log_head("k.k.i.shep.BmgClient") + "SHEP response: <soap:Envelope xmlns:soap="
+              '"http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:SendMessageResponse '
+              'xmlns:ns2="http://bip.bee.kz/SyncChannel/v10/Types"><response><responseData>'
+              "<data><iin>", (v.iin(), "KZ_IIN"), "</iin><phoneNumber>",
+              ("7" + v.mobile_digits(), "PHONE_NUMBER"), "</phoneNumber><operator>"
+              f"{self.pick(('KCELL', 'BEELINE', 'TELE2', 'ALTEL'))}</operator><registrationDate>"
+              f"{self._shep_ts()}</registrationDate></data></responseData></response>"
+              "</ns2:SendMessageResponse></soap:Body></soap:Envelope>")
+
+    def _shep_contract(self, f: LogFile) -> None:
+        """A labour contract sent to the labour contracts' service: the employer's BIN, the
+        employee's IIN, a contract number and dates."""
+        v = self.v
+        f.add(self._log_head("k.k.i.shep.EnbekClient") + "contractRequest: <ns3:contractRequest "
+              'xmlns:ns3="http://enbek.kz/contract/ws/schemas"><newContractData><employerData>'
+              "<bin>", (v.bin(), "KZ_BIN"), "</bin></employerData><employeeData><iin>",
+              (v.iin(), "KZ_IIN"), "</iin></employeeData><contractData><contractNumber>"
+              f"{v.digits(6)}/{self.rng.randint(10, 26)}</contractNumber><contractDate>"
+              f"2026-0{self.rng.randint(1, 3)}-{self.rng.randint(10, 28)}+06:00</contractDate>"
+              f"<position>{v.digits(6)}</position></contractData></newContractData>"
+              "</ns3:contractRequest>")
+
+    def _onec_person(self, f: LogFile) -> None:
+        """A 1C exchange packet of a person: code, name, IIN, and contact information as 1C
+        keeps it (its own XML, escaped in the value, the number whole in ``Представление``
+        and in parts after it)."""
+        v = self.v
+        first, last = v.name()
+        n = v.mobile_digits()
+        shown = self.pick((f"+7 ({n[:3]}) {n[3:6]}-{n[6:8]}-{n[8:]}", f"8 {n[:3]} {n[3:]}",
+                           f"+7{n}"))
+        q = "&quot;"
+        contact = (f"&lt;КонтактнаяИнформация xmlns={q}http://www.v8.1c.ru/ssl/contactinfo{q} "
+                   f"xmlns:xsi={q}http://www.w3.org/2001/XMLSchema-instance{q} Представление={q}")
+        parts: list[Part] = [
+            self._log_head("k.k.i.onec.Exchange") + "Выгрузка в 1С: <ФайлОбмена ВерсияФормата="
+            f'"2.0" ДатаВыгрузки="2026-03-{self.rng.randint(10, 28)}T10:00:00"><Объект Нпп="'
+            f'{self.rng.randint(1, 900)}" Тип="СправочникСсылка.ФизическиеЛица"><Ссылка Нпп="1">'
+            f'<Свойство Имя="Код" Тип="Строка"><Значение>{v.digits(9)}</Значение></Свойство>'
+            '</Ссылка><Свойство Имя="Наименование" Тип="Строка"><Значение>'
+            f'{last} {first}</Значение></Свойство><Свойство Имя="ИИН" Тип="Строка"><Значение>',
+            (v.iin(), "KZ_IIN"), '</Значение></Свойство><Свойство Имя="КонтактнаяИнформация" '
+            'Тип="Строка"><Значение>' + contact, (shown, "PHONE_NUMBER"),
+            f"{q}&gt;&lt;Комментарий/&gt;&lt;Состав xsi:type={q}НомерТелефона{q} КодСтраны={q}7"
+            f"{q} КодГорода={q}{n[:3]}{q} Номер={q}{n[3:]}{q} Добавочный={q}{q}/&gt;&lt;/"
+            "КонтактнаяИнформация&gt;</Значение></Свойство>"]
+        if self.rng.random() < 0.5:
+            parts += ['<Свойство Имя="АдресЭП" Тип="Строка"><Значение>' + contact,
+                      (v.email(), "EMAIL_ADDRESS"), f"{q}&gt;&lt;Состав xsi:type={q}"
+                      f"ЭлектроннаяПочта{q}/&gt;&lt;/КонтактнаяИнформация&gt;</Значение>"
+                      "</Свойство>"]
+        parts.append("</Объект></ФайлОбмена>")
+        f.add(*parts)
+
+    def _onec_pretty(self, f: LogFile) -> None:
+        """A person of a 1C exchange file as 1C writes it, an element a line, logged whole:
+        a phone and an order number of the very same shape, each bare under its property."""
+        v = self.v
+        first, last = v.name()
+        f.add(self._log_head("k.k.i.onec.Exchange") + "Пакет обмена:")
+        f.add(f'<Объект Нпп="{self.rng.randint(1, 900)}" Тип="СправочникСсылка.ФизическиеЛица" '
+              'ИмяПравила="ФизическиеЛица">')
+        props: list[tuple[str, str, Part]] = [
+            ("Наименование", "Строка", f"{last} {first}"),
+            ("ИИН", "Строка", (v.iin(), "KZ_IIN")),
+            ("ДатаРождения", "Дата", f"19{self.rng.randint(50, 99)}-0{self.rng.randint(1, 9)}-1"
+                                     f"{self.rng.randint(0, 9)}T00:00:00"),
+            ("Телефон", "Строка", ("8" + v.mobile_digits(), "PHONE_NUMBER")),
+            ("НомерЗаказа", "Строка", "8" + v.mobile_digits()),
+            ("АдресЭП", "Строка", (v.email(), "EMAIL_ADDRESS")),
+        ]
+        for name, kind, value in props:
+            f.add(f'\t<Свойство Имя="{name}" Тип="{kind}">')
+            f.add("\t\t<Значение>", value, "</Значение>")
+            f.add("\t</Свойство>")
+        f.add("</Объект>")
+
+    def _onec_company(self, f: LogFile) -> None:
+        """A 1C exchange packet of a counterparty: its BIN and its bank account (IBAN)."""
+        v = self.v
+        f.add(self._log_head("k.k.i.onec.Exchange") + "Загрузка из 1С: <Объект Нпп="
+              f'"{self.rng.randint(1, 900)}" Тип="СправочникСсылка.Контрагенты"><Свойство Имя='
+              '"Наименование" Тип="Строка"><Значение>ТОО &quot;'
+              f'{self.pick(("Астана Логистик", "Kazakh Retail", "Шымкент Сауда"))}&quot;'
+              '</Значение></Свойство><Свойство Имя="БИН" Тип="Строка"><Значение>',
+              (v.bin(), "KZ_BIN"), '</Значение></Свойство><Свойство Имя="ОсновнойБанковскийСчет"'
+              ' Тип="СправочникСсылка.БанковскиеСчета"><Свойство Имя="НомерСчета" Тип="Строка">'
+              "<Значение>", (v.kz_iban(grouped=False), "IBAN_CODE"), "</Значение></Свойство>"
+              '<Свойство Имя="БИК" Тип="Строка"><Значение>CASPKZKA</Значение></Свойство>'
+              "</Свойство></Объект>")
+
+    def _cxf_pretty(self, f: LogFile) -> None:
+        """A person's answer with ``prettyLogging``: an element a line, indented."""
+        v = self.v
+        iin, n = v.iin(), v.mobile_digits()
+        first, last = v.name()
+        block: list[list[Part]] = [
+            ['<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'],
+            ["  <soap:Body>"],
+            ['    <ns2:SendMessageResponse xmlns:ns2="http://bip.bee.kz/SyncChannel/v10/Types">'],
+            ["      <response>"],
+            ["        <responseInfo>"],
+            [f"          <messageId>{v.uuid()}</messageId>"],
+            [f"          <responseDate>{self._shep_ts()}</responseDate>"],
+            ["        </responseInfo>"],
+            ["        <responseData>"],
+            ["          <data>"],
+            ["            <iin>", (iin, "KZ_IIN"), "</iin>"],
+            [f"            <surname>{last.upper()}</surname>"],
+            [f"            <name>{first.upper()}</name>"],
+            ["            <phoneNumber>", ("7" + n, "PHONE_NUMBER"), "</phoneNumber>"],
+            [f"            <requestNumber>7{v.mobile_digits()}</requestNumber>"],
+            [f"            <arCode>1{v.digits(15)}</arCode>"],
+            ["          </data>"],
+            ["        </responseData>"],
+            ["      </response>"],
+            ["    </ns2:SendMessageResponse>"],
+            ["  </soap:Body>"],
+            ["</soap:Envelope>"],
+        ]
+        self._cxf(f, False, [], pretty=block)
+
+    def _shep_fault(self, f: LogFile) -> None:
+        """A SOAP fault whose text names the person asked for."""
+        v = self.v
+        f.add(f"{self.app_ts()} ERROR [http-nio-8080-exec-{self.rng.randint(1, 40)}] "
+              "k.k.i.shep.GbdflClient - SHEP fault: <soap:Fault><faultcode>soap:Server"
+              "</faultcode><faultstring>Person not found by IIN ", (v.iin(), "KZ_IIN"),
+              f"</faultstring><detail><code>{self.pick(('ERR010', 'ERR404'))}</code>"
+              f"<messageId>{v.uuid()}</messageId></detail></soap:Fault>")
+
 
     # -- lines without personal data, in each format's own words ------------------------------
 
@@ -878,6 +1129,16 @@ class Writer:
             f.add(f"Information\t{d:02d}.{mo:02d}.2026 {h:02d}:{mi:02d}:{s:02d}\t"
                   "Service Control Manager\t7036\tNone\tThe Windows Update service entered "
                   f"the running state. Version {v.version4()}")
+        elif kind == "integration":
+            v = self.v
+            f.add(self._log_head("k.k.i.shep.GbdflClient") + self.pick((
+                f"SHEP status SCSS001 messageId={v.uuid()} took={self.rng.randint(20, 4000)}ms",
+                "SHEP ack: <ns2:SendMessageResponse xmlns:ns2=\"http://bip.bee.kz/SyncChannel/"
+                f"v10/Types\"><response><responseInfo><messageId>{v.uuid()}</messageId><status>"
+                "<code>SCSS001</code><message>Message has been processed successfully</message>"
+                "</status></responseInfo></response></ns2:SendMessageResponse>",
+                f"1C exchange: {self.rng.randint(1, 900)} objects, packet {v.digits(9)}",
+            )))
         elif kind == "json_api":
             f.add(json.dumps({"ts": self.iso(), "level": "info", "msg": "request completed",
                               "request_id": v.uuid(), "status": 200,
@@ -898,22 +1159,23 @@ class Writer:
 
 #: Share of each format's lines that hold no personal value (a real log's proportion).
 QUIET = {"java": 0.6, "python": 0.5, "sshd": 0.3, "openvpn": 0.3, "postfix": 0.3,
-         "logcat": 0.6, "crm": 0.5, "windows": 0.5, "json_api": 0.4}
+         "logcat": 0.6, "crm": 0.5, "windows": 0.5, "json_api": 0.4, "integration": 0.4}
 
 #: Log files of the corpus and each one's share of the lines.
 FORMATS: tuple[tuple[str, str, float], ...] = (
-    ("nginx/access.log", "nginx", 0.22),
+    ("nginx/access.log", "nginx", 0.20),
     ("apache/access_log", "apache", 0.06),
     ("syslog/auth.log", "sshd", 0.08),
     ("syslog/openvpn.log", "openvpn", 0.05),
     ("syslog/mail.log", "postfix", 0.07),
-    ("app/payments-java.log", "java", 0.14),
+    ("app/payments-java.log", "java", 0.12),
     ("app/notify-python.log", "python", 0.08),
     ("android/logcat.txt", "logcat", 0.06),
     ("windows/events.txt", "windows", 0.05),
     ("api/events.jsonl", "json_api", 0.12),
     ("crm/crm.log", "crm", 0.05),
     ("hadoop/datanode.log", "hdfs", 0.02),
+    ("integration/shep.log", "integration", 0.04),
 )
 
 
