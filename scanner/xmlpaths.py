@@ -40,7 +40,9 @@ import re
 from derbes.detectors.keyed import NAMING_ATTRIBUTES, PROPERTY_ELEMENTS
 
 #: A start or empty-element tag's name and what follows it up to ``>``.
-_TAG = re.compile(r"<([^\s<>/!?][^\s<>/]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
+#: (Possessive: what is read is not read again, as the lazy form read each character.)
+_TAG = re.compile(r"<([^\s<>/!?][^\s<>/]*+)((?:[^<>\"'/]++|\"[^\"]*+\"|'[^']*+'|/(?!>))*+)"
+                  r"(/?)>")
 #: An attribute in a tag: its name, and its value in double or single quotes.
 _ATTRIBUTE = re.compile(r"([^\s=<>\"'/]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 #: What is not an element's text: an end tag, a comment, a CDATA section, a processing
@@ -131,9 +133,13 @@ def value_spans(line: str, stack: XmlStack | None = None) -> list[tuple[int, int
     html = stack.html  # whether the line is (in) an HTML page: then it names no fields
     text_from = 0  # where the text after the last markup starts
     at = line.find("<")
+    size = len(line)
     while at >= 0:
-        other = _OTHER.match(line, at)
-        tag = _TAG.match(line, at) if other is None else None
+        # An end tag, a comment, CDATA, a declaration start "</", "<!" or "<?"; a tag not.
+        if at + 1 < size and line[at + 1] in "/!?":
+            other, tag = _OTHER.match(line, at), None
+        else:
+            other, tag = None, _TAG.match(line, at)
         if other is None and tag is None:  # a "<" of the text ("a < b"): part of it
             at = line.find("<", at + 1)
             continue
@@ -163,22 +169,26 @@ def value_spans(line: str, stack: XmlStack | None = None) -> list[tuple[int, int
                 text_from = tag.end()
                 at = line.find("<", text_from)
                 continue
+            body = tag.group(2)
             attributes = [
                 (_local(a.group(1)), a.start(2 if a.group(2) is not None else 3),
                  a.end(2 if a.group(2) is not None else 3))
-                for a in _ATTRIBUTE.finditer(tag.group(2))
-                if a.group(1) != "xmlns" and not a.group(1).startswith("xmlns:")]
+                for a in _ATTRIBUTE.finditer(body)
+                if a.group(1) != "xmlns" and not a.group(1).startswith("xmlns:")
+            ] if "=" in body else []
             offset = tag.start(2)
-            naming = _naming(name, attributes, tag.group(2))
+            naming = _naming(name, attributes, body) if attributes else None
             if naming is not None:
-                segment: str | None = tag.group(2)[naming[1]:naming[2]]
+                segment: str | None = body[naming[1]:naming[2]]
             elif named and named[-1] and name.casefold() in _WRAPPERS:
                 segment = None
             else:
                 segment = name
-            path = _path([*segments, segment], reach, carried)
+            path = None  # the element's, for its attributes: made when one has a value
             for key, start, end in attributes:
                 if end > start and (key, start, end) != naming:
+                    if path is None:
+                        path = _path([*segments, segment], reach, carried)
                     wrapper = naming is not None and key.casefold() in _WRAPPERS
                     spans.append((offset + start, offset + end,
                                   path if wrapper else f"{path}.{key}"))

@@ -6,7 +6,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from derbes.scanner.xmlpaths import REACH, XmlStack, value_spans
@@ -216,3 +216,22 @@ def test_an_element_opened_farther_back_than_a_range_reads_names_nothing() -> No
     page = XmlStack()
     assert [value_spans(x, page) for x in ("<html>", "<body>", "<td>860904350504</td>")] == [
         [], [], []]
+
+
+#: A tag as first written (each character tried lazily): the definition the possessive
+#: form in ``xmlpaths._TAG`` is held to.
+_LAZY_TAG = re.compile(r"<([^\s<>/!?][^\s<>/]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join), st.integers(0, 40))
+@example('<a href=x/y title="a/>b">', 0)  # a slash inside, and one in quotes before >
+@example("<a b / c/ >", 0)
+@example("<br/><a x='1'/>", 5)
+def test_the_tag_pattern_reads_as_its_lazy_definition(line: str, at: int) -> None:
+    from derbes.scanner.xmlpaths import _TAG
+
+    lazy, fast = _LAZY_TAG.match(line, at), _TAG.match(line, at)
+    assert (lazy is None) == (fast is None)
+    if lazy is not None:
+        assert lazy.groups() == fast.groups() and lazy.span() == fast.span()
