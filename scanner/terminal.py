@@ -177,7 +177,7 @@ def summary_rows(
         else:
             where = f"{containers} {_CONTAINERS.get(first.source_kind, 'containers')}"
         if first.field:
-            where += f" → {first.field}"
+            where += f" → {_field_shown(first.field)}"
         rows.append(_row(where, first, sum(f.hits for f in group),
                          sum(f.rows_with_hits for f in group),
                          sum(f.rows_scanned for f in group)))
@@ -185,7 +185,28 @@ def summary_rows(
 
 
 def _where(f: Finding) -> str:
-    return _short(f.container) + (f" → {f.field}" if f.field else "")
+    return _short(f.container) + (f" → {_field_shown(f.field)}" if f.field else "")
+
+
+#: The most characters of a field's path the summary shows (a terminal's column is narrow).
+FIELD_CHARS = 40
+
+
+def _field_shown(field: str) -> str:
+    """A field's path as the summary shows it: whole when short, else its end, whole names
+    from the last (``…data.persons.person.birthDate``): the innermost names say what the
+    field holds; the reports give it whole."""
+    if len(field) <= FIELD_CHARS:
+        return field
+    names = field.split(".")
+    kept = names[-1]
+    if len(kept) >= FIELD_CHARS:
+        return "…" + kept[len(kept) - FIELD_CHARS + 1:]
+    for name in reversed(names[:-1]):
+        if len(name) + 1 + len(kept) > FIELD_CHARS - 1:
+            break
+        kept = f"{name}.{kept}"
+    return "…" + kept
 
 
 def _flags(f: Finding) -> str:

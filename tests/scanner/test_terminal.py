@@ -120,3 +120,15 @@ def test_progress_shows_names_as_they_are():
         progress = Progress(stream, every=0)
         progress("logs\x1b[2J", "/logs/a\x1b[31mred.log", 1, 1, 10)
         assert "\x1b" not in stream.getvalue() and "\\x1b[" in stream.getvalue()
+
+
+def test_a_long_field_path_shows_its_end():
+    # The innermost names say what a field holds: a long path keeps them, whole names.
+    field = "SendMessage.response.responseData.data.persons.person.regAddress.street"
+    rows, _ = summary_rows([replace(BASE, field=field, category="address")], limit=2)
+    assert rows[0][0] == "/logs/a.log → …data.persons.person.regAddress.street"
+    assert len(rows[0][0].split(" → ")[1]) <= 40
+    rows, _ = summary_rows([replace(BASE, field="x" * 60)], limit=2)
+    assert rows[0][0] == "/logs/a.log → …" + "x" * 39
+    rows, _ = summary_rows([replace(BASE, field="ФайлОбмена.Объект.ИИН")], limit=2)
+    assert rows[0][0] == "/logs/a.log → ФайлОбмена.Объект.ИИН"
