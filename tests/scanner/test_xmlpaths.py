@@ -17,14 +17,15 @@ _TEXT = st.text(alphabet=st.sampled_from('ab <>&"\'ИИН 12@.'), max_size=10)
 
 
 @st.composite
-def _elements(draw, depth: int = 0) -> ET.Element:
-    element = ET.Element(draw(_NAME))
-    for key in draw(st.lists(_NAME, max_size=3, unique=True)):
+def _elements(draw, names=_NAME, depth: int = 0, deepest: int = 3, attributes: int = 3
+              ) -> ET.Element:
+    element = ET.Element(draw(names))
+    for key in draw(st.lists(names, max_size=attributes, unique=True)):
         element.set(key, draw(_TEXT))
     element.text = draw(_TEXT)
-    if depth < 3:
+    if depth < deepest:
         for _ in range(draw(st.integers(0, 3))):
-            child = draw(_elements(depth + 1))
+            child = draw(_elements(names, depth + 1, deepest, attributes))
             child.tail = draw(_TEXT)
             element.append(child)
     return element
@@ -149,19 +150,9 @@ _WORD_NAME = st.sampled_from(["data", "iin", "Сотрудник", "ФИО", "la
                               "field", "Имя", "name", "Значение", "value"])
 
 
-@st.composite
-def _pretty(draw, depth: int = 0) -> ET.Element:
-    """Documents of names without dots (a path's segments stay countable)."""
-    element = ET.Element(draw(_WORD_NAME))
-    for key in draw(st.lists(_WORD_NAME, max_size=2, unique=True)):
-        element.set(key, draw(_TEXT))
-    element.text = draw(_TEXT)
-    if depth < 4:
-        for _ in range(draw(st.integers(0, 3))):
-            child = draw(_pretty(depth + 1))
-            child.tail = draw(_TEXT)
-            element.append(child)
-    return element
+def _pretty() -> st.SearchStrategy[ET.Element]:
+    """Documents of names without dots (a path's segments stay countable), deeper."""
+    return _elements(_WORD_NAME, deepest=4, attributes=2)
 
 
 @settings(max_examples=500, deadline=None)
