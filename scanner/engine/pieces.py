@@ -266,7 +266,7 @@ def special_lines(
         # under a JSON key is: <Значение>87011234567</Значение> under Объект.Телефон.
         keys = (spans[0][2],) if spans and all(p == spans[0][2] for _, _, p in spans) else ()
         pieces = pieces_of(line, LineContext(keys=keys, spans=spans) if spans else None,
-                           encoded=index in coded, xml=True)
+                           encoded=index in coded, xml=True, clean=index not in coded)
         if pieces:
             out[index] = (line, pieces)
     if structure is not None:
@@ -383,10 +383,13 @@ class ChunkLines:
 
 
 def pieces_of(
-    line: str, context: LineContext | None, encoded: bool = False, xml: bool = False
+    line: str, context: LineContext | None, encoded: bool = False, xml: bool = False,
+    clean: bool = False,
 ) -> list[Piece]:
     """The pieces of one line; an empty list when the line is read as it stands.
-    ``encoded``: the line holds encoded text (a trigger found it); ``xml``: a line of XML."""
+    ``encoded``: the line holds encoded text (a trigger found it); ``clean``: it holds none
+    (the encoded text's triggers, which are what ``decoding.may_need_decoding`` looks for,
+    found none in it); ``xml``: a line of XML."""
     if context is not None and context.fields:
         pieces = []
         for start, end, name in context.fields:
@@ -402,7 +405,7 @@ def pieces_of(
             pieces.append(Piece(text, (name,), lo, decoded, [(inside, end, name)]))
         return pieces
     keys = context.keys if context is not None else ()
-    decoded = decode(line, encoded)
+    decoded = None if clean else decode(line, encoded)
     if decoded is None and not keys and (context is None or not context.spans):
         return []
     return [Piece(decoded.text if decoded is not None else line, keys, 0, decoded,

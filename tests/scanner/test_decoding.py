@@ -118,6 +118,21 @@ def test_decoding_a_line_known_to_need_it_skips_only_the_test(raw) -> None:
     assert decode(raw, checked=True) == decode(raw)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "%G0", "\\u0430",
+                                 "\\u04", "\\", "=", "=8", "+", "7", "12", "\u00a0", "\u2000",
+                                 "\u200b", "\u2010", "\u2013", "\u2014", "\u2060", "\u202f",
+                                 "\u205f", "\u3000", "\ufeff", "\u2212", "\u2061", "\u00a1",
+                                 "Ж", "<x>", "\ufffd"]), max_size=16).map("".join))
+def test_a_line_without_an_encoded_trigger_needs_no_decoding(raw) -> None:
+    """The line scan's triggers of encoded text find a line exactly when the cheap test
+    does: a line of XML they did not find is not decoded at all (``pieces_of(clean=...)``)."""
+    from derbes.scanner.engine.decoding import may_need_decoding
+    from derbes.scanner.engine.pieces import trigger_lines
+
+    assert bool(trigger_lines(raw.encode("utf-8"))[0]) == may_need_decoding(raw)
+
+
 def test_offsets_map_each_decoded_character_to_its_raw_start() -> None:
     raw = "e=a%40b.kz&p=%2B7"
     result = decode(raw)
