@@ -88,7 +88,9 @@ def roles(word: str) -> str:
     given, surnames, patronymics = name_lists()
     w = fold(word)
     out = ""
-    if w in given:
+    # A Kazakh name's л after a front vowel is ль in Russian spelling (Айгүл, Айгуль; Әсел,
+    # Асель; Гүлмира, Гульмира): a given name is looked up without that soft sign too.
+    if w in given or ("ль" in w and w.replace("ль", "л") in given):
         out += "G"
     if w in patronymics or (len(w) > 5 and _PATRONYMIC.search(w)):
         out += "P"
