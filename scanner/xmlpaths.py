@@ -103,13 +103,6 @@ class XmlStack:
         #: The document is an HTML page: its lines name no fields.
         self.html = False
 
-    def copy(self) -> XmlStack:
-        other = XmlStack()
-        other.names, other.segments = list(self.names), list(self.segments)
-        other.named, other.opened = list(self.named), list(self.opened)
-        other.line, other.html = self.line, self.html
-        return other
-
 
 def value_spans(line: str, stack: XmlStack | None = None) -> list[tuple[int, int, str]]:
     """``(start, end, path)`` of each element text and attribute value on ``line``, in line
