@@ -348,7 +348,7 @@ def test_worker_processes_find_what_one_process_finds(tmp_path, detector, monkey
     # cuts a large file: a range starting inside a document or under a header knows its names.
     lines = []
     for k in range(120):
-        lines += PLAIN + (PRETTY if k % 2 else CSV)
+        lines += PLAIN + (PRETTY, CSV, XML)[k % 3]
     path = _write(tmp_path / "many.log", lines)
     monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 1 << 10)
     monkeypatch.setattr(parallel, "GUIDED", 8)  # smaller ranges
@@ -358,8 +358,12 @@ def test_worker_processes_find_what_one_process_finds(tmp_path, detector, monkey
     opened = PRETTY[0].encode()
     documents = [(k, raw.index(b"\n}\n", k)) for k in range(len(raw))
                  if raw.startswith(opened, k)]
+    xml = [(k, raw.index(b"</\xd0\xa4", k)) for k in range(len(raw))  # </ФайлОбмена>
+           if raw.startswith(XML[1].encode(), k)]
     inside = [t for t in tasks if any(a < t.start < b for a, b in documents)]
-    assert len(tasks) > 20 and len(inside) > 3  # some start inside a document
+    inside_xml = [t for t in tasks if any(a < t.start < b for a, b in xml)]
+    # Some start inside a JSON document, some inside an XML one.
+    assert len(tasks) > 20 and len(inside) > 3 and len(inside_xml) > 3
     options = _options()
     one = _result(scan([LogSource(str(path))], options, detector=detector))
     many = _result(scan([LogSource(str(path))], dataclasses.replace(options, jobs=2),
