@@ -234,6 +234,8 @@ def test_properties_named_by_an_attribute_are_found_by_their_names(tmp_path):
                  for h in result.hits)
     assert got == sorted([
         ("exchange.log", "ФайлОбмена.Объект.ИИН", "KZ_IIN", IIN_A),
+        # An individual's Наименование is their name: found by value, as a name reads.
+        ("exchange.log", "ФайлОбмена.Объект.Наименование", "PERSON", "Серикова Айгуль"),
         # No key beside it: read whole as its property's name says (a table's column's way).
         ("exchange.log", "ФайлОбмена.Объект.ДатаРождения", "DATE_OF_BIRTH",
          "1987-10-08T00:00:00"),
