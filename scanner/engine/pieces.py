@@ -105,9 +105,9 @@ class _Triggers:
 
 @functools.cache
 def _triggers(kinds: tuple[int, ...] = (_ENCODED, _OPENS, _XML)) -> _Triggers:
-    """The database of these kinds of trigger, compiled on first use. The openings alone
-    serve the lines before a byte range (:func:`structure_before`): encoded text there is of
-    no use, and its matches (every ``%XX`` of a URL) each cost a callback."""
+    """The database of these kinds of trigger, compiled on first use. The openings and XML
+    alone serve the lines before a byte range (:func:`structure_before`): encoded text there
+    is of no use, and its matches (every ``%XX`` of a URL) each cost a callback."""
     return _Triggers(kinds)
 
 
@@ -305,18 +305,20 @@ def structure_before(data: bytes) -> StructureState:
     head = data.rsplit(b"\n", MAX_BLOCK_LINES)
     if len(head) > MAX_BLOCK_LINES:
         data = data[len(head[0]) + 1:]
-    opens = _lines_at(data, _triggers((_OPENS,)).ends(data)[_OPENS])
+    # One pass for both kinds read here: the openings and XML (encoded text is of no use).
+    ends = _triggers((_OPENS, _XML)).ends(data)
+    opens = _lines_at(data, ends[_OPENS])
     if opens:  # else nothing opens in them, and nothing opened before them is still open
         line_contexts(ChunkLines(data, opens), [index for index, _, _ in opens], state)
-    state.xml = xml_before(data)
+    state.xml = xml_before(data, _lines_at(data, ends[_XML]))
     return state
 
 
-def xml_before(data: bytes) -> XmlStack | None:
+def xml_before(data: bytes, xml: list[tuple[int, int, int]]) -> XmlStack | None:
     """The elements an XML document left open after ``data`` (lines before a byte range,
-    no newline at the end) when its last line is one of the document's, read from the
-    first of its lines there, as :func:`special_lines` reads them; else None."""
-    xml = _lines_at(data, _triggers((_XML,)).ends(data)[_XML])
+    no newline at the end; ``xml``: its lines holding XML, as :func:`trigger_lines` gives
+    them) when its last line is one of the document's, read from the first of its lines
+    there, as :func:`special_lines` reads them; else None."""
     end = data.count(b"\n")
     if not xml or xml[-1][0] != end:
         return None
