@@ -103,8 +103,10 @@ Batch = ValueBatch | LineBatch | ContainerDone
 
 
 def invalid_utf8_note(line: int) -> str:
-    """The note of a file whose UTF-8 turns invalid at ``line``."""
-    return f"invalid UTF-8 from line {line}, passed through as is"
+    """The note of a file whose UTF-8 turns invalid at ``line``: lines in a Windows code page
+    are read in it (``encoding.code_page_lines``), other bytes passed through."""
+    return (f"invalid UTF-8 from line {line}: lines in Windows-1251 or KZ-1048 read as such, "
+            "other bytes passed through as is")
 
 
 @runtime_checkable

@@ -4,6 +4,13 @@ A BOM (UTF-8, UTF-16, UTF-32) wins; text that is valid (or nearly all valid) UTF
 otherwise runs of high bytes mean Cyrillic: KZ-1048 when bytes that only Kazakh letters use in
 it appear, else cp1251; anything else is latin-1. NUL bytes in the first 8 KiB mean a binary
 file, unless they look like BOM-less UTF-16.
+
+Files that mix the two: a UTF-8 log that a Windows program appends lines in its code page to
+(or the other way round) is UTF-8 as soon as one line of Cyrillic in UTF-8 is in its head, and
+each of its lines that is not UTF-8 but reads as Cyrillic in Windows-1251 or KZ-1048 is read
+in that code page (:func:`code_page_lines`): a line of a code page is valid UTF-8 only by
+accident, as its Cyrillic letters (bytes 0xC0-0xFF) are never continuation bytes. A file in a
+code page keeps its lines that are UTF-8 with Cyrillic in them (:func:`single_byte_lines`).
 """
 
 from __future__ import annotations
@@ -18,6 +25,16 @@ _HIGH = re.compile(rb"[\x80-\xff]")
 # (Kazakh letters): {b for b in range(128, 256) if bytes([b]).decode("cp1251", "replace") !=
 # bytes([b]).decode("kz1048", "replace")}. Kazakh text in KZ-1048 is full of them.
 _KZ1048_ONLY = re.compile(rb"[\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb4\xba\xbc\xbd\xbe\xbf]")
+#: Two Cyrillic letters (U+0400-U+04FF) in UTF-8: a line of a code page holds them only by
+#: accident (a capital letter before a byte of punctuation, twice).
+_UTF8_CYRILLIC = re.compile(rb"(?:[\xd0-\xd3][\x80-\xbf]){2}")
+_UTF8_CYRILLIC_LETTER = re.compile(rb"[\xd0-\xd3][\x80-\xbf]")
+#: A Cyrillic letter in UTF-8 after a continuation byte: where two are in a row, it is (and
+#: led by a byte a code page's text seldom holds, Python's ``re`` skips to it 6x faster).
+_UTF8_LETTER_AFTER = re.compile(rb"[\x80-\xbf][\xd0-\xd3][\x80-\xbf]")
+#: A word: three Cyrillic letters in a row (two bytes that are not UTF-8 are too often
+#: something else: ``\xff\xfe`` reads as «яю»).
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{3}")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -25,6 +42,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: Codecs of a byte a character: a file in one is read in batches of lines as they are and
+#: decoded batch by batch (:func:`single_byte_lines`).
+SINGLE_BYTE = ("cp1251", "kz1048", "latin-1")
 #: Codecs whose bytes are not lines of ASCII-compatible text: such files cannot be cut at a
 #: byte offset.
 WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32")
@@ -65,6 +85,10 @@ def detect_encoding(head: bytes, at_eof: bool = False) -> tuple[str, str | None]
     if multibyte >= 4 * bad:
         # Mostly valid UTF-8 with a few broken bytes: a UTF-8 log with a corrupt line.
         return "utf-8", "invalid UTF-8 in the first 64 KiB, passed through as is"
+    if _utf8_cyrillic_line(head):
+        # Lines of Cyrillic in UTF-8 beside lines that are not UTF-8: a file that mixes the
+        # two, read line by line (code_page_lines).
+        return "utf-8", "lines in UTF-8 and lines in a Cyrillic code page"
     high = len(_HIGH.findall(head))
     in_runs = sum(len(m) for m in _HIGH_RUN.findall(head))
     # Cyrillic words are runs of high bytes; accented Latin letters stand alone.
@@ -87,3 +111,146 @@ def _bomless_utf16(probe: bytes) -> str | None:
     if even >= 0.2 * half and odd <= 0.02 * half:
         return "utf-16-be"
     return None
+
+
+def _utf8_cyrillic_line(head: bytes, tries: int = 64) -> bool:
+    """Whether a line of ``head`` is valid UTF-8 and holds two Cyrillic letters in a row (the
+    head's last line, which may be cut, is not looked at)."""
+    end = head.rfind(b"\n")
+    pos = 0
+    for _ in range(tries):
+        m = _UTF8_CYRILLIC.search(head, pos, end)
+        if m is None:
+            return False
+        start = head.rfind(b"\n", 0, m.start()) + 1
+        stop = head.find(b"\n", m.end())
+        try:
+            codecs.utf_8_decode(head[start:stop], "strict", True)
+        except UnicodeDecodeError:
+            pos = stop + 1
+            continue
+        return True
+    return False
+
+
+def _code_page(raw: bytes) -> str:
+    """cp1251 or KZ-1048 for bytes of a Cyrillic code page: KZ-1048 when a byte that only a
+    Kazakh letter uses in it appears (the two differ in no other byte)."""
+    return "kz1048" if _KZ1048_ONLY.search(raw) else "cp1251"
+
+
+def _in_code_page(error: UnicodeDecodeError) -> tuple[str, int]:
+    """The error handler ``derbes-code-page``: bytes that are not UTF-8 read in a Cyrillic
+    code page."""
+    raw = error.object[error.start : error.end]
+    return raw.decode(_code_page(raw), "replace"), error.end
+
+
+codecs.register_error("derbes-code-page", _in_code_page)
+
+
+def _cyrillic(text: str) -> bool:
+    """Whether the letters that bytes read in a code page became are Cyrillic words: three
+    letters in a row, and three quarters of the characters outside ASCII Cyrillic letters."""
+    if not _CYRILLIC_WORD.search(text):
+        return False
+    high = letters = 0
+    for c in text:
+        if c > "\x7f":
+            high += 1
+            letters += "\u0400" <= c <= "\u04ff"
+    return letters * 4 >= high * 3
+
+
+def code_page_line(line: bytes) -> bytes | None:
+    """A line that is not UTF-8 (``line``, without its newline) in UTF-8 when it reads as
+    Cyrillic in Windows-1251 or KZ-1048, else None (bytes of something else: left as they
+    are). A line that holds Cyrillic in UTF-8 too (a UTF-8 program's message around a code
+    page's text) keeps its UTF-8 and has its other bytes read in the code page."""
+    if _UTF8_CYRILLIC.search(line):
+        rest = _UTF8_CYRILLIC_LETTER.sub(b"", line)
+        if not _cyrillic(rest.decode(_code_page(rest), "replace")):
+            return None
+        return line.decode("utf-8", "derbes-code-page").encode()
+    text = line.decode(_code_page(line), "replace")
+    return text.encode() if _cyrillic(text) else None
+
+
+def code_page_lines(data: bytes, at: int) -> tuple[bytes, bool]:
+    """``data`` (lines of a UTF-8 file, separated by newlines) with each line that is not
+    UTF-8 but reads as Cyrillic in a code page transcoded to UTF-8 (:func:`code_page_line`),
+    and whether one was. ``at``: where the first byte that is not UTF-8 is; the lines before
+    it are not looked at."""
+    start = data.rfind(b"\n", 0, at) + 1
+    out = [data[:start]]
+    changed = False
+    n = len(data)
+    while start <= n:
+        stop = data.find(b"\n", start)
+        if stop < 0:
+            stop = n
+        line = data[start:stop]
+        if not line.isascii():
+            try:
+                codecs.utf_8_decode(line, "strict", True)
+            except UnicodeDecodeError:
+                fixed = code_page_line(line)
+                if fixed is not None:
+                    line, changed = fixed, True
+        out.append(line)
+        start = stop + 1
+    if not changed:
+        return data, False
+    return out[0] + b"\n".join(out[1:]), True
+
+
+#: The note of a file in a code page some of whose lines are UTF-8 (kept as such).
+UTF8_LINES_NOTE = "lines in UTF-8 with Cyrillic in them read as UTF-8"
+
+
+#: What :func:`batch_marks` finds: a byte only a Kazakh letter of KZ-1048 uses; a Cyrillic
+#: letter in UTF-8 after a continuation byte (where a line has two in a row).
+KAZAKH_BYTE, UTF8_LETTERS = 1, 2
+
+
+def batch_marks(data: bytes) -> int:
+    """``KAZAKH_BYTE | UTF8_LETTERS``, each where ``data`` holds it: what tells how a batch
+    of a code page's lines is read (``logs.lines.code_page_marks`` finds the same in one
+    pass, compiled)."""
+    return ((KAZAKH_BYTE if _KZ1048_ONLY.search(data) else 0)
+            | (UTF8_LETTERS if _UTF8_LETTER_AFTER.search(data) else 0))
+
+
+def single_byte_lines(data: bytes, codec: str, marks: int | None = None) -> tuple[bytes, bool]:
+    """Lines of a file in a single-byte ``codec`` (``SINGLE_BYTE``), separated by newlines,
+    in UTF-8, and whether a line was UTF-8 already: each line decoded (a Cyrillic code page's
+    in KZ-1048 when it holds a Kazakh letter's byte, else cp1251), but one that is valid
+    UTF-8 with two Cyrillic letters in a row kept as it is (a UTF-8 program's line in a
+    Windows program's log). A batch without such letters is decoded whole, at once.
+    ``marks``: :func:`batch_marks` of ``data``, if known."""
+    if data.isascii():
+        return data, False
+    if marks is None:
+        marks = batch_marks(data)
+    if codec != "latin-1":
+        # KZ-1048 where a byte of a Kazakh letter appears: the two code pages differ in no
+        # other byte, so this is the choice line by line (a cp1251 file's Kazakh lines).
+        codec = "kz1048" if marks & KAZAKH_BYTE else "cp1251"
+    if not marks & UTF8_LETTERS:
+        return data.decode(codec, "replace").encode("utf-8", "surrogatepass"), False
+    out = []
+    kept = False
+    for line in data.split(b"\n"):
+        if _UTF8_CYRILLIC.search(line):
+            try:
+                codecs.utf_8_decode(line, "strict", True)
+            except UnicodeDecodeError:
+                pass
+            else:
+                out.append(line)
+                kept = True
+                continue
+        if codec != "latin-1":
+            codec = _code_page(line)
+        out.append(line.decode(codec, "replace").encode("utf-8", "surrogatepass"))
+    return b"\n".join(out), kept

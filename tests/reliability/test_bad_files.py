@@ -283,14 +283,16 @@ def test_invalid_utf8_in_a_utf8_file(derbes_scan, tmp_path: Path) -> None:
     bad_line = 3001  # past the first 64 KiB, which decide the encoding
     path.write_bytes(
         good * (bad_line - 1)
-        + b"2026-03-01T10:00:01 \xd0\xff\xfe broken iin=" + IINS[3].encode() + b"\n"
+        # Bytes that are not UTF-8 and read as no Cyrillic word in a code page either.
+        + b"2026-03-01T10:00:01 \xd0\xff broken \xc3( iin=" + IINS[3].encode() + b"\n"
         + good * 100
         + ("2026-03-01T10:00:02 ИИН " + IINS[4] + "\n").encode()
     )
     run = derbes_scan([control, path])
     run.assert_control_complete(control)
     (info,) = run.containers_of(str(path))
-    assert f"invalid UTF-8 from line {bad_line}, passed through as is" in info["notes"]
+    assert (f"invalid UTF-8 from line {bad_line}: lines in Windows-1251 or KZ-1048 read as such, "
+            "other bytes passed through as is") in info["notes"]
     findings = run.findings_of(str(path))
     # «Клиент Айгуль»: a client's given name, a person's (Айгүл in Russian spelling).
     assert {f["entity"] for f in findings} == {"KZ_IIN", "PERSON"}
@@ -313,10 +315,13 @@ def test_mixed_encodings_in_one_file(derbes_scan, tmp_path: Path) -> None:
     run.assert_control_complete(control)
     src = run.source(str(path))
     assert src["status"] == "ok" and src["rows_scanned"] == 200
+    (info,) = run.containers_of(str(path))
+    assert "invalid UTF-8 from line 2" in info["notes"][0], info
     findings = run.findings_of(str(path))
-    # The IINs on every line; the client's given name on the lines of one encoding only: the
-    # file is read in one (here cp1251: the UTF-8 lines' letters are mojibake, no name).
-    assert {(f["entity"], f["hits"]) for f in findings} == {("KZ_IIN", 200), ("PERSON", 100)}
+    # The IINs and the client's given name on every line: each line is read in its own
+    # encoding (until 2026-12-07 the file was read in one, cp1251, and the UTF-8 lines'
+    # letters were mojibake: no name on 100 of them).
+    assert {(f["entity"], f["hits"]) for f in findings} == {("KZ_IIN", 200), ("PERSON", 200)}
     (finding,) = [f for f in findings if f["entity"] == "KZ_IIN"]
     assert finding["hits"] == 200 and finding["distinct_values"] == 4
     assert run.code == 0

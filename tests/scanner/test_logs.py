@@ -937,3 +937,130 @@ def test_a_head_cut_inside_a_character_is_utf8_unless_the_file_ends_there() -> N
     codec, note = detect_encoding(cut, at_eof=True)
     assert codec == "utf-8" and note is not None and "invalid UTF-8" in note
     assert detect_encoding(raw, at_eof=True) == ("utf-8", None)
+
+
+# -- files that mix UTF-8 and a Windows code page ------------------------------------------
+
+#: Lines as a Windows program writes them (Russian in Windows-1251, Kazakh in KZ-1048) and as
+#: a UTF-8 program does, when the two share one log.
+RU_LINE = "2026-12-01 10:01:00 INFO Клиент: Ахметов Серик Болатович, тел. +7 701 234 56 78"
+KK_LINE = "2026-12-01 10:01:01 INFO Қызметкер: Сәрсенбаев Ақжол Бекұлы, өтініш қабылданды"
+UTF8_FILLER = "".join(f"2026-12-01 10:00:00 INFO Заказ {i} принят\n" for i in range(3000))
+
+
+def _mixed_read(tmp_path: Path, raw: bytes, **kw) -> tuple[dict[int, str], ContainerDone]:
+    path = tmp_path / "mixed.log"
+    path.write_bytes(raw)
+    batches, done = read_all(LogSource(str(path), **kw))
+    return lines_of(batches), done
+
+
+def test_a_utf8_log_reads_its_lines_in_a_windows_code_page_in_it(tmp_path: Path) -> None:
+    assert len(UTF8_FILLER.encode()) > 64 << 10  # past the head that decides the encoding
+    filler = UTF8_FILLER.count("\n")
+    # A UTF-8 program's message around a Windows program's text, in one line.
+    wrapped = "2026-12-01 10:01:02 WARN ответ 1С: «".encode() + "Ахметов Серик".encode(
+        "cp1251") + "» не найден".encode()
+    raw = (UTF8_FILLER.encode() + RU_LINE.encode("cp1251") + b"\n" + KK_LINE.encode("kz1048")
+           + b"\n" + RU_LINE.encode() + b"\n" + wrapped + b"\n")
+    got, done = _mixed_read(tmp_path, raw)
+    assert got[filler + 1] == RU_LINE and got[filler + 2] == KK_LINE
+    assert got[filler + 3] == RU_LINE
+    assert got[filler + 4] == "2026-12-01 10:01:02 WARN ответ 1С: «Ахметов Серик» не найден"
+    assert done.invalid_utf8_line == filler + 1
+    assert done.notes == (f"invalid UTF-8 from line {filler + 1}: lines in Windows-1251 or "
+                          "KZ-1048 read as such, other bytes passed through as is",)
+    assert done.bytes_scanned == len(raw)
+
+
+@pytest.mark.parametrize("junk", [b"\xff\xfe", b"\xd0\xff junk \xc3(", b"Cr\xe8me br\xfbl\xe9e",
+                                  "Иван".encode()[:-1]])
+def test_bytes_that_read_as_no_cyrillic_word_are_passed_through(tmp_path: Path,
+                                                                junk: bytes) -> None:
+    # Two bytes of a code page (``\xff\xfe``, «яю»), Latin-1's accents, a cut character:
+    # not a Windows program's Russian or Kazakh, left as they are.
+    raw = UTF8_FILLER.encode() + b"value " + junk + b" 900101300005\n" + RU_LINE.encode("cp1251")
+    path = tmp_path / "junk.log"
+    path.write_bytes(raw)
+    batches, done = read_all(LogSource(str(path)))
+    data = b"\n".join(b.data for b in batches)
+    assert b"value " + junk + b" 900101300005\n" in data
+    assert data.endswith(RU_LINE.encode())  # the line after it read in its code page
+    assert done.invalid_utf8_line == UTF8_FILLER.count("\n") + 1
+
+
+def test_a_head_of_utf8_and_windows_lines_is_utf8() -> None:
+    # Lines of both in the head: UTF-8, each line in its own (the head read in one code page
+    # made the UTF-8 lines mojibake, and a KZ-1048 guess from their bytes).
+    head = (RU_LINE.encode() + b"\n" + RU_LINE.encode("cp1251") + b"\n") * 20
+    codec, note = detect_encoding(head, at_eof=True)
+    assert codec == "utf-8" and "Cyrillic code page" in note
+    # A Windows log alone is still one: its letters are never continuation bytes.
+    assert detect_encoding(RU_LINE.encode("cp1251") * 20, at_eof=True)[0] == "cp1251"
+    assert detect_encoding(KK_LINE.encode("kz1048") * 20, at_eof=True)[0] == "kz1048"
+
+
+def test_a_windows_log_reads_its_utf8_lines_as_utf8(tmp_path: Path) -> None:
+    filler = UTF8_FILLER.encode("cp1251")
+    assert len(filler) > 64 << 10
+    n = UTF8_FILLER.count("\n")
+    raw = (filler + RU_LINE.encode() + b"\n" + KK_LINE.encode("kz1048") + b"\n"
+           + KK_LINE.encode() + b"\n" + RU_LINE.encode("cp1251") + b"\n")
+    got, done = _mixed_read(tmp_path, raw)
+    assert list(got.values())[:n] == UTF8_FILLER.splitlines()
+    # A Kazakh line of the Windows program's read in KZ-1048 though the file is cp1251.
+    assert [got[n + k] for k in (1, 2, 3, 4)] == [RU_LINE, KK_LINE, KK_LINE, RU_LINE]
+    assert done.notes == ("not UTF-8; read as cp1251",
+                          "lines in UTF-8 with Cyrillic in them read as UTF-8")
+    # Bytes scanned count the UTF-8 read, as for every file transcoded.
+    assert done.bytes_scanned == len(UTF8_FILLER.encode()) + len(
+        f"{RU_LINE}\n{KK_LINE}\n{KK_LINE}\n{RU_LINE}\n".encode())
+
+
+@pytest.mark.parametrize("first", ["utf-8", "cp1251"])
+def test_mixed_files_read_by_range_as_whole(tmp_path: Path, first: str) -> None:
+    other = "cp1251" if first == "utf-8" else "utf-8"
+    lines = [RU_LINE.encode(first if i % 3 else other) for i in range(3000)]
+    raw = b"\n".join(lines) + b"\n" + KK_LINE.encode("kz1048") + b"\n"
+    path = tmp_path / "mixed.log"
+    path.write_bytes(raw)
+    src = LogSource(str(path), batch_bytes=20_000)
+    (container,) = list(src.containers())
+    whole, done = read_all(src, container)
+    assert set(lines_of(whole).values()) == {RU_LINE, KK_LINE}
+    ranges = src.split(container, 5, min_part_bytes=1)
+    parts, rows = [], 0
+    for a, b in ranges:
+        if a:
+            # The lines before a range, decoded as the ranges before it read them.
+            before = list(lines_of(parts).values())[-3:]
+            got = src.lines_before(container, a, b, 3, 1 << 20)
+            assert got == "".join(line + "\n" for line in before).encode()
+        *batches, part_done = src.read_range(container, a, b, first_line=rows + 1)
+        rows += part_done.rows_scanned
+        parts += batches
+    assert lines_of(parts) == lines_of(whole)
+    assert rows == done.rows_scanned == 3001
+
+
+def test_a_long_line_in_a_code_page_in_pieces_keeps_its_offsets(tmp_path: Path) -> None:
+    # A Windows program's line of 30,000 characters in a UTF-8 log, read in pieces of at most
+    # 8 KiB: each piece's offset counts the characters read, not the bytes (lines_of checks;
+    # «ё» and the quotes are bytes 0x80-0xBF in Windows-1251, UTF-8's continuation bytes).
+    long = " ".join(f"Клиент{i} Пётр «Ахметов»" for i in range(2000))
+    raw = UTF8_FILLER.encode() + long.encode("cp1251") + b"\n" + RU_LINE.encode() + b"\n"
+    got, done = _mixed_read(tmp_path, raw, max_line_bytes=8192)
+    n = UTF8_FILLER.count("\n")
+    assert got[n + 1] == long and got[n + 2] == RU_LINE
+    assert done.invalid_utf8_line == n + 1
+
+
+@given(st.lists(st.sampled_from([0x41, 0x0A, 0x80, 0x8D, 0x9C, 0xA1, 0xB8, 0xBF, 0xC0, 0xCF,
+                                 0xD0, 0xD3, 0xD4, 0xFF]), max_size=40).map(bytes))
+def test_the_marks_of_a_code_page_batch_are_those_of_the_expressions(data: bytes) -> None:
+    # Compiled, one pass in C (lines.pxd); the expressions of encoding.batch_marks define it.
+    from derbes.scanner.sources.encoding import batch_marks
+    from derbes.scanner.sources.logs import lines
+
+    assert lines.code_page_marks(data) == batch_marks(data)
+    assert lines.code_page_marks(data * 3 + b"abcdefgh" * 2) == batch_marks(data * 3)

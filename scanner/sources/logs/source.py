@@ -15,8 +15,13 @@ Decisions, documented here because the engine and the reports rely on them:
   wins; text that is valid (or nearly all valid) UTF-8 is passed through untouched, the fast
   path; otherwise runs of high bytes mean Cyrillic: KZ-1048 when bytes that only Kazakh letters
   use in it appear, else cp1251; anything else is latin-1. Everything but UTF-8 is transcoded,
-  so ``LineBatch.data`` is always UTF-8. Invalid UTF-8 later in a UTF-8 file is passed through
-  as is, with a note naming the first line where it was seen.
+  so ``LineBatch.data`` is always UTF-8. In a UTF-8 file (one line of Cyrillic in UTF-8 in
+  its head makes it one), a line that is not UTF-8 but reads as Cyrillic in Windows-1251 or
+  KZ-1048 is read in it (a Windows program's lines in a UTF-8 log); other invalid bytes are
+  passed through as is; a note names the first line that is not UTF-8. A file in a code page
+  is decoded batch by batch of lines: a line in it that is UTF-8 with Cyrillic in it is kept
+  (noted), and a batch holding a byte of a Kazakh letter is read in KZ-1048 (the code pages
+  differ in no other byte).
 * **Binary files** (NUL bytes in the first 8 KiB of a file that is not UTF-16/32) are skipped
   without error: no data, and a ``ContainerDone`` with the note ``binary file, skipped``.
   Skipping is not a failure; a log directory holding an archive should not fail its source.
@@ -57,11 +62,18 @@ from derbes.scanner.sources.discovery import (
     iso_mtime,
     sort_listing,
 )
-from derbes.scanner.sources.encoding import WIDE, detect_encoding
+from derbes.scanner.sources.encoding import (
+    SINGLE_BYTE,
+    WIDE,
+    code_page_lines,
+    detect_encoding,
+    single_byte_lines,
+)
 from derbes.scanner.sources.logs.lines import (
     CUT_WINDOW,
     ReadState,
     _long_line,
+    first_invalid_utf8,
     line_batches,
     text_chunks,
 )
@@ -220,9 +232,12 @@ class LogSource:
         path: str,
     ) -> Iterator[LineBatch]:
         """The line batches of decoded ``chunks``; a fault midway becomes a SourceError."""
-        if note:
+        # A UTF-8 file's lines are checked as read, and the first one that is not UTF-8 is
+        # noted with its number (the head's note, of no line, is not kept).
+        state.check_utf8 = codec in ("utf-8", "utf-8-sig")
+        state.code_page = codec if codec in SINGLE_BYTE else None
+        if note and not state.check_utf8:
             state.notes.append(note)
-        state.check_utf8 = codec in ("utf-8", "utf-8-sig") and note is None
         try:
             yield from line_batches(
                 chunks, first_line, self.max_line_bytes, self.batch_bytes, state
@@ -360,6 +375,12 @@ class LogSource:
         # A BOM is stripped where the file starts, as read_range does; not from a line after.
         at_start = pos == 0 and cut < 0
         data = b"".join(text_chunks(iter([data]), codec, strip_bom=at_start, state=ReadState()))
+        if codec in SINGLE_BYTE:
+            data = single_byte_lines(data, codec)[0]
+        elif codec in ("utf-8", "utf-8-sig") and not data.isascii():
+            at = first_invalid_utf8(data)
+            if at >= 0:  # lines in a code page transcoded, as read_range reads them
+                data = code_page_lines(data, at)[0]
         # From after the last line that comes in pieces (each piece is read on its own). The
         # reader's own test rules such lines out in a few find calls, not one a line.
         if _long_line(data, len(data), self.max_line_bytes) is None:
