@@ -50,7 +50,9 @@ LOOKBACK_BYTES = 4 * MAX_BLOCK_CHARS
 
 _DELIMITERS = (";", "\t", "|", ",")
 #: A header cell: a name, not a value (letters first; no digits-only, no e-mail, no spaces run).
-_HEADER_CELL = re.compile(r"[^\W\d][\w .()/#№-]{0,47}", re.UNICODE)
+#: ``?`` (and U+FFFD) inside it: a letter its writer's code page lacks, as Windows writes the
+#: Kazakh letter of «күні» in Windows-1251 («к?ні»).
+_HEADER_CELL = re.compile(r"[^\W\d][\w .()/#№?\ufffd-]{0,47}", re.UNICODE)
 
 _JSON, _RECORDS = "json", "records"
 

@@ -124,6 +124,24 @@ def test_records_under_a_header_found_by_their_column(fast: bool) -> None:
     assert not [f for f in found if f[0] == 4]
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_header_whose_letters_its_code_page_lacks_names_its_columns(fast: bool) -> None:
+    # «күні;тапсырыс;клиент;сома» as a Windows program writes it in Windows-1251, which has no
+    # «ү» (it has «і»): «к?ні». The order number (11 digits, like a phone's) stays an order
+    # number; the client's phone is found by its column (the realistic corpus' CRM export,
+    # written as Windows writes it: 48 false phone numbers before).
+    text = "күні;тапсырыс;клиент;сома\n2026-03-18;87019875667;87475653598;57805"
+    data = text.encode("cp1251", "replace")
+    assert data.startswith("к?ні;".encode("cp1251"))
+    lines = data.decode("cp1251").split("\n")
+    assert [name for _, _, name in line_contexts(lines)[1].fields] == [
+        "к?ні", "тапсырыс", "клиент", "сома"]
+    found = [(entity, line[s:e]) for _, line, matches
+             in Detector(fast=fast).scan_lines("\n".join(lines).encode())
+             for entity, s, e, _ in matches]
+    assert found == [("PHONE_NUMBER", "87475653598")]
+
+
 def test_prose_with_commas_is_no_header() -> None:
     lines = ["2026-03-01 INFO started, pid 42, port 8080", "a;b", "x, y, z"]
     assert line_contexts(lines) == {}
