@@ -44,7 +44,7 @@ import json
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -1179,6 +1179,26 @@ FORMATS: tuple[tuple[str, str, float], ...] = (
 )
 
 
+#: The corpus' files that Windows programs write (``file_bytes``' ``windows``).
+WINDOWS_FILES = ("windows/events.txt", "crm/crm.log", "integration/shep.log")
+#: Windows' code page for Russian and Kazakh alike: it has no «ә», «ү», «қ»..., which Windows
+#: writes as ``?`` (one character for one, so the labels' offsets hold).
+CODE_PAGE = "cp1251"
+
+
+def file_bytes(f: LogFile, encoding: str, rng: random.Random) -> bytes:
+    """A corpus file's bytes as its systems write them: ``utf-8``; ``windows``, the files of
+    Windows programs (``WINDOWS_FILES``) in Windows-1251; ``mixed``, a fifth of every
+    file's lines (drawn with ``rng``) in Windows-1251 and the rest in UTF-8 (a Windows
+    program's lines in a UTF-8 service's log)."""
+    if encoding == "windows" and f.name in WINDOWS_FILES:
+        return f.text.encode(CODE_PAGE, "replace")
+    if encoding == "mixed":
+        return b"".join((line.encode(CODE_PAGE, "replace") if rng.random() < 0.2
+                         else line.encode()) + b"\n" for line in f.lines)
+    return f.text.encode()
+
+
 def corpus(lines: int = 20_000, seed: int = 94) -> list[LogFile]:
     """The log files of one corpus, about ``lines`` lines in all."""
     writer = Writer(seed)
@@ -1224,19 +1244,29 @@ class Score:
         return self.tp[entity] / planted if planted else 1.0
 
 
-def evaluate(files: list[LogFile], detector) -> Score:
+def evaluate(
+    files: list[LogFile], detector,
+    read: Callable[[LogFile], Iterable[tuple[int, list]]] | None = None,
+) -> Score:
     """Scores ``detector`` (anything with derbes' ``Detector.scan_lines``) on the corpus files.
 
     Each file goes through ``scan_lines`` whole, as the log reader hands lines over. A finding
     counts when its entity and exact span in the raw line match a planted label; findings of
-    entities the corpus does not label are not counted.
+    entities the corpus does not label are not counted. ``read``: the line indexes and matches
+    of a file some other way (its bytes written in an encoding and read back from disk by the
+    log reader: ``benchmarks/realistic.py --encoding``).
     """
     score = Score()
     for f in files:
         gold = {(line, s, e, entity) for line, s, e, entity in f.labels}
         got = set()
         lines = f.lines
-        for index, _line, matches in detector.scan_lines(f.text.encode("utf-8")):
+        if read is None:
+            found = ((index, matches) for index, _line, matches
+                     in detector.scan_lines(f.text.encode("utf-8")))
+        else:
+            found = read(f)
+        for index, matches in found:
             for entity, s, e, _score in matches:
                 if entity in ENTITIES:
                     got.add((index, s, e, entity))
