@@ -28,11 +28,11 @@ from derbes.scanner.sources.logs import LogSource
 _TRACE: dict = {}
 
 
-def _traced(scanner, source, task: parallel.Task, stop):
+def _traced(scanner, source, task: parallel.Task, stop, read=None):
     """``parallel.run_task``, and a line of the task's timing in the trace file (in this
     process or a worker: the workers, forked, inherit it)."""
     started, cpu = time.time(), time.process_time()
-    outcome = _TRACE["run"](scanner, source, task, stop)
+    outcome = _TRACE["run"](scanner, source, task, stop, read)
     with _TRACE["log"].open("a") as f:
         f.write(f"{os.getpid()} {started} {time.time()} {task.size} "
                 f"{time.process_time() - cpu}\n")
@@ -59,7 +59,12 @@ def main() -> None:
                 parallel.MIN_RANGE_BYTES = kib << 10
                 log.write_text("")
                 t0 = time.time()
-                scan([LogSource(args.file)], ScanOptions(jobs=args.jobs), detector=detector)
+                result = scan([LogSource(args.file)], ScanOptions(jobs=args.jobs),
+                              detector=detector)
+                # A failed scan (as when run_task took one argument more than _traced did)
+                # would print no task and a wall time of nothing.
+                (summary,) = result.sources
+                assert summary.status == "ok", summary
                 wall = time.time() - t0
                 tasks = sorted(
                     (float(s), float(e), int(pid), int(size), float(cpu))
