@@ -11,7 +11,7 @@ cdef class JsonReading:
     cdef public object key
 
 
-cdef list _value_spans(str line, object stop)
+cdef list _value_spans(str line, object stop, Py_ssize_t start)
 
 @cython.locals(j=Py_ssize_t, n=Py_ssize_t, c=Py_UCS4, dropped=Py_ssize_t, expecting_key=bint,
                paths=list, kinds=list)

@@ -37,11 +37,14 @@ def flatten(doc: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, s
         yield prefix, str(doc)
 
 
-def value_spans(line: str, stop: int | None = None) -> list[tuple[int, int, str]]:
+def value_spans(
+    line: str, stop: int | None = None, start: int = 0
+) -> list[tuple[int, int, str]]:
     """``(start, end, key path)`` of each scalar token in a raw JSON line, in line order.
 
     ``stop``: only tokens that begin before this offset are wanted (the last hit's start):
-    reading ends there.
+    reading ends there. ``start``: where the object begins (after a log line's words:
+    ``payload={...}``); the text before it is not read.
 
     Offsets are those of the token's content in ``line`` (inside the quotes for strings).
     A line that is not a JSON object, or is malformed, yields the spans read before the fault.
@@ -50,13 +53,13 @@ def value_spans(line: str, stop: int | None = None) -> list[tuple[int, int, str]
     """
     # The reader takes an exact str (compiled, its characters are read as C integers): a
     # line read decoded comes as a subclass (``DecodedLine``).
-    return _value_spans(line if type(line) is str else str(line), stop)
+    return _value_spans(line if type(line) is str else str(line), stop, start)
 
 
-def _value_spans(line: str, stop: int | None) -> list[tuple[int, int, str]]:
+def _value_spans(line: str, stop: int | None, start: int) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     n = len(line)
-    _read(line, 0, n if stop is None else min(n, stop + 1), JsonReading(), spans)
+    _read(line, start, n if stop is None else min(n, stop + 1), JsonReading(), spans)
     return spans
 
 

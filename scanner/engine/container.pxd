@@ -30,5 +30,5 @@ cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t 
                       Py_ssize_t start, Py_ssize_t end, str entity, double score, str value,
                       object ts) except *
 
-@cython.locals(c=Py_UCS4)
-cpdef bint _opens_object(str line) except -1
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, k=Py_ssize_t)
+cpdef Py_ssize_t _object_start(str line) except -2

@@ -474,7 +474,9 @@ class ContainerScanner:
                 plain = type(line) is str
                 # (The reader takes an exact str: a decoded line comes as a subclass.) A line
                 # of a document or a record has its fields from its structure (field_of).
-                if (plain or not line.fields) and _opens_object(line if plain else str(line)):
+                at = _object_start(line if plain else str(line)) if (
+                    plain or not line.fields) else -1
+                if at >= 0:
                     stop = max(m[1] for m in matches)
                     # The line's shapes came right before it: read its tokens as far as the
                     # last one that a shape without a field name stands in, too.
@@ -484,7 +486,7 @@ class ContainerScanner:
                         if shapes[k][6] is None and shapes[k][3] > last:
                             last = shapes[k][3]
                         k -= 1
-                    spans = jsonpaths.value_spans(line, max(stop, last))
+                    spans = jsonpaths.value_spans(line, max(stop, last), at)
                     if last >= 0:
                         json_spans[index] = spans
                 for entity, start, end, score in matches:
@@ -584,11 +586,11 @@ class ContainerScanner:
         spans: list | None = None
         spans_of = -1
         for index, line, entity, start, end, value, name in shapes:
-            if name is None and line.lstrip().startswith("{"):
+            if name is None and (at := _object_start(line)) >= 0:
                 if spans_of != index:
                     spans = json_spans.get(index) if json_spans else None
                     if spans is None:
-                        spans = jsonpaths.value_spans(line)
+                        spans = jsonpaths.value_spans(line, None, at)
                     spans_of = index
                 where = jsonpaths.field_at(spans, start, end) if spans else None
                 name = where[0] if where is not None else None
@@ -658,18 +660,37 @@ class ContainerScanner:
 _ROUNDED: dict[float, float] = {}
 
 
-def _opens_object(line: str) -> bool:
-    """``line.lstrip().startswith("{")``: whether a line reads as a JSON object. Compiled,
-    the characters read in C (``container.pxd``), with no stripped copy or method call a
-    line."""
+def _object_start(line: str) -> int:
+    """Where the JSON object a line holds begins, or -1: at its first character but spaces
+    when that is ``{`` (a JSON line); else at the first ``{`` that a ``"`` follows, spaces
+    between (an object after a log line's words: ``payload={"iin": ...}``, ``Response body:
+    {"client": ...}``; not ``{traceId=...}``, a log4j context). Compiled, the characters
+    read in C (``container.pxd``), with no copy or method call a line."""
     if not _COMPILED:
-        return line.lstrip().startswith("{")
-    for c in line:
-        if c == "{":
-            return True
-        if not c.isspace():
-            return False
-    return False
+        stripped = line.lstrip()
+        if stripped.startswith("{"):
+            return len(line) - len(stripped)
+        m = _EMBEDDED_OBJECT.search(line)
+        return -1 if m is None else m.start()
+    n = len(line)
+    i = 0
+    while i < n and line[i].isspace():
+        i += 1
+    if i < n and line[i] == "{":
+        return i
+    while i < n:
+        if line[i] == "{":
+            k = i + 1
+            while k < n and line[k].isspace():
+                k += 1
+            if k < n and line[k] == '"':
+                return i
+        i += 1
+    return -1
+
+
+#: A JSON object after a log line's words: a brace, then a key's quote.
+_EMBEDDED_OBJECT = re.compile(r'\{\s*"')
 
 
 #: Whether this module runs compiled (Cython): then :func:`_opens_object` reads characters.

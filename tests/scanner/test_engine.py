@@ -577,13 +577,46 @@ def test_objects_older_than_the_scan_are_frozen_while_it_runs():
 # spaces), a brace, and characters of each width a str stores.
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000{}a[\"Ж\U0001f600"),
-               max_size=8))
-def test_a_line_opens_an_object_as_lstrip_reads_it(line):
-    """The JSON-line test of the engine (compiled: characters read in C) is
-    ``line.lstrip().startswith("{")``."""
-    from derbes.scanner.engine.container import _opens_object
+               max_size=10))
+def test_where_a_line_holds_an_object_as_lstrip_and_a_search_read_it(line):
+    """Where the engine reads a line's JSON object from (compiled: characters read in C):
+    where ``line.lstrip()`` starts, when it starts with ``{``; else the first ``{`` that a
+    ``"`` follows, spaces between (``\\s``, what ``str.isspace`` holds)."""
+    import re
 
-    assert _opens_object(line) is line.lstrip().startswith("{")
+    from derbes.scanner.engine.container import _object_start
+
+    stripped = line.lstrip()
+    if stripped.startswith("{"):
+        expected = len(line) - len(stripped)
+    else:
+        m = re.search(r'\{\s*"', line)
+        expected = -1 if m is None else m.start()
+    assert _object_start(line) == expected
+
+
+def test_an_object_after_a_log_lines_words_gives_its_key_paths(tmp_path) -> None:
+    # A service logs a request's body after its own words: each value in its key path, as on
+    # a JSON line (before, such values had no field: the file alone).
+    from derbes.scanner.sources.logs import LogSource
+
+    path = tmp_path / "app.log"
+    path.write_text(
+        '2026-12-01 10:00:05 INFO [http-nio-8080-exec-3] {traceId=ab12} Request body: '
+        '{"client": {"phone": "87011234572", "email": "a.serik@mail.kz"}}\n'
+        f'2026-12-01 10:00:06 INFO payload={{"iin":"{IIN_A}","contacts":[{{"value":'
+        '"+77011234573"}]}\n'
+        "2026-12-01 10:00:07 INFO {\"client\":{\"phone\":\"87011234574\"}}\n"
+        "2026-12-01 10:00:08 INFO call from 87011234575 {ctx=a}\n",
+        encoding="utf-8",
+    )
+    result = scan([LogSource(str(path))], ScanOptions(hash_key=b"k" * 16))
+    fields = {(f.field, f.entity, f.hits) for f in result.findings}
+    assert fields == {
+        ("client.phone", "PHONE_NUMBER", 2), ("client.email", "EMAIL_ADDRESS", 1),
+        ("iin", "KZ_IIN", 1), ("contacts[].value", "PHONE_NUMBER", 1),
+        (None, "PHONE_NUMBER", 1),
+    }, fields
 
 
 def test_shaped_entities_are_remembered_by_the_candidate_set_itself():
