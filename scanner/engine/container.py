@@ -664,28 +664,31 @@ def _object_start(line: str) -> int:
     """Where the JSON object a line holds begins, or -1: at its first character but spaces
     when that is ``{`` (a JSON line); else at the first ``{`` that a ``"`` follows, spaces
     between (an object after a log line's words: ``payload={"iin": ...}``, ``Response body:
-    {"client": ...}``; not ``{traceId=...}``, a log4j context). Compiled, the characters
-    read in C (``container.pxd``), with no copy or method call a line."""
+    {"client": ...}``; not ``{traceId=...}``, a log4j context). Compiled, each brace is
+    found by ``str.find`` and the characters after it read in C: most lines hold none, and
+    reading every character of one as C integers took 7.6% of a scan of the dense corpus."""
     if not _COMPILED:
         stripped = line.lstrip()
         if stripped.startswith("{"):
             return len(line) - len(stripped)
         m = _EMBEDDED_OBJECT.search(line)
         return -1 if m is None else m.start()
+    i = line.find("{")
+    if i < 0:
+        return -1
+    k = 0
+    while k < i and line[k].isspace():
+        k += 1
+    if k == i:
+        return i  # a JSON line: nothing but spaces before its brace
     n = len(line)
-    i = 0
-    while i < n and line[i].isspace():
-        i += 1
-    if i < n and line[i] == "{":
-        return i
-    while i < n:
-        if line[i] == "{":
-            k = i + 1
-            while k < n and line[k].isspace():
-                k += 1
-            if k < n and line[k] == '"':
-                return i
-        i += 1
+    while i >= 0:
+        k = i + 1
+        while k < n and line[k].isspace():
+            k += 1
+        if k < n and line[k] == '"':
+            return i
+        i = line.find("{", i + 1)
     return -1
 
 
