@@ -5,12 +5,13 @@ cimport cython
 
 cdef class _Agg:
     cdef public Py_ssize_t hits, rows_with_hits, last_row, allowed, supported
-    cdef public double score_max, score_sum
+    cdef public double score_max
+    cdef public long long score_units
     cdef public dict distinct, examples
     cdef public bytes packed
     cdef public object bound, oldest, allowed_reason, sketch
 
-    @cython.locals(distinct=dict)
+    @cython.locals(distinct=dict, units="long long")
     cpdef bint add(self, Py_ssize_t row, double score, bytes digest)
 
     cpdef bint wants(self, long long rank, Py_ssize_t max_examples)

@@ -38,6 +38,9 @@ from derbes.scanner.sources.base import (
     invalid_utf8_note,
 )
 
+#: A score's unit in :attr:`_Agg.score_units`: a millionth.
+SCORE_UNITS = 1_000_000
+
 
 class _Agg:
     """Running aggregate of one (field, entity) in one container: counted at every hit, so
@@ -48,7 +51,11 @@ class _Agg:
         self.rows_with_hits = 0
         self.last_row = -1
         self.score_max = 0.0
-        self.score_sum = 0.0
+        #: The hits' scores added up in millionths (:data:`SCORE_UNITS`): integers, so that
+        #: the parts of a file merged in any grouping (``--jobs``, a cluster) add up to what
+        #: one process counts; a sum of floats differed in its last digit, and a finding's
+        #: mean score in its fourth decimal.
+        self.score_units = 0
         # A dict, not a set: a dict of bytes is not tracked by the garbage collector, which
         # would otherwise walk up to DISTINCT_CAP entries per aggregate at every full
         # collection.
@@ -83,7 +90,9 @@ class _Agg:
             self.last_row = row
         if score > self.score_max:
             self.score_max = score
-        self.score_sum += score
+        # Compiled, a C cast (``units`` is a C integer: container.pxd); 1e6 is SCORE_UNITS.
+        units = int(score * 1e6 + 0.5)
+        self.score_units += units
         if self.packed:
             self._unpack()  # a merged part counting more hits (settle_log_fields)
         distinct = self.distinct
@@ -173,7 +182,7 @@ class _Agg:
         if other.last_row >= 0:  # parts merge in file order: the other's rows come after
             self.last_row = other.last_row
         self.score_max = max(self.score_max, other.score_max)
-        self.score_sum += other.score_sum
+        self.score_units += other.score_units
         # Exact while the union of the parts holds at most DISTINCT_CAP values, as one
         # process would count them; else one sketch of all of them.
         if self.sketch is None and other.sketch is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from derbes.detectors import category_of
-from derbes.scanner.engine.container import ContainerOutcome
+from derbes.scanner.engine.container import SCORE_UNITS, ContainerOutcome
 from derbes.scanner.engine.evidence import CONTRADICTED, FieldStats, name_verdict, value_evidence
 from derbes.scanner.engine.options import ScanOptions
 from derbes.scanner.model import (
@@ -74,7 +74,7 @@ def findings_of(
             rows_with_hits=agg.rows_with_hits,
             distinct_values=distinct,
             score_max=round(agg.score_max, 4),
-            score_mean=round(agg.score_sum / agg.hits, 4),
+            score_mean=round(agg.score_units / SCORE_UNITS / agg.hits, 4),
             examples=tuple(agg.example_list()),
             oldest_seen=agg.oldest or (info.oldest_timestamp if source.kind == "log" else None),
         )

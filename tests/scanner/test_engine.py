@@ -925,3 +925,26 @@ def test_many_hits_of_a_finished_container_are_written_not_held(tmp_path):
                   hits=True), detector=_detector())
     rows = [(h.container, h.row) for h in result.hits]
     assert rows == [(name, row) for name, n in sizes.items() for row in range(1, n + 1)]
+
+
+def test_an_aggregates_score_adds_up_alike_in_any_grouping() -> None:
+    # The parts of a file (--jobs, a cluster) merge in any grouping: their scores add up to
+    # what one process counts (a sum of floats differed in its last digit, and the mean
+    # score of a finding scanned on a Dask cluster in its fourth decimal).
+    from derbes.scanner.engine.container import _Agg
+
+    scores = [0.1, 0.2, 0.3, 0.85, 0.6, 0.7, 0.999999, 0.4, 0.05, 0.95] * 40
+
+    def agg_of(part: list[float], first: int) -> _Agg:
+        agg = _Agg()
+        for i, score in enumerate(part, first):
+            agg.add(i, score, i.to_bytes(16, "big"))
+        return agg
+
+    whole = agg_of(scores, 0)
+    assert sum(scores[:7]) + sum(scores[7:]) != sum(scores)  # floats would not add up
+    for cut in (1, 7, 100, 333, 399):
+        merged = agg_of(scores[:cut], 0)
+        merged.merge(agg_of(scores[cut:], cut), 5)
+        assert merged.score_units == whole.score_units
+        assert merged.hits == whole.hits == len(scores)
