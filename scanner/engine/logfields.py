@@ -57,17 +57,24 @@ _KEY_MAX = 48
 
 def key_before(line: str, start: int) -> str | None:
     """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``:
-    what ``_KEY_BEFORE`` finds ending there (:func:`key_before_by_search`)."""
-    if start == 0:
+    what ``_KEY_BEFORE`` finds ending there (:func:`key_before_by_search`). Compiled, the
+    characters read in C (``logfields.pxd``), and called in C by the engine."""
+    if start <= 0:
         return None
+    # Compiled, an exact str is read as C characters: a line read decoded (a subclass) is
+    # copied (few are).
+    text = line if type(line) is str else str(line)
     # The pair ends in "=" with at most a quote after it, or in ":" with at most a space and
     # a quote after it: without one of those right before the value, no search can match.
-    if line[start - 1] == "=":
+    c = text[start - 1]
+    if c == "=":
         eq = start - 1
-    elif start > 1 and line[start - 2] == "=" and line[start - 1] in "\"'":
+    elif start > 1 and text[start - 2] == "=" and (c == '"' or c == "'"):
         eq = start - 2
-    elif ":" in line[max(0, start - 3):start]:
-        return key_before_by_search(line, start)
+    elif quote_before_colon(text, start):
+        # ``"key": value``: a quote ends the key before the colon (one space between at
+        # most); prose's ``телефон: +7...`` has none, and is not searched.
+        return key_before_by_search(text, start)
     else:
         return None
     # ``key=``: only the first branch can end here (the second ends in ":", a space or a
@@ -75,14 +82,57 @@ def key_before(line: str, start: int) -> str | None:
     # "=" (the lookbehind), read here backwards: no search from every place in the window.
     window = max(0, start - KEY_WINDOW)
     first = max(0, eq - _KEY_MAX - 1, window - 1)
-    key_start = eq - _KEY_CHARS.match(line[first:eq][::-1]).end()
+    key_start = _key_start(text, eq, first)
     if key_start == first and first > 0:
         return None  # the run goes on before it: longer than a key, or out of the window
     if key_start == eq or key_start < window or eq - key_start > _KEY_MAX:
         return None
-    if _KEY_FIRST.match(line, key_start) is None:
+    if not _key_first(text, key_start):
         return None
-    return line[key_start:eq]
+    return text[key_start:eq]
+
+
+def _key_start(line: str, eq: int, first: int) -> int:
+    """Where the run of key characters (``_KEY_CHARS``: ``\\w``, ``.``, ``-``) that ends
+    before ``eq`` starts, not before ``first``. Compiled, a C loop (``\\w`` is what
+    ``str.isalnum()`` holds, and ``_``); as Python, the expression on the reversed text."""
+    if not _COMPILED:
+        return eq - _KEY_CHARS.match(line[first:eq][::-1]).end()
+    k = eq
+    while k > first:
+        c = line[k - 1]
+        if not (c.isalnum() or c == "_" or c == "." or c == "-"):
+            break
+        k -= 1
+    return k
+
+
+def _key_first(line: str, at: int) -> bool:
+    """Whether a key may start with ``line[at]`` (``_KEY_FIRST``: ``\\w`` but not ``\\d``,
+    what ``str.isdecimal()`` holds)."""
+    if not _COMPILED:
+        return _KEY_FIRST.match(line, at) is not None
+    c = line[at]
+    return (c.isalnum() or c == "_") and not c.isdecimal()
+
+
+#: Whether Cython compiled this module (``logfields.pxd``): then keys are read in C loops.
+_COMPILED = not __file__.endswith(".py")
+
+
+def quote_before_colon(line: str, start: int) -> bool:
+    """Whether one of the three characters before ``start`` is a colon that a quote comes
+    right before, or a quote and one space: where ``_KEY_BEFORE``'s ``"key":`` branch may
+    end (its search from every place of a 64-character window costs about 8,000
+    instructions; most colons before a value are prose's, ``телефон: +7...``)."""
+    for k in range(max(1, start - 3), start):
+        if line[k] == ":":
+            b = line[k - 1]
+            if b == '"' or b == "'":
+                return True
+            if k > 1 and b.isspace() and line[k - 2] in "\"'":
+                return True
+    return False
 
 
 def key_before_by_search(line: str, start: int) -> str | None:
