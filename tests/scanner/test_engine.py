@@ -6,7 +6,7 @@ import contextlib
 import threading
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from derbes.detectors import DerbesRecognizer, Pattern
@@ -948,3 +948,56 @@ def test_an_aggregates_score_adds_up_alike_in_any_grouping() -> None:
         merged.merge(agg_of(scores[cut:], cut), 5)
         assert merged.score_units == whole.score_units
         assert merged.hits == whole.hits == len(scores)
+
+
+def test_a_pairs_key_is_its_values_field(tmp_path) -> None:
+    # logfmt, 1C's technological journal (`Usr=` is the session's user: an employee's name),
+    # a query string, a Python dict: the key names the value's field; its offsets stay the
+    # line's. A value in free text has no field.
+    from derbes.scanner.sources.logs import LogSource
+
+    lines = [
+        "time=2026-12-01T10:00:00Z level=info msg=login user_phone=+77012345678 "
+        "email=a.serik@mail.kz",
+        "05:12.481004-0,CONN,2,process=rphost,t:computerName=BUH-PC07,SessionID=12,"
+        "Usr=Ахметов Серик Болатович,AppID=1CV8C",
+        '95.59.1.2 - - [01/Dec/2026:10:00:00 +0500] "GET /search?q=%2B77012345679&lang=ru '
+        'HTTP/1.1" 200 512',
+        "2026-12-01 10:00:03 INFO sent {'phone': '+77012345680', 'ok': True}",
+        "2026-12-01 10:00:04 INFO call from +77012345681 ended",
+    ]
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = scan([LogSource(str(path))],
+                  ScanOptions(hash_key=b"k" * 16, hits=True, hits_dir=str(tmp_path / "parts")))
+    assert {(f.field, f.entity) for f in result.findings} >= {
+        ("user_phone", "PHONE_NUMBER"), ("email", "EMAIL_ADDRESS"), ("Usr", "PERSON"),
+        ("q", "PHONE_NUMBER"), ("phone", "PHONE_NUMBER"), (None, "PHONE_NUMBER")}
+    starts = {(hit.row, hit.start) for hit in result.hits}  # the hits, read back
+    for row, value in [(1, "+77012345678"), (2, "Ахметов Серик Болатович"),
+                       (4, "+77012345680"), (5, "+77012345681")]:
+        assert (row, lines[row - 1].index(value)) in starts, (row, value)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=list("ab_.=:\"' \t-1Ж"), max_size=12), st.integers(0, 12))
+@example('x key=', 6)
+@example('x key="', 7)
+@example('"key":', 6)
+@example('"key": ', 7)
+@example('"key":\t', 7)
+@example('"key":"', 7)
+@example('{"key": "', 9)
+@example("{'key': '", 9)
+@example('"key" : ', 8)
+@example("телефон: +7", 9)
+def test_a_pair_may_end_wherever_key_before_finds_one(line: str, start: int) -> None:
+    """The engine asks key_before for a value's key only where _pair_may_end says a pair may
+    end (compiled: characters read in C): never where key_before would find one."""
+    from derbes.scanner.engine.container import _pair_may_end
+    from derbes.scanner.engine.logfields import key_before, key_before_by_search
+
+    start = min(start, len(line))
+    assert _pair_may_end(line, start) or key_before(line, start) is None
+    # key_before is its search (the definition), where it searches and where it does not.
+    assert key_before(line, start) == key_before_by_search(line, start)

@@ -432,8 +432,10 @@ def test_stdin_finds_the_iin_on_its_line(tmp_path):
     [source] = run.summary["sources"]
     assert (source["name"], source["status"], source["rows_scanned"]) == (
         "<stdin>", "ok", len(lines))
-    assert [(f["container"], f["field"], f["entity"], f["match_type"], f["hits"])
-            for f in run.findings] == [("<stdin>", None, "KZ_IIN", "value", 2)]
+    # The pair's key names the first one's field (`iin=`); the second stands in free text.
+    assert sorted((f["container"], f["field"] or "", f["entity"], f["match_type"], f["hits"])
+                  for f in run.findings) == [("<stdin>", "", "KZ_IIN", "value", 1),
+                                             ("<stdin>", "iin", "KZ_IIN", "value+name", 1)]
     hits = pq.read_table(out / "hits.parquet").to_pylist()
     first, deep = lines[3].index(IIN_C), lines[24_999].index(IIN_A)
     assert sorted((h["row"], h["start"], h["end"], h["entity"]) for h in hits) == [
