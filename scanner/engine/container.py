@@ -24,7 +24,14 @@ from derbes.scanner.engine.logfields import DECIDE_EVERY, HOLDS, LogField, key_b
 from derbes.scanner.engine.options import DISTINCT_CAP, MEMO_SIZE, ScanOptions
 from derbes.scanner.engine.pieces import field_of, name_at, value_at
 from derbes.scanner.engine.structure import StructureState
-from derbes.scanner.engine.timestamps import max_ts, min_ts, timestamp, year_cut
+from derbes.scanner.engine.timestamps import (
+    journal_hour,
+    journal_stamp,
+    max_ts,
+    min_ts,
+    timestamp,
+    year_cut,
+)
 from derbes.scanner.errors import SourceError, after_lines_reason
 from derbes.scanner.hitparts import ROW, HitPart, HitRow, Segment, remove_parts, write_part
 from derbes.scanner.model import printable
@@ -464,12 +471,17 @@ class ContainerScanner:
         waiting = 0  # hits kept since the last verdicts
         # A yearless (BSD syslog) stamp is read in the year before the file's mtime.
         cut = year_cut(out.container.meta.get("mtime"))
+        # A file of 1C's technological journal: its lines' stamps are minutes and seconds
+        # in the hour its name gives.
+        hour = journal_hour(out.container.name)
         try:
             for index, line, matches in self.detector.scan_lines(data, shapes, structure):
                 row = batch.first_line + index
                 # A piece of a long line: offsets count from the start of the whole line.
                 shift = batch.offset if index == 0 else 0
                 ts = timestamp(line, cut)
+                if ts is None and hour is not None:
+                    ts = journal_stamp(line, hour)
                 if ts is not None:
                     # min_ts and max_ts, written out: two calls and two attribute writes a
                     # line cost more than the comparisons (a log's stamps seldom move back).

@@ -15,7 +15,11 @@ The leftmost of these within a line's first 200 characters is the line's timesta
 - HealthApp's ``yyyyMMdd-HH:mm:ss:SSS`` ``20260301-03:08:32:606``;
 - Android logcat (``threadtime`` and ``time``, liblog's ``%m-%d %H:%M:%S`` and milliseconds)
   ``03-01 03:08:32.811``;
-- Proxifier ``[03.01 03:08:32]`` (month, then day).
+- Proxifier ``[03.01 03:08:32]`` (month, then day);
+- 1C:Enterprise's technological journal: a line starts with the minutes and seconds of its
+  event, ``05:12.481004-0,CONN,...``, in a file named for the hour, ``26120714.log``
+  (``yyMMddHH``): read with the hour its file's name gives (:func:`journal_hour`,
+  :func:`journal_stamp`), only in such a file.
 
 Fractions of a second and zones are dropped: the time as written (the policy check takes it
 as UTC). A date that does not exist (30 February, 31 April, 29 February of a common year),
@@ -114,6 +118,36 @@ def timestamp(line: str, cut: str | None = None) -> str | None:
     if found is not None and found[0] == "-":
         return _in_year(found, cut if cut is not None else year_cut(None))
     return found
+
+
+#: A file of 1C:Enterprise's technological journal: ``yyMMddHH.log`` (its hour), in a folder
+#: of the process that writes it (``rphost_1234``, ``rmngr_...``, ``1cv8c_...``).
+_JOURNAL_FILE = re.compile(r"(?:^|[/\\!])([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})\.log\Z")
+#: A technological journal's line: minutes, seconds and their fraction, then the event's
+#: duration after ``-`` and the event's name after a comma.
+_JOURNAL_LINE = re.compile(r"([0-5][0-9]):([0-5][0-9])\.[0-9]{4,6}-[0-9]+,[A-Za-z]")
+
+
+def journal_hour(name: str) -> str | None:
+    """``YYYY-MM-DDTHH`` of a technological journal's file ``.../yyMMddHH.log`` (a file of a
+    folder, an archive's member), or None: a name of another kind, or a date that does not
+    exist. The year is 20yy: the journal began in 2002 (1C:Enterprise 8)."""
+    m = _JOURNAL_FILE.search(name)
+    if m is None:
+        return None
+    yy, month, day, hour = m.groups()
+    found = f"20{yy}-{month}-{day}T{hour}"
+    return found if _valid("20" + yy, month, day, hour, "00", "00") else None
+
+
+def journal_stamp(line: str, hour: str) -> str | None:
+    """A technological journal line's time in the hour of its file (``journal_hour``), as
+    ISO 8601, or None when the line does not start as the journal's lines do (a line an
+    event's text goes on in)."""
+    m = _JOURNAL_LINE.match(line)
+    if m is None:
+        return None
+    return f"{hour}:{m.group(1)}:{m.group(2)}"
 
 
 def by_regex(line: str, cut: str | None = None) -> str | None:

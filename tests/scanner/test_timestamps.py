@@ -399,3 +399,61 @@ def test_iso_is_the_fields_zero_padded_as_the_format_string_has_them(
     are held to ``format`` here, including fields wider than their digits."""
     want = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
     assert ts.iso(year, month, day, hour, minute, second) == want
+
+
+# -- 1C:Enterprise's technological journal ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "hour"), [
+    ("/var/log/1c/rphost_4321/26120714.log", "2026-12-07T14"),
+    ("logs.zip!/rmngr_77/24022923.log", "2024-02-29T23"),  # a leap day, in an archive
+    ("26010100.log", "2026-01-01T00"),
+    ("rphost_1/23022910.log", None),  # 29 February of a common year
+    ("rphost_1/26120724.log", None),  # no 24th hour
+    ("rphost_1/2612071.log", None),
+    ("rphost_1/126120714.log", None),
+    ("rphost_1/26120714.log.gz", None),
+    ("app-26120714.log", None),
+])
+def test_a_technological_journals_hour_is_its_files_name(name: str, hour: str | None) -> None:
+    from derbes.scanner.engine.timestamps import journal_hour
+
+    assert journal_hour(name) == hour
+
+
+def test_a_technological_journals_line_is_read_in_its_files_hour() -> None:
+    from derbes.scanner.engine.timestamps import journal_stamp
+
+    hour = "2026-12-07T14"
+    assert journal_stamp("05:12.481004-0,CONN,2,process=rphost", hour) == "2026-12-07T14:05:12"
+    assert journal_stamp("59:59.000001-15003,DBMSSQL,4,Sql='SELECT 1'", hour) == (
+        "2026-12-07T14:59:59")
+    # 1C:Enterprise 8.2 wrote four digits of the fraction.
+    assert journal_stamp("00:07.1234-1,EXCP,1,Descr='x'", hour) == "2026-12-07T14:00:07"
+    for line in ("60:12.481004-0,CONN,2", "05:61.481004-0,CONN,2", "05:12-0,CONN,2",
+                 "  05:12.481004-0,CONN", "'Ошибка при записи: 05:12.481004-0,CONN",
+                 "05:12.481004,CONN,2"):
+        assert journal_stamp(line, hour) is None, line
+
+
+def test_a_technological_journals_lines_have_their_stamps(tmp_path) -> None:
+    # The container's oldest and newest stamps (retention): the lines' minutes and seconds in
+    # the hour of the file's name, not the file's modification time.
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.sources.logs import LogSource
+
+    folder = tmp_path / "rphost_4321"
+    folder.mkdir()
+    (folder / "26120714.log").write_text(
+        "05:12.481004-0,CONN,2,process=rphost,t:computerName=BUH-PC07,"
+        "Usr=Ахметов Серик Болатович,AppID=1CV8C\n"
+        "47:03.002001-15003,EXCP,4,process=rphost,Usr=Жумабаева Айгерим Ержановна,"
+        "Descr='Ошибка при записи: телефон +7 701 234 56 78 уже указан'\n",
+        encoding="utf-8-sig",  # as the platform writes it
+    )
+    result = scan([LogSource(str(tmp_path))], ScanOptions(hash_key=b"k" * 16))
+    (container,) = result.containers
+    assert (container.oldest_timestamp, container.newest_timestamp) == (
+        "2026-12-07T14:05:12", "2026-12-07T14:47:03")
+    persons = [f for f in result.findings if f.entity == "PERSON"]
+    assert [(f.field, f.oldest_seen) for f in persons] == [("Usr", "2026-12-07T14:05:12")]
