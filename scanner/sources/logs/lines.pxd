@@ -17,6 +17,20 @@ cdef inline Py_ssize_t _next_newline(
 @cython.locals(data="const unsigned char *", n=Py_ssize_t, i=Py_ssize_t)
 cpdef Py_ssize_t count_newlines(bytes buf, Py_ssize_t end) except -1
 
+# Where the first byte that is not ASCII is in data[i:n], or n: eight bytes a step while
+# they are all ASCII, then one at a time.
+cdef inline Py_ssize_t _ascii_end(const unsigned char *data, Py_ssize_t i,
+                                  Py_ssize_t n) noexcept nogil:
+    cdef uint64_t word
+    while i + 8 <= n:
+        memcpy(&word, data + i, 8)
+        if word & <uint64_t> 0x8080808080808080:
+            break
+        i += 8
+    while i < n and data[i] < 0x80:
+        i += 1
+    return i
+
 # Where the first byte that begins no well-formed UTF-8 sequence is in data[:n], or -1: the
 # ranges of table 3-7 of the Unicode Standard, as Python's strict decoder applies them (an
 # error starts at the byte whose sequence fails). ASCII is skipped eight bytes a step.
@@ -24,17 +38,11 @@ cdef inline Py_ssize_t _utf8_error(const unsigned char *data, Py_ssize_t n) noex
     cdef Py_ssize_t i = 0
     cdef Py_ssize_t k, need
     cdef unsigned char c, lo, hi
-    cdef uint64_t word
-    while i < n:
-        if i + 8 <= n:
-            memcpy(&word, data + i, 8)
-            if word & <uint64_t> 0x8080808080808080 == 0:
-                i += 8
-                continue
+    while True:
+        i = _ascii_end(data, i, n)
+        if i >= n:
+            return -1
         c = data[i]
-        if c < 0x80:
-            i += 1
-            continue
         lo = 0x80
         hi = 0xBF
         if 0xC2 <= c <= 0xDF:
@@ -63,7 +71,6 @@ cdef inline Py_ssize_t _utf8_error(const unsigned char *data, Py_ssize_t n) noex
             if i + k >= n or data[i + k] < 0x80 or data[i + k] > 0xBF:
                 return i
         i += need + 1
-    return -1
 
 cpdef Py_ssize_t first_invalid_utf8(bytes data) except -2
 
@@ -74,16 +81,13 @@ cdef inline int _code_page_marks(const unsigned char *data, Py_ssize_t n) noexce
     cdef Py_ssize_t i = 0
     cdef int marks = 0
     cdef unsigned char c
-    cdef uint64_t word
     cdef uint64_t kazakh = 0xf410842e60006000ULL
-    while i < n:
-        if i + 8 <= n:
-            memcpy(&word, data + i, 8)
-            if word & <uint64_t> 0x8080808080808080 == 0:
-                i += 8
-                continue
+    while True:
+        i = _ascii_end(data, i, n)
+        if i >= n:
+            return marks
         c = data[i]
-        if 0x80 <= c <= 0xBF:
+        if c <= 0xBF:
             if (kazakh >> (c - 0x80)) & 1:
                 marks |= 1
             if i + 2 < n and 0xD0 <= data[i + 1] <= 0xD3 and 0x80 <= data[i + 2] <= 0xBF:
@@ -91,6 +95,5 @@ cdef inline int _code_page_marks(const unsigned char *data, Py_ssize_t n) noexce
             if marks == 3:
                 return 3
         i += 1
-    return marks
 
 cpdef int code_page_marks(bytes data) except -1
