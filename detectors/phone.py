@@ -33,6 +33,9 @@ _R = r"(?![0-9A-Za-z]|-[0-9])"
 _S = r"[ -]?"
 # Not the tail of a longer grouped number (the Amex "3782 822463 10005").
 _NOT_IN_GROUPS = r"(?<![0-9][ -])"
+# Not the fraction of a number: the microseconds and duration of an event of 1C's
+# technological journal, «48:51.896692-20804,DBMSSQL,...», read as 8 966 922 0804.
+_NOT_A_FRACTION = r"(?<![0-9]\.)"
 # Area code of 3, 4 or 5 digits, optionally in parentheses, and the rest of the ten digits
 # grouped any way people group them: 123 45 67, 123-4567, 12 34 567, and Almaty's
 # 2 50-50-50 after (727).
@@ -99,8 +102,8 @@ class PhoneRecognizer(DerbesRecognizer):
         # which the lookahead demands somewhere in the next ten characters.
         Pattern(
             "trunk",
-            rf"[78](?<![0-9A-Za-z+][78])(?<![0-9][ -][78])(?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}"
-            rf"{_R}",
+            rf"[78](?<![0-9A-Za-z+][78])(?<![0-9][ -][78])(?<![0-9]\.[78])"
+            rf"(?=[0-9]{{0,9}}[ ()-]){_S}{_NATIONAL}{_R}",
             0.3,
         ),
         # +44 20 7946 0958, +49 30 901820, +4930901820 (not +7: that is the patterns above)
@@ -118,17 +121,18 @@ class PhoneRecognizer(DerbesRecognizer):
         # 87011234567, 77011234567, 7011234567: bare digits, phones only next to context.
         Pattern(
             "bare",
-            r"[78](?<![0-9A-Za-z+][78])(?:7[0-9]{9}|(?<=7)[0-9]{9}|9[0-9]{9})(?![0-9A-Za-z])",
+            r"[78](?<![0-9A-Za-z+][78])(?<![0-9]\.[78])"
+            r"(?:7[0-9]{9}|(?<=7)[0-9]{9}|9[0-9]{9})(?![0-9A-Za-z])",
             0.05,
         ),
         # (701) 123-45-67, 701 123 45 67, (7172) 55-12-34: no trunk prefix, context needed.
         Pattern(
             "local",
-            rf"(?:\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()7[0-9]{{2}}\)"
-            rf"|7(?<![0-9A-Za-z+(]7)(?<![0-9][ -]7)[0-9]{{2}})"
+            rf"(?:\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()(?<![0-9]\.\()7[0-9]{{2}}\)"
+            rf"|7(?<![0-9A-Za-z+(]7)(?<![0-9][ -]7)(?<![0-9]\.7)[0-9]{{2}})"
             rf"{_S}[0-9]{{3}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}"
-            rf"|\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()7[0-9]{{3}}\){_S}[0-9]{{2}}{_S}[0-9]{{2}}"
-            rf"{_S}[0-9]{{2}}{_R}",
+            rf"|\((?<![0-9A-Za-z+(]\()(?<![0-9][ -]\()(?<![0-9]\.\()7[0-9]{{3}}\)"
+            rf"{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_R}",
             0.05,
         ),
     )
