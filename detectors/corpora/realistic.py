@@ -1085,6 +1085,103 @@ class Writer:
 
     # -- lines without personal data, in each format's own words ------------------------------
 
+    # -- 1C:Enterprise's technological journal (rphost_NNNN/yyMMddHH.log) ---------------------
+
+    def _tj_number(self, low: int, high: int) -> int:
+        """A count of ``low`` to ``high`` digits (memory, bytes, CPU time): no leading zero."""
+        n = self.rng.randint(low, high)
+        return self.rng.randint(10 ** (n - 1), 10 ** n - 1)
+
+    def _tj(self, event: str, depth: int) -> str:
+        """A journal line's start: the event's minutes and seconds (the hour is the file's
+        name), its duration, name and depth."""
+        _, _, _, mi, s = self.ts()
+        return (f"{mi:02d}:{s:02d}.{self.rng.randint(0, 999999):06d}-"
+                f"{self.rng.randint(0, 30000)},{event},{depth},")
+
+    def _tj_session(self) -> str:
+        """A client session's properties, its user (an employee, by name) among them."""
+        first, last = self.v.name()
+        user = self.pick((f"{last} {first}", f"{last} {first[0]}.", "Администратор"))
+        return (f"process=rphost,p:processName=zup_kz,OSThread={self.rng.randint(1000, 20000)},"
+                f"t:clientID={self.rng.randint(1, 900)},t:applicationName=1CV8C,"
+                f"t:computerName={self.pick(('BUH-PC', 'KADR-PC', 'WS-'))}"
+                f"{self.rng.randint(1, 60):02d},t:connectID={self.rng.randint(100, 9999)},"
+                f"SessionID={self.rng.randint(1, 500)},Usr={user},AppID=1CV8C")
+
+    def onec_journal(self, f: LogFile) -> None:
+        """Events of 1C's technological journal that hold a personal value: a query's
+        parameter (an employee found by IIN, a counterparty by BIN), an exception's
+        description over several lines (a phone, an e-mail), a call's context."""
+        v = self.v
+        session = self._tj_session()
+        kind = self.rng.randint(0, 4)
+        if kind == 0:
+            sql = ("SELECT T1._IDRRef, T1._Description FROM dbo._Reference112 T1 "
+                   "WHERE (T1._Fld2451 = P1)")
+            if self.rng.random() < 0.5:
+                dbpid = self.rng.randint(50, 300)
+                f.add(self._tj("DBMSSQL", 4) + session + f",Trans=0,dbpid={dbpid}"
+                      f",Sql='{sql}',Prm=\"p_0: '", (v.iin(), "KZ_IIN"), "'\",Rows=1,"
+                      "Context='Справочник.ФизическиеЛица.Форма.ФормаЭлемента.Модуль : 42 : "
+                      "НайтиПоИИН'")
+            else:  # the parameters, one a line, as the journal writes them
+                dbpid = self.rng.randint(50, 300)
+                f.add(self._tj("DBMSSQL", 4) + session + f",Trans=1,dbpid={dbpid}"
+                      f",Sql='{sql}',Prm=\"")
+                f.add("p_0: '", (v.iin(), "KZ_IIN"), "'")
+                f.add(f"\",Rows=1,RowsAffected=0,MemoryPeak={self._tj_number(9, 12)}")
+        elif kind == 1:
+            f.add(self._tj("DBMSSQL", 5) + session + f",Trans=0,dbpid={self.rng.randint(50, 300)},"
+                  "Sql='SELECT T1._IDRRef FROM dbo._Reference87 T1 WHERE (T1._Fld1890 = P1)',"
+                  "Prm=\"p_0: '", (v.bin(), "KZ_BIN"), "'\",Rows=1,Context='Обработка."
+                  "ЗагрузкаВыписки.Форма.Форма.Модуль : 215 : НайтиКонтрагентаПоБИН'")
+        elif kind == 2:
+            first, last = v.name()
+            f.add(self._tj("EXCP", 3) + session + ",Exception=DataBaseException,"
+                  "Descr='src\\VResourceInfoBaseImpl.cpp(1277):")
+            f.add("Ошибка при записи объекта «Физическое лицо»!")
+            f.add("Телефон ", (v.kz_phone(), "PHONE_NUMBER"),
+                  f" уже указан у сотрудника {last} {first[0]}.'")
+        elif kind == 3:
+            f.add(self._tj("EXCP", 2) + session + ",Exception=NetworkException,"
+                  "Descr='Не удалось отправить расчётный листок на адрес ",
+                  (v.email(), "EMAIL_ADDRESS"), ": 550 5.1.1 Mailbox unavailable'")
+        else:
+            f.add(self._tj("CALL", 1) + session + f",CallID={self.rng.randint(1, 99999)},"
+                  "Context='ОбщийМодуль.ИнтеграцияГБДФЛ.Модуль : 318 : "
+                  "Ответ = ЗапроситьСведенияФЛ(\"", (v.iin(), "KZ_IIN"), "\");',"
+                  f"Memory={self._tj_number(6, 8)},MemoryPeak={self._tj_number(9, 12)},"
+                  f"InBytes={self._tj_number(4, 7)},OutBytes={self._tj_number(4, 8)},"
+                  f"CpuTime={self._tj_number(3, 6)}")
+
+    def _onec_journal_quiet(self, f: LogFile) -> None:
+        """Events with no personal value but their session's user: calls with their memory
+        and byte counts (up to twelve digits), locks, queries of documents by number."""
+        v = self.v
+        session = self._tj_session()
+        kind = self.rng.randint(0, 3)
+        if kind == 0:
+            f.add(self._tj("CALL", 1) + session + f",CallID={self.rng.randint(1, 99999)},"
+                  "Interface=bc15bd01-10bf-413c-a856-ddc907fcd123,IName=IContextMngrServer,"
+                  f"MName=callContext,Memory={self._tj_number(6, 8)},"
+                  f"MemoryPeak={self._tj_number(9, 12)},InBytes={self._tj_number(4, 7)},"
+                  f"OutBytes={self._tj_number(4, 8)},CpuTime={self._tj_number(3, 6)}")
+        elif kind == 1:
+            f.add(self._tj("TLOCK", 4) + session + ",Regions=InfoRg12345.DIMS,"
+                  f"Locks='InfoRg12345.DIMS Exclusive Fld12346={self._tj_number(12, 12)}',"
+                  f"WaitConnections=,Context='Документ.НачислениеЗарплаты.МодульОбъекта : "
+                  f"{self.rng.randint(10, 900)} : Движения.Записать()'")
+        elif kind == 2:
+            f.add(self._tj("DBMSSQL", 4) + session + f",Trans=1,dbpid={self.rng.randint(50, 300)},"
+                  "Sql='SELECT T1._IDRRef FROM dbo._Document245 T1 WHERE (T1._Number = P1)',"
+                  f"Prm=\"p_0: 'ЗУП0-{v.digits(6)}'\",Rows=1")
+        else:
+            f.add(self._tj("SCALL", 2) + "process=rmngr,OSThread="
+                  f"{self.rng.randint(1000, 20000)},ClientID={self.rng.randint(1, 900)},"
+                  "Interface=a8fa4fbe-4c2d-4a55-8a4b-9d1e0a4c5b11,IName=IClusterRegistry,"
+                  f"MName=getInfoBases,DstClientID={self.rng.randint(1, 900)}")
+
     def quiet(self, f: LogFile, kind: str) -> None:
         """A line of ``kind``'s log that holds no personal value (most lines of a real log)."""
         v = self.v
@@ -1139,6 +1236,8 @@ class Writer:
                 "</status></responseInfo></response></ns2:SendMessageResponse>",
                 f"1C exchange: {self.rng.randint(1, 900)} objects, packet {v.digits(9)}",
             )))
+        elif kind == "onec_journal":
+            self._onec_journal_quiet(f)
         elif kind == "json_api":
             f.add(json.dumps({"ts": self.iso(), "level": "info", "msg": "request completed",
                               "request_id": v.uuid(), "status": 200,
@@ -1159,16 +1258,17 @@ class Writer:
 
 #: Share of each format's lines that hold no personal value (a real log's proportion).
 QUIET = {"java": 0.6, "python": 0.5, "sshd": 0.3, "openvpn": 0.3, "postfix": 0.3,
-         "logcat": 0.6, "crm": 0.5, "windows": 0.5, "json_api": 0.4, "integration": 0.4}
+         "logcat": 0.6, "crm": 0.5, "windows": 0.5, "json_api": 0.4, "integration": 0.4,
+         "onec_journal": 0.6}
 
 #: Log files of the corpus and each one's share of the lines.
 FORMATS: tuple[tuple[str, str, float], ...] = (
-    ("nginx/access.log", "nginx", 0.20),
+    ("nginx/access.log", "nginx", 0.18),
     ("apache/access_log", "apache", 0.06),
     ("syslog/auth.log", "sshd", 0.08),
     ("syslog/openvpn.log", "openvpn", 0.05),
     ("syslog/mail.log", "postfix", 0.07),
-    ("app/payments-java.log", "java", 0.12),
+    ("app/payments-java.log", "java", 0.10),
     ("app/notify-python.log", "python", 0.08),
     ("android/logcat.txt", "logcat", 0.06),
     ("windows/events.txt", "windows", 0.05),
@@ -1176,6 +1276,7 @@ FORMATS: tuple[tuple[str, str, float], ...] = (
     ("crm/crm.log", "crm", 0.05),
     ("hadoop/datanode.log", "hdfs", 0.02),
     ("integration/shep.log", "integration", 0.04),
+    ("1c/rphost_4321/26030101.log", "onec_journal", 0.04),
 )
 
 
