@@ -622,7 +622,9 @@ class ContainerScanner:
         spans: list | None = None
         spans_of = -1
         for index, line, entity, start, end, value, name in shapes:
-            if name is None and (at := _object_start(line)) >= 0:
+            # (_object_start takes an exact str: a line read decoded is a subclass.)
+            if name is None and (at := _object_start(
+                    line if type(line) is str else str(line))) >= 0:
                 if spans_of != index:
                     spans = json_spans.get(index) if json_spans else None
                     if spans is None:
@@ -759,7 +761,7 @@ def _pair_may_end(line: str, start: int) -> bool:
 _EMBEDDED_OBJECT = re.compile(r'\{\s*"')
 
 
-#: Whether this module runs compiled (Cython): then :func:`_opens_object` reads characters.
+#: Whether this module runs compiled (Cython): then :func:`_object_start` reads characters.
 _COMPILED = not __file__.endswith(".py")
 
 
