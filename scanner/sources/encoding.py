@@ -116,6 +116,8 @@ def _bomless_utf16(probe: bytes) -> str | None:
 def _utf8_cyrillic_line(head: bytes, tries: int = 64) -> bool:
     """Whether a line of ``head`` is valid UTF-8 and holds two Cyrillic letters in a row (the
     head's last line, which may be cut, is not looked at)."""
+    if not _UTF8_LETTER_AFTER.search(head):
+        return False  # where two such letters are, one follows a continuation byte
     end = head.rfind(b"\n")
     pos = 0
     for _ in range(tries):
