@@ -33,6 +33,3 @@ cpdef void _count_hit(object scanner, object out, object field_name, Py_ssize_t 
 
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, k=Py_ssize_t)
 cpdef Py_ssize_t _object_start(str line) except -2
-
-@cython.locals(c=Py_UCS4, b=Py_UCS4, k=Py_ssize_t)
-cpdef bint _pair_may_end(str line, Py_ssize_t start) except -1

@@ -531,11 +531,8 @@ class ContainerScanner:
                         # ``'key': 'value'`` (logfmt, 1C's technological journal, a Python
                         # dict), or a decoded structure's name for it. Its offsets stay the
                         # line's: in its value they would say nothing (it starts the value).
-                        if plain:
-                            field_name = (key_before(line, start)
-                                          if _pair_may_end(line, start) else None)
-                        else:
-                            field_name = name_at(line, start, end) or key_before(line, start)
+                        field_name = (None if plain else name_at(line, start, end)) or (
+                            key_before(line, start))
                         if field_name is not None:
                             out.fields.add(field_name)
                     # Decoded when the line was read decoded (``%40``, ``\u0430``): a
@@ -728,33 +725,6 @@ def _object_start(line: str) -> int:
             return i
         i = line.find("{", i + 1)
     return -1
-
-
-def _pair_may_end(line: str, start: int) -> bool:
-    """Whether a ``key=`` or ``"key":`` pair may end right before ``line[start]``: the tests
-    :func:`~derbes.scanner.engine.logfields.key_before` makes first (``=`` before the value,
-    or ``=`` and a quote; or a colon among the three characters before it, a quote before
-    the colon). Compiled, the characters read in C (``container.pxd``): most values follow
-    no pair, and a call of ``key_before`` a hit was 2.5% of a scan of the dense corpus."""
-    if start <= 0:
-        return False
-    c = line[start - 1]
-    if c == "=":
-        return True
-    if start > 1 and line[start - 2] == "=" and (c == '"' or c == "'"):
-        return True
-    k = start - 3 if start > 3 else 1
-    while k < start:
-        if line[k] == ":":
-            b = line[k - 1]
-            if b == '"' or b == "'":
-                return True
-            if k > 1 and b.isspace():
-                b = line[k - 2]
-                if b == '"' or b == "'":
-                    return True
-        k += 1
-    return False
 
 
 #: A JSON object after a log line's words: a brace, then a key's quote.

@@ -1,6 +1,5 @@
 # C types for the keys of log fields (logfields.py) when Cython compiles it (an augmenting
-# .pxd: the .py stays plain Python, and runs as such where nothing is compiled). The engine
-# (container.pxd) calls key_before in C.
+# .pxd: the .py stays plain Python, and runs as such where nothing is compiled).
 cimport cython
 
 @cython.locals(text=str, c=Py_UCS4, eq=Py_ssize_t, window=Py_ssize_t, first=Py_ssize_t,

@@ -58,7 +58,7 @@ _KEY_MAX = 48
 def key_before(line: str, start: int) -> str | None:
     """The key of the ``key=value`` or ``"key": value`` pair whose value starts at ``start``:
     what ``_KEY_BEFORE`` finds ending there (:func:`key_before_by_search`). Compiled, the
-    characters read in C (``logfields.pxd``), and called in C by the engine."""
+    characters read in C (``logfields.pxd``): the engine asks it for every hit of a line."""
     if start <= 0:
         return None
     # Compiled, an exact str is read as C characters: a line read decoded (a subclass) is

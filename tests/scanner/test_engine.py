@@ -991,13 +991,11 @@ def test_a_pairs_key_is_its_values_field(tmp_path) -> None:
 @example("{'key': '", 9)
 @example('"key" : ', 8)
 @example("телефон: +7", 9)
-def test_a_pair_may_end_wherever_key_before_finds_one(line: str, start: int) -> None:
-    """The engine asks key_before for a value's key only where _pair_may_end says a pair may
-    end (compiled: characters read in C): never where key_before would find one."""
-    from derbes.scanner.engine.container import _pair_may_end
+def test_key_before_finds_the_pairs_its_search_finds(line: str, start: int) -> None:
+    """key_before (compiled: characters read in C, the ``"key":`` pattern searched only after
+    a quote before the colon) is the search of its pattern, the definition, on ``key=`` and
+    ``"key":`` pairs and on prose's colons."""
     from derbes.scanner.engine.logfields import key_before, key_before_by_search
 
     start = min(start, len(line))
-    assert _pair_may_end(line, start) or key_before(line, start) is None
-    # key_before is its search (the definition), where it searches and where it does not.
     assert key_before(line, start) == key_before_by_search(line, start)
