@@ -38,6 +38,13 @@ class ReadState:
         self.code_page: str | None = None
         self.invalid_line: int | None = None
 
+    def decoding(self, codec: str) -> ReadState:
+        """Set how the batches of a file in ``codec`` are read (``_checked``): a UTF-8 file's
+        checked for lines in a code page, a single-byte file's decoded."""
+        self.check_utf8 = codec in ("utf-8", "utf-8-sig")
+        self.code_page = codec if codec in SINGLE_BYTE else None
+        return self
+
     def done(self, mtime: str | None) -> ContainerDone:
         """The ``ContainerDone`` that ends this reading."""
         return ContainerDone(
@@ -207,7 +214,7 @@ def _checked(batch: LineBatch, state: ReadState) -> LineBatch:
     are passed through); the first line that is not UTF-8 noted. Every batch that is not
     ASCII is checked: a Windows program's lines may come anywhere in the file."""
     data = batch.data
-    if state.code_page is not None:
+    if state.code_page is not None and not data.isascii():
         data, kept = single_byte_lines(data, state.code_page, code_page_marks(data))
         if kept and UTF8_LINES_NOTE not in state.notes:
             state.notes.append(UTF8_LINES_NOTE)

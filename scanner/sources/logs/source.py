@@ -62,18 +62,12 @@ from derbes.scanner.sources.discovery import (
     iso_mtime,
     sort_listing,
 )
-from derbes.scanner.sources.encoding import (
-    SINGLE_BYTE,
-    WIDE,
-    code_page_lines,
-    detect_encoding,
-    single_byte_lines,
-)
+from derbes.scanner.sources.encoding import WIDE, detect_encoding
 from derbes.scanner.sources.logs.lines import (
     CUT_WINDOW,
     ReadState,
+    _checked,
     _long_line,
-    first_invalid_utf8,
     line_batches,
     text_chunks,
 )
@@ -234,8 +228,7 @@ class LogSource:
         """The line batches of decoded ``chunks``; a fault midway becomes a SourceError."""
         # A UTF-8 file's lines are checked as read, and the first one that is not UTF-8 is
         # noted with its number (the head's note, of no line, is not kept).
-        state.check_utf8 = codec in ("utf-8", "utf-8-sig")
-        state.code_page = codec if codec in SINGLE_BYTE else None
+        state.decoding(codec)
         if note and not state.check_utf8:
             state.notes.append(note)
         try:
@@ -374,13 +367,11 @@ class LogSource:
             data = data[cut + 1:]
         # A BOM is stripped where the file starts, as read_range does; not from a line after.
         at_start = pos == 0 and cut < 0
-        data = b"".join(text_chunks(iter([data]), codec, strip_bom=at_start, state=ReadState()))
-        if codec in SINGLE_BYTE:
-            data = single_byte_lines(data, codec)[0]
-        elif codec in ("utf-8", "utf-8-sig") and not data.isascii():
-            at = first_invalid_utf8(data)
-            if at >= 0:  # lines in a code page transcoded, as read_range reads them
-                data = code_page_lines(data, at)[0]
+        state = ReadState().decoding(codec)
+        data = b"".join(text_chunks(iter([data]), codec, strip_bom=at_start, state=state))
+        # Decoded as read_range decodes its batches (a code page's lines, a UTF-8 file's lines
+        # in a code page).
+        data = _checked(LineBatch(data, 1), state).data
         # From after the last line that comes in pieces (each piece is read on its own). The
         # reader's own test rules such lines out in a few find calls, not one a line.
         if _long_line(data, len(data), self.max_line_bytes) is None:
