@@ -104,12 +104,40 @@ def decode(line: str, checked: bool = False) -> Decoded | None:
     """
     if not checked and not may_need_decoding(line):
         return None
+    return _decode(line if type(line) is str else str(line))
+
+
+def _decode(line: str) -> Decoded | None:
+    """:func:`decode` past its cheap test."""
     out: list[str] = []
     marks: list[tuple[int, int]] = [(0, 0)]
     pos = 0  # where the run copied as written starts in the raw line
     size = 0  # decoded characters before it
     changed = False
     for kind, start, end in piece_spans(line):
+        if kind == "plus" or kind == "space" or kind == "dash":
+            # A character for a character (a form value's "+" a space, an odd space or dash
+            # the ASCII one): part of the run read one to one, no mark.
+            out.append(line[pos:start])
+            out.append(_one_for_one(kind, line, start, end))
+            changed = True
+            size += end - pos
+            pos = end
+            continue
+        if kind == "pct" and end - start == 3:
+            # One byte, as most are ("%40", "%2B"), without the list _percent makes.
+            code = _byte(line, start + 1)
+            if code >= 0x80 or code < 0x20 or code == 0x22 or code == 0x5C:
+                continue  # no UTF-8, or it would change the line's structure: kept
+            out.append(line[pos:start])
+            size += start - pos
+            marks.append((size, start))
+            out.append(chr(code))
+            size += 1
+            marks.append((size, end))
+            changed = True
+            pos = end
+            continue
         decoded = _decode_piece(kind, line[start:end])
         if decoded is None:
             continue  # kept as written: part of the copied run
@@ -129,6 +157,25 @@ def decode(line: str, checked: bool = False) -> Decoded | None:
     size += len(line) - pos
     marks.append((size, len(line)))
     return Decoded("".join(out), tuple(marks))
+
+
+def _one_for_one(kind: str, line: str, start: int, end: int) -> str:
+    """The decoded text of a piece read a character for a character: a form value's ``+``
+    run, an odd space, an odd dash."""
+    if kind == "plus":
+        return line[start:end].replace("+", " ")
+    return " " if kind == "space" else "-"
+
+
+def _byte(line: str, at: int) -> int:
+    """The byte the two hex digits at ``line[at:at + 2]`` write (``read_pieces`` found them)."""
+    return _hex_value(line[at]) << 4 | _hex_value(line[at + 1])
+
+
+def _hex_value(c: str) -> int:
+    if c <= "9":
+        return ord(c) - 48
+    return (ord(c) | 0x20) - 87  # "a"-"f", and "A"-"F" lowered
 
 
 def pieces(line: str) -> Iterator[re.Match]:
@@ -209,6 +256,9 @@ def read_pieces(line: str) -> list[tuple[str, int, int]]:
         data = PyUnicode_DATA(line)  # noqa: F821
     while i < n:
         c = PyUnicode_READ(kind, data, i) if _IN_PLACE else line[i]  # noqa: F821
+        if c < "0" and c != "%" or "9" < c < "\u00a0" and c != "\\":
+            i += 1  # most characters start nothing
+            continue
         end = i
         group = ""
         if c == "%":
@@ -218,9 +268,12 @@ def read_pieces(line: str) -> list[tuple[str, int, int]]:
             end = _run_end(line, i, n, "u", 4)
             group = "esc"
         elif "0" <= c <= "9":
-            if (i >= 1 and line[i - 1] == "=") or (
-                    i >= 3 and line[i - 3] == "%" and line[i - 2] == "2"
-                    and (line[i - 1] == "B" or line[i - 1] == "b")):
+            # What stands before it, read in place when compiled: digits are most of a log
+            # line's characters that reach here.
+            before = (PyUnicode_READ(kind, data, i - 1) if _IN_PLACE  # noqa: F821
+                      else line[i - 1]) if i >= 1 else " "
+            if before == "=" or ((before == "B" or before == "b") and i >= 3
+                                 and line[i - 3] == "%" and line[i - 2] == "2"):
                 end = _plus_end(line, i, n)
                 group = "plus"
         elif c >= "\u00a0":
@@ -299,13 +352,9 @@ _IN_PLACE = _COMPILED
 
 
 def _decode_piece(kind: str | None, raw: str) -> list[tuple[str, int]] | None:
-    """Decoded characters of one raw piece, each with its offset in the piece; None: keep."""
-    if kind == "space":
-        return [(" ", 0)]
-    if kind == "plus":
-        return [(" " if ch == "+" else ch, k) for k, ch in enumerate(raw)]
-    if kind == "dash":
-        return [("-", 0)]
+    """Decoded characters of one raw piece that changes the text's length (``zero``, ``pct``,
+    ``esc``; :func:`decode` reads the others itself), each with its offset in the piece;
+    None: keep."""
     if kind == "zero":
         return [("", 0)]
     if kind == "pct":

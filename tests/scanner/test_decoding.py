@@ -72,6 +72,55 @@ def test_every_decoded_character_maps_back_to_what_it_was_written_as(pieces) -> 
         assert ch in expected, (raw, i, ch, written)
 
 
+def _decoded_by_definition(raw: str) -> str | None:
+    """The decoded text as the standards define each piece (RFC 3986 percent-encoding read
+    as UTF-8, WHATWG's form ``+``, RFC 8259's ``\\u`` escapes with surrogate pairs, odd
+    spaces and dashes made ASCII), a piece left as written when its decoding would not be
+    text or would change the line's structure: the reference the compiled reader is held to."""
+    from derbes.scanner.engine.decoding import PIECES
+
+    out, pos, changed = [], 0, False
+    for m in PIECES.finditer(raw):
+        kind, piece = m.lastgroup, m.group()
+        if kind == "plus":
+            text = piece.replace("+", " ")
+        elif kind in ("space", "dash", "zero"):
+            text = {"space": " ", "dash": "-", "zero": ""}[kind]
+        elif kind == "pct":
+            try:
+                text = bytes.fromhex(piece.replace("%", "")).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        else:
+            try:
+                text = piece.encode("ascii").decode("unicode_escape").encode(
+                    "utf-16", "surrogatepass").decode("utf-16")
+            except UnicodeDecodeError:
+                continue  # a lone surrogate
+        if kind in ("pct", "esc") and any(ch in '"\\' or ord(ch) < 0x20 for ch in text):
+            continue
+        out += [raw[pos:m.start()], text]
+        pos, changed = m.end(), True
+    return "".join([*out, raw[pos:]]) if changed else None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "%d0%B8", "%FF", "%E2%82%B8",
+                                 "%F0%9F%98%80", "%1F", "%22", "%5c", "%7F", "\\u0430",
+                                 "\\ud83d\\ude00", "\\ud83d", "\\u0022", "\\", "=", "=8",
+                                 "+", "7", "12", "\u00a0", "\u2011", "\u200b", "\u2212",
+                                 "\u3000", "%", "B", "Ж"]), max_size=16).map("".join))
+@example("phone=%2B7+701+913+78+83&lang=ru")
+@example("u=arman_akhmetov%2Bnews%40outlook.com&sig=d62b")
+def test_the_decoded_text_is_what_each_piece_decodes_to_by_definition(raw) -> None:
+    result = decode(raw)
+    assert (None if result is None else result.text) == _decoded_by_definition(raw)
+    if result is not None:  # and every character maps to a piece of the raw line, in order
+        spans = [result.raw_span(i, i + 1) for i in range(len(result.text))]
+        assert all(lo < hi for lo, hi in spans)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "%40", "%2B", "%2b7", "%D0%B8", "\\u0430", "\\", "=", "=8",
                                  "+", "7", "12", "\u00a0", "\u2011", "\u200b", "\u2212", "%",
