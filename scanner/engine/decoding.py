@@ -256,7 +256,7 @@ def read_pieces(line: str) -> list[tuple[str, int, int]]:
         data = PyUnicode_DATA(line)  # noqa: F821
     while i < n:
         c = PyUnicode_READ(kind, data, i) if _IN_PLACE else line[i]  # noqa: F821
-        if c < "0" and c != "%" or "9" < c < "\u00a0" and c != "\\":
+        if (c < "0" and c != "%") or ("9" < c < "\u00a0" and c != "\\"):
             i += 1  # most characters start nothing
             continue
         end = i

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -118,7 +120,7 @@ def test_the_decoded_text_is_what_each_piece_decodes_to_by_definition(raw) -> No
     if result is not None:  # and every character maps to a piece of the raw line, in order
         spans = [result.raw_span(i, i + 1) for i in range(len(result.text))]
         assert all(lo < hi for lo, hi in spans)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))
 
 
 @settings(max_examples=1500, deadline=None)
