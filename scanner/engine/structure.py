@@ -38,6 +38,13 @@ from derbes.scanner.xmlpaths import XmlStack
 _OPENS = re.compile(r'(?:[\[{]|"\s*:)\s*$')
 #: A JSON string or one of the structural characters.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
+#: A line of a pretty-printed JSON document but its first: a key or a string (``"``), a brace
+#: or a bracket, or a bare scalar alone (``42,`` ``true`` ``null``), after its indentation.
+#: Any other line (a log line's stamp, a stack frame) ends the document: one never closed (a
+#: message cut at its logger's length limit, a ``{`` that ends a line of prose) would else
+#: name the fields of every line after it, up to MAX_BLOCK_LINES of them.
+_JSON_LINE = re.compile(
+    r'[ \t]*(?:["{}\[\]]|(?:-?[0-9][0-9.eE+-]*|true|false|null)[ \t]*,?[ \t]*\r?$|\r?$)')
 #: How many lines one structure (a pretty-printed document, a header and its records) may span
 #: before the reading gives up, its opening line included...
 MAX_BLOCK_LINES = 2000
@@ -162,6 +169,9 @@ def _read_block(lines: list[str], first: int, out: dict[int, LineContext],
         line = lines[i]
         start = 0
         opening = state.lines == 0
+        if not opening and _JSON_LINE.match(line) is None:
+            state.clear()
+            return i  # no line of a document: it ended before it, unclosed
         if opening:
             # Only the JSON part of the opening line: from its first brace or bracket.
             start = min((p for p in (line.find("{"), line.find("[")) if p >= 0), default=0)

@@ -213,6 +213,33 @@ def test_a_structure_ends_after_its_lines_or_its_characters() -> None:
     assert sum(len(line) + 1 for line in wide[:named + 1]) >= MAX_BLOCK_CHARS
 
 
+JAVA_LINES = [
+    "2026-03-01 12:00:02,001 INFO  [exec-3] k.k.c.CrmClient - done 87011234567",
+    "\tat org.hibernate.engine.jdbc.spi.SqlExceptionHelper.convert(SqlExceptionHelper.java:68)",
+    '192.168.3.10 - - [01/Mar/2026:12:00:03 +0500] "GET /api?phone=87011234567 HTTP/1.1" 200 5',
+    "Клиент: Ахметов Н., тел. 87011234567",
+]
+
+
+@pytest.mark.parametrize("cut", range(2, 18))
+def test_a_document_cut_off_ends_at_the_first_line_that_is_none_of_its(cut: int) -> None:
+    """A document never closed (its message cut at the logger's length limit) names no field
+    of the log lines after it: they are read as they stand, not under its keys."""
+    lines = [*PRETTY.split("\n")[:cut], *JAVA_LINES]
+    contexts = line_contexts(lines)
+    assert not any(i >= cut for i in contexts), contexts
+    whole = line_contexts(PRETTY.split("\n"))
+    assert {i: c for i, c in contexts.items()} == {i: c for i, c in whole.items() if i < cut}
+
+
+@pytest.mark.parametrize("value", ["42,", "-1.5e3", "true,", "null", "  ", '"87011234567"'])
+def test_a_bare_value_or_an_empty_line_goes_on_with_the_document(value: str) -> None:
+    lines = ['Response body: {"phones": [', f"  {value}", '  "87021234567"', "]}",
+             JAVA_LINES[0]]
+    contexts = line_contexts(lines)
+    assert contexts[2].keys == ("phones",) and 4 not in contexts
+
+
 def test_a_header_on_the_last_line_of_a_chunk_names_the_records_of_the_next() -> None:
     csv = CSV.split("\n")
     state = StructureState()
