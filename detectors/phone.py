@@ -177,6 +177,12 @@ class PhoneRecognizer(DerbesRecognizer):
         "транзакц", "transaction", "txn", "платеж", "платёж", "payment", "төлем", "iin", "иин",
         "жсн", "bin", "бин", "бсн", "account", "договор", "contract", "келісім", "ticket",
         "trace", "request", "ts", "timestamp", "epoch", "time", "время", "уақыт",
+        # A counter's name: bytes of memory and of traffic, a size, a duration, an amount.
+        # 1C's technological journal writes them as pairs on the line of a CALL event, whose
+        # name is a phone's context word: MemoryPeak=7002255393 was a phone.
+        "memory", "память", "жад", "byte", "байт", "size", "размер", "өлшем", "length",
+        "длина", "duration", "длительн", "ұзақтығы", "elapsed", "offset", "amount", "сумма",
+        "сома",
     )
     VALIDATION: ClassVar[dict[str, str]] = {
         "en": "Phone-shaped number (+7/8 prefix with separators, or +country code) that "

@@ -88,6 +88,15 @@ CASES = [
     ("48:51.896692-20804,DBMSSQL,4,process=rphost", []),
     ("00:07.872345-1,EXCP,1,Descr='тел.'", []),
     ("took 1.7011234567 s, tel: 7011234567", ["7011234567"]),
+    # Its counters after a CALL event's method (``callContext``: a phone's context word, 48
+    # characters before): bytes, not numbers.
+    ("35:06.474643-7658,CALL,1,process=rphost,Usr=Тулегенов Д.,CallID=34975,"
+     "IName=IContextMngrServer,MName=callContext,Memory=3981176,MemoryPeak=7002255393,"
+     "InBytes=2252,OutBytes=79219734014,CpuTime=645426", []),
+    ("call ended, duration 7011234567 ms", []),
+    ('{"event": "sms", "size": 87011234567}', []),
+    ("call from 87011234567, duration 12 s", ["87011234567"]),
+    ("сумма 87011234567 тг, тел. 87021234567", ["87021234567"]),
     ("тел.8 701 234 56 78", ["8 701 234 56 78"]),  # an abbreviation's dot: a phone still
 ]
 
