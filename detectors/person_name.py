@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import product
 from typing import ClassVar
 
 from derbes.detectors import values
@@ -27,14 +28,19 @@ from derbes.detectors.base import DerbesRecognizer, Pattern, bundled_text, strin
 
 _UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "а-яёәғқңөұүһі"
-_TOKEN = f"[{_UPPER}][{_LOWER}{_UPPER}]+(?:-[{_UPPER}][{_LOWER}{_UPPER}]+)?"
+# A letter its writer's code page lacks, written "?": Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү,
+# һ, and 1C and other Windows programs write «Нұрланова Айгүл Даниярқызы» in it as «Н?рланова
+# Айг?л Данияр?ызы». In a word of a name a "?" is a letter where one may stand: first, or
+# before another letter (or "?"); never last, where it is a question mark.
+_PART = f"[{_UPPER}?][{_LOWER}{_UPPER}?]*[{_LOWER}{_UPPER}]"
+_TOKEN = f"{_PART}(?:-{_PART})?"
 # No letter, digit or hyphen glued on either side: a whole run of words.
 _BEFORE = r"(?<![\w-])"
 _AFTER = r"(?![\w-])"
 _RUN = re.compile(f"{_BEFORE}{_TOKEN}(?: {_TOKEN}){{0,3}}{_AFTER}")
 _WORD = re.compile(_TOKEN)
 # A surname with initials, either side: «Ахметова Д.К.», «Д. К. Ахметова».
-_INITIAL = f"[{_UPPER}]\\."
+_INITIAL = f"[{_UPPER}?]\\."
 _INITIALS = f"{_INITIAL}(?: ?{_INITIAL})?"
 _WITH_INITIALS = re.compile(
     f"{_BEFORE}(?:(?P<after>{_TOKEN}) {_INITIALS}(?![\\w-])"
@@ -57,6 +63,16 @@ _CAP_1251 = rb"[\xa8\xb2\xc0-\xdf]"
 # cp1251 capitals) out of the cp1251 prefilters. (Log files reach the fast path as UTF-8; these
 # prefilters hold the recognizer's promise for bytes in cp1251 too.)
 _NEXT_1251 = rb"(?:[\xc0-\xff]|[\xb3\xb8][\xc0-\xff])"
+# A letter written "?" (``_PART``), in either encoding: a capital's place may be a "?", and a
+# word's first letters "?" before a letter («?бенов», «А?жол?ызы»).
+_CAPQ_UTF8 = rb"(?:" + _CAP_UTF8 + rb"|\?)"
+_CAPQ_1251 = rb"(?:" + _CAP_1251 + rb"|\?)"
+# A word of a name before a space: a capital and what follows (at least one byte), or "?"s
+# and a letter first.
+_WORD_UTF8 = (rb"(?:" + _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3?-]+|\?+[\xd0-\xd3]"
+              rb"[\x80-\xbf\xd0-\xd3?-]*)")
+# cp1251: a capital (or "?"s) and a letter, as _NEXT_1251 reads one, then what follows.
+_START_1251 = rb"(?:" + _CAP_1251 + rb"\?*" + _NEXT_1251 + rb"|\?+" + _NEXT_1251 + rb")"
 
 
 @cache
@@ -84,9 +100,35 @@ def fold(word: str) -> str:
 
 @string_memo(1 << 14)  # the words of a log's templates and its people recur
 def roles(word: str) -> str:
-    """What a word can be in a name: ``G`` given name, ``S`` surname, ``P`` patronymic."""
-    given, surnames, patronymics = name_lists()
+    """What a word can be in a name: ``G`` given name, ``S`` surname, ``P`` patronymic.
+
+    A ``?`` in it (a letter its writer's code page lacks, see ``_PART``) is each letter it
+    may have been, folded (:data:`_UNKNOWN`): the word's roles are those of all its readings,
+    «Данияр?ызы» a patronymic as «Даниярқызы» is. At most :data:`MAX_UNKNOWN` of them."""
     w = fold(word)
+    if "?" not in w:
+        return _roles_folded(w)
+    if w.count("?") > MAX_UNKNOWN:
+        return ""
+    found = set()
+    for letters in product(_UNKNOWN, repeat=w.count("?")):
+        reading = w
+        for letter in letters:
+            reading = reading.replace("?", letter, 1)
+        found.update(_roles_folded(reading))
+    return "".join(r for r in "GPS" if r in found)
+
+
+#: The letters a "?" in a name's word may stand for, folded (:func:`fold`): those of the
+#: Kazakh alphabet Windows-1251 lacks (ә ғ қ ң ө ұ ү һ), and і, which cp866 lacks.
+_UNKNOWN = "агкноуhи"
+#: Readings of a word are tried for this many "?" at most (8 ** 4 = 4,096 of them).
+MAX_UNKNOWN = 4
+
+
+def _roles_folded(w: str) -> str:
+    """:func:`roles` of a folded word without ``?``."""
+    given, surnames, patronymics = name_lists()
     out = ""
     # A Kazakh name's л after a front vowel is ль in Russian spelling (Айгүл, Айгуль; Әсел,
     # Асель; Гүлмира, Гульмира): a given name is looked up without that soft sign too.
@@ -136,14 +178,24 @@ def _name_starts(text: str) -> list[int]:
         data = PyUnicode_DATA(text)  # noqa: F821
     out = []
     word = False  # whether the character before is a word character or a hyphen
-    for i in range(len(text)):
+    n = len(text)
+    for i in range(n):
         c = PyUnicode_READ(kind, data, i) if _IN_PLACE else text[i]  # noqa: F821
         code = ord(c)
-        # _UPPER: А-Я, then Ё, І and the Kazakh capitals (a literal: compiled, a C switch).
-        if not word and (0x410 <= code <= 0x42F or c in "ЁӘҒҚҢӨҰҮҺІ"):
+        # _UPPER: А-Я, then Ё, І and the Kazakh capitals (a literal: compiled, a C switch);
+        # or a "?" standing for one (``_PART``): a letter, a "?" or an initial's full stop
+        # after it.
+        if not word and (0x410 <= code <= 0x42F or c in "ЁӘҒҚҢӨҰҮҺІ" or (
+                c == "?" and i + 1 < n and _may_follow_unknown(text[i + 1]))):
             out.append(i)
         word = _is_word_char(c)
     return out
+
+
+def _may_follow_unknown(c: str) -> bool:
+    """What may follow a "?" that begins a word of a name or an initial (``_PART``,
+    ``_INITIAL``): a letter, another "?", a full stop."""
+    return c == "?" or c == "." or _is_letter(c)
 
 
 def _initial_at_a_start(text: str, starts: list[int]) -> bool:
@@ -173,16 +225,27 @@ def _word_end(text: str, i: int, n: int) -> int:
     """Where the word ``_TOKEN`` that begins at ``i`` ends (its letters and a hyphenated
     second part, each as far as they go: ``re`` takes them greedily, and an end before a
     letter or a hyphen ends no run), or -1 when none begins there."""
-    if i + 1 >= n or not _is_capital(text[i]) or not _is_letter(text[i + 1]):
+    j = _part_end(text, i, n)
+    if j < 0:
         return -1
-    j = i + 2
-    while j < n and _is_letter(text[j]):
-        j += 1
-    if j + 2 < n and text[j] == "-" and _is_capital(text[j + 1]) and _is_letter(text[j + 2]):
-        j += 3
-        while j < n and _is_letter(text[j]):
-            j += 1
+    if j + 2 < n and text[j] == "-":
+        k = _part_end(text, j + 1, n)
+        if k >= 0:
+            j = k
     return j
+
+
+def _part_end(text: str, i: int, n: int) -> int:
+    """Where ``_PART`` that begins at ``i`` ends, or -1: a capital or a "?", then letters and
+    "?" as far as they go, given back to the last letter (``re`` backtracks to it)."""
+    if i >= n or not (_is_capital(text[i]) or text[i] == "?"):
+        return -1
+    j = i + 1
+    while j < n and (_is_letter(text[j]) or text[j] == "?"):
+        j += 1
+    while j > i + 1 and text[j - 1] == "?":
+        j -= 1
+    return j if j > i + 1 else -1
 
 
 def _is_word_char(c: str) -> bool:
@@ -225,11 +288,30 @@ def _runs(text: str, starts: list[int]) -> list[list[tuple[int, int]]]:
             else:
                 break
         if words and words[-1][1] < n and _is_word_char(text[words[-1][1]]):
-            words.pop()  # the last word is glued to what follows: the run ends before it
+            # The last word is glued to what follows: the run ends within it, before a "?"
+            # (``re`` gives letters back to one), or before it.
+            last = _end_before_unknown(text, words[-1][0], words[-1][1])
+            if last > 0:
+                words[-1] = (words[-1][0], last)
+            else:
+                words.pop()
         if words:
             out.append(words)
             end = words[-1][1]
     return out
+
+
+def _end_before_unknown(text: str, start: int, end: int) -> int:
+    """The longest word ``_TOKEN`` within ``text[start:end]`` (a word that begins at
+    ``start`` and ends there) that a "?" follows, or -1: where it ends."""
+    hyphen = text.find("-", start, end)
+    j = end - 1
+    while j >= start + 2:
+        if text[j] == "?" and _is_letter(text[j - 1]) and (
+                hyphen < 0 or j < hyphen or j >= hyphen + 3):
+            return j
+        j -= 1
+    return -1
 
 
 def _matches_at(rx: re.Pattern, text: str, starts: list[int] | None) -> list[re.Match]:
@@ -261,17 +343,18 @@ class PersonNameRecognizer(DerbesRecognizer):
         Pattern("initials", _WITH_INITIALS.pattern, 0.55),
     )
     PREFILTERS = (
-        # Two capitalised words: a capital, letters (or a hyphen), a space, a capital.
-        _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3-]+ " + _CAP_UTF8,
-        _CAP_1251 + _NEXT_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]* " + _CAP_1251 + _NEXT_1251,
-        # One word: a capital and a letter.
-        _CAP_UTF8 + rb"[\xd0-\xd3][\x80-\xbf]",
-        _CAP_1251 + _NEXT_1251,
+        # Two capitalised words: a capital, letters (or a hyphen), a space, a capital. A
+        # letter may be a "?" (``_PART``).
+        _WORD_UTF8 + rb" " + _CAPQ_UTF8,
+        _START_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff?-]* " + _START_1251,
+        # One word: a capital (or "?"s) and a letter.
+        _CAPQ_UTF8 + rb"\?*[\xd0-\xd3]",
+        _START_1251,
         # A surname and initials («Ахметова Д.», «Д. К. Ахметова»).
-        _CAP_UTF8 + rb"[\x80-\xbf\xd0-\xd3-]+ " + _CAP_UTF8 + rb"\.",
-        _CAP_UTF8 + rb"\. ?(?:" + _CAP_UTF8 + rb"\. ?)?" + _CAP_UTF8,
-        _CAP_1251 + _NEXT_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff-]* " + _CAP_1251 + rb"\.",
-        _CAP_1251 + rb"\. ?(?:" + _CAP_1251 + rb"\. ?)?" + _CAP_1251,
+        _WORD_UTF8 + rb" " + _CAPQ_UTF8 + rb"\.",
+        _CAPQ_UTF8 + rb"\. ?(?:" + _CAPQ_UTF8 + rb"\. ?)?" + _CAPQ_UTF8,
+        _START_1251 + rb"[\xa8\xb2\xb3\xb8\xc0-\xff?-]* " + _CAPQ_1251 + rb"\.",
+        _CAPQ_1251 + rb"\. ?(?:" + _CAPQ_1251 + rb"\. ?)?" + _CAPQ_1251,
     )
     PATTERN_PREFILTERS: ClassVar[dict[str, tuple[int, ...]]] = {
         "fio": (0, 1), "name": (0, 1), "single": (2, 3), "initials": (4, 5, 6, 7),

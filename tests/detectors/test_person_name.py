@@ -49,6 +49,17 @@ CASES = [
     # a lone word needs context
     ("Айгерим", []),
     ("Магазин Товаров", []),
+    # Written in Windows-1251, which has no ә, ғ, қ, ң, ө, ұ, ү, һ: each a "?" (a 1C export)
+    ("контрагент Байжанова Айг?л Данияр?ызы, ИИН", ["Байжанова Айг?л Данияр?ызы"]),
+    ("?бенов Серік Н?рс?лтан?лы", ["?бенов Серік Н?рс?лтан?лы"]),
+    ("Получатель: ??нанбаев Ерлан", ["??нанбаев Ерлан"]),
+    ("Подписал: ?. К. Сапарбаев", ["?. К. Сапарбаев"]),
+    # a question mark after a name is punctuation, and "?" in words that are no names
+    ("Это Айгерим Нурланова? Да.", ["Айгерим Нурланова"]),
+    ("GET /поиск?q=Иван HTTP/1.1", []),
+    ("Что? Где? Когда?", []),
+    ("Республика ?аза?стан", []),
+    ("?????? ?????", []),
 ]
 
 
@@ -85,6 +96,12 @@ def test_context_word_before_one_word() -> None:
         ("Ильич", "P"),
         ("Руль", ""),
         ("Серікқызы", "PS"),  # patronymic ending, also a surname form in Kazakh
+        ("Серік?ызы", "PS"),  # the same in Windows-1251: "?" each letter it may be
+        ("Айг?л", "G"),
+        ("?бенов", "S"),
+        ("Н?рс?лтан?лы", "PS"),
+        ("Н?р??л???", ""),  # more "?" than MAX_UNKNOWN: read as no name
+        ("?", ""),
         ("Маратович", "P"),
         ("Жолдасбекова", "S"),
         ("Касымов", "S"),
@@ -107,7 +124,7 @@ class _Decoded(str):
 # Capitals of every kind the names take (Russian, Ё, І, the Kazakh ones), the lower-case
 # letters around them, and what may stand before a name or glue a word to it; a letter and
 # a sign beyond the BMP (strings of each width, read in place when compiled).
-_NAME_TEXT = st.text(alphabet=list("АЯЁІӘҚҰӨаяёіәқұөZz09_-. ,:«\t\U0001d400\U0001f600"),
+_NAME_TEXT = st.text(alphabet=list("АЯЁІӘҚҰӨаяёіәқұөZz09_-. ,:«?\t\U0001d400\U0001f600"),
                      max_size=60)
 
 
@@ -148,6 +165,9 @@ def test_runs_read_from_the_starts_are_the_regex_runs(text):
     "Иван Петров", "Иван Петров2", "Анна-Мария Ким", "Анна-мария Ким", "Анна- Ким",
     "Иван Петров Сидоров Ким Ли", "Иван Петров-", "Иван  Петров", "Ахметова Д.К.",
     "Д. К. Ахметова", "ул. Д. Кунаева", "Иванz Петров", "И", "Ия", "Ә.Ә.", "-Иван Петров",
+    # Letters written "?" (Windows-1251 has no Kazakh ones): first, inside, never last.
+    "?бенов Серік Н?рс?лтан?лы", "Айг?л? Да", "Иван?", "Иван ?", "?? ?а", "Что?Иван Петров",
+    "А-?ля", "А-? Ким", "?. ?. ?бенова", "Ахметова ?.К.", "Н??", "x?Иван",
 ])
 def test_runs_on_the_edges_of_a_word(text):
     _runs_are_the_regex_runs(text)

@@ -221,6 +221,26 @@ def test_encodings_are_transcoded_to_utf8(
     assert done.bytes_scanned == len(text.encode("utf-8"))
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_names_a_code_page_wrote_with_question_marks_are_found_whole(
+        tmp_path: Path, fast: bool) -> None:
+    """A 1C export in Windows-1251 writes each Kazakh letter it lacks as "?": the names are
+    found whole, as the UTF-8 ones are."""
+    from derbes.scanner.engine import ScanOptions, scan
+    from derbes.scanner.engine.detect import Detector
+
+    names = ["Байжанова Айгүл Даниярқызы", "Әбенов Серік Нұрсұлтанұлы",
+             "Есенова Сәуле Дәуренқызы", "Құнанбаев Ерлан Маратович"]
+    lines = [f"10.01.2019 10:00:0{i} Выгрузка 1С: контрагент {name}, ИИН 880714300129"
+             for i, name in enumerate(names)]
+    path = tmp_path / "legacy-1c.log"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251", "replace"))
+    result = scan([LogSource(str(path))], ScanOptions(hits=True, show_values=True),
+                  detector=Detector(fast=fast))
+    found = sorted(h.value for h in result.hits if h.entity == "PERSON")
+    assert found == sorted(n.encode("cp1251", "replace").decode("cp1251") for n in names)
+
+
 def test_guessed_encoding_is_noted(tmp_path: Path) -> None:
     path = tmp_path / "w.log"
     path.write_bytes(RU.encode("cp1251"))
