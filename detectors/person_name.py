@@ -314,6 +314,17 @@ def _end_before_unknown(text: str, start: int, end: int) -> int:
     return -1
 
 
+def _initials_name(m: re.Match) -> bool:
+    """Whether a match of ``_WITH_INITIALS`` is a name: a surname with initials («Ахметова
+    Д.К.», «Д. К. Ахметова»), or a given name with its surname's initial after it («Арман
+    Б.», as an e-mail's sender or a chat's author is shown)."""
+    word = m.group("after")
+    if word is None:
+        return "S" in roles(m.group("before"))
+    found = roles(word)
+    return "S" in found or ("G" in found and m.end() - m.start() == len(word) + 3)
+
+
 def _matches_at(rx: re.Pattern, text: str, starts: list[int] | None) -> list[re.Match]:
     """``rx.finditer(text)`` for a pattern whose every match begins at one of ``starts``
     (:func:`_name_starts`), found by ``rx.match`` there, from where the last match ended
@@ -409,8 +420,7 @@ class PersonNameRecognizer(DerbesRecognizer):
             starts = _name_starts(line)
         if "initials" in want and (starts is None or _initial_at_a_start(line, starts)):
             for m in _matches_at(_WITH_INITIALS, text, starts):
-                surname = m.group("after") or m.group("before")
-                if "S" in roles(surname):
+                if _initials_name(m):
                     out.append((m.start(), m.end(), self._score("initials"), "initials"))
         if starts is None:  # as Python, the regex itself is the faster
             runs = [[(m.start() + run.start(), m.end() + run.start())
@@ -445,7 +455,7 @@ class PersonNameRecognizer(DerbesRecognizer):
         """For Presidio's own path: the words read as a name (never certain: no checksum)."""
         m = _WITH_INITIALS.fullmatch(pattern_text)
         if m is not None:
-            return None if "S" in roles(m.group("after") or m.group("before")) else False
+            return None if _initials_name(m) else False
         words = pattern_text.split(" ")
         ok = is_full_name(words) if len(words) > 1 else bool(roles(pattern_text))
         return None if ok else False
