@@ -55,7 +55,7 @@ from derbes.detectors.corpora.common import MONTHS, TRANSLIT, kz_check, luhn_dig
 #: Entities labelled here (keyed names, birth dates and documents are not).
 ENTITIES = (
     "KZ_IIN", "KZ_BIN", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS", "MAC_ADDRESS", "IMEI",
-    "DEVICE_ID", "CREDIT_CARD", "IBAN_CODE", "ADDRESS",
+    "DEVICE_ID", "CREDIT_CARD", "IBAN_CODE", "ADDRESS", "PERSON",
 )
 
 Label = tuple[int, int, int, str]
@@ -785,7 +785,8 @@ class Writer:
             return
         if kind == 7:
             first, last = v.name()
-            f.add(head + f'Письмо от "{first} {last[0]}." <', (v.email(), "EMAIL_ADDRESS"),
+            f.add(head + 'Письмо от "', (f"{first} {last[0]}.", "PERSON"), '" <',
+                  (v.email(), "EMAIL_ADDRESS"),
                   ">; копия: ", (v.email(), "EMAIL_ADDRESS"), "; ", (v.email(), "EMAIL_ADDRESS"))
             return
         if kind == 8:
@@ -819,7 +820,8 @@ class Writer:
             f.add("дата;фио;телефон;иин;email")
             for _ in range(self.rng.randint(2, 4)):
                 first, last = v.name()
-                f.add(f"2026-03-{self.rng.randint(1, 28):02d};{last} {first[0]}.;",
+                f.add(f"2026-03-{self.rng.randint(1, 28):02d};", (f"{last} {first[0]}.", "PERSON"),
+                      ";",
                       ("8" + v.mobile_digits(), "PHONE_NUMBER"), ";", (v.iin(), "KZ_IIN"), ";",
                       (v.email(), "EMAIL_ADDRESS"))
         elif kind == 3:
@@ -937,7 +939,8 @@ class Writer:
             "SCSS001</code><message>Message has been processed successfully</message></status>"
             f"<sessionId>{{{v.uuid()}}}</sessionId></responseInfo><responseData><data><persons>"
             "<person><iin>", (iin, "KZ_IIN"),
-            f"</iin><surname>{last.upper()}</surname><name>{first.upper()}</name><birthDate>"
+            "</iin><surname>", (last.upper(), "PERSON"), "</surname><name>",
+            (first.upper(), "PERSON"), "</name><birthDate>"
             f"{year}-{month}-{day}</birthDate><gender><code>{self.rng.randint(1, 2)}</code>"
             "</gender><regAddress><country><code>398</code><nameRu>КАЗАХСТАН</nameRu></country>"
             f"<region><code>{self.rng.randint(1900000, 1999999)}</code></region><street>",
@@ -990,8 +993,9 @@ class Writer:
             f'"2.0" ДатаВыгрузки="2026-03-{self.rng.randint(10, 28)}T10:00:00"><Объект Нпп="'
             f'{self.rng.randint(1, 900)}" Тип="СправочникСсылка.ФизическиеЛица"><Ссылка Нпп="1">'
             f'<Свойство Имя="Код" Тип="Строка"><Значение>{v.digits(9)}</Значение></Свойство>'
-            '</Ссылка><Свойство Имя="Наименование" Тип="Строка"><Значение>'
-            f'{last} {first}</Значение></Свойство><Свойство Имя="ИИН" Тип="Строка"><Значение>',
+            '</Ссылка><Свойство Имя="Наименование" Тип="Строка"><Значение>',
+            (f"{last} {first}", "PERSON"),
+            '</Значение></Свойство><Свойство Имя="ИИН" Тип="Строка"><Значение>',
             (v.iin(), "KZ_IIN"), '</Значение></Свойство><Свойство Имя="КонтактнаяИнформация" '
             'Тип="Строка"><Значение>' + contact, (shown, "PHONE_NUMBER"),
             f"{q}&gt;&lt;Комментарий/&gt;&lt;Состав xsi:type={q}НомерТелефона{q} КодСтраны={q}7"
@@ -1014,7 +1018,7 @@ class Writer:
         f.add(f'<Объект Нпп="{self.rng.randint(1, 900)}" Тип="СправочникСсылка.ФизическиеЛица" '
               'ИмяПравила="ФизическиеЛица">')
         props: list[tuple[str, str, Part]] = [
-            ("Наименование", "Строка", f"{last} {first}"),
+            ("Наименование", "Строка", (f"{last} {first}", "PERSON")),
             ("ИИН", "Строка", (v.iin(), "KZ_IIN")),
             ("ДатаРождения", "Дата", f"19{self.rng.randint(50, 99)}-0{self.rng.randint(1, 9)}-1"
                                      f"{self.rng.randint(0, 9)}T00:00:00"),
@@ -1059,8 +1063,8 @@ class Writer:
             ["        <responseData>"],
             ["          <data>"],
             ["            <iin>", (iin, "KZ_IIN"), "</iin>"],
-            [f"            <surname>{last.upper()}</surname>"],
-            [f"            <name>{first.upper()}</name>"],
+            ["            <surname>", (last.upper(), "PERSON"), "</surname>"],
+            ["            <name>", (first.upper(), "PERSON"), "</name>"],
             ["            <phoneNumber>", ("7" + n, "PHONE_NUMBER"), "</phoneNumber>"],
             [f"            <requestNumber>7{v.mobile_digits()}</requestNumber>"],
             [f"            <arCode>1{v.digits(15)}</arCode>"],
@@ -1099,7 +1103,7 @@ class Writer:
         return (f"{mi:02d}:{s:02d}.{self.rng.randint(0, 999999):06d}-"
                 f"{self.rng.randint(0, 30000)},{event},{depth},")
 
-    def _tj_session(self) -> str:
+    def _tj_session(self) -> tuple[Part, ...]:
         """A client session's properties, its user (an employee, by name) among them."""
         first, last = self.v.name()
         user = self.pick((f"{last} {first}", f"{last} {first[0]}.", "Администратор"))
@@ -1107,7 +1111,8 @@ class Writer:
                 f"t:clientID={self.rng.randint(1, 900)},t:applicationName=1CV8C,"
                 f"t:computerName={self.pick(('BUH-PC', 'KADR-PC', 'WS-'))}"
                 f"{self.rng.randint(1, 60):02d},t:connectID={self.rng.randint(100, 9999)},"
-                f"SessionID={self.rng.randint(1, 500)},Usr={user},AppID=1CV8C")
+                f"SessionID={self.rng.randint(1, 500)},Usr=",
+                user if user == "Администратор" else (user, "PERSON"), ",AppID=1CV8C")
 
     def onec_journal(self, f: LogFile) -> None:
         """Events of 1C's technological journal that hold a personal value: a query's
@@ -1121,34 +1126,34 @@ class Writer:
                    "WHERE (T1._Fld2451 = P1)")
             if self.rng.random() < 0.5:
                 dbpid = self.rng.randint(50, 300)
-                f.add(self._tj("DBMSSQL", 4) + session + f",Trans=0,dbpid={dbpid}"
+                f.add(self._tj("DBMSSQL", 4), *session, f",Trans=0,dbpid={dbpid}"
                       f",Sql='{sql}',Prm=\"p_0: '", (v.iin(), "KZ_IIN"), "'\",Rows=1,"
                       "Context='Справочник.ФизическиеЛица.Форма.ФормаЭлемента.Модуль : 42 : "
                       "НайтиПоИИН'")
             else:  # the parameters, one a line, as the journal writes them
                 dbpid = self.rng.randint(50, 300)
-                f.add(self._tj("DBMSSQL", 4) + session + f",Trans=1,dbpid={dbpid}"
+                f.add(self._tj("DBMSSQL", 4), *session, f",Trans=1,dbpid={dbpid}"
                       f",Sql='{sql}',Prm=\"")
                 f.add("p_0: '", (v.iin(), "KZ_IIN"), "'")
                 f.add(f"\",Rows=1,RowsAffected=0,MemoryPeak={self._tj_number(9, 12)}")
         elif kind == 1:
-            f.add(self._tj("DBMSSQL", 5) + session + f",Trans=0,dbpid={self.rng.randint(50, 300)},"
+            f.add(self._tj("DBMSSQL", 5), *session, f",Trans=0,dbpid={self.rng.randint(50, 300)},"
                   "Sql='SELECT T1._IDRRef FROM dbo._Reference87 T1 WHERE (T1._Fld1890 = P1)',"
                   "Prm=\"p_0: '", (v.bin(), "KZ_BIN"), "'\",Rows=1,Context='Обработка."
                   "ЗагрузкаВыписки.Форма.Форма.Модуль : 215 : НайтиКонтрагентаПоБИН'")
         elif kind == 2:
             first, last = v.name()
-            f.add(self._tj("EXCP", 3) + session + ",Exception=DataBaseException,"
+            f.add(self._tj("EXCP", 3), *session, ",Exception=DataBaseException,"
                   "Descr='src\\VResourceInfoBaseImpl.cpp(1277):")
             f.add("Ошибка при записи объекта «Физическое лицо»!")
             f.add("Телефон ", (v.kz_phone(), "PHONE_NUMBER"),
-                  f" уже указан у сотрудника {last} {first[0]}.'")
+                  " уже указан у сотрудника ", (f"{last} {first[0]}.", "PERSON"), "'")
         elif kind == 3:
-            f.add(self._tj("EXCP", 2) + session + ",Exception=NetworkException,"
+            f.add(self._tj("EXCP", 2), *session, ",Exception=NetworkException,"
                   "Descr='Не удалось отправить расчётный листок на адрес ",
                   (v.email(), "EMAIL_ADDRESS"), ": 550 5.1.1 Mailbox unavailable'")
         else:
-            f.add(self._tj("CALL", 1) + session + f",CallID={self.rng.randint(1, 99999)},"
+            f.add(self._tj("CALL", 1), *session, f",CallID={self.rng.randint(1, 99999)},"
                   "Context='ОбщийМодуль.ИнтеграцияГБДФЛ.Модуль : 318 : "
                   "Ответ = ЗапроситьСведенияФЛ(\"", (v.iin(), "KZ_IIN"), "\");',"
                   f"Memory={self._tj_number(6, 8)},MemoryPeak={self._tj_number(9, 12)},"
@@ -1162,18 +1167,18 @@ class Writer:
         session = self._tj_session()
         kind = self.rng.randint(0, 3)
         if kind == 0:
-            f.add(self._tj("CALL", 1) + session + f",CallID={self.rng.randint(1, 99999)},"
+            f.add(self._tj("CALL", 1), *session, f",CallID={self.rng.randint(1, 99999)},"
                   "Interface=bc15bd01-10bf-413c-a856-ddc907fcd123,IName=IContextMngrServer,"
                   f"MName=callContext,Memory={self._tj_number(6, 8)},"
                   f"MemoryPeak={self._tj_number(9, 12)},InBytes={self._tj_number(4, 7)},"
                   f"OutBytes={self._tj_number(4, 8)},CpuTime={self._tj_number(3, 6)}")
         elif kind == 1:
-            f.add(self._tj("TLOCK", 4) + session + ",Regions=InfoRg12345.DIMS,"
+            f.add(self._tj("TLOCK", 4), *session, ",Regions=InfoRg12345.DIMS,"
                   f"Locks='InfoRg12345.DIMS Exclusive Fld12346={self._tj_number(12, 12)}',"
                   f"WaitConnections=,Context='Документ.НачислениеЗарплаты.МодульОбъекта : "
                   f"{self.rng.randint(10, 900)} : Движения.Записать()'")
         elif kind == 2:
-            f.add(self._tj("DBMSSQL", 4) + session + f",Trans=1,dbpid={self.rng.randint(50, 300)},"
+            f.add(self._tj("DBMSSQL", 4), *session, f",Trans=1,dbpid={self.rng.randint(50, 300)},"
                   "Sql='SELECT T1._IDRRef FROM dbo._Document245 T1 WHERE (T1._Number = P1)',"
                   f"Prm=\"p_0: 'ЗУП0-{v.digits(6)}'\",Rows=1")
         else:
