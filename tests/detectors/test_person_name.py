@@ -6,6 +6,7 @@ not in the bundled list, so that endings, not the list, must carry them).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -118,6 +119,34 @@ def test_context_word_before_one_word() -> None:
 )
 def test_roles(word: str, expected: str) -> None:
     assert roles(word) == expected
+
+
+def _roles_by_readings(word: str) -> str:
+    """The definition: the roles of every reading of a word's ``?`` (each letter of
+    ``_UNKNOWN``), together."""
+    w = person_name.fold(word)
+    if w.count("?") > person_name.MAX_UNKNOWN:
+        return ""
+    found: set[str] = set()
+    for letters in itertools.product(person_name._UNKNOWN, repeat=w.count("?")):
+        reading = w
+        for letter in letters:
+            reading = reading.replace("?", letter, 1)
+        found.update(roles(reading))
+    return "".join(r for r in "GPS" if r in found)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(set().union(*person_name.name_lists()))),
+       st.lists(st.integers(0, 30), max_size=5), st.sampled_from(["", "ов", "кызы", "ль"]))
+def test_a_word_with_question_marks_has_the_roles_of_its_readings(name, at, ending) -> None:
+    """Read at once (the lists' masks, endings that take a "?"), as every reading would be."""
+    chars = list(name + ending)
+    for i in at:
+        if i < len(chars):
+            chars[i] = "?"
+    word = "".join(chars)
+    assert roles(word) == _roles_by_readings(word), word
 
 
 def test_two_given_names_alone_are_not_a_full_name() -> None:
