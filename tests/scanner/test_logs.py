@@ -1084,3 +1084,42 @@ def test_the_marks_of_a_code_page_batch_are_those_of_the_expressions(data: bytes
 
     assert lines.code_page_marks(data) == batch_marks(data)
     assert lines.code_page_marks(data * 3 + b"abcdefgh" * 2) == batch_marks(data * 3)
+
+
+def _single_byte_lines_by_line(data: bytes, codec: str) -> tuple[bytes, bool]:
+    """The definition of ``encoding.single_byte_lines``: each line on its own, kept when it
+    is UTF-8 with two Cyrillic letters of UTF-8 in a row, else decoded in KZ-1048 when it
+    holds a Kazakh letter's byte and in cp1251 when not (latin-1 stays latin-1)."""
+    import codecs as codecs_module
+
+    from derbes.scanner.sources.encoding import _UTF8_CYRILLIC, _code_page
+
+    out, kept = [], False
+    for line in data.split(b"\n"):
+        if _UTF8_CYRILLIC.search(line):
+            try:
+                codecs_module.utf_8_decode(line, "strict", True)
+            except UnicodeDecodeError:
+                pass
+            else:
+                out.append(line)
+                kept = True
+                continue
+        line_codec = codec if codec == "latin-1" else _code_page(line)
+        out.append(line.decode(line_codec, "replace").encode("utf-8", "surrogatepass"))
+    return b"\n".join(out), kept
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Сіз «Тізім» ?аза?стан".encode("cp1251", "replace"), "Қазақстан Сіз".encode("kz1048"),
+    "Клиент Ахметов".encode(), "Нұрлан ок".encode(), b"plain ascii", b"\xd1\xb3\xd2",
+    "Пётр «Ахметов»".encode("cp1251"), b"\xd0\xb0\xd0", b"", b"\xff\xfe", b"\xd0\xb0\xd0\xb1"]),
+    min_size=1, max_size=8), st.sampled_from(["cp1251", "latin-1"]))
+def test_a_code_page_batch_reads_as_its_lines_one_by_one(parts, codec) -> None:
+    """Lines that are UTF-8 kept, the others decoded at once in the batch's code page: what
+    reading each line on its own gives."""
+    from derbes.scanner.sources.encoding import single_byte_lines
+
+    data = b"\n".join(parts)
+    assert single_byte_lines(data, codec) == _single_byte_lines_by_line(data, codec)
