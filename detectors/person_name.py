@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from itertools import combinations
 from typing import ClassVar
 
 from derbes.detectors import values
@@ -105,9 +104,9 @@ def roles(word: str) -> str:
     A ``?`` in it (a letter its writer's code page lacks, see ``_PART``) is each letter it
     may have been, folded (:data:`_UNKNOWN`): the word's roles are those of all its readings,
     «Данияр?ызы» a patronymic as «Даниярқызы» is; at most :data:`MAX_UNKNOWN` of them. Read
-    at once, not reading by reading (8 ** 4 of them, 5 ms a new word): against the lists with
-    their letters of :data:`_UNKNOWN` made ``?`` (:func:`_masked_lists`), and endings that
-    take a ``?`` for such a letter."""
+    at once, not reading by reading (8 ** 4 of them, 5 ms a new word): against the lists by
+    their names' skeletons (:func:`_masked_lists`), and endings that take a ``?`` for such a
+    letter."""
     w = fold(word)
     if "?" not in w:
         return _roles_in(w, name_lists(), _PATRONYMIC, _SURNAME)
@@ -151,26 +150,30 @@ _SURNAME_Q = re.compile(_with_unknown(_SURNAME.pattern))
 
 
 @cache
-def _masked_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """:func:`name_lists` with every way of writing up to :data:`MAX_UNKNOWN` of each name's
-    letters of :data:`_UNKNOWN` as ``?``: a word with a ``?`` is in a list exactly when one
-    of its readings is. Made on the first such word (20 ms as Python, 21,500 strings)."""
-    return tuple(frozenset(m for name in group for m in _masks(name))  # type: ignore[return-value]
-                 for group in name_lists())
+def _masked_lists() -> tuple[_WithUnknown, _WithUnknown, _WithUnknown]:
+    """:func:`name_lists` that a word with ``?`` is looked up in: it is in a list exactly when
+    one of its readings is (made on the first such word)."""
+    return tuple(_WithUnknown(group) for group in name_lists())  # type: ignore[return-value]
 
 
-def _masks(name: str) -> list[str]:
-    """``name`` with each set of up to :data:`MAX_UNKNOWN` of its letters of :data:`_UNKNOWN`
-    written ``?``."""
-    at = [i for i, c in enumerate(name) if c in _UNKNOWN]
-    out = []
-    for k in range(1, min(MAX_UNKNOWN, len(at)) + 1):
-        for chosen in combinations(at, k):
-            chars = list(name)
-            for i in chosen:
-                chars[i] = "?"
-            out.append("".join(chars))
-    return out
+#: A name's skeleton: its letters of :data:`_UNKNOWN` written ``?``.
+_SKELETON = str.maketrans(dict.fromkeys(_UNKNOWN, "?"))
+
+
+class _WithUnknown:
+    """Names by their skeleton: a word with ``?`` has the skeleton of every name it may be
+    read as, and is one where each of its other letters is the name's."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.by_skeleton: dict[str, list[str]] = {}
+        for name in names:
+            self.by_skeleton.setdefault(name.translate(_SKELETON), []).append(name)
+
+    def __contains__(self, word: str) -> bool:
+        for name in self.by_skeleton.get(word.translate(_SKELETON), ()):
+            if all(a == b or a == "?" for a, b in zip(word, name, strict=True)):
+                return True
+        return False
 
 
 def is_full_name(words: list[str]) -> bool:
