@@ -105,14 +105,14 @@ def roles(word: str) -> str:
     may have been, folded (:data:`_UNKNOWN`): the word's roles are those of all its readings,
     «Данияр?ызы» a patronymic as «Даниярқызы» is; at most :data:`MAX_UNKNOWN` of them. Read
     at once, not reading by reading (8 ** 4 of them, 5 ms a new word): against the lists by
-    their names' skeletons (:func:`_masked_lists`), and endings that take a ``?`` for such a
+    their names' skeletons (:func:`_lists_by_skeleton`), and endings that take a ``?`` for such a
     letter."""
     w = fold(word)
     if "?" not in w:
         return _roles_in(w, name_lists(), _PATRONYMIC, _SURNAME)
     if w.count("?") > MAX_UNKNOWN:
         return ""
-    return _roles_in(w, _masked_lists(), _PATRONYMIC_Q, _SURNAME_Q)
+    return _roles_in(w, _lists_by_skeleton(), _PATRONYMIC_Q, _SURNAME_Q)
 
 
 #: The letters a "?" in a name's word may stand for, folded (:func:`fold`): those of the
@@ -150,7 +150,7 @@ _SURNAME_Q = re.compile(_with_unknown(_SURNAME.pattern))
 
 
 @cache
-def _masked_lists() -> tuple[_WithUnknown, _WithUnknown, _WithUnknown]:
+def _lists_by_skeleton() -> tuple[_WithUnknown, _WithUnknown, _WithUnknown]:
     """:func:`name_lists` that a word with ``?`` is looked up in: it is in a list exactly when
     one of its readings is (made on the first such word)."""
     return tuple(_WithUnknown(group) for group in name_lists())  # type: ignore[return-value]
