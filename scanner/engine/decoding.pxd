@@ -38,6 +38,8 @@ cdef int _byte(str line, Py_ssize_t at) except -1
 
 cdef int _hex_value(Py_UCS4 c) noexcept
 
+cdef bint _kept_byte(int code) noexcept
+
 @cython.locals(lo=Py_ssize_t, hi=Py_ssize_t, mid=Py_ssize_t, key=Py_ssize_t,
                decoded=Py_ssize_t, raw=Py_ssize_t)
 cpdef Py_ssize_t _raw_offset(tuple marks, Py_ssize_t offset)

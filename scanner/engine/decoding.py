@@ -127,8 +127,8 @@ def _decode(line: str) -> Decoded | None:
         if kind == "pct" and end - start == 3:
             # One byte, as most are ("%40", "%2B"), without the list _percent makes.
             code = _byte(line, start + 1)
-            if code >= 0x80 or code < 0x20 or code == 0x22 or code == 0x5C:
-                continue  # no UTF-8, or it would change the line's structure: kept
+            if _kept_byte(code):
+                continue
             out.append(line[pos:start])
             size += start - pos
             marks.append((size, start))
@@ -170,6 +170,13 @@ def _one_for_one(kind: str, line: str, start: int, end: int) -> str:
 def _byte(line: str, at: int) -> int:
     """The byte the two hex digits at ``line[at:at + 2]`` write (``read_pieces`` found them)."""
     return _hex_value(line[at]) << 4 | _hex_value(line[at + 1])
+
+
+def _kept_byte(code: int) -> bool:
+    """Whether one ``%XX`` byte stays as written: no UTF-8 alone (0x80 and up), or a
+    character that would change the line's structure (a control character, a quote, a
+    backslash)."""
+    return code >= 0x80 or code < 0x20 or code == 0x22 or code == 0x5C
 
 
 def _hex_value(c: str) -> int:
@@ -369,7 +376,7 @@ def _percent(raw: str) -> list[tuple[str, int]] | None:
     if len(raw) == 3:
         # One byte, as most are ("%40", "%2B"): an ASCII character, or no UTF-8 at all.
         code = int(raw[1:], 16)
-        if code >= 0x80 or code < 0x20 or code == 0x22 or code == 0x5C:
+        if _kept_byte(code):
             return None
         return [(chr(code), 0)]
     data = bytes.fromhex(raw.replace("%", ""))
